@@ -1,0 +1,111 @@
+// The engine's internal model: what it persists per transfer and the seam between the
+// engine (queue, states, retries, persistence) and the workers that move bytes.
+import type { TransferError, TransferView, UploadMethod, UploadProtocol } from '../../shared/transfer';
+
+/** A contiguous byte range of the target file. `end` is exclusive; null while the size is unknown. */
+export interface ByteSegment {
+  start: number;
+  end: number | null;
+  /** Bytes of this segment flushed to disk (fsync'd) before this number was recorded. */
+  done: number;
+}
+
+export interface DownloadResumeData {
+  kind: 'download';
+  url: string;
+  finalUrl?: string;
+  etag?: string;
+  lastModified?: string;
+  totalBytes: number | null;
+  /** Today one segment [0, total); shaped for multi-connection downloads later. */
+  segments: ByteSegment[];
+  partPath?: string;
+}
+
+export interface UploadResumeData {
+  kind: 'upload';
+  /** tus: the upload URL the server created; continuing asks it for the offset. */
+  tusUploadUrl?: string;
+  /** Bytes the server confirmed (tus) or bytes sent in the current attempt (raw/multipart). */
+  bytesConfirmed: number;
+}
+
+export type ResumeData = DownloadResumeData | UploadResumeData;
+
+export interface DownloadRequest {
+  url: string;
+  directory: string;
+  /** File name chosen by the user; otherwise Content-Disposition / URL decide. */
+  fileName?: string;
+  sha256?: string;
+  headers?: Record<string, string>;
+  speedLimit?: number | null;
+}
+
+export interface UploadRequest {
+  sourcePath: string;
+  url: string;
+  method?: UploadMethod;
+  protocol?: UploadProtocol;
+  /** multipart: the file's field name and extra text fields. */
+  fieldName?: string;
+  fields?: Record<string, string>;
+  /** Header values may be secret references resolved through the SecretsProvider. */
+  headers?: Record<string, string>;
+  destinationId?: string;
+  speedLimit?: number | null;
+}
+
+/** Everything persisted for one transfer. The view is derived from it, never stored apart. */
+export interface TransferRecord {
+  view: TransferView;
+  resume: ResumeData;
+  request: { kind: 'download'; download: DownloadRequest } | { kind: 'upload'; upload: UploadRequest };
+  /** Position in the queue; lower runs first. */
+  order: number;
+  /** Consecutive attempts that made no progress; the retry budget counts these. */
+  attemptsWithoutProgress: number;
+}
+
+/** Raised by workers. Retryable errors go back through the retry policy. */
+export class TransferFailure extends Error {
+  constructor(
+    readonly error: TransferError,
+    /** Server's Retry-After, in ms, when it sent one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(error.message);
+    this.name = 'TransferFailure';
+  }
+}
+
+/** Outcome of a worker attempt that did not throw. */
+export type AttemptResult =
+  | { outcome: 'completed'; patch?: Partial<TransferView> }
+  /** The worker stopped because the engine aborted it (pause, cancel, shutdown). */
+  | { outcome: 'aborted' };
+
+/** What the engine hands a worker for one attempt. */
+export interface AttemptContext {
+  readonly record: Readonly<TransferRecord>;
+  /** Aborted on pause, cancel, remove and shutdown. Workers must stop promptly and keep resume data true. */
+  readonly signal: AbortSignal;
+  readonly stallTimeoutMs: number;
+  /** Waits until `bytes` may pass under the transfer's and the global speed limits. */
+  throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  /** Live progress (coalesced by the engine before it reaches any UI). */
+  progress(bytesDone: number, totalBytes: number | null): void;
+  /**
+   * Merge into the record and persist. Call only with facts that are already durable
+   * (data fsync'd before the offset that describes it).
+   */
+  checkpoint(patch: { resume?: Partial<ResumeData>; view?: Partial<TransferView> }): Promise<void>;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** A worker moves bytes for one kind of transfer. The engine owns everything else. */
+export interface TransferWorker {
+  attempt(ctx: AttemptContext): Promise<AttemptResult>;
+  /** Cancel/remove: delete partial files, staged copies etc. */
+  discard(record: Readonly<TransferRecord>, opts: { deleteFinishedFile: boolean }): Promise<void>;
+}

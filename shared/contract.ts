@@ -1,0 +1,144 @@
+// The one contract between Ferry's UIs and its engine hosts (Electron IPC and the headless
+// WebSocket host). Every request is declared here once with a zod schema for its input; the
+// hosts dispatch by this table and the UI's API type is derived from it. No Node or DOM imports.
+import { z } from 'zod';
+import type { Destination, Settings } from './settings';
+import { destinationInputSchema, settingsPatchSchema } from './settings';
+import type { TransferProgress, TransferView } from './transfer';
+
+const id = z.string().min(1).max(64);
+const ids = z.array(id).min(1).max(100_000);
+const httpUrl = z
+  .string()
+  .trim()
+  .max(8192)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'only http and https URLs can be downloaded');
+
+export const addDownloadsInput = z.strictObject({
+  urls: z.array(httpUrl).min(1).max(1000),
+  /** Folder to save into; the settings' download folder when absent. */
+  directory: z.string().min(1).max(4096).optional(),
+  /** Only with a single URL: the file name to save as. */
+  fileName: z.string().min(1).max(255).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 is 64 hexadecimal characters')
+    .optional(),
+});
+
+export const addUploadsInput = z.strictObject({
+  /** Absolute paths of the files on the host's machine. */
+  paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
+  destinationId: id,
+});
+
+const idsInput = z.strictObject({ ids });
+const oneIdInput = z.strictObject({ id });
+const nothing = z.undefined();
+
+/** Phantom marker carrying an output type through the table without a runtime schema. */
+function returns<T>(): T {
+  return undefined as T;
+}
+
+export interface Snapshot {
+  transfers: TransferView[];
+  settings: Settings;
+  destinations: Destination[];
+}
+
+export const requests = {
+  snapshot: { input: nothing, output: returns<Snapshot>() },
+  addDownloads: { input: addDownloadsInput, output: returns<TransferView[]>() },
+  addUploads: { input: addUploadsInput, output: returns<TransferView[]>() },
+  pause: { input: idsInput, output: returns<void>() },
+  resume: { input: idsInput, output: returns<void>() },
+  cancel: { input: idsInput, output: returns<void>() },
+  retry: { input: idsInput, output: returns<void>() },
+  remove: { input: z.strictObject({ ids, deleteFiles: z.boolean() }), output: returns<void>() },
+  pauseAll: { input: nothing, output: returns<void>() },
+  resumeAll: { input: nothing, output: returns<void>() },
+  reorder: { input: z.strictObject({ id, toIndex: z.number().int().min(0) }), output: returns<void>() },
+  setTransferSpeedLimit: {
+    input: z.strictObject({ id, bytesPerSecond: z.number().int().positive().nullable() }),
+    output: returns<void>(),
+  },
+  getSettings: { input: nothing, output: returns<Settings>() },
+  setSettings: { input: settingsPatchSchema, output: returns<Settings>() },
+  listDestinations: { input: nothing, output: returns<Destination[]>() },
+  createDestination: { input: destinationInputSchema, output: returns<Destination>() },
+  updateDestination: { input: z.strictObject({ id, destination: destinationInputSchema }), output: returns<Destination>() },
+  deleteDestination: { input: oneIdInput, output: returns<void>() },
+  openFile: { input: oneIdInput, output: returns<void>() },
+  showInFolder: { input: oneIdInput, output: returns<void>() },
+} as const;
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+export type RequestInput<N extends RequestName> = z.input<Requests[N]['input']>;
+export type ParsedInput<N extends RequestName> = z.output<Requests[N]['input']>;
+export type RequestOutput<N extends RequestName> = Requests[N]['output'];
+export const REQUEST_NAMES = Object.keys(requests) as RequestName[];
+
+export type ErrorReply = {
+  code: 'INVALID_INPUT' | 'UNKNOWN_REQUEST' | 'NOT_FOUND' | 'FORBIDDEN' | 'FAILED';
+  message: string;
+};
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorReply };
+
+/** One entry of a batched update: a whole view on add/state change, or only progress. */
+export type TransferPatch =
+  | { id: string; view: TransferView }
+  | { id: string; progress: TransferProgress }
+  | { id: string; removed: true };
+
+export interface Notice {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface Events {
+  snapshot: Snapshot;
+  patches: TransferPatch[];
+  notice: Notice;
+  settings: Settings;
+  destinations: Destination[];
+  /** Files handed to Ferry from outside (second launch, OS "open with"): offer to upload them. */
+  offerUpload: { paths: string[] };
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES: EventName[] = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload'];
+
+/** The API a UI sees, whatever the transport: Electron's preload bridge or the WebSocket client. */
+export type FerryApi = {
+  [N in RequestName]: (
+    ...input: RequestInput<N> extends undefined ? [] : [RequestInput<N>]
+  ) => Promise<Reply<RequestOutput<N>>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+/**
+ * Validate an untrusted request. Hosts call this with whatever crossed the process boundary
+ * and dispatch only on success; never throws.
+ */
+export function parseRequest(
+  name: unknown,
+  input: unknown,
+): { ok: true; name: RequestName; input: unknown } | { ok: false; error: ErrorReply } {
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(requests, name)) {
+    return { ok: false, error: { code: 'UNKNOWN_REQUEST', message: `Unknown request: ${String(name).slice(0, 64)}` } };
+  }
+  const spec = requests[name as RequestName];
+  const parsed = spec.input.safeParse(input);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first && first.path.length > 0 ? ` (at ${first.path.join('.')})` : '';
+    return {
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: `Invalid input for ${name}: ${first?.message ?? 'malformed'}${where}` },
+    };
+  }
+  return { ok: true, name: name as RequestName, input: parsed.data };
+}

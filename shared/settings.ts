@@ -1,0 +1,72 @@
+// User settings and upload destinations: one schema, used by the Electron host (electron-store),
+// the headless host (conf), the engine and the renderer's settings form.
+import { z } from 'zod';
+
+/** Bytes per second; null means unlimited. */
+const rate = z.number().int().positive().max(10 * 1024 ** 3).nullable();
+
+export const settingsSchema = z.strictObject({
+  downloadDirectory: z.string().min(1),
+  maxActive: z.number().int().min(1).max(32),
+  maxPerHost: z.number().int().min(1).max(32),
+  downloadLimit: rate,
+  uploadLimit: rate,
+  stallTimeoutSeconds: z.number().int().min(5).max(3600),
+  maxRetries: z.number().int().min(0).max(100),
+  closeToTray: z.boolean(),
+  startHidden: z.boolean(),
+  startAtLogin: z.boolean(),
+  notifications: z.boolean(),
+  confirmQuitWhileActive: z.boolean(),
+  preventSleepWhileActive: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const settingsPatchSchema = settingsSchema.partial();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
+  maxActive: 3,
+  maxPerHost: 2,
+  downloadLimit: null,
+  uploadLimit: null,
+  stallTimeoutSeconds: 30,
+  maxRetries: 8,
+  closeToTray: true,
+  startHidden: false,
+  startAtLogin: false,
+  notifications: true,
+  confirmQuitWhileActive: true,
+  preventSleepWhileActive: true,
+};
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name');
+// No CR/LF/NUL in header values: they would split or truncate the request.
+const headerValue = z.string().max(8192).regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks');
+
+export const destinationHeaderSchema = z.strictObject({
+  name: headerName,
+  value: headerValue,
+  /** Secret values are kept by the host's secret store; the records hold a reference only. */
+  secret: z.boolean(),
+});
+
+export const destinationSchema = z.strictObject({
+  id: z.string().min(1).max(64),
+  name: z.string().trim().min(1).max(100),
+  /** May contain `{filename}`, replaced by the URL-encoded file name. */
+  url: z.string().url().refine((u) => /^https?:\/\//i.test(u), 'only http and https URLs'),
+  method: z.enum(['PUT', 'POST']),
+  protocol: z.enum(['raw', 'multipart', 'tus']),
+  headers: z.array(destinationHeaderSchema).max(50),
+  fieldName: z.string().min(1).max(200).default('file'),
+  fields: z.record(z.string().max(200), z.string().max(10_000)).default({}),
+});
+export type Destination = z.infer<typeof destinationSchema>;
+
+/** What a UI sends to create or edit a destination; the host assigns ids. */
+export const destinationInputSchema = destinationSchema.omit({ id: true });
+export type DestinationInput = z.infer<typeof destinationInputSchema>;
+
+/** Secret header values never leave the host; UIs see this mask instead. */
+export const SECRET_MASK = '••••••••';
