@@ -1,0 +1,172 @@
+// Debian's nginx as a real peer in tests and benchmarks, on 127.0.0.1 with a free port.
+//
+//   const nginx = await startNginx();                       // serves a fresh temp folder
+//   await writeFile(path.join(nginx.root, 'a.bin'), bytes); // then GET nginx.baseUrl + '/a.bin'
+//   const slow = await startNginx({ limitRate: '500k' });   // nginx limit_rate (per connection)
+//   const dav = await startNginx({ dav: true });            // PUT/DELETE into root (WebDAV, 201/204)
+//   const own = await startNginx({ root: '/some/folder' }); // serve an existing folder
+//   await nginx.stop();                                     // SIGQUIT by pid, waits for exit
+//
+// Everything nginx writes (pid, error log, access log, *_temp_path) lives in its own temp folder,
+// removed by stop(); a root we created is removed too, a root passed in is left alone.
+// Needs the Debian packages nginx and libnginx-mod-http-dav-ext (for dav: true).
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface NginxOptions {
+  /** Folder to serve; default: a new empty temp folder. */
+  root?: string;
+  /** nginx limit_rate value, e.g. '500k' or 200000 (bytes/s per connection). */
+  limitRate?: string | number;
+  /** Allow WebDAV PUT/DELETE (with create_full_put_path) into root. */
+  dav?: boolean;
+  /** Extra directives inside `location / { }`. */
+  extraLocationConfig?: string;
+}
+
+export interface NginxServer {
+  port: number;
+  baseUrl: string;
+  root: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const NGINX_BIN = '/usr/sbin/nginx';
+const DAV_MODULE = '/usr/lib/nginx/modules/ngx_http_dav_ext_module.so';
+
+export async function startNginx(options: NginxOptions = {}): Promise<NginxServer> {
+  // A free port can be taken between probing and nginx binding it; try a few times.
+  let lastError: unknown;
+  for (let i = 0; i < 5; i++) {
+    try {
+      return await startOnce(options, await freePort());
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+async function startOnce(options: NginxOptions, port: number): Promise<NginxServer> {
+  const work = await mkdtemp(path.join(tmpdir(), 'ferry-nginx-'));
+  const ownRoot = options.root === undefined;
+  const root = options.root ?? path.join(work, 'root');
+  if (ownRoot) await mkdir(root, { recursive: true });
+  const temp = path.join(work, 'temp');
+  await mkdir(temp);
+  const conf = path.join(work, 'nginx.conf');
+  await writeFile(conf, configText({ ...options, root, work, temp, port }));
+
+  const child = spawn(NGINX_BIN, ['-c', conf, '-p', work, '-e', path.join(work, 'error.log')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('nginx did not start');
+  const ready = await Promise.race([waitForPort(port, 5000), exited.then(() => false)]);
+  if (!ready) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    await rm(work, { recursive: true, force: true });
+    throw new Error(`nginx failed to start on port ${port}: ${stderr.trim()}`);
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    root,
+    pid,
+    stop: () =>
+      (stopped ??= (async () => {
+        try {
+          process.kill(pid, 'SIGQUIT');
+        } catch {
+          /* already gone */
+        }
+        const timer = setTimeout(() => {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }, 3000);
+        await exited;
+        clearTimeout(timer);
+        await rm(work, { recursive: true, force: true });
+        if (ownRoot) await rm(root, { recursive: true, force: true });
+      })()),
+  };
+}
+
+function configText(o: NginxOptions & { root: string; work: string; temp: string; port: number }): string {
+  const limit = o.limitRate === undefined ? '' : `limit_rate ${o.limitRate};`;
+  const dav = o.dav ? 'dav_methods PUT DELETE; create_full_put_path on; client_max_body_size 0;' : '';
+  return `
+${o.dav ? `load_module ${DAV_MODULE};` : ''}
+user root;
+daemon off;
+master_process on;
+worker_processes 1;
+pid ${path.join(o.work, 'nginx.pid')};
+error_log ${path.join(o.work, 'error.log')} warn;
+events { worker_connections 256; }
+http {
+  access_log ${path.join(o.work, 'access.log')};
+  client_body_temp_path ${path.join(o.temp, 'client_body')};
+  proxy_temp_path ${path.join(o.temp, 'proxy')};
+  fastcgi_temp_path ${path.join(o.temp, 'fastcgi')};
+  uwsgi_temp_path ${path.join(o.temp, 'uwsgi')};
+  scgi_temp_path ${path.join(o.temp, 'scgi')};
+  default_type application/octet-stream;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_timeout 5;
+  server {
+    listen 127.0.0.1:${o.port};
+    root ${o.root};
+    location / {
+      ${limit}
+      ${dav}
+      ${o.extraLocationConfig ?? ''}
+    }
+  }
+}
+`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = net.connect(port, '127.0.0.1');
+      c.once('connect', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.once('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
