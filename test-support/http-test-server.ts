@@ -201,7 +201,7 @@ function serveRoute(
   let end = body.length; // exclusive
   let status = 200;
   const range = ranges ? parseRange(req.headers.range) : undefined;
-  if (range && ifRangeAllows(req.headers['if-range'], etag, lastModified)) {
+  if (range && ifRangeAllows(req.headers['if-range'] as string | undefined, etag, lastModified)) {
     if (range.start >= body.length) {
       response.status = 416;
       res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();

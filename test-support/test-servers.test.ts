@@ -62,7 +62,7 @@ describe('nginx', () => {
       expect(res.status).toBe(206);
       expect(res.headers.get('etag')).toMatch(/^"/);
       expect(Buffer.from(await res.arrayBuffer()).equals(bytes.subarray(10))).toBe(true);
-      const put = await fetch(`${nginx.baseUrl}/up/b.bin`, { method: 'PUT', body: bytes });
+      const put = await fetch(`${nginx.baseUrl}/up/b.bin`, { method: 'PUT', body: new Uint8Array(bytes) });
       expect(put.status).toBe(201);
       expect((await readFile(path.join(nginx.root, 'up', 'b.bin'))).equals(bytes)).toBe(true);
     } finally {
