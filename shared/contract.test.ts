@@ -1,0 +1,174 @@
+// The contract is the one gate for input crossing a process boundary: whatever arrives, every
+// request either parses to valid input or yields a readable error value; it never throws.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseRequest, REQUEST_NAMES, requests, type RequestName } from './contract';
+
+const destination = {
+  name: 'Share',
+  url: 'https://uploads.example/{filename}',
+  method: 'PUT',
+  protocol: 'raw',
+  headers: [{ name: 'Authorization', value: 'Bearer x', secret: true }],
+};
+
+/** One valid input per request; the malformed ones below are mutations of these. */
+const VALID: Record<RequestName, unknown> = {
+  snapshot: undefined,
+  addDownloads: { urls: ['http://127.0.0.1:8080/file.bin'], fileName: 'a.bin' },
+  addUploads: { paths: ['/tmp/a.bin'], destinationId: 'd1' },
+  pause: { ids: ['t1'] },
+  resume: { ids: ['t1', 't2'] },
+  cancel: { ids: ['t1'] },
+  retry: { ids: ['t1'] },
+  remove: { ids: ['t1'], deleteFiles: false },
+  pauseAll: undefined,
+  resumeAll: undefined,
+  reorder: { id: 't1', toIndex: 0 },
+  setTransferSpeedLimit: { id: 't1', bytesPerSecond: null },
+  getSettings: undefined,
+  setSettings: { maxActive: 4 },
+  listDestinations: undefined,
+  createDestination: destination,
+  updateDestination: { id: 'd1', destination },
+  deleteDestination: { id: 'd1' },
+  openFile: { id: 't1' },
+  showInFolder: { id: 't1' },
+};
+
+/** Hand-picked malformed inputs per request, beyond the generated ones. */
+const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
+  addDownloads: [
+    { urls: [] },
+    { urls: ['ftp://127.0.0.1/x'] },
+    { urls: ['file:///etc/passwd'] },
+    { urls: ['javascript:alert(1)'] },
+    { urls: ['not a url'] },
+    { urls: ['http://127.0.0.1/x'], sha256: 'abc' },
+    { urls: ['http://127.0.0.1/x'], fileName: '' },
+  ],
+  addUploads: [{ paths: [], destinationId: 'd1' }, { paths: ['/a'] }, { paths: [''], destinationId: 'd1' }],
+  pause: [{ ids: [] }, { ids: [''] }, { ids: ['x'.repeat(65)] }, { id: 't1' }],
+  remove: [{ ids: ['t1'] }, { ids: ['t1'], deleteFiles: 'yes' }],
+  reorder: [{ id: 't1', toIndex: -1 }, { id: 't1', toIndex: 1.5 }, { id: 't1', toIndex: Number.NaN }],
+  setTransferSpeedLimit: [{ id: 't1', bytesPerSecond: 0 }, { id: 't1', bytesPerSecond: -5 }, { id: 't1' }],
+  setSettings: [{ maxActive: 0 }, { maxActive: '3' }, { downloadDirectory: '' }, { closeToTray: 1 }, { unknownSetting: true }],
+  createDestination: [
+    { ...destination, url: 'ftp://x/y' },
+    { ...destination, method: 'GET' },
+    { ...destination, protocol: 'smtp' },
+    { ...destination, headers: [{ name: 'X-Evil', value: 'a\r\nInjected: 1', secret: false }] },
+    { ...destination, headers: [{ name: 'bad name', value: 'x', secret: false }] },
+    { ...destination, id: 'chosen-by-ui' },
+  ],
+  updateDestination: [{ id: 'd1' }, { id: '', destination }],
+};
+
+function expectInvalid(name: RequestName, input: unknown): void {
+  const parsed = parseRequest(name, input);
+  expect(parsed.ok, `${name} accepted ${safeShow(input)}`).toBe(false);
+  if (!parsed.ok) {
+    expect(parsed.error.code).toBe('INVALID_INPUT');
+    expect(parsed.error.message).toMatch(new RegExp(`^Invalid input for ${name}: .+`));
+  }
+}
+
+function safeShow(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 200) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+describe('contract table', () => {
+  it('has a valid example for every request, and the examples parse', () => {
+    expect(Object.keys(VALID).sort()).toEqual([...REQUEST_NAMES].sort());
+    for (const name of REQUEST_NAMES) {
+      const parsed = parseRequest(name, VALID[name]);
+      expect(parsed, name).toMatchObject({ ok: true, name });
+    }
+  });
+
+  it('rejects unknown request names, including inherited object keys', () => {
+    for (const name of ['nope', 'toString', '__proto__', 'constructor', 'hasOwnProperty', '', 42, null, undefined, {}]) {
+      const parsed = parseRequest(name, undefined);
+      expect(parsed).toMatchObject({ ok: false, error: { code: 'UNKNOWN_REQUEST' } });
+    }
+  });
+
+  it('rejects the hand-picked malformed inputs with a readable error value', () => {
+    for (const [name, inputs] of Object.entries(MALFORMED) as [RequestName, unknown[]][]) {
+      for (const input of inputs) expectInvalid(name, input);
+    }
+  });
+
+  it('rejects primitives, arrays and null for every request that takes an object', () => {
+    const notAnObject = fc.oneof(
+      fc.integer(),
+      fc.double(),
+      fc.string(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.anything(), { maxLength: 5 }),
+    );
+    for (const name of REQUEST_NAMES) {
+      fc.assert(fc.property(notAnObject, (input) => expectInvalid(name, input)), { numRuns: 60 });
+    }
+  });
+
+  it('rejects any input at all for requests that take none', () => {
+    const noInput = REQUEST_NAMES.filter((n) => requests[n].input.safeParse(undefined).success && VALID[n] === undefined);
+    expect(noInput).toEqual(expect.arrayContaining(['snapshot', 'pauseAll', 'resumeAll', 'getSettings', 'listDestinations']));
+    for (const name of noInput) {
+      fc.assert(
+        fc.property(fc.anything().filter((v) => v !== undefined), (input) => expectInvalid(name, input)),
+        { numRuns: 60 },
+      );
+    }
+  });
+
+  it('rejects a valid input with one field replaced by a value of the wrong type', () => {
+    const objectRequests = REQUEST_NAMES.filter((n) => VALID[n] !== undefined);
+    const wrongType = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 3 }), fc.object({ maxDepth: 1 }), fc.constant([]));
+    for (const name of objectRequests) {
+      const valid = VALID[name] as Record<string, unknown>;
+      const keys = Object.keys(valid);
+      fc.assert(
+        fc.property(fc.constantFrom(...keys), wrongType, (key, value) => {
+          const mutated = { ...valid, [key]: value };
+          const current = valid[key];
+          // Same kind of value as the valid one may be legitimate (e.g. another index); so may a
+          // number where the valid example holds null (a nullable rate).
+          if (typeof value === typeof current && Array.isArray(value) === Array.isArray(current) && (value === null) === (current === null)) return;
+          if (current === null && typeof value === 'number') return;
+          expectInvalid(name, mutated);
+        }),
+        { numRuns: 40 },
+      );
+    }
+  });
+
+  it('rejects unknown extra keys (strict objects), including prototype-polluting ones', () => {
+    for (const name of REQUEST_NAMES.filter((n) => VALID[n] !== undefined)) {
+      expectInvalid(name, { ...(VALID[name] as object), extra: 1 });
+      expectInvalid(name, JSON.parse(`{ ${JSON.stringify(VALID[name]).slice(1, -1)}${JSON.stringify(VALID[name]) === '{}' ? '' : ','} "__proto__": { "polluted": true } }`));
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('never throws, whatever the name and input', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom(...REQUEST_NAMES), fc.anything()), fc.anything(), (name, input) => {
+        const parsed = parseRequest(name, input);
+        if (parsed.ok) {
+          // Whatever got through must be exactly what the schema says.
+          expect(requests[parsed.name].input.safeParse(parsed.input).success).toBe(true);
+        } else {
+          expect(parsed.error.message.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
