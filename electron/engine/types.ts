@@ -105,6 +105,14 @@ export interface AttemptContext {
 
 /** A worker moves bytes for one kind of transfer. The engine owns everything else. */
 export interface TransferWorker {
+  /**
+   * Called once when a transfer is added (and again when a canceled one is retried), before it is
+   * queued. Uploads stage their copy here. Throwing a TransferFailure refuses the add with that error.
+   * Returns facts to merge into the new record.
+   */
+  prepare?(record: Readonly<TransferRecord>): Promise<{ view?: Partial<TransferView>; resume?: Partial<ResumeData> }>;
+  /** Called once at engine start with every record: clean up what no record owns. */
+  startup?(records: readonly Readonly<TransferRecord>[]): Promise<void>;
   attempt(ctx: AttemptContext): Promise<AttemptResult>;
   /** Cancel/remove: delete partial files, staged copies etc. */
   discard(record: Readonly<TransferRecord>, opts: { deleteFinishedFile: boolean }): Promise<void>;

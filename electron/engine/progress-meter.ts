@@ -1,0 +1,69 @@
+// Speed and ETA from raw byte counts, and the coalescing that keeps progress events to about
+// ten a second per transfer whatever the chunk rate.
+import type { TransferProgress } from '../../shared/transfer';
+
+const WINDOW_MS = 3000;
+
+export class ProgressMeter {
+  private samples: Array<{ at: number; bytes: number }> = [];
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Forget history, e.g. when a raw upload restarts from byte 0. */
+  reset(): void {
+    this.samples = [];
+  }
+
+  measure(bytesDone: number, totalBytes: number | null): TransferProgress {
+    const at = this.now();
+    const last = this.samples[this.samples.length - 1];
+    if (last && bytesDone < last.bytes) this.samples = [];
+    this.samples.push({ at, bytes: bytesDone });
+    while (this.samples.length > 2 && at - this.samples[0]!.at > WINDOW_MS) this.samples.shift();
+    const first = this.samples[0]!;
+    const elapsed = (at - first.at) / 1000;
+    const speed = elapsed > 0.2 ? Math.max(0, (bytesDone - first.bytes) / elapsed) : 0;
+    const etaSeconds =
+      totalBytes !== null && speed > 0 ? Math.max(0, Math.round((totalBytes - bytesDone) / speed)) : null;
+    return { bytesDone, totalBytes, speed: Math.round(speed), etaSeconds };
+  }
+}
+
+/** Calls `emit` at most once per interval with the latest value; the last value is never lost. */
+export class Coalescer<T> {
+  private pending: T | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastEmit = 0;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly emit: (value: T) => void,
+  ) {}
+
+  push(value: T): void {
+    this.pending = value;
+    const wait = this.lastEmit + this.intervalMs - Date.now();
+    if (wait <= 0) {
+      this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), wait);
+      this.timer.unref?.();
+    }
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending === undefined) return;
+    const value = this.pending;
+    this.pending = undefined;
+    this.lastEmit = Date.now();
+    this.emit(value);
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = undefined;
+  }
+}

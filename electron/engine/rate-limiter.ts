@@ -1,0 +1,58 @@
+// Speed limits that can change while a transfer runs. A token bucket that may go into debt:
+// a 1 MiB chunk under a 100 KiB/s limit is let through and the next call waits the debt off,
+// so chunk size never decides the granularity of the limit.
+
+export class RateLimiter {
+  private tokens = 0;
+  private last = Date.now();
+
+  constructor(private bytesPerSecond: number | null) {}
+
+  setRate(bytesPerSecond: number | null): void {
+    this.refill();
+    this.bytesPerSecond = bytesPerSecond;
+    // Debt taken under an old, slower limit must not keep a transfer waiting after the limit is lifted.
+    this.tokens = Math.max(this.tokens, 0);
+  }
+
+  get rate(): number | null {
+    return this.bytesPerSecond;
+  }
+
+  async take(bytes: number, signal?: AbortSignal): Promise<void> {
+    if (this.bytesPerSecond === null) return;
+    this.refill();
+    this.tokens -= bytes;
+    while (this.tokens < 0 && this.bytesPerSecond !== null && !signal?.aborted) {
+      const waitMs = Math.min(1000, Math.ceil((-this.tokens / this.bytesPerSecond) * 1000));
+      await sleep(Math.max(1, waitMs), signal);
+      this.refill();
+    }
+  }
+
+  private refill(): void {
+    const now = Date.now();
+    const rate = this.bytesPerSecond;
+    if (rate !== null) {
+      // At most half a second of burst, so a limit holds over short windows too.
+      this.tokens = Math.min(rate / 2, this.tokens + ((now - this.last) / 1000) * rate);
+    }
+    this.last = now;
+  }
+}
+
+/** setTimeout as a promise that resolves early (never rejects) when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,109 @@
+// Where transfer records live between runs. One small JSON file per transfer: a progress
+// checkpoint rewrites only that transfer's file (cost bounded by the number of *active*
+// transfers, not all of them), and a corrupt file costs one record, not the list.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { TRANSFER_KINDS, TRANSFER_STATES } from '../../shared/transfer';
+import type { TransferRecord } from './types';
+
+export interface RecordStore {
+  loadAll(): Promise<{ records: TransferRecord[]; problems: string[] }>;
+  save(record: TransferRecord): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+// Only the fields the engine cannot run without are checked; the rest is trusted as written by us.
+const storedRecordSchema = z.looseObject({
+  view: z.looseObject({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    kind: z.enum(TRANSFER_KINDS),
+    state: z.enum(TRANSFER_STATES),
+    url: z.string(),
+    name: z.string(),
+    progress: z.looseObject({ bytesDone: z.number(), totalBytes: z.number().nullable() }),
+  }),
+  resume: z.looseObject({ kind: z.enum(TRANSFER_KINDS) }),
+  request: z.looseObject({ kind: z.enum(TRANSFER_KINDS) }),
+  order: z.number(),
+  attemptsWithoutProgress: z.number(),
+});
+
+export class FileRecordStore implements RecordStore {
+  /** Per-record write chains, so two checkpoints of one transfer never race on its file. */
+  private readonly writes = new Map<string, Promise<void>>();
+
+  constructor(private readonly dir: string) {}
+
+  async loadAll(): Promise<{ records: TransferRecord[]; problems: string[] }> {
+    await fs.mkdir(this.dir, { recursive: true });
+    const records: TransferRecord[] = [];
+    const problems: string[] = [];
+    for (const entry of await fs.readdir(this.dir)) {
+      const file = path.join(this.dir, entry);
+      if (entry.endsWith('.tmp')) {
+        // A write that never reached its rename: the previous version of the record is intact.
+        await fs.rm(file, { force: true });
+        continue;
+      }
+      if (!entry.endsWith('.json')) continue;
+      const text = await fs.readFile(file, 'utf8').catch(() => '');
+      const parsed = parseRecord(text);
+      if (parsed) {
+        records.push(parsed);
+      } else {
+        const aside = `${file}.corrupt-${Date.now()}`;
+        await fs.rename(file, aside).catch(() => undefined);
+        problems.push(`The saved record ${entry} was unreadable and has been set aside as ${path.basename(aside)}.`);
+      }
+    }
+    records.sort((a, b) => a.order - b.order);
+    return { records, problems };
+  }
+
+  save(record: TransferRecord): Promise<void> {
+    const id = record.view.id;
+    // Serialize now: the record object keeps changing while the write waits its turn.
+    const text = JSON.stringify(record);
+    const previous = this.writes.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.writeAtomically(id, text));
+    this.writes.set(id, next);
+    void next.finally(() => {
+      if (this.writes.get(id) === next) this.writes.delete(id);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  async delete(id: string): Promise<void> {
+    await (this.writes.get(id) ?? Promise.resolve()).catch(() => undefined);
+    await fs.rm(this.fileFor(id), { force: true });
+  }
+
+  private fileFor(id: string): string {
+    return path.join(this.dir, `${id}.json`);
+  }
+
+  private async writeAtomically(id: string, text: string): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    const tmp = path.join(this.dir, `${id}.${randomBytes(4).toString('hex')}.tmp`);
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      // The record must be on disk before it replaces the old one: a crash leaves old or new, never half.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, this.fileFor(id));
+  }
+}
+
+function parseRecord(text: string): TransferRecord | undefined {
+  try {
+    const result = storedRecordSchema.safeParse(JSON.parse(text));
+    return result.success ? (result.data as unknown as TransferRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
