@@ -1,0 +1,235 @@
+// Turns argv into a command, or a usage error (exit 2). Pure: no file system, no network;
+// checks that need the disk (upload sources, --dir) live in preflight.ts.
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { UploadMethod, UploadProtocol } from '../../../shared/transfer';
+import { defaultDataDir } from './data-dir';
+import { parseRate } from './rate';
+
+export interface GetCommand {
+  kind: 'get';
+  urls: string[];
+  directory: string;
+  fileName?: string;
+  sha256?: string;
+  limit: number | null;
+  dataDir: string;
+  quiet: boolean;
+}
+
+export interface PutCommand {
+  kind: 'put';
+  sources: string[];
+  url: string;
+  method: UploadMethod;
+  protocol: UploadProtocol;
+  fieldName?: string;
+  fields: Record<string, string>;
+  headers: Record<string, string>;
+  limit: number | null;
+  dataDir: string;
+  quiet: boolean;
+}
+
+export interface ServeCommand {
+  kind: 'serve';
+  port?: number;
+  host?: string;
+  dataDir: string;
+}
+
+export type CliCommand =
+  | { kind: 'help'; topic?: 'get' | 'put' | 'serve' }
+  | { kind: 'version' }
+  | GetCommand
+  | PutCommand
+  | ServeCommand;
+
+export type ParseResult = { ok: true; command: CliCommand } | { ok: false; message: string; topic?: 'get' | 'put' | 'serve' };
+
+export interface ParseEnv {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const COMMON = {
+  'data-dir': { type: 'string' },
+  limit: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+const GET_OPTIONS = {
+  ...COMMON,
+  dir: { type: 'string', short: 'd' },
+  out: { type: 'string', short: 'o' },
+  sha256: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+const PUT_OPTIONS = {
+  ...COMMON,
+  method: { type: 'string', short: 'X' },
+  multipart: { type: 'string' },
+  field: { type: 'string', multiple: true, short: 'F' },
+  tus: { type: 'boolean' },
+  header: { type: 'string', multiple: true, short: 'H' },
+} as const satisfies ParseArgsConfig['options'];
+
+const SERVE_OPTIONS = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string', short: 'p' },
+  host: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+class UsageError extends Error {}
+
+export function parseCli(argv: readonly string[], { cwd, env }: ParseEnv): ParseResult {
+  const [commandName, ...rest] = argv;
+  if (commandName === undefined || commandName === '--help' || commandName === '-h' || commandName === 'help') {
+    const topic = commandName === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && topic !== 'get' && topic !== 'put' && topic !== 'serve') {
+      return { ok: false, message: `unknown command '${topic}'` };
+    }
+    return { ok: true, command: { kind: 'help', topic } };
+  }
+  if (commandName === '--version' || commandName === '-V') return { ok: true, command: { kind: 'version' } };
+  if (commandName !== 'get' && commandName !== 'put' && commandName !== 'serve') {
+    return { ok: false, message: `unknown command '${commandName}'` };
+  }
+  try {
+    if (commandName === 'get') return parseGet(rest, cwd, env);
+    if (commandName === 'put') return parsePut(rest, cwd, env);
+    return parseServe(rest, cwd, env);
+  } catch (error) {
+    return { ok: false, message: usageMessage(error), topic: commandName };
+  }
+}
+
+function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseResult {
+  const { values, positionals } = parseArgs({ args, options: GET_OPTIONS, allowPositionals: true, strict: true });
+  if (values.help) return { ok: true, command: { kind: 'help', topic: 'get' } };
+  if (positionals.length === 0) throw new UsageError('get needs at least one URL');
+  const urls = positionals.map(checkHttpUrl);
+  if (values.out !== undefined) {
+    if (urls.length > 1) throw new UsageError('--out names one file, but several URLs were given');
+    checkFileName(values.out);
+  }
+  const sha256 = values.sha256?.trim().toLowerCase();
+  if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) throw new UsageError('--sha256 must be 64 hexadecimal digits');
+  const command: GetCommand = {
+    kind: 'get',
+    urls,
+    directory: path.resolve(cwd, values.dir ?? '.'),
+    limit: limitOption(values.limit),
+    dataDir: dataDirOption(values['data-dir'], cwd, env),
+    quiet: values.quiet ?? false,
+  };
+  if (values.out !== undefined) command.fileName = values.out;
+  if (sha256 !== undefined) command.sha256 = sha256;
+  return { ok: true, command };
+}
+
+function parsePut(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseResult {
+  const { values, positionals } = parseArgs({ args, options: PUT_OPTIONS, allowPositionals: true, strict: true });
+  if (values.help) return { ok: true, command: { kind: 'help', topic: 'put' } };
+  if (positionals.length < 2) throw new UsageError('put needs at least one file and then the URL to send it to');
+  const url = checkHttpUrl(positionals[positionals.length - 1]!);
+  const sources = positionals.slice(0, -1).map((source) => path.resolve(cwd, source));
+  if (values.tus && values.multipart !== undefined) throw new UsageError('--tus and --multipart are different protocols; pick one');
+  if (values.field && values.multipart === undefined) throw new UsageError('--field only applies to --multipart uploads');
+  if (values.multipart !== undefined && values.multipart.trim() === '') throw new UsageError('--multipart needs a field name');
+  const protocol: UploadProtocol = values.tus ? 'tus' : values.multipart !== undefined ? 'multipart' : 'raw';
+  const method = methodOption(values.method, protocol);
+  const command: PutCommand = {
+    kind: 'put',
+    sources,
+    url,
+    method,
+    protocol,
+    fields: Object.fromEntries((values.field ?? []).map(parseField)),
+    headers: Object.fromEntries((values.header ?? []).map(parseHeader)),
+    limit: limitOption(values.limit),
+    dataDir: dataDirOption(values['data-dir'], cwd, env),
+    quiet: values.quiet ?? false,
+  };
+  if (values.multipart !== undefined) command.fieldName = values.multipart;
+  return { ok: true, command };
+}
+
+function parseServe(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseResult {
+  const { values, positionals } = parseArgs({ args, options: SERVE_OPTIONS, allowPositionals: true, strict: true });
+  if (values.help) return { ok: true, command: { kind: 'help', topic: 'serve' } };
+  if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got '${positionals[0]}')`);
+  const command: ServeCommand = { kind: 'serve', dataDir: dataDirOption(values['data-dir'], cwd, env) };
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got '${values.port}')`);
+    command.port = port;
+  }
+  if (values.host !== undefined) {
+    if (values.host.trim() === '') throw new UsageError('--host needs an address');
+    command.host = values.host;
+  }
+  return { ok: true, command };
+}
+
+function checkHttpUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`'${text}' is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`'${text}' is not an http or https URL`);
+  return text;
+}
+
+function checkFileName(name: string): void {
+  if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) {
+    throw new UsageError(`--out takes a file name, not a path (got '${name}'); use --dir for the folder`);
+  }
+}
+
+function limitOption(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const rate = parseRate(text);
+  if (rate === null) throw new UsageError(`--limit must be a rate such as 500K, 2M or 1.5MB/s (got '${text}')`);
+  return rate;
+}
+
+function dataDirOption(text: string | undefined, cwd: string, env: NodeJS.ProcessEnv): string {
+  if (text === undefined) return defaultDataDir(env);
+  if (text.trim() === '') throw new UsageError('--data-dir needs a folder');
+  return path.resolve(cwd, text);
+}
+
+function methodOption(text: string | undefined, protocol: UploadProtocol): UploadMethod {
+  if (text === undefined) return protocol === 'multipart' || protocol === 'tus' ? 'POST' : 'PUT';
+  const method = text.toUpperCase();
+  if (method !== 'PUT' && method !== 'POST') throw new UsageError(`--method must be PUT or POST (got '${text}')`);
+  return method;
+}
+
+function parseField(text: string): [string, string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--field takes NAME=VALUE (got '${text}')`);
+  return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+function parseHeader(text: string): [string, string] {
+  const colon = text.indexOf(':');
+  const name = colon > 0 ? text.slice(0, colon).trim() : '';
+  // RFC 9110 token characters; anything else would be refused by Node's HTTP client later.
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`--header takes "Name: value" (got '${text}')`);
+  return [name, text.slice(colon + 1).trim()];
+}
+
+function usageMessage(error: unknown): string {
+  if (error instanceof UsageError) return error.message;
+  // node:util parseArgs errors carry codes such as ERR_PARSE_ARGS_UNKNOWN_OPTION and a readable message.
+  if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    return error.message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+  }
+  throw error;
+}

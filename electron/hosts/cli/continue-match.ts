@@ -1,0 +1,60 @@
+// Finding the record an earlier run of the same command left unfinished, so that running the
+// command again continues it (after Ctrl-C, a crash or SIGKILL) instead of starting over.
+import type { TransferView } from '../../../shared/transfer';
+
+export interface DownloadKey {
+  url: string;
+  directory: string;
+  fileName?: string;
+}
+
+export interface UploadKey {
+  sourcePath: string;
+  url: string;
+}
+
+/** Unfinished download of the same URL into the same folder under the same requested name. */
+export function findUnfinishedDownload(views: readonly TransferView[], key: DownloadKey, taken: ReadonlySet<string>): TransferView | undefined {
+  return mostAdvanced(
+    views.filter(
+      (view) =>
+        view.kind === 'download' &&
+        view.state !== 'completed' &&
+        !taken.has(view.id) &&
+        view.url === key.url &&
+        view.download?.directory === key.directory &&
+        (view.download?.requestedName ?? undefined) === key.fileName,
+    ),
+  );
+}
+
+/** Unfinished tus upload of the same source to the same endpoint. */
+export function findUnfinishedTusUpload(views: readonly TransferView[], key: UploadKey, taken: ReadonlySet<string>): TransferView | undefined {
+  return mostAdvanced(
+    views.filter(
+      (view) =>
+        view.kind === 'upload' &&
+        view.state !== 'completed' &&
+        !taken.has(view.id) &&
+        view.upload?.protocol === 'tus' &&
+        view.upload.sourcePath === key.sourcePath &&
+        view.url === key.url,
+    ),
+  );
+}
+
+/** Unfinished raw/multipart uploads of the same source to the same URL: they restart anyway. */
+export function findStaleUploads(views: readonly TransferView[], key: UploadKey): TransferView[] {
+  return views.filter(
+    (view) =>
+      view.kind === 'upload' &&
+      view.state !== 'completed' &&
+      view.upload?.protocol !== 'tus' &&
+      view.upload?.sourcePath === key.sourcePath &&
+      view.url === key.url,
+  );
+}
+
+function mostAdvanced(candidates: TransferView[]): TransferView | undefined {
+  return candidates.sort((a, b) => b.progress.bytesDone - a.progress.bytesDone || b.createdAt - a.createdAt)[0];
+}

@@ -1,0 +1,66 @@
+// Help texts. Kept apart from parsing so wording changes touch one file.
+
+const OVERVIEW = `ferry: downloads and uploads that survive pause, restart and crash
+
+Usage:
+  ferry get <url>... [options]         download files
+  ferry put <file>... <url> [options]  upload files
+  ferry serve [--port N] [--host ADDR] run the headless web host
+  ferry help <command>                 details for one command
+
+Running the same get (or put --tus) again with the same --data-dir continues an
+interrupted transfer, also after the process was killed.
+
+Exit status: 0 all completed, 1 a transfer failed, 2 usage error, 130 interrupted.`;
+
+const COMMON = `  --limit RATE        total speed limit for this command: 500K, 2M, 1.5MB/s (K/M/G = 1024-based)
+  --data-dir DIR      records and resume data (default: per-user data folder)
+  -q, --quiet         print only the result of each finished transfer
+  -h, --help          this help`;
+
+const GET = `Usage: ferry get <url>... [options]
+
+Downloads each URL into --dir. The file is written as <name>.part and renamed when
+complete (and verified, with --sha256).
+
+Options:
+  -d, --dir DIR       folder to save into (default: current folder)
+  -o, --out NAME      file name to save as (only with a single URL)
+  --sha256 HEX        expected SHA-256 of the file; a mismatch fails the download
+${COMMON}
+
+With --quiet, prints the path of each finished file, one per line.`;
+
+const PUT = `Usage: ferry put <file>... <url> [options]
+
+Uploads each file to the URL. The file is first copied into Ferry's staging folder;
+the upload reads only that copy, so the original is never touched. A URL ending in
+'/' gets the file name appended; '{filename}' in the URL is replaced by it.
+
+Options:
+  -X, --method PUT|POST     HTTP method for raw and multipart (default: PUT raw, POST multipart)
+  --multipart FIELD         send multipart/form-data with the file in form field FIELD
+  -F, --field NAME=VALUE    extra text field for --multipart (repeatable)
+  --tus                     resumable upload with the tus 1.0 protocol (URL = tus endpoint)
+  -H, --header "Name: v"    extra request header (repeatable)
+${COMMON}
+
+Raw and multipart uploads restart from byte 0 when resumed; tus continues from the
+server's offset. With --quiet, prints where each upload landed (Location, else URL).`;
+
+const SERVE = `Usage: ferry serve [options]
+
+Runs the headless web host over the transfer engine.
+
+Options:
+  -p, --port N        port to listen on
+  --host ADDR         address to bind (default: the host's own default, loopback)
+  --data-dir DIR      records and resume data (default: per-user data folder)
+  -h, --help          this help`;
+
+export function helpText(topic?: 'get' | 'put' | 'serve'): string {
+  if (topic === 'get') return GET;
+  if (topic === 'put') return PUT;
+  if (topic === 'serve') return SERVE;
+  return OVERVIEW;
+}

@@ -1,0 +1,108 @@
+// The `ferry` command line: a thin host over the transfer engine. Parses and checks everything
+// first (usage errors exit 2 before anything starts), then loads the engine lazily so that
+// `ferry --help` stays fast.
+import { parseCli, type GetCommand, type PutCommand, type ServeCommand } from './args';
+import { helpText } from './help';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './outcome';
+import { checkUploadSources, ensureDirectory } from './preflight';
+import { putTargets } from './put-targets';
+import { Reporter, type OutputMode } from './reporter';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseCli(argv, { cwd: process.cwd(), env: process.env });
+  if (!parsed.ok) return usageError(parsed.message, parsed.topic);
+  const command = parsed.command;
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(`${helpText(command.topic)}\n`);
+      return EXIT_OK;
+    case 'version':
+      process.stdout.write(`${await version()}\n`);
+      return EXIT_OK;
+    case 'get':
+      return runGet(command);
+    case 'put':
+      return runPut(command);
+    case 'serve':
+      return runServe(command);
+  }
+}
+
+async function runGet(command: GetCommand): Promise<number> {
+  const folder = await ensureDirectory(command.directory, '--dir');
+  if (!folder.ok) return usageError(folder.message, 'get');
+  const { enqueueDownloads } = await import('./run-get');
+  return withEngine(command, { downloadLimit: command.limit }, null, (session) => enqueueDownloads(command, session));
+}
+
+async function runPut(command: PutCommand): Promise<number> {
+  const sources = await checkUploadSources(command.sources);
+  if (!sources.ok) return usageError(sources.message, 'put');
+  const targets = putTargets(command);
+  if (!targets.ok) return usageError(targets.message, 'put');
+  const [{ enqueueUploads }, { MemorySecretsProvider }] = await Promise.all([import('./run-put'), import('../../engine/secrets')]);
+  const secrets = new MemorySecretsProvider();
+  return withEngine(command, { uploadLimit: command.limit }, secrets, (session) =>
+    enqueueUploads(command, targets.urls, secrets, session),
+  );
+}
+
+async function withEngine(
+  command: GetCommand | PutCommand,
+  limits: { downloadLimit?: number | null; uploadLimit?: number | null },
+  secrets: import('../../engine/secrets').SecretsProvider | null,
+  enqueue: (session: import('./session').Session) => Promise<void>,
+): Promise<number> {
+  const { lockDataDir } = await import('./data-dir-lock');
+  const lock = await lockDataDir(command.dataDir);
+  if (!lock.ok) {
+    process.stderr.write(`ferry: ${lock.message}\n`);
+    return EXIT_FAILED;
+  }
+  // Until the session takes over signals, an interruption simply ends with 130.
+  const early = () => process.exit(EXIT_INTERRUPTED);
+  process.on('SIGINT', early);
+  process.on('SIGTERM', early);
+  try {
+    const [{ openCliEngine }, { runSession }] = await Promise.all([import('./open-engine'), import('./session')]);
+    const reporter = new Reporter(outputMode(command.quiet), { out: process.stdout, err: process.stderr });
+    const engine = await openCliEngine({ dataDir: command.dataDir, limits, secrets, onNotice: (text) => reporter.info(`ferry: ${text}`) });
+    process.off('SIGINT', early);
+    process.off('SIGTERM', early);
+    return await runSession(engine, reporter, enqueue);
+  } finally {
+    process.off('SIGINT', early);
+    process.off('SIGTERM', early);
+    await lock.release();
+  }
+}
+
+async function runServe(command: ServeCommand): Promise<number> {
+  const { serve } = await import('./serve');
+  return serve(command);
+}
+
+function outputMode(quiet: boolean): OutputMode {
+  if (quiet) return 'quiet';
+  return process.stderr.isTTY ? 'live' : 'plain';
+}
+
+function usageError(message: string, topic?: 'get' | 'put' | 'serve'): number {
+  const hint = topic ? `ferry ${topic} --help` : 'ferry --help';
+  process.stderr.write(`ferry: ${message}\n(see '${hint}')\n`);
+  return EXIT_USAGE;
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `ferry ${pkg.version}`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`ferry: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT_FAILED);
+  },
+);

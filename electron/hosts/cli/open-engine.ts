@@ -1,0 +1,26 @@
+// Opens the engine for one CLI command. Transfers that belong to other (earlier, interrupted)
+// commands in the same data folder are held paused, so a command runs only what it asked for;
+// running that other command again resumes them.
+import type { TransferEngine } from '../../engine/engine';
+import { openEngine } from '../../engine/index';
+import type { SecretsProvider } from '../../engine/secrets';
+
+export interface CliEngineOptions {
+  dataDir: string;
+  limits: { downloadLimit?: number | null; uploadLimit?: number | null };
+  secrets: SecretsProvider | null;
+  onNotice(text: string): void;
+}
+
+export async function openCliEngine(options: CliEngineOptions): Promise<TransferEngine> {
+  const engine = await openEngine({
+    dataDir: options.dataDir,
+    settings: options.limits,
+    resumeOnStart: false,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  });
+  engine.on('notice', (notice) => options.onNotice(notice.message));
+  for (const problem of engine.startupProblems) options.onNotice(problem);
+  await engine.pauseAll();
+  return engine;
+}

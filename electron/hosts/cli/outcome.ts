@@ -1,0 +1,48 @@
+// What a finished transfer means for the user: the line to print and the exit status.
+import path from 'node:path';
+import type { TransferError, TransferView } from '../../../shared/transfer';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** 0 when every transfer completed, 1 otherwise. */
+export function exitCodeFor(views: readonly TransferView[]): number {
+  return views.every((view) => view.state === 'completed') ? EXIT_OK : EXIT_FAILED;
+}
+
+/** get: the saved file's path. put: where the upload landed (Location, resolved), else the URL. */
+export function resultText(view: TransferView): string {
+  if (view.kind === 'download') {
+    const details = view.download;
+    if (details?.filePath) return details.filePath;
+    return details ? path.join(details.directory, details.fileName) : view.name;
+  }
+  const location = view.upload?.response?.location;
+  if (!location) return view.url;
+  try {
+    return new URL(location, view.finalUrl ?? view.url).href;
+  } catch {
+    return location;
+  }
+}
+
+/** One line, always naming the HTTP status when one caused the failure. */
+export function failureText(view: TransferView): string {
+  const what = view.kind === 'download' ? view.url : `${view.upload?.sourcePath ?? view.name} -> ${view.url}`;
+  if (view.state === 'canceled') return `${what}: canceled`;
+  return `${what}: ${errorText(view.error)}`;
+}
+
+export function errorText(error: TransferError | undefined): string {
+  if (!error) return 'failed';
+  let text = oneLine(error.message) || error.code;
+  if (error.status !== undefined && !text.includes(String(error.status))) text += ` (HTTP ${error.status})`;
+  if (error.body) text += ` - server said: ${oneLine(error.body)}`;
+  return text;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}

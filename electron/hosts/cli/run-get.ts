@@ -1,0 +1,46 @@
+// `ferry get`: downloads each URL, continuing an unfinished download of the same URL into the
+// same folder when an earlier run left one in the data folder.
+import type { TransferView } from '../../../shared/transfer';
+import type { DownloadRequest } from '../../engine/types';
+import type { GetCommand } from './args';
+import { findUnfinishedDownload } from './continue-match';
+import { continueTransfer } from './continue-transfer';
+import { errorText } from './outcome';
+import type { Session } from './session';
+
+export async function enqueueDownloads(command: GetCommand, session: Session): Promise<void> {
+  const taken = new Set<string>();
+  for (const url of command.urls) {
+    const key = { url, directory: command.directory, fileName: command.fileName };
+    const earlier = findUnfinishedDownload(session.engine.list(), key, taken);
+    if (earlier) {
+      taken.add(earlier.id);
+      session.track(await continueTransfer(session.engine, earlier), continuingNote(earlier));
+      continue;
+    }
+    const request: DownloadRequest = { url, directory: command.directory };
+    if (command.fileName !== undefined) request.fileName = command.fileName;
+    if (command.sha256 !== undefined) request.sha256 = command.sha256;
+    try {
+      const view = await session.engine.addDownload(request);
+      taken.add(view.id);
+      session.track(view);
+    } catch (error) {
+      session.refused++;
+      session.reporter.error(`ferry: ${url}: ${refusalText(error)}`);
+    }
+  }
+}
+
+function continuingNote(view: TransferView): string {
+  const done = view.progress.bytesDone;
+  return done > 0 ? `continuing an earlier download (${done} bytes already there)` : 'continuing an earlier download';
+}
+
+export function refusalText(error: unknown): string {
+  const transferError = (error as { error?: unknown }).error;
+  if (transferError && typeof transferError === 'object' && 'message' in transferError) {
+    return errorText(transferError as Parameters<typeof errorText>[0]);
+  }
+  return error instanceof Error ? error.message : String(error);
+}
