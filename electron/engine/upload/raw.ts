@@ -1,0 +1,26 @@
+// raw: PUT or POST with the staged copy as the whole body, exact Content-Length and a
+// Content-Type from the extension. Cannot continue mid-body: every attempt starts at byte 0.
+import { readMetered } from './metered-read';
+import { interpretAnswer } from './http-answer';
+import { sendBody } from './send-body';
+import { bodyMeter, type UploadAnswer, type UploadJob } from './upload-job';
+
+export async function uploadRaw(job: UploadJob): Promise<UploadAnswer> {
+  job.ctx.progress(0, job.staged.size);
+  const headers: Record<string, string> = {
+    'content-type': job.contentType,
+    ...Object.fromEntries(Object.entries(job.headers).filter(([name]) => name.toLowerCase() !== 'content-length')),
+    // Ours, not the user's: a wrong length would corrupt what the server stores.
+    'content-length': String(job.staged.size),
+  };
+  const answer = await sendBody({
+    url: job.url,
+    method: job.method,
+    headers,
+    body: readMetered(job.staged.path, 0, job.staged.size, bodyMeter(job, 0)),
+    guard: job.guard,
+    stallTimeoutMs: job.ctx.stallTimeoutMs,
+    responseTimeoutMs: job.responseTimeoutMs,
+  });
+  return interpretAnswer(answer);
+}

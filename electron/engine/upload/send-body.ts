@@ -1,0 +1,86 @@
+// One HTTP request with a streamed body (raw and multipart share it). got with retries off (the
+// engine retries), no redirects followed (a 303 + Location is the server's answer, not a hop),
+// a stall watchdog while the body goes out and a response timeout once it is out.
+import got from 'got';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FormData } from 'formdata-node';
+import type { AttemptGuard } from './attempt-guard';
+import { networkFailure } from './upload-errors';
+
+export interface HttpAnswer {
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  /** At most the first RESPONSE_BODY_LIMIT bytes, decoded as UTF-8. */
+  body: string;
+}
+
+export interface SendBodyOptions {
+  url: string;
+  method: 'PUT' | 'POST';
+  headers: Record<string, string>;
+  body: AsyncIterable<Uint8Array> | FormData;
+  guard: AttemptGuard;
+  stallTimeoutMs: number;
+  responseTimeoutMs: number;
+  /** Bytes of the whole request body accepted by the socket so far. */
+  onSent?(transferred: number, total: number | undefined): void;
+}
+
+/** Enough to show an error excerpt; a server streaming megabytes back must not fill memory. */
+const RESPONSE_BODY_LIMIT = 16 * 1024;
+
+export async function sendBody(options: SendBodyOptions): Promise<HttpAnswer> {
+  const { guard } = options;
+  const stall = guard.watchStall(options.stallTimeoutMs);
+  let responseTimer: { stop(): void } | undefined;
+  const stream = got.stream(options.url, {
+    method: options.method,
+    body: options.body as never,
+    headers: { 'user-agent': 'Ferry', ...options.headers },
+    throwHttpErrors: false,
+    followRedirect: false,
+    retry: { limit: 0 },
+    signal: guard.signal,
+  });
+  // Errors surface through the awaits below; this keeps a late second 'error' from crashing the process.
+  stream.on('error', () => {});
+  stream.on('uploadProgress', (p: { transferred: number; total?: number; percent: number }) => {
+    stall.kick();
+    options.onSent?.(p.transferred, p.total);
+    if (p.percent >= 1 && !responseTimer) {
+      // got emits percent 1 once the body is fully written: from here on we wait for an answer.
+      stall.stop();
+      responseTimer = guard.watchResponse(options.responseTimeoutMs);
+    }
+  });
+  try {
+    const response = await new Promise<import('got').Response>((resolve, reject) => {
+      stream.once('response', resolve);
+      stream.once('error', reject);
+    });
+    stall.stop();
+    // Some servers answer (e.g. 413) before the body is out; bound the excerpt read as well.
+    responseTimer ??= guard.watchResponse(options.responseTimeoutMs);
+    const body = await readCapped(stream, RESPONSE_BODY_LIMIT);
+    return { status: response.statusCode, statusText: response.statusMessage ?? '', headers: response.headers, body };
+  } catch (err) {
+    throw guard.failure ?? networkFailure(err);
+  } finally {
+    stall.stop();
+    responseTimer?.stop();
+    stream.destroy();
+  }
+}
+
+async function readCapped(stream: AsyncIterable<unknown>, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    chunks.push(buf);
+    size += buf.length;
+    if (size >= limit) break;
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}

@@ -1,0 +1,159 @@
+// The staged copy: uploads read only a copy inside Ferry's data folder, never the user's file.
+// The source is checked, then opened read-only exactly once (by copyFile); it is never written,
+// moved, renamed, truncated or deleted. The copy is removed only after the server confirmed
+// success, on cancel/remove, or at startup when no record owns it.
+import { createHash } from 'node:crypto';
+import { constants as fsConstants, createReadStream } from 'node:fs';
+import { access, copyFile, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
+import path from 'node:path';
+import type { StagedCopyFacts, TransferError } from '../../../shared/transfer';
+import { TransferFailure } from '../types';
+
+/** Room left over after the copy, so staging never fills the disk to the last byte. */
+export const STAGING_MARGIN_BYTES = 64 * 1024 * 1024;
+
+export function stagingRoot(dataDir: string): string {
+  return path.join(dataDir, 'staging');
+}
+
+export function stagingDir(dataDir: string, transferId: string): string {
+  // Ids come from the engine, but they end up in a path: refuse anything that could leave the folder.
+  if (!/^[A-Za-z0-9_.-]+$/.test(transferId) || transferId === '.' || transferId === '..') {
+    throw new TransferFailure({ code: 'INTERNAL', message: `Transfer id "${transferId}" cannot name a folder`, retryable: false });
+  }
+  return path.join(stagingRoot(dataDir), transferId);
+}
+
+/** The staged file keeps the source's name so servers that read it from the path see the same name. */
+export function stagedFileName(sourcePath: string): string {
+  const base = path.basename(sourcePath);
+  return base === '' || base === '.' || base === '..' ? 'upload.bin' : base;
+}
+
+export interface SourceFacts {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+function sourceFailure(message: string): TransferFailure {
+  return new TransferFailure({ code: 'SOURCE_UNREADABLE', message, retryable: false });
+}
+
+/** Exists, is a regular file, and we may read it: otherwise a readable SOURCE_UNREADABLE. */
+export async function checkSource(sourcePath: string): Promise<SourceFacts> {
+  let facts;
+  try {
+    facts = await stat(sourcePath);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw sourceFailure(`File not found: ${sourcePath}`);
+    if (code === 'EACCES' || code === 'EPERM') throw sourceFailure(`No permission to read ${sourcePath}`);
+    throw sourceFailure(`Cannot read ${sourcePath}: ${(err as Error).message}`);
+  }
+  if (facts.isDirectory()) throw sourceFailure(`${sourcePath} is a folder, not a file`);
+  if (!facts.isFile()) throw sourceFailure(`${sourcePath} is not a regular file`);
+  try {
+    await access(sourcePath, fsConstants.R_OK);
+  } catch {
+    throw sourceFailure(`No permission to read ${sourcePath}`);
+  }
+  return { size: facts.size, mtimeMs: facts.mtimeMs, ino: facts.ino };
+}
+
+/** Pure decision, so it can be tested without filling a disk. */
+export function stagingSpaceError(freeBytes: number, fileSize: number, marginBytes = STAGING_MARGIN_BYTES): TransferError | undefined {
+  const needed = fileSize + marginBytes;
+  if (freeBytes >= needed) return undefined;
+  return {
+    code: 'NO_SPACE_FOR_STAGING',
+    message: `Not enough free space to stage the upload: needs ${formatBytes(needed)}, ${formatBytes(freeBytes)} free in the data folder`,
+    retryable: false,
+  };
+}
+
+function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+export async function freeBytesAt(dir: string): Promise<number> {
+  const fsStats = await statfs(dir);
+  return Number(fsStats.bavail) * Number(fsStats.bsize);
+}
+
+export async function sha256OfFile(filePath: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export interface StageOptions {
+  dataDir: string;
+  transferId: string;
+  sourcePath: string;
+  /** For tests: pretend this much space is free. */
+  freeBytes?: (dir: string) => Promise<number>;
+}
+
+/**
+ * Copy the source into <dataDir>/staging/<id>/<name> (a reflink where the file system can) and
+ * describe what was staged. Refuses before copying when the source is unusable or space is short.
+ */
+export async function stageCopy({ dataDir, transferId, sourcePath, freeBytes = freeBytesAt }: StageOptions): Promise<StagedCopyFacts> {
+  const before = await checkSource(sourcePath);
+  const dir = stagingDir(dataDir, transferId);
+  // A canceled transfer being retried stages afresh: drop whatever an earlier run left.
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const spaceError = stagingSpaceError(await freeBytes(dir), before.size);
+  if (spaceError) {
+    await rm(dir, { recursive: true, force: true });
+    throw new TransferFailure(spaceError);
+  }
+  const stagedPath = path.join(dir, stagedFileName(sourcePath));
+  try {
+    await copyFile(sourcePath, stagedPath, fsConstants.COPYFILE_FICLONE);
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC') throw new TransferFailure({ code: 'NO_SPACE_FOR_STAGING', message: 'The disk filled up while staging the upload', retryable: false });
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') throw sourceFailure(`Cannot read ${sourcePath}: ${(err as Error).message}`);
+    throw new TransferFailure({ code: 'FILE_SYSTEM', message: `Could not stage ${sourcePath}: ${(err as Error).message}`, retryable: false });
+  }
+  const staged = await stat(stagedPath);
+  return {
+    path: stagedPath,
+    size: staged.size,
+    sourceMtimeMs: before.mtimeMs,
+    sha256: await sha256OfFile(stagedPath),
+  };
+}
+
+export async function removeStagedCopy(dataDir: string, transferId: string): Promise<void> {
+  await rm(stagingDir(dataDir, transferId), { recursive: true, force: true });
+}
+
+/** Startup: remove staging folders that no record owns (crash between success and cleanup, removed records). */
+export async function removeOrphanedStaging(dataDir: string, ownedIds: ReadonlySet<string>): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(stagingRoot(dataDir));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (ownedIds.has(entry)) continue;
+    await rm(path.join(stagingRoot(dataDir), entry), { recursive: true, force: true });
+    removed.push(entry);
+  }
+  return removed;
+}

@@ -1,0 +1,128 @@
+// tus 1.0 through tus-js-client (its Node build). The upload URL the server creates is saved in
+// the record's resume data before any body byte is sent, so after pause, restart or SIGKILL the
+// next attempt asks the server for its offset (HEAD) and continues from there. tus-js-client's
+// own retries are off: the engine retries. Every server-confirmed offset is checkpointed as
+// resume.bytesConfirmed, the engine's measure of durable progress.
+//
+// Checksums: tus-js-client 4 does not implement the checksum extension (no Upload-Checksum
+// support), and neither does @tus/server 2, so none is sent.
+import { Readable } from 'node:stream';
+import * as tus from 'tus-js-client';
+import type { UploadResumeData } from '../types';
+import { readMetered } from './metered-read';
+import type { UploadAnswer, UploadJob } from './upload-job';
+import { tusErrorFailure } from './tus-errors';
+
+export interface TusOptions {
+  /** Bytes per PATCH request; each completed PATCH is a durable checkpoint. */
+  chunkSize: number;
+}
+
+export const DEFAULT_TUS_CHUNK_SIZE = 16 * 1024 * 1024;
+
+interface Timer {
+  stop(): void;
+}
+
+export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAnswer> {
+  const { ctx, guard, staged } = job;
+  const resume = ctx.record.resume as UploadResumeData;
+  let savedUrl = resume.tusUploadUrl;
+  let urlSaved: Promise<void> = Promise.resolve();
+  // Timers of the request in flight: stall while its body goes out, then the response timeout.
+  let timers: Timer[] = [];
+  const stopTimers = () => {
+    for (const t of timers) t.stop();
+    timers = [];
+  };
+
+  const fileReader = {
+    async openFile() {
+      return {
+        size: staged.size,
+        async slice(start: number, end: number) {
+          const stop = Math.min(end, staged.size);
+          const stall = guard.watchStall(ctx.stallTimeoutMs);
+          timers.push(stall);
+          const body = Readable.from(
+            readMetered(staged.path, start, stop, { signal: guard.signal, throttle: ctx.throttle, onBytes: () => stall.kick() }),
+            { objectMode: false },
+          ) as Readable & { size: number };
+          // tus-js-client's Node HTTP stack sends `size` as Content-Length.
+          body.size = stop - start;
+          body.once('end', () => {
+            stall.stop();
+            timers.push(guard.watchResponse(job.responseTimeoutMs));
+          });
+          return { value: body, done: stop >= staged.size };
+        },
+        close() {},
+      };
+    },
+  };
+
+  return new Promise<UploadAnswer>((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      stopTimers();
+      guard.signal.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const upload = new tus.Upload(Buffer.alloc(0), {
+      endpoint: job.url,
+      uploadUrl: resume.tusUploadUrl ?? null,
+      uploadSize: staged.size,
+      chunkSize: options.chunkSize,
+      retryDelays: null,
+      headers: job.headers,
+      metadata: { filename: job.fileName, filetype: job.contentType },
+      fileReader: fileReader as unknown as tus.UploadOptions['fileReader'],
+      // Resume state lives in our record, not in tus-js-client's URL storage.
+      storeFingerprintForResuming: false,
+      fingerprint: async () => `ferry-${ctx.record.view.id}`,
+      onUploadUrlAvailable() {
+        const url = upload.url ?? undefined;
+        if (!url || url === savedUrl) return;
+        // A new upload on the server (first attempt, or the old one expired): nothing confirmed yet.
+        savedUrl = url;
+        urlSaved = ctx.checkpoint({ resume: { tusUploadUrl: url, bytesConfirmed: 0 } });
+      },
+      async onBeforeRequest(req) {
+        stopTimers();
+        // Never send body bytes for an upload URL the record does not know yet.
+        await urlSaved;
+        if (req.getMethod() !== 'PATCH') timers.push(guard.watchResponse(job.responseTimeoutMs));
+      },
+      async onAfterResponse(req, res) {
+        stopTimers();
+        const method = req.getMethod();
+        const offset = Number.parseInt(res.getHeader('Upload-Offset') ?? '', 10);
+        const status = res.getStatus();
+        if ((method === 'HEAD' || method === 'PATCH') && status >= 200 && status < 300 && Number.isFinite(offset)) {
+          await ctx.checkpoint({ resume: { bytesConfirmed: offset } });
+        }
+      },
+      onProgress(bytesSent, bytesTotal) {
+        ctx.progress(bytesSent, bytesTotal);
+      },
+      onSuccess({ lastResponse }) {
+        settle(() => resolve({ status: lastResponse.getStatus(), ...(upload.url ? { location: upload.url } : {}) }));
+      },
+      onError(err) {
+        settle(() => reject(guard.failure ?? tusErrorFailure(err)));
+      },
+    });
+    const onAbort = () => {
+      void upload.abort(false).finally(() => settle(() => reject(guard.failure ?? guard.signal.reason)));
+    };
+    if (guard.signal.aborted) {
+      settle(() => reject(guard.failure ?? guard.signal.reason));
+      return;
+    }
+    guard.signal.addEventListener('abort', onAbort, { once: true });
+    ctx.progress(resume.bytesConfirmed ?? 0, staged.size);
+    upload.start();
+  });
+}

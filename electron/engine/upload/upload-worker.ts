@@ -1,0 +1,160 @@
+// The upload worker: stages the source on add (prepare), sends the staged copy with the chosen
+// protocol on each attempt, and keeps the staged copy until the server confirmed success.
+// The engine owns states, queue, retries, speed limits and persistence.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { lookup as mimeLookup } from 'mime-types';
+import type { UploadDetails, UploadMethod, UploadProtocol } from '../../../shared/transfer';
+import type { SecretsProvider } from '../secrets';
+import { TransferFailure, type AttemptContext, type AttemptResult, type TransferRecord, type TransferWorker, type UploadRequest } from '../types';
+import { AttemptGuard } from './attempt-guard';
+import { uploadMultipart } from './multipart';
+import { uploadRaw } from './raw';
+import { expandUploadUrl, resolveHeaders } from './request-target';
+import { removeOrphanedStaging, removeStagedCopy, stageCopy } from './staging';
+import { DEFAULT_TUS_CHUNK_SIZE, uploadTus } from './tus';
+import { networkFailure } from './upload-errors';
+import type { UploadAnswer, UploadJob } from './upload-job';
+
+export interface UploadWorkerOptions {
+  /** Ferry's data folder; staged copies live in <dataDir>/staging/<transferId>/. */
+  dataDir: string;
+  /** Resolves `secret:<ref>` header values at attempt time. */
+  secrets?: SecretsProvider;
+  /** How long to wait for an answer once the body is out (default 60 s). */
+  responseTimeoutMs?: number;
+  /** Bytes per tus PATCH (default 16 MiB); each finished PATCH is a durable checkpoint. */
+  tusChunkSize?: number;
+  /** Tests: report this much free space instead of asking the file system. */
+  freeBytes?: (dir: string) => Promise<number>;
+}
+
+export const DEFAULT_RESPONSE_TIMEOUT_MS = 60_000;
+
+export function protocolOf(req: UploadRequest): UploadProtocol {
+  return req.protocol ?? 'raw';
+}
+
+/** tus creates uploads with POST; multipart forms are POSTed by convention; raw defaults to PUT. */
+export function methodOf(req: UploadRequest): UploadMethod {
+  return req.method ?? (protocolOf(req) === 'multipart' ? 'POST' : 'PUT');
+}
+
+function uploadRequestOf(record: Readonly<TransferRecord>): UploadRequest {
+  if (record.request.kind !== 'upload') {
+    throw new TransferFailure({ code: 'INTERNAL', message: 'The upload worker got a download', retryable: false });
+  }
+  return record.request.upload;
+}
+
+function contentTypeFor(fileName: string): string {
+  return mimeLookup(fileName) || 'application/octet-stream';
+}
+
+export function createUploadWorker(options: UploadWorkerOptions): TransferWorker {
+  const { dataDir, secrets } = options;
+  const responseTimeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
+  const tusChunkSize = options.tusChunkSize ?? DEFAULT_TUS_CHUNK_SIZE;
+
+  function runProtocol(job: UploadJob, protocol: UploadProtocol): Promise<UploadAnswer> {
+    if (protocol === 'tus') return uploadTus(job, { chunkSize: tusChunkSize });
+    if (protocol === 'multipart') return uploadMultipart(job);
+    return uploadRaw(job);
+  }
+
+  return {
+    async prepare(record) {
+      const req = uploadRequestOf(record);
+      const protocol = protocolOf(req);
+      const staged = await stageCopy({
+        dataDir,
+        transferId: record.view.id,
+        sourcePath: req.sourcePath,
+        ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
+      });
+      const upload: UploadDetails = {
+        ...record.view.upload,
+        sourcePath: req.sourcePath,
+        protocol,
+        method: methodOf(req),
+        ...(req.destinationId ? { destinationId: req.destinationId } : {}),
+        ...(protocol === 'multipart' ? { fieldName: req.fieldName ?? 'file' } : {}),
+        staged,
+        restartsOnResume: protocol !== 'tus',
+      };
+      delete upload.response;
+      return {
+        view: { upload, progress: { ...record.view.progress, bytesDone: 0, totalBytes: staged.size } },
+        // A fresh staging means a fresh upload: forget any tus URL from an earlier run.
+        resume: { kind: 'upload', bytesConfirmed: 0, tusUploadUrl: undefined },
+      };
+    },
+
+    async startup(records) {
+      const owned = new Set(
+        records
+          .filter((r) => r.request.kind === 'upload' && r.view.state !== 'completed' && r.view.state !== 'canceled')
+          .map((r) => r.view.id),
+      );
+      await removeOrphanedStaging(dataDir, owned);
+    },
+
+    async attempt(ctx: AttemptContext): Promise<AttemptResult> {
+      const record = ctx.record;
+      const req = uploadRequestOf(record);
+      const details = record.view.upload;
+      const staged = details?.staged;
+      if (!details || !staged) {
+        throw new TransferFailure({ code: 'INTERNAL', message: 'This upload was never staged; cancel and retry it', retryable: false });
+      }
+      const stagedSize = await stat(staged.path).then((s) => s.size, () => undefined);
+      if (details.response && stagedSize === undefined) {
+        // The server confirmed success and we cleaned up, but the engine never heard (crash in between).
+        return { outcome: 'completed' };
+      }
+      if (stagedSize !== staged.size) {
+        throw new TransferFailure({
+          code: 'FILE_SYSTEM',
+          message: `The staged copy ${staged.path} is ${stagedSize === undefined ? 'missing' : 'a different size'}; cancel and retry to stage the file again`,
+          retryable: false,
+        });
+      }
+
+      const guard = new AttemptGuard(ctx.signal);
+      try {
+        const protocol = protocolOf(req);
+        const fileName = path.basename(staged.path);
+        const job: UploadJob = {
+          url: expandUploadUrl(req.url, fileName),
+          method: methodOf(req),
+          headers: await resolveHeaders(req.headers, secrets),
+          staged,
+          fileName,
+          contentType: contentTypeFor(fileName),
+          fieldName: req.fieldName ?? 'file',
+          fields: req.fields ?? {},
+          guard,
+          ctx,
+          responseTimeoutMs,
+        };
+        const answer = await runProtocol(job, protocol);
+        const upload: UploadDetails = { ...details, response: answer };
+        ctx.progress(staged.size, staged.size);
+        // Record the server's confirmation first, then drop the copy: a crash in between is
+        // recognised above, and startup removes the leftover folder.
+        await ctx.checkpoint({ view: { upload }, resume: { bytesConfirmed: staged.size } });
+        await removeStagedCopy(dataDir, record.view.id);
+        return { outcome: 'completed', patch: { upload } };
+      } catch (err) {
+        if (guard.stoppedByEngine) return { outcome: 'aborted' };
+        throw err instanceof TransferFailure ? err : (guard.failure ?? networkFailure(err));
+      } finally {
+        guard.dispose();
+      }
+    },
+
+    async discard(record) {
+      await removeStagedCopy(dataDir, record.view.id);
+    },
+  };
+}
