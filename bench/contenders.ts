@@ -1,0 +1,33 @@
+// The command lines being compared. ferry runs exactly as a user would start it (bin/ferry.js,
+// so its start-up is part of its time), with --quiet so no progress output is drawn.
+import path from 'node:path';
+
+const FERRY_BIN = path.resolve(import.meta.dirname, '..', 'bin', 'ferry.js');
+
+export interface CommandLine {
+  command: string;
+  args: string[];
+}
+
+export function ferryGet(url: string, dir: string, dataDir: string): CommandLine {
+  return { command: process.execPath, args: [FERRY_BIN, 'get', url, '--dir', dir, '--data-dir', dataDir, '--quiet'] };
+}
+
+export function ferryPut(file: string, url: string, dataDir: string): CommandLine {
+  return { command: process.execPath, args: [FERRY_BIN, 'put', file, url, '--data-dir', dataDir, '--quiet'] };
+}
+
+export function curlGet(url: string, outFile: string): CommandLine {
+  return { command: 'curl', args: ['--silent', '--show-error', '--fail', '--output', outFile, url] };
+}
+
+export function curlPut(file: string, url: string): CommandLine {
+  return { command: 'curl', args: ['--silent', '--show-error', '--fail', '--output', '/dev/null', '--upload-file', file, url] };
+}
+
+export function aria2Get(url: string, dir: string, name: string): CommandLine {
+  return {
+    command: 'aria2c',
+    args: ['-x1', '-s1', '--file-allocation=none', '--allow-overwrite=true', '--console-log-level=warn', '--summary-interval=0', '--download-result=hide', '-d', dir, '-o', name, url],
+  };
+}

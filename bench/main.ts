@@ -1,0 +1,34 @@
+// `npm run bench`: ferry against curl (and aria2c) on loopback nginx. Not part of `npm test`.
+//   BENCH_RUNS=3        measured runs per contender (alternating order)
+//   BENCH_SIZE_MB=1024  the big file; BENCH_SMALL_MB=256 the file that shows RSS does not grow
+//   BENCH_ONLY=download|upload
+import os from 'node:os';
+import { downloadBench } from './download-bench';
+import { verdictLine, type Verdict } from './report';
+import { uploadBench } from './upload-bench';
+
+const MIB = 1024 * 1024;
+
+function intEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const runs = intEnv('BENCH_RUNS', 3);
+  const size = intEnv('BENCH_SIZE_MB', 1024) * MIB;
+  const smallSize = intEnv('BENCH_SMALL_MB', 256) * MIB;
+  const only = process.env.BENCH_ONLY;
+  console.log(`ferry bench: ${runs} runs, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+  const verdicts: Verdict[] = [];
+  if (!only || only === 'download') verdicts.push(...(await downloadBench({ runs, size, smallSize })));
+  if (!only || only === 'upload') verdicts.push(...(await uploadBench({ runs, size })));
+  console.log('');
+  for (const verdict of verdicts) console.log(verdictLine(verdict));
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

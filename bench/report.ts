@@ -1,0 +1,35 @@
+// Numbers to text: medians, the results table, and one PASS/MISS line per target.
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function mib(bytes: number | null): string {
+  return bytes === null ? 'n/a' : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+export function rate(bytes: number, seconds: number): string {
+  return `${(bytes / 1024 ** 2 / seconds).toFixed(0)} MiB/s`;
+}
+
+/** Left-aligned first column, right-aligned others. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export interface Verdict {
+  target: string;
+  measured: string;
+  pass: boolean | null; // null: could not be measured
+}
+
+export function verdictLine(verdict: Verdict): string {
+  const mark = verdict.pass === null ? 'MISS' : verdict.pass ? 'PASS' : 'MISS';
+  return `${mark}  ${verdict.target}: ${verdict.measured}${verdict.pass === null ? ' (not measured)' : ''}`;
+}
