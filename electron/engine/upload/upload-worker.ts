@@ -81,8 +81,9 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
         ...(protocol === 'multipart' ? { fieldName: req.fieldName ?? 'file' } : {}),
         staged,
         restartsOnResume: protocol !== 'tus',
+        // Explicitly cleared: the engine merges this into the old details (retry after cancel).
+        response: undefined,
       };
-      delete upload.response;
       return {
         view: { upload, progress: { ...record.view.progress, bytesDone: 0, totalBytes: staged.size } },
         // A fresh staging means a fresh upload: forget any tus URL from an earlier run.
