@@ -1,0 +1,98 @@
+// Moves the response body into the .part file at disk speed: the socket stream is piped through
+// one Transform (speed limit, progress, hash, stall kick) into a 1 MiB-buffered file stream.
+// Offsets are recorded only after fsync, about once a second, in the background.
+import type { Hash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PartWriter } from './part-file';
+
+/** fsync + record, serialized; periodic calls never block the data path. */
+export class DurableCheckpointer {
+  private inFlight: Promise<void> | undefined;
+  private lastAt = Date.now();
+  private lastRecorded = -1;
+  error: unknown;
+
+  constructor(
+    private readonly writer: PartWriter,
+    private readonly record: (durableOffset: number) => Promise<void>,
+    private readonly everyMs: number,
+  ) {}
+
+  /** Starts a background checkpoint when one is due and none is running. */
+  maybe(): void {
+    if (this.inFlight || Date.now() - this.lastAt < this.everyMs) return;
+    this.lastAt = Date.now();
+    this.inFlight = this.once()
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.error ??= err;
+        },
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+      });
+  }
+
+  /** Waits for a running checkpoint, then syncs and records what is written now. */
+  async flush(): Promise<number> {
+    if (this.inFlight) await this.inFlight;
+    if (this.error) throw this.error;
+    return this.once();
+  }
+
+  private async once(): Promise<number> {
+    const offset = await this.writer.sync();
+    if (offset !== this.lastRecorded) {
+      await this.record(offset);
+      this.lastRecorded = offset;
+    }
+    return offset;
+  }
+}
+
+export interface PumpOptions {
+  source: Readable;
+  writer: PartWriter;
+  signal: AbortSignal;
+  throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  /** Called after each chunk with the total bytes now received (offset in the file). */
+  onBytes(received: number): void;
+  /** While true the stall watchdog must not count the wait (we hold reading back, not the server). */
+  onThrottleWait(waiting: boolean): void;
+  hash?: Hash;
+  checkpointer: DurableCheckpointer;
+}
+
+/** Resolves when the body is fully written (not yet synced). Rejects on abort, network or disk errors. */
+export async function pumpBody(o: PumpOptions): Promise<void> {
+  let received = o.writer.start;
+  const meter = new Transform({
+    readableHighWaterMark: 1 << 20,
+    writableHighWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc, callback) {
+      o.onThrottleWait(true);
+      o.throttle(chunk.length, o.signal).then(
+        () => {
+          o.onThrottleWait(false);
+          received += chunk.length;
+          o.hash?.update(chunk);
+          o.onBytes(received);
+          if (o.checkpointer.error) {
+            callback(o.checkpointer.error as Error);
+            return;
+          }
+          o.checkpointer.maybe();
+          callback(null, chunk);
+        },
+        (err: unknown) => {
+          o.onThrottleWait(false);
+          callback(err as Error);
+        },
+      );
+    },
+  });
+  await pipeline(o.source, meter, o.writer.stream, { signal: o.signal });
+}

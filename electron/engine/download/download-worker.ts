@@ -1,0 +1,343 @@
+// The download worker: one attempt = one GET (two when a 416 forces a fresh start), streamed
+// into the .part file with resume data kept true at every moment. The engine owns states,
+// retries and speed limits; this file only moves bytes and reports facts.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { DownloadDetails, TransferView } from '../../../shared/transfer';
+import { createStallWatchdog } from '../stall-watchdog';
+import type { AttemptContext, AttemptResult, DownloadResumeData, TransferRecord, TransferWorker } from '../types';
+import { TransferFailure } from '../types';
+import { DurableCheckpointer, pumpBody } from './body-pump';
+import { failure, fileSystemFailure, isFileSystemError, networkFailure } from './failures';
+import { MAX_NAME_BYTES, safeFileName, suggestedFileName } from './filename';
+import { isHttpUrl, openDownloadStream, readExcerpt, type OpenedResponse } from './http-request';
+import {
+  createPartFile,
+  moveToFreeName,
+  PART_SUFFIX,
+  PartWriter,
+  removeIfExists,
+  reopenPartFile,
+  sha256OfFile,
+} from './part-file';
+import { checkResponse, ifRangeValidator } from './response-check';
+
+export interface DownloadWorkerOptions {
+  /** How often progress is made durable (fsync + checkpoint). Default 1000 ms. */
+  checkpointIntervalMs?: number;
+}
+
+/** Room for ".part" so the partial file's name also fits in 255 bytes. */
+const NAME_BYTES = MAX_NAME_BYTES - PART_SUFFIX.length;
+
+export function createDownloadWorker(options: DownloadWorkerOptions = {}): TransferWorker {
+  const checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
+  return {
+    attempt: (ctx) => new DownloadAttempt(ctx, checkpointIntervalMs).run(),
+    async discard(record, { deleteFinishedFile }) {
+      const resume = record.resume.kind === 'download' ? record.resume : undefined;
+      await removeIfExists(resume?.partPath);
+      if (deleteFinishedFile) await removeIfExists(record.view.download?.filePath);
+    },
+  };
+}
+
+/** What this attempt knows; mirrored into the record through checkpoints. */
+interface Facts {
+  finalUrl?: string;
+  etag?: string;
+  lastModified?: string;
+  totalBytes: number | null;
+  partPath?: string;
+  done: number;
+}
+
+class DownloadAttempt {
+  private readonly facts: Facts;
+  private details: DownloadDetails;
+  private writer: PartWriter | undefined;
+  private readonly stall = new AbortController();
+
+  constructor(
+    private readonly ctx: AttemptContext,
+    private readonly checkpointIntervalMs: number,
+  ) {
+    const record = ctx.record as TransferRecord;
+    if (record.request.kind !== 'download') throw failure('INTERNAL', 'download worker got a non-download transfer', false);
+    const resume = record.resume as Partial<DownloadResumeData>;
+    const request = record.request.download;
+    this.facts = {
+      finalUrl: resume.finalUrl,
+      etag: resume.etag,
+      lastModified: resume.lastModified,
+      totalBytes: resume.totalBytes ?? null,
+      partPath: resume.partPath,
+      done: resume.segments?.[0]?.done ?? 0,
+    };
+    this.details = record.view.download ?? {
+      directory: request.directory,
+      fileName: '',
+      resumable: true,
+      ...(request.fileName ? { requestedName: request.fileName } : {}),
+      ...(request.sha256 ? { sha256: request.sha256 } : {}),
+    };
+  }
+
+  private get request() {
+    const r = this.ctx.record.request;
+    if (r.kind !== 'download') throw failure('INTERNAL', 'not a download', false);
+    return r.download;
+  }
+
+  async run(): Promise<AttemptResult> {
+    const { url } = this.request;
+    if (!isHttpUrl(url)) throw failure('UNSUPPORTED_URL', `Only http and https URLs can be downloaded: ${url}`, false);
+    if (this.ctx.signal.aborted) return { outcome: 'aborted' };
+    const signal = AbortSignal.any([this.ctx.signal, this.stall.signal]);
+    try {
+      await this.openExistingPart();
+      // At most two requests: a 416 that does not prove completion restarts from byte 0 once.
+      for (let round = 0; round < 2; round++) {
+        const opened = await this.request_(signal);
+        const outcome = await this.handleResponse(opened, signal);
+        if (outcome) return outcome;
+      }
+      throw failure('RESPONSE_MISMATCH', 'Server keeps refusing the range request (416)', true);
+    } catch (err) {
+      return this.settleError(err);
+    } finally {
+      await this.writer?.close();
+    }
+  }
+
+  /** Continue only from a .part we can trust: recorded offset and a validator for If-Range. */
+  private async openExistingPart(): Promise<void> {
+    const { partPath } = this.facts;
+    if (!partPath) return;
+    const trusted = this.facts.done > 0 && ifRangeValidator(this.facts) !== undefined ? this.facts.done : 0;
+    try {
+      const { handle, offset } = await reopenPartFile(partPath, trusted);
+      this.writer = new PartWriter(handle, offset);
+      this.facts.done = offset;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileSystemFailure(err, partPath);
+      this.facts.partPath = undefined; // vanished: start over under a fresh .part
+      this.facts.done = 0;
+    }
+  }
+
+  private request_(signal: AbortSignal): Promise<OpenedResponse> {
+    const offset = this.writer?.start ?? 0;
+    const headers: Record<string, string> = { 'accept-encoding': 'identity', ...this.request.headers };
+    const validator = ifRangeValidator(this.facts);
+    if (offset > 0 && validator) {
+      headers.range = `bytes=${offset}-`;
+      headers['if-range'] = validator;
+    }
+    return openDownloadStream(this.request.url, headers, signal, this.ctx.stallTimeoutMs);
+  }
+
+  /** Returns the attempt's result, or undefined to send the request again from byte 0. */
+  private async handleResponse(opened: OpenedResponse, signal: AbortSignal): Promise<AttemptResult | undefined> {
+    const offset = this.writer?.start ?? 0;
+    const h = opened.headers;
+    const str = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+    const ok = opened.status >= 200 && opened.status < 300;
+    const decision = checkResponse(
+      { offset, knownTotal: this.facts.totalBytes, etag: this.facts.etag, lastModified: this.facts.lastModified },
+      {
+        status: opened.status,
+        statusText: opened.statusText,
+        contentRange: str(h['content-range']),
+        contentLength: str(h['content-length']),
+        etag: str(h.etag),
+        lastModified: str(h['last-modified']),
+        acceptRanges: str(h['accept-ranges']),
+        retryAfter: str(h['retry-after']),
+        bodyExcerpt: ok || opened.status === 416 ? undefined : await readExcerpt(opened.stream),
+      },
+    );
+    switch (decision.action) {
+      case 'fail':
+        opened.stream.destroy();
+        throw decision.failure;
+      case 'mismatch':
+        opened.stream.destroy();
+        await this.resetToZero();
+        throw failure('RESPONSE_MISMATCH', `${decision.message}; starting over`, offset > 0);
+      case 'check-size': {
+        opened.stream.destroy();
+        const total = decision.totalBytes;
+        if (total !== null && total === offset && (this.facts.totalBytes ?? total) === total) {
+          this.facts.totalBytes = total;
+          return this.finish(undefined, signal);
+        }
+        this.ctx.log('warn', `Server says the range is past the end (${total ?? 'unknown'} bytes); starting over`);
+        await this.resetToZero();
+        return undefined;
+      }
+      case 'restart':
+        if (offset > 0) this.ctx.log('info', `Starting over from byte 0: ${decision.reason}`);
+        this.details = { ...this.details, resumable: decision.resumable };
+        await this.adoptResponse(opened, decision.totalBytes, 0);
+        return this.receive(opened, signal);
+      case 'append':
+        await this.adoptResponse(opened, decision.totalBytes, offset);
+        return this.receive(opened, signal);
+    }
+  }
+
+  /** Records validators, size, final URL and the name; creates or truncates the .part to `offset`. */
+  private async adoptResponse(opened: OpenedResponse, totalBytes: number | null, offset: number): Promise<void> {
+    const str = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+    this.facts.etag = str(opened.headers.etag);
+    this.facts.lastModified = str(opened.headers['last-modified']);
+    this.facts.totalBytes = totalBytes;
+    this.facts.finalUrl = opened.finalUrl;
+    try {
+      if (!this.writer) {
+        // The name is settled when the .part is created; later responses never rename it.
+        const raw = this.request.fileName ?? suggestedFileName(str(opened.headers['content-disposition']), opened.finalUrl);
+        this.details = { ...this.details, fileName: safeFileName(raw, NAME_BYTES) };
+        const { partPath, handle } = await createPartFile(this.details.directory, this.details.fileName);
+        this.facts.partPath = partPath;
+        this.writer = new PartWriter(handle, 0);
+      } else if (offset !== this.writer.start) {
+        await this.writer.truncate(offset);
+      }
+    } catch (err) {
+      throw fileSystemFailure(err, this.facts.partPath ?? this.details.directory);
+    }
+    this.facts.done = offset;
+    await this.checkpoint();
+    this.ctx.progress(offset, totalBytes);
+  }
+
+  private async receive(opened: OpenedResponse, signal: AbortSignal): Promise<AttemptResult> {
+    const writer = this.writer!;
+    const sha256 = this.request.sha256;
+    const hash = sha256 && writer.start === 0 ? createHash('sha256') : undefined;
+    const checkpointer = new DurableCheckpointer(
+      writer,
+      async (offset) => {
+        this.facts.done = offset;
+        await this.checkpoint();
+      },
+      this.checkpointIntervalMs,
+    );
+    let throttling = false;
+    const watchdog = createStallWatchdog(this.ctx.stallTimeoutMs, () => this.stall.abort());
+    const holdOff = setInterval(() => throttling && watchdog.kick(), 100);
+    const total = this.facts.totalBytes;
+    try {
+      await pumpBody({
+        source: opened.stream,
+        writer,
+        signal,
+        throttle: (bytes, s) => this.ctx.throttle(bytes, s),
+        onThrottleWait: (waiting) => {
+          throttling = waiting;
+        },
+        onBytes: (received) => {
+          watchdog.kick();
+          this.ctx.progress(received, total);
+        },
+        hash,
+        checkpointer,
+      });
+    } catch (err) {
+      // Whatever stopped us, what reached the disk is real progress: make it durable and record it.
+      await checkpointer.flush().catch(() => undefined);
+      throw err;
+    } finally {
+      watchdog.stop();
+      clearInterval(holdOff);
+    }
+    try {
+      await checkpointer.flush();
+    } catch (err) {
+      throw fileSystemFailure(err, this.facts.partPath ?? '');
+    }
+    return this.finish(hash?.digest('hex'), signal);
+  }
+
+  /** Verifies length and checksum, then moves the .part to a free final name. */
+  private async finish(digest: string | undefined, signal: AbortSignal): Promise<AttemptResult> {
+    const done = this.facts.done;
+    const total = this.facts.totalBytes;
+    if (total !== null && done < total) {
+      throw failure('NETWORK', `Connection closed after ${done} of ${total} bytes`, true);
+    }
+    if (total !== null && done > total) {
+      await this.resetToZero();
+      throw failure('SIZE_MISMATCH', `Server sent ${done} bytes but announced ${total}`, false);
+    }
+    this.facts.totalBytes = done;
+    const partPath = this.facts.partPath!;
+    const expected = this.request.sha256?.toLowerCase();
+    if (expected) {
+      const actual = digest ?? (await sha256OfFile(partPath, signal));
+      if (actual !== expected) {
+        await this.resetToZero();
+        throw failure('CHECKSUM_MISMATCH', `SHA-256 mismatch: expected ${expected}, got ${actual}; the file was discarded`, false);
+      }
+    }
+    await this.writer?.close();
+    this.writer = undefined;
+    let finalPath: string;
+    try {
+      finalPath = await moveToFreeName(partPath, this.details.directory, this.details.fileName);
+    } catch (err) {
+      throw fileSystemFailure(err, partPath);
+    }
+    const fileName = path.basename(finalPath);
+    this.details = { ...this.details, fileName, filePath: finalPath };
+    this.facts.partPath = undefined;
+    await this.checkpoint();
+    this.ctx.progress(done, done);
+    const patch: Partial<TransferView> = { name: fileName, download: this.details };
+    return { outcome: 'completed', patch };
+  }
+
+  /** Forget the bytes we have: the next request starts from 0 and nothing old is ever appended. */
+  private async resetToZero(): Promise<void> {
+    if (this.writer) await this.writer.truncate(0).catch(() => undefined);
+    else await removeIfExists(this.facts.partPath).catch(() => undefined);
+    if (!this.writer) this.facts.partPath = undefined;
+    this.facts.done = 0;
+    this.facts.etag = undefined;
+    this.facts.lastModified = undefined;
+    this.facts.totalBytes = null;
+    await this.checkpoint();
+  }
+
+  private async settleError(err: unknown): Promise<AttemptResult> {
+    if (this.ctx.signal.aborted) return { outcome: 'aborted' };
+    if (this.stall.signal.aborted) {
+      throw failure('STALLED', `No data for ${Math.round(this.ctx.stallTimeoutMs / 1000)} s; retrying`, true);
+    }
+    if (err instanceof TransferFailure) throw err;
+    if (isFileSystemError(err)) throw fileSystemFailure(err, this.facts.partPath ?? this.details.directory);
+    throw networkFailure(err, this.ctx.stallTimeoutMs);
+  }
+
+  private async checkpoint(): Promise<void> {
+    const f = this.facts;
+    const resume: Partial<DownloadResumeData> = {
+      url: this.request.url,
+      finalUrl: f.finalUrl,
+      etag: f.etag,
+      lastModified: f.lastModified,
+      totalBytes: f.totalBytes,
+      segments: [{ start: 0, end: f.totalBytes, done: f.done }],
+      partPath: f.partPath,
+    };
+    const view: Partial<TransferView> = {
+      download: this.details,
+      validators: { etag: f.etag, lastModified: f.lastModified },
+      ...(this.details.fileName ? { name: this.details.fileName } : {}),
+      ...(f.finalUrl && f.finalUrl !== this.request.url ? { finalUrl: f.finalUrl } : {}),
+    };
+    await this.ctx.checkpoint({ resume, view });
+  }
+}

@@ -1,0 +1,45 @@
+// Turns what Node, got and the file system throw into TransferFailures people can read, and
+// decides which of them the engine may retry.
+import { TransferFailure } from '../types';
+import type { ErrorCode } from '../../../shared/transfer';
+
+export function failure(code: ErrorCode, message: string, retryable: boolean, status?: number): TransferFailure {
+  return new TransferFailure({ code, message, retryable, ...(status !== undefined ? { status } : {}) });
+}
+
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+const FILE_SYSTEM_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'EISDIR', 'ENAMETOOLONG', 'EEXIST', 'EMFILE', 'EIO', 'EBUSY']);
+
+/** Errors from opening, writing, syncing or renaming the .part file. */
+export function fileSystemFailure(err: unknown, filePath: string): TransferFailure {
+  if (err instanceof TransferFailure) return err;
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  const detail = (err as Error)?.message ?? String(err);
+  if (DISK_FULL_CODES.has(code)) {
+    return failure('DISK_FULL', `Disk full while writing ${filePath}; free some space and resume (the partial file is kept)`, false);
+  }
+  return failure('FILE_SYSTEM', `Cannot write ${filePath}: ${detail}`, false);
+}
+
+export function isFileSystemError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  return DISK_FULL_CODES.has(code) || FILE_SYSTEM_CODES.has(code);
+}
+
+/** Errors from got / the socket while asking for or reading the body. */
+export function networkFailure(err: unknown, stallTimeoutMs: number): TransferFailure {
+  if (err instanceof TransferFailure) return err;
+  const e = err as { name?: string; code?: string; message?: string; event?: string };
+  const detail = e?.message ?? String(err);
+  if (e?.code === 'ERR_TOO_MANY_REDIRECTS' || e?.name === 'MaxRedirectsError') {
+    return failure('REDIRECT', `Too many redirects (the server may be redirecting in a loop): ${detail}`, false);
+  }
+  if (e?.code === 'ERR_UNSUPPORTED_PROTOCOL' || e?.code === 'ERR_FORBIDDEN_REDIRECT') {
+    return failure('REDIRECT', `Redirect refused: ${detail}`, false);
+  }
+  if (e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT') {
+    return failure('STALLED', `No answer from the server within ${Math.round(stallTimeoutMs / 1000)} s (${e.event ?? 'timeout'})`, true);
+  }
+  const code = e?.code && e.code !== 'ERR_GOT_REQUEST_ERROR' ? `${e.code}: ` : '';
+  return failure('NETWORK', `Network error: ${code}${detail}`, true);
+}

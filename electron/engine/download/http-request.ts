@@ -1,0 +1,105 @@
+// One GET through got's stream API, configured for a download manager: raw bytes (no decoding),
+// no retries of its own (the engine retries with resume data), bounded waits before the body,
+// http/https only, also after redirects.
+import got, { type Request } from 'got';
+import type { IncomingHttpHeaders } from 'node:http';
+import { failure, networkFailure } from './failures';
+
+export const MAX_REDIRECTS = 10;
+
+export interface OpenedResponse {
+  stream: Request;
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  /** URL after redirects. */
+  finalUrl: string;
+}
+
+export function isHttpUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Sends the request and resolves once the final response's headers are in (body not read yet). */
+export function openDownloadStream(
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  waitLimitMs: number,
+): Promise<OpenedResponse> {
+  const stream = got.stream(url, {
+    headers,
+    decompress: false,
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: true,
+    maxRedirects: MAX_REDIRECTS,
+    signal,
+    // Each phase before the body is bounded; the body itself is watched by the stall watchdog
+    // (a socket idle timeout would fire while we hold reading back for a speed limit).
+    timeout: { lookup: waitLimitMs, connect: waitLimitMs, secureConnect: waitLimitMs, send: waitLimitMs, response: waitLimitMs },
+    hooks: {
+      beforeRedirect: [
+        (options) => {
+          const target = String(options.url);
+          if (!isHttpUrl(target)) {
+            throw Object.assign(new Error(`the server redirected to ${target}; only http and https are allowed`), {
+              code: 'ERR_FORBIDDEN_REDIRECT',
+            });
+          }
+        },
+      ],
+    },
+  });
+
+  return new Promise<OpenedResponse>((resolve, reject) => {
+    const onError = (err: unknown): void => {
+      cleanup();
+      reject(redirectAwareFailure(err, waitLimitMs));
+    };
+    const onResponse = (res: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders; url: string }): void => {
+      cleanup();
+      resolve({ stream, status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, finalUrl: res.url });
+    };
+    const cleanup = (): void => {
+      stream.off('error', onError);
+      stream.off('response', onResponse);
+    };
+    stream.once('error', onError);
+    stream.once('response', onResponse);
+  });
+}
+
+function redirectAwareFailure(err: unknown, waitLimitMs: number) {
+  const e = err as { code?: string; message?: string };
+  // got wraps errors thrown while following a redirect; the message of ours or of got's URL check survives.
+  if (e?.code === 'ERR_FORBIDDEN_REDIRECT' || /Unsupported protocol/i.test(e?.message ?? '')) {
+    return failure('REDIRECT', `Redirect refused: ${e.message ?? 'unsupported protocol'}`, false);
+  }
+  return networkFailure(err, waitLimitMs);
+}
+
+/** Reads at most `maxBytes` of a (small, error) body for the message, then drops the stream. */
+export async function readExcerpt(stream: Request, maxBytes = 1024, timeoutMs = 2000): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const timer = setTimeout(() => stream.destroy(), timeoutMs);
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= maxBytes) break;
+    }
+  } catch {
+    // An excerpt is a courtesy; the status is what matters.
+  } finally {
+    clearTimeout(timer);
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+}

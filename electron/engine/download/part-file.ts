@@ -1,0 +1,171 @@
+// The .part file beside the target: created exclusively, written sequentially through one large
+// buffered stream, fsync'd before any offset describing it is recorded, and moved to a free final
+// name only when complete. An existing file is never overwritten.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { link, open, rename, stat, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { MAX_NAME_BYTES, numberedName } from './filename';
+
+export const PART_SUFFIX = '.part';
+const WRITE_HIGH_WATER_MARK = 1 << 20;
+const MAX_NAME_ATTEMPTS = 10_000;
+
+/** Creates a new empty `<name>.part` (or `<name (n)>.part` when another download holds that one). */
+export async function createPartFile(directory: string, fileName: string): Promise<{ partPath: string; handle: FileHandle }> {
+  for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
+    const partPath = path.join(directory, numberedName(fileName, n, MAX_NAME_BYTES - PART_SUFFIX.length) + PART_SUFFIX);
+    try {
+      return { partPath, handle: await open(partPath, 'wx') };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  throw Object.assign(new Error(`No free .part name for ${fileName} in ${directory}`), { code: 'EEXIST' });
+}
+
+/**
+ * Opens an existing .part to continue at `offset`. Bytes past the offset were never recorded as
+ * durable, so they are cut off. A file shorter than the offset (someone truncated it) means we
+ * cannot trust it: the returned offset is 0 and the file is emptied.
+ */
+export async function reopenPartFile(partPath: string, offset: number): Promise<{ handle: FileHandle; offset: number }> {
+  const handle = await open(partPath, 'r+');
+  try {
+    const { size } = await handle.stat();
+    const usable = size >= offset ? offset : 0;
+    if (size !== usable) await handle.truncate(usable);
+    return { handle, offset: usable };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/**
+ * Sequential writer from `start`. Its own Writable (not fs.WriteStream) because destroying a
+ * pipeline must not close the file: after an error or abort we still fsync and record the offset.
+ * Bytes are only durable after `sync()` reports them.
+ */
+export class PartWriter {
+  readonly stream: Writable;
+  private position: number;
+  private pending: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly handle: FileHandle,
+    /** Where this run of writes began (received bytes are counted from here). */
+    public start: number,
+  ) {
+    this.position = start;
+    const writeAll = async (chunks: Buffer[]): Promise<void> => {
+      let buffers = chunks;
+      while (buffers.length > 0) {
+        const { bytesWritten } = await this.handle.writev(buffers, this.position);
+        this.position += bytesWritten;
+        buffers = dropBytes(buffers, bytesWritten);
+      }
+    };
+    const run = (chunks: Buffer[], callback: (err?: Error | null) => void): void => {
+      const p = writeAll(chunks);
+      this.pending = p.catch(() => undefined);
+      p.then(() => callback(), callback);
+    };
+    this.stream = new Writable({
+      highWaterMark: WRITE_HIGH_WATER_MARK,
+      write: (chunk: Buffer, _enc, callback) => run([chunk], callback),
+      writev: (chunks, callback) => run(chunks.map((c) => c.chunk as Buffer), callback),
+    });
+  }
+
+  /** Offset of the first byte not yet written (durable only after sync). */
+  get written(): number {
+    return this.position;
+  }
+
+  /** Waits for the write in flight, flushes to disk; returns the offset now safe to record. */
+  async sync(): Promise<number> {
+    await this.pending;
+    const written = this.position;
+    await this.handle.datasync();
+    return written;
+  }
+
+  /** Only before writing: cut the file and begin the run of writes at `length`. */
+  async truncate(length: number): Promise<void> {
+    await this.pending;
+    await this.handle.truncate(length);
+    this.position = length;
+    this.start = length;
+  }
+
+  async close(): Promise<void> {
+    if (!this.stream.destroyed) this.stream.destroy();
+    await this.pending;
+    await this.handle.close().catch(() => undefined);
+  }
+}
+
+function dropBytes(buffers: Buffer[], count: number): Buffer[] {
+  let rest = count;
+  const out: Buffer[] = [];
+  for (const b of buffers) {
+    if (rest >= b.length) {
+      rest -= b.length;
+      continue;
+    }
+    out.push(rest > 0 ? b.subarray(rest) : b);
+    rest = 0;
+  }
+  return out;
+}
+
+export async function fileSize(filePath: string): Promise<number | undefined> {
+  try {
+    return (await stat(filePath)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function sha256OfFile(filePath: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(filePath, { highWaterMark: WRITE_HIGH_WATER_MARK, signal })) {
+    hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Moves the finished .part to `name.ext`, else `name (1).ext`, ... . link() fails atomically when the
+ * name exists, so a file that appeared meanwhile is never overwritten. Filesystems without hard
+ * links fall back to a check followed by rename.
+ */
+export async function moveToFreeName(partPath: string, directory: string, fileName: string): Promise<string> {
+  for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
+    const target = path.join(directory, numberedName(fileName, n));
+    if (target === partPath) continue;
+    try {
+      await link(partPath, target);
+      await unlink(partPath);
+      return target;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
+      if ((await fileSize(target)) !== undefined) continue;
+      await rename(partPath, target);
+      return target;
+    }
+  }
+  throw Object.assign(new Error(`No free name for ${fileName} in ${directory}`), { code: 'EEXIST' });
+}
+
+export async function removeIfExists(filePath: string | undefined): Promise<void> {
+  if (!filePath) return;
+  await unlink(filePath).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+}
