@@ -1,0 +1,51 @@
+// The aggregate the tray tooltip, taskbar progress bar and badge show: "2 active · 45% · 3.1 MB/s".
+import type { TransferView } from '../../shared/transfer';
+
+export interface Aggregate {
+  active: number;
+  /** 0..1 over active transfers of known size; null when none has a known size. */
+  fraction: number | null;
+  bytesPerSecond: number;
+}
+
+export function aggregate(views: Iterable<TransferView>): Aggregate {
+  let active = 0;
+  let done = 0;
+  let total = 0;
+  let speed = 0;
+  for (const view of views) {
+    if (view.state !== 'active') continue;
+    active++;
+    speed += view.progress.speed;
+    if (view.progress.totalBytes !== null && view.progress.totalBytes > 0) {
+      done += Math.min(view.progress.bytesDone, view.progress.totalBytes);
+      total += view.progress.totalBytes;
+    }
+  }
+  return { active, fraction: total > 0 ? done / total : null, bytesPerSecond: speed };
+}
+
+export function formatRate(bytesPerSecond: number): string {
+  const units = ['B/s', 'kB/s', 'MB/s', 'GB/s'];
+  let value = bytesPerSecond;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function trayTooltip(agg: Aggregate): string {
+  if (agg.active === 0) return 'Ferry · idle';
+  const parts = [`${agg.active} active`];
+  if (agg.fraction !== null) parts.push(`${Math.floor(agg.fraction * 100)}%`);
+  parts.push(formatRate(agg.bytesPerSecond));
+  return parts.join(' · ');
+}
+
+/** BrowserWindow.setProgressBar value: -1 removes it, 2 is indeterminate. */
+export function progressBarValue(agg: Aggregate): number {
+  if (agg.active === 0) return -1;
+  return agg.fraction ?? 2;
+}

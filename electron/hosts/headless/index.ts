@@ -1,0 +1,178 @@
+// The headless host: the engine plus the built renderer, served over HTTP and one WebSocket,
+// for machines without a display and for remote control (`ferry serve`, `npm run headless`).
+//
+// How the browser UI (renderer/) talks to it — the renderer's WebSocket client follows this:
+// - On start the host prints exactly one line: `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`.
+//   The token sits in the fragment so it never reaches the server, logs or Referer headers.
+//   The page reads it from `location.hash` (and may drop it from the address bar).
+// - WebSocket: `ws://<location.host>/ws?token=<token>`. Messages are JSON text:
+//     client → host  { t: 'call', id, name, input }   name/input as in shared/contract.ts
+//     host → client  { t: 'reply', id, reply }       reply: the contract's Reply
+//     host → client  { t: 'event', name, payload }   the first event on every connect is 'snapshot'
+// - Dropped files: `POST /api/upload-file?name=<encodeURIComponent(file.name)>` with header
+//   `X-Ferry-Token: <token>` and the raw file bytes as body. Answer: JSON `{ path }` (errors: `{ ok: false, error }`); then
+//   call addUploads({ paths: [path], destinationId }).
+// - Every /api/ request and the /ws socket need the token; static files do not. Host and Origin (when
+//   sent) must be this host's own address, else 403 (DNS-rebinding defence).
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { lockDataDir } from '../cli/data-dir-lock';
+import { defaultDataDir } from '../cli/data-dir';
+import { openEngine } from '../../engine/index';
+import { openConfBacking } from '../service/backing-store';
+import { createDestinationsStore } from '../service/destinations-store';
+import { createFerryService, engineSettingsFrom, type FerryService } from '../service/ferry-service';
+import { createFileSecretStore } from '../service/secret-store';
+import { createSettingsStore } from '../service/settings-store';
+import { allowedHostsFor, createRequestGuard, type GuardResult } from './request-guard';
+import { bridgeSocket } from './socket-bridge';
+import { securityHeaders, serveStatic } from './static-files';
+import { cleanInbox, receiveUpload } from './upload-inbox';
+
+export interface HeadlessHostOptions {
+  port?: number;
+  /** Address to bind; default 127.0.0.1. Anything else is reachable from the network: warned. */
+  host?: string;
+  dataDir?: string;
+  /** The built renderer; default dist/renderer of this checkout. */
+  rendererDir?: string;
+  /** Where the one start line (and warnings) go; default stdout/stderr. */
+  print?: (line: string) => void;
+  warn?: (line: string) => void;
+  /** Close cleanly on SIGINT/SIGTERM and exit (default true; tests turn it off). */
+  handleSignals?: boolean;
+}
+
+export interface HeadlessHost {
+  url: string;
+  token: string;
+  port: number;
+  service: FerryService;
+  close(): Promise<void>;
+}
+
+const SOCKET_PATH = '/ws';
+const UPLOAD_PATH = '/api/upload-file';
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+export function defaultRendererDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/renderer');
+}
+
+export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promise<HeadlessHost> {
+  const bindAddress = options.host ?? '127.0.0.1';
+  const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
+  const rendererDir = options.rendererDir ?? defaultRendererDir();
+  const print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
+  const warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
+
+  await mkdir(dataDir, { recursive: true });
+  const lock = await lockDataDir(dataDir);
+  if (!lock.ok) throw new Error(lock.message);
+
+  const secrets = createFileSecretStore({ dir: dataDir });
+  const settingsStore = createSettingsStore(openConfBacking(dataDir, 'settings'), path.join(os.homedir(), 'Downloads'));
+  const destinationsStore = createDestinationsStore(openConfBacking(dataDir, 'destinations'), secrets);
+  let engine: Awaited<ReturnType<typeof openEngine>>;
+  try {
+    engine = await openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  for (const problem of engine.startupProblems) warn(`ferry: ${problem}`);
+  await cleanInbox(dataDir, engine.list().flatMap((v) => (v.upload ? [v.upload.sourcePath] : [])));
+
+  const refuseOpen = async () => 'Opening files is only available in the desktop app';
+  const service = createFerryService({
+    engine,
+    settingsStore,
+    destinationsStore,
+    openPath: refuseOpen,
+    showItemInFolder: async () => {
+      throw new Error('Showing files in their folder is only available in the desktop app');
+    },
+  });
+
+  const token = randomBytes(32).toString('hex');
+  let guard = createRequestGuard({ token, allowedHosts: new Set() });
+  const refuse = (res: http.ServerResponse, result: Exclude<GuardResult, { ok: true }>) => {
+    res.writeHead(result.status, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders() }).end(`${result.message}\n`);
+  };
+
+  const server = http.createServer((req, res) => {
+    const site = guard.checkSite(req);
+    if (!site.ok) return refuse(res, site);
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    if (pathname.startsWith('/api/')) {
+      const auth = guard.checkToken(req);
+      if (!auth.ok) return refuse(res, auth);
+      if (pathname === UPLOAD_PATH) return void receiveUpload(dataDir, req, res);
+      res.writeHead(404, securityHeaders()).end('Not found\n');
+      return;
+    }
+    serveStatic(rendererDir, req, res).catch(() => res.destroy());
+  });
+  server.requestTimeout = 0; // uploads of big files take as long as they take
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    const check = pathname !== SOCKET_PATH ? ({ ok: false, status: 403, message: 'Not a socket' } as const) : guard.checkSite(req);
+    const result = check.ok ? guard.checkToken(req) : check;
+    if (!result.ok) {
+      socket.end(`HTTP/1.1 ${result.status} ${result.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => bridgeSocket(ws, service));
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, bindAddress, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    service.close();
+    await engine.close();
+    await lock.release();
+    throw new Error(`Could not listen on ${bindAddress}:${options.port ?? 0}: ${(error as Error).message}`);
+  }
+  const port = (server.address() as AddressInfo).port;
+  guard = createRequestGuard({ token, allowedHosts: allowedHostsFor(bindAddress, port) });
+
+  if (bindAddress !== '127.0.0.1' && bindAddress !== 'localhost' && bindAddress !== '::1') {
+    warn(`ferry: warning: listening on ${bindAddress}, reachable from other machines. Anyone with the URL below controls Ferry; traffic is not encrypted.`);
+  }
+  const shownHost = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
+  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/#token=${token}`;
+  print(`Ferry UI: ${url}`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      service.close();
+      await Promise.allSettled([engine.close()]);
+      await lock.release();
+    })());
+
+  if (options.handleSignals ?? true) {
+    const stop = () => void close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }
+  return { url, token, port, service, close };
+}

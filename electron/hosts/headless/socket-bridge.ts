@@ -1,0 +1,51 @@
+// One WebSocket per browser tab, carrying the contract as JSON:
+//   client → host  { t: 'call', id, name, input }
+//   host → client  { t: 'reply', id, reply }        reply is the contract's Reply
+//   host → client  { t: 'event', name, payload }    first event on connect: 'snapshot'
+// Anything malformed gets an error reply (id null when it had none); the socket stays open.
+import type { WebSocket } from 'ws';
+import type { EventName, Events, Reply } from '../../../shared/contract';
+import type { FerryService } from '../service/ferry-service';
+
+/** A slow client that lets this much pile up is disconnected; it reconnects and takes a snapshot. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
+type CallId = string | number;
+
+export function bridgeSocket(socket: WebSocket, service: FerryService): void {
+  const send = (message: unknown) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      socket.close(1013, 'Too far behind; reconnect');
+      return;
+    }
+    socket.send(JSON.stringify(message));
+  };
+  const sendEvent = <E extends EventName>(name: E, payload: Events[E]) => send({ t: 'event', name, payload });
+  const reply = (id: CallId | null, value: Reply<unknown>) => send({ t: 'reply', id, reply: value });
+  const invalid = (id: CallId | null, message: string) =>
+    reply(id, { ok: false, error: { code: 'INVALID_INPUT', message } });
+
+  sendEvent('snapshot', service.snapshot());
+  const unsubscribe = service.subscribe(sendEvent);
+  socket.on('close', unsubscribe);
+  socket.on('error', unsubscribe);
+
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) return invalid(null, 'Messages must be JSON text');
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString());
+    } catch {
+      return invalid(null, 'Message is not valid JSON');
+    }
+    if (!message || typeof message !== 'object' || Array.isArray(message)) return invalid(null, 'Message must be a JSON object');
+    const { t, id, name, input } = message as Record<string, unknown>;
+    const callId = typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
+    if (t !== 'call') return invalid(callId, `Unknown message type: ${String(t).slice(0, 32)}`);
+    if (callId === null || (typeof callId === 'string' && callId.length > 64)) {
+      return invalid(null, 'A call needs an id (a number or a short string)');
+    }
+    void service.handle(name, input).then((result) => reply(callId, result));
+  });
+}

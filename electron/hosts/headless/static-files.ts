@@ -1,0 +1,78 @@
+// Serves the built renderer (vite's dist/renderer). Only files inside that folder, only GET and
+// HEAD; unknown paths get index.html so the single-page app can route. The page gets the same
+// strict Content-Security-Policy as the desktop window, plus connect-src for its own socket.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { contentSecurityPolicy } from '../../app/security-policy';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export function securityHeaders(): Record<string, string> {
+  return {
+    'content-security-policy': contentSecurityPolicy(),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+}
+
+export async function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', ...securityHeaders() }).end();
+    return;
+  }
+  const root = path.resolve(rendererDir);
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    res.writeHead(400, securityHeaders()).end('Bad path');
+    return;
+  }
+  if (pathname.includes('\0')) {
+    res.writeHead(400, securityHeaders()).end('Bad path');
+    return;
+  }
+  let file = path.resolve(root, `.${pathname}`);
+  if (file !== root && !file.startsWith(root + path.sep)) {
+    res.writeHead(404, securityHeaders()).end('Not found');
+    return;
+  }
+  let info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) {
+    file = path.join(root, 'index.html');
+    info = await stat(file).catch(() => undefined);
+  }
+  if (!info?.isFile()) {
+    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders() });
+    res.end(`Ferry's web UI is not built (nothing in ${root}). Run \`npm run headless\`, which builds it first.\n`);
+    return;
+  }
+  res.writeHead(200, {
+    'content-type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': info.size,
+    'cache-control': path.basename(file) === 'index.html' ? 'no-cache' : 'max-age=3600',
+    ...securityHeaders(),
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}

@@ -1,0 +1,116 @@
+// Upload destinations (saved presets). Secret header values go to the SecretStore; the stored
+// destination holds a reference ("secret:<ref>") in their place, and every UI sees SECRET_MASK.
+// Editing a destination and sending the mask back keeps the secret already stored.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { destinationSchema, SECRET_MASK, type Destination, type DestinationInput } from '../../../shared/settings';
+import { isSecretRef, secretRefValue, SECRET_REF_PREFIX } from '../../engine/secrets';
+import type { JsonBacking } from './backing-store';
+import type { SecretStore } from './secret-store';
+
+export interface DestinationsStore {
+  /** As UIs may see them: secret values masked. */
+  list(): Destination[];
+  /** As stored: secret header values are "secret:<ref>" references for the engine to resolve. */
+  getStored(id: string): Destination | undefined;
+  create(input: DestinationInput): Promise<Destination>;
+  update(id: string, input: DestinationInput): Promise<Destination>;
+  delete(id: string): Promise<void>;
+}
+
+/** A readable refusal: the service turns it into an error reply. */
+export class DestinationError extends Error {
+  constructor(readonly code: 'NOT_FOUND' | 'INVALID_INPUT', message: string) {
+    super(message);
+    this.name = 'DestinationError';
+  }
+}
+
+export function secretRefFor(destinationId: string, headerName: string): string {
+  return `destination.${destinationId}.${headerName.toLowerCase()}`;
+}
+
+const storedList = z.array(destinationSchema);
+
+export function createDestinationsStore(backing: JsonBacking, secrets: SecretStore): DestinationsStore {
+  function readAll(): Destination[] {
+    const parsed = storedList.safeParse(backing.store.destinations ?? []);
+    if (parsed.success) return parsed.data;
+    // Keep whatever entries are still valid rather than losing them all.
+    const raw = Array.isArray(backing.store.destinations) ? backing.store.destinations : [];
+    return raw.flatMap((d) => {
+      const one = destinationSchema.safeParse(d);
+      return one.success ? [one.data] : [];
+    });
+  }
+
+  function writeAll(list: Destination[]): void {
+    backing.store = { ...backing.store, destinations: list };
+  }
+
+  /** Moves secret values into the secret store; returns the headers to persist. */
+  async function storeHeaders(id: string, input: DestinationInput): Promise<Destination['headers']> {
+    const headers: Destination['headers'] = [];
+    const seen = new Set<string>();
+    for (const header of input.headers) {
+      if (!header.secret) {
+        if (header.value.startsWith(SECRET_REF_PREFIX)) {
+          throw new DestinationError('INVALID_INPUT', `Header ${header.name}: values starting with "${SECRET_REF_PREFIX}" are reserved`);
+        }
+        headers.push(header);
+        continue;
+      }
+      const lower = header.name.toLowerCase();
+      if (seen.has(lower)) throw new DestinationError('INVALID_INPUT', `Secret header ${header.name} is listed twice`);
+      seen.add(lower);
+      const ref = secretRefFor(id, header.name);
+      if (header.value === SECRET_MASK) {
+        if (!secrets.has(ref)) throw new DestinationError('INVALID_INPUT', `Type the value of the secret header ${header.name}`);
+      } else {
+        await secrets.set(ref, header.value);
+      }
+      headers.push({ ...header, value: secretRefValue(ref) });
+    }
+    return headers;
+  }
+
+  async function dropUnusedSecrets(before: Destination | undefined, after: Destination | undefined): Promise<void> {
+    const keep = new Set(after?.headers.filter((h) => h.secret).map((h) => h.value) ?? []);
+    for (const header of before?.headers ?? []) {
+      if (header.secret && isSecretRef(header.value) && !keep.has(header.value)) {
+        await secrets.delete(header.value.slice(SECRET_REF_PREFIX.length));
+      }
+    }
+  }
+
+  return {
+    list: () => readAll().map(masked),
+    getStored: (id) => readAll().find((d) => d.id === id),
+    async create(input) {
+      const id = randomUUID();
+      const destination = destinationSchema.parse({ ...input, id, headers: await storeHeaders(id, input) });
+      writeAll([...readAll(), destination]);
+      return masked(destination);
+    },
+    async update(id, input) {
+      const all = readAll();
+      const index = all.findIndex((d) => d.id === id);
+      if (index < 0) throw new DestinationError('NOT_FOUND', `No destination with id ${id}`);
+      const destination = destinationSchema.parse({ ...input, id, headers: await storeHeaders(id, input) });
+      await dropUnusedSecrets(all[index], destination);
+      writeAll(all.map((d, i) => (i === index ? destination : d)));
+      return masked(destination);
+    },
+    async delete(id) {
+      const all = readAll();
+      const gone = all.find((d) => d.id === id);
+      if (!gone) throw new DestinationError('NOT_FOUND', `No destination with id ${id}`);
+      writeAll(all.filter((d) => d.id !== id));
+      await dropUnusedSecrets(gone, undefined);
+    },
+  };
+}
+
+function masked(destination: Destination): Destination {
+  return { ...destination, headers: destination.headers.map((h) => (h.secret ? { ...h, value: SECRET_MASK } : h)) };
+}

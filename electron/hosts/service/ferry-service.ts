@@ -1,0 +1,231 @@
+// The contract's implementation over the engine, shared by the Electron IPC host and the
+// headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
+// with the contract and always resolves to a Reply: a malformed or failing call is an error
+// value, never an exception that could take the host down.
+import type { ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, Snapshot } from '../../../shared/contract';
+import { parseRequest } from '../../../shared/contract';
+import type { Settings } from '../../../shared/settings';
+import type { TransferView } from '../../../shared/transfer';
+import type { EngineSettings, TransferEngine } from '../../engine/engine';
+import { TransferFailure } from '../../engine/types';
+import { DestinationError, type DestinationsStore } from './destinations-store';
+import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
+import type { SettingsStore } from './settings-store';
+import { uploadRequestFor } from './upload-request';
+
+export type EngineLike = Pick<
+  TransferEngine,
+  | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
+  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'updateSettings'
+>;
+
+export interface FerryServiceOptions {
+  engine: EngineLike;
+  settingsStore: SettingsStore;
+  destinationsStore: DestinationsStore;
+  /** Opens a file with the OS; resolves to an error message, '' on success (Electron's shell.openPath). */
+  openPath(path: string): Promise<string>;
+  showItemInFolder(path: string): void | Promise<void>;
+  patchIntervalMs?: number;
+}
+
+export type ServiceListener = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+export interface FerryService {
+  handle(name: unknown, rawInput: unknown): Promise<Reply<unknown>>;
+  snapshot(): Snapshot;
+  /** Events for every UI: batched patches, notices, settings and destination changes. */
+  subscribe(listener: ServiceListener): () => void;
+  /** Pushes an event from the host itself (e.g. offerUpload from a second launch). */
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+  close(): void;
+}
+
+type Handlers = { [N in RequestName]: (input: ParsedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N> };
+
+/** A refusal the service raises on purpose, with the error code UIs should see. */
+class Refusal extends Error {
+  constructor(readonly code: ErrorReply['code'], message: string) {
+    super(message);
+  }
+}
+
+export function engineSettingsFrom(settings: Settings): Partial<EngineSettings> {
+  return {
+    maxActive: settings.maxActive,
+    maxPerHost: settings.maxPerHost,
+    downloadLimit: settings.downloadLimit,
+    uploadLimit: settings.uploadLimit,
+    stallTimeoutMs: settings.stallTimeoutSeconds * 1000,
+    maxRetries: settings.maxRetries,
+  };
+}
+
+export function createFerryService(options: FerryServiceOptions): FerryService {
+  const { engine, settingsStore, destinationsStore } = options;
+  const listeners = new Set<ServiceListener>();
+  const emit: FerryService['emit'] = (event, payload) => {
+    for (const listener of listeners) {
+      try {
+        listener(event, payload);
+      } catch {
+        // One broken window or socket must not stop the others from getting events.
+      }
+    }
+  };
+  const batcher = createPatchBatcher((patches) => emit('patches', patches), options.patchIntervalMs ?? PATCH_INTERVAL_MS);
+  const onView = (view: TransferView) => batcher.view(view);
+  const onProgress = (id: string, progress: TransferView['progress']) => batcher.progress(id, progress);
+  const onRemoved = (id: string) => batcher.removed(id);
+  const onNotice = (notice: Events['notice']) => emit('notice', notice);
+  engine.on('added', onView);
+  engine.on('changed', onView);
+  engine.on('progress', onProgress);
+  engine.on('removed', onRemoved);
+  engine.on('notice', onNotice);
+
+  function requireTransfer(id: string): TransferView {
+    const view = engine.get(id);
+    if (!view) throw new Refusal('NOT_FOUND', `No transfer with id ${id}`);
+    return view;
+  }
+
+  async function forEachId(ids: string[], act: (id: string) => Promise<void>): Promise<void> {
+    for (const id of ids) requireTransfer(id);
+    for (const id of ids) await act(id);
+  }
+
+  function fileOf(id: string): string {
+    const view = requireTransfer(id);
+    const file = view.kind === 'download' ? view.download?.filePath : view.upload?.sourcePath;
+    if (!file) throw new Refusal('NOT_FOUND', `${view.name} has no file on disk yet`);
+    return file;
+  }
+
+  function destinationsChanged(): void {
+    emit('destinations', destinationsStore.list());
+  }
+
+  const handlers: Handlers = {
+    snapshot: () => snapshot(),
+    async addDownloads({ urls, directory, fileName, sha256 }) {
+      if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
+      const target = directory ?? settingsStore.get().downloadDirectory;
+      const added: TransferView[] = [];
+      for (const url of urls) added.push(await engine.addDownload({ url, directory: target, fileName, sha256 }));
+      return added;
+    },
+    async addUploads({ paths, destinationId }) {
+      const destination = destinationsStore.getStored(destinationId);
+      if (!destination) throw new Refusal('NOT_FOUND', `No destination with id ${destinationId}`);
+      const added: TransferView[] = [];
+      const failed: string[] = [];
+      for (const sourcePath of paths) {
+        try {
+          added.push(await engine.addUpload(uploadRequestFor(destination, sourcePath)));
+        } catch (error) {
+          failed.push(`${sourcePath}: ${messageOf(error)}`);
+        }
+      }
+      if (failed.length > 0) {
+        const summary = added.length > 0 ? ` (${added.length} of ${paths.length} were added)` : '';
+        throw new Refusal('FAILED', `Could not upload ${failed.join('; ')}${summary}`);
+      }
+      return added;
+    },
+    pause: ({ ids }) => forEachId(ids, (id) => engine.pause(id)),
+    resume: ({ ids }) => forEachId(ids, (id) => engine.resume(id)),
+    cancel: ({ ids }) => forEachId(ids, (id) => engine.cancel(id)),
+    retry: ({ ids }) => forEachId(ids, (id) => engine.retry(id)),
+    remove: ({ ids, deleteFiles }) => forEachId(ids, (id) => engine.remove(id, { deleteFile: deleteFiles })),
+    pauseAll: () => engine.pauseAll(),
+    resumeAll: () => engine.resumeAll(),
+    reorder({ id, toIndex }) {
+      requireTransfer(id);
+      engine.reorder(id, toIndex);
+    },
+    setTransferSpeedLimit({ id, bytesPerSecond }) {
+      requireTransfer(id);
+      engine.setTransferSpeedLimit(id, bytesPerSecond);
+    },
+    getSettings: () => settingsStore.get(),
+    setSettings(patch) {
+      let next: Settings;
+      try {
+        next = settingsStore.update(patch);
+      } catch (error) {
+        throw new Refusal('INVALID_INPUT', messageOf(error));
+      }
+      engine.updateSettings(engineSettingsFrom(next));
+      emit('settings', next);
+      return next;
+    },
+    listDestinations: () => destinationsStore.list(),
+    async createDestination(input) {
+      const created = await destinationsStore.create(input);
+      destinationsChanged();
+      return created;
+    },
+    async updateDestination({ id, destination }) {
+      const updated = await destinationsStore.update(id, destination);
+      destinationsChanged();
+      return updated;
+    },
+    async deleteDestination({ id }) {
+      await destinationsStore.delete(id);
+      destinationsChanged();
+    },
+    async openFile({ id }) {
+      const problem = await options.openPath(fileOf(id));
+      if (problem) throw new Refusal('FAILED', problem);
+    },
+    async showInFolder({ id }) {
+      await options.showItemInFolder(fileOf(id));
+    },
+  };
+
+  function snapshot(): Snapshot {
+    return { transfers: engine.list(), settings: settingsStore.get(), destinations: destinationsStore.list() };
+  }
+
+  return {
+    async handle(name, rawInput) {
+      const parsed = parseRequest(name, rawInput);
+      if (!parsed.ok) return parsed;
+      const handler = handlers[parsed.name] as (input: unknown) => unknown;
+      try {
+        return { ok: true, value: await handler(parsed.input) };
+      } catch (error) {
+        return { ok: false, error: errorReplyFrom(error) };
+      }
+    },
+    snapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit,
+    close() {
+      batcher.flush();
+      batcher.stop();
+      engine.off('added', onView);
+      engine.off('changed', onView);
+      engine.off('progress', onProgress);
+      engine.off('removed', onRemoved);
+      engine.off('notice', onNotice);
+      listeners.clear();
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function errorReplyFrom(error: unknown): ErrorReply {
+  if (error instanceof Refusal || error instanceof DestinationError) return { code: error.code, message: error.message };
+  if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
+  if (error instanceof Error && error.name === 'TransferNotFoundError') return { code: 'NOT_FOUND', message: error.message };
+  if (error instanceof Error && error.name === 'InvalidTransitionError') return { code: 'FAILED', message: error.message };
+  return { code: 'FAILED', message: messageOf(error) };
+}
