@@ -1,0 +1,134 @@
+// `ferry get` as a user runs it: a child process against real servers on 127.0.0.1.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
+import { runFerry, startFerry, waitFor } from './ferry-process';
+
+let server: TestServer;
+let dir: string;
+let dataDir: string;
+let tmp: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(async () => {
+  tmp = await makeTempDir('ferry-cli-get-');
+  dir = path.join(tmp, 'out');
+  dataDir = path.join(tmp, 'data');
+});
+afterEach(async () => {
+  await removeDir(tmp);
+});
+
+describe('ferry get', () => {
+  it('downloads a file and exits 0; --quiet prints exactly its path', async () => {
+    const body = randomBytes(300_000, 1);
+    server.route('/plain.bin', { body });
+    const plain = await runFerry(['get', server.url('/plain.bin'), '--dir', dir, '--data-dir', dataDir]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain(path.join(dir, 'plain.bin'));
+    expect(sha256(await readFile(path.join(dir, 'plain.bin')))).toBe(sha256(body));
+
+    const quiet = await runFerry(['get', server.url('/plain.bin'), '--dir', dir, '--out', 'copy.bin', '--data-dir', dataDir, '--quiet']);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout).toBe(`${path.join(dir, 'copy.bin')}\n`);
+    expect(quiet.stderr).toBe('');
+    expect(sha256(await readFile(path.join(dir, 'copy.bin')))).toBe(sha256(body));
+  });
+
+  it('checks --sha256: a wrong digest fails with exit 1', async () => {
+    server.route('/digest.bin', { body: randomBytes(10_000, 2) });
+    const result = await runFerry(['get', server.url('/digest.bin'), '--dir', dir, '--data-dir', dataDir, '--sha256', '0'.repeat(64), '-q']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/sha-?256|checksum/i);
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 1 naming the HTTP status on one line of stderr', async () => {
+    server.route('/gone', { status: 404 });
+    const result = await runFerry(['get', server.url('/gone'), '--dir', dir, '--data-dir', dataDir, '--quiet']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/404/);
+  });
+
+  it.each([
+    [['get', 'http://127.0.0.1:1/a', 'http://127.0.0.1:1/b', '--out', 'x']],
+    [['get', 'http://127.0.0.1:1/a', '--sha256', 'xyz']],
+    [['get', 'http://127.0.0.1:1/a', '--frobnicate']],
+    [['get', 'ftp://127.0.0.1/a']],
+    [['get']],
+  ])('usage error %j exits 2 before anything starts', async (args) => {
+    const result = await runFerry([...args, '--data-dir', dataDir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^ferry: /);
+    await expect(stat(dataDir)).rejects.toThrow(); // nothing was created
+  });
+
+  it('continues after SIGKILL: byte-identical result, the rerun asks for a Range', async () => {
+    const body = randomBytes(3_000_000, 3);
+    server.route('/big.bin', { body, rateBytesPerSec: 1_000_000 });
+    const args = ['get', server.url('/big.bin'), '--dir', dir, '--data-dir', dataDir];
+    const first = startFerry(args);
+    // Let at least one progress checkpoint (~1 s) land after the .part file has grown.
+    await waitFor(async () => (await partSize(dir)) > 800_000, 20_000, 'the .part file to grow');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    first.process.kill('SIGKILL');
+    const killed = await first.result;
+    expect(killed.signal).toBe('SIGKILL');
+    expect(await partSize(dir)).toBeLessThan(body.length);
+
+    const second = await runFerry(args);
+    expect(second.code, second.stderr).toBe(0);
+    expect(sha256(await readFile(path.join(dir, 'big.bin')))).toBe(sha256(body));
+    const requests = server.requestsFor('/big.bin');
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    const start = rangeStart(requests.at(-1)!.headers.range);
+    expect(start).toBeGreaterThan(0);
+    const resumed = server.responsesFor('/big.bin').at(-1)!;
+    expect(resumed.status).toBe(206);
+    // (The test server counts bytes handed to a socket even after the client died, so the first
+    // response's count is not what the client received; the rerun's own count is exact.)
+    expect(resumed.bytesSent).toBe(body.length - start);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.part'))).toEqual([]);
+  });
+
+  it('SIGINT checkpoints and exits 130; the rerun continues', async () => {
+    const body = randomBytes(2_000_000, 4);
+    server.route('/interrupt.bin', { body, rateBytesPerSec: 1_000_000 });
+    const args = ['get', server.url('/interrupt.bin'), '--dir', dir, '--data-dir', dataDir];
+    const first = startFerry(args);
+    await waitFor(async () => (await partSize(dir)) > 500_000, 20_000, 'the .part file to grow');
+    first.process.kill('SIGINT');
+    const interrupted = await first.result;
+    expect(interrupted.code).toBe(130);
+
+    const second = await runFerry(args);
+    expect(second.code, second.stderr).toBe(0);
+    expect(sha256(await readFile(path.join(dir, 'interrupt.bin')))).toBe(sha256(body));
+    const requests = server.requestsFor('/interrupt.bin');
+    // Ctrl-C checkpointed what was on disk then: the rerun starts at least there.
+    expect(rangeStart(requests.at(-1)!.headers.range)).toBeGreaterThanOrEqual(500_000);
+    expect(server.responsesFor('/interrupt.bin').at(-1)!.status).toBe(206);
+  });
+});
+
+function rangeStart(header: string | undefined): number {
+  const match = /^bytes=(\d+)-$/.exec(header ?? '');
+  if (!match) throw new Error(`expected an open-ended Range, got ${header}`);
+  return Number(match[1]);
+}
+
+async function partSize(folder: string): Promise<number> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const part = names.find((name) => name.endsWith('.part'));
+  return part ? (await stat(path.join(folder, part))).size : 0;
+}

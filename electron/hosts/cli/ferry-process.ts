@@ -1,0 +1,57 @@
+// Test helper: runs the real `ferry` command (node bin/ferry.js) as a child process.
+//
+//   const result = await runFerry(['get', url, '--dir', dir]);   // { code, signal, stdout, stderr }
+//   const child = startFerry([...]); ... child.kill('SIGKILL'); await child.result;
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const FERRY_BIN = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'ferry.js');
+
+export interface FerryResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface FerryChild {
+  process: ChildProcess;
+  result: Promise<FerryResult>;
+  /** Output so far. */
+  stdout(): string;
+  stderr(): string;
+}
+
+export function startFerry(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): FerryChild {
+  const child = spawn(process.execPath, [FERRY_BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const result = new Promise<FerryResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { process: child, result, stdout: () => stdout, stderr: () => stderr };
+}
+
+export function runFerry(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<FerryResult> {
+  const child = startFerry(args, options);
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), options.timeoutMs ?? 45_000);
+  return child.result.finally(() => clearTimeout(timer));
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
