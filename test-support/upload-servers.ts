@@ -3,6 +3,7 @@
 //   const mp = await startMultipartReceiver();         // parses with busboy, stores files on disk
 //   mp.url('/upload') ; mp.received -> [{ fields, files: [{ field, fileName, mimeType, path, size, sha256 }] }]
 //   const tus = await startTusServer();                 // @tus/server + @tus/file-store under /files
+//   const hung = await startTusServer({ hangFirstPatches: 1 }); // first PATCH: body read, never answered
 //   tus.endpoint ; tus.bytesReceived() (all bytes read from sockets) ; tus.uploadedFiles() -> paths of uploads
 //   const raw = await startRawReceiver();               // stores each PUT/POST body
 //   raw.setMode('store' | 'fail500' | 'hang' | 'see-other' | 'no-read'); raw.received -> [{ method, path, headers, size, sha256, path }]
@@ -158,12 +159,25 @@ export interface TusTestServer {
   close(): Promise<void>;
 }
 
-export async function startTusServer(): Promise<TusTestServer> {
+export interface TusServerOptions {
+  /** The first N PATCH requests: read the whole body, then never answer (a hung server). */
+  hangFirstPatches?: number;
+}
+
+export async function startTusServer(options: TusServerOptions = {}): Promise<TusTestServer> {
+  let patchesToHang = options.hangFirstPatches ?? 0;
   const dir = await mkdtemp(path.join(tmpdir(), 'ferry-tus-'));
   const tus = new TusServer({ path: '/files', datastore: new FileStore({ directory: dir }) });
   const patchOffsets: number[] = [];
   const l = await listen((req, res) => {
-    if (req.method === 'PATCH') patchOffsets.push(Number(req.headers['upload-offset']));
+    if (req.method === 'PATCH') {
+      patchOffsets.push(Number(req.headers['upload-offset']));
+      if (patchesToHang > 0) {
+        patchesToHang--;
+        req.resume();
+        return;
+      }
+    }
     void tus.handle(req, res);
   });
   return {

@@ -12,6 +12,7 @@ import type { UploadResumeData } from '../types';
 import { readMetered } from './metered-read';
 import type { UploadAnswer, UploadJob } from './upload-job';
 import { tusErrorFailure } from './tus-errors';
+import { networkFailure } from './upload-errors';
 
 export interface TusOptions {
   /** Bytes per PATCH request; each completed PATCH is a durable checkpoint. */
@@ -50,6 +51,11 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
           ) as Readable & { size: number };
           // tus-js-client's Node HTTP stack sends `size` as Content-Length.
           body.size = stop - start;
+          // tus-js-client pipes the body without listening for its errors: a read failure (or our
+          // own abort) would otherwise be an uncaught 'error' and leave the request hanging.
+          body.on('error', (err) => {
+            if (!guard.signal.aborted) guard.fail(networkFailure(err));
+          });
           body.once('end', () => {
             stall.stop();
             timers.push(guard.watchResponse(job.responseTimeoutMs));

@@ -1,0 +1,161 @@
+// The source file is sacred: whatever the server does, the user's file keeps its bytes, size,
+// mtime and inode, and what the server receives is the staged copy, not the live file.
+// Also: servers that never answer or stop reading are bounded by timeouts.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { startRawReceiver, startTusServer } from '../../../test-support/upload-servers';
+import type { TransferEngine } from '../engine';
+import { exists, fileIdentity, openUploadEngine, waitFor } from './upload-test-kit';
+
+let dir: string;
+let dataDir: string;
+let engine: TransferEngine | undefined;
+const closers: (() => Promise<void>)[] = [];
+
+beforeEach(async () => {
+  dir = await makeTempDir('ferry-up-src-');
+  dataDir = await makeTempDir('ferry-up-data-');
+});
+afterEach(async () => {
+  await engine?.close();
+  engine = undefined;
+  for (const close of closers.splice(0)) await close();
+  await removeDir(dir);
+  await removeDir(dataDir);
+});
+
+async function sourceFile(name: string, size: number, seed = 1): Promise<{ file: string; bytes: Buffer }> {
+  const bytes = randomBytes(size, seed);
+  const file = path.join(dir, name);
+  await writeFile(file, bytes);
+  return { file, bytes };
+}
+
+describe('upload failures', () => {
+  it('a server answering 500 leaves the source untouched and keeps the staged copy', async () => {
+    const raw = await startRawReceiver('fail500');
+    closers.push(() => raw.close());
+    const { file, bytes } = await sourceFile('precious.bin', 1_500_000);
+    const before = await fileIdentity(file);
+    engine = await openUploadEngine(dataDir, { maxRetries: 2 });
+    const added = await engine.addUpload({ sourcePath: file, url: raw.url('/up') });
+    const [done] = await engine.waitUntilFinished([added.id]);
+    expect(done?.state).toBe('failed');
+    expect(done?.error?.code).toBe('HTTP_STATUS');
+    expect(done?.error?.status).toBe(500);
+    expect(done?.error?.message).toContain('500');
+    // The body excerpt: at most 200 characters, no control characters.
+    expect(done?.error?.body).toBeDefined();
+    expect(done!.error!.body!.length).toBeLessThanOrEqual(200);
+    expect(done!.error!.body).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(done!.error!.body).toContain('disk quota');
+    // Three attempts (1 + 2 retries), each sent the whole file; none made durable progress.
+    expect(raw.received).toHaveLength(3);
+    for (const r of raw.received) expect(r.sha256).toBe(sha256(bytes));
+    expect(await fileIdentity(file)).toEqual(before);
+    const staged = done!.upload!.staged!;
+    expect(await exists(staged.path)).toBe(true);
+    expect(staged.sha256).toBe(sha256(bytes));
+    expect(staged.size).toBe(bytes.length);
+    expect(staged.sourceMtimeMs).toBe(before.mtimeMs);
+
+    // Retry works from the staged copy, even with the original gone.
+    await rm(file);
+    raw.setMode('store');
+    await engine.retry(added.id);
+    const [again] = await engine.waitUntilFinished([added.id]);
+    expect(again?.state).toBe('completed');
+    expect(raw.received.at(-1)!.sha256).toBe(sha256(bytes));
+    expect(await exists(staged.path)).toBe(false);
+  });
+
+  it('changing or deleting the source during an upload does not change what the server receives', async () => {
+    const raw = await startRawReceiver('store');
+    closers.push(() => raw.close());
+    const a = await sourceFile('changes.bin', 1_000_000, 11);
+    const b = await sourceFile('vanishes.bin', 1_000_000, 12);
+    // Slow uploads (about 2 s each) so the source changes while bytes are on the way.
+    engine = await openUploadEngine(dataDir, { uploadLimit: 1_000_000 });
+    const ta = await engine.addUpload({ sourcePath: a.file, url: raw.url('/a/{filename}') });
+    const tb = await engine.addUpload({ sourcePath: b.file, url: raw.url('/b/{filename}') });
+    await waitFor(() => raw.bodyBytesRead() > 100_000, 10_000, 'upload under way');
+    await writeFile(a.file, randomBytes(1_000_000, 99));
+    await writeFile(a.file, 'truncated', { flag: 'a' });
+    await rm(b.file);
+    const done = await engine.waitUntilFinished([ta.id, tb.id]);
+    expect(done.map((v) => v.state)).toEqual(['completed', 'completed']);
+    const byPath = new Map(raw.received.map((r) => [r.path, r]));
+    expect(byPath.get('/a/changes.bin')?.sha256).toBe(sha256(a.bytes));
+    expect(byPath.get('/b/vanishes.bin')?.sha256).toBe(sha256(b.bytes));
+  });
+
+  it('a server that takes the body and never answers hits the response timeout and is retried', async () => {
+    const raw = await startRawReceiver('hang');
+    closers.push(() => raw.close());
+    const { file } = await sourceFile('x.bin', 100_000);
+    engine = await openUploadEngine(dataDir, { maxRetries: 1 }, { responseTimeoutMs: 400 });
+    const added = await engine.addUpload({ sourcePath: file, url: raw.url('/x') });
+    const started = Date.now();
+    const [done] = await engine.waitUntilFinished([added.id]);
+    expect(done?.state).toBe('failed');
+    expect(done?.error?.code).toBe('RESPONSE_TIMEOUT');
+    expect(done?.error?.retryable).toBe(true);
+    expect(raw.received).toHaveLength(2); // first attempt + one retry, each body fully delivered
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a tus endpoint that never answers the creation request hits the response timeout', async () => {
+    const raw = await startRawReceiver('hang');
+    closers.push(() => raw.close());
+    const { file } = await sourceFile('t.bin', 100_000);
+    engine = await openUploadEngine(dataDir, { maxRetries: 0 }, { responseTimeoutMs: 400 });
+    const added = await engine.addUpload({ sourcePath: file, url: raw.url('/files/'), protocol: 'tus' });
+    const [done] = await engine.waitUntilFinished([added.id]);
+    expect(done?.state).toBe('failed');
+    expect(done?.error?.code).toBe('RESPONSE_TIMEOUT');
+  });
+
+  it('a tus PATCH that is never answered times out; the retry asks for the offset and finishes', async () => {
+    const tus = await startTusServer({ hangFirstPatches: 1 });
+    closers.push(() => tus.close());
+    const { file, bytes } = await sourceFile('t.bin', 300_000);
+    engine = await openUploadEngine(dataDir, { maxRetries: 2 }, { responseTimeoutMs: 400 });
+    const added = await engine.addUpload({ sourcePath: file, url: tus.endpoint, protocol: 'tus' });
+    const [done] = await engine.waitUntilFinished([added.id]);
+    expect(done?.state).toBe('completed');
+    expect(done?.attempt).toBe(2);
+    expect(done?.log.some((e) => /no answer within/.test(e.message))).toBe(true);
+    expect(tus.patchOffsets).toEqual([0, 0]);
+    const [stored] = await tus.uploadedFiles();
+    expect(sha256(await readFile(stored!))).toBe(sha256(bytes));
+  });
+
+  it('a server that stops reading the body is a stall, retried, then given up', async () => {
+    const raw = await startRawReceiver('no-read');
+    closers.push(() => raw.close());
+    // Larger than what loopback socket buffers swallow, so the client really blocks.
+    const { file } = await sourceFile('big.bin', 48 * 1024 * 1024, 5);
+    engine = await openUploadEngine(dataDir, { maxRetries: 1, stallTimeoutMs: 700 });
+    const added = await engine.addUpload({ sourcePath: file, url: raw.url('/big') });
+    const [done] = await engine.waitUntilFinished([added.id]);
+    expect(done?.state).toBe('failed');
+    expect(done?.error?.code).toBe('STALLED');
+    expect(raw.requestCount()).toBe(2);
+  });
+
+  it('connection refused is a retryable network error', async () => {
+    const raw = await startRawReceiver('store');
+    const url = raw.url('/gone');
+    await raw.close();
+    const { file } = await sourceFile('n.bin', 1000);
+    engine = await openUploadEngine(dataDir, { maxRetries: 1 });
+    const added = await engine.addUpload({ sourcePath: file, url });
+    const [done] = await engine.waitUntilFinished([added.id]);
+    expect(done?.state).toBe('failed');
+    expect(done?.error?.code).toBe('NETWORK');
+    expect(done?.error?.message).toMatch(/ECONNREFUSED/);
+    expect(done?.attempt).toBe(2);
+  });
+});
