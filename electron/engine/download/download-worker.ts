@@ -104,7 +104,8 @@ class DownloadAttempt {
       }
       throw failure('RESPONSE_MISMATCH', 'Server keeps refusing the range request (416)', true);
     } catch (err) {
-      return this.settleError(err);
+      // Awaited here, not returned: the finally below must not leave the rejection unhandled.
+      return await this.settleError(err);
     } finally {
       await this.writer?.close();
     }

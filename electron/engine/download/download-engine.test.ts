@@ -1,0 +1,320 @@
+// The real download worker driven by the real engine against awkward servers on 127.0.0.1:
+// the project's own test server and Debian's nginx. Every test checks bytes on disk.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TransferView } from '../../../shared/transfer';
+import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
+import { startNginx, type NginxServer } from '../../../test-support/nginx';
+import { TransferEngine, type EngineSettings } from '../engine';
+import type { DownloadRequest } from '../types';
+import { createDownloadWorker } from './download-worker';
+
+let server: TestServer;
+let nginx: NginxServer;
+let tmp: string;
+let dir: string;
+let engine: TransferEngine;
+let routeCounter = 0;
+
+const baseSettings: Partial<EngineSettings> = { stallTimeoutMs: 1500, retryBaseMs: 50, retryMaxMs: 300 };
+
+async function openEngine(settings: Partial<EngineSettings> = {}): Promise<TransferEngine> {
+  engine = await TransferEngine.open({
+    dataDir: path.join(tmp, 'data'),
+    workers: { download: createDownloadWorker({ checkpointIntervalMs: 200 }) },
+    settings: { ...baseSettings, ...settings },
+  });
+  return engine;
+}
+
+/** A unique path per test so request logs never mix. */
+function uniquePath(name: string): string {
+  return `/t${++routeCounter}/${name}`;
+}
+
+async function download(req: Partial<DownloadRequest> & { url: string }): Promise<TransferView> {
+  const view = await engine.addDownload({ directory: dir, ...req });
+  const [done] = await engine.waitUntilFinished([view.id]);
+  return done!;
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  nginx = await startNginx();
+});
+afterAll(async () => {
+  await server.close();
+  await nginx.stop();
+});
+beforeEach(async () => {
+  tmp = await makeTempDir('ferry-dl-');
+  dir = path.join(tmp, 'downloads');
+  await mkdir(dir);
+  await openEngine();
+});
+afterEach(async () => {
+  await engine.close();
+  await removeDir(tmp);
+});
+
+describe('download worker through the engine', () => {
+  it('downloads byte-identical files from the test server and from nginx', async () => {
+    const bytes = randomBytes(3_000_000, 11);
+    const p = uniquePath('plain.bin');
+    server.route(p, { body: bytes });
+    const view = await download({ url: server.url(p) });
+    expect(view.state).toBe('completed');
+    expect(view.download?.filePath).toBe(path.join(dir, 'plain.bin'));
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+    expect(view.progress.bytesDone).toBe(bytes.length);
+    expect(server.requestsFor(p)[0]!.headers['accept-encoding']).toBe('identity');
+
+    await writeFile(path.join(nginx.root, 'n.bin'), bytes);
+    const fromNginx = await download({ url: `${nginx.baseUrl}/n.bin`, sha256: sha256(bytes) });
+    expect(fromNginx.state).toBe('completed');
+    expect(sha256(await readFile(fromNginx.download!.filePath!))).toBe(sha256(bytes));
+    expect(await readdir(dir)).toEqual(['n.bin', 'plain.bin']);
+  });
+
+  it('pause keeps the .part; resume sends Range + If-Range and ends byte-identical', async () => {
+    const bytes = randomBytes(1_500_000, 12);
+    const p = uniquePath('slow.bin');
+    server.route(p, { body: bytes, rateBytesPerSec: 1_000_000 });
+    const view = await engine.addDownload({ directory: dir, url: server.url(p) });
+    await waitFor(() => (engine.get(view.id)?.progress.bytesDone ?? 0) > 300_000);
+    await engine.pause(view.id);
+    expect(engine.get(view.id)?.state).toBe('paused');
+    const files = await readdir(dir);
+    expect(files).toEqual(['slow.bin.part']);
+    const partSize = (await readFile(path.join(dir, 'slow.bin.part'))).length;
+    expect(partSize).toBeGreaterThan(0);
+    // The .part holds exactly the first bytes of the file: nothing garbled, nothing unrecorded.
+    expect((await readFile(path.join(dir, 'slow.bin.part'))).equals(bytes.subarray(0, partSize))).toBe(true);
+
+    server.route(p, { body: bytes }); // full speed now
+    await engine.resume(view.id);
+    const [done] = await engine.waitUntilFinished([view.id]);
+    expect(done!.state).toBe('completed');
+    const second = server.requestsFor(p)[1]!;
+    expect(second.headers.range).toBe(`bytes=${partSize}-`);
+    expect(done!.validators?.etag).toMatch(/^"/);
+    expect(second.headers['if-range']).toBe(done!.validators?.etag);
+    expect(server.responsesFor(p)[1]!.status).toBe(206);
+    expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(bytes));
+  });
+
+  it('pause and resume against nginx (limit_rate) ends byte-identical', async () => {
+    const slow = await startNginx({ limitRate: '800k' });
+    try {
+      const bytes = randomBytes(1_200_000, 13);
+      await writeFile(path.join(slow.root, 'big.bin'), bytes);
+      const view = await engine.addDownload({ directory: dir, url: `${slow.baseUrl}/big.bin` });
+      await waitFor(() => (engine.get(view.id)?.progress.bytesDone ?? 0) > 200_000);
+      await engine.pause(view.id);
+      const partSize = (await readFile(path.join(dir, 'big.bin.part'))).length;
+      expect(partSize).toBeGreaterThan(0);
+      await engine.resume(view.id);
+      const [done] = await engine.waitUntilFinished([view.id]);
+      expect(done!.state).toBe('completed');
+      expect(done!.validators?.etag).toMatch(/^"/);
+      expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(bytes));
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('a file changed on the server between attempts restarts from byte 0 (no splice)', async () => {
+    const v1 = randomBytes(600_000, 14);
+    const v2 = randomBytes(650_000, 15);
+    const p = uniquePath('changing.bin');
+    server.route(p, { body: (n) => (n === 0 ? v1 : v2), cutAfterBytes: 200_000, cutTimes: 1 });
+    const view = await download({ url: server.url(p) });
+    expect(view.state).toBe('completed');
+    const [first, second] = server.requestsFor(p);
+    expect(first!.headers.range).toBeUndefined();
+    expect(second!.headers.range).toMatch(/^bytes=\d+-$/);
+    expect(second!.headers['if-range']).toBe(`"${sha256(v1).slice(0, 16)}"`);
+    expect(server.responsesFor(p)[1]!.status).toBe(200);
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(v2));
+  });
+
+  it('a server without range support restarts and marks the download not resumable', async () => {
+    const bytes = randomBytes(500_000, 16);
+    const p = uniquePath('norange.bin');
+    server.route(p, { body: bytes, ranges: false, cutAfterBytes: 150_000, cutTimes: 2 });
+    const view = await download({ url: server.url(p) });
+    expect(view.state).toBe('completed');
+    expect(server.responsesFor(p).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(view.download?.resumable).toBe(false);
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+  });
+
+  it('finishes although the connection is cut more often than maxRetries, since each cut made progress', async () => {
+    await engine.close();
+    await openEngine({ maxRetries: 2 });
+    const bytes = randomBytes(1_000_000, 17);
+    const p = uniquePath('cut.bin');
+    server.route(p, { body: bytes, cutAfterBytes: 70_000, cutTimes: 12 });
+    const view = await download({ url: server.url(p) });
+    expect(view.state).toBe('completed');
+    expect(server.requestsFor(p).length).toBe(13);
+    // Each attempt continues where the durable bytes of the previous one end (at most the 70 kB sent).
+    const offsets = server.requestsFor(p).map((r) => Number(/^bytes=(\d+)-$/.exec(String(r.headers.range))?.[1] ?? 0));
+    expect(offsets[0]).toBe(0);
+    for (let i = 1; i < offsets.length; i++) {
+      expect(offsets[i]!).toBeGreaterThan(offsets[i - 1]!);
+      expect(offsets[i]! - offsets[i - 1]!).toBeLessThanOrEqual(70_000);
+    }
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+  });
+
+  it('detects a stalled server, aborts the attempt and resumes', async () => {
+    const bytes = randomBytes(400_000, 18);
+    const p = uniquePath('stall.bin');
+    server.route(p, { body: bytes, stallAfterBytes: 100_000, stallTimes: 1 });
+    const started = Date.now();
+    const view = await download({ url: server.url(p) });
+    expect(view.state).toBe('completed');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(server.requestsFor(p)[1]!.headers.range).toBe('bytes=100000-');
+    expect(view.log.some((e) => /No data for/.test(e.message))).toBe(true);
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+  });
+
+  it('fails 404 at once and 500 after the retries, with the status in the error', async () => {
+    await engine.close();
+    await openEngine({ maxRetries: 2 });
+    const missing = uniquePath('missing.bin');
+    server.route(missing, { status: 404 });
+    const notFound = await download({ url: server.url(missing) });
+    expect(notFound.state).toBe('failed');
+    expect(notFound.error).toMatchObject({ code: 'HTTP_STATUS', status: 404 });
+    expect(notFound.error?.message).toMatch(/404 Not Found/);
+    expect(server.requestsFor(missing).length).toBe(1);
+
+    const broken = uniquePath('broken.bin');
+    server.route(broken, { status: 500 });
+    const failed = await download({ url: server.url(broken) });
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatchObject({ code: 'HTTP_STATUS', status: 500 });
+    expect(failed.error?.message).toMatch(/500/);
+    expect(server.requestsFor(broken).length).toBe(3);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('waits at least Retry-After after a 503', async () => {
+    const bytes = randomBytes(10_000, 19);
+    const p = uniquePath('busy.bin');
+    server.route(p, { body: bytes, statusSequence: [503], retryAfter: '2' });
+    const view = await download({ url: server.url(p) });
+    expect(view.state).toBe('completed');
+    const [first, second] = server.requestsFor(p);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(1950);
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+  });
+
+  it('lands hostile Content-Disposition names safely inside the folder', async () => {
+    const hostile: [string, string][] = [
+      ['attachment; filename="../../escape.txt"', 'escape.txt'],
+      [`attachment; filename*=UTF-8''..%2F..%2Fetc%2Fpasswd`, 'passwd'],
+      ['attachment; filename="..\\\\..\\\\win.ini"', 'win.ini'],
+      [`attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe`, 'invoicefdp.exe'],
+      ['attachment; filename="CON.txt"', '_CON.txt'],
+      [`attachment; filename*=UTF-8''bad%0A%0Dname%00.txt`, 'badname.txt'],
+      ['attachment; filename="dots. . ."', 'dots'],
+      ['attachment; filename=".."', 'download'],
+    ];
+    for (const [header, expected] of hostile) {
+      const p = uniquePath('x.bin');
+      server.route(p, { body: 'hello', headers: { 'content-disposition': header } });
+      const view = await download({ url: server.url(p) });
+      expect(view.state, header).toBe('completed');
+      expect(view.download?.filePath, header).toBe(path.join(dir, expected));
+      expect(view.name).toBe(expected);
+    }
+    expect((await readdir(dir)).sort()).toEqual(hostile.map(([, e]) => e).sort());
+    expect((await readdir(tmp)).sort()).toEqual(['data', 'downloads']);
+  });
+
+  it('never overwrites: name conflicts become "name (1).ext", chosen at finish', async () => {
+    const p = uniquePath('report.pdf');
+    server.route(p, { body: 'new' });
+    await writeFile(path.join(dir, 'report.pdf'), 'old');
+    const first = await download({ url: server.url(p) });
+    const second = await download({ url: server.url(p) });
+    expect(first.download?.filePath).toBe(path.join(dir, 'report (1).pdf'));
+    expect(second.download?.filePath).toBe(path.join(dir, 'report (2).pdf'));
+    expect(await readFile(path.join(dir, 'report.pdf'), 'utf8')).toBe('old');
+    expect(await readFile(path.join(dir, 'report (2).pdf'), 'utf8')).toBe('new');
+  });
+
+  it('saves a gzip-encoded body raw, as the server sent it', async () => {
+    const gz = gzipSync(Buffer.from('a'.repeat(100_000)));
+    const p = uniquePath('data.json.gz');
+    server.route(p, { body: gz, gzip: true });
+    const view = await download({ url: server.url(p) });
+    expect(view.state).toBe('completed');
+    expect((await readFile(view.download!.filePath!)).equals(gz)).toBe(true);
+  });
+
+  it('fails on a SHA-256 mismatch and keeps no file', async () => {
+    const p = uniquePath('sum.bin');
+    server.route(p, { body: randomBytes(50_000, 20) });
+    const view = await download({ url: server.url(p), sha256: 'a'.repeat(64) });
+    expect(view.state).toBe('failed');
+    expect(view.error?.code).toBe('CHECKSUM_MISMATCH');
+    expect(await readdir(dir).then((f) => f.filter((n) => !n.endsWith('.part')))).toEqual([]);
+  });
+
+  it('ends redirect loops and redirects to other protocols with a clear REDIRECT error', async () => {
+    const a = uniquePath('a');
+    const b = uniquePath('b');
+    server.route(a, { redirect: b });
+    server.route(b, { redirect: a });
+    const loop = await download({ url: server.url(a) });
+    expect(loop.state).toBe('failed');
+    expect(loop.error?.code).toBe('REDIRECT');
+    expect(loop.error?.message).toMatch(/redirect/i);
+    expect(server.requestsFor(a).length).toBeLessThanOrEqual(6);
+
+    const ftp = uniquePath('ftp');
+    server.route(ftp, { redirect: 'ftp://127.0.0.1/file' });
+    const refused = await download({ url: server.url(ftp) });
+    expect(refused.state).toBe('failed');
+    expect(refused.error?.code).toBe('REDIRECT');
+    expect(refused.error?.message).toMatch(/ftp/);
+  });
+
+  it('follows redirects, records the final URL and names the file after it', async () => {
+    const target = uniquePath('real-name.iso');
+    const start = uniquePath('go');
+    server.route(target, { body: 'iso' });
+    server.route(start, { redirect: target, redirectStatus: 301 });
+    const view = await download({ url: server.url(start) });
+    expect(view.state).toBe('completed');
+    expect(view.finalUrl).toBe(server.url(target));
+    expect(view.name).toBe('real-name.iso');
+  });
+
+  it('cancel removes the .part file', async () => {
+    const p = uniquePath('cancel.bin');
+    server.route(p, { body: randomBytes(2_000_000, 21), rateBytesPerSec: 500_000 });
+    const view = await engine.addDownload({ directory: dir, url: server.url(p) });
+    await waitFor(() => (engine.get(view.id)?.progress.bytesDone ?? 0) > 100_000);
+    expect(await readdir(dir)).toEqual(['cancel.bin.part']);
+    await engine.cancel(view.id);
+    expect(engine.get(view.id)?.state).toBe('canceled');
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
