@@ -1,0 +1,27 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './e2e/support/chromium';
+
+const browser = {
+  browserName: 'chromium' as const,
+  launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+  viewport: { width: 1280, height: 800 },
+  deviceScaleFactor: 1,
+};
+
+export default defineConfig({
+  testDir: './e2e',
+  globalSetup: './e2e/global-setup.ts',
+  outputDir: './test-results',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  // Two shared cores: one worker keeps the real engine and Chromium from starving each other.
+  workers: 1,
+  fullyParallel: false,
+  reporter: [['list']],
+  use: { trace: 'retain-on-failure', ...browser },
+  projects: [
+    { name: 'demo', testMatch: 'demo/**/*.spec.ts', use: browser },
+    { name: 'host', testMatch: 'host/**/*.spec.ts', use: browser },
+    { name: 'electron', testMatch: 'electron-smoke.spec.ts' },
+  ],
+});

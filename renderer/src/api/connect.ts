@@ -1,0 +1,56 @@
+// Picks the transport for this page and feeds the host's events into the store.
+import { bridgeTransport } from './bridge-transport';
+import { createDemoTransport, demoOptionsFromHash } from './demo-api';
+import type { FerryBridge, Transport } from './transport';
+import { createWsTransport, wsOptionsFromLocation } from './ws-client';
+import type { TransfersStoreHook } from '../store/transfers-store';
+import { useUi } from '../store/ui-store';
+
+declare global {
+  interface Window {
+    ferry?: FerryBridge;
+  }
+}
+
+export function pickTransport(win: Window): Transport | null {
+  if (win.ferry) return bridgeTransport(win.ferry);
+  const demo = demoOptionsFromHash(win.location.hash);
+  if (demo) return createDemoTransport(demo);
+  // The token is kept for this tab so a reload works after main.tsx hides it from the address bar.
+  let stored: string | null = null;
+  try {
+    stored = win.sessionStorage.getItem('ferry-token');
+  } catch {
+    /* storage disabled: a reload then needs the printed URL again */
+  }
+  const ws = wsOptionsFromLocation(win.location, stored);
+  if (!ws) return null;
+  try {
+    win.sessionStorage.setItem('ferry-token', ws.token);
+  } catch {
+    /* see above */
+  }
+  return createWsTransport(ws);
+}
+
+/** Subscribes the store to the host. Returns a function that unsubscribes everything. */
+export function wireStore(transport: Transport, store: TransfersStoreHook): () => void {
+  const { api } = transport;
+  const s = store.getState();
+  const offs = [
+    api.on('snapshot', (snap) => s.applySnapshot(snap)),
+    api.on('patches', (patches) => s.applyPatches(patches)),
+    api.on('settings', (settings) => s.setSettings(settings)),
+    api.on('destinations', (d) => s.setDestinations(d)),
+    api.on('notice', (n) => useUi.getState().toast(n.message, n.level)),
+    api.on('offerUpload', ({ paths }) => useUi.getState().openUpload({ paths })),
+    transport.onConnection((c) => s.setConnection(c)),
+  ];
+  if (!transport.pushesSnapshot) {
+    void api.snapshot().then((r) => {
+      if (r.ok) s.applySnapshot(r.value);
+      else useUi.getState().toast(r.error.message, 'error');
+    });
+  }
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,13 @@
+// The one transport of this window, set once at startup (main.tsx) or by a test.
+import type { Transport } from './transport';
+
+let current: Transport | null = null;
+
+export function setTransport(t: Transport | null): void {
+  current = t;
+}
+
+export function transport(): Transport {
+  if (!current) throw new Error('Ferry is not connected to a host');
+  return current;
+}

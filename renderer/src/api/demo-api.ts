@@ -1,0 +1,184 @@
+// A fake, in-memory host (`#demo`, `#demo&count=10000&active=16`): transfers progress on a
+// timer and every request works, so the UI can be developed, screenshotted and benchmarked
+// without the engine. Patches are batched per tick like the real hosts do.
+import type { EventName, Events, FerryApi, Reply, Snapshot, TransferPatch } from '../../../shared/contract';
+import type { Destination, Settings } from '../../../shared/settings';
+import { SECRET_MASK } from '../lib/secret-mask';
+import type { TransferView } from '../../../shared/transfer';
+import { isFinished } from '../../../shared/transfer';
+import { DEMO_DESTINATIONS, DEMO_SETTINGS, demoDownload, demoTransfers, demoUpload } from './demo-data';
+import type { Transport } from './transport';
+
+const TICK_MS = 250;
+
+export interface DemoOptions {
+  count: number;
+  active: number;
+}
+
+export function demoOptionsFromHash(hash: string): DemoOptions | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  if (!params.has('demo')) return null;
+  const count = Number(params.get('count') ?? 24);
+  const active = Number(params.get('active') ?? Math.min(count, count > 40 ? 16 : 4));
+  return { count: Number.isFinite(count) ? count : 24, active: Number.isFinite(active) ? active : 4 };
+}
+
+const ok = <T,>(value: T): Promise<Reply<T>> => Promise.resolve({ ok: true, value });
+const notFound = (what: string): Promise<Reply<never>> =>
+  Promise.resolve({ ok: false, error: { code: 'NOT_FOUND', message: `No ${what} with that id.` } });
+
+export function createDemoTransport(opts: DemoOptions): Transport & { stop(): void } {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const transfers = new Map<string, TransferView>();
+  for (const v of demoTransfers(opts.count, opts.active)) transfers.set(v.id, v);
+  let settings: Settings = { ...DEMO_SETTINGS, maxActive: Math.max(DEMO_SETTINGS.maxActive, opts.active) };
+  let destinations: Destination[] = DEMO_DESTINATIONS.map((d) => ({ ...d }));
+  let queued: TransferPatch[] = [];
+  let nextId = opts.count;
+
+  const emit = <E extends EventName>(name: E, payload: Events[E]) => {
+    for (const l of listeners.get(name) ?? []) l(payload);
+  };
+  const put = (v: TransferView) => {
+    transfers.set(v.id, v);
+    queued.push({ id: v.id, view: v });
+  };
+  const change = (id: string, f: (v: TransferView) => Partial<TransferView>) => {
+    const v = transfers.get(id);
+    if (v) put({ ...v, ...f(v) });
+  };
+  const snapshot = (): Snapshot => ({ transfers: [...transfers.values()], settings, destinations });
+
+  function tick(): void {
+    const now = Date.now();
+    let running = 0;
+    for (const v of transfers.values()) {
+      if (v.state !== 'active') continue;
+      running++;
+      const speed = Math.round((v.kind === 'upload' ? 900_000 : 2_400_000) * (0.6 + 0.4 * Math.sin(now / 1700 + v.id.length + v.createdAt)));
+      const total = v.progress.totalBytes;
+      const bytesDone = total === null ? v.progress.bytesDone + (speed * TICK_MS) / 1000 : Math.min(total, v.progress.bytesDone + (speed * TICK_MS) / 1000);
+      if (total !== null && bytesDone >= total) {
+        put({ ...v, state: 'completed', finishedAt: now, progress: { bytesDone: total, totalBytes: total, speed: 0, etaSeconds: 0 }, log: [...v.log, { at: now, level: 'info', message: 'Completed' }] });
+        running--;
+        continue;
+      }
+      const progress = { bytesDone: Math.round(bytesDone), totalBytes: total, speed, etaSeconds: total === null ? null : Math.round((total - bytesDone) / speed) };
+      transfers.set(v.id, { ...v, progress });
+      queued.push({ id: v.id, progress });
+    }
+    // Start queued ones while there is room, like the engine's scheduler.
+    for (const v of transfers.values()) {
+      if (running >= settings.maxActive) break;
+      if (v.state === 'queued') {
+        put({ ...v, state: 'active', startedAt: now, log: [...v.log, { at: now, level: 'info', message: 'Started' }] });
+        running++;
+      }
+    }
+    if (queued.length > 0) {
+      const batch = queued;
+      queued = [];
+      emit('patches', batch);
+    }
+  }
+
+  const forIds = (ids: string[], f: (v: TransferView) => Partial<TransferView> | null) => {
+    for (const id of ids) {
+      const v = transfers.get(id);
+      const next = v && f(v);
+      if (v && next) put({ ...v, ...next });
+    }
+    return ok(undefined);
+  };
+  const stopped = { speed: 0, etaSeconds: null };
+
+  const api: FerryApi = {
+    snapshot: () => ok(snapshot()),
+    addDownloads(input) {
+      const now = Date.now();
+      const views = input.urls.map((url) => {
+        const base = demoDownload(nextId, 'queued', now);
+        const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || 'download');
+        const v: TransferView = { ...base, id: `d${nextId++}`, name, url, createdAt: now, download: { ...base.download!, fileName: name, directory: input.directory ?? settings.downloadDirectory, ...(input.sha256 ? { sha256: input.sha256 } : {}) } };
+        put(v);
+        return v;
+      });
+      return ok(views);
+    },
+    addUploads(input) {
+      const now = Date.now();
+      const dest = destinations.find((d) => d.id === input.destinationId);
+      if (!dest) return notFound('destination');
+      const views = input.paths.map((path) => {
+        const name = path.split(/[\\/]/).pop() || 'file';
+        const base = demoUpload(nextId, 'queued', now);
+        const v: TransferView = { ...base, id: `u${nextId++}`, name, url: dest.url.replace('{filename}', encodeURIComponent(name)), createdAt: now, upload: { ...base.upload!, sourcePath: path, destinationId: dest.id, destinationName: dest.name, protocol: dest.protocol, method: dest.method } };
+        put(v);
+        return v;
+      });
+      return ok(views);
+    },
+    pause: ({ ids }) => forIds(ids, (v) => (isFinished(v.state) || v.state === 'paused' ? null : { state: 'paused', progress: { ...v.progress, ...stopped } })),
+    resume: ({ ids }) => forIds(ids, (v) => (v.state === 'paused' ? { state: 'queued' } : null)),
+    cancel: ({ ids }) => forIds(ids, (v) => (isFinished(v.state) ? null : { state: 'canceled', progress: { ...v.progress, ...stopped } })),
+    retry: ({ ids }) => forIds(ids, (v) => (v.state === 'failed' || v.state === 'canceled' ? { state: 'queued', error: undefined, attempt: 1 } : null)),
+    remove({ ids }) {
+      for (const id of ids) if (transfers.delete(id)) queued.push({ id, removed: true });
+      return ok(undefined);
+    },
+    pauseAll: () => forIds([...transfers.keys()], (v) => (v.state === 'active' || v.state === 'queued' ? { state: 'paused', progress: { ...v.progress, ...stopped } } : null)),
+    resumeAll: () => forIds([...transfers.keys()], (v) => (v.state === 'paused' ? { state: 'queued' } : null)),
+    reorder: () => ok(undefined),
+    setTransferSpeedLimit: ({ id, bytesPerSecond }) => (transfers.has(id) ? (change(id, () => ({ speedLimit: bytesPerSecond })), ok(undefined)) : notFound('transfer')),
+    getSettings: () => ok(settings),
+    setSettings(patch) {
+      settings = { ...settings, ...patch };
+      emit('settings', settings);
+      return ok(settings);
+    },
+    listDestinations: () => ok(destinations),
+    createDestination(input) {
+      const d: Destination = { ...input, id: `dest-${Date.now()}`, fieldName: input.fieldName ?? 'file', fields: input.fields ?? {}, headers: input.headers.map((h) => ({ ...h, value: h.secret ? SECRET_MASK : h.value })) };
+      destinations = [...destinations, d];
+      emit('destinations', destinations);
+      return ok(d);
+    },
+    updateDestination({ id, destination }) {
+      const old = destinations.find((d) => d.id === id);
+      if (!old) return notFound('destination');
+      const d: Destination = { ...old, ...destination, id, headers: destination.headers.map((h) => ({ ...h, value: h.secret ? SECRET_MASK : h.value })) } as Destination;
+      destinations = destinations.map((x) => (x.id === id ? d : x));
+      emit('destinations', destinations);
+      return ok(d);
+    },
+    deleteDestination({ id }) {
+      destinations = destinations.filter((d) => d.id !== id);
+      emit('destinations', destinations);
+      return ok(undefined);
+    },
+    openFile: ({ id }) => (transfers.has(id) ? ok(undefined) : notFound('transfer')),
+    showInFolder: ({ id }) => (transfers.has(id) ? ok(undefined) : notFound('transfer')),
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as (p: unknown) => void);
+      // Like the WebSocket host: a new subscriber to snapshots gets one right away.
+      if (event === 'snapshot') queueMicrotask(() => (listener as (p: Snapshot) => void)(snapshot()));
+      return () => set.delete(listener as (p: unknown) => void);
+    },
+  };
+
+  const timer = setInterval(tick, TICK_MS);
+  return {
+    api,
+    label: 'Demo',
+    pushesSnapshot: true,
+    fileToPath: (file) => Promise.resolve({ ok: true, value: `/tmp/ferry-demo-uploads/${file.name}` }),
+    onConnection(listener) {
+      listener('open');
+      return () => {};
+    },
+    stop: () => clearInterval(timer),
+  };
+}

@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import { addDownloads } from '../lib/actions';
+import { extractUrls } from '../lib/format';
+import { useTransfers } from '../store/transfers-store';
+import { useUi } from '../store/ui-store';
+import { Modal } from './Modal';
+
+export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) {
+  const defaultDir = useTransfers((s) => s.settings?.downloadDirectory ?? '');
+  const [text, setText] = useState(initialUrls?.join('\n') ?? '');
+  const [directory, setDirectory] = useState('');
+  const [sha256, setSha256] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const close = () => useUi.getState().closeDialog();
+
+  const urls = extractUrls(text);
+  const shaOk = sha256.trim() === '' || /^[0-9a-fA-F]{64}$/.test(sha256.trim());
+
+  async function submit() {
+    if (urls.length === 0) return setError('Enter at least one http:// or https:// link.');
+    if (!shaOk) return setError('A SHA-256 is 64 hexadecimal characters.');
+    if (sha256.trim() && urls.length > 1) return setError('A SHA-256 can only be checked for a single link.');
+    setBusy(true);
+    setError(null);
+    const added = await addDownloads(urls, directory.trim() || undefined, sha256.trim() || undefined);
+    setBusy(false);
+    if (added) close();
+  }
+
+  return (
+    <Modal
+      title="Add downloads"
+      onClose={close}
+      onSubmit={() => void submit()}
+      footer={
+        <>
+          <span className="modal__hint">{urls.length === 0 ? 'One link per line' : `${urls.length} link${urls.length === 1 ? '' : 's'} found`}</span>
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn--primary" disabled={busy || urls.length === 0}>
+            {urls.length > 1 ? `Download ${urls.length}` : 'Download'}
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        <span className="field__label">Links</span>
+        <textarea
+          className="input input--mono"
+          rows={6}
+          autoFocus
+          placeholder={'https://example.com/file.zip\nhttps://example.org/another.iso'}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void submit();
+            }
+          }}
+        />
+      </label>
+      <label className="field">
+        <span className="field__label">Save to folder</span>
+        <input className="input" placeholder={defaultDir || 'Default download folder'} value={directory} onChange={(e) => setDirectory(e.target.value)} />
+        <span className="field__help">Leave empty to use {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.</span>
+      </label>
+      <label className="field">
+        <span className="field__label">SHA-256 (optional)</span>
+        <input className="input input--mono" aria-invalid={!shaOk} spellCheck={false} placeholder="64 hex characters, checked when the download ends" value={sha256} onChange={(e) => setSha256(e.target.value)} />
+      </label>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </Modal>
+  );
+}

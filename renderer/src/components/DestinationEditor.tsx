@@ -1,0 +1,132 @@
+// Add or edit one upload destination. Secret header values arrive masked; leaving a secret
+// field empty sends the mask back, which the host reads as "keep the stored value".
+import { useState } from 'react';
+import type { Destination, DestinationInput } from '../../../shared/settings';
+import { SECRET_MASK } from '../lib/secret-mask';
+import { transport } from '../api/current';
+import { useTransfers } from '../store/transfers-store';
+import { Icon } from './icons';
+
+interface HeaderDraft {
+  name: string;
+  value: string;
+  secret: boolean;
+  /** A stored secret the user has not retyped. */
+  kept: boolean;
+}
+
+export function DestinationEditor({ initial, onDone }: { initial: Destination | null; onDone(): void }) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [url, setUrl] = useState(initial?.url ?? 'https://');
+  const [protocol, setProtocol] = useState<Destination['protocol']>(initial?.protocol ?? 'raw');
+  const [method, setMethod] = useState<Destination['method']>(initial?.method ?? 'PUT');
+  const [fieldName, setFieldName] = useState(initial?.fieldName ?? 'file');
+  const [headers, setHeaders] = useState<HeaderDraft[]>(
+    initial?.headers.map((h) => ({ name: h.name, value: h.secret ? '' : h.value, secret: h.secret, kept: h.secret })) ?? [],
+  );
+  const [error, setError] = useState<string | null>(null);
+
+  const setHeader = (i: number, patch: Partial<HeaderDraft>) => setHeaders(headers.map((h, j) => (j === i ? { ...h, ...patch } : h)));
+
+  async function save() {
+    const input: DestinationInput = {
+      name: name.trim(),
+      url: url.trim(),
+      protocol,
+      method: protocol === 'tus' ? 'POST' : method,
+      fieldName: fieldName.trim() || 'file',
+      fields: initial?.fields ?? {},
+      headers: headers
+        .filter((h) => h.name.trim())
+        .map((h) => ({ name: h.name.trim(), secret: h.secret, value: h.secret && h.kept && h.value === '' ? SECRET_MASK : h.value })),
+    };
+    if (!input.name) return setError('Give the destination a name.');
+    if (!/^https?:\/\/[^/]+/i.test(input.url)) return setError('The URL must start with http:// or https://.');
+    const api = transport().api;
+    const r = initial ? await api.updateDestination({ id: initial.id, destination: input }) : await api.createDestination(input);
+    if (!r.ok) return setError(r.error.message);
+    const list = useTransfers.getState().destinations;
+    useTransfers.getState().setDestinations(initial ? list.map((d) => (d.id === r.value.id ? r.value : d)) : [...list.filter((d) => d.id !== r.value.id), r.value]);
+    onDone();
+  }
+
+  return (
+    <div className="dest-editor" role="group" aria-label={initial ? `Edit ${initial.name}` : 'New destination'}>
+      <h3>{initial ? `Edit “${initial.name}”` : 'New destination'}</h3>
+      <label className="field">
+        <span className="field__label">Name</span>
+        <input className="input" autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="Team WebDAV" />
+      </label>
+      <label className="field">
+        <span className="field__label">URL</span>
+        <input className="input input--mono" value={url} onChange={(e) => setUrl(e.target.value)} spellCheck={false} />
+        <span className="field__help">
+          <code>{'{filename}'}</code> is replaced by the file's name, e.g. <code>{'https://dav.example.com/in/{filename}'}</code>
+        </span>
+      </label>
+      <div className="field-row">
+        <label className="field">
+          <span className="field__label">Protocol</span>
+          <select className="input" value={protocol} onChange={(e) => setProtocol(e.target.value as Destination['protocol'])}>
+            <option value="raw">Raw body (WebDAV, S3-style PUT)</option>
+            <option value="multipart">Form upload (multipart)</option>
+            <option value="tus">tus (resumable)</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="field__label">Method</span>
+          <select className="input" value={protocol === 'tus' ? 'POST' : method} disabled={protocol === 'tus'} onChange={(e) => setMethod(e.target.value as Destination['method'])}>
+            <option value="PUT">PUT</option>
+            <option value="POST">POST</option>
+          </select>
+        </label>
+        {protocol === 'multipart' && (
+          <label className="field">
+            <span className="field__label">File field name</span>
+            <input className="input" value={fieldName} onChange={(e) => setFieldName(e.target.value)} />
+          </label>
+        )}
+      </div>
+      <fieldset className="group">
+        <legend>Headers</legend>
+        {headers.map((h, i) => (
+          <div className="header-row" key={i}>
+            <input className="input" aria-label={`Header ${i + 1} name`} placeholder="Authorization" value={h.name} onChange={(e) => setHeader(i, { name: e.target.value })} />
+            <input
+              className="input input--mono"
+              aria-label={`Header ${i + 1} value`}
+              type={h.secret ? 'password' : 'text'}
+              autoComplete="off"
+              placeholder={h.kept ? 'Saved — leave empty to keep' : 'Value'}
+              value={h.value}
+              onChange={(e) => setHeader(i, { value: e.target.value })}
+            />
+            <label className="check check--compact">
+              <input type="checkbox" checked={h.secret} onChange={(e) => setHeader(i, { secret: e.target.checked, kept: e.target.checked && h.kept })} />
+              <span>Secret</span>
+            </label>
+            <button type="button" className="icon-btn" aria-label={`Remove header ${i + 1}`} onClick={() => setHeaders(headers.filter((_, j) => j !== i))}>
+              <Icon name="trash" size={14} />
+            </button>
+          </div>
+        ))}
+        <button type="button" className="btn btn--small" onClick={() => setHeaders([...headers, { name: '', value: '', secret: false, kept: false }])}>
+          <Icon name="plus" size={14} /> Add header
+        </button>
+      </fieldset>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dest-editor__actions">
+        <button type="button" className="btn" onClick={onDone}>
+          Back
+        </button>
+        <button type="button" className="btn btn--primary" onClick={() => void save()}>
+          {initial ? 'Save destination' : 'Create destination'}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import type { ReactNode } from 'react';
+import type { TransferView } from '../../../shared/transfer';
+import { canCancel, canPause, canResume, canRetry, cancel, copyText, openFile, pause, resume, retry, showInFolder } from '../lib/actions';
+import { errorText, formatBytes, formatEta, formatSpeed, formatTime, percent, STATE_LABEL } from '../lib/format';
+import { useTransfers } from '../store/transfers-store';
+import { useUi } from '../store/ui-store';
+import { Icon } from './icons';
+import { ProgressBar } from './ProgressBar';
+import { Sparkline } from './Sparkline';
+
+function Row({ label, children, mono }: { label: string; children: ReactNode; mono?: boolean }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono' : undefined}>{children}</dd>
+    </>
+  );
+}
+
+export function DetailsPanel() {
+  const focused = useUi((s) => s.focused);
+  const v = useTransfers((s) => (focused ? s.byId.get(focused) : undefined));
+  const close = () => useUi.getState().setDetailsOpen(false);
+  return (
+    <aside className="details" aria-label="Details">
+      <header className="details__header">
+        <h2>Details</h2>
+        <button type="button" className="icon-btn" aria-label="Close details" onClick={close}>
+          <Icon name="x" />
+        </button>
+      </header>
+      {v ? <Body v={v} /> : <p className="details__none">Select a transfer to see its URLs, file, attempts and log.</p>}
+    </aside>
+  );
+}
+
+function Body({ v }: { v: TransferView }) {
+  const pct = percent(v);
+  const d = v.download;
+  const u = v.upload;
+  const ids = [v.id];
+  return (
+    <div className="details__body">
+      <div className="details__title">
+        <span className={`row__kind row__kind--${v.kind}`} aria-hidden="true">
+          <Icon name={v.kind === 'download' ? 'download' : 'upload'} />
+        </span>
+        <div>
+          <h3 className="details__name">{v.name}</h3>
+          <span className={`pill pill--${v.state}`}>{STATE_LABEL[v.state]}</span>
+        </div>
+      </div>
+      <ProgressBar value={pct} label={`Progress of ${v.name}`} tone={v.state === 'failed' ? 'danger' : v.state === 'completed' ? 'success' : 'accent'} />
+      <p className="details__numbers">
+        {formatBytes(v.progress.bytesDone)} of {formatBytes(v.progress.totalBytes)}
+        {pct !== null && ` · ${pct.toFixed(1)}%`}
+        {v.state === 'active' && ` · ${formatSpeed(v.progress.speed)} · ${formatEta(v.progress.etaSeconds)}`}
+      </p>
+      {v.error && (
+        <div className="details__error" role="alert">
+          <Icon name="alert" />
+          <div>
+            <strong>{v.error.status ? `HTTP ${v.error.status}` : v.error.code.replace(/_/g, ' ').toLowerCase()}</strong>
+            <p>{errorText(v.error)}</p>
+            {v.error.body && <pre>{v.error.body}</pre>}
+          </div>
+        </div>
+      )}
+      <div className="details__actions">
+        {canPause(v) && <button type="button" className="btn btn--small" onClick={() => void pause(ids)}>Pause</button>}
+        {canResume(v) && <button type="button" className="btn btn--small" onClick={() => void resume(ids)}>Resume</button>}
+        {canRetry(v) && <button type="button" className="btn btn--small" onClick={() => void retry(ids)}>Retry</button>}
+        {canCancel(v) && <button type="button" className="btn btn--small" onClick={() => void cancel(ids)}>Cancel</button>}
+        {v.state === 'completed' && v.kind === 'download' && <button type="button" className="btn btn--small" onClick={() => void openFile(v.id)}>Open</button>}
+        <button type="button" className="btn btn--small" onClick={() => void showInFolder(v.id)}>Show in folder</button>
+        <button type="button" className="btn btn--small" onClick={() => void copyText(v.url)}>Copy URL</button>
+      </div>
+      <section aria-label="Speed">
+        <Sparkline id={v.id} />
+      </section>
+      <dl className="facts">
+        <Row label={v.kind === 'download' ? 'URL' : 'Target URL'} mono>{v.url}</Row>
+        {v.finalUrl && v.finalUrl !== v.url && <Row label="Final URL" mono>{v.finalUrl}</Row>}
+        {d && <Row label="Saved to" mono>{d.filePath ?? `${d.directory.replace(/[\\/]$/, '')}/${d.fileName}`}</Row>}
+        {d && <Row label="Resumable">{d.resumable ? 'Yes — pausing keeps the bytes' : 'No — the server ignores ranges; resume restarts'}</Row>}
+        {d?.sha256 && <Row label="Expected SHA-256" mono>{d.sha256}</Row>}
+        {v.validators?.etag && <Row label="ETag" mono>{v.validators.etag}</Row>}
+        {v.validators?.lastModified && <Row label="Last-Modified">{v.validators.lastModified}</Row>}
+        {u && <Row label="Source" mono>{u.sourcePath}</Row>}
+        {u && <Row label="Destination">{u.destinationName ?? u.destinationId ?? '—'} · {u.protocol === 'tus' ? 'tus' : `${u.method} ${u.protocol}`}</Row>}
+        {u?.staged && (
+          <Row label="Staged copy">
+            <span className="mono">{u.staged.path}</span>
+            <br />
+            {formatBytes(u.staged.size)} · {u.staged.cloned ? 'reflink clone' : 'full copy'} · source modified {new Date(u.staged.sourceMtimeMs).toLocaleString()}
+            <br />
+            <span className="mono small">sha256 {u.staged.sha256}</span>
+          </Row>
+        )}
+        {u?.response && <Row label="Server answer">HTTP {u.response.status}{u.response.location ? ` · ${u.response.location}` : ''}</Row>}
+        {u && <Row label="On resume">{u.restartsOnResume ? 'Sends the whole file again' : 'Continues where it stopped'}</Row>}
+        <Row label="Attempt">{v.attempt}{v.nextRetryAt ? ` · next try at ${formatTime(v.nextRetryAt)}` : ''}</Row>
+        <Row label="Added">{new Date(v.createdAt).toLocaleString()}</Row>
+        {v.finishedAt && <Row label="Finished">{new Date(v.finishedAt).toLocaleString()}</Row>}
+        {v.speedLimit ? <Row label="Own speed limit">{formatSpeed(v.speedLimit)}</Row> : null}
+      </dl>
+      <section className="log" aria-label="Log">
+        <h3>Log</h3>
+        {v.log.length === 0 ? (
+          <p className="details__none">Nothing logged yet.</p>
+        ) : (
+          <ol>
+            {v.log
+              .slice()
+              .reverse()
+              .map((e, i) => (
+                <li key={`${e.at}-${i}`} className={`log__entry log__entry--${e.level}`}>
+                  <time>{formatTime(e.at)}</time>
+                  <span>{e.message}</span>
+                </li>
+              ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+import { useState } from 'react';
+import type { Settings } from '../../../shared/settings';
+import { transport } from '../api/current';
+import { useTransfers } from '../store/transfers-store';
+import type { SettingsTab } from '../store/ui-store';
+import { useUi } from '../store/ui-store';
+import { DestinationsPane } from './DestinationsPane';
+import { Modal } from './Modal';
+
+const TABS: Array<[SettingsTab, string]> = [
+  ['general', 'General'],
+  ['transfers', 'Transfers'],
+  ['destinations', 'Upload destinations'],
+];
+
+const MB = 1024 * 1024;
+const toMb = (v: number | null) => (v === null ? '' : String(Math.round((v / MB) * 100) / 100));
+function fromMb(s: string): number | null | 'bad' {
+  if (s.trim() === '') return null;
+  const n = Number(s);
+  return Number.isFinite(n) && n > 0 ? Math.max(1, Math.round(n * MB)) : 'bad';
+}
+
+export function SettingsDialog({ initialTab = 'general' }: { initialTab?: SettingsTab }) {
+  const saved = useTransfers((s) => s.settings);
+  const [tab, setTab] = useState<SettingsTab>(initialTab);
+  const [draft, setDraft] = useState<Settings | null>(saved);
+  const [down, setDown] = useState(toMb(saved?.downloadLimit ?? null));
+  const [up, setUp] = useState(toMb(saved?.uploadLimit ?? null));
+  const [error, setError] = useState<string | null>(null);
+  const close = () => useUi.getState().closeDialog();
+
+  async function save() {
+    if (!draft) return close();
+    const downloadLimit = fromMb(down);
+    const uploadLimit = fromMb(up);
+    if (downloadLimit === 'bad' || uploadLimit === 'bad') return setError('Speed limits are positive numbers of MB/s, or empty for no limit.');
+    const r = await transport().api.setSettings({ ...draft, downloadLimit, uploadLimit });
+    if (!r.ok) return setError(r.error.message);
+    useTransfers.getState().setSettings(r.value);
+    close();
+  }
+
+  const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
+  const check = (k: 'closeToTray' | 'startHidden' | 'startAtLogin' | 'notifications' | 'confirmQuitWhileActive' | 'preventSleepWhileActive', label: string, help?: string) => (
+    <label className="check">
+      <input type="checkbox" checked={draft?.[k] ?? false} onChange={(e) => set(k, e.target.checked)} />
+      <span>
+        {label}
+        {help && <span className="field__help">{help}</span>}
+      </span>
+    </label>
+  );
+  const num = (k: 'maxActive' | 'maxPerHost' | 'stallTimeoutSeconds' | 'maxRetries', label: string, min: number, max: number) => (
+    <label className="field field--inline">
+      <span className="field__label">{label}</span>
+      <input className="input input--num" type="number" min={min} max={max} value={draft?.[k] ?? ''} onChange={(e) => set(k, Math.max(min, Math.min(max, Math.round(Number(e.target.value) || min))))} />
+    </label>
+  );
+
+  const isDestinations = tab === 'destinations';
+  return (
+    <Modal
+      title="Settings"
+      wide
+      onClose={close}
+      onSubmit={() => void save()}
+      footer={
+        isDestinations ? (
+          <button type="button" className="btn" onClick={close}>
+            Done
+          </button>
+        ) : (
+          <>
+            <button type="button" className="btn" onClick={close}>
+              Cancel
+            </button>
+            <button type="submit" className="btn btn--primary" disabled={!draft}>
+              Save
+            </button>
+          </>
+        )
+      }
+    >
+      <div className="settings">
+        <div className="tabs" role="tablist" aria-label="Settings sections" aria-orientation="vertical">
+          {TABS.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`tab-${id}`}
+              aria-selected={tab === id}
+              aria-controls={`panel-${id}`}
+              tabIndex={tab === id ? 0 : -1}
+              className="tab"
+              onClick={() => setTab(id)}
+              onKeyDown={(e) => {
+                const i = TABS.findIndex(([t]) => t === tab);
+                const next = e.key === 'ArrowDown' ? i + 1 : e.key === 'ArrowUp' ? i - 1 : -99;
+                if (next === -99) return;
+                e.preventDefault();
+                const t = TABS[(next + TABS.length) % TABS.length]![0];
+                setTab(t);
+                document.getElementById(`tab-${t}`)?.focus();
+              }}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        <div className="settings__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+          {!draft && !isDestinations && <p>Loading settings…</p>}
+          {draft && tab === 'general' && (
+            <>
+              <label className="field">
+                <span className="field__label">Download folder</span>
+                <input className="input" value={draft.downloadDirectory} onChange={(e) => set('downloadDirectory', e.target.value)} />
+              </label>
+              <fieldset className="group">
+                <legend>Window and system</legend>
+                {check('closeToTray', 'Keep running in the tray when the window is closed')}
+                {check('startHidden', 'Start hidden in the tray')}
+                {check('startAtLogin', 'Start Ferry when I log in')}
+                {check('notifications', 'Notify me when transfers finish or fail')}
+                {check('confirmQuitWhileActive', 'Ask before quitting while transfers run')}
+                {check('preventSleepWhileActive', 'Keep the computer awake while transfers run')}
+              </fieldset>
+            </>
+          )}
+          {draft && tab === 'transfers' && (
+            <>
+              <fieldset className="group">
+                <legend>Concurrency</legend>
+                {num('maxActive', 'Transfers at once', 1, 32)}
+                {num('maxPerHost', 'At once per server', 1, 32)}
+              </fieldset>
+              <fieldset className="group">
+                <legend>Speed limits</legend>
+                <label className="field field--inline">
+                  <span className="field__label">Download limit (MB/s)</span>
+                  <input className="input input--num" inputMode="decimal" placeholder="No limit" value={down} onChange={(e) => setDown(e.target.value)} />
+                </label>
+                <label className="field field--inline">
+                  <span className="field__label">Upload limit (MB/s)</span>
+                  <input className="input input--num" inputMode="decimal" placeholder="No limit" value={up} onChange={(e) => setUp(e.target.value)} />
+                </label>
+              </fieldset>
+              <fieldset className="group">
+                <legend>When a server misbehaves</legend>
+                {num('stallTimeoutSeconds', 'Stall timeout (seconds)', 5, 3600)}
+                {num('maxRetries', 'Retries without progress', 0, 100)}
+              </fieldset>
+            </>
+          )}
+          {isDestinations && <DestinationsPane />}
+          {error && (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,84 @@
+import type { KindFilter, StateFilter } from '../store/filters';
+import { countFor } from '../store/filters';
+import { useTransfers } from '../store/transfers-store';
+import { Icon } from './icons';
+import type { IconName } from './icons';
+
+const STATES: Array<[StateFilter, string, IconName]> = [
+  ['all', 'All', 'list'],
+  ['active', 'Active', 'bolt'],
+  ['queued', 'Queued', 'clock'],
+  ['paused', 'Paused', 'pause'],
+  ['completed', 'Completed', 'check'],
+  ['failed', 'Failed', 'alert'],
+];
+const KINDS: Array<[KindFilter, string, IconName]> = [
+  ['all', 'Everything', 'list'],
+  ['download', 'Downloads', 'download'],
+  ['upload', 'Uploads', 'upload'],
+];
+
+export function Sidebar() {
+  const filter = useTransfers((s) => s.filter);
+  const counts = useTransfers((s) => s.counts);
+  const setFilter = useTransfers((s) => s.setFilter);
+  return (
+    <nav className="sidebar" aria-label="Filters">
+      <div className="search">
+        <Icon name="search" className="search__icon" />
+        <input
+          type="search"
+          className="input search__input"
+          placeholder="Search"
+          aria-label="Search transfers"
+          value={filter.search}
+          onChange={(e) => setFilter({ search: e.target.value })}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && filter.search) {
+              e.preventDefault();
+              setFilter({ search: '' });
+            }
+          }}
+        />
+      </div>
+      <h2 className="sidebar__heading" id="state-filter-label">
+        Status
+      </h2>
+      <ul className="sidebar__list" aria-labelledby="state-filter-label">
+        {STATES.map(([id, label, icon]) => {
+          const n = countFor(counts, id);
+          return (
+            <li key={id}>
+              <button type="button" className={`filter${filter.state === id ? ' filter--on' : ''} filter--${id}`} aria-pressed={filter.state === id} onClick={() => setFilter({ state: id })}>
+                <Icon name={icon} />
+                <span className="filter__label">{label}</span>
+                <span className="filter__count" aria-label={`${n} transfers`}>
+                  {n > 0 ? n.toLocaleString() : ''}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <h2 className="sidebar__heading" id="kind-filter-label">
+        Type
+      </h2>
+      <ul className="sidebar__list" aria-labelledby="kind-filter-label">
+        {KINDS.map(([id, label, icon]) => {
+          const n = id === 'all' ? counts.total : counts[id];
+          return (
+            <li key={id}>
+              <button type="button" className={`filter${filter.kind === id ? ' filter--on' : ''}`} aria-pressed={filter.kind === id} onClick={() => setFilter({ kind: id })}>
+                <Icon name={icon} />
+                <span className="filter__label">{label}</span>
+                <span className="filter__count" aria-label={`${n} transfers`}>
+                  {n > 0 ? n.toLocaleString() : ''}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,45 @@
+import { formatSpeed } from '../lib/format';
+import { useTransfers } from '../store/transfers-store';
+import { Icon } from './icons';
+
+const CONNECTION_TEXT = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected — reconnecting' };
+
+export function StatusBar({ label }: { label?: string | undefined }) {
+  const down = useTransfers((s) => s.speedDown);
+  const up = useTransfers((s) => s.speedUp);
+  const c = useTransfers((s) => s.counts);
+  const connection = useTransfers((s) => s.connection);
+  const parts: Array<[number, string, string]> = [
+    [c.active, 'active', 'active'],
+    [c.queued, 'queued', 'queued'],
+    [c.paused, 'paused', 'paused'],
+    [c.completed, 'completed', 'completed'],
+    [c.failed + c.canceled, 'failed', 'failed'],
+  ];
+  return (
+    <footer className="statusbar" aria-label="Status">
+      <span className="statusbar__speed" title="Total download speed">
+        <Icon name="download" size={13} />
+        <span className="visually-hidden">Download speed</span> {formatSpeed(down)}
+      </span>
+      <span className="statusbar__speed" title="Total upload speed">
+        <Icon name="upload" size={13} />
+        <span className="visually-hidden">Upload speed</span> {formatSpeed(up)}
+      </span>
+      <span className="statusbar__counts">
+        {parts.map(([n, label, cls]) => (
+          <span key={label} className={`count count--${cls}${n === 0 ? ' count--zero' : ''}`}>
+            <span className="dot" aria-hidden="true" />
+            {n.toLocaleString()} {label}
+          </span>
+        ))}
+      </span>
+      <span className="toolbar__spacer" />
+      {label && <span className="tag">{label}</span>}
+      <span className={`conn conn--${connection}`} role="status">
+        <span className="dot" aria-hidden="true" />
+        {CONNECTION_TEXT[connection]}
+      </span>
+    </footer>
+  );
+}

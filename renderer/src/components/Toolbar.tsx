@@ -1,0 +1,74 @@
+import { transport } from '../api/current';
+import { pauseAll, resumeAll } from '../lib/actions';
+import { useTransfers } from '../store/transfers-store';
+import { useUi } from '../store/ui-store';
+import { Icon } from './icons';
+
+const MB = 1024 * 1024;
+const LIMITS: Array<[string, number | null]> = [
+  ['No limit', null],
+  ['512 KB/s', MB / 2],
+  ['1 MB/s', MB],
+  ['2 MB/s', 2 * MB],
+  ['5 MB/s', 5 * MB],
+  ['10 MB/s', 10 * MB],
+  ['50 MB/s', 50 * MB],
+];
+
+const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
+const mod = isMac ? '⌘' : 'Ctrl+';
+
+export function Toolbar() {
+  const limit = useTransfers((s) => s.settings?.downloadLimit ?? null);
+  const hasLimitOption = LIMITS.some(([, v]) => v === limit);
+
+  async function setLimit(value: string) {
+    const bytes = value === '' ? null : Number(value);
+    const r = await transport().api.setSettings({ downloadLimit: bytes });
+    if (r.ok) useTransfers.getState().setSettings(r.value);
+    else useUi.getState().toast(r.error.message, 'error');
+  }
+
+  return (
+    <header className="toolbar" role="toolbar" aria-label="Main actions">
+      <div className="toolbar__brand" aria-hidden="true">
+        <span className="logo">
+          <Icon name="download" size={14} />
+        </span>
+        Ferry
+      </div>
+      <button type="button" className="btn btn--primary" onClick={() => useUi.getState().openAdd()} title={`Add downloads (${mod}N)`}>
+        <Icon name="plus" /> Add downloads
+      </button>
+      <button type="button" className="btn" onClick={() => useUi.getState().openUpload({})}>
+        <Icon name="upload" /> Upload
+      </button>
+      <span className="toolbar__sep" />
+      <button type="button" className="btn btn--ghost" onClick={() => void pauseAll()}>
+        <Icon name="pause" /> Pause all
+      </button>
+      <button type="button" className="btn btn--ghost" onClick={() => void resumeAll()}>
+        <Icon name="play" /> Resume all
+      </button>
+      <span className="toolbar__spacer" />
+      <label className="limit" title="Global download speed limit">
+        <Icon name="gauge" />
+        <span className="visually-hidden">Download speed limit</span>
+        <select className="input input--compact" aria-label="Download speed limit" value={limit === null ? '' : String(limit)} onChange={(e) => void setLimit(e.target.value)}>
+          {!hasLimitOption && limit !== null && <option value={String(limit)}>{Math.round((limit / MB) * 100) / 100} MB/s</option>}
+          {LIMITS.map(([label, v]) => (
+            <option key={label} value={v === null ? '' : String(v)}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className="icon-btn icon-btn--large" aria-label="Details panel" aria-pressed={useUi((s) => s.detailsOpen)} title="Details panel" onClick={() => useUi.getState().setDetailsOpen(!useUi.getState().detailsOpen)}>
+        <Icon name="sidebar" size={18} />
+      </button>
+      <button type="button" className="icon-btn icon-btn--large" aria-label="Settings" title={`Settings (${mod},)`} onClick={() => useUi.getState().openDialog({ kind: 'settings' })}>
+        <Icon name="gear" size={18} />
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,149 @@
+// The virtualized transfer list: a grid with one focus stop; arrows move the focused row
+// (aria-activedescendant), Shift extends the selection, Space pauses/resumes, Delete removes,
+// Enter opens details, Shift+F10 or the Menu key opens the context menu.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import type { KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { remove, togglePause } from '../lib/actions';
+import { renderCounts } from '../lib/render-count';
+import { useTransfers } from '../store/transfers-store';
+import { selectedIds, useUi } from '../store/ui-store';
+import { EmptyState } from './EmptyState';
+import { ROW_HEIGHT, TransferRow } from './TransferRow';
+
+export function TransferList({ initialHeight = 600 }: { initialHeight?: number }) {
+  renderCounts.list++;
+  const ids = useTransfers(useShallow((s) => s.visible));
+  const loaded = useTransfers((s) => s.loaded);
+  const focused = useUi((s) => s.focused);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({
+    count: ids.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+    getItemKey: (i) => ids[i] ?? i,
+    initialRect: { width: 800, height: initialHeight },
+  });
+
+  const focusedIndex = focused ? ids.indexOf(focused) : -1;
+  useEffect(() => {
+    if (focusedIndex >= 0) virtualizer.scrollToIndex(focusedIndex, { align: 'auto' });
+  }, [focusedIndex, virtualizer]);
+
+  // Tell the benchmark (and anyone curious) when the first non-empty list has been painted.
+  useEffect(() => {
+    if (ids.length === 0 || window.__ferryListPainted) return;
+    requestAnimationFrame(() => {
+      setTimeout(() => {
+        window.__ferryListPainted = { at: performance.now(), count: ids.length };
+        performance.mark('ferry:list-painted');
+      }, 0);
+    });
+  }, [ids.length]);
+
+  if (ids.length === 0) return <EmptyState loaded={loaded} />;
+
+  function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    const ui = useUi.getState();
+    const at = focusedIndex;
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
+    const moveTo = (i: number) => {
+      const id = ids[Math.max(0, Math.min(ids.length - 1, i))];
+      if (!id) return;
+      e.preventDefault();
+      if (e.shiftKey) ui.select(id, 'range');
+      else if (e.ctrlKey || e.metaKey) ui.setFocused(id);
+      else ui.select(id, 'only');
+    };
+    switch (e.key) {
+      case 'ArrowDown':
+        return moveTo(at + 1);
+      case 'ArrowUp':
+        return moveTo(at < 0 ? 0 : at - 1);
+      case 'PageDown':
+        return moveTo(at + page);
+      case 'PageUp':
+        return moveTo(at - page);
+      case 'Home':
+        return moveTo(0);
+      case 'End':
+        return moveTo(ids.length - 1);
+      case ' ':
+        e.preventDefault();
+        if ((e.ctrlKey || e.metaKey) && ui.focused) return ui.select(ui.focused, 'toggle');
+        return togglePause(selectedIds());
+      case 'Delete':
+      case 'Backspace':
+        e.preventDefault();
+        return void remove(selectedIds());
+      case 'Enter':
+        e.preventDefault();
+        if (at < 0 && ids[0]) ui.select(ids[0], 'only');
+        return ui.setDetailsOpen(true);
+      case 'Escape':
+        if (ui.selected.size > 0) {
+          e.preventDefault();
+          ui.clearSelection();
+        }
+        return;
+      case 'a':
+      case 'A':
+        if (e.ctrlKey || e.metaKey) {
+          e.preventDefault();
+          ui.selectAll();
+        }
+        return;
+      case 'ContextMenu':
+      case 'F10':
+        if (e.key === 'F10' && !e.shiftKey) return;
+        e.preventDefault();
+        openMenuAtFocused();
+        return;
+    }
+  }
+
+  function openMenuAtFocused() {
+    const ui = useUi.getState();
+    const id = ui.focused ?? ids[0];
+    if (!id) return;
+    if (!ui.selected.has(id)) ui.select(id, 'only');
+    const rowEl = document.getElementById(`row-${id}`);
+    const r = rowEl?.getBoundingClientRect() ?? scrollRef.current!.getBoundingClientRect();
+    ui.openMenu(r.left + 48, r.top + r.height / 2);
+  }
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div
+      ref={scrollRef}
+      className="list"
+      role="grid"
+      aria-label="Transfers"
+      aria-multiselectable="true"
+      aria-rowcount={ids.length}
+      aria-activedescendant={focusedIndex >= 0 ? `row-${focused}` : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onFocus={(e) => {
+        // Keyboard users land on a row, not on nothing.
+        if (e.target === e.currentTarget && focusedIndex < 0 && ids[0]) useUi.getState().setFocused(ids[0]);
+      }}
+    >
+      <div className="list__inner" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const id = ids[item.index];
+          return id ? <TransferRow key={id} id={id} index={item.index} top={item.start} /> : null;
+        })}
+      </div>
+    </div>
+  );
+}
+
+declare global {
+  interface Window {
+    __ferryListPainted?: { at: number; count: number };
+  }
+}

@@ -1,0 +1,121 @@
+// One row of the list. It subscribes to its own transfer and selection flag only, so a
+// progress tick for another transfer never renders it.
+import { memo } from 'react';
+import type { MouseEvent } from 'react';
+import type { TransferView } from '../../../shared/transfer';
+import { canPause, canResume, canRetry, cancel, copyText, openFile, pause, remove, resume, retry } from '../lib/actions';
+import { formatSpeed, percent, STATE_LABEL, statusLine } from '../lib/format';
+import { countRowRender } from '../lib/render-count';
+import { useTransfers } from '../store/transfers-store';
+import { useUi } from '../store/ui-store';
+import { Icon } from './icons';
+import type { IconName } from './icons';
+import { ProgressBar } from './ProgressBar';
+
+export const ROW_HEIGHT = 56;
+
+interface RowProps {
+  id: string;
+  index: number;
+  top: number;
+}
+
+export const TransferRow = memo(function TransferRow({ id, index, top }: RowProps) {
+  countRowRender(id);
+  const v = useTransfers((s) => s.byId.get(id));
+  const selected = useUi((s) => s.selected.has(id));
+  const focused = useUi((s) => s.focused === id);
+  if (!v) return null;
+
+  const pct = percent(v);
+  const tone = v.state === 'failed' || v.state === 'canceled' ? 'danger' : v.state === 'completed' ? 'success' : v.state === 'paused' || v.state === 'queued' ? 'muted' : 'accent';
+
+  function onMouseDown(e: MouseEvent) {
+    if (e.button === 2 && useUi.getState().selected.has(id)) return; // keep a multi-selection for the menu
+    const mode = e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only';
+    useUi.getState().select(id, mode);
+  }
+
+  return (
+    <div
+      id={`row-${id}`}
+      role="row"
+      aria-rowindex={index + 1}
+      aria-selected={selected}
+      aria-label={`${v.name}, ${STATE_LABEL[v.state]}`}
+      data-state={v.state}
+      data-id={id}
+      className={`row${selected ? ' row--selected' : ''}${focused ? ' row--focused' : ''}`}
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      onMouseDown={onMouseDown}
+      onDoubleClick={() => useUi.getState().setDetailsOpen(true)}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        useUi.getState().openMenu(e.clientX, e.clientY);
+      }}
+    >
+      <div role="gridcell" className={`row__kind row__kind--${v.kind}`} aria-label={v.kind === 'download' ? 'Download' : 'Upload'}>
+        <Icon name={v.kind === 'download' ? 'download' : 'upload'} size={16} />
+      </div>
+      <div role="gridcell" className="row__main">
+        <div className="row__name" title={v.name}>
+          {v.name}
+        </div>
+        <div className={`row__status${v.state === 'failed' ? ' row__status--error' : ''}`} title={statusLine(v)}>
+          {statusLine(v)}
+        </div>
+      </div>
+      <div role="gridcell" className="row__progress">
+        <ProgressBar value={pct} label={`Progress of ${v.name}`} tone={tone} />
+        <span className="row__pct">{pct === null ? '' : `${Math.floor(pct)}%`}</span>
+      </div>
+      <div role="gridcell" className="row__speed">
+        {v.state === 'active' ? formatSpeed(v.progress.speed) : ''}
+      </div>
+      <div role="gridcell" className="row__state">
+        <span className={`pill pill--${v.state}`}>{STATE_LABEL[v.state]}</span>
+      </div>
+      <div role="gridcell" className="row__actions" onMouseDown={(e) => e.stopPropagation()}>
+        <RowActions v={v} />
+      </div>
+    </div>
+  );
+});
+
+function ActionButton({ icon, label, onClick }: { icon: IconName; label: string; onClick(): void }) {
+  return (
+    <button type="button" className="icon-btn" aria-label={label} title={label} tabIndex={-1} onClick={onClick}>
+      <Icon name={icon} />
+    </button>
+  );
+}
+
+function RowActions({ v }: { v: TransferView }) {
+  const ids = [v.id];
+  return (
+    <>
+      {canPause(v) && <ActionButton icon="pause" label="Pause" onClick={() => void pause(ids)} />}
+      {canResume(v) && <ActionButton icon="play" label="Resume" onClick={() => void resume(ids)} />}
+      {canRetry(v) && <ActionButton icon="retry" label="Retry" onClick={() => void retry(ids)} />}
+      {v.state === 'completed' && v.kind === 'download' && <ActionButton icon="open" label="Open" onClick={() => void openFile(v.id)} />}
+      {(canPause(v) || canResume(v)) && <ActionButton icon="x" label="Cancel" onClick={() => void cancel(ids)} />}
+      {!canPause(v) && !canResume(v) && <ActionButton icon="trash" label="Remove" onClick={() => void remove(ids)} />}
+      <ActionButton icon="link" label="Copy URL" onClick={() => void copyText(v.url)} />
+      <button
+        type="button"
+        className="icon-btn"
+        aria-label="More actions"
+        title="More actions"
+        tabIndex={-1}
+        onClick={(e) => {
+          const ui = useUi.getState();
+          if (!ui.selected.has(v.id)) ui.select(v.id, 'only');
+          const r = e.currentTarget.getBoundingClientRect();
+          useUi.getState().openMenu(r.left, r.bottom);
+        }}
+      >
+        <span aria-hidden="true" className="dots">⋯</span>
+      </button>
+    </>
+  );
+}

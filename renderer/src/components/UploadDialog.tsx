@@ -1,0 +1,114 @@
+import { useRef, useState } from 'react';
+import { uploadFiles } from '../lib/actions';
+import { formatBytes } from '../lib/format';
+import { useTransfers } from '../store/transfers-store';
+import { useUi } from '../store/ui-store';
+import { Icon } from './icons';
+import { Modal } from './Modal';
+
+export function UploadDialog({ initialFiles, initialPaths }: { initialFiles?: File[]; initialPaths?: string[] }) {
+  const destinations = useTransfers((s) => s.destinations);
+  const [files, setFiles] = useState<File[]>(initialFiles ?? []);
+  const [paths] = useState<string[]>(initialPaths ?? []);
+  const [destinationId, setDestinationId] = useState(destinations[0]?.id ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const close = () => useUi.getState().closeDialog();
+  const count = files.length + paths.length;
+
+  async function submit() {
+    if (!destinationId) return setError('Choose where to upload to.');
+    if (count === 0) return setError('Choose at least one file.');
+    setBusy(true);
+    setError(null);
+    const problem = await uploadFiles(files, paths, destinationId);
+    setBusy(false);
+    if (problem) setError(problem);
+    else close();
+  }
+
+  if (destinations.length === 0) {
+    return (
+      <Modal title="Upload files" onClose={close}>
+        <div className="notice-box">
+          <Icon name="info" size={20} />
+          <div>
+            <p>
+              <strong>No upload destination yet.</strong> A destination is a server that accepts files: a WebDAV folder, an HTTP endpoint that takes PUT or a form POST, or a tus server.
+            </p>
+            <button type="button" className="btn btn--primary" onClick={() => useUi.getState().openDialog({ kind: 'settings', tab: 'destinations' })}>
+              Add a destination
+            </button>
+          </div>
+        </div>
+      </Modal>
+    );
+  }
+
+  return (
+    <Modal
+      title="Upload files"
+      onClose={close}
+      onSubmit={() => void submit()}
+      footer={
+        <>
+          <span className="modal__hint">{count === 0 ? 'No files chosen' : `${count} file${count === 1 ? '' : 's'}`}</span>
+          <button type="button" className="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn--primary" disabled={busy || count === 0}>
+            {busy ? 'Sending…' : count > 1 ? `Upload ${count}` : 'Upload'}
+          </button>
+        </>
+      }
+    >
+      <div className="field">
+        <span className="field__label">Files</span>
+        <input
+          ref={input}
+          type="file"
+          multiple
+          hidden
+          aria-label="Files to upload"
+          onChange={(e) => setFiles((prev) => [...prev, ...Array.from(e.target.files ?? [])])}
+        />
+        <ul className="file-list" aria-label="Chosen files">
+          {files.map((f, i) => (
+            <li key={`${f.name}-${i}`}>
+              <span className="file-list__name">{f.name}</span>
+              <span className="file-list__size">{formatBytes(f.size)}</span>
+              <button type="button" className="icon-btn" aria-label={`Remove ${f.name}`} onClick={() => setFiles(files.filter((_, j) => j !== i))}>
+                <Icon name="x" size={14} />
+              </button>
+            </li>
+          ))}
+          {paths.map((p) => (
+            <li key={p}>
+              <span className="file-list__name">{p}</span>
+            </li>
+          ))}
+        </ul>
+        <button type="button" className="btn" onClick={() => input.current?.click()}>
+          <Icon name="plus" /> Choose files…
+        </button>
+      </div>
+      <label className="field">
+        <span className="field__label">Destination</span>
+        <select className="input" value={destinationId} onChange={(e) => setDestinationId(e.target.value)}>
+          {destinations.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} — {d.protocol === 'tus' ? 'tus' : `${d.method} ${d.protocol}`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="field__help">Ferry uploads a safe copy, so you can keep editing or moving the original.</p>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,111 @@
+// What buttons, menus and shortcuts do: one call to the host, failures shown as a toast.
+import type { Reply } from '../../../shared/contract';
+import type { TransferView } from '../../../shared/transfer';
+import { transport } from '../api/current';
+import { matches } from '../store/filters';
+import { useTransfers } from '../store/transfers-store';
+import { useUi } from '../store/ui-store';
+
+async function run<T>(what: string, p: Promise<Reply<T>>): Promise<T | undefined> {
+  try {
+    const r = await p;
+    if (r.ok) return r.value;
+    useUi.getState().toast(`${what}: ${r.error.message}`, 'error');
+  } catch (e) {
+    useUi.getState().toast(`${what}: ${(e as Error).message}`, 'error');
+  }
+  return undefined;
+}
+
+const api = () => transport().api;
+
+const withIds = (ids: string[], f: (ids: string[]) => Promise<unknown>) => (ids.length > 0 ? f(ids) : Promise.resolve());
+
+export const pause = (ids: string[]) => withIds(ids, (ids) => run('Pause', api().pause({ ids })));
+export const resume = (ids: string[]) => withIds(ids, (ids) => run('Resume', api().resume({ ids })));
+export const cancel = (ids: string[]) => withIds(ids, (ids) => run('Cancel', api().cancel({ ids })));
+export const retry = (ids: string[]) => withIds(ids, (ids) => run('Retry', api().retry({ ids })));
+export const remove = (ids: string[], deleteFiles = false) =>
+  withIds(ids, async (ids) => {
+    await run('Remove', api().remove({ ids, deleteFiles }));
+    useUi.getState().clearSelection();
+  });
+export const pauseAll = () => run('Pause all', api().pauseAll());
+export const resumeAll = () => run('Resume all', api().resumeAll());
+export const openFile = (id: string) => run('Open', api().openFile({ id }));
+export const showInFolder = (id: string) => run('Show in folder', api().showInFolder({ id }));
+
+export function canPause(v: TransferView): boolean {
+  return v.state === 'active' || v.state === 'queued';
+}
+export function canResume(v: TransferView): boolean {
+  return v.state === 'paused';
+}
+export function canRetry(v: TransferView): boolean {
+  return v.state === 'failed' || v.state === 'canceled';
+}
+export function canCancel(v: TransferView): boolean {
+  return v.state === 'active' || v.state === 'queued' || v.state === 'paused';
+}
+
+/** Space: pause the running ones among `ids`, or resume them all if none runs. */
+export function togglePause(ids: string[]): void {
+  const views = ids.map((id) => useTransfers.getState().byId.get(id)).filter((v): v is TransferView => !!v);
+  const running = views.filter(canPause).map((v) => v.id);
+  if (running.length > 0) void pause(running);
+  else void resume(views.filter(canResume).map((v) => v.id));
+}
+
+export async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Clipboard API refused (not focused, insecure origin): fall back to a hidden textarea.
+    const ta = document.createElement('textarea');
+    ta.value = text;
+    ta.setAttribute('readonly', '');
+    ta.style.position = 'fixed';
+    ta.style.opacity = '0';
+    document.body.append(ta);
+    ta.select();
+    document.execCommand('copy');
+    ta.remove();
+  }
+  useUi.getState().toast('Copied the URL');
+}
+
+export async function addDownloads(urls: string[], directory?: string, sha256?: string): Promise<TransferView[] | undefined> {
+  const input = { urls, ...(directory ? { directory } : {}), ...(sha256 ? { sha256 } : {}) };
+  const r = await transport().api.addDownloads(input);
+  if (!r.ok) {
+    useUi.getState().toast(r.error.message, 'error');
+    return undefined;
+  }
+  reveal(r.value);
+  return r.value;
+}
+
+/** Sends each file to the host (browser) or resolves its path (Electron), then queues uploads. */
+export async function uploadFiles(files: File[], paths: string[], destinationId: string): Promise<string | null> {
+  const t = transport();
+  const all = [...paths];
+  for (const f of files) {
+    const r = await t.fileToPath(f);
+    if (!r.ok) return r.error.message;
+    all.push(r.value);
+  }
+  if (all.length === 0) return 'Choose at least one file.';
+  const r = await t.api.addUploads({ paths: all, destinationId });
+  if (!r.ok) return r.error.message;
+  reveal(r.value);
+  return null;
+}
+
+/** After adding: show the new transfers (clear a filter that would hide them) and select them. */
+function reveal(views: TransferView[]): void {
+  const first = views[0];
+  if (!first) return;
+  const { filter, setFilter } = useTransfers.getState();
+  if (!matches(first, filter)) setFilter({ state: 'all', kind: 'all', search: '' });
+  useUi.setState({ selected: new Set(views.map((v) => v.id)), anchor: first.id, focused: first.id });
+}

@@ -1,0 +1,89 @@
+// Numbers and states as people read them.
+import type { TransferError, TransferState, TransferView } from '../../../shared/transfer';
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  let v = n;
+  let u = 0;
+  while (v >= 1000 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  const digits = u === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2;
+  return `${v.toFixed(digits)} ${UNITS[u]}`;
+}
+
+export function formatSpeed(bytesPerSecond: number): string {
+  return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s left`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s left`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${String(m % 60).padStart(2, '0')}m left`;
+  return `${Math.floor(h / 24)} days left`;
+}
+
+export const STATE_LABEL: Record<TransferState, string> = {
+  queued: 'Queued',
+  active: 'Active',
+  paused: 'Paused',
+  completed: 'Completed',
+  failed: 'Failed',
+  canceled: 'Canceled',
+};
+
+export function errorText(e: TransferError): string {
+  const status = e.status !== undefined && !e.message.includes(String(e.status)) ? ` (HTTP ${e.status})` : '';
+  return `${e.message}${status}`;
+}
+
+export function percent(v: TransferView): number | null {
+  const { bytesDone, totalBytes } = v.progress;
+  if (totalBytes === null || totalBytes <= 0) return v.state === 'completed' ? 100 : null;
+  return Math.min(100, (bytesDone / totalBytes) * 100);
+}
+
+/** The one-line status under a row's name. */
+export function statusLine(v: TransferView): string {
+  const { bytesDone, totalBytes, speed, etaSeconds } = v.progress;
+  const size = totalBytes === null ? `${formatBytes(bytesDone)} of unknown size` : `${formatBytes(bytesDone)} of ${formatBytes(totalBytes)}`;
+  switch (v.state) {
+    case 'active': {
+      const retrying = v.attempt > 1 ? ` · attempt ${v.attempt}` : '';
+      return [size, formatSpeed(speed), formatEta(etaSeconds)].filter(Boolean).join(' · ') + retrying;
+    }
+    case 'completed':
+      return formatBytes(totalBytes ?? bytesDone);
+    case 'failed':
+      return v.error ? errorText(v.error) : 'Failed';
+    case 'queued':
+      return v.nextRetryAt ? `Retrying at ${new Date(v.nextRetryAt).toLocaleTimeString()}` : totalBytes === null && bytesDone === 0 ? 'Waiting to start' : `Waiting · ${size}`;
+    default:
+      return size;
+  }
+}
+
+/** URLs found in pasted or dropped text, http(s) only, without duplicates. */
+export function extractUrls(text: string): string[] {
+  const found = text.match(/\bhttps?:\/\/[^\s<>"'`]+/gi) ?? [];
+  const cleaned = found.map((u) => u.replace(/[),.;:!?\]]+$/, ''));
+  return [...new Set(cleaned)].filter((u) => {
+    try {
+      new URL(u);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}

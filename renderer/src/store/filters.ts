@@ -1,0 +1,65 @@
+// Which transfers the list shows. Pure functions so the store and tests share them.
+import type { TransferKind, TransferState, TransferView } from '../../../shared/transfer';
+
+export const STATE_FILTERS = ['all', 'active', 'queued', 'paused', 'completed', 'failed'] as const;
+export type StateFilter = (typeof STATE_FILTERS)[number];
+export type KindFilter = 'all' | TransferKind;
+
+export interface ListFilter {
+  state: StateFilter;
+  kind: KindFilter;
+  search: string;
+}
+
+export const ALL: ListFilter = { state: 'all', kind: 'all', search: '' };
+
+// "Failed" also gathers canceled transfers: both are stopped and need a decision (retry or remove).
+const STATES_FOR: Record<Exclude<StateFilter, 'all'>, readonly TransferState[]> = {
+  active: ['active'],
+  queued: ['queued'],
+  paused: ['paused'],
+  completed: ['completed'],
+  failed: ['failed', 'canceled'],
+};
+
+export function matches(view: TransferView, f: ListFilter, needle = f.search.trim().toLowerCase()): boolean {
+  if (f.state !== 'all' && !STATES_FOR[f.state].includes(view.state)) return false;
+  if (f.kind !== 'all' && view.kind !== f.kind) return false;
+  if (needle && !view.name.toLowerCase().includes(needle) && !view.url.toLowerCase().includes(needle)) return false;
+  return true;
+}
+
+export function visibleIds(order: readonly string[], byId: ReadonlyMap<string, TransferView>, f: ListFilter): string[] {
+  if (f.state === 'all' && f.kind === 'all' && !f.search.trim()) return order.slice();
+  const needle = f.search.trim().toLowerCase();
+  const out: string[] = [];
+  for (const id of order) {
+    const v = byId.get(id);
+    if (v && matches(v, f, needle)) out.push(id);
+  }
+  return out;
+}
+
+export type Counts = Record<TransferState, number> & { download: number; upload: number; total: number };
+
+export function countStates(byId: ReadonlyMap<string, TransferView>): Counts {
+  const c: Counts = { queued: 0, active: 0, paused: 0, completed: 0, failed: 0, canceled: 0, download: 0, upload: 0, total: 0 };
+  for (const v of byId.values()) {
+    c[v.state]++;
+    c[v.kind]++;
+    c.total++;
+  }
+  return c;
+}
+
+export function countFor(c: Counts, f: StateFilter): number {
+  if (f === 'all') return c.total;
+  return STATES_FOR[f].reduce((n, s) => n + c[s], 0);
+}
+
+export function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

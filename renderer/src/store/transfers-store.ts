@@ -1,0 +1,169 @@
+// The renderer's model of the host: a snapshot on connect, then batched patches. Views live in a
+// Map that is copied per batch (cheap, even at 10,000 entries) so that an unchanged transfer
+// keeps its object identity and its row does not re-render. Derived lists (ids in order, the
+// filtered ids, counts) are recomputed only when something structural changed: a transfer was
+// added, removed, or changed state/name; a progress tick never touches them.
+import { create } from 'zustand';
+import type { Snapshot, TransferPatch } from '../../../shared/contract';
+import type { Destination, Settings } from '../../../shared/settings';
+import type { TransferView } from '../../../shared/transfer';
+import type { ConnectionState } from '../api/transport';
+import type { Counts, ListFilter } from './filters';
+import { ALL, countStates, sameIds, visibleIds } from './filters';
+import { clearSpeedHistory, forgetSpeed, recordSpeed } from './speed-history';
+
+export interface TransfersState {
+  loaded: boolean;
+  connection: ConnectionState;
+  byId: ReadonlyMap<string, TransferView>;
+  /** All ids in queue order. */
+  order: readonly string[];
+  /** The ids the list shows under the current filter. */
+  visible: readonly string[];
+  /** Ids of active transfers, for the status bar's totals without scanning 10,000 views. */
+  activeIds: readonly string[];
+  counts: Counts;
+  speedDown: number;
+  speedUp: number;
+  filter: ListFilter;
+  settings: Settings | null;
+  destinations: Destination[];
+}
+
+export interface TransfersActions {
+  applySnapshot(s: Snapshot): void;
+  applyPatches(patches: readonly TransferPatch[]): void;
+  setFilter(f: Partial<ListFilter>): void;
+  setConnection(c: ConnectionState): void;
+  setSettings(s: Settings): void;
+  setDestinations(d: Destination[]): void;
+}
+
+export type TransfersStore = TransfersState & TransfersActions;
+
+const EMPTY_COUNTS = countStates(new Map());
+
+function derive(
+  byId: ReadonlyMap<string, TransferView>,
+  order: readonly string[],
+  filter: ListFilter,
+  prevVisible: readonly string[],
+) {
+  const visible = visibleIds(order, byId, filter);
+  const activeIds = order.filter((id) => byId.get(id)?.state === 'active');
+  return {
+    visible: sameIds(visible, prevVisible) ? prevVisible : visible,
+    activeIds,
+    counts: countStates(byId),
+    ...speeds(byId, activeIds),
+  };
+}
+
+function speeds(byId: ReadonlyMap<string, TransferView>, activeIds: readonly string[]) {
+  let speedDown = 0;
+  let speedUp = 0;
+  for (const id of activeIds) {
+    const v = byId.get(id);
+    if (!v) continue;
+    if (v.kind === 'download') speedDown += v.progress.speed;
+    else speedUp += v.progress.speed;
+  }
+  return { speedDown, speedUp };
+}
+
+export function createTransfersStore() {
+  return create<TransfersStore>()((set, get) => ({
+    loaded: false,
+    connection: 'connecting',
+    byId: new Map(),
+    order: [],
+    visible: [],
+    activeIds: [],
+    counts: EMPTY_COUNTS,
+    speedDown: 0,
+    speedUp: 0,
+    filter: ALL,
+    settings: null,
+    destinations: [],
+
+    applySnapshot(s) {
+      clearSpeedHistory();
+      const byId = new Map<string, TransferView>();
+      const order: string[] = [];
+      for (const v of s.transfers) {
+        if (!byId.has(v.id)) order.push(v.id);
+        byId.set(v.id, v);
+      }
+      const { filter, visible } = get();
+      set({
+        loaded: true,
+        byId,
+        order,
+        settings: s.settings,
+        destinations: s.destinations,
+        ...derive(byId, order, filter, visible),
+      });
+    },
+
+    applyPatches(patches) {
+      if (patches.length === 0) return;
+      const state = get();
+      const byId = new Map(state.byId);
+      let order = state.order as string[];
+      let orderCopied = false;
+      let structural = false;
+      const now = Date.now();
+      for (const p of patches) {
+        const prev = byId.get(p.id);
+        if ('removed' in p) {
+          if (!prev) continue;
+          byId.delete(p.id);
+          forgetSpeed(p.id);
+          structural = true;
+        } else if ('view' in p) {
+          if (!prev) {
+            if (!orderCopied) (order = order.slice()), (orderCopied = true);
+            order.push(p.id);
+            structural = true;
+          } else if (prev.state !== p.view.state || prev.name !== p.view.name || prev.url !== p.view.url) {
+            structural = true;
+          }
+          byId.set(p.id, p.view);
+          recordSpeed(p.id, p.view.state === 'active' ? p.view.progress.speed : 0, now);
+        } else if (prev) {
+          // A progress-only patch for an unknown id is stale (removed meanwhile): ignore it.
+          byId.set(p.id, { ...prev, progress: p.progress });
+          recordSpeed(p.id, p.progress.speed, now);
+        }
+      }
+      if (structural) {
+        if (byId.size !== order.length) order = order.filter((id) => byId.has(id));
+        set({ byId, order, ...derive(byId, order, state.filter, state.visible) });
+      } else {
+        set({ byId, ...speeds(byId, state.activeIds) });
+      }
+    },
+
+    setFilter(f) {
+      const { filter, byId, order, visible } = get();
+      const next = { ...filter, ...f };
+      const nextVisible = visibleIds(order, byId, next);
+      set({ filter: next, visible: sameIds(nextVisible, visible) ? visible : nextVisible });
+    },
+
+    setConnection(connection) {
+      set({ connection });
+    },
+    setSettings(settings) {
+      set({ settings });
+    },
+    setDestinations(destinations) {
+      set({ destinations });
+    },
+  }));
+}
+
+export type TransfersStoreHook = ReturnType<typeof createTransfersStore>;
+
+/** The app's one store. Tests make their own with createTransfersStore(). */
+export const useTransfers = createTransfersStore();
