@@ -2,7 +2,7 @@
 // FormData (got runs it through form-data-encoder, which sets the boundary and an exact
 // Content-Length). The file part is read from the staged copy on demand, never buffered whole.
 import { FormData } from 'formdata-node';
-import { readMetered, type BodyMeter } from './metered-read';
+import { meteredStream, type BodyMeter } from './metered-read';
 import { interpretAnswer } from './http-answer';
 import { sendBody } from './send-body';
 import { bodyMeter, type UploadAnswer, type UploadJob } from './upload-job';
@@ -27,7 +27,7 @@ class StagedFilePart {
     return 'File';
   }
   stream(): AsyncIterable<Uint8Array> {
-    return readMetered(this.filePath, 0, this.size, this.meter);
+    return meteredStream(this.filePath, 0, this.size, this.meter);
   }
 }
 

@@ -1,6 +1,6 @@
 // raw: PUT or POST with the staged copy as the whole body, exact Content-Length and a
 // Content-Type from the extension. Cannot continue mid-body: every attempt starts at byte 0.
-import { readMetered } from './metered-read';
+import { meteredStream } from './metered-read';
 import { interpretAnswer } from './http-answer';
 import { sendBody } from './send-body';
 import { bodyMeter, type UploadAnswer, type UploadJob } from './upload-job';
@@ -17,7 +17,7 @@ export async function uploadRaw(job: UploadJob): Promise<UploadAnswer> {
     url: job.url,
     method: job.method,
     headers,
-    body: readMetered(job.staged.path, 0, job.staged.size, bodyMeter(job, 0)),
+    body: meteredStream(job.staged.path, 0, job.staged.size, bodyMeter(job, 0)),
     guard: job.guard,
     stallTimeoutMs: job.ctx.stallTimeoutMs,
     responseTimeoutMs: job.responseTimeoutMs,

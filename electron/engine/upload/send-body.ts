@@ -19,7 +19,7 @@ export interface SendBodyOptions {
   url: string;
   method: 'PUT' | 'POST';
   headers: Record<string, string>;
-  body: AsyncIterable<Uint8Array> | FormData;
+  body: NodeJS.ReadableStream | FormData;
   guard: AttemptGuard;
   stallTimeoutMs: number;
   responseTimeoutMs: number;
@@ -34,6 +34,12 @@ export async function sendBody(options: SendBodyOptions): Promise<HttpAnswer> {
   const { guard } = options;
   const stall = guard.watchStall(options.stallTimeoutMs);
   let responseTimer: { stop(): void } | undefined;
+  if ('pipe' in options.body) {
+    // got pipes a stream body without watching it: a read error must end the attempt, not hang it.
+    (options.body as NodeJS.ReadableStream).on('error', (err) => {
+      if (!guard.signal.aborted) guard.fail(networkFailure(err));
+    });
+  }
   const stream = got.stream(options.url, {
     method: options.method,
     body: options.body as never,

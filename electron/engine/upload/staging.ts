@@ -2,8 +2,7 @@
 // The source is checked, then opened read-only exactly once (by copyFile); it is never written,
 // moved, renamed, truncated or deleted. The copy is removed only after the server confirmed
 // success, on cancel/remove, or at startup when no record owns it.
-import { createHash } from 'node:crypto';
-import { constants as fsConstants, createReadStream } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import { access, copyFile, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { StagedCopyFacts, TransferError } from '../../../shared/transfer';
@@ -88,12 +87,6 @@ export async function freeBytesAt(dir: string): Promise<number> {
   return Number(fsStats.bavail) * Number(fsStats.bsize);
 }
 
-export async function sha256OfFile(filePath: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 export interface StageOptions {
   dataDir: string;
   transferId: string;
@@ -105,6 +98,7 @@ export interface StageOptions {
 /**
  * Copy the source into <dataDir>/staging/<id>/<name> (a reflink where the file system can) and
  * describe what was staged. Refuses before copying when the source is unusable or space is short.
+ * `sha256` is left empty: the worker hashes the staged copy off the main thread (staged-hash.ts).
  */
 export async function stageCopy({ dataDir, transferId, sourcePath, freeBytes = freeBytesAt }: StageOptions): Promise<StagedCopyFacts> {
   const before = await checkSource(sourcePath);
@@ -118,8 +112,9 @@ export async function stageCopy({ dataDir, transferId, sourcePath, freeBytes = f
     throw new TransferFailure(spaceError);
   }
   const stagedPath = path.join(dir, stagedFileName(sourcePath));
+  let cloned = false;
   try {
-    await copyFile(sourcePath, stagedPath, fsConstants.COPYFILE_FICLONE);
+    cloned = await copyFileReporting(sourcePath, stagedPath);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     const code = (err as NodeJS.ErrnoException).code;
@@ -128,12 +123,24 @@ export async function stageCopy({ dataDir, transferId, sourcePath, freeBytes = f
     throw new TransferFailure({ code: 'FILE_SYSTEM', message: `Could not stage ${sourcePath}: ${(err as Error).message}`, retryable: false });
   }
   const staged = await stat(stagedPath);
-  return {
-    path: stagedPath,
-    size: staged.size,
-    sourceMtimeMs: before.mtimeMs,
-    sha256: await sha256OfFile(stagedPath),
-  };
+  return { path: stagedPath, size: staged.size, sourceMtimeMs: before.mtimeMs, sha256: '', cloned };
+}
+
+/**
+ * A reflink when the file system supports it (instant, no space used until either side changes),
+ * else a plain copy. Returns whether it was a reflink. Both tries open the source read-only.
+ */
+async function copyFileReporting(sourcePath: string, stagedPath: string): Promise<boolean> {
+  try {
+    await copyFile(sourcePath, stagedPath, fsConstants.COPYFILE_FICLONE_FORCE);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Anything but "cannot clone here" is a real error (missing source, permissions, full disk).
+    if (code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'EINVAL' && code !== 'ENOSYS' && code !== 'ENOTTY') throw err;
+  }
+  await copyFile(sourcePath, stagedPath);
+  return false;
 }
 
 export async function removeStagedCopy(dataDir: string, transferId: string): Promise<void> {

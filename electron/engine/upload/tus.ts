@@ -6,10 +6,10 @@
 //
 // Checksums: tus-js-client 4 does not implement the checksum extension (no Upload-Checksum
 // support), and neither does @tus/server 2, so none is sent.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import * as tus from 'tus-js-client';
 import type { UploadResumeData } from '../types';
-import { readMetered } from './metered-read';
+import { meteredStream } from './metered-read';
 import type { UploadAnswer, UploadJob } from './upload-job';
 import { tusErrorFailure } from './tus-errors';
 import { networkFailure } from './upload-errors';
@@ -45,10 +45,11 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
           const stop = Math.min(end, staged.size);
           const stall = guard.watchStall(ctx.stallTimeoutMs);
           timers.push(stall);
-          const body = Readable.from(
-            readMetered(staged.path, start, stop, { signal: guard.signal, throttle: ctx.throttle, onBytes: () => stall.kick() }),
-            { objectMode: false },
-          ) as Readable & { size: number };
+          const body = meteredStream(staged.path, start, stop, {
+            signal: guard.signal,
+            throttle: ctx.throttle,
+            onBytes: () => stall.kick(),
+          }) as Readable & { size: number };
           // tus-js-client's Node HTTP stack sends `size` as Content-Length.
           body.size = stop - start;
           // tus-js-client pipes the body without listening for its errors: a read failure (or our

@@ -41,14 +41,16 @@ describe('upload protocols', () => {
     const { file, bytes } = await sourceFile('report.bin', 3_000_123);
     engine = await openUploadEngine(dataDir);
     const added = await engine.addUpload({ sourcePath: file, url: `${nginx.baseUrl}/in/{filename}` });
-    expect(added.upload?.staged?.sha256).toBe(sha256(bytes));
     expect(added.upload?.staged?.size).toBe(bytes.length);
+    expect(added.upload?.staged?.cloned).toBeTypeOf('boolean');
     expect(added.upload?.restartsOnResume).toBe(true);
     const stagedPath = added.upload!.staged!.path;
     expect(stagedPath.startsWith(path.join(dataDir, 'staging', added.id))).toBe(true);
     const [done] = await engine.waitUntilFinished([added.id]);
     expect(done?.state).toBe('completed');
     expect(done?.upload?.response?.status).toBe(201);
+    // Hashed off the main thread while uploading, recorded before success.
+    expect(done?.upload?.staged?.sha256).toBe(sha256(bytes));
     expect(await sha256File(path.join(nginx.root, 'in', 'report.bin'))).toBe(sha256(bytes));
     expect(await exists(path.join(dataDir, 'staging', added.id))).toBe(false);
     expect(done?.progress.bytesDone).toBe(bytes.length);

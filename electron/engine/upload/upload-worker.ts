@@ -12,6 +12,7 @@ import { uploadMultipart } from './multipart';
 import { uploadRaw } from './raw';
 import { expandUploadUrl, resolveHeaders } from './request-target';
 import { removeOrphanedStaging, removeStagedCopy, stageCopy } from './staging';
+import { StagedHashes } from './staged-hash';
 import { DEFAULT_TUS_CHUNK_SIZE, uploadTus } from './tus';
 import { networkFailure } from './upload-errors';
 import type { UploadAnswer, UploadJob } from './upload-job';
@@ -55,6 +56,30 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
   const { dataDir, secrets } = options;
   const responseTimeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
   const tusChunkSize = options.tusChunkSize ?? DEFAULT_TUS_CHUNK_SIZE;
+  const hashes = new StagedHashes();
+
+  /**
+   * Records the staged copy's SHA-256 as soon as the background hash is done, while this attempt
+   * runs. Resolves (never rejects) once recorded, skipped or failed.
+   */
+  function recordHashWhenDone(ctx: AttemptContext, stagedPath: string, attemptOver: () => boolean): Promise<void> {
+    const id = ctx.record.view.id;
+    if (ctx.record.view.upload?.staged?.sha256) return Promise.resolve();
+    return hashes.get(id, stagedPath).then(
+      async (sha256) => {
+        // After the attempt ended the record belongs to the engine again; the next attempt records it.
+        if (attemptOver()) return;
+        const staged = ctx.record.view.upload?.staged;
+        if (!staged) return;
+        await ctx.checkpoint({ view: { upload: { ...ctx.record.view.upload!, staged: { ...staged, sha256 } } } });
+        hashes.forget(id);
+      },
+      (err: unknown) => {
+        hashes.forget(id);
+        ctx.log('warn', `Could not compute the staged copy's SHA-256: ${(err as Error).message}`);
+      },
+    );
+  }
 
   function runProtocol(job: UploadJob, protocol: UploadProtocol): Promise<UploadAnswer> {
     if (protocol === 'tus') return uploadTus(job, { chunkSize: tusChunkSize });
@@ -72,6 +97,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
         sourcePath: req.sourcePath,
         ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
       });
+      hashes.start(record.view.id, staged.path);
       const upload: UploadDetails = {
         ...record.view.upload,
         sourcePath: req.sourcePath,
@@ -122,6 +148,8 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
       }
 
       const guard = new AttemptGuard(ctx.signal);
+      let over = false;
+      const hashRecorded = recordHashWhenDone(ctx, staged.path, () => over);
       try {
         const protocol = protocolOf(req);
         const fileName = path.basename(staged.path);
@@ -139,7 +167,9 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
           responseTimeoutMs,
         };
         const answer = await runProtocol(job, protocol);
-        const upload: UploadDetails = { ...details, response: answer };
+        await hashRecorded;
+        // Read the details again: the hash may have been recorded while we were sending.
+        const upload: UploadDetails = { ...ctx.record.view.upload!, response: answer };
         ctx.progress(staged.size, staged.size);
         // Record the server's confirmation first, then drop the copy: a crash in between is
         // recognised above, and startup removes the leftover folder.
@@ -148,13 +178,17 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
         return { outcome: 'completed', patch: { upload } };
       } catch (err) {
         if (guard.stoppedByEngine) return { outcome: 'aborted' };
+        // A failed upload keeps its staged copy; its details should say what that copy is.
+        await hashRecorded;
         throw err instanceof TransferFailure ? err : (guard.failure ?? networkFailure(err));
       } finally {
+        over = true;
         guard.dispose();
       }
     },
 
     async discard(record) {
+      hashes.cancel(record.view.id);
       await removeStagedCopy(dataDir, record.view.id);
     },
   };
