@@ -55,7 +55,7 @@ describe('ferry put', () => {
       parser.on('file', (name, stream, info) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => (received.files[name] = { name: info.filename, data: Buffer.concat(chunks) }));
+        stream.on('end', () => (received.files[name] = { name: info.filename ?? '', data: Buffer.concat(chunks) }));
       });
       parser.on('close', () => res.writeHead(201, { location: '/photos/42' }).end('ok'));
       req.pipe(parser);

@@ -39,7 +39,7 @@ export class LiveBlock {
   flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     const lines = this.render(width).map((line) => line.slice(0, width));
     this.stream.write(this.eraseBlock() + lines.join('\n'));
     this.drawnLines = lines.length;

@@ -93,9 +93,11 @@ function usageError(message: string, topic?: 'get' | 'put' | 'serve'): number {
   return EXIT_USAGE;
 }
 
+/** Read from package.json beside bin/ (this module may run from a bundle elsewhere). */
 async function version(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const [{ readFile, realpath }, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const bin = await realpath(process.argv[1] ?? '.');
+  const pkg = JSON.parse(await readFile(path.join(path.dirname(bin), '..', 'package.json'), 'utf8')) as { version: string };
   return `ferry ${pkg.version}`;
 }
 

@@ -32,17 +32,21 @@ export function resultText(view: TransferView): string {
 export function failureText(view: TransferView): string {
   const what = view.kind === 'download' ? view.url : `${view.upload?.sourcePath ?? view.name} -> ${view.url}`;
   if (view.state === 'canceled') return `${what}: canceled`;
-  return `${what}: ${errorText(view.error)}`;
+  return `${what}: ${errorText(view.error, { withBody: view.kind === 'upload' })}`;
 }
 
-export function errorText(error: TransferError | undefined): string {
+const BODY_CHARS = 120;
+
+/** An upload's server usually explains a refusal in its body; a download's body is a web page. */
+export function errorText(error: TransferError | undefined, options: { withBody?: boolean } = {}): string {
   if (!error) return 'failed';
   let text = oneLine(error.message) || error.code;
   if (error.status !== undefined && !text.includes(String(error.status))) text += ` (HTTP ${error.status})`;
-  if (error.body) text += ` - server said: ${oneLine(error.body)}`;
+  const body = options.withBody && error.body ? oneLine(error.body) : '';
+  if (body) text += ` - server said: ${body.length > BODY_CHARS ? `${body.slice(0, BODY_CHARS)}...` : body}`;
   return text;
 }
 
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
 }
