@@ -3,7 +3,7 @@
 // (VS Code's validatedIpcMain idea), and its input is validated by the contract before the
 // service sees it. Events go to every trusted window on one channel.
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
-import { REQUEST_NAMES, type EventName, type Events, type Reply } from '../../../shared/contract';
+import { REQUEST_NAMES, type EventName, type Events, type Reply, type RequestName } from '../../../shared/contract';
 import type { FerryService } from '../service/ferry-service';
 import { callChannel, EVENT_CHANNEL } from './channels';
 
@@ -14,6 +14,8 @@ export interface IpcHostOptions {
   windows(): WebContents[];
   /** Whether a URL is Ferry's own page (app://ferry/...). */
   isAppUrl(url: string): boolean;
+  /** After a trusted call was answered (the app flushes queued offers after the first snapshot). */
+  afterCall?(name: RequestName): void;
 }
 
 const FORBIDDEN: Reply<never> = {
@@ -30,9 +32,11 @@ export function isTrustedFrame(frame: WebFrameMain | null | undefined, windows: 
 export function registerIpcHost(options: IpcHostOptions): () => void {
   const { ipcMain, service } = options;
   for (const name of REQUEST_NAMES) {
-    ipcMain.handle(callChannel(name), (event: IpcMainInvokeEvent, input: unknown) => {
+    ipcMain.handle(callChannel(name), async (event: IpcMainInvokeEvent, input: unknown) => {
       if (!isTrustedFrame(event.senderFrame, options.windows(), options.isAppUrl)) return FORBIDDEN;
-      return service.handle(name, input);
+      const reply = await service.handle(name, input);
+      if (options.afterCall) setTimeout(() => options.afterCall?.(name), 0);
+      return reply;
     });
   }
   const unsubscribe = service.subscribe(<E extends EventName>(event: E, payload: Events[E]) => {

@@ -1,0 +1,69 @@
+// Ferry's page is served from its own privileged scheme, app://ferry/, instead of file://:
+// a real origin for the CSP's 'self', no access to the rest of the disk, and one place that sets
+// the security headers. Only files inside the built renderer folder are served.
+import { protocol } from 'electron';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { contentSecurityPolicy } from './security-policy';
+
+export const APP_SCHEME = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://ferry`;
+export const APP_START_URL = `${APP_ORIGIN}/index.html`;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export function isAppUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === `${APP_SCHEME}:` && parsed.host === 'ferry';
+  } catch {
+    return false;
+  }
+}
+
+/** Must run before the app is ready. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+}
+
+/** Resolves a request path inside `root`, or undefined when it would leave it. */
+export function fileForAppUrl(root: string, url: string): string | undefined {
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return undefined;
+  }
+  const file = path.resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
+  return file.startsWith(path.resolve(root) + path.sep) && !pathname.includes('\0') ? file : undefined;
+}
+
+/** After ready: serve the renderer bundle with the CSP header. */
+export function handleAppScheme(rendererDir: string): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = isAppUrl(request.url) ? fileForAppUrl(rendererDir, request.url) : undefined;
+    if (!file) return new Response('Not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: {
+          'content-type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+          'content-security-policy': contentSecurityPolicy(),
+          'x-content-type-options': 'nosniff',
+        },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}

@@ -1,0 +1,24 @@
+// Electron's backings for the host stores: electron-store files in Ferry's data folder (the same
+// files the headless host reads through conf), secrets encrypted with safeStorage where the OS
+// offers a key.
+import { safeStorage } from 'electron';
+import ElectronStore from 'electron-store';
+import type { JsonBacking } from '../hosts/service/backing-store';
+import type { SecretCipher } from '../hosts/service/secret-store';
+
+export function openElectronBacking(dir: string, name: string): JsonBacking {
+  return new ElectronStore<Record<string, unknown>>({
+    cwd: dir,
+    name,
+    accessPropertiesByDotNotation: false,
+    configFileMode: 0o600,
+  });
+}
+
+export function safeStorageCipher(): SecretCipher | undefined {
+  if (!safeStorage.isEncryptionAvailable()) return undefined;
+  return {
+    encrypt: (plain) => safeStorage.encryptString(plain),
+    decrypt: (encrypted) => safeStorage.decryptString(encrypted),
+  };
+}

@@ -1,0 +1,207 @@
+// The desktop app's wiring: single instance first, then the engine, the contract over IPC, the
+// window, the tray and the OS integrations. main.ts only calls startFerryApp; the decisions
+// live in lifecycle.ts, power.ts, launch-args.ts and friends, which tests drive directly.
+import { app, dialog, ipcMain, powerMonitor, powerSaveBlocker, session, shell, type BrowserWindow } from 'electron';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { TransferEngine } from '../engine/engine';
+import type { SecretsProvider } from '../engine/secrets';
+import { lockDataDir } from '../hosts/cli/data-dir-lock';
+import { defaultDataDir } from '../hosts/cli/data-dir';
+import { registerIpcHost } from '../hosts/ipc/ipc-host';
+import type { JsonBacking } from '../hosts/service/backing-store';
+import { createDestinationsStore } from '../hosts/service/destinations-store';
+import { createFerryService, engineSettingsFrom, type EngineLike, type FerryService } from '../hosts/service/ferry-service';
+import { createFileSecretStore } from '../hosts/service/secret-store';
+import { createSettingsStore } from '../hosts/service/settings-store';
+import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
+import { createDesktopFeedback, notify } from './desktop-feedback';
+import { openElectronBacking, safeStorageCipher } from './electron-stores';
+import { parseLaunchArgs, type LaunchRequest } from './launch-args';
+import { AppLifecycle } from './lifecycle';
+import { createMainWindow, showWindow } from './main-window';
+import { PowerPolicy } from './power';
+import { createTray } from './tray';
+import { applyContentSecurityPolicy, denyPermissions } from './window-hardening';
+
+export type AppEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupProblems'>;
+
+export interface FerryAppOptions {
+  argv: string[];
+  cwd: string;
+  rendererDir: string;
+  preloadPath: string;
+  iconPath: string;
+  trayIconPath: string;
+  dataDir?: string;
+  openEngine(options: { dataDir: string; settings: ReturnType<typeof engineSettingsFrom>; secrets: SecretsProvider }): Promise<AppEngine>;
+  /** Test seam: where settings files live (electron-store by default). */
+  openBacking?(dir: string, name: string): JsonBacking;
+}
+
+export interface FerryApp {
+  service: FerryService;
+  lifecycle: AppLifecycle;
+  window(): BrowserWindow | undefined;
+  handleLaunch(request: LaunchRequest, show: boolean): Promise<void>;
+}
+
+const isFile = (p: string) => {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** Resolves to undefined when another Ferry is already running (this one quits). */
+export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp | undefined> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return undefined;
+  }
+  registerAppScheme();
+  const early: LaunchRequest[] = [];
+  let ready: FerryApp | undefined;
+  app.on('second-instance', (_event, argv, cwd) => {
+    const request = parseLaunchArgs(argv, cwd, isFile);
+    if (ready) void ready.handleLaunch(request, true);
+    else early.push(request);
+  });
+  let lifecycle: AppLifecycle | undefined;
+  app.on('window-all-closed', () => lifecycle?.onWindowAllClosed());
+  app.on('before-quit', (event) => {
+    if (lifecycle) lifecycle.onBeforeQuit(event);
+  });
+
+  await app.whenReady();
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const lock = await lockDataDir(dataDir);
+  if (!lock.ok) {
+    dialog.showErrorBox('Ferry cannot start', `${lock.message}.`);
+    app.exit(1);
+    return undefined;
+  }
+  handleAppScheme(options.rendererDir);
+  denyPermissions(session.defaultSession);
+  applyContentSecurityPolicy(session.defaultSession);
+
+  const openBacking = options.openBacking ?? openElectronBacking;
+  const uiState = openBacking(dataDir, 'ui-state');
+  const secrets = createFileSecretStore({ dir: dataDir, cipher: safeStorageCipher() });
+  const settingsStore = createSettingsStore(openBacking(dataDir, 'settings'), app.getPath('downloads'));
+  const destinationsStore = createDestinationsStore(openBacking(dataDir, 'destinations'), secrets);
+  const engine = await options.openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
+  const service = createFerryService({
+    engine,
+    settingsStore,
+    destinationsStore,
+    openPath: (file) => shell.openPath(file),
+    showItemInFolder: (file) => shell.showItemInFolder(file),
+  });
+
+  let window: BrowserWindow | undefined;
+  const power = new PowerPolicy({
+    preventSleep: () => settingsStore.get().preventSleepWhileActive,
+    startBlocker: () => powerSaveBlocker.start('prevent-app-suspension'),
+    stopBlocker: (id) => powerSaveBlocker.stop(id),
+    list: () => engine.list(),
+    pause: (id) => engine.pause(id),
+    resume: (id) => engine.resume(id),
+  });
+  const activeCount = () => engine.list().filter((v) => v.state === 'active').length;
+  lifecycle = new AppLifecycle({
+    settings: () => settingsStore.get(),
+    activeCount,
+    confirmQuit: async (n) => {
+      const answer = await dialog.showMessageBox({
+        type: 'question',
+        buttons: ['Quit', 'Keep running'],
+        defaultId: 1,
+        cancelId: 1,
+        message: n === 1 ? '1 transfer is still running.' : `${n} transfers are still running.`,
+        detail: 'Quit anyway? They continue where they stopped the next time Ferry starts.',
+      });
+      return answer.response === 0;
+    },
+    closeEngine: () => engine.close(),
+    teardown: async () => {
+      feedback.stop();
+      tray.destroy();
+      service.close();
+    },
+    exit: (code) => {
+      void lock.release().finally(() => app.exit(code));
+    },
+    keepsRunningNotice: () => notify({ title: 'Ferry keeps running', body: 'Transfers go on in the background. Quit from the tray icon.' }),
+    trayNoticeShown: () => uiState.store.trayNoticeShown === true,
+    markTrayNoticeShown: () => (uiState.store = { ...uiState.store, trayNoticeShown: true }),
+  });
+  const life = lifecycle;
+
+  const show = () => {
+    if (window && !window.isDestroyed()) showWindow(window);
+  };
+  const tray = createTray(options.trayIconPath, {
+    show,
+    pauseAll: () => void service.handle('pauseAll', undefined),
+    resumeAll: () => void service.handle('resumeAll', undefined),
+    quit: () => void life.requestQuit(),
+  });
+  const feedback = createDesktopFeedback({ list: () => engine.list(), settings: () => settingsStore.get(), window: () => window, tray, power });
+
+  const pendingOffers: string[][] = [];
+  let rendererReady = false;
+  registerIpcHost({
+    ipcMain,
+    service,
+    windows: () => (window && !window.isDestroyed() ? [window.webContents] : []),
+    isAppUrl,
+    afterCall: (name) => {
+      if (name !== 'snapshot') return;
+      rendererReady = true;
+      for (const paths of pendingOffers.splice(0)) service.emit('offerUpload', { paths });
+    },
+  });
+  service.subscribe((event, payload) => {
+    if (event === 'patches') feedback.onPatches(payload as Parameters<typeof feedback.onPatches>[0]);
+    if (event === 'settings') applyLoginItem();
+  });
+  for (const problem of engine.startupProblems) service.emit('notice', { level: 'warn', message: problem });
+
+  const applyLoginItem = () => {
+    if (process.platform === 'linux') return; // no login items API; desktop autostart files are the distro's business
+    app.setLoginItemSettings({ openAtLogin: settingsStore.get().startAtLogin, args: ['--hidden'] });
+  };
+  applyLoginItem();
+
+  powerMonitor.on('suspend', () => void power.onSuspend());
+  powerMonitor.on('resume', () => void power.onResume());
+
+  const first = parseLaunchArgs(options.argv, options.cwd, isFile);
+  const startHidden = first.hidden || settingsStore.get().startHidden || app.getLoginItemSettings().wasOpenedAsHidden;
+  window = createMainWindow({ preloadPath: options.preloadPath, iconPath: options.iconPath, uiState, lifecycle: life, show: !startHidden });
+  window.webContents.on('did-start-loading', () => (rendererReady = false));
+  app.on('activate', show);
+
+  const handleLaunch = async (request: LaunchRequest, bringToFront: boolean) => {
+    if (request.urls.length > 0) {
+      const reply = await service.handle('addDownloads', { urls: request.urls });
+      if (!reply.ok) service.emit('notice', { level: 'error', message: reply.error.message });
+    }
+    if (request.files.length > 0) {
+      if (rendererReady) service.emit('offerUpload', { paths: request.files });
+      else pendingOffers.push(request.files);
+    }
+    if (bringToFront && (request.files.length > 0 || !request.hidden)) show();
+  };
+  ready = { service, lifecycle: life, window: () => window, handleLaunch };
+  await handleLaunch(first, false);
+  for (const request of early.splice(0)) await handleLaunch(request, true);
+  feedback.refresh();
+  return ready;
+}
+
+export function resourcePath(...parts: string[]): string {
+  return path.join(app.getAppPath(), ...parts);
+}

@@ -1,0 +1,25 @@
+// Electron's entry point: app lifecycle only. Everything else lives in electron/app/.
+import { app, dialog } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFerryApp } from './app/ferry-app';
+import { openEngine } from './engine/index';
+
+// Bundled to dist-electron/main.js; the renderer bundle and icons sit beside it in the app.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const icons = path.join(root, 'build', 'icons');
+const trayIcon = process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png';
+
+startFerryApp({
+  argv: process.argv,
+  cwd: process.cwd(),
+  rendererDir: path.join(root, 'dist', 'renderer'),
+  preloadPath: path.join(here, 'preload.cjs'),
+  iconPath: path.join(icons, 'icon.png'),
+  trayIconPath: path.join(icons, trayIcon),
+  openEngine: (options) => openEngine(options),
+}).catch((error: unknown) => {
+  dialog.showErrorBox('Ferry could not start', error instanceof Error ? (error.stack ?? error.message) : String(error));
+  app.exit(1);
+});
