@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { errorText, extractUrls, formatBytes, formatEta, statusLine } from './format';
+import { view } from '../test/views';
+
+describe('format', () => {
+  it('formats sizes people can read', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1536)).toBe('1.50 KB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GB');
+    expect(formatBytes(null)).toBe('—');
+  });
+
+  it('formats the time left', () => {
+    expect(formatEta(42)).toBe('42s left');
+    expect(formatEta(3 * 3600 + 120)).toBe('3h 02m left');
+    expect(formatEta(null)).toBe('');
+  });
+
+  it('puts the HTTP status into the error text when the message lacks it', () => {
+    expect(errorText({ code: 'HTTP_STATUS', status: 404, message: 'Not found on the server', retryable: false })).toBe('Not found on the server (HTTP 404)');
+    expect(errorText({ code: 'HTTP_STATUS', status: 404, message: 'HTTP 404 Not Found', retryable: false })).toBe('HTTP 404 Not Found');
+  });
+
+  it('shows failed rows with their error and unknown sizes in words', () => {
+    const failed = view('x', 'failed', { error: { code: 'HTTP_STATUS', status: 500, message: 'Server error', retryable: true } });
+    expect(statusLine(failed)).toContain('HTTP 500');
+    const stream = view('s', 'active', { progress: { bytesDone: 2048, totalBytes: null, speed: 1024, etaSeconds: null } });
+    expect(statusLine(stream)).toBe('2.00 KB of unknown size · 1.00 KB/s');
+  });
+
+  it('finds http(s) links in pasted text, without trailing punctuation or duplicates', () => {
+    const text = 'see https://a.example/x.iso, and (http://b.example/y?z=1).\nftp://c.example/no https://a.example/x.iso';
+    expect(extractUrls(text)).toEqual(['https://a.example/x.iso', 'http://b.example/y?z=1']);
+    expect(extractUrls('no links here')).toEqual([]);
+  });
+});
