@@ -6,7 +6,13 @@ import type { ServeCommand } from './args';
 import { EXIT_FAILED } from './outcome';
 
 export async function serve(command: ServeCommand): Promise<number> {
-  const { runHeadlessHost } = await import('../headless/index');
+  let runHeadlessHost: typeof import('../headless/index').runHeadlessHost;
+  try {
+    ({ runHeadlessHost } = await import('../headless/index'));
+  } catch (error) {
+    process.stderr.write(`ferry: serve is not available in this build: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILED;
+  }
   const options: { port?: number; host?: string; dataDir: string } = { dataDir: command.dataDir };
   if (command.port !== undefined) options.port = command.port;
   if (command.host !== undefined) options.host = command.host;
