@@ -4,6 +4,7 @@
 //   mp.url('/upload') ; mp.received -> [{ fields, files: [{ field, fileName, mimeType, path, size, sha256 }] }]
 //   const tus = await startTusServer();                 // @tus/server + @tus/file-store under /files
 //   const hung = await startTusServer({ hangFirstPatches: 1 }); // first PATCH: body read, never answered
+//   const stuck = await startTusServer({ stallFirstPatches: 1 }); // first PATCH: body never read
 //   tus.endpoint ; tus.bytesReceived() (all bytes read from sockets) ; tus.uploadedFiles() -> paths of uploads
 //   const raw = await startRawReceiver();               // stores each PUT/POST body
 //   raw.setMode('store' | 'fail500' | 'hang' | 'see-other' | 'no-read'); raw.received -> [{ method, path, headers, size, sha256, path }]
@@ -162,16 +163,23 @@ export interface TusTestServer {
 export interface TusServerOptions {
   /** The first N PATCH requests: read the whole body, then never answer (a hung server). */
   hangFirstPatches?: number;
+  /** The first N PATCH requests: never read the body, never answer (the client's send stalls). */
+  stallFirstPatches?: number;
 }
 
 export async function startTusServer(options: TusServerOptions = {}): Promise<TusTestServer> {
   let patchesToHang = options.hangFirstPatches ?? 0;
+  let patchesToStall = options.stallFirstPatches ?? 0;
   const dir = await mkdtemp(path.join(tmpdir(), 'ferry-tus-'));
   const tus = new TusServer({ path: '/files', datastore: new FileStore({ directory: dir }) });
   const patchOffsets: number[] = [];
   const l = await listen((req, res) => {
     if (req.method === 'PATCH') {
       patchOffsets.push(Number(req.headers['upload-offset']));
+      if (patchesToStall > 0) {
+        patchesToStall--;
+        return;
+      }
       if (patchesToHang > 0) {
         patchesToHang--;
         req.resume();

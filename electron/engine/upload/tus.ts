@@ -97,10 +97,13 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
         urlSaved = ctx.checkpoint({ resume: { tusUploadUrl: url, bytesConfirmed: 0 } });
       },
       async onBeforeRequest(req) {
-        stopTimers();
         // Never send body bytes for an upload URL the record does not know yet.
         await urlSaved;
-        if (req.getMethod() !== 'PATCH') timers.push(guard.watchResponse(job.responseTimeoutMs));
+        // A PATCH got its stall watchdog when its body was sliced (just before this call).
+        if (req.getMethod() !== 'PATCH') {
+          stopTimers();
+          timers.push(guard.watchResponse(job.responseTimeoutMs));
+        }
       },
       async onAfterResponse(req, res) {
         stopTimers();

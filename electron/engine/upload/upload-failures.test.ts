@@ -145,6 +145,21 @@ describe('upload failures', () => {
     expect(raw.requestCount()).toBe(2);
   });
 
+  it('a tus server that stops reading a PATCH body is a stall; the retry continues and finishes', async () => {
+    const tus = await startTusServer({ stallFirstPatches: 1 });
+    closers.push(() => tus.close());
+    // One PATCH bigger than loopback socket buffers, so the sender really blocks.
+    const { file, bytes } = await sourceFile('s.bin', 32 * 1024 * 1024, 6);
+    engine = await openUploadEngine(dataDir, { maxRetries: 2, stallTimeoutMs: 700 }, { tusChunkSize: 64 * 1024 * 1024 });
+    const added = await engine.addUpload({ sourcePath: file, url: tus.endpoint, protocol: 'tus' });
+    const [done] = await engine.waitUntilFinished([added.id]);
+    expect(done?.state).toBe('completed');
+    expect(done?.log.some((e) => /No upload progress/.test(e.message))).toBe(true);
+    expect(done?.attempt).toBe(2);
+    const [stored] = await tus.uploadedFiles();
+    expect(sha256(await readFile(stored!))).toBe(sha256(bytes));
+  });
+
   it('connection refused is a retryable network error', async () => {
     const raw = await startRawReceiver('store');
     const url = raw.url('/gone');
