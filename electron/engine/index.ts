@@ -1,0 +1,27 @@
+// The engine with its standard workers, as the hosts (Electron, headless) open it.
+import { createDownloadWorker } from './download/download-worker';
+import { TransferEngine, type EngineSettings } from './engine';
+import type { SecretsProvider } from './secrets';
+import { createUploadWorker } from './upload/upload-worker';
+
+export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
+export type { DownloadRequest, UploadRequest } from './types';
+
+export interface OpenEngineOptions {
+  dataDir: string;
+  settings?: Partial<EngineSettings>;
+  secrets?: SecretsProvider;
+  resumeOnStart?: boolean;
+}
+
+export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> {
+  return TransferEngine.open({
+    dataDir: options.dataDir,
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.resumeOnStart !== undefined ? { resumeOnStart: options.resumeOnStart } : {}),
+    workers: {
+      download: createDownloadWorker(),
+      upload: createUploadWorker({ dataDir: options.dataDir, ...(options.secrets ? { secrets: options.secrets } : {}) }),
+    },
+  });
+}
