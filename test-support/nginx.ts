@@ -36,6 +36,18 @@ export interface NginxServer {
 }
 
 const NGINX_BIN = '/usr/sbin/nginx';
+
+// A test run that dies without calling stop() must not leave nginx behind on a shared machine.
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const pid of running) {
+    try {
+      process.kill(pid, 'SIGQUIT');
+    } catch {
+      /* already gone */
+    }
+  }
+});
 const DAV_MODULE = '/usr/lib/nginx/modules/ngx_http_dav_ext_module.so';
 
 export async function startNginx(options: NginxOptions = {}): Promise<NginxServer> {
@@ -79,6 +91,8 @@ async function startOnce(options: NginxOptions, port: number): Promise<NginxServ
     await rm(work, { recursive: true, force: true });
     throw new Error(`nginx failed to start on port ${port}: ${stderr.trim()}`);
   }
+  running.add(pid);
+  void exited.then(() => running.delete(pid));
   let stopped: Promise<void> | undefined;
   return {
     port,

@@ -179,6 +179,20 @@ describe('download worker through the engine', () => {
     expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
   });
 
+  it('honours a per-transfer speed limit, and waiting for the limit is not mistaken for a stall', async () => {
+    const bytes = randomBytes(60_000, 22);
+    const p = uniquePath('limited.bin');
+    server.route(p, { body: bytes });
+    const started = Date.now();
+    // 15 kB/s with socket chunks of up to 64 kB: one wait is longer than the 1.5 s stall timeout.
+    const view = await download({ url: server.url(p), speedLimit: 15_000 });
+    const seconds = (Date.now() - started) / 1000;
+    expect(view.state).toBe('completed');
+    expect(seconds).toBeGreaterThan(2.5);
+    expect(server.requestsFor(p).length).toBe(1);
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+  });
+
   it('detects a stalled server, aborts the attempt and resumes', async () => {
     const bytes = randomBytes(400_000, 18);
     const p = uniquePath('stall.bin');
