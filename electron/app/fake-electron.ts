@@ -1,0 +1,136 @@
+// A stand-in for the 'electron' module in unit tests of main-process code (the binary is not
+// installed on build machines). Only what Ferry's main process touches; each piece records what
+// was done to it so tests can assert on the decisions.
+import { EventEmitter } from 'node:events';
+
+export class FakeWebFrame {
+  parent: FakeWebFrame | null = null;
+  constructor(public url: string) {}
+}
+
+export class FakeWebContents extends EventEmitter {
+  mainFrame = new FakeWebFrame('');
+  sent: { channel: string; args: unknown[] }[] = [];
+  windowOpenHandler: (() => unknown) | undefined;
+  destroyed = false;
+  isDestroyed = () => this.destroyed;
+  getURL = () => this.mainFrame.url;
+  send = (channel: string, ...args: unknown[]) => void this.sent.push({ channel, args });
+  setWindowOpenHandler = (handler: () => unknown) => void (this.windowOpenHandler = handler);
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  static all: FakeBrowserWindow[] = [];
+  webContents = new FakeWebContents();
+  visible = false;
+  progress: number | undefined;
+  destroyed = false;
+  constructor(public options: Record<string, unknown>) {
+    super();
+    FakeBrowserWindow.all.push(this);
+  }
+  loadURL = async (url: string) => {
+    this.webContents.mainFrame.url = url;
+    this.emit('ready-to-show');
+  };
+  show = () => void (this.visible = true);
+  hide = () => void (this.visible = false);
+  focus = () => {};
+  restore = () => {};
+  maximize = () => {};
+  isMinimized = () => false;
+  isMaximized = () => false;
+  isDestroyed = () => this.destroyed;
+  isVisible = () => this.visible;
+  getNormalBounds = () => ({ x: 0, y: 0, width: 1000, height: 680 });
+  setProgressBar = (value: number) => void (this.progress = value);
+  /** What a user clicking the close button does: returns whether the close went ahead. */
+  userClose(): boolean {
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (!prevented) this.destroyed = true;
+    return !prevented;
+  }
+}
+
+export function createFakeElectron() {
+  const app = Object.assign(new EventEmitter(), {
+    exitCodes: [] as number[],
+    quitCalls: 0,
+    badge: 0,
+    singleInstance: true,
+    paths: {} as Record<string, string>,
+    requestSingleInstanceLock: () => app.singleInstance,
+    whenReady: async () => {},
+    quit: () => void app.quitCalls++,
+    exit: (code = 0) => void app.exitCodes.push(code),
+    getPath: (name: string) => app.paths[name] ?? '/tmp',
+    getAppPath: () => '/tmp',
+    setBadgeCount: (n: number) => {
+      app.badge = n;
+      return true;
+    },
+    setLoginItemSettings: () => {},
+    getLoginItemSettings: () => ({ wasOpenedAsHidden: false }),
+  });
+  const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+  const notifications: { title: string; body: string }[] = [];
+  const dialogAnswers: number[] = [];
+  const dialogQuestions: string[] = [];
+  class Notification extends EventEmitter {
+    static isSupported = () => true;
+    constructor(public options: { title: string; body: string }) {
+      super();
+    }
+    show = () => void notifications.push(this.options);
+  }
+  class Tray extends EventEmitter {
+    static last: Tray | undefined;
+    tooltip = '';
+    menu: { label?: string; click?: () => void }[] = [];
+    constructor() {
+      super();
+      Tray.last = this;
+    }
+    setContextMenu = (menu: { items: { label?: string; click?: () => void }[] }) => void (this.menu = menu.items);
+    setToolTip = (text: string) => void (this.tooltip = text);
+    destroy = () => {};
+  }
+  const area = { x: 0, y: 0, width: 1920, height: 1080 };
+  const module = {
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    Tray,
+    Notification,
+    Menu: { buildFromTemplate: (items: unknown[]) => ({ items }) },
+    nativeImage: { createFromPath: (p: string) => ({ path: p }) },
+    screen: { getPrimaryDisplay: () => ({ workArea: area }), getAllDisplays: () => [{ workArea: area }] },
+    shell: { openPath: async () => '', showItemInFolder: () => {} },
+    dialog: {
+      showErrorBox: (title: string, text: string) => void dialogQuestions.push(`${title}: ${text}`),
+      showMessageBox: async (options: { message: string }) => {
+        dialogQuestions.push(options.message);
+        return { response: dialogAnswers.shift() ?? 0 };
+      },
+    },
+    powerMonitor: new EventEmitter(),
+    powerSaveBlocker: { start: () => 1, stop: () => {} },
+    ipcMain: {
+      handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => unknown) => void handlers.set(channel, handler),
+      removeHandler: (channel: string) => void handlers.delete(channel),
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: () => {},
+        setPermissionCheckHandler: () => {},
+        setDevicePermissionHandler: () => {},
+        webRequest: { onHeadersReceived: () => {} },
+      },
+    },
+    protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
+    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
+  };
+  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, Tray };
+}
+
+export type FakeElectron = ReturnType<typeof createFakeElectron>;

@@ -1,0 +1,209 @@
+// The desktop app's decisions, driven through a fake 'electron' module (no binary on build
+// machines) over the real engine and a real loopback HTTP server.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EventName } from '../../shared/contract';
+import { makeTempDir, randomBytes, removeDir } from '../../test-support/files';
+import { startTestServer, type TestServer } from '../../test-support/http-test-server';
+import { TransferEngine } from '../engine/engine';
+import { createDownloadWorker } from '../engine/download/download-worker';
+import { openConfBacking } from '../hosts/service/backing-store';
+import { callChannel } from '../hosts/ipc/channels';
+import { FakeBrowserWindow, type FakeElectron } from './fake-electron';
+
+const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
+vi.mock('electron', async () => {
+  const { createFakeElectron } = await import('./fake-electron');
+  fake.current = createFakeElectron();
+  return { ...fake.current.module, default: fake.current.module };
+});
+
+const { startFerryApp } = await import('./ferry-app');
+const electron = fake.current!;
+
+let dir: string;
+let server: TestServer;
+let engine: TransferEngine | undefined;
+let releaseClose: (() => void) | undefined;
+let realClose: (() => Promise<void>) | undefined;
+const body = randomBytes(300_000, 7);
+
+async function start(options: { settings?: Record<string, unknown>; argv?: string[]; holdClose?: boolean } = {}) {
+  const dataDir = path.join(dir, 'data');
+  await mkdir(dataDir, { recursive: true });
+  electron.app.paths.downloads = path.join(dir, 'downloads');
+  await mkdir(electron.app.paths.downloads, { recursive: true });
+  if (options.settings) openConfBacking(dataDir, 'settings').store = options.settings;
+  const ferry = await startFerryApp({
+    argv: options.argv ?? ['/opt/Ferry/ferry'],
+    cwd: dir,
+    rendererDir: path.join(dir, 'renderer'),
+    preloadPath: '/x/preload.cjs',
+    iconPath: '/x/icon.png',
+    trayIconPath: '/x/tray.png',
+    dataDir,
+    openBacking: openConfBacking,
+    openEngine: async ({ dataDir: d, settings }) => {
+      engine = await TransferEngine.open({ dataDir: d, settings, workers: { download: createDownloadWorker() } });
+      realClose = engine.close.bind(engine);
+      if (options.holdClose) {
+        const close = realClose;
+        engine.close = () => new Promise<void>((resolve) => (releaseClose = () => void close().then(resolve)));
+      }
+      return engine;
+    },
+  });
+  const window = FakeBrowserWindow.all.at(-1)!;
+  return { ferry: ferry!, window };
+}
+
+function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (check()) return resolve();
+      if (Date.now() - started > timeoutMs) return reject(new Error('condition not met in time'));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+beforeEach(async () => {
+  dir = await makeTempDir('ferry-app-');
+  server = await startTestServer();
+  server.route('/file.bin', { body });
+  server.route('/slow.bin', { body, rateBytesPerSec: 50_000 });
+  electron.app.removeAllListeners();
+  electron.module.powerMonitor.removeAllListeners();
+  electron.app.exitCodes.length = 0;
+  electron.app.quitCalls = 0;
+  electron.notifications.length = 0;
+  electron.dialogQuestions.length = 0;
+  FakeBrowserWindow.all = [];
+  releaseClose = undefined;
+});
+
+afterEach(async () => {
+  releaseClose?.();
+  await realClose?.().catch(() => {});
+  engine = undefined;
+  realClose = undefined;
+  await server.close();
+  await removeDir(dir);
+});
+
+describe('desktop app decisions', () => {
+  it('quits at once when another instance holds the lock', async () => {
+    electron.app.singleInstance = false;
+    try {
+      const ferry = await startFerryApp({
+        argv: [], cwd: dir, rendererDir: dir, preloadPath: '', iconPath: '', trayIconPath: '', dataDir: dir,
+        openEngine: async () => { throw new Error('must not open the engine'); },
+      });
+      expect(ferry).toBeUndefined();
+      expect(electron.app.quitCalls).toBe(1);
+    } finally {
+      electron.app.singleInstance = true;
+    }
+  });
+
+  it('hides the window to the tray on close when the setting is on, telling the user once', async () => {
+    const { window } = await start();
+    expect(window.visible).toBe(true);
+    expect(window.userClose()).toBe(false);
+    expect(window.visible).toBe(false);
+    expect(electron.notifications.map((n) => n.title)).toEqual(['Ferry keeps running']);
+    window.show();
+    window.userClose();
+    expect(electron.notifications).toHaveLength(1);
+    expect(electron.app.exitCodes).toEqual([]);
+  });
+
+  it('quits on close when close-to-tray is off', async () => {
+    const { window } = await start({ settings: { closeToTray: false } });
+    window.userClose();
+    await until(() => electron.app.exitCodes.length > 0);
+    expect(electron.app.exitCodes).toEqual([0]);
+  });
+
+  it('does not quit when all windows are closed', async () => {
+    await start();
+    electron.app.emit('window-all-closed');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(electron.app.quitCalls).toBe(0);
+    expect(electron.app.exitCodes).toEqual([]);
+  });
+
+  it('starts hidden with --hidden', async () => {
+    const { window } = await start({ argv: ['/opt/Ferry/ferry', '--hidden'] });
+    expect(window.visible).toBe(false);
+  });
+
+  it('quit awaits the engine checkpoint before the app exits', async () => {
+    await start({ holdClose: true });
+    let prevented = false;
+    electron.app.emit('before-quit', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(releaseClose).toBeDefined();
+    expect(electron.app.exitCodes).toEqual([]); // still checkpointing
+    releaseClose!();
+    await until(() => electron.app.exitCodes.length > 0);
+    expect(electron.app.exitCodes).toEqual([0]);
+  });
+
+  it('asks before quitting while transfers run, and stays when the user says so', async () => {
+    await start({ settings: { maxActive: 1 } });
+    const reply = await handleFromWindow('addDownloads', { urls: [server.url('/slow.bin')] });
+    expect(reply).toMatchObject({ ok: true });
+    await until(() => engine!.list().some((v) => v.state === 'active'));
+    electron.dialogAnswers.push(1); // "Keep running"
+    electron.app.emit('before-quit', { preventDefault: () => {} });
+    await until(() => electron.dialogQuestions.length > 0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(electron.dialogQuestions[0]).toMatch(/1 transfer is still running/);
+    expect(electron.app.exitCodes).toEqual([]);
+  });
+
+  it('turns URLs from a second launch into downloads and offers its files for upload', async () => {
+    const { window } = await start({ argv: ['/opt/Ferry/ferry', '--hidden'] });
+    const offered = path.join(dir, 'to-upload.txt');
+    await writeFile(offered, 'hello');
+    const events: { name: EventName; payload: unknown }[] = [];
+    await handleFromWindow('snapshot', undefined); // the renderer is up
+    await new Promise((r) => setTimeout(r, 10));
+    electron.app.emit('second-instance', {}, ['/opt/Ferry/ferry', server.url('/file.bin'), 'to-upload.txt', '--some-switch'], dir);
+    await until(() => window.webContents.sent.some((m) => m.args[0] === 'offerUpload'));
+    for (const m of window.webContents.sent) events.push({ name: m.args[0] as EventName, payload: m.args[1] });
+    expect(events.find((e) => e.name === 'offerUpload')?.payload).toEqual({ paths: [offered] });
+    expect(window.visible).toBe(true);
+    await until(() => engine!.list().some((v) => v.state === 'completed'));
+    const done = engine!.list()[0]!;
+    expect(done.url).toBe(server.url('/file.bin'));
+    expect(await readFile(done.download!.filePath!)).toEqual(body);
+  });
+
+  it('accepts IPC calls only from its own window, and validates their input', async () => {
+    const { window } = await start();
+    const handler = electron.handlers.get(callChannel('pauseAll'))!;
+    const stranger = { parent: null, url: 'app://ferry/index.html' };
+    expect(await handler({ senderFrame: stranger }, undefined)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const foreignPage = window.webContents.mainFrame;
+    foreignPage.url = 'https://evil.example/';
+    expect(await handler({ senderFrame: foreignPage }, undefined)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    foreignPage.url = 'app://ferry/index.html';
+    expect(await handler({ senderFrame: foreignPage }, undefined)).toEqual({ ok: true, value: undefined });
+    expect(await handleFromWindow('addDownloads', { urls: ['file:///etc/passwd'] })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
+  });
+});
+
+async function handleFromWindow(name: Parameters<typeof callChannel>[0], input: unknown) {
+  const window = FakeBrowserWindow.all.at(-1)!;
+  const handler = electron.handlers.get(callChannel(name))!;
+  return handler({ senderFrame: window.webContents.mainFrame }, input);
+}
