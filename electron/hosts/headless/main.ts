@@ -2,7 +2,7 @@
 // a checkout (the script builds the renderer first). `ferry serve` is the installed equivalent.
 import { runHeadlessHost } from './index';
 
-export function parseHeadlessArgs(argv: string[]): { port?: number; host?: string; dataDir?: string } | { error: string } {
+function parseHeadlessArgs(argv: string[]): { port?: number; host?: string; dataDir?: string } | { error: string } {
   const options: { port?: number; host?: string; dataDir?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
