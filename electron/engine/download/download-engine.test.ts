@@ -149,6 +149,28 @@ describe('download worker through the engine', () => {
     expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(v2));
   });
 
+  it('nginx: a file replaced while paused is downloaded again from byte 0', async () => {
+    const slow = await startNginx({ limitRate: '600k' });
+    try {
+      const v1 = randomBytes(1_000_000, 23);
+      const v2 = randomBytes(900_000, 24);
+      await writeFile(path.join(slow.root, 'doc.bin'), v1);
+      const view = await engine.addDownload({ directory: dir, url: `${slow.baseUrl}/doc.bin` });
+      await waitFor(() => (engine.get(view.id)?.progress.bytesDone ?? 0) > 200_000);
+      await engine.pause(view.id);
+      const oldEtag = engine.get(view.id)?.validators?.etag;
+      await writeFile(path.join(slow.root, 'doc.bin'), v2);
+      await engine.resume(view.id);
+      const [done] = await engine.waitUntilFinished([view.id]);
+      expect(done!.state).toBe('completed');
+      expect(done!.validators?.etag).not.toBe(oldEtag);
+      expect(done!.log.some((e) => /Starting over from byte 0: the file changed/.test(e.message))).toBe(true);
+      expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(v2));
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('a server without range support restarts and marks the download not resumable', async () => {
     const bytes = randomBytes(500_000, 16);
     const p = uniquePath('norange.bin');

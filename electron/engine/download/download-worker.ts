@@ -315,7 +315,7 @@ class DownloadAttempt {
   private async settleError(err: unknown): Promise<AttemptResult> {
     if (this.ctx.signal.aborted) return { outcome: 'aborted' };
     if (this.stall.signal.aborted) {
-      throw failure('STALLED', `No data for ${Math.round(this.ctx.stallTimeoutMs / 1000)} s; retrying`, true);
+      throw failure('STALLED', `No data for ${formatSeconds(this.ctx.stallTimeoutMs)}; retrying`, true);
     }
     if (err instanceof TransferFailure) throw err;
     if (isFileSystemError(err)) throw fileSystemFailure(err, this.facts.partPath ?? this.details.directory);
@@ -341,4 +341,8 @@ class DownloadAttempt {
     };
     await this.ctx.checkpoint({ resume, view });
   }
+}
+
+function formatSeconds(ms: number): string {
+  return `${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
 }
