@@ -9,6 +9,7 @@ export class AttemptGuard {
   private ownFailure: TransferFailure | undefined;
   private readonly onOuterAbort = () => this.controller.abort(this.outer.reason);
   private readonly timers = new Set<{ stop(): void }>();
+  private readonly stallWatchdogs = new Set<StallWatchdog>();
 
   constructor(private readonly outer: AbortSignal) {
     if (outer.aborted) this.controller.abort(outer.reason);
@@ -44,7 +45,16 @@ export class AttemptGuard {
       ),
     );
     this.timers.add(watchdog);
+    this.stallWatchdogs.add(watchdog);
     return watchdog;
+  }
+
+  /**
+   * Bytes are moving, only held back by our own speed limit: not a stall. Without this a slow
+   * limit (a chunk taking longer than the stall timeout to be let through) would look like one.
+   */
+  alive(): void {
+    for (const watchdog of this.stallWatchdogs) watchdog.kick();
   }
 
   /** The body went out and no answer came within `timeoutMs`: RESPONSE_TIMEOUT (retryable). */
@@ -60,6 +70,7 @@ export class AttemptGuard {
     this.outer.removeEventListener('abort', this.onOuterAbort);
     for (const timer of this.timers) timer.stop();
     this.timers.clear();
+    this.stallWatchdogs.clear();
   }
 }
 

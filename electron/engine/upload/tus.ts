@@ -49,6 +49,7 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
             signal: guard.signal,
             throttle: ctx.throttle,
             onBytes: () => stall.kick(),
+            onGranted: () => stall.kick(),
           }) as Readable & { size: number };
           // tus-js-client's Node HTTP stack sends `size` as Content-Length.
           body.size = stop - start;

@@ -33,6 +33,7 @@ export function bodyMeter(job: UploadJob, offset: number): BodyMeter {
   return {
     signal: job.guard.signal,
     throttle: (bytes, signal) => job.ctx.throttle(bytes, signal),
+    onGranted: () => job.guard.alive(),
     onBytes: (bytes) => {
       done += bytes;
       job.ctx.progress(done, job.staged.size);

@@ -52,6 +52,22 @@ describe('upload limits and progress', () => {
     expect(done?.progress.bytesDone).toBe(size);
   });
 
+  it.each(['raw', 'multipart', 'tus'] as const)('%s: a slow speed limit is not mistaken for a stall', async (protocol) => {
+    const server = protocol === 'raw' ? await startRawReceiver('store') : protocol === 'tus' ? await startTusServer() : await startMultipartReceiver();
+    closers.push(() => server.close());
+    const url = 'endpoint' in server ? server.endpoint : server.url('/slow');
+    const file = path.join(dir, 's.bin');
+    await writeFile(file, randomBytes(500_000, 9));
+    // One read chunk holds the whole file and takes about 2.5 s to be let through: far longer
+    // than the stall timeout, yet bytes keep moving at the limit.
+    engine = await openUploadEngine(dataDir, { stallTimeoutMs: 800 });
+    const added = await engine.addUpload({ sourcePath: file, url, protocol, speedLimit: 200_000 });
+    const [done] = await engine.waitUntilFinished([added.id]);
+    expect(done?.error).toBeUndefined();
+    expect(done?.state).toBe('completed');
+    expect(done?.attempt).toBe(1);
+  });
+
   it('multipart streams a large file without holding it in memory', async () => {
     const mp = await startMultipartReceiver();
     closers.push(() => mp.close());
