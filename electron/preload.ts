@@ -1,8 +1,8 @@
 // The sandboxed preload: exposes `window.ferry`, the contract's FerryApi, and nothing else.
 // ipcRenderer itself never reaches the page; every `on` returns its own unsubscribe.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { EVENT_NAMES, REQUEST_NAMES, type EventName, type Events, type FerryApi } from '../shared/contract';
-import { callChannel, EVENT_CHANNEL } from './hosts/ipc/channels';
+import type { EventName, Events, FerryApi } from '../shared/contract';
+import { callChannel, EVENT_CHANNEL, IPC_EVENT_NAMES, IPC_REQUEST_NAMES } from './hosts/ipc/channels';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<EventName, Set<Listener>>();
@@ -19,13 +19,13 @@ ipcRenderer.on(EVENT_CHANNEL, (_event: IpcRendererEvent, name: unknown, payload:
 });
 
 const calls = Object.fromEntries(
-  REQUEST_NAMES.map((name) => [name, (input?: unknown) => ipcRenderer.invoke(callChannel(name), input)]),
+  IPC_REQUEST_NAMES.map((name) => [name, (input?: unknown) => ipcRenderer.invoke(callChannel(name), input)]),
 );
 
 const api = {
   ...calls,
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
-    if (!EVENT_NAMES.includes(event) || typeof listener !== 'function') return () => {};
+    if (!(IPC_EVENT_NAMES as readonly string[]).includes(event) || typeof listener !== 'function') return () => {};
     const set = listeners.get(event) ?? new Set<Listener>();
     listeners.set(event, set);
     const wrapped = listener as Listener;

@@ -1,6 +1,15 @@
 // The one contract between Ferry's UIs and its engine hosts (Electron IPC and the headless
 // WebSocket host). Every request is declared here once with a zod schema for its input; the
 // hosts dispatch by this table and the UI's API type is derived from it. No Node or DOM imports.
+//
+// Transports (both carry exactly this table; see electron/hosts/):
+// - Electron: the preload exposes `window.ferry` (FerryApi + getPathForFile); one IPC channel per
+//   request (`ferry:call:<name>`), events on `ferry:event`. No snapshot is pushed: call snapshot().
+// - Headless: the host prints `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`. The page takes the
+//   token from the fragment and opens `ws://<host>/ws?token=<token>`; JSON messages
+//   `{ t: 'call', id, name, input }` → `{ t: 'reply', id, reply }`, pushes `{ t: 'event', name, payload }`,
+//   the first event on every connection being `snapshot`. Dropped files: `POST /api/upload-file?name=`
+//   with header `X-Ferry-Token: <token>` and the raw bytes → `{ path }` for addUploads.
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
 import { destinationInputSchema, settingsPatchSchema } from './settings';

@@ -1,9 +1,23 @@
 // IPC channel names, derived from the contract table: one invoke channel per request, one
-// channel for all events. No Electron import, so main and the (sandboxed) preload share it.
-import type { RequestName } from '../../../shared/contract';
+// channel for all events. No Electron import and no zod, so main and the sandboxed preload
+// share it and the preload bundle stays small. The compiler holds these lists equal to the
+// contract's names (a request added there fails the build here until it is listed).
+import type { EventName, RequestName } from '../../../shared/contract';
 
 export const CALL_PREFIX = 'ferry:call:';
 export const EVENT_CHANNEL = 'ferry:event';
+
+export const IPC_REQUEST_NAMES = [
+  'snapshot', 'addDownloads', 'addUploads', 'pause', 'resume', 'cancel', 'retry', 'remove', 'pauseAll', 'resumeAll',
+  'reorder', 'setTransferSpeedLimit', 'getSettings', 'setSettings', 'listDestinations', 'createDestination',
+  'updateDestination', 'deleteDestination', 'openFile', 'showInFolder',
+] as const satisfies readonly RequestName[];
+
+export const IPC_EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload'] as const satisfies readonly EventName[];
+
+type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : { missing: Exclude<All, Listed> };
+export const REQUESTS_LISTED: Exhaustive<RequestName, (typeof IPC_REQUEST_NAMES)[number]> = true;
+export const EVENTS_LISTED: Exhaustive<EventName, (typeof IPC_EVENT_NAMES)[number]> = true;
 
 export function callChannel(name: RequestName): string {
   return CALL_PREFIX + name;

@@ -105,7 +105,7 @@ describe('destinations store with secrets', () => {
 
   it('encrypts with a cipher when one is given (Electron safeStorage) and cannot read it back without', async () => {
     const cipher = {
-      encrypt: (s: string) => Buffer.from(s, 'utf8').map((b) => b ^ 0x5a),
+      encrypt: (s: string) => Buffer.from(Buffer.from(s, 'utf8').map((b) => b ^ 0x5a)),
       decrypt: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8'),
     };
     const encrypted = createFileSecretStore({ dir, cipher });
