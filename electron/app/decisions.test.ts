@@ -1,0 +1,107 @@
+// The main process's small rules, called directly.
+import { describe, expect, it, vi } from 'vitest';
+import type { TransferView } from '../../shared/transfer';
+import { parseLaunchArgs } from './launch-args';
+import { PowerPolicy } from './power';
+import { contentSecurityPolicy } from './security-policy';
+import { TransferNoticeTracker } from './transfer-notices';
+import { aggregate, progressBarValue, trayTooltip } from './tray-status';
+import { restoreBounds } from './window-bounds';
+
+vi.mock('electron', async () => {
+  const { createFakeElectron } = await import('./fake-electron');
+  return createFakeElectron().module;
+});
+
+const view = (id: string, state: TransferView['state'], done = 0, total: number | null = 100, speed = 0): TransferView => ({
+  id, kind: 'download', state, name: `${id}.bin`, url: 'http://127.0.0.1/x', createdAt: 0,
+  progress: { bytesDone: done, totalBytes: total, speed, etaSeconds: null }, attempt: 1, log: [],
+  download: { directory: '/d', fileName: `${id}.bin`, filePath: `/d/${id}.bin`, resumable: true },
+});
+
+describe('launch arguments', () => {
+  const files = new Set(['/home/me/a.txt', '/abs/b.bin']);
+  const isFile = (p: string) => files.has(p);
+  it('splits URLs, existing files and --hidden, ignoring switches, the executable and other schemes', () => {
+    expect(
+      parseLaunchArgs(
+        ['/opt/ferry', '.', '--hidden', '--enable-features=X', 'https://example.com/f.iso', 'a.txt', '/abs/b.bin', 'missing.txt', 'file:///etc/passwd', 'javascript://x'],
+        '/home/me',
+        isFile,
+      ),
+    ).toEqual({ urls: ['https://example.com/f.iso'], files: ['/home/me/a.txt', '/abs/b.bin'], hidden: true });
+  });
+});
+
+describe('tray status', () => {
+  it('summarises active transfers as "2 active · 45% · 3.1 MB/s"', () => {
+    const agg = aggregate([view('a', 'active', 40, 100, 1_000_000), view('b', 'active', 50, 100, 2_100_000), view('c', 'completed', 5, 5)]);
+    expect(trayTooltip(agg)).toBe('2 active · 45% · 3.1 MB/s');
+    expect(progressBarValue(agg)).toBeCloseTo(0.45);
+  });
+  it('is idle without active transfers and indeterminate when no size is known', () => {
+    expect(trayTooltip(aggregate([view('a', 'paused')]))).toBe('Ferry · idle');
+    expect(progressBarValue(aggregate([]))).toBe(-1);
+    const unknown = aggregate([view('a', 'active', 10, null, 500)]);
+    expect(trayTooltip(unknown)).toBe('1 active · 500 B/s');
+    expect(progressBarValue(unknown)).toBe(2);
+  });
+});
+
+describe('window bounds', () => {
+  const primary = { x: 0, y: 0, width: 1920, height: 1080 };
+  it('restores a visible saved place and recentres one on a screen that is gone', () => {
+    expect(restoreBounds({ x: 100, y: 80, width: 900, height: 600, maximized: false }, [primary], primary)).toEqual({ x: 100, y: 80, width: 900, height: 600 });
+    expect(restoreBounds({ x: 3000, y: 80, width: 900, height: 600, maximized: false }, [primary], primary)).toEqual({ x: 510, y: 240, width: 900, height: 600 });
+    expect(restoreBounds(undefined, [primary], primary)).toMatchObject({ width: 1000, height: 680 });
+  });
+});
+
+describe('power policy', () => {
+  it('blocks sleep only while transfers run and the setting is on; pauses and resumes exactly the running ones around sleep', async () => {
+    const calls: string[] = [];
+    let prevent = true;
+    const views = [view('a', 'active'), view('b', 'queued'), view('c', 'paused'), view('d', 'completed')];
+    const policy = new PowerPolicy({
+      preventSleep: () => prevent,
+      startBlocker: () => (calls.push('start'), 7),
+      stopBlocker: (id) => void calls.push(`stop ${id}`),
+      list: () => views,
+      pause: async (id) => void calls.push(`pause ${id}`),
+      resume: async (id) => void calls.push(`resume ${id}`),
+    });
+    policy.update(2);
+    policy.update(1);
+    policy.update(0);
+    prevent = false;
+    policy.update(3);
+    await policy.onSuspend();
+    await policy.onResume();
+    expect(calls).toEqual(['start', 'stop 7', 'pause a', 'pause b', 'resume a', 'resume b']);
+  });
+});
+
+describe('transfer notices', () => {
+  it('notifies once when a transfer completes or fails, not for ones already finished at start', () => {
+    const tracker = new TransferNoticeTracker([view('old', 'completed')]);
+    expect(tracker.changed(view('old', 'completed'))).toBeUndefined();
+    expect(tracker.changed(view('a', 'active'))).toBeUndefined();
+    expect(tracker.changed(view('a', 'completed'))).toEqual({ title: 'Download complete', body: 'a.bin', filePath: '/d/a.bin' });
+    expect(tracker.changed(view('a', 'completed'))).toBeUndefined();
+    const failed = { ...view('b', 'failed'), error: { code: 'HTTP_STATUS' as const, message: 'Server says 404 Not Found', retryable: false } };
+    expect(tracker.changed(failed)?.body).toBe('b.bin: Server says 404 Not Found');
+  });
+});
+
+describe('content security policy', () => {
+  it('the header the session adds is the same policy as the app protocol and the headless host use', async () => {
+    const { applyContentSecurityPolicy } = await import('./window-hardening');
+    let handler: ((details: unknown, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
+    applyContentSecurityPolicy({ webRequest: { onHeadersReceived: (h: typeof handler) => (handler = h) } } as never);
+    let headers: Record<string, string[]> = {};
+    handler!({ responseHeaders: { 'x-other': ['1'] } }, (r) => (headers = r.responseHeaders));
+    expect(headers['Content-Security-Policy']).toEqual([contentSecurityPolicy()]);
+    expect(headers['x-other']).toEqual(['1']);
+    expect(contentSecurityPolicy()).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+  });
+});
