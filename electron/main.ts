@@ -10,6 +10,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const icons = path.join(root, 'build', 'icons');
 const trayIcon = process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png';
+// Tests and portable setups point Ferry at another data folder; Chromium's profile goes with it.
+const dataDir = process.env.FERRY_DATA_DIR ? path.resolve(process.env.FERRY_DATA_DIR) : undefined;
+if (dataDir) app.setPath('userData', path.join(dataDir, 'electron'));
 
 startFerryApp({
   argv: process.argv,
@@ -18,6 +21,7 @@ startFerryApp({
   preloadPath: path.join(here, 'preload.cjs'),
   iconPath: path.join(icons, 'icon.png'),
   trayIconPath: path.join(icons, trayIcon),
+  ...(dataDir ? { dataDir } : {}),
   openEngine: (options) => openEngine(options),
 }).catch((error: unknown) => {
   dialog.showErrorBox('Ferry could not start', error instanceof Error ? (error.stack ?? error.message) : String(error));
