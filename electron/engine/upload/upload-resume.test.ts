@@ -1,7 +1,7 @@
 // tus continues from the server's offset after pause, engine shutdown and SIGKILL: the server
 // receives well under twice the file. raw restarts from byte 0, as it says it will.
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,6 +68,25 @@ describe('tus resume', () => {
     // After the pause, the first PATCH starts where the server had got to, not at 0.
     const offsets = tus.patchOffsets;
     expect(offsets.filter((o) => o === 0)).toHaveLength(1);
+  });
+
+  it('when the server forgot the upload (HEAD 404), the next attempt starts a new one', async () => {
+    const tus = await startTusServer();
+    closers.push(() => tus.close());
+    const { file, bytes } = await sourceFile(25);
+    engine = await openUploadEngine(dataDir, { uploadLimit: 2_000_000 }, { tusChunkSize: 256 * 1024 });
+    const added = await engine.addUpload({ sourcePath: file, url: tus.endpoint, protocol: 'tus' });
+    await waitFor(() => tus.bytesReceived() > SIZE * 0.3, 10_000, '30% received');
+    await engine.pause(added.id);
+    const firstUrl = (await readRecord(added.id)).resume;
+    for (const f of await readdir(tus.dir)) await rm(path.join(tus.dir, f), { force: true });
+    await engine.resume(added.id);
+    const [done] = await engine.waitUntilFinished([added.id]);
+    expect(done?.state).toBe('completed');
+    expect(sha256(await storedBytes(tus))).toBe(sha256(bytes));
+    const after = (await readRecord(added.id)).resume;
+    expect(after.kind === 'upload' && after.tusUploadUrl).not.toBe(firstUrl.kind === 'upload' && firstUrl.tusUploadUrl);
+    expect(tus.patchOffsets.filter((o) => o === 0)).toHaveLength(2);
   });
 
   it('engine closed mid-way, reopened: the upload resumes by itself', async () => {

@@ -134,11 +134,13 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
       if (!details || !staged) {
         throw new TransferFailure({ code: 'INTERNAL', message: 'This upload was never staged; cancel and retry it', retryable: false });
       }
-      const stagedSize = await stat(staged.path).then((s) => s.size, () => undefined);
-      if (details.response && stagedSize === undefined) {
-        // The server confirmed success and we cleaned up, but the engine never heard (crash in between).
+      if (details.response) {
+        // The server already confirmed success, but the engine never heard (crash right after):
+        // finish the cleanup instead of sending the file again. prepare() clears it for a fresh run.
+        await removeStagedCopy(dataDir, record.view.id);
         return { outcome: 'completed' };
       }
+      const stagedSize = await stat(staged.path).then((s) => s.size, () => undefined);
       if (stagedSize !== staged.size) {
         throw new TransferFailure({
           code: 'FILE_SYSTEM',

@@ -1,0 +1,95 @@
+// The worker on its own, with a hand-made attempt context: cases the engine cannot easily stage.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir, removeDir } from '../../../test-support/files';
+import { startRawReceiver } from '../../../test-support/upload-servers';
+import type { TransferView } from '../../../shared/transfer';
+import type { AttemptContext, TransferRecord } from '../types';
+import { exists } from './upload-test-kit';
+import { createUploadWorker } from './upload-worker';
+
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await makeTempDir('ferry-up-data-');
+});
+afterEach(async () => {
+  await removeDir(dataDir);
+});
+
+function fakeContext(record: TransferRecord): AttemptContext & { checkpoints: unknown[] } {
+  const checkpoints: unknown[] = [];
+  return {
+    record,
+    signal: new AbortController().signal,
+    stallTimeoutMs: 5000,
+    throttle: async () => {},
+    progress: () => {},
+    checkpoint: async (patch) => {
+      checkpoints.push(patch);
+    },
+    log: () => {},
+    checkpoints,
+  };
+}
+
+function uploadRecord(id: string, url: string, upload: NonNullable<TransferView['upload']>): TransferRecord {
+  return {
+    view: {
+      id,
+      kind: 'upload',
+      state: 'active',
+      name: 'f.bin',
+      url,
+      createdAt: 0,
+      progress: { bytesDone: 0, totalBytes: 4, speed: 0, etaSeconds: null },
+      attempt: 1,
+      log: [],
+      upload,
+    },
+    resume: { kind: 'upload', bytesConfirmed: 0 },
+    request: { kind: 'upload', upload: { sourcePath: '/nowhere/f.bin', url } },
+    order: 0,
+    attemptsWithoutProgress: 0,
+  };
+}
+
+describe('upload worker', () => {
+  it('after a crash between the server confirming and the engine hearing, it finishes without sending again', async () => {
+    const raw = await startRawReceiver('store');
+    try {
+      const stagedDir = path.join(dataDir, 'staging', 'crashed');
+      await mkdir(stagedDir, { recursive: true });
+      await writeFile(path.join(stagedDir, 'f.bin'), 'data');
+      const worker = createUploadWorker({ dataDir });
+      const record = uploadRecord('crashed', raw.url('/f'), {
+        sourcePath: '/nowhere/f.bin',
+        protocol: 'raw',
+        method: 'PUT',
+        restartsOnResume: true,
+        staged: { path: path.join(stagedDir, 'f.bin'), size: 4, sourceMtimeMs: 0, sha256: 'x' },
+        response: { status: 201 },
+      });
+      const result = await worker.attempt(fakeContext(record));
+      expect(result.outcome).toBe('completed');
+      expect(raw.requestCount()).toBe(0);
+      expect(await exists(stagedDir)).toBe(false);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('a staged copy that vanished is a clear, final error that says what to do', async () => {
+    const worker = createUploadWorker({ dataDir });
+    const record = uploadRecord('gone', 'http://127.0.0.1:9/x', {
+      sourcePath: '/nowhere/f.bin',
+      protocol: 'raw',
+      method: 'PUT',
+      restartsOnResume: true,
+      staged: { path: path.join(dataDir, 'staging', 'gone', 'f.bin'), size: 4, sourceMtimeMs: 0, sha256: 'x' },
+    });
+    await expect(worker.attempt(fakeContext(record))).rejects.toMatchObject({
+      error: { code: 'FILE_SYSTEM', retryable: false, message: expect.stringMatching(/missing.*cancel and retry/) },
+    });
+  });
+});
