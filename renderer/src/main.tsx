@@ -10,6 +10,7 @@ import './styles/list.css';
 import './styles/panels.css';
 import './styles/dialogs.css';
 
+performance.mark('ferry:start');
 const transport = pickTransport(window);
 const root = createRoot(document.getElementById('root')!);
 if (transport) {

@@ -62,11 +62,15 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
           }}
         />
       </label>
-      <label className="field">
-        <span className="field__label">Save to folder</span>
-        <input className="input" placeholder={defaultDir || 'Default download folder'} value={directory} onChange={(e) => setDirectory(e.target.value)} />
-        <span className="field__help">Leave empty to use {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.</span>
-      </label>
+      <div className="field">
+        <label className="field__label" htmlFor="add-folder">
+          Save to folder
+        </label>
+        <input id="add-folder" className="input" aria-describedby="add-folder-help" placeholder={defaultDir || 'Default download folder'} value={directory} onChange={(e) => setDirectory(e.target.value)} />
+        <span className="field__help" id="add-folder-help">
+          Leave empty to use {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
+        </span>
+      </div>
       <label className="field">
         <span className="field__label">SHA-256 (optional)</span>
         <input className="input input--mono" aria-invalid={!shaOk} spellCheck={false} placeholder="64 hex characters, checked when the download ends" value={sha256} onChange={(e) => setSha256(e.target.value)} />

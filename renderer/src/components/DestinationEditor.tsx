@@ -57,13 +57,15 @@ export function DestinationEditor({ initial, onDone }: { initial: Destination | 
         <span className="field__label">Name</span>
         <input className="input" autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="Team WebDAV" />
       </label>
-      <label className="field">
-        <span className="field__label">URL</span>
-        <input className="input input--mono" value={url} onChange={(e) => setUrl(e.target.value)} spellCheck={false} />
-        <span className="field__help">
+      <div className="field">
+        <label className="field__label" htmlFor="dest-url">
+          URL
+        </label>
+        <input id="dest-url" className="input input--mono" aria-describedby="dest-url-help" value={url} onChange={(e) => setUrl(e.target.value)} spellCheck={false} />
+        <span className="field__help" id="dest-url-help">
           <code>{'{filename}'}</code> is replaced by the file's name, e.g. <code>{'https://dav.example.com/in/{filename}'}</code>
         </span>
-      </label>
+      </div>
       <div className="field-row">
         <label className="field">
           <span className="field__label">Protocol</span>

@@ -9,7 +9,7 @@ export function ProgressBar({ value, label, tone }: { value: number | null; labe
       aria-valuemax={100}
       {...(indeterminate ? {} : { 'aria-valuenow': Math.round(value) })}
     >
-      <div className="progress__fill" style={indeterminate ? undefined : { width: `${value}%` }} />
+      <div className="progress__fill" style={indeterminate ? undefined : { transform: `scaleX(${value / 100})` }} />
     </div>
   );
 }

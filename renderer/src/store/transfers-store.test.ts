@@ -23,11 +23,14 @@ describe('transfers store', () => {
     const store = createTransfersStore();
     store.getState().applySnapshot(snapshot([view('a', 'active'), view('b', 'active'), view('c', 'queued')]));
     const before = store.getState();
+    const [a0, b0, c0] = ['a', 'b', 'c'].map((id) => before.byId.get(id));
     store.getState().applyPatches([{ id: 'a', progress: progress(500, 300) }]);
     const after = store.getState();
+    expect(after.rev).toBe(before.rev + 1);
+    expect(after.byId.get('a')).not.toBe(a0);
     expect(after.byId.get('a')?.progress.bytesDone).toBe(500);
-    expect(after.byId.get('b')).toBe(before.byId.get('b'));
-    expect(after.byId.get('c')).toBe(before.byId.get('c'));
+    expect(after.byId.get('b')).toBe(b0);
+    expect(after.byId.get('c')).toBe(c0);
     expect(after.visible).toBe(before.visible);
     expect(after.order).toBe(before.order);
     expect(after.counts).toBe(before.counts);

@@ -1,0 +1,63 @@
+// The real thing for the host e2e: the headless host (real engine, temp data dir) serving the
+// built renderer, plus loopback servers to download from and upload to. Run as a child process
+// through tsx (`node --import tsx e2e/support/host-fixture.ts`); prints one JSON line with
+// everything the tests need, then runs until SIGTERM/SIGINT, when it closes it all.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { runHeadlessHost } from '../../electron/hosts/headless/index';
+import { makeTempDir, randomBytes, removeDir, sha256 } from '../../test-support/files';
+import { startTestServer } from '../../test-support/http-test-server';
+import { startRawReceiver } from '../../test-support/upload-servers';
+
+export interface HostFixtureInfo {
+  ui: string;
+  downloads: string;
+  big: { url: string; size: number; sha256: string };
+  slow: { url: string; name: string };
+  unknownSize: { url: string; size: number };
+  missing: string;
+  receiver: { url: string; dir: string };
+}
+
+const dir = await makeTempDir('ferry-e2e-');
+const downloads = path.join(dir, 'downloads');
+await mkdir(downloads);
+
+const server = await startTestServer();
+// Big enough and slow enough (≈ 4 s) to pause and resume mid-way; ranges and a strong ETag.
+const big = randomBytes(6_000_000, 42);
+server.route('/big.bin', { body: big, rateBytesPerSec: 1_500_000 });
+server.route('/slow.bin', { body: randomBytes(20_000_000, 7), rateBytesPerSec: 400_000 });
+server.route('/stream.bin', { body: randomBytes(3_000_000, 9), rateBytesPerSec: 1_000_000, noContentLength: true });
+server.route('/missing.bin', { status: 404 });
+const receiver = await startRawReceiver('store');
+
+const host = await runHeadlessHost({ dataDir: path.join(dir, 'data'), print: () => {}, handleSignals: false });
+await host.service.handle('setSettings', { downloadDirectory: downloads });
+
+const info: HostFixtureInfo = {
+  ui: host.url,
+  downloads,
+  big: { url: server.url('/big.bin'), size: big.length, sha256: sha256(big) },
+  slow: { url: server.url('/slow.bin'), name: 'slow.bin' },
+  unknownSize: { url: server.url('/stream.bin'), size: 3_000_000 },
+  missing: server.url('/missing.bin'),
+  receiver: { url: receiver.url('/in/{filename}'), dir: receiver.dir },
+};
+process.stdout.write(`${JSON.stringify(info)}\n`);
+
+let closing = false;
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await host.close().catch(() => {});
+  await Promise.allSettled([server.close(), receiver.close()]);
+  await removeDir(dir);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
+// The test runner died without telling us: do not linger.
+process.stdin.on('end', () => void shutdown());
+process.stdin.on('close', () => void shutdown());
+process.stdin.resume();
