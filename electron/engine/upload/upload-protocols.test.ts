@@ -116,6 +116,26 @@ describe('upload protocols', () => {
     expect(await exists(path.join(dataDir, 'staging', added.id))).toBe(false);
   });
 
+  it.each(['raw', 'multipart', 'tus'] as const)('%s uploads an empty file', async (protocol) => {
+    const server = protocol === 'raw' ? await startRawReceiver('store') : protocol === 'tus' ? await startTusServer() : await startMultipartReceiver();
+    closers.push(() => server.close());
+    const url = 'endpoint' in server ? server.endpoint : server.url('/empty');
+    const { file } = await sourceFile('empty.txt', 0);
+    engine = await openUploadEngine(dataDir);
+    const added = await engine.addUpload({ sourcePath: file, url, protocol });
+    const [done] = await engine.waitUntilFinished([added.id]);
+    expect(done?.error).toBeUndefined();
+    expect(done?.state).toBe('completed');
+    expect(done?.upload?.staged?.sha256).toBe(sha256(Buffer.alloc(0)));
+    if ('received' in server) {
+      const first = server.received[0]!;
+      expect('files' in first ? first.files[0]?.size : first.size).toBe(0);
+    } else {
+      const [stored] = await server.uploadedFiles();
+      expect((await readFile(stored!)).length).toBe(0);
+    }
+  });
+
   it('resolves secret header references at attempt time and never writes the secret to the records', async () => {
     const raw = await startRawReceiver('store');
     closers.push(() => raw.close());
