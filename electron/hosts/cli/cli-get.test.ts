@@ -60,6 +60,27 @@ describe('ferry get', () => {
     expect(lines[0]).toMatch(/404/);
   });
 
+  it('--limit holds the download to the given rate', async () => {
+    const body = randomBytes(600_000, 5);
+    server.route('/limited.bin', { body });
+    const started = Date.now();
+    const result = await runFerry(['get', server.url('/limited.bin'), '--dir', dir, '--data-dir', dataDir, '--limit', '200K', '-q']);
+    expect(result.code, result.stderr).toBe(0);
+    // 600 kB at 200 KiB/s is ~2.9 s; allow a first burst, but it cannot be near-instant.
+    expect(Date.now() - started).toBeGreaterThan(1800);
+    expect(sha256(await readFile(path.join(dir, 'limited.bin')))).toBe(sha256(body));
+  });
+
+  it('a second ferry on the same data folder is refused while the first runs', async () => {
+    server.route('/held.bin', { body: randomBytes(1_000_000, 6), rateBytesPerSec: 500_000 });
+    const first = startFerry(['get', server.url('/held.bin'), '--dir', dir, '--data-dir', dataDir]);
+    await waitFor(async () => (await partSize(dir)) > 0, 20_000, 'the first download to start');
+    const second = await runFerry(['get', server.url('/held.bin'), '--dir', dir, '--data-dir', dataDir]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/another ferry \(pid \d+\) is using/);
+    expect((await first.result).code).toBe(0);
+  });
+
   it.each([
     [['get', 'http://127.0.0.1:1/a', 'http://127.0.0.1:1/b', '--out', 'x']],
     [['get', 'http://127.0.0.1:1/a', '--sha256', 'xyz']],
