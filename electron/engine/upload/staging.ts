@@ -134,10 +134,9 @@ async function copyFileReporting(sourcePath: string, stagedPath: string): Promis
   try {
     await copyFile(sourcePath, stagedPath, fsConstants.COPYFILE_FICLONE_FORCE);
     return true;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    // Anything but "cannot clone here" is a real error (missing source, permissions, full disk).
-    if (code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV' && code !== 'EINVAL' && code !== 'ENOSYS' && code !== 'ENOTTY') throw err;
+  } catch {
+    // File systems refuse clones with many different codes (ENOTSUP, EXDEV, EINVAL, ENOTTY, even
+    // EPERM on some FUSE mounts); the plain copy below reports any real problem.
   }
   await copyFile(sourcePath, stagedPath);
   return false;
