@@ -175,6 +175,8 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   };
   applyLoginItem();
 
+  // Ctrl-C in a terminal, `kill`, session logout: checkpoint like any other quit, without asking.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void life.requestQuit({ force: true }));
   powerMonitor.on('suspend', () => void power.onSuspend());
   powerMonitor.on('resume', () => void power.onResume());
 

@@ -170,9 +170,11 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     })());
 
   if (options.handleSignals ?? true) {
-    const stop = () => void close().then(() => process.exit(0));
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // `on`, not `once`: signal-exit (used by conf's atomic writes) re-raises the signal, killing
+    // the process before the engine checkpoints, when it sees no other listener left.
+    const stop = () => void close().finally(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   }
   return { url, token, port, service, close };
 }
