@@ -343,6 +343,34 @@ describe('download worker through the engine', () => {
     expect(view.name).toBe('real-name.iso');
   });
 
+  it('continues after the engine is closed mid-download and opened again', async () => {
+    const bytes = randomBytes(1_500_000, 25);
+    const p = uniquePath('restart.bin');
+    server.route(p, { body: bytes, rateBytesPerSec: 1_000_000 });
+    const view = await engine.addDownload({ directory: dir, url: server.url(p) });
+    await waitFor(() => (engine.get(view.id)?.progress.bytesDone ?? 0) > 300_000);
+    await engine.close();
+    const partSize = (await readFile(path.join(dir, 'restart.bin.part'))).length;
+    server.route(p, { body: bytes });
+    await openEngine();
+    const [done] = await engine.waitUntilFinished([view.id]);
+    expect(done!.state).toBe('completed');
+    expect(server.requestsFor(p).at(-1)!.headers.range).toBe(`bytes=${partSize}-`);
+    expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(bytes));
+  });
+
+  it('remove keeps the finished file unless asked to delete it', async () => {
+    const p = uniquePath('keep.txt');
+    server.route(p, { body: 'keep me' });
+    const kept = await download({ url: server.url(p) });
+    await engine.remove(kept.id);
+    expect(await readFile(kept.download!.filePath!, 'utf8')).toBe('keep me');
+    const gone = await download({ url: server.url(p) });
+    expect(gone.download?.filePath).toBe(path.join(dir, 'keep (1).txt'));
+    await engine.remove(gone.id, { deleteFile: true });
+    expect(await readdir(dir)).toEqual(['keep.txt']);
+  });
+
   it('cancel removes the .part file', async () => {
     const p = uniquePath('cancel.bin');
     server.route(p, { body: randomBytes(2_000_000, 21), rateBytesPerSec: 500_000 });
