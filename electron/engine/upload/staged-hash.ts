@@ -32,29 +32,82 @@ export function sha256OnWorker(filePath: string): { result: Promise<string>; can
   return { result, cancel: () => void worker.terminate() };
 }
 
-/** Per transfer: started at staging, awaited by attempts, forgotten once recorded or discarded. */
+/** Hash threads at once: adding a hundred files must not start a hundred threads. */
+export const MAX_PARALLEL_HASHES = 2;
+
+interface HashJob {
+  transferId: string;
+  path: string;
+  result: Promise<string>;
+  resolve(sha256: string): void;
+  reject(err: unknown): void;
+  cancel?: () => void;
+  started: boolean;
+}
+
+/**
+ * Per transfer: queued at staging, run at most MAX_PARALLEL_HASHES at a time (a transfer whose
+ * attempt is waiting for its hash goes first), forgotten once recorded or discarded.
+ */
 export class StagedHashes {
-  private readonly running = new Map<string, { path: string; result: Promise<string>; cancel(): void }>();
+  private readonly jobs = new Map<string, HashJob>();
+  private queue: HashJob[] = [];
+  private running = 0;
 
   start(transferId: string, filePath: string): void {
     this.cancel(transferId);
-    this.running.set(transferId, { path: filePath, ...sha256OnWorker(filePath) });
+    let resolve!: (sha256: string) => void;
+    let reject!: (err: unknown) => void;
+    const result = new Promise<string>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    result.catch(() => {});
+    const job: HashJob = { transferId, path: filePath, result, resolve, reject, started: false };
+    this.jobs.set(transferId, job);
+    this.queue.push(job);
+    this.pump();
   }
 
   /** The hash of `filePath` for this transfer, starting it if nothing is running (e.g. after a restart). */
   get(transferId: string, filePath: string): Promise<string> {
-    const current = this.running.get(transferId);
-    if (current && current.path === filePath) return current.result;
-    this.start(transferId, filePath);
-    return this.running.get(transferId)!.result;
+    const current = this.jobs.get(transferId);
+    if (!current || current.path !== filePath) {
+      this.start(transferId, filePath);
+      return this.get(transferId, filePath);
+    }
+    if (!current.started) {
+      // Someone is waiting for this one: move it to the front.
+      this.queue = [current, ...this.queue.filter((j) => j !== current)];
+      this.pump();
+    }
+    return current.result;
   }
 
   forget(transferId: string): void {
-    this.running.delete(transferId);
+    this.jobs.delete(transferId);
   }
 
   cancel(transferId: string): void {
-    this.running.get(transferId)?.cancel();
-    this.running.delete(transferId);
+    const job = this.jobs.get(transferId);
+    if (!job) return;
+    this.jobs.delete(transferId);
+    this.queue = this.queue.filter((j) => j !== job);
+    job.cancel?.();
+    job.reject(new Error('hash canceled'));
+  }
+
+  private pump(): void {
+    while (this.running < MAX_PARALLEL_HASHES && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      job.started = true;
+      this.running++;
+      const hashing = sha256OnWorker(job.path);
+      job.cancel = hashing.cancel;
+      hashing.result.then(job.resolve, job.reject).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
   }
 }

@@ -7,7 +7,7 @@ import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-suppo
 import { startRawReceiver } from '../../../test-support/upload-servers';
 import type { TransferEngine } from '../engine';
 import { TransferFailure } from '../types';
-import { sha256OnWorker } from './staged-hash';
+import { sha256OnWorker, StagedHashes } from './staged-hash';
 import { checkSource, STAGING_MARGIN_BYTES, stageCopy, stagingSpaceError } from './staging';
 import { exists, fileIdentity, openUploadEngine, waitFor } from './upload-test-kit';
 
@@ -120,6 +120,27 @@ describe('staged copy', () => {
     await writeFile(src, 'a');
     const err = await failureOf(stageCopy({ dataDir, transferId: '../escape', sourcePath: src }));
     expect(err.error.code).toBe('INTERNAL');
+  });
+});
+
+describe('staged hashes', () => {
+  it('hashes many staged copies a few at a time; a cancel rejects only that one', async () => {
+    const hashes = new StagedHashes();
+    const files = await Promise.all(
+      [0, 1, 2, 3, 4].map(async (i) => {
+        const p = path.join(dir, `h${i}.bin`);
+        const bytes = randomBytes(300_000 + i, 20 + i);
+        await writeFile(p, bytes);
+        hashes.start(`t${i}`, p);
+        return { p, digest: sha256(bytes) };
+      }),
+    );
+    const canceled = hashes.get('t3', files[3]!.p);
+    hashes.cancel('t3');
+    await expect(canceled).rejects.toThrow(/canceled/);
+    const results = await Promise.allSettled(files.map((f, i) => hashes.get(`t${i}`, f.p)));
+    // t3 was canceled: asking again starts it afresh, so every caller still gets the right hash.
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual(files.map((f) => f.digest));
   });
 });
 
