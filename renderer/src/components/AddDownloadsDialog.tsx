@@ -50,7 +50,7 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
         <textarea
           className="input input--mono"
           rows={6}
-          autoFocus
+          data-autofocus
           placeholder={'https://example.com/file.zip\nhttps://example.org/another.iso'}
           value={text}
           onChange={(e) => setText(e.target.value)}

@@ -14,10 +14,10 @@ export function ConfirmRemoveDialog({ ids }: { ids: string[] }) {
       }}
       footer={
         <>
-          <button type="button" className="btn" onClick={close}>
+          <button type="button" className="btn" onClick={close} data-autofocus>
             Keep files
           </button>
-          <button type="submit" className="btn btn--danger-solid" autoFocus>
+          <button type="submit" className="btn btn--danger-solid">
             Delete {ids.length === 1 ? 'file' : `${ids.length} files`}
           </button>
         </>

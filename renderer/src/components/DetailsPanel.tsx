@@ -35,7 +35,7 @@ export function DetailsPanel() {
 }
 
 function Body({ v }: { v: TransferView }) {
-  const pct = percent(v);
+  const pct = percent(v) ?? (v.state === 'active' ? null : 0);
   const d = v.download;
   const u = v.upload;
   const ids = [v.id];
@@ -53,7 +53,7 @@ function Body({ v }: { v: TransferView }) {
       <ProgressBar value={pct} label={`Progress of ${v.name}`} tone={v.state === 'failed' ? 'danger' : v.state === 'completed' ? 'success' : 'accent'} />
       <p className="details__numbers">
         {formatBytes(v.progress.bytesDone)} of {formatBytes(v.progress.totalBytes)}
-        {pct !== null && ` · ${pct.toFixed(1)}%`}
+        {percent(v) !== null && ` · ${(pct ?? 0).toFixed(1)}%`}
         {v.state === 'active' && ` · ${formatSpeed(v.progress.speed)} · ${formatEta(v.progress.etaSeconds)}`}
       </p>
       {v.error && (

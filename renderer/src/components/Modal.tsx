@@ -18,6 +18,9 @@ export function Modal({ title, onClose, children, footer, wide, onSubmit }: Moda
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
+    // React's autoFocus runs before showModal(), which then moves focus to the first control
+    // (the Close button); so dialogs mark their starting field with data-autofocus instead.
+    d?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => d?.close();
   }, []);
   return (

@@ -93,6 +93,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
               aria-selected={tab === id}
               aria-controls={`panel-${id}`}
               tabIndex={tab === id ? 0 : -1}
+              data-autofocus={id === initialTab ? '' : undefined}
               className="tab"
               onClick={() => setTab(id)}
               onKeyDown={(e) => {

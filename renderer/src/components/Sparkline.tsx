@@ -14,23 +14,22 @@ export function Sparkline({ id }: { id: string }) {
   }, []);
   const now = Date.now();
   const samples = speedSamples(id, now);
-  const max = Math.max(1, ...samples.map((s) => s.speed));
+  const peak = Math.max(0, ...samples.map((s) => s.speed));
+  const max = Math.max(1, peak);
   const pts = samples.map((s) => [W - ((now - s.at) / 60_000) * W, H - 4 - (s.speed / max) * (H - 8)] as const);
   const line = pts.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
   const area = pts.length > 1 ? `${line} L${pts[pts.length - 1]![0].toFixed(1)},${H} L${pts[0]![0].toFixed(1)},${H} Z` : '';
   const avg = samples.length ? samples.reduce((a, s) => a + s.speed, 0) / samples.length : 0;
   return (
     <figure className="spark">
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" height={H} preserveAspectRatio="none" role="img" aria-label={samples.length ? `Speed over the last minute, peak ${formatSpeed(max)}` : 'No speed samples yet'}>
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" height={H} preserveAspectRatio="none" role="img" aria-label={peak > 0 ? `Speed over the last minute, peak ${formatSpeed(peak)}` : 'No bytes moved in the last minute'}>
         <line x1="0" x2={W} y1={H - 0.5} y2={H - 0.5} className="spark__axis" />
         {area && <path d={area} className="spark__area" />}
         {line && <path d={line} className="spark__line" />}
       </svg>
       <figcaption className="spark__caption">
         <span>Last minute</span>
-        <span>
-          avg {formatSpeed(avg)} · peak {samples.length ? formatSpeed(max) : '—'}
-        </span>
+        <span>{peak > 0 ? `avg ${formatSpeed(avg)} · peak ${formatSpeed(peak)}` : 'no bytes moved'}</span>
       </figcaption>
     </figure>
   );

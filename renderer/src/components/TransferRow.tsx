@@ -27,7 +27,8 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
   const focused = useUi((s) => s.focused === id);
   if (!v) return null;
 
-  const pct = percent(v);
+  // Indeterminate (moving) only while bytes flow; a stopped transfer of unknown size shows an empty bar.
+  const pct = percent(v) ?? (v.state === 'active' ? null : 0);
   const tone = v.state === 'failed' || v.state === 'canceled' ? 'danger' : v.state === 'completed' ? 'success' : v.state === 'paused' || v.state === 'queued' ? 'muted' : 'accent';
 
   function onMouseDown(e: MouseEvent) {
@@ -67,7 +68,7 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
       </div>
       <div role="gridcell" className="row__progress">
         <ProgressBar value={pct} label={`Progress of ${v.name}`} tone={tone} />
-        <span className="row__pct">{pct === null ? '' : `${Math.floor(pct)}%`}</span>
+        <span className="row__pct">{percent(v) === null ? '' : `${Math.floor(pct ?? 0)}%`}</span>
       </div>
       <div role="gridcell" className="row__speed">
         {v.state === 'active' ? formatSpeed(v.progress.speed) : ''}

@@ -37,7 +37,7 @@ export function UploadDialog({ initialFiles, initialPaths }: { initialFiles?: Fi
             <p>
               <strong>No upload destination yet.</strong> A destination is a server that accepts files: a WebDAV folder, an HTTP endpoint that takes PUT or a form POST, or a tus server.
             </p>
-            <button type="button" className="btn btn--primary" onClick={() => useUi.getState().openDialog({ kind: 'settings', tab: 'destinations' })}>
+            <button type="button" className="btn btn--primary" data-autofocus onClick={() => useUi.getState().openDialog({ kind: 'settings', tab: 'destinations' })}>
               Add a destination
             </button>
           </div>
@@ -89,13 +89,13 @@ export function UploadDialog({ initialFiles, initialPaths }: { initialFiles?: Fi
             </li>
           ))}
         </ul>
-        <button type="button" className="btn" onClick={() => input.current?.click()}>
+        <button type="button" className="btn" onClick={() => input.current?.click()} data-autofocus={count === 0 ? '' : undefined}>
           <Icon name="plus" /> Choose files…
         </button>
       </div>
       <label className="field">
         <span className="field__label">Destination</span>
-        <select className="input" value={destinationId} onChange={(e) => setDestinationId(e.target.value)}>
+        <select className="input" data-autofocus={count > 0 ? '' : undefined} value={destinationId} onChange={(e) => setDestinationId(e.target.value)}>
           {destinations.map((d) => (
             <option key={d.id} value={d.id}>
               {d.name} — {d.protocol === 'tus' ? 'tus' : `${d.method} ${d.protocol}`}
