@@ -91,7 +91,8 @@ describe('contract table', () => {
   });
 
   it('rejects unknown request names, including inherited object keys', () => {
-    for (const name of ['nope', 'toString', '__proto__', 'constructor', 'hasOwnProperty', '', 42, null, undefined, {}]) {
+    const hostile = { toString: 0, valueOf: 0 }; // String(hostile) throws
+    for (const name of ['nope', 'toString', '__proto__', 'constructor', 'hasOwnProperty', '', 42, null, undefined, {}, hostile, Symbol('x')]) {
       const parsed = parseRequest(name, undefined);
       expect(parsed).toMatchObject({ ok: false, error: { code: 'UNKNOWN_REQUEST' } });
     }
@@ -168,7 +169,7 @@ describe('contract table', () => {
           expect(parsed.error.message.length).toBeGreaterThan(0);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: 2000 },
     );
   });
 });

@@ -137,7 +137,9 @@ export function parseRequest(
   input: unknown,
 ): { ok: true; name: RequestName; input: unknown } | { ok: false; error: ErrorReply } {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(requests, name)) {
-    return { ok: false, error: { code: 'UNKNOWN_REQUEST', message: `Unknown request: ${String(name).slice(0, 64)}` } };
+    // Never String(name): an object with a bad toString/valueOf would throw here.
+    const shown = typeof name === 'string' ? name.slice(0, 64) : `(a ${name === null ? 'null' : typeof name})`;
+    return { ok: false, error: { code: 'UNKNOWN_REQUEST', message: `Unknown request: ${shown}` } };
   }
   const spec = requests[name as RequestName];
   const parsed = spec.input.safeParse(input);

@@ -43,6 +43,7 @@ async function start(options: { settings?: Record<string, unknown>; argv?: strin
     iconPath: '/x/icon.png',
     trayIconPath: '/x/tray.png',
     dataDir,
+    handleSignals: false,
     openBacking: openConfBacking,
     openEngine: async ({ dataDir: d, settings }) => {
       engine = await TransferEngine.open({ dataDir: d, settings, workers: { download: createDownloadWorker() } });

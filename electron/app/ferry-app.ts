@@ -35,6 +35,8 @@ export interface FerryAppOptions {
   trayIconPath: string;
   dataDir?: string;
   openEngine(options: { dataDir: string; settings: ReturnType<typeof engineSettingsFrom>; secrets: SecretsProvider }): Promise<AppEngine>;
+  /** Quit cleanly on SIGINT/SIGTERM (default true; tests turn it off). */
+  handleSignals?: boolean;
   /** Test seam: where settings files live (electron-store by default). */
   openBacking?(dir: string, name: string): JsonBacking;
 }
@@ -176,7 +178,9 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   applyLoginItem();
 
   // Ctrl-C in a terminal, `kill`, session logout: checkpoint like any other quit, without asking.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void life.requestQuit({ force: true }));
+  if (options.handleSignals ?? true) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void life.requestQuit({ force: true }));
+  }
   powerMonitor.on('suspend', () => void power.onSuspend());
   powerMonitor.on('resume', () => void power.onResume());
 
