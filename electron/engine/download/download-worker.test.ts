@@ -199,6 +199,16 @@ describe('download worker', () => {
     expect(error.message).toMatch(/ECONNREFUSED/);
   });
 
+  it('a server that never answers is a retryable STALLED failure within the stall timeout', async () => {
+    const p = route('silent.bin');
+    server.route(p, () => undefined); // accepts the request, never answers
+    const started = Date.now();
+    const error = await expectFailure(createDownloadWorker().attempt(harness(server.url(p)).ctx));
+    expect(error).toMatchObject({ code: 'STALLED', retryable: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   const canMount = (() => {
     try {
       execFileSync('sh', ['-c', 'command -v mount && [ "$(id -u)" = 0 ]'], { stdio: 'ignore' });
