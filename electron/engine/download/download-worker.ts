@@ -270,7 +270,7 @@ class DownloadAttempt {
       throw failure('NETWORK', `Connection closed after ${done} of ${total} bytes`, true);
     }
     if (total !== null && done > total) {
-      await this.resetToZero();
+      await this.discardPart();
       throw failure('SIZE_MISMATCH', `Server sent ${done} bytes but announced ${total}`, false);
     }
     this.facts.totalBytes = done;
@@ -279,7 +279,7 @@ class DownloadAttempt {
     if (expected) {
       const actual = digest ?? (await sha256OfFile(partPath, signal));
       if (actual !== expected) {
-        await this.resetToZero();
+        await this.discardPart();
         throw failure('CHECKSUM_MISMATCH', `SHA-256 mismatch: expected ${expected}, got ${actual}; the file was discarded`, false);
       }
     }
@@ -310,6 +310,13 @@ class DownloadAttempt {
     this.facts.lastModified = undefined;
     this.facts.totalBytes = null;
     await this.checkpoint();
+  }
+
+  /** After a final verdict against the bytes (wrong size or checksum): no partial file is left behind. */
+  private async discardPart(): Promise<void> {
+    await this.writer?.close();
+    this.writer = undefined;
+    await this.resetToZero();
   }
 
   private async settleError(err: unknown): Promise<AttemptResult> {
