@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { Page } from '@playwright/test';
+import WebSocket from 'ws';
+import type { Snapshot } from '../../shared/contract';
+import type { Page, WebSocketRoute } from '@playwright/test';
 import type { HostFixtureInfo } from '../support/host-fixture';
 import { startHostFixture } from '../support/host-process';
 import { shot } from '../support/shots';
@@ -14,12 +16,27 @@ test.describe.configure({ mode: 'serial' });
 let info: HostFixtureInfo;
 let stop: () => Promise<void>;
 let page: Page;
+const consoleErrors: string[] = [];
+/** The page's live socket, proxied so a test can cut it like a host restart would. */
+let socketRoute: WebSocketRoute | null = null;
+let socketConnects = 0;
+/** While set, a reconnecting page waits for it before reaching the host. */
+let holdReconnect: Promise<void> | null = null;
 
 test.beforeAll(async ({ browser }) => {
   const fixture = await startHostFixture();
   info = fixture.info;
   stop = fixture.stop;
   page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  await page.routeWebSocket(/\/ws\?token=/, async (ws) => {
+    socketConnects++;
+    socketRoute = ws;
+    if (holdReconnect) await holdReconnect;
+    ws.connectToServer();
+  });
   await page.goto(info.ui);
   await expect(page.getByText('Connected')).toBeVisible();
 });
@@ -159,4 +176,36 @@ test('create a destination in settings, drop a file on the window, and it upload
   expect(stored).toHaveLength(1);
   expect(await fileSha(path.join(info.receiver.dir, stored[0]!))).toBe(expected.digest('hex'));
   await shot(page, 'host-list');
+});
+
+test('after the connection drops, the UI reconnects and shows the true state at once', async () => {
+  expect(socketConnects).toBe(1);
+  let release!: () => void;
+  holdReconnect = new Promise((r) => (release = r));
+  await socketRoute!.close({ code: 1012, reason: 'host restarting' });
+  await expect(page.getByRole('status').filter({ hasText: /Disconnected|Connecting/ })).toBeVisible();
+
+  // While the page is away, another client removes a transfer and the host keeps going.
+  const token = new URL(info.ui).hash.replace('#token=', '');
+  const other = new WebSocket(`${new URL(info.ui).origin.replace('http', 'ws')}/ws?token=${token}`);
+  const snap = await new Promise<Snapshot>((ok) => other.once('message', (d) => ok(JSON.parse(String(d)).payload)));
+  const stream = snap.transfers.find((t) => t.name === 'stream.bin')!;
+  other.send(JSON.stringify({ t: 'call', id: 1, name: 'remove', input: { ids: [stream.id], deleteFiles: false } }));
+  await new Promise((ok) => other.on('message', (d) => JSON.parse(String(d)).t === 'reply' && ok(null)));
+  other.close();
+  await expect(row('stream.bin')).toBeVisible(); // the page cannot know yet
+
+  holdReconnect = null;
+  release();
+  await expect(page.getByText('Connected', { exact: true })).toBeVisible({ timeout: 15_000 });
+  expect(socketConnects).toBe(2);
+  await expect(row('stream.bin')).toHaveCount(0);
+  await expect(row('big.bin')).toHaveAttribute('data-state', 'completed');
+  await expect(page.getByRole('navigation', { name: 'Filters' }).getByRole('button', { name: /^All/ })).toContainText('4');
+});
+
+test('the page ran under the host Content-Security-Policy without errors', async () => {
+  // Errors the app itself shows as toasts (open/show in folder refused by the headless host)
+  // are not console errors; CSP violations and exceptions would be.
+  expect(consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION|status of 4\d\d/.test(e))).toEqual([]);
 });
