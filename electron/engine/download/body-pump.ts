@@ -4,7 +4,7 @@
 import type { Hash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import type { PartWriter } from './part-file';
 
 /** fsync + record, serialized; periodic calls never block the data path. */
@@ -94,5 +94,14 @@ export async function pumpBody(o: PumpOptions): Promise<void> {
       );
     },
   });
-  await pipeline(o.source, meter, o.writer.stream, { signal: o.signal });
+  // A broken connection must not throw away what already arrived: on a source error the chunks
+  // already received still drain to disk, then the error is raised. Only abort drops buffers.
+  let sourceError: unknown;
+  finished(o.source, { writable: false }).catch((err: unknown) => {
+    sourceError ??= err ?? new Error('connection closed early');
+    if (!meter.writableEnded && !meter.destroyed) meter.end();
+  });
+  o.source.pipe(meter);
+  await pipeline(meter, o.writer.stream, { signal: o.signal });
+  if (sourceError) throw sourceError;
 }
