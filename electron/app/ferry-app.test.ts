@@ -159,7 +159,13 @@ describe('desktop app decisions', () => {
     await start({ settings: { maxActive: 1 } });
     const reply = await handleFromWindow('addDownloads', { urls: [server.url('/slow.bin')] });
     expect(reply).toMatchObject({ ok: true });
-    await until(() => engine!.list().some((v) => v.state === 'active'));
+    await until(() => engine!.list().some((v) => v.state === 'active' && v.progress.bytesDone > 0));
+    // Meanwhile the tray, taskbar and badge show the running transfer.
+    const window = FakeBrowserWindow.all.at(-1)!;
+    await until(() => /^1 active · \d+% · \d/.test(electron.Tray.last?.tooltip ?? ''));
+    expect(window.progress).toBeGreaterThan(0);
+    expect(window.progress).toBeLessThan(1);
+    expect(electron.app.badge).toBe(1);
     electron.dialogAnswers.push(1); // "Keep running"
     electron.app.emit('before-quit', { preventDefault: () => {} });
     await until(() => electron.dialogQuestions.length > 0);
@@ -184,6 +190,8 @@ describe('desktop app decisions', () => {
     const done = engine!.list()[0]!;
     expect(done.url).toBe(server.url('/file.bin'));
     expect(await readFile(done.download!.filePath!)).toEqual(body);
+    await until(() => electron.notifications.some((n) => n.title === 'Download complete'));
+    expect(electron.notifications.find((n) => n.title === 'Download complete')?.body).toBe(done.name);
   });
 
   it('accepts IPC calls only from its own window, and validates their input', async () => {
