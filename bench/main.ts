@@ -25,6 +25,10 @@ async function main(): Promise<void> {
   if (!only || only === 'download') verdicts.push(...(await downloadBench({ runs, size, smallSize })));
   if (!only || only === 'upload') verdicts.push(...(await uploadBench({ runs, size })));
   console.log('');
+  const load = os.loadavg()[0]!;
+  if (load > os.cpus().length) {
+    console.log(`note: load average ${load.toFixed(1)} on ${os.cpus().length} CPUs: other work shares the machine, timings are noisy.`);
+  }
   for (const verdict of verdicts) console.log(verdictLine(verdict));
 }
 

@@ -7,6 +7,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** Each ferry run is paired with the curl run next to it (same machine load): median of ratios. */
+export function pairedRatio(ferry: readonly { seconds: number }[], peer: readonly { seconds: number }[]): number {
+  return median(ferry.map((m, i) => m.seconds / peer[i]!.seconds));
+}
+
 export function mib(bytes: number | null): string {
   return bytes === null ? 'n/a' : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }
