@@ -1,8 +1,9 @@
 // Reads a byte range of the staged copy as a request body stream, waiting on the engine's speed
-// limits before passing each chunk on and reporting every chunk (progress, stall watchdog).
-// A plain file stream piped with backpressure: memory stays flat, the body is never held whole.
-import { createReadStream } from 'node:fs';
-import { PassThrough, pipeline, Transform, type Readable } from 'node:stream';
+// limits before passing bytes on and reporting them (progress, stall watchdog). While the staged
+// copy is still being written, reads wait for the copy to get ahead. Chunks are read on demand
+// with backpressure: memory stays flat, the body is never held whole.
+import { open, type FileHandle } from 'node:fs/promises';
+import { pipeline, Readable, Transform } from 'node:stream';
 
 export interface BodyMeter {
   /** Waits until `bytes` may pass under the speed limits. */
@@ -11,6 +12,8 @@ export interface BodyMeter {
   onBytes(bytes: number): void;
   /** Called each time the speed limit lets a slice through: slow, but not stalled. */
   onGranted?(): void;
+  /** Resolves once the staged copy holds bytes [0, offset) (absent: the copy is complete). */
+  available?(offset: number, signal: AbortSignal): Promise<void>;
   signal: AbortSignal;
 }
 
@@ -24,12 +27,7 @@ const THROTTLE_SLICE_BYTES = 64 * 1024;
 
 /** Bytes [start, end) of `filePath`. Destroying the returned stream closes the file. */
 export function meteredStream(filePath: string, start: number, end: number, meter: BodyMeter): Readable {
-  if (end <= start) {
-    const empty = new PassThrough();
-    empty.end();
-    return empty;
-  }
-  const source = createReadStream(filePath, { start, end: end - 1, highWaterMark: CHUNK_BYTES });
+  const source = new StagedFileReader(filePath, start, end, meter);
   const gate = new Transform({
     highWaterMark: CHUNK_BYTES,
     transform(chunk: Buffer, _encoding, callback) {
@@ -44,6 +42,63 @@ export function meteredStream(filePath: string, start: number, end: number, mete
   });
   // pipeline: an error or destroy on either side tears down both (the file is closed).
   return pipeline(source, gate, () => {});
+}
+
+/** Positional reads of [start, end), each waiting until the staged copy holds those bytes. */
+class StagedFileReader extends Readable {
+  private handle: FileHandle | undefined;
+  private position: number;
+
+  constructor(
+    private readonly filePath: string,
+    start: number,
+    private readonly end: number,
+    private readonly meter: BodyMeter,
+  ) {
+    super({ highWaterMark: CHUNK_BYTES });
+    this.position = start;
+  }
+
+  override _read(): void {
+    void this.readNext();
+  }
+
+  private async readNext(): Promise<void> {
+    try {
+      if (this.position >= this.end) {
+        this.push(null);
+        return;
+      }
+      const want = Math.min(CHUNK_BYTES, this.end - this.position);
+      await this.meter.available?.(this.position + want, this.meter.signal);
+      if (!this.handle) {
+        const handle = await open(this.filePath, 'r');
+        if (this.destroyed) {
+          await handle.close();
+          return;
+        }
+        this.handle = handle;
+      }
+      const buffer = Buffer.allocUnsafe(want);
+      const { bytesRead } = await this.handle.read(buffer, 0, want, this.position);
+      if (bytesRead === 0) throw new Error(`${this.filePath} ends at ${this.position} bytes, before ${this.end}`);
+      this.position += bytesRead;
+      // Only push here (and EOF at the top of the next read): push may call _read again at once.
+      this.push(bytesRead === want ? buffer : buffer.subarray(0, bytesRead));
+    } catch (err) {
+      this.destroy(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const handle = this.handle;
+    this.handle = undefined;
+    if (!handle) return callback(error);
+    handle.close().then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
 }
 
 /**

@@ -1,12 +1,14 @@
 // The staged copy: uploads read only a copy inside Ferry's data folder, never the user's file.
-// The source is checked, then opened read-only exactly once (by copyFile); it is never written,
-// moved, renamed, truncated or deleted. The copy is removed only after the server confirmed
+// The source is checked, then only ever opened read-only: by the clone attempt and, where the
+// file system cannot clone, by the copy (staging-copy.ts). It is never written, moved, renamed,
+// truncated or deleted. The copy is removed only after the server confirmed
 // success, on cancel/remove, or at startup when no record owns it.
 import { constants as fsConstants } from 'node:fs';
 import { access, copyFile, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { StagedCopyFacts, TransferError } from '../../../shared/transfer';
 import { TransferFailure } from '../types';
+import { StagingCopy } from './staging-copy';
 
 /** Room left over after the copy, so staging never fills the disk to the last byte. */
 export const STAGING_MARGIN_BYTES = 64 * 1024 * 1024;
@@ -95,12 +97,19 @@ export interface StageOptions {
   freeBytes?: (dir: string) => Promise<number>;
 }
 
+export interface Staging {
+  staged: StagedCopyFacts;
+  /** The background copy, unless the file system cloned the file (then it is complete already). */
+  copy?: StagingCopy;
+}
+
 /**
- * Copy the source into <dataDir>/staging/<id>/<name> (a reflink where the file system can) and
- * describe what was staged. Refuses before copying when the source is unusable or space is short.
+ * Stage the source as <dataDir>/staging/<id>/<name>: a reflink where the file system can
+ * (instant), else a copy that runs in the background while the upload may already read what has
+ * been copied. Refuses before copying when the source is unusable or space is short.
  * `sha256` is left empty: the worker hashes the staged copy off the main thread (staged-hash.ts).
  */
-export async function stageCopy({ dataDir, transferId, sourcePath, freeBytes = freeBytesAt }: StageOptions): Promise<StagedCopyFacts> {
+export async function startStaging({ dataDir, transferId, sourcePath, freeBytes = freeBytesAt }: StageOptions): Promise<Staging> {
   const before = await checkSource(sourcePath);
   const dir = stagingDir(dataDir, transferId);
   // A canceled transfer being retried stages afresh: drop whatever an earlier run left.
@@ -112,36 +121,35 @@ export async function stageCopy({ dataDir, transferId, sourcePath, freeBytes = f
     throw new TransferFailure(spaceError);
   }
   const stagedPath = path.join(dir, stagedFileName(sourcePath));
-  let cloned = false;
-  try {
-    cloned = await copyFileReporting(sourcePath, stagedPath);
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') throw new TransferFailure({ code: 'NO_SPACE_FOR_STAGING', message: 'The disk filled up while staging the upload', retryable: false });
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') throw sourceFailure(`Cannot read ${sourcePath}: ${(err as Error).message}`);
-    throw new TransferFailure({ code: 'FILE_SYSTEM', message: `Could not stage ${sourcePath}: ${(err as Error).message}`, retryable: false });
+  const facts = { path: stagedPath, size: before.size, sourceMtimeMs: before.mtimeMs, sha256: '' };
+  if (await tryClone(sourcePath, stagedPath)) {
+    const cloned = await stat(stagedPath);
+    return { staged: { ...facts, size: cloned.size, cloned: true } };
   }
-  const staged = await stat(stagedPath);
-  return { path: stagedPath, size: staged.size, sourceMtimeMs: before.mtimeMs, sha256: '', cloned };
+  return { staged: { ...facts, cloned: false }, copy: new StagingCopy(sourcePath, stagedPath, before.size) };
+}
+
+/** Staging that finished copying before it returns (tests, tools). */
+export async function stageCopy(options: StageOptions): Promise<StagedCopyFacts> {
+  const { staged, copy } = await startStaging(options);
+  await copy?.done;
+  return staged;
 }
 
 /**
- * A reflink when the file system supports it (instant, no space used until either side changes),
- * else a plain copy. Returns whether it was a reflink. Both tries open the source read-only.
+ * A reflink (instant; no space used until either side changes) where the file system supports
+ * it. File systems refuse with many different codes (ENOTSUP, EXDEV, EINVAL, ENOTTY, even EPERM
+ * on some FUSE mounts): any refusal means "copy instead", and the copy reports real problems.
  */
-async function copyFileReporting(sourcePath: string, stagedPath: string): Promise<boolean> {
+async function tryClone(sourcePath: string, stagedPath: string): Promise<boolean> {
   try {
     await copyFile(sourcePath, stagedPath, fsConstants.COPYFILE_FICLONE_FORCE);
     return true;
   } catch {
-    // File systems refuse clones with many different codes (ENOTSUP, EXDEV, EINVAL, ENOTTY, even
-    // EPERM on some FUSE mounts); the plain copy below reports any real problem.
+    await rm(stagedPath, { force: true });
+    return false;
   }
-  await copyFile(sourcePath, stagedPath);
-  return false;
 }
-
 export async function removeStagedCopy(dataDir: string, transferId: string): Promise<void> {
   await rm(stagingDir(dataDir, transferId), { recursive: true, force: true });
 }

@@ -50,6 +50,7 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
             throttle: ctx.throttle,
             onBytes: () => stall.kick(),
             onGranted: () => stall.kick(),
+            ...(job.available ? { available: job.available } : {}),
           }) as Readable & { size: number };
           // tus-js-client's Node HTTP stack sends `size` as Content-Length.
           body.size = stop - start;

@@ -19,6 +19,8 @@ export interface UploadJob {
   guard: AttemptGuard;
   ctx: AttemptContext;
   responseTimeoutMs: number;
+  /** While the staged copy is still being written: resolves once it holds bytes [0, offset). */
+  available?: (offset: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** Final answer of a successful upload, kept in view.upload.response. */
@@ -34,6 +36,7 @@ export function bodyMeter(job: UploadJob, offset: number): BodyMeter {
     signal: job.guard.signal,
     throttle: (bytes, signal) => job.ctx.throttle(bytes, signal),
     onGranted: () => job.guard.alive(),
+    ...(job.available ? { available: job.available } : {}),
     onBytes: (bytes) => {
       done += bytes;
       job.ctx.progress(done, job.staged.size);

@@ -1,8 +1,8 @@
 // The worker on its own, with a hand-made attempt context: cases the engine cannot easily stage.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from '../../../test-support/files';
+import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startRawReceiver } from '../../../test-support/upload-servers';
 import type { TransferView } from '../../../shared/transfer';
 import type { AttemptContext, TransferRecord } from '../types';
@@ -74,6 +74,46 @@ describe('upload worker', () => {
       expect(result.outcome).toBe('completed');
       expect(raw.requestCount()).toBe(0);
       expect(await exists(stagedDir)).toBe(false);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('a staged copy left incomplete by a crash is copied again from an unchanged source, then sent', async () => {
+    const raw = await startRawReceiver('store');
+    try {
+      const srcDir = await makeTempDir('ferry-up-src-');
+      const source = path.join(srcDir, 'f.bin');
+      const bytes = randomBytes(3_000_000, 41);
+      await writeFile(source, bytes);
+      const { mtimeMs } = await stat(source);
+      const stagedDir = path.join(dataDir, 'staging', 'halfway');
+      await mkdir(stagedDir, { recursive: true });
+      await writeFile(path.join(stagedDir, 'f.bin'), bytes.subarray(0, 1_000_000));
+      const worker = createUploadWorker({ dataDir });
+      const record = uploadRecord('halfway', raw.url('/f'), {
+        sourcePath: source,
+        protocol: 'raw',
+        method: 'PUT',
+        restartsOnResume: true,
+        staged: { path: path.join(stagedDir, 'f.bin'), size: bytes.length, sourceMtimeMs: mtimeMs, sha256: '' },
+      });
+      record.request = { kind: 'upload', upload: { sourcePath: source, url: raw.url('/f') } };
+      const ctx = fakeContext(record);
+      expect((await worker.attempt(ctx)).outcome).toBe('completed');
+      expect(raw.received[0]?.sha256).toBe(sha256(bytes));
+      // The hash of the re-made copy was recorded before success.
+      expect(JSON.stringify(ctx.checkpoints)).toContain(sha256(bytes));
+
+      // Same situation, but the source changed meanwhile: refuse rather than send something else.
+      await mkdir(stagedDir, { recursive: true });
+      await writeFile(path.join(stagedDir, 'f.bin'), bytes.subarray(0, 1_000_000));
+      await writeFile(source, randomBytes(bytes.length, 42));
+      const changed = uploadRecord('halfway', raw.url('/f'), { ...record.view.upload!, response: undefined });
+      changed.request = record.request;
+      await expect(worker.attempt(fakeContext(changed))).rejects.toMatchObject({ error: { code: 'FILE_SYSTEM', retryable: false } });
+      expect(raw.received).toHaveLength(1);
+      await removeDir(srcDir);
     } finally {
       await raw.close();
     }

@@ -1,17 +1,18 @@
 // The upload worker: stages the source on add (prepare), sends the staged copy with the chosen
 // protocol on each attempt, and keeps the staged copy until the server confirmed success.
 // The engine owns states, queue, retries, speed limits and persistence.
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { lookup as mimeLookup } from 'mime-types';
-import type { UploadDetails, UploadMethod, UploadProtocol } from '../../../shared/transfer';
+import type { StagedCopyFacts, UploadDetails, UploadMethod, UploadProtocol } from '../../../shared/transfer';
 import type { SecretsProvider } from '../secrets';
 import { TransferFailure, type AttemptContext, type AttemptResult, type TransferRecord, type TransferWorker, type UploadRequest } from '../types';
 import { AttemptGuard } from './attempt-guard';
 import { uploadMultipart } from './multipart';
 import { uploadRaw } from './raw';
 import { expandUploadUrl, resolveHeaders } from './request-target';
-import { removeOrphanedStaging, removeStagedCopy, stageCopy } from './staging';
+import { checkSource, removeOrphanedStaging, removeStagedCopy, startStaging } from './staging';
+import { StagingCopy } from './staging-copy';
 import { StagedHashes } from './staged-hash';
 import { DEFAULT_TUS_CHUNK_SIZE, uploadTus } from './tus';
 import { networkFailure } from './upload-errors';
@@ -57,6 +58,34 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
   const responseTimeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
   const tusChunkSize = options.tusChunkSize ?? DEFAULT_TUS_CHUNK_SIZE;
   const hashes = new StagedHashes();
+  /** Background copies into the staging folder, by transfer id, while they run or until success. */
+  const copies = new Map<string, StagingCopy>();
+
+  /** Hash the staged copy once it is complete (at once when it was cloned). */
+  function hashWhenStaged(id: string, stagedPath: string): Promise<string> {
+    const copy = copies.get(id);
+    return (copy ? copy.done : Promise.resolve()).then(() => hashes.get(id, stagedPath));
+  }
+
+  /**
+   * The staged copy is incomplete or gone and no copy is running (Ferry stopped mid-copy, or the
+   * folder was cleaned by hand): copy again, but only if the source is provably the file that
+   * was staged (same size and mtime). Otherwise the user must decide: cancel and retry.
+   */
+  async function restage(id: string, sourcePath: string, staged: StagedCopyFacts): Promise<StagingCopy> {
+    const source = await checkSource(sourcePath).catch(() => undefined);
+    if (!source || source.size !== staged.size || source.mtimeMs !== staged.sourceMtimeMs) {
+      throw new TransferFailure({
+        code: 'FILE_SYSTEM',
+        message: `The staged copy ${staged.path} is missing or incomplete and ${sourcePath} has changed since it was staged; cancel and retry to stage the file again`,
+        retryable: false,
+      });
+    }
+    await mkdir(path.dirname(staged.path), { recursive: true });
+    const copy = new StagingCopy(sourcePath, staged.path, staged.size);
+    copies.set(id, copy);
+    return copy;
+  }
 
   /**
    * Records the staged copy's SHA-256 as soon as the background hash is done, while this attempt
@@ -65,7 +94,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
   function recordHashWhenDone(ctx: AttemptContext, stagedPath: string, attemptOver: () => boolean): Promise<void> {
     const id = ctx.record.view.id;
     if (ctx.record.view.upload?.staged?.sha256) return Promise.resolve();
-    return hashes.get(id, stagedPath).then(
+    return hashWhenStaged(id, stagedPath).then(
       async (sha256) => {
         // After the attempt ended the record belongs to the engine again; the next attempt records it.
         if (attemptOver()) return;
@@ -76,7 +105,8 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
       },
       (err: unknown) => {
         hashes.forget(id);
-        ctx.log('warn', `Could not compute the staged copy's SHA-256: ${(err as Error).message}`);
+        // A failed copy is reported by the upload itself, which cannot read past it.
+        if (!(err instanceof TransferFailure)) ctx.log('warn', `Could not compute the staged copy's SHA-256: ${(err as Error).message}`);
       },
     );
   }
@@ -91,13 +121,18 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
     async prepare(record) {
       const req = uploadRequestOf(record);
       const protocol = protocolOf(req);
-      const staged = await stageCopy({
+      const id = record.view.id;
+      copies.get(id)?.cancel();
+      copies.delete(id);
+      const { staged, copy } = await startStaging({
         dataDir,
-        transferId: record.view.id,
+        transferId: id,
         sourcePath: req.sourcePath,
         ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
       });
-      hashes.start(record.view.id, staged.path);
+      if (copy) copies.set(id, copy);
+      // Start hashing as soon as the copy is complete, even while the transfer waits in the queue.
+      hashWhenStaged(id, staged.path).catch(() => {});
       const upload: UploadDetails = {
         ...record.view.upload,
         sourcePath: req.sourcePath,
@@ -140,14 +175,12 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
         await removeStagedCopy(dataDir, record.view.id);
         return { outcome: 'completed' };
       }
-      const stagedSize = await stat(staged.path).then((s) => s.size, () => undefined);
-      if (stagedSize !== staged.size) {
-        throw new TransferFailure({
-          code: 'FILE_SYSTEM',
-          message: `The staged copy ${staged.path} is ${stagedSize === undefined ? 'missing' : 'a different size'}; cancel and retry to stage the file again`,
-          retryable: false,
-        });
+      let copy = copies.get(record.view.id);
+      if (!copy) {
+        const stagedSize = await stat(staged.path).then((s) => s.size, () => undefined);
+        if (stagedSize !== staged.size) copy = await restage(record.view.id, req.sourcePath, staged);
       }
+      const stagingCopy = copy;
 
       const guard = new AttemptGuard(ctx.signal);
       let over = false;
@@ -167,6 +200,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
           guard,
           ctx,
           responseTimeoutMs,
+          ...(stagingCopy ? { available: (offset: number, signal: AbortSignal) => stagingCopy.waitFor(offset, signal) } : {}),
         };
         const answer = await runProtocol(job, protocol);
         await hashRecorded;
@@ -176,6 +210,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
         // Record the server's confirmation first, then drop the copy: a crash in between is
         // recognised above, and startup removes the leftover folder.
         await ctx.checkpoint({ view: { upload }, resume: { bytesConfirmed: staged.size } });
+        copies.delete(record.view.id);
         await removeStagedCopy(dataDir, record.view.id);
         return { outcome: 'completed', patch: { upload } };
       } catch (err) {
@@ -190,6 +225,10 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
     },
 
     async discard(record) {
+      const copy = copies.get(record.view.id);
+      copies.delete(record.view.id);
+      copy?.cancel();
+      await copy?.done.catch(() => {});
       hashes.cancel(record.view.id);
       await removeStagedCopy(dataDir, record.view.id);
     },
