@@ -84,9 +84,10 @@ let failures = 0;
 try {
   const app = path.join(work, 'app');
   for (const folder of folders) {
-    cpSync(path.join(root, folder), path.join(app, folder), {
+    const source = path.resolve(root, folder);
+    cpSync(source, path.join(app, path.basename(source)), {
       recursive: true,
-      filter: (src) => !/[\\/](node_modules|dist)([\\/]|$)/.test(path.relative(root, src)),
+      filter: (src) => !/(^|[\\/])(node_modules|dist)([\\/]|$)/.test(path.relative(source, src)),
     });
   }
   {
