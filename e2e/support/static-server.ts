@@ -1,4 +1,5 @@
 // Serves the built renderer (dist/renderer) on 127.0.0.1 for the demo-API e2e and the bench.
+import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,10 +16,15 @@ const TYPES: Record<string, string> = {
 
 export const RENDERER_DIST = resolve(import.meta.dirname, '../../dist/renderer');
 
+/** Builds the renderer when there is no build yet (a fresh checkout running one spec or the bench). */
+export function ensureRendererBuilt(root = RENDERER_DIST): void {
+  if (existsSync(join(root, 'index.html'))) return;
+  const repo = resolve(import.meta.dirname, '../..');
+  execFileSync(process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: repo, stdio: 'inherit' });
+}
+
 export async function startStaticServer(root = RENDERER_DIST): Promise<{ url: string; close(): Promise<void> }> {
-  if (!existsSync(join(root, 'index.html'))) {
-    throw new Error(`${root}/index.html is missing: run "npm run build:renderer" first`);
-  }
+  ensureRendererBuilt(root);
   const server = http.createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '');
     let file = join(root, path || 'index.html');

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { formatSpeed } from '../lib/format';
 import { useTransfers } from '../store/transfers-store';
 import { Icon } from './icons';
@@ -9,6 +10,11 @@ export function StatusBar({ label }: { label?: string | undefined }) {
   const up = useTransfers((s) => s.speedUp);
   const c = useTransfers((s) => s.counts);
   const connection = useTransfers((s) => s.connection);
+  // The window title carries the gist, for the taskbar and browser tabs.
+  const title = c.active > 0 ? `Ferry — ${c.active} active · ${formatSpeed(down + up)}` : 'Ferry';
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   const parts: Array<[number, string, string]> = [
     [c.active, 'active', 'active'],
     [c.queued, 'queued', 'queued'],

@@ -20,6 +20,7 @@ const mod = isMac ? '⌘' : 'Ctrl+';
 
 export function Toolbar() {
   const limit = useTransfers((s) => s.settings?.downloadLimit ?? null);
+  const detailsOpen = useUi((s) => s.detailsOpen);
   const hasLimitOption = LIMITS.some(([, v]) => v === limit);
 
   async function setLimit(value: string) {
@@ -63,7 +64,7 @@ export function Toolbar() {
           ))}
         </select>
       </label>
-      <button type="button" className="icon-btn icon-btn--large" aria-label="Details panel" aria-pressed={useUi((s) => s.detailsOpen)} title="Details panel" onClick={() => useUi.getState().setDetailsOpen(!useUi.getState().detailsOpen)}>
+      <button type="button" className="icon-btn icon-btn--large" aria-label="Details panel" aria-pressed={detailsOpen} title="Details panel" onClick={() => useUi.getState().setDetailsOpen(!useUi.getState().detailsOpen)}>
         <Icon name="sidebar" size={18} />
       </button>
       <button type="button" className="icon-btn icon-btn--large" aria-label="Settings" title={`Settings (${mod},)`} onClick={() => useUi.getState().openDialog({ kind: 'settings' })}>

@@ -27,8 +27,11 @@ export const cancel = (ids: string[]) => withIds(ids, (ids) => run('Cancel', api
 export const retry = (ids: string[]) => withIds(ids, (ids) => run('Retry', api().retry({ ids })));
 export const remove = (ids: string[], deleteFiles = false) =>
   withIds(ids, async (ids) => {
-    await run('Remove', api().remove({ ids, deleteFiles }));
+    const r = await api().remove({ ids, deleteFiles });
+    if (!r.ok) return useUi.getState().toast(`Remove: ${r.error.message}`, 'error');
     useUi.getState().clearSelection();
+    const what = ids.length === 1 ? 'a transfer' : `${ids.length} transfers`;
+    useUi.getState().toast(deleteFiles ? `Removed ${what} and deleted the files` : `Removed ${what} from the list; finished files stay on disk`);
   });
 export const pauseAll = () => run('Pause all', api().pauseAll());
 export const resumeAll = () => run('Resume all', api().resumeAll());
