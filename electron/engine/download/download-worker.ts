@@ -5,12 +5,13 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { DownloadDetails, TransferView } from '../../../shared/transfer';
 import { createStallWatchdog } from '../stall-watchdog';
-import type { AttemptContext, AttemptResult, DownloadResumeData, TransferRecord, TransferWorker } from '../types';
+import type { AttemptContext, AttemptResult, TransferWorker } from '../types';
 import { TransferFailure } from '../types';
 import { DurableCheckpointer, pumpBody } from './body-pump';
-import { failure, fileSystemFailure, isFileSystemError, networkFailure } from './failures';
+import { failure, fileSystemFailure, isFileSystemError, networkFailure, stalledFailure } from './failures';
 import { MAX_NAME_BYTES, safeFileName, suggestedFileName } from './filename';
-import { isHttpUrl, openDownloadStream, readExcerpt, type OpenedResponse } from './http-request';
+import { header, isHttpUrl, openDownloadStream, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
+import { checkpointPatch, detailsFromRecord, factsFromRecord, type DownloadFacts } from './download-state';
 import {
   createPartFile,
   moveToFreeName,
@@ -33,7 +34,7 @@ const NAME_BYTES = MAX_NAME_BYTES - PART_SUFFIX.length;
 export function createDownloadWorker(options: DownloadWorkerOptions = {}): TransferWorker {
   const checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
   return {
-    attempt: (ctx) => new DownloadAttempt(ctx, checkpointIntervalMs).run(),
+    attempt: async (ctx) => new DownloadAttempt(ctx, checkpointIntervalMs).run(),
     async discard(record, { deleteFinishedFile }) {
       const resume = record.resume.kind === 'download' ? record.resume : undefined;
       await removeIfExists(resume?.partPath);
@@ -42,18 +43,8 @@ export function createDownloadWorker(options: DownloadWorkerOptions = {}): Trans
   };
 }
 
-/** What this attempt knows; mirrored into the record through checkpoints. */
-interface Facts {
-  finalUrl?: string;
-  etag?: string;
-  lastModified?: string;
-  totalBytes: number | null;
-  partPath?: string;
-  done: number;
-}
-
 class DownloadAttempt {
-  private readonly facts: Facts;
+  private readonly facts: DownloadFacts;
   private details: DownloadDetails;
   private writer: PartWriter | undefined;
   private readonly stall = new AbortController();
@@ -62,25 +53,9 @@ class DownloadAttempt {
     private readonly ctx: AttemptContext,
     private readonly checkpointIntervalMs: number,
   ) {
-    const record = ctx.record as TransferRecord;
-    if (record.request.kind !== 'download') throw failure('INTERNAL', 'download worker got a non-download transfer', false);
-    const resume = record.resume as Partial<DownloadResumeData>;
-    const request = record.request.download;
-    this.facts = {
-      finalUrl: resume.finalUrl,
-      etag: resume.etag,
-      lastModified: resume.lastModified,
-      totalBytes: resume.totalBytes ?? null,
-      partPath: resume.partPath,
-      done: resume.segments?.[0]?.done ?? 0,
-    };
-    this.details = record.view.download ?? {
-      directory: request.directory,
-      fileName: '',
-      resumable: true,
-      ...(request.fileName ? { requestedName: request.fileName } : {}),
-      ...(request.sha256 ? { sha256: request.sha256 } : {}),
-    };
+    if (ctx.record.request.kind !== 'download') throw failure('INTERNAL', 'download worker got a non-download transfer', false);
+    this.facts = factsFromRecord(ctx.record);
+    this.details = detailsFromRecord(ctx.record);
   }
 
   private get request() {
@@ -129,7 +104,11 @@ class DownloadAttempt {
 
   private request_(signal: AbortSignal): Promise<OpenedResponse> {
     const offset = this.writer?.start ?? 0;
-    const headers: Record<string, string> = { 'accept-encoding': 'identity', ...this.request.headers };
+    // The worker alone decides ranges and encodings: the bytes on disk must be exactly the resource.
+    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    for (const [name, value] of Object.entries(this.request.headers ?? {})) {
+      if (!/^(range|if-range|accept-encoding)$/i.test(name)) headers[name] = value;
+    }
     const validator = ifRangeValidator(this.facts);
     if (offset > 0 && validator) {
       headers.range = `bytes=${offset}-`;
@@ -141,22 +120,11 @@ class DownloadAttempt {
   /** Returns the attempt's result, or undefined to send the request again from byte 0. */
   private async handleResponse(opened: OpenedResponse, signal: AbortSignal): Promise<AttemptResult | undefined> {
     const offset = this.writer?.start ?? 0;
-    const h = opened.headers;
-    const str = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
     const ok = opened.status >= 200 && opened.status < 300;
+    const excerpt = ok || opened.status === 416 ? undefined : await readExcerpt(opened.stream);
     const decision = checkResponse(
       { offset, knownTotal: this.facts.totalBytes, etag: this.facts.etag, lastModified: this.facts.lastModified },
-      {
-        status: opened.status,
-        statusText: opened.statusText,
-        contentRange: str(h['content-range']),
-        contentLength: str(h['content-length']),
-        etag: str(h.etag),
-        lastModified: str(h['last-modified']),
-        acceptRanges: str(h['accept-ranges']),
-        retryAfter: str(h['retry-after']),
-        bodyExcerpt: ok || opened.status === 416 ? undefined : await readExcerpt(opened.stream),
-      },
+      responseFacts(opened, excerpt),
     );
     switch (decision.action) {
       case 'fail':
@@ -183,6 +151,7 @@ class DownloadAttempt {
         await this.adoptResponse(opened, decision.totalBytes, 0);
         return this.receive(opened, signal);
       case 'append':
+        this.details = { ...this.details, resumable: true };
         await this.adoptResponse(opened, decision.totalBytes, offset);
         return this.receive(opened, signal);
     }
@@ -190,15 +159,14 @@ class DownloadAttempt {
 
   /** Records validators, size, final URL and the name; creates or truncates the .part to `offset`. */
   private async adoptResponse(opened: OpenedResponse, totalBytes: number | null, offset: number): Promise<void> {
-    const str = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-    this.facts.etag = str(opened.headers.etag);
-    this.facts.lastModified = str(opened.headers['last-modified']);
+    this.facts.etag = header(opened, 'etag');
+    this.facts.lastModified = header(opened, 'last-modified');
     this.facts.totalBytes = totalBytes;
     this.facts.finalUrl = opened.finalUrl;
     try {
       if (!this.writer) {
         // The name is settled when the .part is created; later responses never rename it.
-        const raw = this.request.fileName ?? suggestedFileName(str(opened.headers['content-disposition']), opened.finalUrl);
+        const raw = this.request.fileName ?? suggestedFileName(header(opened, 'content-disposition'), opened.finalUrl);
         this.details = { ...this.details, fileName: safeFileName(raw, NAME_BYTES) };
         const { partPath, handle } = await createPartFile(this.details.directory, this.details.fileName);
         this.facts.partPath = partPath;
@@ -322,7 +290,7 @@ class DownloadAttempt {
   private async settleError(err: unknown): Promise<AttemptResult> {
     if (this.ctx.signal.aborted) return { outcome: 'aborted' };
     if (this.stall.signal.aborted) {
-      throw failure('STALLED', `No data for ${formatSeconds(this.ctx.stallTimeoutMs)}; retrying`, true);
+      throw stalledFailure(this.ctx.stallTimeoutMs);
     }
     if (err instanceof TransferFailure) throw err;
     if (isFileSystemError(err)) throw fileSystemFailure(err, this.facts.partPath ?? this.details.directory);
@@ -330,26 +298,6 @@ class DownloadAttempt {
   }
 
   private async checkpoint(): Promise<void> {
-    const f = this.facts;
-    const resume: Partial<DownloadResumeData> = {
-      url: this.request.url,
-      finalUrl: f.finalUrl,
-      etag: f.etag,
-      lastModified: f.lastModified,
-      totalBytes: f.totalBytes,
-      segments: [{ start: 0, end: f.totalBytes, done: f.done }],
-      partPath: f.partPath,
-    };
-    const view: Partial<TransferView> = {
-      download: this.details,
-      validators: { etag: f.etag, lastModified: f.lastModified },
-      ...(this.details.fileName ? { name: this.details.fileName } : {}),
-      ...(f.finalUrl && f.finalUrl !== this.request.url ? { finalUrl: f.finalUrl } : {}),
-    };
-    await this.ctx.checkpoint({ resume, view });
+    await this.ctx.checkpoint(checkpointPatch(this.request.url, this.facts, this.details));
   }
-}
-
-function formatSeconds(ms: number): string {
-  return `${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
 }

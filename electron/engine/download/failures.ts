@@ -38,8 +38,17 @@ export function networkFailure(err: unknown, stallTimeoutMs: number): TransferFa
     return failure('REDIRECT', `Redirect refused: ${detail}`, false);
   }
   if (e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT') {
-    return failure('STALLED', `No answer from the server within ${Math.round(stallTimeoutMs / 1000)} s (${e.event ?? 'timeout'})`, true);
+    return failure('STALLED', `No answer from the server within ${formatSeconds(stallTimeoutMs)} (${e.event ?? 'timeout'})`, true);
   }
   const code = e?.code && e.code !== 'ERR_GOT_REQUEST_ERROR' ? `${e.code}: ` : '';
   return failure('NETWORK', `Network error: ${code}${detail}`, true);
+}
+
+/** The body stopped: no bytes for the stall timeout. */
+export function stalledFailure(stallTimeoutMs: number): TransferFailure {
+  return failure('STALLED', `No data for ${formatSeconds(stallTimeoutMs)}; retrying`, true);
+}
+
+function formatSeconds(ms: number): string {
+  return `${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
 }

@@ -4,6 +4,7 @@
 import got, { type Request } from 'got';
 import type { IncomingHttpHeaders } from 'node:http';
 import { failure, networkFailure } from './failures';
+import type { ResponseFacts } from './response-check';
 
 export const MAX_REDIRECTS = 10;
 
@@ -102,4 +103,25 @@ export async function readExcerpt(stream: Request, maxBytes = 1024, timeoutMs = 
     stream.destroy();
   }
   return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+}
+
+/** First value of a response header. */
+export function header(opened: Pick<OpenedResponse, 'headers'>, name: string): string | undefined {
+  const value = opened.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The parts of a response that decide whether its body may be appended. */
+export function responseFacts(opened: OpenedResponse, bodyExcerpt?: string): ResponseFacts {
+  return {
+    status: opened.status,
+    statusText: opened.statusText,
+    contentRange: header(opened, 'content-range'),
+    contentLength: header(opened, 'content-length'),
+    etag: header(opened, 'etag'),
+    lastModified: header(opened, 'last-modified'),
+    acceptRanges: header(opened, 'accept-ranges'),
+    retryAfter: header(opened, 'retry-after'),
+    ...(bodyExcerpt !== undefined ? { bodyExcerpt } : {}),
+  };
 }

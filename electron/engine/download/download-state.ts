@@ -1,0 +1,62 @@
+// What one download attempt knows about its transfer, read from the record at the start and
+// written back through checkpoints. Kept apart so the record's shape is mapped in one place.
+import type { DownloadDetails, TransferView } from '../../../shared/transfer';
+import type { DownloadResumeData, ResumeData, TransferRecord } from '../types';
+
+export interface DownloadFacts {
+  finalUrl?: string;
+  etag?: string;
+  lastModified?: string;
+  totalBytes: number | null;
+  partPath?: string;
+  /** Bytes of the .part that are fsync'd (the one segment's `done`). */
+  done: number;
+}
+
+export function factsFromRecord(record: Readonly<TransferRecord>): DownloadFacts {
+  const resume = record.resume as Partial<DownloadResumeData>;
+  return {
+    finalUrl: resume.finalUrl,
+    etag: resume.etag,
+    lastModified: resume.lastModified,
+    totalBytes: resume.totalBytes ?? null,
+    partPath: resume.partPath,
+    done: resume.segments?.[0]?.done ?? 0,
+  };
+}
+
+export function detailsFromRecord(record: Readonly<TransferRecord>): DownloadDetails {
+  if (record.view.download) return record.view.download;
+  const request = record.request.kind === 'download' ? record.request.download : undefined;
+  return {
+    directory: request?.directory ?? '.',
+    fileName: '',
+    resumable: true,
+    ...(request?.fileName ? { requestedName: request.fileName } : {}),
+    ...(request?.sha256 ? { sha256: request.sha256 } : {}),
+  };
+}
+
+/** The checkpoint patch for the current facts: resume data plus what the views show. */
+export function checkpointPatch(
+  url: string,
+  facts: DownloadFacts,
+  details: DownloadDetails,
+): { resume: Partial<ResumeData>; view: Partial<TransferView> } {
+  const resume: Partial<DownloadResumeData> = {
+    url,
+    finalUrl: facts.finalUrl,
+    etag: facts.etag,
+    lastModified: facts.lastModified,
+    totalBytes: facts.totalBytes,
+    segments: [{ start: 0, end: facts.totalBytes, done: facts.done }],
+    partPath: facts.partPath,
+  };
+  const view: Partial<TransferView> = {
+    download: details,
+    validators: { etag: facts.etag, lastModified: facts.lastModified },
+    ...(details.fileName ? { name: details.fileName } : {}),
+    ...(facts.finalUrl && facts.finalUrl !== url ? { finalUrl: facts.finalUrl } : {}),
+  };
+  return { resume, view };
+}
