@@ -7,7 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = path.join(root, 'dist-electron');
+// `--outdir DIR` builds elsewhere (tests), so a running `npm start` is never clobbered.
+const outArg = process.argv.indexOf('--outdir');
+const outdir = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'dist-electron');
 const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
 
 await Promise.all([
@@ -30,4 +32,4 @@ await Promise.all([
     platform: 'browser', // the sandboxed preload has no Node built-ins
   }),
 ]);
-console.log('built dist-electron/main.js and dist-electron/preload.cjs');
+console.log(`built ${path.relative(root, outdir) || '.'}/main.js and preload.cjs`);

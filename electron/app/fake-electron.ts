@@ -65,7 +65,9 @@ export function createFakeElectron() {
     quit: () => void app.quitCalls++,
     exit: (code = 0) => void app.exitCodes.push(code),
     getPath: (name: string) => app.paths[name] ?? '/tmp',
+    setPath: (name: string, value: string) => void (app.paths[name] = value),
     getAppPath: () => '/tmp',
+    getVersion: () => '0.0.0-test',
     setBadgeCount: (n: number) => {
       app.badge = n;
       return true;
@@ -118,6 +120,7 @@ export function createFakeElectron() {
     ipcMain: {
       handle: (channel: string, handler: (event: unknown, ...args: unknown[]) => unknown) => void handlers.set(channel, handler),
       removeHandler: (channel: string) => void handlers.delete(channel),
+      on: () => {}, // electron-store registers a sync data channel
     },
     session: {
       defaultSession: {
