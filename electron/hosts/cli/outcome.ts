@@ -50,3 +50,12 @@ export function errorText(error: TransferError | undefined, options: { withBody?
 function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
 }
+
+/** Why the engine refused to add a transfer (a TransferFailure from prepare, or any error). */
+export function refusalText(error: unknown): string {
+  const transferError = (error as { error?: unknown } | null)?.error;
+  if (transferError && typeof transferError === 'object' && 'message' in transferError) {
+    return errorText(transferError as TransferError, { withBody: true });
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -5,7 +5,7 @@ import type { DownloadRequest } from '../../engine/types';
 import type { GetCommand } from './args';
 import { findUnfinishedDownload } from './continue-match';
 import { continueTransfer } from './continue-transfer';
-import { errorText } from './outcome';
+import { refusalText } from './outcome';
 import type { Session } from './session';
 
 export async function enqueueDownloads(command: GetCommand, session: Session): Promise<void> {
@@ -35,12 +35,4 @@ export async function enqueueDownloads(command: GetCommand, session: Session): P
 function continuingNote(view: TransferView): string {
   const done = view.progress.bytesDone;
   return done > 0 ? `continuing an earlier download (${done} bytes already there)` : 'continuing an earlier download';
-}
-
-export function refusalText(error: unknown): string {
-  const transferError = (error as { error?: unknown }).error;
-  if (transferError && typeof transferError === 'object' && 'message' in transferError) {
-    return errorText(transferError as Parameters<typeof errorText>[0]);
-  }
-  return error instanceof Error ? error.message : String(error);
 }

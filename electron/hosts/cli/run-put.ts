@@ -5,7 +5,7 @@ import type { UploadRequest } from '../../engine/types';
 import type { PutCommand } from './args';
 import { findStaleUploads, findUnfinishedTusUpload } from './continue-match';
 import { continueTransfer } from './continue-transfer';
-import { refusalText } from './run-get';
+import { refusalText } from './outcome';
 import type { Session } from './session';
 
 /** Header values go to the engine as secret references, so they never land in the records file. */

@@ -47,7 +47,8 @@ export async function runSession(
     const outcome = await Promise.race([finished, interrupted.signalled]);
     if (outcome === 'interrupted') return await interrupted.exit;
     reporter.stop();
-    const code = session.refused > 0 ? EXIT_FAILED : exitCodeFor(outcome);
+    // A transfer removed meanwhile (another host on this data folder) did not complete either.
+    const code = session.refused > 0 || outcome.length < session.ids.length ? EXIT_FAILED : exitCodeFor(outcome);
     await engine.close();
     return code;
   } finally {
