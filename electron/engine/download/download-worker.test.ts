@@ -34,8 +34,8 @@ interface Harness {
 }
 
 /** A minimal engine stand-in: merges checkpoints into the record and notes the .part size each time. */
-function harness(url: string, extra: { sha256?: string; directory?: string } = {}): Harness {
-  const record = newDownloadRecord({ url, directory: extra.directory ?? tmp, ...(extra.sha256 ? { sha256: extra.sha256 } : {}) }, 0, Date.now());
+function harness(url: string, extra: { sha256?: string; directory?: string; headers?: Record<string, string> } = {}): Harness {
+  const record = newDownloadRecord({ url, directory: extra.directory ?? tmp, ...(extra.sha256 ? { sha256: extra.sha256 } : {}), ...(extra.headers ? { headers: extra.headers } : {}) }, 0, Date.now());
   const controller = new AbortController();
   const checkpoints: Harness['checkpoints'] = [];
   const ctx: AttemptContext = {
@@ -187,6 +187,19 @@ describe('download worker', () => {
     const scheme = harness(server.url(p));
     (scheme.record.request as { download: { url: string } }).download.url = 'file:///etc/passwd';
     expect(await expectFailure(createDownloadWorker().attempt(scheme.ctx))).toMatchObject({ code: 'UNSUPPORTED_URL', retryable: false });
+  });
+
+  it('sends the user\'s headers but never lets them choose the range or the encoding', async () => {
+    const bytes = randomBytes(20_000, 38);
+    const p = route('headers.bin');
+    server.route(p, { body: bytes });
+    const h = harness(server.url(p), { headers: { Authorization: 'Bearer t', Range: 'bytes=5-', 'Accept-Encoding': 'gzip' } });
+    expect(await createDownloadWorker().attempt(h.ctx)).toMatchObject({ outcome: 'completed' });
+    const sent = server.requestsFor(p)[0]!.headers;
+    expect(sent.authorization).toBe('Bearer t');
+    expect(sent.range).toBeUndefined();
+    expect(sent['accept-encoding']).toBe('identity');
+    expect((await readFile(path.join(tmp, 'headers.bin'))).equals(bytes)).toBe(true);
   });
 
   it('reports connection refused as a retryable NETWORK failure', async () => {
