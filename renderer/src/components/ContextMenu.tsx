@@ -2,7 +2,7 @@
 // hands focus back to the list.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TransferView } from '../../../shared/transfer';
-import { canCancel, canPause, canResume, canRetry, cancel, copyText, openFile, pause, remove, resume, retry, showInFolder } from '../lib/actions';
+import { canCancel, canPause, canResume, canRetry, cancel, copyText, moveToTop, openFile, pause, remove, resume, retry, showInFolder } from '../lib/actions';
 import { useTransfers } from '../store/transfers-store';
 import { selectedIds, useUi } from '../store/ui-store';
 
@@ -25,6 +25,7 @@ function itemsFor(views: TransferView[]): Item[][] {
   if (one) {
     if (one.state === 'completed' && one.kind === 'download') single.push({ label: 'Open', run: () => void openFile(one.id) });
     if (one.kind === 'download' || one.upload?.sourcePath) single.push({ label: 'Show in folder', run: () => void showInFolder(one.id) });
+    if (one.state === 'queued') single.push({ label: 'Move to top of queue', run: () => void moveToTop(one.id) });
     single.push({ label: 'Copy URL', run: () => void copyText(one.url) });
     single.push({ label: 'Details', run: () => useUi.getState().setDetailsOpen(true) });
   } else {

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { TransferView } from '../../../shared/transfer';
-import { canCancel, canPause, canResume, canRetry, cancel, copyText, openFile, pause, resume, retry, showInFolder } from '../lib/actions';
+import { canCancel, canPause, canResume, canRetry, cancel, copyText, openFile, pause, resume, retry, setOwnLimit, showInFolder } from '../lib/actions';
 import { errorText, formatBytes, formatEta, formatSpeed, formatTime, percent, STATE_LABEL } from '../lib/format';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
@@ -102,7 +102,9 @@ function Body({ v }: { v: TransferView }) {
         <Row label="Attempt">{v.attempt}{v.nextRetryAt ? ` · next try at ${formatTime(v.nextRetryAt)}` : ''}</Row>
         <Row label="Added">{new Date(v.createdAt).toLocaleString()}</Row>
         {v.finishedAt && <Row label="Finished">{new Date(v.finishedAt).toLocaleString()}</Row>}
-        {v.speedLimit ? <Row label="Own speed limit">{formatSpeed(v.speedLimit)}</Row> : null}
+        <Row label="Speed limit">
+          <OwnLimit v={v} />
+        </Row>
       </dl>
       <section className="log" aria-label="Log">
         <h3>Log</h3>
@@ -123,5 +125,34 @@ function Body({ v }: { v: TransferView }) {
         )}
       </section>
     </div>
+  );
+}
+
+const KB = 1024;
+const OWN_LIMITS: Array<[string, number | null]> = [
+  ['Global limit only', null],
+  ['256 KB/s', 256 * KB],
+  ['1 MB/s', 1024 * KB],
+  ['5 MB/s', 5 * 1024 * KB],
+  ['20 MB/s', 20 * 1024 * KB],
+];
+
+function OwnLimit({ v }: { v: TransferView }) {
+  const current = v.speedLimit ?? null;
+  const known = OWN_LIMITS.some(([, b]) => b === current);
+  return (
+    <select
+      className="input input--compact"
+      aria-label={`Speed limit for ${v.name}`}
+      value={current === null ? '' : String(current)}
+      onChange={(e) => void setOwnLimit(v.id, e.target.value === '' ? null : Number(e.target.value))}
+    >
+      {!known && current !== null && <option value={String(current)}>{formatSpeed(current)}</option>}
+      {OWN_LIMITS.map(([label, b]) => (
+        <option key={label} value={b === null ? '' : String(b)}>
+          {label}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -35,6 +35,8 @@ export const remove = (ids: string[], deleteFiles = false) =>
   });
 export const pauseAll = () => run('Pause all', api().pauseAll());
 export const resumeAll = () => run('Resume all', api().resumeAll());
+export const moveToTop = (id: string) => run('Move to top', api().reorder({ id, toIndex: 0 }));
+export const setOwnLimit = (id: string, bytesPerSecond: number | null) => run('Speed limit', api().setTransferSpeedLimit({ id, bytesPerSecond }));
 export const openFile = (id: string) => run('Open', api().openFile({ id }));
 export const showInFolder = (id: string) => run('Show in folder', api().showInFolder({ id }));
 
