@@ -16,7 +16,7 @@
 //   server.route('/custom', (req, res) => { ... });                // full control (uploads etc.)
 //   server.url('/file.bin')                                        // http://127.0.0.1:PORT/file.bin
 //   server.requestsFor('/file.bin')  -> [{ method, path, query, headers, at }]  (Range, If-Range ...)
-//   server.responsesFor('/file.bin') -> [{ status, bytesSent }]
+//   server.responsesFor('/file.bin') -> [{ status, bytesSent }]   (status -1 for custom handlers)
 //   await server.close();                                          // destroys open (stalled) sockets
 //
 // Routes match on the path only; the query string is ignored for matching (recorded though), so a

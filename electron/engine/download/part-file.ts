@@ -150,6 +150,7 @@ export async function moveToFreeName(partPath: string, directory: string, fileNa
     try {
       await link(partPath, target);
       await unlink(partPath);
+      await syncDirectory(directory);
       return target;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -157,10 +158,25 @@ export async function moveToFreeName(partPath: string, directory: string, fileNa
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
       if ((await fileSize(target)) !== undefined) continue;
       await rename(partPath, target);
+      await syncDirectory(directory);
       return target;
     }
   }
   throw Object.assign(new Error(`No free name for ${fileName} in ${directory}`), { code: 'EEXIST' });
+}
+
+/** Makes a rename durable before the record says "completed". Best effort: not every OS can fsync a directory. */
+async function syncDirectory(directory: string): Promise<void> {
+  try {
+    const dir = await open(directory, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  } catch {
+    // Windows cannot open directories this way; NTFS journals the rename itself.
+  }
 }
 
 export async function removeIfExists(filePath: string | undefined): Promise<void> {
