@@ -7,8 +7,8 @@ import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-suppo
 import { startRawReceiver } from '../../../test-support/upload-servers';
 import type { TransferEngine } from '../engine';
 import { TransferFailure } from '../types';
-import { sha256OnWorker, StagedHashes } from './staged-hash';
-import { checkSource, STAGING_MARGIN_BYTES, stageCopy, stagingSpaceError } from './staging';
+import { checkSource, STAGING_MARGIN_BYTES, startStaging, stagingSpaceError, type StageOptions } from './staging';
+import { StagingJob } from './staging-job';
 import { exists, fileIdentity, openUploadEngine, waitFor } from './upload-test-kit';
 
 let dir: string;
@@ -27,6 +27,14 @@ afterEach(async () => {
   await removeDir(dir);
   await removeDir(dataDir);
 });
+
+/** Staging as the worker does it, waiting for the background copy. */
+async function stageCopy(options: StageOptions) {
+  const { staged, needsCopy } = await startStaging(options);
+  const job = new StagingJob(needsCopy ? { source: options.sourcePath, target: staged.path, size: staged.size } : { source: staged.path, size: staged.size });
+  job.start();
+  return { ...staged, sha256: await job.done };
+}
 
 async function failureOf(p: Promise<unknown>): Promise<TransferFailure> {
   const err = await p.then(
@@ -97,7 +105,7 @@ describe('free space', () => {
 });
 
 describe('staged copy', () => {
-  it('records size and source mtime (the hash comes later, off-thread), and leaves the source as it was', async () => {
+  it('records size, source mtime and the SHA-256 of the copy, and leaves the source as it was', async () => {
     const src = path.join(dir, 'doc.pdf');
     const bytes = randomBytes(250_000, 2);
     await writeFile(src, bytes);
@@ -107,12 +115,11 @@ describe('staged copy', () => {
       path: path.join(dataDir, 'staging', 'abc', 'doc.pdf'),
       size: bytes.length,
       sourceMtimeMs: before.mtimeMs,
-      sha256: '',
+      sha256: sha256(bytes),
       cloned: expect.any(Boolean),
     });
     expect(await fileIdentity(src)).toEqual(before);
     expect(sha256(await readFile(staged.path))).toBe(sha256(bytes));
-    expect(await sha256OnWorker(staged.path).result).toBe(sha256(bytes));
   });
 
   it('refuses transfer ids that would leave the staging folder', async () => {
@@ -120,27 +127,6 @@ describe('staged copy', () => {
     await writeFile(src, 'a');
     const err = await failureOf(stageCopy({ dataDir, transferId: '../escape', sourcePath: src }));
     expect(err.error.code).toBe('INTERNAL');
-  });
-});
-
-describe('staged hashes', () => {
-  it('hashes many staged copies a few at a time; a cancel rejects only that one', async () => {
-    const hashes = new StagedHashes();
-    const files = await Promise.all(
-      [0, 1, 2, 3, 4].map(async (i) => {
-        const p = path.join(dir, `h${i}.bin`);
-        const bytes = randomBytes(300_000 + i, 20 + i);
-        await writeFile(p, bytes);
-        hashes.start(`t${i}`, p);
-        return { p, digest: sha256(bytes) };
-      }),
-    );
-    const canceled = hashes.get('t3', files[3]!.p);
-    hashes.cancel('t3');
-    await expect(canceled).rejects.toThrow(/canceled/);
-    const results = await Promise.allSettled(files.map((f, i) => hashes.get(`t${i}`, f.p)));
-    // t3 was canceled: asking again starts it afresh, so every caller still gets the right hash.
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual(files.map((f) => f.digest));
   });
 });
 

@@ -1,6 +1,6 @@
 // The staged copy: uploads read only a copy inside Ferry's data folder, never the user's file.
 // The source is checked, then only ever opened read-only: by the clone attempt and, where the
-// file system cannot clone, by the copy (staging-copy.ts). It is never written, moved, renamed,
+// file system cannot clone, by the copy (staging-job.ts). It is never written, moved, renamed,
 // truncated or deleted. The copy is removed only after the server confirmed
 // success, on cancel/remove, or at startup when no record owns it.
 import { constants as fsConstants } from 'node:fs';
@@ -8,7 +8,6 @@ import { access, copyFile, mkdir, readdir, rm, stat, statfs } from 'node:fs/prom
 import path from 'node:path';
 import type { StagedCopyFacts, TransferError } from '../../../shared/transfer';
 import { TransferFailure } from '../types';
-import { StagingCopy } from './staging-copy';
 
 /** Room left over after the copy, so staging never fills the disk to the last byte. */
 export const STAGING_MARGIN_BYTES = 64 * 1024 * 1024;
@@ -99,15 +98,15 @@ export interface StageOptions {
 
 export interface Staging {
   staged: StagedCopyFacts;
-  /** The background copy, unless the file system cloned the file (then it is complete already). */
-  copy?: StagingCopy;
+  /** false: the file system cloned it (complete already); true: the copy is still to be made. */
+  needsCopy: boolean;
 }
 
 /**
- * Stage the source as <dataDir>/staging/<id>/<name>: a reflink where the file system can
- * (instant), else a copy that runs in the background while the upload may already read what has
- * been copied. Refuses before copying when the source is unusable or space is short.
- * `sha256` is left empty: the worker hashes the staged copy off the main thread (staged-hash.ts).
+ * Prepare <dataDir>/staging/<id>/<name>: a reflink where the file system can (instant), else the
+ * caller runs the copy in the background (staging-job.ts), while the upload may already read
+ * what has been copied. Refuses before copying when the source is unusable or space is short.
+ * `sha256` is left empty: it is computed off the main thread as the copy is made.
  */
 export async function startStaging({ dataDir, transferId, sourcePath, freeBytes = freeBytesAt }: StageOptions): Promise<Staging> {
   const before = await checkSource(sourcePath);
@@ -124,16 +123,9 @@ export async function startStaging({ dataDir, transferId, sourcePath, freeBytes 
   const facts = { path: stagedPath, size: before.size, sourceMtimeMs: before.mtimeMs, sha256: '' };
   if (await tryClone(sourcePath, stagedPath)) {
     const cloned = await stat(stagedPath);
-    return { staged: { ...facts, size: cloned.size, cloned: true } };
+    return { staged: { ...facts, size: cloned.size, cloned: true }, needsCopy: false };
   }
-  return { staged: { ...facts, cloned: false }, copy: new StagingCopy(sourcePath, stagedPath, before.size) };
-}
-
-/** Staging that finished copying before it returns (tests, tools). */
-export async function stageCopy(options: StageOptions): Promise<StagedCopyFacts> {
-  const { staged, copy } = await startStaging(options);
-  await copy?.done;
-  return staged;
+  return { staged: { ...facts, cloned: false }, needsCopy: true };
 }
 
 /**

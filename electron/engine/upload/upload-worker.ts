@@ -1,19 +1,17 @@
 // The upload worker: stages the source on add (prepare), sends the staged copy with the chosen
 // protocol on each attempt, and keeps the staged copy until the server confirmed success.
 // The engine owns states, queue, retries, speed limits and persistence.
-import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { lookup as mimeLookup } from 'mime-types';
-import type { StagedCopyFacts, UploadDetails, UploadMethod, UploadProtocol } from '../../../shared/transfer';
+import type { UploadDetails, UploadMethod, UploadProtocol } from '../../../shared/transfer';
 import type { SecretsProvider } from '../secrets';
 import { TransferFailure, type AttemptContext, type AttemptResult, type TransferRecord, type TransferWorker, type UploadRequest } from '../types';
 import { AttemptGuard } from './attempt-guard';
 import { uploadMultipart } from './multipart';
 import { uploadRaw } from './raw';
 import { expandUploadUrl, resolveHeaders } from './request-target';
-import { checkSource, removeOrphanedStaging, removeStagedCopy, startStaging } from './staging';
-import { StagingCopy } from './staging-copy';
-import { StagedHashes } from './staged-hash';
+import { StagedCopies } from './staged-copies';
+import { removeOrphanedStaging } from './staging';
 import { DEFAULT_TUS_CHUNK_SIZE, uploadTus } from './tus';
 import { networkFailure } from './upload-errors';
 import type { UploadAnswer, UploadJob } from './upload-job';
@@ -57,57 +55,26 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
   const { dataDir, secrets } = options;
   const responseTimeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
   const tusChunkSize = options.tusChunkSize ?? DEFAULT_TUS_CHUNK_SIZE;
-  const hashes = new StagedHashes();
-  /** Background copies into the staging folder, by transfer id, while they run or until success. */
-  const copies = new Map<string, StagingCopy>();
-
-  /** Hash the staged copy once it is complete (at once when it was cloned). */
-  function hashWhenStaged(id: string, stagedPath: string): Promise<string> {
-    const copy = copies.get(id);
-    return (copy ? copy.done : Promise.resolve()).then(() => hashes.get(id, stagedPath));
-  }
-
-  /**
-   * The staged copy is incomplete or gone and no copy is running (Ferry stopped mid-copy, or the
-   * folder was cleaned by hand): copy again, but only if the source is provably the file that
-   * was staged (same size and mtime). Otherwise the user must decide: cancel and retry.
-   */
-  async function restage(id: string, sourcePath: string, staged: StagedCopyFacts): Promise<StagingCopy> {
-    const source = await checkSource(sourcePath).catch(() => undefined);
-    if (!source || source.size !== staged.size || source.mtimeMs !== staged.sourceMtimeMs) {
-      throw new TransferFailure({
-        code: 'FILE_SYSTEM',
-        message: `The staged copy ${staged.path} is missing or incomplete and ${sourcePath} has changed since it was staged; cancel and retry to stage the file again`,
-        retryable: false,
-      });
-    }
-    await mkdir(path.dirname(staged.path), { recursive: true });
-    const copy = new StagingCopy(sourcePath, staged.path, staged.size);
-    copies.set(id, copy);
-    return copy;
-  }
+  const copies = new StagedCopies(dataDir, options.freeBytes);
 
   /**
    * Records the staged copy's SHA-256 as soon as the background hash is done, while this attempt
    * runs. Resolves (never rejects) once recorded, skipped or failed.
    */
-  function recordHashWhenDone(ctx: AttemptContext, stagedPath: string, attemptOver: () => boolean): Promise<void> {
+  function recordHashWhenDone(ctx: AttemptContext, attemptOver: () => boolean): Promise<void> {
     const id = ctx.record.view.id;
-    if (ctx.record.view.upload?.staged?.sha256) return Promise.resolve();
-    return hashWhenStaged(id, stagedPath).then(
+    const pending = ctx.record.view.upload?.staged?.sha256 ? undefined : copies.sha256(id);
+    if (!pending) return Promise.resolve();
+    return pending.then(
       async (sha256) => {
         // After the attempt ended the record belongs to the engine again; the next attempt records it.
         if (attemptOver()) return;
         const staged = ctx.record.view.upload?.staged;
         if (!staged) return;
         await ctx.checkpoint({ view: { upload: { ...ctx.record.view.upload!, staged: { ...staged, sha256 } } } });
-        hashes.forget(id);
       },
-      (err: unknown) => {
-        hashes.forget(id);
-        // A failed copy is reported by the upload itself, which cannot read past it.
-        if (!(err instanceof TransferFailure)) ctx.log('warn', `Could not compute the staged copy's SHA-256: ${(err as Error).message}`);
-      },
+      // A failed copy is reported by the upload itself, which cannot read past it.
+      () => {},
     );
   }
 
@@ -121,18 +88,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
     async prepare(record) {
       const req = uploadRequestOf(record);
       const protocol = protocolOf(req);
-      const id = record.view.id;
-      copies.get(id)?.cancel();
-      copies.delete(id);
-      const { staged, copy } = await startStaging({
-        dataDir,
-        transferId: id,
-        sourcePath: req.sourcePath,
-        ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
-      });
-      if (copy) copies.set(id, copy);
-      // Start hashing as soon as the copy is complete, even while the transfer waits in the queue.
-      hashWhenStaged(id, staged.path).catch(() => {});
+      const staged = await copies.stage(record.view.id, req.sourcePath);
       const upload: UploadDetails = {
         ...record.view.upload,
         sourcePath: req.sourcePath,
@@ -172,19 +128,14 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
       if (details.response) {
         // The server already confirmed success, but the engine never heard (crash right after):
         // finish the cleanup instead of sending the file again. prepare() clears it for a fresh run.
-        await removeStagedCopy(dataDir, record.view.id);
+        await copies.discard(record.view.id);
         return { outcome: 'completed' };
       }
-      let copy = copies.get(record.view.id);
-      if (!copy) {
-        const stagedSize = await stat(staged.path).then((s) => s.size, () => undefined);
-        if (stagedSize !== staged.size) copy = await restage(record.view.id, req.sourcePath, staged);
-      }
-      const stagingCopy = copy;
+      const gate = await copies.ready(record.view.id, req.sourcePath, staged);
 
       const guard = new AttemptGuard(ctx.signal);
       let over = false;
-      const hashRecorded = recordHashWhenDone(ctx, staged.path, () => over);
+      const hashRecorded = recordHashWhenDone(ctx, () => over);
       try {
         const protocol = protocolOf(req);
         const fileName = path.basename(staged.path);
@@ -200,7 +151,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
           guard,
           ctx,
           responseTimeoutMs,
-          ...(stagingCopy ? { available: (offset: number, signal: AbortSignal) => stagingCopy.waitFor(offset, signal) } : {}),
+          ...gate,
         };
         const answer = await runProtocol(job, protocol);
         await hashRecorded;
@@ -210,8 +161,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
         // Record the server's confirmation first, then drop the copy: a crash in between is
         // recognised above, and startup removes the leftover folder.
         await ctx.checkpoint({ view: { upload }, resume: { bytesConfirmed: staged.size } });
-        copies.delete(record.view.id);
-        await removeStagedCopy(dataDir, record.view.id);
+        await copies.discard(record.view.id);
         return { outcome: 'completed', patch: { upload } };
       } catch (err) {
         if (guard.stoppedByEngine) return { outcome: 'aborted' };
@@ -225,12 +175,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
     },
 
     async discard(record) {
-      const copy = copies.get(record.view.id);
-      copies.delete(record.view.id);
-      copy?.cancel();
-      await copy?.done.catch(() => {});
-      hashes.cancel(record.view.id);
-      await removeStagedCopy(dataDir, record.view.id);
+      await copies.discard(record.view.id);
     },
   };
 }

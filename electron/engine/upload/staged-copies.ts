@@ -1,0 +1,91 @@
+// Per transfer, the staged copy's lifecycle inside the worker: start staging on add, make sure
+// an attempt reads a complete (or completing) copy, provide its SHA-256, clean up on discard.
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { StagedCopyFacts } from '../../../shared/transfer';
+import { TransferFailure } from '../types';
+import { StagingQueue, type StagingJob } from './staging-job';
+import { checkSource, removeStagedCopy, startStaging } from './staging';
+
+export interface ReadGate {
+  /** Present while the copy is being made: resolves once it holds bytes [0, offset). */
+  available?: (offset: number, signal: AbortSignal) => Promise<void>;
+}
+
+export class StagedCopies {
+  private readonly queue = new StagingQueue();
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly freeBytes?: (dir: string) => Promise<number>,
+  ) {}
+
+  /** On add: check, clone or start copying (and hashing) in the background. */
+  async stage(transferId: string, sourcePath: string): Promise<StagedCopyFacts> {
+    await this.queue.cancel(transferId);
+    const { staged, needsCopy } = await startStaging({
+      dataDir: this.dataDir,
+      transferId,
+      sourcePath,
+      ...(this.freeBytes ? { freeBytes: this.freeBytes } : {}),
+    });
+    this.queue.add(transferId, needsCopy ? { source: sourcePath, target: staged.path, size: staged.size } : { source: staged.path, size: staged.size });
+    return staged;
+  }
+
+  /** Before an attempt reads the staged copy: complete, being made, or made again. */
+  async ready(transferId: string, sourcePath: string, staged: StagedCopyFacts): Promise<ReadGate> {
+    let job = this.queue.get(transferId);
+    // A copy that failed (full disk, unreadable source) is tried again: the user may have fixed it.
+    if (job?.failed) {
+      this.queue.forget(transferId);
+      job = undefined;
+    }
+    if (!job) {
+      const onDisk = await stat(staged.path).then(
+        (s) => s.size,
+        () => undefined,
+      );
+      if (onDisk !== staged.size) job = await this.restage(transferId, sourcePath, staged);
+      else if (!staged.sha256) job = this.queue.add(transferId, { source: staged.path, size: staged.size });
+    }
+    if (!job) return {};
+    this.queue.need(transferId);
+    const copying = job;
+    return copying.spec.target ? { available: (offset, signal) => copying.waitFor(offset, signal) } : {};
+  }
+
+  /** The staged copy's SHA-256 once known; undefined when nothing is pending (already recorded). */
+  sha256(transferId: string): Promise<string> | undefined {
+    return this.queue.get(transferId)?.done;
+  }
+
+  /** The outcome is in the record. */
+  forget(transferId: string): void {
+    this.queue.forget(transferId);
+  }
+
+  /** Cancel/remove, or success: stop any copy, then delete the staging folder. */
+  async discard(transferId: string): Promise<void> {
+    await this.queue.cancel(transferId);
+    await removeStagedCopy(this.dataDir, transferId);
+  }
+
+  /**
+   * The staged copy is incomplete or gone and no copy is running (Ferry stopped mid-copy, or the
+   * folder was cleaned by hand): copy again, but only if the source is provably the file that was
+   * staged (same size and mtime). Otherwise the user decides: cancel and retry.
+   */
+  private async restage(transferId: string, sourcePath: string, staged: StagedCopyFacts): Promise<StagingJob> {
+    const source = await checkSource(sourcePath).catch(() => undefined);
+    if (!source || source.size !== staged.size || source.mtimeMs !== staged.sourceMtimeMs) {
+      throw new TransferFailure({
+        code: 'FILE_SYSTEM',
+        message: `The staged copy ${staged.path} is missing or incomplete and ${sourcePath} has changed since it was staged; cancel and retry to stage the file again`,
+        retryable: false,
+      });
+    }
+    await mkdir(path.dirname(staged.path), { recursive: true });
+    return this.queue.add(transferId, { source: sourcePath, target: staged.path, size: staged.size });
+  }
+}

@@ -1,0 +1,116 @@
+// The background staging copy (with its SHA-256), the queue that bounds how many run, and the
+// body reader that never reads past what the copy has written.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { TransferFailure } from '../types';
+import { meteredStream } from './metered-read';
+import { MAX_PARALLEL_STAGING, StagingJob, StagingQueue } from './staging-job';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await makeTempDir('ferry-copy-');
+});
+afterEach(async () => {
+  await removeDir(dir);
+});
+
+describe('StagingJob', () => {
+  it('copies the source byte for byte, hashes it, and lets waiters through as it goes', async () => {
+    const bytes = randomBytes(9 * 1024 * 1024 + 17, 31);
+    const src = path.join(dir, 'src.bin');
+    await writeFile(src, bytes);
+    const job = new StagingJob({ source: src, target: path.join(dir, 'staged.bin'), size: bytes.length });
+    job.start();
+    await job.waitFor(5 * 1024 * 1024);
+    expect(job.copied).toBeGreaterThanOrEqual(5 * 1024 * 1024);
+    expect(await job.done).toBe(sha256(bytes));
+    expect(job.copied).toBe(bytes.length);
+    expect(sha256(await readFile(path.join(dir, 'staged.bin')))).toBe(sha256(bytes));
+  });
+
+  it('hash-only jobs (cloned copies) hash without writing', async () => {
+    const bytes = randomBytes(100_000, 32);
+    const staged = path.join(dir, 'cloned.bin');
+    await writeFile(staged, bytes);
+    const job = new StagingJob({ source: staged, size: bytes.length });
+    job.start();
+    expect(await job.done).toBe(sha256(bytes));
+  });
+
+  it('a source shorter than it was when checked fails the copy and its waiters', async () => {
+    const src = path.join(dir, 'short.bin');
+    await writeFile(src, randomBytes(1000, 1));
+    const job = new StagingJob({ source: src, target: path.join(dir, 'staged.bin'), size: 5000 });
+    job.start();
+    await expect(job.done).rejects.toMatchObject({ error: { code: 'SOURCE_UNREADABLE', message: expect.stringMatching(/shorter/) } });
+    await expect(job.waitFor(5000)).rejects.toBeInstanceOf(TransferFailure);
+    expect(job.failed).toBe(true);
+  });
+
+  it('a vanished source is SOURCE_UNREADABLE', async () => {
+    const job = new StagingJob({ source: path.join(dir, 'nope.bin'), target: path.join(dir, 'staged.bin'), size: 10 });
+    job.start();
+    await expect(job.done).rejects.toMatchObject({ error: { code: 'SOURCE_UNREADABLE', message: expect.stringMatching(/disappeared/) } });
+  });
+});
+
+describe('StagingQueue', () => {
+  it(`runs at most ${MAX_PARALLEL_STAGING} jobs at once, the one an upload needs first; cancel rejects only that one`, async () => {
+    const queue = new StagingQueue();
+    const files = await Promise.all(
+      [0, 1, 2, 3, 4].map(async (i) => {
+        const bytes = randomBytes(2_000_000 + i, 20 + i);
+        const source = path.join(dir, `s${i}.bin`);
+        await writeFile(source, bytes);
+        return { source, target: path.join(dir, `t${i}.bin`), size: bytes.length, digest: sha256(bytes) };
+      }),
+    );
+    const jobs = files.map((f, i) => queue.add(`t${i}`, f));
+    expect(jobs.map((j) => j.started)).toEqual([true, true, false, false, false]);
+    queue.need('t4');
+    // Asking for t4 moves it to the front of the queue but never past the limit.
+    expect(jobs.map((j) => j.started)).toEqual([true, true, false, false, false]);
+    await queue.cancel('t3');
+    await expect(jobs[3]!.done).rejects.toThrow(/canceled/);
+    await jobs[0]!.done;
+    await jobs[1]!.done;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(jobs[4]!.started).toBe(true);
+    const digests = await Promise.all([0, 1, 2, 4].map((i) => jobs[i]!.done));
+    expect(digests).toEqual([0, 1, 2, 4].map((i) => files[i]!.digest));
+  });
+});
+
+describe('meteredStream over a copy in progress', () => {
+  it('never reads bytes the copy has not reached', async () => {
+    const size = 5 * 1024 * 1024;
+    const file = path.join(dir, 'growing.bin');
+    await writeFile(file, randomBytes(size, 2));
+    // A stand-in for a copy in progress: bytes become available when the test says so.
+    let availableUpTo = 0;
+    const asked: number[] = [];
+    let release: () => void = () => {};
+    const available = async (offset: number) => {
+      asked.push(offset);
+      while (offset > availableUpTo) await new Promise<void>((resolve) => (release = resolve));
+    };
+    const controller = new AbortController();
+    const stream = meteredStream(file, 0, size, { signal: controller.signal, throttle: async () => {}, onBytes: () => {}, available });
+    let received = 0;
+    stream.on('data', (chunk: Buffer) => (received += chunk.length));
+    const ended = new Promise((resolve, reject) => stream.on('end', resolve).on('error', reject));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(received).toBe(0);
+    availableUpTo = 2 * 1024 * 1024;
+    release();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(received).toBe(2 * 1024 * 1024);
+    availableUpTo = size;
+    release();
+    await ended;
+    expect(received).toBe(size);
+    expect(Math.max(...asked)).toBe(size);
+  });
+});
