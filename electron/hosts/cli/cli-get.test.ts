@@ -74,7 +74,7 @@ describe('ferry get', () => {
   it('a second ferry on the same data folder is refused while the first runs', async () => {
     server.route('/held.bin', { body: randomBytes(1_000_000, 6), rateBytesPerSec: 500_000 });
     const first = startFerry(['get', server.url('/held.bin'), '--dir', dir, '--data-dir', dataDir]);
-    await waitFor(async () => (await partSize(dir)) > 0, 20_000, 'the first download to start');
+    await waitFor(async () => (first.assertRunning(), (await partSize(dir)) > 0), 30_000, 'the first download to start');
     const second = await runFerry(['get', server.url('/held.bin'), '--dir', dir, '--data-dir', dataDir]);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/another ferry \(pid \d+\) is using/);
@@ -100,7 +100,7 @@ describe('ferry get', () => {
     const args = ['get', server.url('/big.bin'), '--dir', dir, '--data-dir', dataDir];
     const first = startFerry(args);
     // Let at least one progress checkpoint (~1 s) land after the .part file has grown.
-    await waitFor(async () => (await partSize(dir)) > 800_000, 20_000, 'the .part file to grow');
+    await waitFor(async () => (first.assertRunning(), (await partSize(dir)) > 800_000), 30_000, 'the .part file to grow');
     await new Promise((resolve) => setTimeout(resolve, 1200));
     first.process.kill('SIGKILL');
     const killed = await first.result;
@@ -127,7 +127,7 @@ describe('ferry get', () => {
     server.route('/interrupt.bin', { body, rateBytesPerSec: 1_000_000 });
     const args = ['get', server.url('/interrupt.bin'), '--dir', dir, '--data-dir', dataDir];
     const first = startFerry(args);
-    await waitFor(async () => (await partSize(dir)) > 500_000, 20_000, 'the .part file to grow');
+    await waitFor(async () => (first.assertRunning(), (await partSize(dir)) > 500_000), 30_000, 'the .part file to grow');
     first.process.kill('SIGINT');
     const interrupted = await first.result;
     expect(interrupted.code).toBe(130);

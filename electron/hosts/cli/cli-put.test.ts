@@ -109,7 +109,7 @@ describe('ferry put', () => {
       await writeFile(source, body);
       const args = ['put', source, tus.endpoint, '--tus', '--limit', '16M', '--data-dir', dataDir, '-q'];
       const first = startFerry(args);
-      await waitFor(async () => tus.patchOffsets.some((offset) => offset > 0), 30_000, 'a second tus PATCH');
+      await waitFor(async () => (first.assertRunning(), tus.patchOffsets.some((offset) => offset > 0)), 30_000, 'a second tus PATCH');
       first.process.kill('SIGKILL');
       expect((await first.result).signal).toBe('SIGKILL');
       const patchesBefore = tus.patchOffsets.length;

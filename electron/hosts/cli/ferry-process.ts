@@ -20,6 +20,8 @@ export interface FerryChild {
   /** Output so far. */
   stdout(): string;
   stderr(): string;
+  /** Throws (with its output) if the process has already ended: for polling loops. */
+  assertRunning(): void;
 }
 
 export function startFerry(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): FerryChild {
@@ -36,7 +38,17 @@ export function startFerry(args: readonly string[], options: { cwd?: string; env
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  return { process: child, result, stdout: () => stdout, stderr: () => stderr };
+  return {
+    process: child,
+    result,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    assertRunning() {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`ferry ended early (${child.exitCode ?? child.signalCode}): ${stderr.trim() || stdout.trim()}`);
+      }
+    },
+  };
 }
 
 export function runFerry(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<FerryResult> {
