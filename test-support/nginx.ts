@@ -130,23 +130,23 @@ user root;
 daemon off;
 master_process on;
 worker_processes 1;
-pid ${path.join(o.work, 'nginx.pid')};
-error_log ${path.join(o.work, 'error.log')} warn;
+pid ${quote(path.join(o.work, 'nginx.pid'))};
+error_log ${quote(path.join(o.work, 'error.log'))} warn;
 events { worker_connections 256; }
 http {
-  access_log ${path.join(o.work, 'access.log')};
-  client_body_temp_path ${path.join(o.temp, 'client_body')};
-  proxy_temp_path ${path.join(o.temp, 'proxy')};
-  fastcgi_temp_path ${path.join(o.temp, 'fastcgi')};
-  uwsgi_temp_path ${path.join(o.temp, 'uwsgi')};
-  scgi_temp_path ${path.join(o.temp, 'scgi')};
+  access_log ${quote(path.join(o.work, 'access.log'))};
+  client_body_temp_path ${quote(path.join(o.temp, 'client_body'))};
+  proxy_temp_path ${quote(path.join(o.temp, 'proxy'))};
+  fastcgi_temp_path ${quote(path.join(o.temp, 'fastcgi'))};
+  uwsgi_temp_path ${quote(path.join(o.temp, 'uwsgi'))};
+  scgi_temp_path ${quote(path.join(o.temp, 'scgi'))};
   default_type application/octet-stream;
   sendfile on;
   tcp_nopush on;
   keepalive_timeout 5;
   server {
     listen 127.0.0.1:${o.port};
-    root ${o.root};
+    root ${quote(o.root)};
     location / {
       ${limit}
       ${dav}
@@ -155,6 +155,11 @@ http {
   }
 }
 `;
+}
+
+/** nginx strings in double quotes, so folders with spaces work. */
+function quote(value: string): string {
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
 async function freePort(): Promise<number> {
