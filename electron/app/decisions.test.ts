@@ -105,3 +105,46 @@ describe('content security policy', () => {
     expect(contentSecurityPolicy()).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
   });
 });
+
+describe('window hardening', () => {
+  it('blocks navigation away from app://ferry, new windows, webviews and every permission', async () => {
+    const { hardenWebContents, denyPermissions } = await import('./window-hardening');
+    const { FakeWebContents } = await import('./fake-electron');
+    const contents = new FakeWebContents();
+    hardenWebContents(contents as never);
+    const navigate = (event: string, url: string) => {
+      let prevented = false;
+      contents.emit(event, { url, preventDefault: () => (prevented = true) });
+      return prevented;
+    };
+    expect(navigate('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(navigate('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(navigate('will-redirect', 'http://127.0.0.1/')).toBe(true);
+    expect(navigate('will-navigate', 'app://ferry/index.html')).toBe(false);
+    expect(navigate('will-attach-webview', 'app://ferry/x')).toBe(true);
+    expect(contents.windowOpenHandler?.()).toEqual({ action: 'deny' });
+
+    const answers: unknown[] = [];
+    const handlers: Record<string, (...args: unknown[]) => unknown> = {};
+    denyPermissions({
+      setPermissionRequestHandler: (h: never) => (handlers.request = h),
+      setPermissionCheckHandler: (h: never) => (handlers.check = h),
+      setDevicePermissionHandler: (h: never) => (handlers.device = h),
+    } as never);
+    handlers.request!(contents, 'media', (granted: boolean) => answers.push(granted));
+    expect(answers).toEqual([false]);
+    expect(handlers.check!(contents, 'notifications')).toBe(false);
+    expect(handlers.device!({})).toBe(false);
+  });
+
+  it('serves only files inside the renderer folder on app://ferry/', async () => {
+    const { fileForAppUrl, isAppUrl } = await import('./app-protocol');
+    expect(fileForAppUrl('/r', 'app://ferry/')).toBe('/r/index.html');
+    expect(fileForAppUrl('/r', 'app://ferry/assets/a.js')).toBe('/r/assets/a.js');
+    expect(fileForAppUrl('/r', 'app://ferry/..%2f..%2fetc/passwd')).toBeUndefined();
+    expect(fileForAppUrl('/r', 'app://ferry/%2e%2e/secret')).toBe('/r/secret'); // URL parsing already drops the ..
+    expect(isAppUrl('app://ferry/index.html')).toBe(true);
+    expect(isAppUrl('app://evil/index.html')).toBe(false);
+    expect(isAppUrl('https://ferry/')).toBe(false);
+  });
+});
