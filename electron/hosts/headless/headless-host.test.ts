@@ -161,6 +161,22 @@ describe('headless host', () => {
     client.ws.close();
   });
 
+  it('tells every connected UI about settings and destination changes; refuses uploads of missing files readably', async () => {
+    const a = await connect();
+    const b = await connect();
+    expect(await a.call('setSettings', { maxActive: 5 })).toMatchObject({ ok: true, value: { maxActive: 5 } });
+    await b.waitFor(() => b.events.some((e) => e.name === 'settings'));
+    expect(b.events.find((e) => e.name === 'settings')?.payload).toMatchObject({ maxActive: 5 });
+    const created = await a.call('createDestination', { name: 'D', url: 'http://127.0.0.1:9/x', method: 'PUT', protocol: 'raw', headers: [] });
+    await b.waitFor(() => b.events.some((e) => e.name === 'destinations'));
+    const missing = await a.call('addUploads', { paths: [path.join(dir, 'no-such-file')], destinationId: (created.value as { id: string }).id });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'FAILED' } });
+    expect(missing.error!.message).toContain('no-such-file');
+    expect(await a.call('addUploads', { paths: ['/x'], destinationId: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    a.ws.close();
+    b.ws.close();
+  });
+
   it('runs a download from add through progress patches to complete, bytes on disk', async () => {
     const client = await connect();
     await client.waitFor(() => client.events.length > 0);
