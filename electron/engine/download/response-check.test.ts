@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkResponse, ifRangeValidator, parseContentRange, type RangeAsked } from './response-check';
 
@@ -57,5 +58,42 @@ describe('helpers', () => {
     expect(ifRangeValidator({ etag: '"a"', lastModified: 'Mon' })).toBe('"a"');
     expect(ifRangeValidator({ etag: 'W/"a"', lastModified: 'Mon' })).toBe('Mon');
     expect(ifRangeValidator({ etag: 'W/"a"' })).toBeUndefined();
+  });
+});
+
+describe('checkResponse (property)', () => {
+  it('appends only a 206 that starts at our offset, for the same size and version', () => {
+    const etag = fc.constantFrom(undefined, '"v1"', '"v2"', 'W/"v1"');
+    const asked = fc.record({ offset: fc.nat(5000), knownTotal: fc.option(fc.nat(6000), { nil: null }), etag });
+    // Half the responses start exactly at the offset, so the interesting case is common.
+    const scenario = asked.chain((a) =>
+      fc.tuple(
+        fc.constant(a),
+        fc.record({
+          status: fc.constantFrom(200, 206, 206, 416, 404, 503),
+          start: fc.oneof(fc.constant(a.offset), fc.nat(6000)),
+          len: fc.nat(6000),
+          total: fc.oneof(fc.constant(a.knownTotal), fc.option(fc.nat(12_000), { nil: null })),
+          etag: fc.oneof(fc.constant(a.etag), etag),
+        }),
+      ),
+    );
+    let appended = 0;
+    fc.assert(
+      fc.property(scenario, ([a, r]) => {
+        const end = r.start + r.len;
+        const contentRange = `bytes ${r.start}-${end}/${r.total ?? '*'}`;
+        const decision = checkResponse(a, { status: r.status, contentRange, ...(r.etag ? { etag: r.etag } : {}) });
+        if (decision.action !== 'append') return;
+        appended++;
+        expect(r.status).toBe(206);
+        expect(r.start).toBe(a.offset);
+        if (a.offset > 0 && a.knownTotal !== null && r.total !== null) expect(r.total).toBe(a.knownTotal);
+        if (a.offset > 0 && a.etag && r.etag) expect(r.etag).toBe(a.etag);
+        if (r.total !== null) expect(end).toBeLessThan(r.total);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(appended).toBeGreaterThan(50);
   });
 });
