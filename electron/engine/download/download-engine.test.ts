@@ -182,6 +182,17 @@ describe('download worker through the engine', () => {
     expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
   });
 
+  it('handles a body of unknown size (chunked), also when it is cut', async () => {
+    const bytes = randomBytes(400_000, 26);
+    const p = uniquePath('chunked.bin');
+    server.route(p, { body: bytes, noContentLength: true, cutAfterBytes: 150_000, cutTimes: 1 });
+    const view = await download({ url: server.url(p) });
+    expect(view.state).toBe('completed');
+    expect(server.requestsFor(p)[1]!.headers.range).toBe('bytes=150000-');
+    expect(view.progress.totalBytes).toBe(bytes.length);
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+  });
+
   it('finishes although the connection is cut more often than maxRetries, since each cut made progress', async () => {
     await engine.close();
     await openEngine({ maxRetries: 2 });
