@@ -54,7 +54,8 @@ export function handleAppScheme(rendererDir: string): void {
     const file = isAppUrl(request.url) ? fileForAppUrl(rendererDir, request.url) : undefined;
     if (!file) return new Response('Not found', { status: 404 });
     try {
-      const body = await readFile(file);
+      const raw = await readFile(file);
+      const body = path.extname(file).toLowerCase() === '.html' ? withCspMeta(raw.toString('utf8')) : raw;
       return new Response(body, {
         headers: {
           'content-type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
@@ -66,4 +67,10 @@ export function handleAppScheme(rendererDir: string): void {
       return new Response('Not found', { status: 404 });
     }
   });
+}
+
+/** The CSP also as the page's first meta tag: it still holds if the page is ever saved or loaded another way. */
+export function withCspMeta(html: string): string {
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">`;
+  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (head) => `${head}${meta}`) : `${meta}${html}`;
 }

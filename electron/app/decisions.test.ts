@@ -138,7 +138,10 @@ describe('window hardening', () => {
   });
 
   it('serves only files inside the renderer folder on app://ferry/', async () => {
-    const { fileForAppUrl, isAppUrl } = await import('./app-protocol');
+    const { fileForAppUrl, isAppUrl, withCspMeta } = await import('./app-protocol');
+    expect(withCspMeta('<html><head lang="x"><title>F</title></head></html>')).toBe(
+      `<html><head lang="x"><meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}"><title>F</title></head></html>`,
+    );
     expect(fileForAppUrl('/r', 'app://ferry/')).toBe('/r/index.html');
     expect(fileForAppUrl('/r', 'app://ferry/assets/a.js')).toBe('/r/assets/a.js');
     expect(fileForAppUrl('/r', 'app://ferry/..%2f..%2fetc/passwd')).toBeUndefined();

@@ -1,5 +1,6 @@
 // The headless host over a real socket and real HTTP: token, Origin and Host checks, malformed
 // messages, and full transfer cycles against loopback servers.
+import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -228,5 +229,45 @@ describe('headless host', () => {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe('headless host bound beyond loopback', () => {
+  it('warns, and still accepts only its own addresses as Host', async () => {
+    const warnings: string[] = [];
+    const wide = await runHeadlessHost({
+      host: '0.0.0.0',
+      dataDir: path.join(dir, 'data-wide'),
+      rendererDir: path.join(dir, 'renderer'),
+      print: () => {},
+      warn: (line) => warnings.push(line),
+      handleSignals: false,
+    });
+    try {
+      expect(warnings.join('\n')).toMatch(/warning: listening on 0\.0\.0\.0/);
+      const get = (hostHeader: string) =>
+        new Promise<number>((resolve, reject) => {
+          http.get({ host: '127.0.0.1', port: wide.port, path: '/', headers: { host: hostHeader } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          }).on('error', reject);
+        });
+      expect(await get(`127.0.0.1:${wide.port}`)).toBe(200);
+      expect(await get(`localhost:${wide.port}`)).toBe(200);
+      expect(await get(`attacker.example:${wide.port}`)).toBe(403);
+    } finally {
+      await wide.close();
+    }
+  });
+
+  it('refuses to start a second host (another process) on the same data folder', () => {
+    const second = spawnSync(process.execPath, ['--import', 'tsx', 'electron/hosts/headless/main.ts', '--data-dir', path.join(dir, 'data')], {
+      cwd: path.resolve(__dirname, '../../..'),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(/another ferry \(pid \d+\) is using/);
+    expect(second.stdout).not.toContain('Ferry UI:');
   });
 });
