@@ -1,10 +1,9 @@
 // Opens the engine for one CLI command. Transfers that belong to other (earlier, interrupted)
 // commands in the same data folder are held paused, so a command runs only what it asked for;
 // running that other command again resumes them.
-import { createDownloadWorker } from '../../engine/download/download-worker';
-import { TransferEngine } from '../../engine/engine';
+import type { TransferEngine } from '../../engine/engine';
+import { openEngine } from '../../engine/index';
 import type { SecretsProvider } from '../../engine/secrets';
-import { createUploadWorker } from '../../engine/upload/upload-worker';
 
 export interface CliEngineOptions {
   dataDir: string;
@@ -14,18 +13,16 @@ export interface CliEngineOptions {
 }
 
 export async function openCliEngine(options: CliEngineOptions): Promise<TransferEngine> {
-  // Wired here rather than through openEngine() because the CLI needs resumeOnStart: false.
-  const engine = await TransferEngine.open({
+  const engine = await openEngine({
     dataDir: options.dataDir,
     settings: options.limits,
+    // Interrupted transfers come back paused; the command that owns one resumes it.
     resumeOnStart: false,
-    workers: {
-      download: createDownloadWorker(),
-      upload: createUploadWorker({ dataDir: options.dataDir, ...(options.secrets ? { secrets: options.secrets } : {}) }),
-    },
+    ...(options.secrets ? { secrets: options.secrets } : {}),
   });
   engine.on('notice', (notice) => options.onNotice(notice.message));
   for (const problem of engine.startupProblems) options.onNotice(problem);
+  // Queued transfers of other commands would start right away: hold them.
   await engine.pauseAll();
   return engine;
 }
