@@ -51,7 +51,8 @@ export class Reporter {
       if (this.mode === 'plain') this.streams.out.write(`start ${view.name} ${describeDirection(view)}\n`);
     }
     if (view.attempt > previousAttempt && view.attempt > 1 && this.mode !== 'quiet') {
-      this.info(`${view.name}: retrying (attempt ${view.attempt})${view.error ? ` after: ${errorText(view.error)}` : ''}`);
+      const restart = view.upload?.restartsOnResume ? ', sending the whole file again' : '';
+      this.info(`${view.name}: retrying (attempt ${view.attempt}${restart})${view.error ? ` after: ${errorText(view.error)}` : ''}`);
     }
     if ((view.state === 'completed' || view.state === 'failed' || view.state === 'canceled') && row.reported !== 'finished') {
       row.reported = 'finished';
