@@ -18,6 +18,7 @@ import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
 import { createDesktopFeedback, notify } from './desktop-feedback';
 import { openElectronBacking, safeStorageCipher } from './electron-stores';
 import { parseLaunchArgs, type LaunchRequest } from './launch-args';
+import { setLinuxAutostart } from './linux-autostart';
 import { AppLifecycle } from './lifecycle';
 import { createMainWindow, showWindow } from './main-window';
 import { PowerPolicy } from './power';
@@ -171,9 +172,25 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   });
   for (const problem of engine.startupProblems) service.emit('notice', { level: 'warn', message: problem });
 
+  let loginItemApplied: boolean | undefined;
   const applyLoginItem = () => {
-    if (process.platform === 'linux') return; // no login items API; desktop autostart files are the distro's business
-    app.setLoginItemSettings({ openAtLogin: settingsStore.get().startAtLogin, args: ['--hidden'] });
+    const enabled = settingsStore.get().startAtLogin;
+    // Only on a change (and at start when on, to refresh the path): never touch the OS otherwise.
+    if (enabled === loginItemApplied || (loginItemApplied === undefined && !enabled)) {
+      loginItemApplied = enabled;
+      return;
+    }
+    loginItemApplied = enabled;
+    if (process.platform !== 'linux') {
+      app.setLoginItemSettings({ openAtLogin: enabled, args: ['--hidden'] });
+      return;
+    }
+    // AppImage: the image itself; deb/dev: the executable (plus the app folder when unpackaged).
+    const executable = process.env.APPIMAGE ?? process.execPath;
+    const command = app.isPackaged ? [executable, '--hidden'] : [executable, app.getAppPath(), '--hidden'];
+    setLinuxAutostart(enabled, command).catch((error: unknown) =>
+      service.emit('notice', { level: 'warn', message: `Could not change start at login: ${(error as Error).message}` }),
+    );
   };
   applyLoginItem();
 
