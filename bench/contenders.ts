@@ -30,6 +30,12 @@ export function curlPut(file: string, url: string): CommandLine {
   return { command: 'curl', args: ['--silent', '--show-error', '--fail', '--output', '/dev/null', '--upload-file', file, url] };
 }
 
+const NODE_BASELINE = path.resolve(import.meta.dirname, 'node-baseline.mjs');
+
+export function nodeBaselineGet(url: string, outFile: string): CommandLine {
+  return { command: process.execPath, args: [NODE_BASELINE, url, outFile] };
+}
+
 export function aria2Get(url: string, dir: string, name: string): CommandLine {
   return {
     command: 'aria2c',

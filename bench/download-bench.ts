@@ -5,7 +5,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File } from '../test-support/files';
 import { startNginx } from '../test-support/nginx';
-import { aria2Get, curlGet, ferryGet, type CommandLine } from './contenders';
+import { aria2Get, curlGet, ferryGet, nodeBaselineGet, type CommandLine } from './contenders';
 import { BENCH_DIR, ensureFixture, type Fixture } from './fixtures';
 import { median, mib, pairedRatio, rate, table, type Verdict } from './report';
 import { measure, type Measurement } from './run-command';
@@ -30,20 +30,23 @@ export async function downloadBench(options: DownloadBenchOptions): Promise<Verd
     const ferry: Measurement[] = [];
     const curl: Measurement[] = [];
     const aria: Measurement[] = [];
+    const node: Measurement[] = [];
     for (let run = 0; run < options.runs; run++) {
       const order = run % 2 === 0 ? (['ferry', 'curl'] as const) : (['curl', 'ferry'] as const);
-      const results: Partial<Record<'ferry' | 'curl' | 'aria2c', Measurement>> = {};
-      for (const who of [...order, 'aria2c'] as const) {
+      const results: Partial<Record<Contender, Measurement>> = {};
+      for (const who of [...order, 'aria2c', 'node'] as const) {
         results[who] = await downloadOnce(who, `${nginx.baseUrl}/${big.name}`, big, work, run === 0 && who === 'ferry');
       }
       ferry.push(results.ferry!);
       curl.push(results.curl!);
       aria.push(results.aria2c!);
+      node.push(results.node!);
       rows.push([
         `run ${run + 1}`,
         `${results.ferry!.seconds.toFixed(2)} s`,
         `${results.curl!.seconds.toFixed(2)} s`,
         `${results.aria2c!.seconds.toFixed(2)} s`,
+        `${results.node!.seconds.toFixed(2)} s`,
         (results.ferry!.seconds / results.curl!.seconds).toFixed(2),
         mib(results.ferry!.peakRss),
       ]);
@@ -58,11 +61,13 @@ export async function downloadBench(options: DownloadBenchOptions): Promise<Verd
       `${median(ferry.map((m) => m.seconds)).toFixed(2)} s`,
       `${median(curl.map((m) => m.seconds)).toFixed(2)} s`,
       `${median(aria.map((m) => m.seconds)).toFixed(2)} s`,
+      `${median(node.map((m) => m.seconds)).toFixed(2)} s`,
       ratio.toFixed(2),
       mib(peakBig),
     ]);
     console.log(`\nDownload ${mib(big.size)} from nginx on 127.0.0.1 (${options.runs} runs, alternating ferry/curl)`);
-    console.log(table(['', 'ferry get', 'curl -o', 'aria2c -x1', 'ferry/curl', 'ferry peak RSS'], rows));
+    console.log(table(['', 'ferry get', 'curl -o', 'aria2c -x1', 'node pipe*', 'ferry/curl', 'ferry peak RSS'], rows));
+    console.log('* node pipe: bench/node-baseline.mjs, plain http.get into a file: the floor for any Node program');
     console.log(
       `ferry median speed ${rate(big.size, median(ferry.map((m) => m.seconds)))}, curl ${rate(big.size, median(curl.map((m) => m.seconds)))}; ` +
         `ferry peak RSS for ${mib(small.size)}: ${mib(smallRun.peakRss)}, for ${mib(big.size)}: ${mib(peakBig)}`,
@@ -86,8 +91,10 @@ export async function downloadBench(options: DownloadBenchOptions): Promise<Verd
   }
 }
 
+type Contender = 'ferry' | 'curl' | 'aria2c' | 'node';
+
 async function downloadOnce(
-  who: 'ferry' | 'curl' | 'aria2c',
+  who: Contender,
   url: string,
   fixture: Fixture,
   work: string,
@@ -97,8 +104,13 @@ async function downloadOnce(
   await rm(work, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const target = path.join(dir, fixture.name);
-  const line: CommandLine =
-    who === 'ferry' ? ferryGet(url, dir, path.join(work, 'ferry-data')) : who === 'curl' ? curlGet(url, target) : aria2Get(url, dir, fixture.name);
+  const lines: Record<Contender, () => CommandLine> = {
+    ferry: () => ferryGet(url, dir, path.join(work, 'ferry-data')),
+    curl: () => curlGet(url, target),
+    aria2c: () => aria2Get(url, dir, fixture.name),
+    node: () => nodeBaselineGet(url, target),
+  };
+  const line = lines[who]();
   await settle();
   const result = await measure(line.command, line.args);
   if (result.exitCode !== 0) throw new Error(`${who} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);

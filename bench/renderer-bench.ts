@@ -1,8 +1,12 @@
 // The renderer in Debian's Chromium, fed by the in-page demo API (`#demo&count=10000`):
 //   1. time to first paint of a 10,000-transfer list (navigation start → the frame after the
 //      first commit with rows; includes generating the 10,000 views, like receiving a snapshot);
-//   2. main-thread busy time per second while 16 transfers report progress 4×/s, from CDP
-//      Performance.getMetrics TaskDuration over a window (includes the demo API's own work).
+//   2. main-thread time per second while 16 transfers report progress (the demo sends 10
+//      batches/s like the real hosts; includes the demo API's own work). From CDP
+//      Performance.getMetrics: ThreadTime (CPU time of the renderer's main thread) decides
+//      PASS/MISS; TaskDuration (wall time inside tasks) is printed beside it. On a shared machine
+//      wall time also counts the time other processes hold the CPU while a task runs, so it can
+//      read several times higher than what the page costs.
 // Targets: first paint < 500 ms, busy < 10%. Runs alone with `npx tsx bench/renderer-bench.ts`
 // (needs `npm run build:renderer` first) or from bench/main.ts through runRendererBench().
 import { chromium } from '@playwright/test';
@@ -31,13 +35,21 @@ async function firstPaint(page: Page, url: string): Promise<number> {
   return at;
 }
 
-async function busyFraction(page: Page, seconds: number): Promise<{ fraction: number; patches: number }> {
+interface Busy {
+  /** Main-thread CPU seconds per second. */
+  fraction: number;
+  /** Wall time inside main-thread tasks per second. */
+  wall: number;
+  patches: number;
+}
+
+async function busyFraction(page: Page, seconds: number): Promise<Busy> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   const metric = async () => {
     const { metrics } = await cdp.send('Performance.getMetrics');
     const get = (n: string) => metrics.find((m) => m.name === n)?.value ?? 0;
-    return { task: get('TaskDuration'), at: get('Timestamp') };
+    return { task: get('TaskDuration'), cpu: get('ThreadTime'), at: get('Timestamp') };
   };
   // Count the progress batches that arrive, to prove the window really saw 16 transfers moving.
   await page.evaluate(() => {
@@ -52,7 +64,8 @@ async function busyFraction(page: Page, seconds: number): Promise<{ fraction: nu
   const b = await metric();
   const patches = await page.evaluate(() => (window as unknown as { __ticks: number }).__ticks);
   await cdp.detach();
-  return { fraction: (b.task - a.task) / (b.at - a.at), patches };
+  const wall = b.at - a.at;
+  return { fraction: (b.cpu - a.cpu) / wall, wall: (b.task - a.task) / wall, patches };
 }
 
 export async function runRendererBench(options: RendererBenchOptions = {}): Promise<Verdict[]> {
@@ -77,16 +90,24 @@ export async function runRendererBench(options: RendererBenchOptions = {}): Prom
     // take the median of three windows: the machine is shared, one window can catch a neighbour.
     await page.waitForTimeout(3000);
     const active = await page.evaluate(() => document.querySelectorAll('[role="row"][data-state="active"]').length);
-    const windows: Array<{ fraction: number; patches: number }> = [];
+    const windows: Busy[] = [];
     for (let i = 0; i < 3; i++) windows.push(await busyFraction(page, busySeconds));
-    const fractions = windows.map((w) => w.fraction).sort((x, y) => x - y);
-    const fraction = fractions[1]!;
+    const pct = (f: number) => `${(f * 100).toFixed(1)}%`;
+    const mid = (xs: number[]) => xs.sort((x, y) => x - y)[1]!;
+    const fraction = mid(windows.map((w) => w.fraction));
+    const wall = mid(windows.map((w) => w.wall));
     log(
-      `renderer: main thread busy ${fractions.map((f) => (f * 100).toFixed(1)).join(', ')}% over ${busySeconds}s windows (median ${(fraction * 100).toFixed(1)}%) with 16 transfers in progress (${active} active rows on screen, ${windows[0]!.patches} DOM update batches per window)`,
+      `renderer: with 16 transfers in progress (${active} active rows on screen, ${windows[0]!.patches} DOM update batches per ${busySeconds}s window): ` +
+        `main-thread CPU ${windows.map((w) => pct(w.fraction)).join(', ')} (median ${pct(fraction)}); ` +
+        `wall time in tasks ${windows.map((w) => pct(w.wall)).join(', ')} (median ${pct(wall)})`,
     );
     return [
       { target: `renderer first paint of 10,000 transfers < ${FIRST_PAINT_TARGET_MS} ms`, measured: `${paintMs.toFixed(0)} ms`, pass: paintMs < FIRST_PAINT_TARGET_MS },
-      { target: `renderer main-thread time with 16 transfers in progress < ${BUSY_TARGET * 100}%`, measured: `${(fraction * 100).toFixed(1)}%`, pass: fraction < BUSY_TARGET },
+      {
+        target: `renderer main-thread time with 16 transfers in progress < ${BUSY_TARGET * 100}%`,
+        measured: `${pct(fraction)} CPU (${pct(wall)} wall time in tasks, load ${os.loadavg()[0]!.toFixed(1)})`,
+        pass: fraction < BUSY_TARGET,
+      },
     ];
   } finally {
     await browser.close();
