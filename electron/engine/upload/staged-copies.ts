@@ -29,7 +29,12 @@ export class StagedCopies {
       sourcePath,
       ...(this.freeBytes ? { freeBytes: this.freeBytes } : {}),
     });
-    this.queue.add(transferId, needsCopy ? { source: sourcePath, target: staged.path, size: staged.size } : { source: staged.path, size: staged.size });
+    this.queue.add(
+      transferId,
+      needsCopy
+        ? { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs }
+        : { source: staged.path, size: staged.size },
+    );
     return staged;
   }
 
@@ -86,6 +91,6 @@ export class StagedCopies {
       });
     }
     await mkdir(path.dirname(staged.path), { recursive: true });
-    return this.queue.add(transferId, { source: sourcePath, target: staged.path, size: staged.size });
+    return this.queue.add(transferId, { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs });
   }
 }

@@ -1,6 +1,6 @@
 // The background staging copy (with its SHA-256), the queue that bounds how many run, and the
 // body reader that never reads past what the copy has written.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
@@ -47,6 +47,23 @@ describe('StagingJob', () => {
     await expect(job.done).rejects.toMatchObject({ error: { code: 'SOURCE_UNREADABLE', message: expect.stringMatching(/shorter/) } });
     await expect(job.waitFor(5000)).rejects.toBeInstanceOf(TransferFailure);
     expect(job.failed).toBe(true);
+  });
+
+  it('a source modified while it was copied fails the copy instead of passing on a torn one', async () => {
+    const src = path.join(dir, 'edited.bin');
+    await writeFile(src, randomBytes(3_000_000, 3));
+    const { mtimeMs } = await stat(src);
+    // The mtime seen when the source was checked differs from the one after copying.
+    const job = new StagingJob({ source: src, target: path.join(dir, 'staged.bin'), size: 3_000_000, sourceMtimeMs: mtimeMs - 1000 });
+    job.start();
+    await expect(job.done).rejects.toMatchObject({ error: { code: 'SOURCE_UNREADABLE', message: expect.stringMatching(/changed while/) } });
+    // The last bytes were never released to a reader.
+    expect(job.copied).toBeLessThan(3_000_000);
+    await expect(job.waitFor(3_000_000)).rejects.toBeInstanceOf(TransferFailure);
+
+    const unchanged = new StagingJob({ source: src, target: path.join(dir, 'staged2.bin'), size: 3_000_000, sourceMtimeMs: mtimeMs });
+    unchanged.start();
+    await expect(unchanged.done).resolves.toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('a vanished source is SOURCE_UNREADABLE', async () => {

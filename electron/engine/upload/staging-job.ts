@@ -12,6 +12,8 @@ export interface StagingJobSpec {
   target?: string;
   /** Bytes to copy/hash: the source's size when it was checked. */
   size: number;
+  /** The source's mtime when it was checked: a different one after copying means a torn copy. */
+  sourceMtimeMs?: number;
 }
 
 // Plain CommonJS run with `eval`, so it works the same under tsx, vitest and an esbuild bundle
@@ -20,7 +22,7 @@ const STAGING_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
-const { source, target, size } = workerData;
+const { source, target, size, sourceMtimeMs } = workerData;
 let stage = 'open-source';
 let src, dst;
 try {
@@ -38,7 +40,14 @@ try {
     if (dst !== undefined) for (let w = 0; w < n; ) w += fs.writeSync(dst, buffer, w, n - w, done + w);
     hash.update(buffer.subarray(0, n));
     done += n;
-    parentPort.postMessage({ type: 'progress', copied: done });
+    // The last bytes are released only with 'done', after the check below: an upload reading
+    // behind the copy can never finish with a copy that turns out torn.
+    if (done < size) parentPort.postMessage({ type: 'progress', copied: done });
+  }
+  stage = 'verify';
+  if (dst !== undefined && sourceMtimeMs !== undefined) {
+    const now = fs.fstatSync(src);
+    if (now.mtimeMs !== sourceMtimeMs || now.size !== size) throw Object.assign(new Error('source changed'), { code: 'CHANGED' });
   }
   parentPort.postMessage({ type: 'done', sha256: hash.digest('hex') });
 } catch (err) {
@@ -91,6 +100,7 @@ export class StagingJob {
         this.copiedBytes = msg.copied;
         this.wake();
       } else if (msg.type === 'done') {
+        this.copiedBytes = this.spec.size;
         this.finish(undefined, msg.sha256);
       } else {
         this.finish(this.failureFor(msg));
@@ -143,6 +153,9 @@ export class StagingJob {
     if (!target) return stagingFailure(`Could not read the staged copy ${source}: ${msg.message}`);
     if (msg.code === 'ENOSPC') {
       return new TransferFailure({ code: 'NO_SPACE_FOR_STAGING', message: 'The disk filled up while staging the upload', retryable: false });
+    }
+    if (msg.code === 'CHANGED') {
+      return sourceFailure(`${source} changed while Ferry was staging it; cancel and retry to stage the current version`);
     }
     if (msg.code === 'SHORT') {
       return sourceFailure(`${source} got shorter while Ferry was staging it; cancel and retry to stage it again`);
