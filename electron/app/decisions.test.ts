@@ -151,3 +151,35 @@ describe('window hardening', () => {
     expect(isAppUrl('https://ferry/')).toBe(false);
   });
 });
+
+describe('lifecycle', () => {
+  it('exits after a bounded wait when the engine never finishes closing, and asks only once at a time', async () => {
+    const { AppLifecycle } = await import('./lifecycle');
+    const exits: number[] = [];
+    let asked = 0;
+    let answer: (yes: boolean) => void = () => {};
+    const life = new AppLifecycle({
+      settings: () => ({ closeToTray: true, confirmQuitWhileActive: true, notifications: true }),
+      activeCount: () => 2,
+      confirmQuit: () => {
+        asked++;
+        return new Promise((resolve) => (answer = resolve));
+      },
+      closeEngine: () => new Promise(() => {}),
+      exit: (code) => void exits.push(code),
+      keepsRunningNotice: () => {},
+      trayNoticeShown: () => true,
+      markTrayNoticeShown: () => {},
+      shutdownTimeoutMs: 50,
+    });
+    const first = life.requestQuit();
+    expect(await life.requestQuit()).toBe(false); // a second Quit while the dialog is open
+    expect(asked).toBe(1);
+    answer(true);
+    const started = Date.now();
+    expect(await first).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(exits).toEqual([0]);
+    expect(life.isQuitting).toBe(true);
+  });
+});

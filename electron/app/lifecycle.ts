@@ -18,6 +18,8 @@ export interface LifecycleDeps {
   keepsRunningNotice(): void;
   trayNoticeShown(): boolean;
   markTrayNoticeShown(): void;
+  /** Upper bound for the teardown; a hung piece must not keep Ferry from quitting. Default 15 s. */
+  shutdownTimeoutMs?: number;
 }
 
 export interface ClosableWindow {
@@ -81,7 +83,10 @@ export class AppLifecycle {
 
   private async shutDown(): Promise<void> {
     // Every piece gets its chance; the engine's checkpoint must be on disk before we exit.
-    await Promise.allSettled([this.deps.closeEngine(), this.deps.teardown?.() ?? Promise.resolve()]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.deps.shutdownTimeoutMs ?? 15_000)));
+    await Promise.race([Promise.allSettled([this.deps.closeEngine(), this.deps.teardown?.() ?? Promise.resolve()]), bound]);
+    clearTimeout(timer);
     this.deps.exit(0);
   }
 }

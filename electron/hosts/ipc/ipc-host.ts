@@ -25,7 +25,10 @@ const FORBIDDEN: Reply<never> = {
 
 export function isTrustedFrame(frame: WebFrameMain | null | undefined, windows: WebContents[], isAppUrl: (url: string) => boolean): boolean {
   if (!frame || frame.parent !== null) return false;
-  if (!windows.some((contents) => !contents.isDestroyed() && contents.mainFrame === frame)) return false;
+  // Same frame: the same object, or the same process and routing ids (a fresh wrapper of it).
+  const sameFrame = (main: WebFrameMain) =>
+    main === frame || (main.processId !== undefined && main.processId === frame.processId && main.routingId === frame.routingId);
+  if (!windows.some((contents) => !contents.isDestroyed() && sameFrame(contents.mainFrame))) return false;
   return isAppUrl(frame.url);
 }
 
