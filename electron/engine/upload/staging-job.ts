@@ -178,7 +178,7 @@ function sourceFailure(message: string): TransferFailure {
 /** Staging threads at once: adding a hundred files must not start a hundred threads. */
 export const MAX_PARALLEL_STAGING = 2;
 
-/** One job per transfer; at most MAX_PARALLEL_STAGING run, a transfer whose upload waits goes first. */
+/** One job per transfer; at most MAX_PARALLEL_STAGING run in the background, plus any an upload is waiting for. */
 export class StagingQueue {
   private readonly jobs = new Map<string, StagingJob>();
   private queue: StagingJob[] = [];
@@ -201,12 +201,17 @@ export class StagingQueue {
     return this.jobs.get(transferId);
   }
 
-  /** An upload is about to read this transfer's staged copy: run its job next. */
+  /**
+   * An upload is about to read this transfer's staged copy: start its job now, even past the
+   * limit (which only paces staging for transfers still waiting in the engine's queue). Waiting
+   * for other copies would look like a stalled upload.
+   */
   need(transferId: string): void {
     const job = this.jobs.get(transferId);
     if (!job || job.started) return;
-    this.queue = [job, ...this.queue.filter((j) => j !== job)];
-    this.pump();
+    this.queue = this.queue.filter((j) => j !== job);
+    this.running++;
+    job.start();
   }
 
   /** The job's outcome is recorded; keep nothing. */
