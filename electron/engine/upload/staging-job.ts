@@ -94,6 +94,9 @@ export class StagingJob {
     if (this.started || this.finished) return;
     this.started = true;
     const worker = new Worker(STAGING_WORKER_SOURCE, { eval: true, workerData: this.spec });
+    // A copy in progress must not keep a closing Ferry alive: the next start copies again
+    // (StagedCopies.restage), and an upload waiting for it holds its own socket open anyway.
+    worker.unref();
     this.worker = worker;
     worker.on('message', (msg: WorkerMessage) => {
       if (msg.type === 'progress') {
