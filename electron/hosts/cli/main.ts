@@ -101,10 +101,12 @@ async function version(): Promise<string> {
   return `ferry ${pkg.version}`;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`ferry: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(EXIT_FAILED);
-  },
-);
+/** Pipes are asynchronous on macOS: let the last lines (paths for scripts) out before exiting. */
+function exitAfterOutput(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitAfterOutput, (error: unknown) => {
+  process.stderr.write(`ferry: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  exitAfterOutput(EXIT_FAILED);
+});
