@@ -372,7 +372,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
         const failure = asFailure(error);
         const progressed = durableBytes(record.resume) > before;
         record.attemptsWithoutProgress = progressed ? 0 : record.attemptsWithoutProgress + 1;
-        const exhausted = record.attemptsWithoutProgress > this.settings.maxRetries;
+        const exhausted = failure.error.retryable && record.attemptsWithoutProgress > this.settings.maxRetries;
         if (!failure.error.retryable || exhausted) {
           const message = exhausted
             ? `${failure.error.message} (gave up after ${record.attemptsWithoutProgress} attempts without progress)`
