@@ -47,9 +47,10 @@ export default f.module;`,
 register(${JSON.stringify(pathToFileURL(path.join(dir, 'hooks.mjs')).href)});
 const waitFor = async (check) => { for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50)); };
 setTimeout(async () => {
+  // The bundle loads the fake when it first imports 'electron'; under load that takes a while.
+  await waitFor(() => globalThis.__fake?.module.BrowserWindow.all.length > 0 && globalThis.__fake.handlers.size > 0);
   const f = globalThis.__fake;
   const W = f.module.BrowserWindow;
-  await waitFor(() => W.all.length > 0 && f.handlers.size > 0);
   const snapshot = await f.handlers.get('ferry:call:snapshot')?.({ senderFrame: W.all[0]?.webContents.mainFrame });
   f.app.emit('before-quit', { preventDefault() {} });
   await waitFor(() => f.app.exitCodes.length > 0);
@@ -64,8 +65,10 @@ setTimeout(async () => {
     timeout: 30_000,
     env: { ...process.env, FERRY_DATA_DIR: dataDir },
   });
-  const report = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}');
-  expect(report.errors).toEqual([]);
+  const last = run.stdout.trim().split('\n').at(-1) ?? '';
+  expect(last.startsWith('{'), `no report from the bundle:\n${run.stdout}\n${run.stderr}`).toBe(true);
+  const report = JSON.parse(last);
+  expect(report.errors, run.stderr).toEqual([]);
   expect(report.urls).toEqual(['app://ferry/index.html']);
   expect(report.handlers.sort()).toEqual(REQUEST_NAMES.map((n) => `ferry:call:${n}`).sort());
   expect(report.snapshot).toMatchObject({ ok: true, value: { transfers: [], destinations: [] } });
