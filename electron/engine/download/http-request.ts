@@ -71,6 +71,10 @@ export function openDownloadStream(
       stream.off('error', onError);
       stream.off('response', onResponse);
     };
+    // Between the response and the moment the body is piped, an abort (pause, shutdown) makes got
+    // emit 'error' with nobody listening, which would crash the process. The body reader sees the
+    // error through its own listeners; this one only keeps it from being unhandled.
+    stream.on('error', () => undefined);
     stream.once('error', onError);
     stream.once('response', onResponse);
   });
