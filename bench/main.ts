@@ -1,7 +1,7 @@
 // `npm run bench`: ferry against curl (and aria2c) on loopback nginx. Not part of `npm test`.
 //   BENCH_RUNS=3        measured runs per contender (alternating order)
 //   BENCH_SIZE_MB=1024  the big file; BENCH_SMALL_MB=256 the file that shows RSS does not grow
-//   BENCH_ONLY=download|upload
+//   BENCH_ONLY=download|upload|renderer
 import os from 'node:os';
 import { downloadBench } from './download-bench';
 import { verdictLine, type Verdict } from './report';
@@ -24,6 +24,12 @@ async function main(): Promise<void> {
   const verdicts: Verdict[] = [];
   if (!only || only === 'download') verdicts.push(...(await downloadBench({ runs, size, smallSize })));
   if (!only || only === 'upload') verdicts.push(...(await uploadBench({ runs, size })));
+  if (!only || only === 'renderer') {
+    // Loaded only when asked for: it starts Chromium (bench/renderer-bench.ts, the renderer's own).
+    const { runRendererBench } = await import('./renderer-bench');
+    console.log('');
+    verdicts.push(...(await runRendererBench()));
+  }
   console.log('');
   const load = os.loadavg()[0]!;
   if (load > os.cpus().length) {
