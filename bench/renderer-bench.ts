@@ -27,12 +27,19 @@ export interface RendererBenchOptions {
   log?: (line: string) => void;
 }
 
-async function firstPaint(page: Page, url: string): Promise<number> {
+async function firstPaint(page: Page, url: string): Promise<{ wallMs: number; cpuMs: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const cpu = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? 0;
+  const before = await cpu();
   await page.goto(url);
   const painted = await page.waitForFunction(() => (window as unknown as { __ferryListPainted?: unknown }).__ferryListPainted, undefined, { timeout: 30_000 });
+  const after = await cpu();
+  await cdp.detach();
   const { at, count } = (await painted.jsonValue()) as { at: number; count: number };
   if (count !== 10_000) throw new Error(`expected 10,000 transfers in the list, saw ${count}`);
-  return at;
+  // CPU is read a moment after the paint, so it slightly overstates the main thread's share.
+  return { wallMs: at, cpuMs: (after - before) * 1000 };
 }
 
 interface Busy {
@@ -76,15 +83,25 @@ export async function runRendererBench(options: RendererBenchOptions = {}): Prom
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
+    let page = await context.newPage();
     log(`renderer: Chromium ${browser.version()}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
-    const paints: number[] = [];
-    // One warm-up load so the figure is the app's, not the disk cache's.
+    const paints: Array<{ wallMs: number; cpuMs: number }> = [];
+    // Each measured load gets a fresh tab (like opening the window), so it does not pay for
+    // collecting the previous page's 10,000 views; the bundle comes from the HTTP cache, as
+    // from the headless host.
     await firstPaint(page, `${server.url}?warmup#demo&count=10000`);
-    for (let i = 0; i < loads; i++) paints.push(await firstPaint(page, `${server.url}?load=${i}#demo&count=10000&active=16`));
-    paints.sort((x, y) => x - y);
-    const paintMs = paints[Math.floor(paints.length / 2)]!;
-    log(`renderer: first paint of 10,000 transfers: ${paints.map((p) => p.toFixed(0)).join(', ')} ms (median ${paintMs.toFixed(0)} ms)`);
+    for (let i = 0; i < loads; i++) {
+      await page.close();
+      page = await context.newPage();
+      paints.push(await firstPaint(page, `${server.url}?load=${i}#demo&count=10000&active=16`));
+    }
+    const median = (xs: number[]) => xs.slice().sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const paintMs = median(paints.map((p) => p.wallMs));
+    const paintCpuMs = median(paints.map((p) => p.cpuMs));
+    log(
+      `renderer: first paint of 10,000 transfers: ${paints.map((p) => p.wallMs.toFixed(0)).join(', ')} ms (median ${paintMs.toFixed(0)} ms); ` +
+        `main-thread CPU until then ${paints.map((p) => p.cpuMs.toFixed(0)).join(', ')} ms (median ${paintCpuMs.toFixed(0)} ms)`,
+    );
 
     // Let the page settle (fonts, first measurements) before measuring steady-state cost, then
     // take the median of three windows: the machine is shared, one window can catch a neighbour.
@@ -102,7 +119,11 @@ export async function runRendererBench(options: RendererBenchOptions = {}): Prom
         `wall time in tasks ${windows.map((w) => pct(w.wall)).join(', ')} (median ${pct(wall)})`,
     );
     return [
-      { target: `renderer first paint of 10,000 transfers < ${FIRST_PAINT_TARGET_MS} ms`, measured: `${paintMs.toFixed(0)} ms`, pass: paintMs < FIRST_PAINT_TARGET_MS },
+      {
+        target: `renderer first paint of 10,000 transfers < ${FIRST_PAINT_TARGET_MS} ms`,
+        measured: `${paintMs.toFixed(0)} ms (main-thread CPU ${paintCpuMs.toFixed(0)} ms, load ${os.loadavg()[0]!.toFixed(1)})`,
+        pass: paintMs < FIRST_PAINT_TARGET_MS,
+      },
       {
         target: `renderer main-thread time with 16 transfers in progress < ${BUSY_TARGET * 100}%`,
         measured: `${pct(fraction)} CPU (${pct(wall)} wall time in tasks, load ${os.loadavg()[0]!.toFixed(1)})`,

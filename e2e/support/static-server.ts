@@ -29,7 +29,10 @@ export async function startStaticServer(root = RENDERER_DIST): Promise<{ url: st
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '');
     let file = join(root, path || 'index.html');
     if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    // Like the headless host: the page is revalidated, the hashed assets are cached (which also
+    // lets Chromium keep compiled code for them between loads).
+    const cache = file.endsWith('index.html') ? 'no-cache' : 'max-age=3600';
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cache });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

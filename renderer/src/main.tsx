@@ -18,6 +18,7 @@ if (transport) {
   wireStore(transport, useTransfers);
   // The token is a secret: keep it out of the visible address bar and history once read.
   if (location.hash.includes('token=')) history.replaceState(null, '', location.pathname + location.search);
+  performance.mark('ferry:render');
   root.render(
     <StrictMode>
       <App label={transport.label} />

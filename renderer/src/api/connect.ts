@@ -3,6 +3,7 @@ import { bridgeTransport } from './bridge-transport';
 import { createDemoTransport, demoOptionsFromHash } from './demo-api';
 import type { FerryBridge, Transport } from './transport';
 import { createWsTransport, wsOptionsFromLocation } from './ws-client';
+import { createPatchPacer } from '../store/patch-pacer';
 import type { TransfersStoreHook } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 
@@ -37,9 +38,13 @@ export function pickTransport(win: Window): Transport | null {
 export function wireStore(transport: Transport, store: TransfersStoreHook): () => void {
   const { api } = transport;
   const s = store.getState();
+  const pacer = createPatchPacer((patches) => s.applyPatches(patches));
   const offs = [
-    api.on('snapshot', (snap) => s.applySnapshot(snap)),
-    api.on('patches', (patches) => s.applyPatches(patches)),
+    api.on('snapshot', (snap) => {
+      pacer.reset();
+      s.applySnapshot(snap);
+    }),
+    api.on('patches', (patches) => pacer.push(patches)),
     api.on('settings', (settings) => s.setSettings(settings)),
     api.on('destinations', (d) => s.setDestinations(d)),
     api.on('notice', (n) => useUi.getState().toast(n.message, n.level)),
@@ -52,5 +57,8 @@ export function wireStore(transport: Transport, store: TransfersStoreHook): () =
       else useUi.getState().toast(r.error.message, 'error');
     });
   }
-  return () => offs.forEach((off) => off());
+  return () => {
+    pacer.stop();
+    offs.forEach((off) => off());
+  };
 }

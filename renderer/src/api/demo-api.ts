@@ -9,11 +9,14 @@ import { isFinished } from '../../../shared/transfer';
 import { DEMO_DESTINATIONS, DEMO_SETTINGS, demoDownload, demoTransfers, demoUpload } from './demo-data';
 import type { Transport } from './transport';
 
-const TICK_MS = 250;
+// Like the real hosts: the engine reports each transfer's progress up to 10×/s and the batcher
+// sends at most 10 batches a second.
+const TICK_MS = 100;
 
 export interface DemoOptions {
   count: number;
   active: number;
+  tickMs?: number;
 }
 
 export function demoOptionsFromHash(hash: string): DemoOptions | null {
@@ -21,7 +24,8 @@ export function demoOptionsFromHash(hash: string): DemoOptions | null {
   if (!params.has('demo')) return null;
   const count = Number(params.get('count') ?? 24);
   const active = Number(params.get('active') ?? Math.min(count, count > 40 ? 16 : 4));
-  return { count: Number.isFinite(count) ? count : 24, active: Number.isFinite(active) ? active : 4 };
+  const tickMs = Number(params.get('tick') ?? TICK_MS);
+  return { count: Number.isFinite(count) ? count : 24, active: Number.isFinite(active) ? active : 4, tickMs: Number.isFinite(tickMs) && tickMs >= 16 ? tickMs : TICK_MS };
 }
 
 const ok = <T,>(value: T): Promise<Reply<T>> => Promise.resolve({ ok: true, value });
@@ -36,6 +40,7 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
   let destinations: Destination[] = DEMO_DESTINATIONS.map((d) => ({ ...d }));
   let queued: TransferPatch[] = [];
   let nextId = opts.count;
+  const tickMs = opts.tickMs ?? TICK_MS;
 
   const emit = <E extends EventName>(name: E, payload: Events[E]) => {
     for (const l of listeners.get(name) ?? []) l(payload);
@@ -58,7 +63,8 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
       running++;
       const speed = Math.round((v.kind === 'upload' ? 900_000 : 2_400_000) * (0.6 + 0.4 * Math.sin(now / 1700 + v.id.length + v.createdAt)));
       const total = v.progress.totalBytes;
-      const bytesDone = total === null ? v.progress.bytesDone + (speed * TICK_MS) / 1000 : Math.min(total, v.progress.bytesDone + (speed * TICK_MS) / 1000);
+      const step = (speed * tickMs) / 1000;
+      const bytesDone = total === null ? v.progress.bytesDone + step : Math.min(total, v.progress.bytesDone + step);
       if (total !== null && bytesDone >= total) {
         put({ ...v, state: 'completed', finishedAt: now, progress: { bytesDone: total, totalBytes: total, speed: 0, etaSeconds: 0 }, log: [...v.log, { at: now, level: 'info', message: 'Completed' }] });
         running--;
@@ -169,7 +175,7 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     },
   };
 
-  const timer = setInterval(tick, TICK_MS);
+  const timer = setInterval(tick, tickMs);
   return {
     api,
     label: 'Demo',

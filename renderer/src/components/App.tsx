@@ -1,18 +1,21 @@
+import { lazy, Suspense } from 'react';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
-import { AddDownloadsDialog } from './AddDownloadsDialog';
-import { ConfirmRemoveDialog } from './ConfirmRemoveDialog';
 import { ContextMenu } from './ContextMenu';
-import { DetailsPanel } from './DetailsPanel';
 import { DropOverlay } from './DropOverlay';
-import { SettingsDialog } from './SettingsDialog';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
 import { Toolbar } from './Toolbar';
 import { TransferList } from './TransferList';
-import { UploadDialog } from './UploadDialog';
 import { useShortcuts } from './use-shortcuts';
+
+// Loaded on first use: the window's first paint only needs the list and its frame.
+const AddDownloadsDialog = lazy(() => import('./AddDownloadsDialog').then((m) => ({ default: m.AddDownloadsDialog })));
+const UploadDialog = lazy(() => import('./UploadDialog').then((m) => ({ default: m.UploadDialog })));
+const SettingsDialog = lazy(() => import('./SettingsDialog').then((m) => ({ default: m.SettingsDialog })));
+const ConfirmRemoveDialog = lazy(() => import('./ConfirmRemoveDialog').then((m) => ({ default: m.ConfirmRemoveDialog })));
+const DetailsPanel = lazy(() => import('./DetailsPanel').then((m) => ({ default: m.DetailsPanel })));
 
 function CurrentDialog() {
   const dialog = useUi((s) => s.dialog);
@@ -41,10 +44,16 @@ export function App({ label }: { label?: string | undefined }) {
       <main className="main" aria-label={`Transfers: ${filterLabel}`}>
         <TransferList />
       </main>
-      {detailsOpen && <DetailsPanel />}
+      {detailsOpen && (
+        <Suspense fallback={<aside className="details" aria-label="Details" />}>
+          <DetailsPanel />
+        </Suspense>
+      )}
       <StatusBar label={label} />
       <ContextMenu />
-      <CurrentDialog />
+      <Suspense fallback={null}>
+        <CurrentDialog />
+      </Suspense>
       <DropOverlay />
       <Toasts />
     </div>

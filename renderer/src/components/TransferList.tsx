@@ -36,6 +36,7 @@ export function TransferList({ initialHeight = 600 }: { initialHeight?: number }
   // Tell the benchmark (and anyone curious) when the first non-empty list has been painted.
   useEffect(() => {
     if (ids.length === 0 || window.__ferryListPainted) return;
+    performance.mark('ferry:list-committed');
     requestAnimationFrame(() => {
       setTimeout(() => {
         window.__ferryListPainted = { at: performance.now(), count: ids.length };
