@@ -1,10 +1,12 @@
 // `ferry get` as a user runs it: a child process against real servers on 127.0.0.1.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
-import { runFerry, startFerry, waitFor } from './ferry-process';
+import { FERRY_BIN, runFerry, startFerry, waitFor } from './ferry-process';
 
 let server: TestServer;
 let dir: string;
@@ -40,6 +42,32 @@ describe('ferry get', () => {
     expect(quiet.stdout).toBe(`${path.join(dir, 'copy.bin')}\n`);
     expect(quiet.stderr).toBe('');
     expect(sha256(await readFile(path.join(dir, 'copy.bin')))).toBe(sha256(body));
+  });
+
+  it('several URLs: the good ones complete even when one fails; exit 1', async () => {
+    const body = randomBytes(50_000, 7);
+    server.route('/one.bin', { body });
+    server.route('/two-missing', { status: 404 });
+    const result = await runFerry(['get', server.url('/one.bin'), server.url('/two-missing'), '--dir', dir, '--data-dir', dataDir, '-q']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`${path.join(dir, 'one.bin')}\n`);
+    expect(result.stderr).toMatch(/two-missing.*404/);
+    expect(sha256(await readFile(path.join(dir, 'one.bin')))).toBe(sha256(body));
+  });
+
+  it.skipIf(!existsSync('/usr/bin/script'))('on a terminal it draws a live progress line', async () => {
+    server.route('/tty.bin', { body: randomBytes(1_500_000, 8), rateBytesPerSec: 1_000_000 });
+    const ferry = ['node', FERRY_BIN, 'get', server.url('/tty.bin'), '--dir', dir, '--data-dir', dataDir].join(' ');
+    // script(1) runs the command on a pseudo-terminal, as a user's shell would.
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile('/usr/bin/script', ['-qec', ferry, '/dev/null'], { env: { ...process.env, COLUMNS: '100' } }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      );
+    });
+    const frames = output.split(/\r|\x1b\[J/).filter((frame) => /tty\.bin\s+\d+%/.test(frame));
+    expect(frames.length).toBeGreaterThan(3); // redrawn in place as bytes arrive
+    expect(frames.some((frame) => /\d+(\.\d+)? (KiB|MiB)\/s\s+ETA \d/.test(frame))).toBe(true);
+    expect(output).toContain(`done tty.bin -> ${path.join(dir, 'tty.bin')}`);
   });
 
   it('checks --sha256: a wrong digest fails with exit 1', async () => {
