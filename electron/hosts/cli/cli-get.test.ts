@@ -100,7 +100,7 @@ describe('ferry get', () => {
   });
 
   it('a second ferry on the same data folder is refused while the first runs', async () => {
-    server.route('/held.bin', { body: randomBytes(1_000_000, 6), rateBytesPerSec: 500_000 });
+    server.route('/held.bin', { body: randomBytes(2_000_000, 6), rateBytesPerSec: 400_000 });
     const first = startFerry(['get', server.url('/held.bin'), '--dir', dir, '--data-dir', dataDir]);
     await waitFor(async () => (first.assertRunning(), (await partSize(dir)) > 0), 30_000, 'the first download to start');
     const second = await runFerry(['get', server.url('/held.bin'), '--dir', dir, '--data-dir', dataDir]);
