@@ -113,6 +113,9 @@ test('a 404 shows its error in words with the status', async () => {
   await page.keyboard.press('Enter');
   const details = page.getByRole('complementary', { name: 'Details' });
   await expect(details.getByRole('alert')).toContainText('HTTP 404');
+  // The files live on the host's machine: a browser offers no Open / Show in folder.
+  await expect(details.getByRole('button', { name: 'Copy URL' })).toBeVisible();
+  await expect(details.getByRole('button', { name: 'Show in folder' })).toHaveCount(0);
   await shot(page, 'host-failed-details');
   await details.getByRole('button', { name: 'Close details' }).click();
 });

@@ -6,6 +6,7 @@ export function bridgeTransport(bridge: FerryBridge): Transport {
   return {
     api: bridge,
     pushesSnapshot: false,
+    canOpenFiles: true,
     async fileToPath(file) {
       try {
         const path = bridge.getPathForFile(file);

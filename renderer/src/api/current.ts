@@ -11,3 +11,8 @@ export function transport(): Transport {
   if (!current) throw new Error('Ferry is not connected to a host');
   return current;
 }
+
+/** Open / Show in folder make sense only where the files are on this machine. */
+export function canOpenFiles(): boolean {
+  return current?.canOpenFiles ?? false;
+}

@@ -180,6 +180,7 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     api,
     label: 'Demo',
     pushesSnapshot: true,
+    canOpenFiles: true,
     fileToPath: (file) => Promise.resolve({ ok: true, value: `/tmp/ferry-demo-uploads/${file.name}` }),
     onConnection(listener) {
       listener('open');

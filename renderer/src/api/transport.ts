@@ -14,6 +14,8 @@ export interface Transport {
   pushesSnapshot: boolean;
   /** Label for the status bar, e.g. "Demo" or "Remote". */
   label?: string;
+  /** Whether files can be opened on this machine: not from a browser talking to a remote host. */
+  canOpenFiles: boolean;
 }
 
 /** What Electron's preload exposes on `window.ferry`. */

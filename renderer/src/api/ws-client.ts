@@ -183,6 +183,8 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
     api,
     fileToPath,
     pushesSnapshot: true,
+    // The files are on the host's machine; the headless host refuses to open them.
+    canOpenFiles: false,
     onConnection(listener) {
       connectionListeners.add(listener);
       listener(state);

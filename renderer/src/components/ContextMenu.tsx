@@ -2,6 +2,7 @@
 // hands focus back to the list.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TransferView } from '../../../shared/transfer';
+import { canOpenFiles } from '../api/current';
 import { canCancel, canPause, canResume, canRetry, cancel, copyText, moveToTop, openFile, pause, remove, resume, retry, showInFolder } from '../lib/actions';
 import { useTransfers } from '../store/transfers-store';
 import { selectedIds, useUi } from '../store/ui-store';
@@ -23,8 +24,8 @@ function itemsFor(views: TransferView[]): Item[][] {
   if (ids(canRetry).length) primary.push({ label: `Retry${n}`, run: () => void retry(ids(canRetry)) });
   if (ids(canCancel).length) primary.push({ label: `Cancel${n}`, run: () => void cancel(ids(canCancel)) });
   if (one) {
-    if (one.state === 'completed' && one.kind === 'download') single.push({ label: 'Open', run: () => void openFile(one.id) });
-    if (one.kind === 'download' || one.upload?.sourcePath) single.push({ label: 'Show in folder', run: () => void showInFolder(one.id) });
+    if (canOpenFiles() && one.state === 'completed' && one.kind === 'download') single.push({ label: 'Open', run: () => void openFile(one.id) });
+    if (canOpenFiles() && (one.kind === 'download' || one.upload?.sourcePath)) single.push({ label: 'Show in folder', run: () => void showInFolder(one.id) });
     if (one.state === 'queued') single.push({ label: 'Move to top of queue', run: () => void moveToTop(one.id) });
     single.push({ label: 'Copy URL', run: () => void copyText(one.url) });
     single.push({ label: 'Details', run: () => useUi.getState().setDetailsOpen(true) });

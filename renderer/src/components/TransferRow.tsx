@@ -3,6 +3,7 @@
 import { memo } from 'react';
 import type { MouseEvent } from 'react';
 import type { TransferView } from '../../../shared/transfer';
+import { canOpenFiles } from '../api/current';
 import { canPause, canResume, canRetry, cancel, copyText, openFile, pause, remove, resume, retry } from '../lib/actions';
 import { formatSpeed, percent, STATE_LABEL, statusLine } from '../lib/format';
 import { countRowRender } from '../lib/render-count';
@@ -98,7 +99,7 @@ function RowActions({ v }: { v: TransferView }) {
       {canPause(v) && <ActionButton icon="pause" label="Pause" onClick={() => void pause(ids)} />}
       {canResume(v) && <ActionButton icon="play" label="Resume" onClick={() => void resume(ids)} />}
       {canRetry(v) && <ActionButton icon="retry" label="Retry" onClick={() => void retry(ids)} />}
-      {v.state === 'completed' && v.kind === 'download' && <ActionButton icon="open" label="Open" onClick={() => void openFile(v.id)} />}
+      {canOpenFiles() && v.state === 'completed' && v.kind === 'download' && <ActionButton icon="open" label="Open" onClick={() => void openFile(v.id)} />}
       {(canPause(v) || canResume(v)) && <ActionButton icon="x" label="Cancel" onClick={() => void cancel(ids)} />}
       {!canPause(v) && !canResume(v) && <ActionButton icon="trash" label="Remove" onClick={() => void remove(ids)} />}
       <ActionButton icon="link" label="Copy URL" onClick={() => void copyText(v.url)} />
