@@ -7,7 +7,7 @@ import { sha256File } from '../test-support/files';
 import { startNginx } from '../test-support/nginx';
 import { aria2Get, curlGet, ferryGet, nodeBaselineGet, type CommandLine } from './contenders';
 import { BENCH_DIR, ensureFixture, type Fixture } from './fixtures';
-import { median, mib, pairedRatio, rate, table, type Verdict } from './report';
+import { cpu, median, mib, pairedRatio, rate, table, type Verdict } from './report';
 import { measure, type Measurement } from './run-command';
 import { settle } from './settle';
 
@@ -72,6 +72,7 @@ export async function downloadBench(options: DownloadBenchOptions): Promise<Verd
       `ferry median speed ${rate(big.size, median(ferry.map((m) => m.seconds)))}, curl ${rate(big.size, median(curl.map((m) => m.seconds)))}; ` +
         `ferry peak RSS for ${mib(small.size)}: ${mib(smallRun.peakRss)}, for ${mib(big.size)}: ${mib(peakBig)}`,
     );
+    console.log(`CPU used (median, user + system): ferry ${cpu(ferry)}, curl ${cpu(curl)}, aria2c ${cpu(aria)}, node pipe ${cpu(node)}`);
     return [
       {
         target: `download time ferry/curl <= ${RATIO_TARGET}`,

@@ -38,3 +38,9 @@ export function verdictLine(verdict: Verdict): string {
   const mark = verdict.pass === null ? 'MISS' : verdict.pass ? 'PASS' : 'MISS';
   return `${mark}  ${verdict.target}: ${verdict.measured}${verdict.pass === null ? ' (not measured)' : ''}`;
 }
+
+/** Median CPU seconds of a contender's runs, as text. */
+export function cpu(runs: readonly { cpuSeconds: number | null }[]): string {
+  const values = runs.flatMap((m) => (m.cpuSeconds === null ? [] : [m.cpuSeconds]));
+  return values.length ? `${median(values).toFixed(2)} s CPU` : 'CPU n/a';
+}

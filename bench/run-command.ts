@@ -11,6 +11,8 @@ export interface Measurement {
   seconds: number;
   /** Bytes; null when it could not be measured. */
   peakRss: number | null;
+  /** User + system CPU seconds (GNU time); null without it. On a busy machine this is steadier than wall time. */
+  cpuSeconds: number | null;
   exitCode: number | null;
   stderr: string;
 }
@@ -21,7 +23,7 @@ const TIMEOUT_MS = 15 * 60_000;
 export async function measure(command: string, args: readonly string[], options: { cwd?: string } = {}): Promise<Measurement> {
   const useGnuTime = existsSync(GNU_TIME);
   const rssFile = path.join(BENCH_DIR, `rss-${process.pid}-${Date.now()}.txt`);
-  const [file, argv] = useGnuTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, [...args]];
+  const [file, argv] = useGnuTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, [...args]];
   const started = performance.now();
   const child = spawn(file, argv, { cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -39,14 +41,16 @@ export async function measure(command: string, args: readonly string[], options:
   clearTimeout(timeout);
   if (poller) clearInterval(poller);
   let peakKb: number | null = polledHwm || null;
+  let cpuSeconds: number | null = null;
   if (useGnuTime) {
     const text = await readFile(rssFile, 'utf8').catch(() => '');
     await rm(rssFile, { force: true });
-    // GNU time writes "Command exited with non-zero status N" before the value when it fails.
-    const value = Number(text.trim().split('\n').pop());
-    peakKb = Number.isFinite(value) && value > 0 ? value : null;
+    // GNU time writes "Command exited with non-zero status N" before the values when it fails.
+    const [kb, user, system] = (text.trim().split('\n').pop() ?? '').split(' ').map(Number);
+    peakKb = kb !== undefined && Number.isFinite(kb) && kb > 0 ? kb : null;
+    cpuSeconds = user !== undefined && system !== undefined && Number.isFinite(user + system) ? user + system : null;
   }
-  return { seconds, peakRss: peakKb === null ? null : peakKb * 1024, exitCode, stderr };
+  return { seconds, peakRss: peakKb === null ? null : peakKb * 1024, cpuSeconds, exitCode, stderr };
 }
 
 async function pollHwm(pid: number | undefined): Promise<number> {

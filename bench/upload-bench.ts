@@ -6,7 +6,7 @@ import { sha256File } from '../test-support/files';
 import { startNginx, type NginxServer } from '../test-support/nginx';
 import { curlPut, ferryPut } from './contenders';
 import { BENCH_DIR, ensureFixture, type Fixture } from './fixtures';
-import { median, mib, pairedRatio, rate, table, type Verdict } from './report';
+import { cpu, median, mib, pairedRatio, rate, table, type Verdict } from './report';
 import { measure, type Measurement } from './run-command';
 import { settle } from './settle';
 
@@ -42,6 +42,7 @@ export async function uploadBench(options: { runs: number; size: number }): Prom
     console.log(`\nUpload ${mib(fixture.size)} to nginx WebDAV on 127.0.0.1 (${options.runs} runs, alternating ferry/curl)`);
     console.log(table(['', 'ferry put', 'curl -T', 'ferry/curl', 'ferry peak RSS'], rows));
     console.log(`ferry median speed ${rate(fixture.size, ferryMedian)} (staging copy included), curl ${rate(fixture.size, curlMedian)}`);
+    console.log(`CPU used (median, user + system): ferry ${cpu(ferry)}, curl ${cpu(curl)}`);
     const paired = pairedRatio(ferry, curl);
     return [
       {
