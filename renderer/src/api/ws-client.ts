@@ -123,6 +123,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
   function call(name: string, input: unknown): Promise<Reply<unknown>> {
     return new Promise((resolve) => {
       const id = nextId++;
+      const text = JSON.stringify({ t: 'call', id, name, input });
       const timer = setTimeout(() => {
         pending.delete(id);
         const at = outbox.indexOf(text);
@@ -130,7 +131,6 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
         resolve(failed(`Ferry did not answer “${name}” in time.`));
       }, callTimeoutMs);
       pending.set(id, { resolve, timer });
-      const text = JSON.stringify({ t: 'call', id, name, input });
       if (socket && socket.readyState === OPEN) socket.send(text);
       else outbox.push(text);
     });
