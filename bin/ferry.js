@@ -98,11 +98,24 @@ async function bundledEntry() {
   }
 }
 
-const bundled = await bundledEntry();
-if (bundled) {
-  await import(bundled);
-} else {
+async function runFromSources() {
   const { register } = await import('tsx/esm/api');
   register();
   await import(pathToFileURL(entry).href);
+}
+
+const bundled = await bundledEntry();
+if (!bundled) {
+  await runFromSources();
+} else {
+  try {
+    await import(bundled);
+  } catch (error) {
+    // A build that cannot even be loaded (a chunk deleted, a syntax Node refuses) fails before
+    // the CLI has done anything: run from the sources instead. Any other error is the CLI's own.
+    const unloadable = error instanceof SyntaxError || error?.code === 'ERR_MODULE_NOT_FOUND';
+    if (!unloadable) throw error;
+    rmSync(stampPath, { force: true });
+    await runFromSources();
+  }
 }
