@@ -1,5 +1,5 @@
 // `ferry put` as a user runs it: a child process uploading to real servers on 127.0.0.1.
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import busboy from 'busboy';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,20 @@ describe('ferry put', () => {
     expect(received.files.upload?.name).toBe('photo.jpg');
     expect(sha256(received.files.upload!.data)).toBe(sha256(body));
     expect(server.requestsFor('/form')[0]!.method).toBe('POST');
+  });
+
+  it('--header values reach the server but never the records file', async () => {
+    const source = path.join(tmp, 'note.txt');
+    await writeFile(source, 'hello');
+    server.route('/private', (req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(req.headers.authorization === 'Bearer s3cret-token' ? 201 : 401).end());
+    });
+    const result = await runFerry(['put', source, server.url('/private'), '-H', 'Authorization: Bearer s3cret-token', '--data-dir', dataDir, '-q']);
+    expect(result.code, result.stderr).toBe(0);
+    const records = await readdir(path.join(dataDir, 'transfers'));
+    expect(records.length).toBeGreaterThan(0);
+    for (const name of records) expect(await readFile(path.join(dataDir, 'transfers', name), 'utf8')).not.toContain('s3cret-token');
   });
 
   it('a server error exits 1 naming the status', async () => {
