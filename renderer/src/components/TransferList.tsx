@@ -12,7 +12,8 @@ import { selectedIds, useUi } from '../store/ui-store';
 import { EmptyState } from './EmptyState';
 import { ROW_HEIGHT, TransferRow } from './TransferRow';
 
-export function TransferList({ initialHeight = 600 }: { initialHeight?: number }) {
+// The first render guesses the list's height from the window, so it does not render twice.
+export function TransferList({ initialHeight = Math.max(200, window.innerHeight - 80) }: { initialHeight?: number }) {
   renderCounts.list++;
   const ids = useTransfers(useShallow((s) => s.visible));
   const loaded = useTransfers((s) => s.loaded);
@@ -23,9 +24,9 @@ export function TransferList({ initialHeight = 600 }: { initialHeight?: number }
     count: ids.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    overscan: 6,
     getItemKey: (i) => ids[i] ?? i,
-    initialRect: { width: 800, height: initialHeight },
+    initialRect: { width: window.innerWidth, height: initialHeight },
   });
 
   const focusedIndex = focused ? ids.indexOf(focused) : -1;
