@@ -150,23 +150,23 @@ describe('ferry get', () => {
     expect((await readdir(dir)).filter((name) => name.endsWith('.part'))).toEqual([]);
   });
 
-  it('SIGINT checkpoints and exits 130; the rerun continues', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s checkpoints and exits 130; the rerun continues', async (signal) => {
     const body = randomBytes(2_000_000, 4);
-    server.route('/interrupt.bin', { body, rateBytesPerSec: 1_000_000 });
-    const args = ['get', server.url('/interrupt.bin'), '--dir', dir, '--data-dir', dataDir];
+    server.route(`/interrupt-${signal}.bin`, { body, rateBytesPerSec: 1_000_000 });
+    const args = ['get', server.url(`/interrupt-${signal}.bin`), '--dir', dir, '--data-dir', dataDir];
     const first = startFerry(args);
     await waitFor(async () => (first.assertRunning(), (await partSize(dir)) > 500_000), 30_000, 'the .part file to grow');
-    first.process.kill('SIGINT');
+    first.process.kill(signal);
     const interrupted = await first.result;
     expect(interrupted.code).toBe(130);
 
     const second = await runFerry(args);
     expect(second.code, second.stderr).toBe(0);
-    expect(sha256(await readFile(path.join(dir, 'interrupt.bin')))).toBe(sha256(body));
-    const requests = server.requestsFor('/interrupt.bin');
+    expect(sha256(await readFile(path.join(dir, `interrupt-${signal}.bin`)))).toBe(sha256(body));
+    const requests = server.requestsFor(`/interrupt-${signal}.bin`);
     // Ctrl-C checkpointed what was on disk then: the rerun starts at least there.
     expect(rangeStart(requests.at(-1)!.headers.range)).toBeGreaterThanOrEqual(500_000);
-    expect(server.responsesFor('/interrupt.bin').at(-1)!.status).toBe(206);
+    expect(server.responsesFor(`/interrupt-${signal}.bin`).at(-1)!.status).toBe(206);
   });
 });
 
