@@ -20,6 +20,11 @@ export interface DownloadResumeData {
   /** Today one segment [0, total); shaped for multi-connection downloads later. */
   segments: ByteSegment[];
   partPath?: string;
+  /**
+   * Inode of the .part. The final name is a hard link of the same inode, so after a crash between
+   * the rename and its checkpoint the finished file can be recognised instead of downloaded again.
+   */
+  partInode?: number;
 }
 
 export interface UploadResumeData {

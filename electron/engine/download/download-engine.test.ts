@@ -366,6 +366,31 @@ describe('download worker through the engine', () => {
     expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(bytes));
   });
 
+  it('a crash between the final rename and its checkpoint finds the finished file instead of downloading again', async () => {
+    const bytes = randomBytes(200_000, 26);
+    const p = uniquePath('renamed.bin');
+    server.route(p, { body: bytes });
+    const view = await download({ url: server.url(p) });
+    const finalPath = view.download!.filePath!;
+    await engine.close();
+    // Rewind the record to the moment before the rename was recorded: still active, still pointing at the .part.
+    const recordFile = path.join(tmp, 'data', 'transfers', `${view.id}.json`);
+    const record = JSON.parse(await readFile(recordFile, 'utf8'));
+    expect(record.resume.partInode).toBeTypeOf('number');
+    record.view.state = 'active';
+    record.resume.partPath = `${finalPath}.part`;
+    delete record.view.download.filePath;
+    await writeFile(recordFile, JSON.stringify(record));
+    const requestsBefore = server.requestsFor(p).length;
+
+    await openEngine();
+    const [done] = await engine.waitUntilFinished([view.id]);
+    expect(done!.state).toBe('completed');
+    expect(done!.download!.filePath).toBe(finalPath);
+    expect(server.requestsFor(p).length).toBe(requestsBefore);
+    expect(await readdir(dir)).toEqual(['renamed.bin']);
+  });
+
   it('remove keeps the finished file unless asked to delete it', async () => {
     const p = uniquePath('keep.txt');
     server.route(p, { body: 'keep me' });

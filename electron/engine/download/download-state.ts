@@ -9,6 +9,8 @@ export interface DownloadFacts {
   lastModified?: string;
   totalBytes: number | null;
   partPath?: string;
+  /** Inode of the .part (see DownloadResumeData.partInode). */
+  partInode?: number;
   /** Bytes of the .part that are fsync'd (the one segment's `done`). */
   done: number;
 }
@@ -21,6 +23,7 @@ export function factsFromRecord(record: Readonly<TransferRecord>): DownloadFacts
     lastModified: resume.lastModified,
     totalBytes: resume.totalBytes ?? null,
     partPath: resume.partPath,
+    partInode: resume.partInode,
     done: resume.segments?.[0]?.done ?? 0,
   };
 }
@@ -51,6 +54,7 @@ export function checkpointPatch(
     totalBytes: facts.totalBytes,
     segments: [{ start: 0, end: facts.totalBytes, done: facts.done }],
     partPath: facts.partPath,
+    partInode: facts.partInode,
   };
   const view: Partial<TransferView> = {
     download: details,

@@ -14,6 +14,7 @@ import { header, isHttpUrl, openDownloadStream, readExcerpt, responseFacts, type
 import { checkpointPatch, detailsFromRecord, factsFromRecord, type DownloadFacts } from './download-state';
 import {
   createPartFile,
+  findFinishedByInode,
   moveToFreeName,
   PART_SUFFIX,
   PartWriter,
@@ -48,6 +49,8 @@ class DownloadAttempt {
   private details: DownloadDetails;
   private writer: PartWriter | undefined;
   private readonly stall = new AbortController();
+  /** Set when the finished file is found under its final name although the record still says .part. */
+  private recoveredPath: string | undefined;
 
   constructor(
     private readonly ctx: AttemptContext,
@@ -71,6 +74,7 @@ class DownloadAttempt {
     const signal = AbortSignal.any([this.ctx.signal, this.stall.signal]);
     try {
       await this.openExistingPart();
+      if (this.recoveredPath) return await this.completeRecovered(this.recoveredPath);
       // At most two requests: a 416 that does not prove completion restarts from byte 0 once.
       for (let round = 0; round < 2; round++) {
         const opened = await this.request_(signal);
@@ -97,6 +101,11 @@ class DownloadAttempt {
       this.facts.done = offset;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileSystemFailure(err, partPath);
+      const { totalBytes, done, partInode } = this.facts;
+      if (partInode !== undefined && totalBytes !== null && done === totalBytes && this.details.fileName) {
+        this.recoveredPath = await findFinishedByInode(this.details.directory, this.details.fileName, partInode, totalBytes);
+        if (this.recoveredPath) return;
+      }
       this.facts.partPath = undefined; // vanished: start over under a fresh .part
       this.facts.done = 0;
     }
@@ -170,6 +179,7 @@ class DownloadAttempt {
         this.details = { ...this.details, fileName: safeFileName(raw, NAME_BYTES) };
         const { partPath, handle } = await createPartFile(this.details.directory, this.details.fileName);
         this.facts.partPath = partPath;
+        this.facts.partInode = (await handle.stat()).ino;
         this.writer = new PartWriter(handle, 0);
       } else if (offset !== this.writer.start) {
         await this.writer.truncate(offset);
@@ -269,6 +279,17 @@ class DownloadAttempt {
   }
 
   /** Forget the bytes we have: the next request starts from 0 and nothing old is ever appended. */
+  /** The last run renamed the finished file but died before recording it: record it now. */
+  private async completeRecovered(finalPath: string): Promise<AttemptResult> {
+    const fileName = path.basename(finalPath);
+    this.details = { ...this.details, fileName, filePath: finalPath };
+    this.facts.partPath = undefined;
+    this.ctx.log('info', `Found the finished file as ${fileName}; nothing left to download`);
+    await this.checkpoint();
+    this.ctx.progress(this.facts.done, this.facts.done);
+    return { outcome: 'completed', patch: { name: fileName, download: this.details } };
+  }
+
   private async resetToZero(): Promise<void> {
     if (this.writer) await this.writer.truncate(0).catch(() => undefined);
     else await removeIfExists(this.facts.partPath).catch(() => undefined);

@@ -179,6 +179,24 @@ async function syncDirectory(directory: string): Promise<void> {
   }
 }
 
+/**
+ * After a crash between the final rename and the checkpoint that records it, the .part is gone
+ * and the file sits under one of the names moveToFreeName tries. It is ours only if it is the
+ * same inode the .part had (a hard link/rename keeps it), never merely a file of the same size.
+ */
+export async function findFinishedByInode(directory: string, fileName: string, inode: number, size: number): Promise<string | undefined> {
+  for (let n = 0; n < 100; n++) {
+    const candidate = path.join(directory, numberedName(fileName, n));
+    try {
+      const facts = await stat(candidate);
+      if (facts.ino === inode && facts.size === size) return candidate;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && n > 0) return undefined;
+    }
+  }
+  return undefined;
+}
+
 export async function removeIfExists(filePath: string | undefined): Promise<void> {
   if (!filePath) return;
   await unlink(filePath).catch((err: NodeJS.ErrnoException) => {
