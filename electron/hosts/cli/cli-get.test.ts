@@ -70,6 +70,15 @@ describe('ferry get', () => {
     expect(output).toContain(`done tty.bin -> ${path.join(dir, 'tty.bin')}`);
   });
 
+  it('says when it retries (503 with Retry-After), then completes', async () => {
+    const body = randomBytes(20_000, 9);
+    server.route('/busy.bin', { statusSequence: [503], retryAfter: '1', body });
+    const result = await runFerry(['get', server.url('/busy.bin'), '--dir', dir, '--data-dir', dataDir]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/busy\.bin: retrying \(attempt 2\) after: .*503/);
+    expect(sha256(await readFile(path.join(dir, 'busy.bin')))).toBe(sha256(body));
+  });
+
   it('checks --sha256: a wrong digest fails with exit 1', async () => {
     server.route('/digest.bin', { body: randomBytes(10_000, 2) });
     const result = await runFerry(['get', server.url('/digest.bin'), '--dir', dir, '--data-dir', dataDir, '--sha256', '0'.repeat(64), '-q']);
