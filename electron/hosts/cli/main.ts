@@ -106,6 +106,13 @@ function exitAfterOutput(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
+// `ferry get ... | head -1`: a reader that goes away must not crash the transfers with EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 main(process.argv.slice(2)).then(exitAfterOutput, (error: unknown) => {
   process.stderr.write(`ferry: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   exitAfterOutput(EXIT_FAILED);
