@@ -49,6 +49,8 @@ export function TransferList({ initialHeight = Math.max(200, window.innerHeight 
   if (ids.length === 0) return <EmptyState loaded={loaded} />;
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
+    // A control inside a row handles its own keys (Space/Enter press a button).
+    if (e.target !== e.currentTarget && (e.target as HTMLElement).closest('button, input, select, textarea')) return;
     const ui = useUi.getState();
     const at = focusedIndex;
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);

@@ -77,7 +77,15 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
       <div role="gridcell" className="row__state">
         <span className={`pill pill--${v.state}`}>{STATE_LABEL[v.state]}</span>
       </div>
-      <div role="gridcell" className="row__actions" onMouseDown={(e) => e.stopPropagation()}>
+      <div
+        role="gridcell"
+        className="row__actions"
+        onMouseDown={(e) => {
+          // Row buttons neither change the selection nor take focus from the list.
+          e.stopPropagation();
+          e.preventDefault();
+        }}
+      >
         <RowActions v={v} />
       </div>
     </div>
