@@ -9,6 +9,17 @@ test('empty state tells a first-timer what to do', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'No transfers yet' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Add downloads' }).first()).toBeVisible();
   await shot(page, 'empty');
+
+  await page.getByRole('button', { name: 'Add downloads' }).last().click();
+  const dialog = page.getByRole('dialog', { name: 'Add downloads' });
+  await dialog.getByLabel('Links').fill('https://releases.example.org/24.04/ubuntu-24.04.1-desktop-amd64.iso\nhttps://download.example.org/blender/blender-4.2.3-linux-x64.tar.xz');
+  await expect(dialog.getByRole('button', { name: 'Download 2' })).toBeEnabled();
+  await dialog.getByLabel('SHA-256 (optional)').fill('abc');
+  await expect(dialog.getByLabel('SHA-256 (optional)')).toHaveAttribute('aria-invalid', 'true');
+  await dialog.getByLabel('SHA-256 (optional)').fill('');
+  await shot(page, 'add-dialog');
+  await dialog.getByRole('button', { name: 'Download 2' }).click();
+  await expect(page.getByRole('grid').getByRole('row')).toHaveCount(2);
 });
 
 test('busy list, details panel and the settings dialog', async ({ page }) => {

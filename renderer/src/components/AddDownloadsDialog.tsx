@@ -50,6 +50,8 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
         <textarea
           className="input input--mono"
           rows={6}
+          wrap="off"
+          spellCheck={false}
           data-autofocus
           placeholder={'https://example.com/file.zip\nhttps://example.org/another.iso'}
           value={text}
