@@ -50,10 +50,11 @@ const grid = () => page.getByRole('grid', { name: 'Transfers' });
 const row = (name: string) => grid().getByRole('row', { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},`) });
 const fileSha = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
 
-async function addThroughDialog(urls: string[]): Promise<void> {
+async function addThroughDialog(urls: string[], sha256?: string): Promise<void> {
   await page.getByRole('toolbar').getByRole('button', { name: 'Add downloads' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add downloads' });
   await dialog.getByLabel('Links').fill(urls.join('\n'));
+  if (sha256) await dialog.getByLabel('SHA-256 (optional)').fill(sha256);
   await dialog.getByRole('button', { name: /^Download/ }).click();
   await expect(dialog).toBeHidden();
 }
@@ -118,6 +119,24 @@ test('a 404 shows its error in words with the status', async () => {
   await expect(details.getByRole('button', { name: 'Show in folder' })).toHaveCount(0);
   await shot(page, 'host-failed-details');
   await details.getByRole('button', { name: 'Close details' }).click();
+});
+
+test('a SHA-256 given in the dialog is checked: a wrong one fails in words, the right one completes', async () => {
+  await addThroughDialog([`${info.checked.url}?wrong`], '0'.repeat(64));
+  const bad = grid().getByRole('row', { name: /^checked\.bin,/ });
+  await expect(bad).toHaveAttribute('data-state', 'failed', { timeout: 20_000 });
+  await expect(bad).toContainText(/SHA-256|checksum/i);
+  await bad.hover();
+  await bad.getByRole('button', { name: 'Remove' }).click();
+  await expect(bad).toHaveCount(0);
+
+  await addThroughDialog([info.checked.url], info.checked.sha256);
+  const good = grid().getByRole('row', { name: /^checked\.bin,/ });
+  await expect(good).toHaveAttribute('data-state', 'completed', { timeout: 20_000 });
+  expect(await fileSha(path.join(info.downloads, 'checked.bin'))).toBe(info.checked.sha256);
+  await good.hover();
+  await good.getByRole('button', { name: 'Remove' }).click();
+  await expect(good).toHaveCount(0);
 });
 
 test('a download of unknown size shows an indeterminate bar and still finishes', async () => {
