@@ -57,6 +57,9 @@ test('dark theme follows the OS', async ({ page }) => {
   await page.getByRole('button', { name: 'Details panel' }).click();
   await page.waitForTimeout(2000);
   await shot(page, 'dark');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('dialog', { name: 'Settings' }).getByRole('tab', { name: 'Transfers' }).click();
+  await shot(page, 'dark-settings');
 });
 
 test('drop overlay says what will happen', async ({ page }) => {
