@@ -42,6 +42,28 @@ async function firstPaint(page: Page, url: string): Promise<{ wallMs: number; cp
   return { wallMs: at, cpuMs: (after - before) * 1000 };
 }
 
+/** Scrolls the 10,000-row list a screen every frame for `ms`; frame times say whether it stays smooth. */
+async function scrollFrames(page: Page, ms: number): Promise<{ frames: number; p95: number; over50: number }> {
+  // A string, not a function: tsx's helpers (__name) do not exist inside the page.
+  return page.evaluate(`new Promise((done) => {
+    const grid = document.querySelector('[role="grid"]');
+    const times = [];
+    let last = performance.now();
+    const end = last + ${ms};
+    function step(now) {
+      times.push(now - last);
+      last = now;
+      grid.scrollTop += 700;
+      if (now < end) requestAnimationFrame(step);
+      else {
+        const sorted = times.slice(1).sort((a, b) => a - b);
+        done({ frames: sorted.length, p95: sorted[Math.floor(sorted.length * 0.95)] ?? 0, over50: sorted.filter((t) => t > 50).length });
+      }
+    }
+    requestAnimationFrame(step);
+  })`);
+}
+
 interface Busy {
   /** Main-thread CPU seconds per second. */
   fraction: number;
@@ -102,6 +124,10 @@ export async function runRendererBench(options: RendererBenchOptions = {}): Prom
       `renderer: first paint of 10,000 transfers: ${paints.map((p) => p.wallMs.toFixed(0)).join(', ')} ms (median ${paintMs.toFixed(0)} ms); ` +
         `main-thread CPU until then ${paints.map((p) => p.cpuMs.toFixed(0)).join(', ')} ms (median ${paintCpuMs.toFixed(0)} ms)`,
     );
+
+    const scroll = await scrollFrames(page, 2000);
+    log(`renderer: scrolling the 10,000-row list a screen per frame for 2 s: ${scroll.frames} frames, p95 frame ${scroll.p95.toFixed(1)} ms, ${scroll.over50} frames over 50 ms`);
+    await page.evaluate('document.querySelector(\'[role="grid"]\').scrollTop = 0');
 
     // Let the page settle (fonts, first measurements) before measuring steady-state cost, then
     // take the median of three windows: the machine is shared, one window can catch a neighbour.
