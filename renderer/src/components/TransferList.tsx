@@ -30,9 +30,15 @@ export function TransferList({ initialHeight = Math.max(200, window.innerHeight 
   });
 
   const focusedIndex = focused ? ids.indexOf(focused) : -1;
+  // Follow the focus when it moves (keys, a new download selected), not when other rows come and
+  // go around it: that would pull the list away from where the user scrolled.
+  const followed = useRef<string | null>(null);
   useEffect(() => {
-    if (focusedIndex >= 0) virtualizer.scrollToIndex(focusedIndex, { align: 'auto' });
-  }, [focusedIndex, virtualizer]);
+    // A just-added transfer may get focus before its row arrives: follow it once it is there.
+    if (focused === followed.current || focusedIndex < 0) return;
+    followed.current = focused;
+    virtualizer.scrollToIndex(focusedIndex, { align: 'auto' });
+  }, [focused, focusedIndex, virtualizer]);
 
   // Tell the benchmark (and anyone curious) when the first non-empty list has been painted.
   useEffect(() => {
