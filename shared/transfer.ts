@@ -74,6 +74,7 @@ export interface StagedCopyFacts {
   size: number;
   /** mtime of the source when it was staged. */
   sourceMtimeMs: number;
+  /** Empty while the staged copy is still being copied and hashed (off the main thread). */
   sha256: string;
   /** true when the copy was made as a reflink/clone. */
   cloned?: boolean;

@@ -95,7 +95,7 @@ function Body({ v }: { v: TransferView }) {
             <br />
             {formatBytes(u.staged.size)} · {u.staged.cloned ? 'reflink clone' : 'full copy'} · source modified {new Date(u.staged.sourceMtimeMs).toLocaleString()}
             <br />
-            <span className="mono small">sha256 {u.staged.sha256}</span>
+            <span className="mono small">sha256 {u.staged.sha256 || 'being computed…'}</span>
           </Row>
         )}
         {u?.response && <Row label="Server answer">HTTP {u.response.status}{u.response.location ? ` · ${u.response.location}` : ''}</Row>}
