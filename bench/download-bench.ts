@@ -63,7 +63,7 @@ export async function downloadBench(options: DownloadBenchOptions): Promise<Verd
       `${median(aria.map((m) => m.seconds)).toFixed(2)} s`,
       `${median(node.map((m) => m.seconds)).toFixed(2)} s`,
       ratio.toFixed(2),
-      mib(peakBig),
+      `max ${mib(peakBig)}`,
     ]);
     console.log(`\nDownload ${mib(big.size)} from nginx on 127.0.0.1 (${options.runs} runs, alternating ferry/curl)`);
     console.log(table(['', 'ferry get', 'curl -o', 'aria2c -x1', 'node pipe*', 'ferry/curl', 'ferry peak RSS'], rows));

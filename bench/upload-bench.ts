@@ -38,7 +38,7 @@ export async function uploadBench(options: { runs: number; size: number }): Prom
     const ferryMedian = median(ferry.map((m) => m.seconds));
     const curlMedian = median(curl.map((m) => m.seconds));
     const ratio = ferryMedian / curlMedian;
-    rows.push(['median', `${ferryMedian.toFixed(2)} s`, `${curlMedian.toFixed(2)} s`, ratio.toFixed(2), mib(Math.max(...ferry.map((m) => m.peakRss ?? 0)) || null)]);
+    rows.push(['median', `${ferryMedian.toFixed(2)} s`, `${curlMedian.toFixed(2)} s`, ratio.toFixed(2), `max ${mib(Math.max(...ferry.map((m) => m.peakRss ?? 0)) || null)}`]);
     console.log(`\nUpload ${mib(fixture.size)} to nginx WebDAV on 127.0.0.1 (${options.runs} runs, alternating ferry/curl)`);
     console.log(table(['', 'ferry put', 'curl -T', 'ferry/curl', 'ferry peak RSS'], rows));
     console.log(`ferry median speed ${rate(fixture.size, ferryMedian)} (staging copy included), curl ${rate(fixture.size, curlMedian)}`);
