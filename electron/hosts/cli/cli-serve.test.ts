@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../../test-support/files';
-import { runFerry, startFerry, waitFor } from './ferry-process';
+import { runFerry, startFerry, stopStartedFerries, waitFor } from './ferry-process';
 
 let tmp: string;
 beforeEach(async () => {
@@ -14,12 +14,16 @@ afterEach(async () => {
 
 it('serve prints the headless host URL, answers on it, and stops on SIGINT', async () => {
   const child = startFerry(['serve', '--port', '0', '--data-dir', path.join(tmp, 'data')]);
-  const line = await waitFor(async () => (child.assertRunning(), /Ferry UI: (http:\/\/127\.0\.0\.1:\d+)\/#token=[0-9a-f]{64}/.exec(child.stdout())), 30_000, 'the URL line');
-  const response = await fetch(`${line[1]}/api/nothing`);
-  expect(response.status).toBe(401); // the host is there, and refuses API calls without the token
-  child.process.kill('SIGINT');
-  const result = await child.result;
-  expect(result.code).toBe(0);
+  try {
+    const line = await waitFor(async () => (child.assertRunning(), /Ferry UI: (http:\/\/127\.0\.0\.1:\d+)\/#token=[0-9a-f]{64}/.exec(child.stdout())), 30_000, 'the URL line');
+    const response = await fetch(`${line[1]}/api/nothing`);
+    expect(response.status).toBe(401); // the host is there, and refuses API calls without the token
+    child.process.kill('SIGINT');
+    const result = await child.result;
+    expect(result.code).toBe(0);
+  } finally {
+    await stopStartedFerries(); // whatever failed above, no server outlives the test
+  }
 });
 
 it('serve refuses a bad port as a usage error', async () => {

@@ -24,12 +24,23 @@ export interface FerryChild {
   assertRunning(): void;
 }
 
+const running = new Set<ChildProcess>();
+
+/** For afterEach: a test that failed half-way must not leave a ferry running. */
+export async function stopStartedFerries(): Promise<void> {
+  const exits = [...running].map((child) => new Promise((resolve) => child.once('close', resolve)));
+  for (const child of running) child.kill('SIGKILL');
+  await Promise.all(exits);
+}
+
 export function startFerry(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): FerryChild {
   const child = spawn(process.execPath, [FERRY_BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('close', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
