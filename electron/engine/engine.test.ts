@@ -249,13 +249,18 @@ describe('TransferEngine', () => {
     await writeFile(victimFile, text.slice(0, Math.floor(text.length / 2))); // torn write
     await writeFile(path.join(dir, 'garbage.json'), '\u0000\u0000{"view":');
     await writeFile(path.join(dir, 'half.1234.tmp'), '{');
+    // Valid JSON of the wrong shape is as corrupt as a torn file.
+    const wrongShape = JSON.parse(text);
+    wrongShape.view.id = 'wrongshape';
+    wrongShape.view.state = 'exploded';
+    await writeFile(path.join(dir, 'wrongshape.json'), JSON.stringify(wrongShape));
 
     engine = await TransferEngine.open({ dataDir, workers: { download: scriptedWorker(steadyBytes(10, 10)) } });
     expect(engine.list().map((v) => v.id)).toEqual([good.id]);
-    expect(engine.startupProblems).toHaveLength(2);
+    expect(engine.startupProblems).toHaveLength(3);
     expect(engine.startupProblems.join('\n')).toMatch(/unreadable.*set aside/);
     const files = await readdir(dir);
-    expect(files.filter((f) => f.includes('.corrupt-'))).toHaveLength(2);
+    expect(files.filter((f) => f.includes('.corrupt-'))).toHaveLength(3);
     expect(files.some((f) => f.endsWith('.tmp'))).toBe(false);
     // And it still works.
     const more = await engine.addDownload({ url: 'http://127.0.0.1:9/more', directory: dataDir });
