@@ -33,9 +33,12 @@ function signature(file) {
   return `${info.size}:${info.mtimeMs}`;
 }
 
-/** Our sources one by one; dependencies as a whole, through npm's record of what it installed. */
+/**
+ * Our sources one by one; dependencies as a whole, through npm's record of what it installed;
+ * and this file, whose build options shape the bundle too.
+ */
 function watchedFiles(inputs) {
-  return [...inputs.filter((file) => !file.startsWith('node_modules/')), 'node_modules/.package-lock.json'];
+  return [...inputs.filter((file) => !file.startsWith('node_modules/')), 'node_modules/.package-lock.json', 'bin/ferry.js'];
 }
 
 function freshBuild() {
@@ -70,6 +73,12 @@ async function rebuild() {
     target: 'node20',
     metafile: true,
     logLevel: 'silent',
+    // Parts of got that Ferry never uses (HTTP/2, response caching) but got imports up front:
+    // stand-ins that fail in words if ever used save every start the time to load them.
+    alias: {
+      'http2-wrapper': './electron/hosts/cli/bundle-stubs/http2-wrapper.ts',
+      'cacheable-request': './electron/hosts/cli/bundle-stubs/cacheable-request.ts',
+    },
     // CommonJS dependencies inside an ES module bundle still call require().
     banner: { js: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);" },
   });

@@ -6,19 +6,24 @@ const WINDOW_MS = 3000;
 
 export class ProgressMeter {
   private samples: Array<{ at: number; bytes: number }> = [];
+  private lastBytes = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Forget history, e.g. when a raw upload restarts from byte 0. */
   reset(): void {
     this.samples = [];
+    this.lastBytes = 0;
   }
 
   measure(bytesDone: number, totalBytes: number | null): TransferProgress {
     const at = this.now();
+    if (bytesDone < this.lastBytes) this.samples = [];
+    this.lastBytes = bytesDone;
+    // Downloads report thousands of chunks a second: a sample per millisecond is enough, and
+    // the window's first sample (all that speed depends on) is the first of its millisecond anyway.
     const last = this.samples[this.samples.length - 1];
-    if (last && bytesDone < last.bytes) this.samples = [];
-    this.samples.push({ at, bytes: bytesDone });
+    if (!last || last.at !== at) this.samples.push({ at, bytes: bytesDone });
     while (this.samples.length > 2 && at - this.samples[0]!.at > WINDOW_MS) this.samples.shift();
     const first = this.samples[0]!;
     const elapsed = (at - first.at) / 1000;

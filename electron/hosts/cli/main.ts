@@ -53,6 +53,9 @@ async function withEngine(
   secrets: import('../../engine/secrets').SecretsProvider | null,
   enqueue: (session: import('./session').Session) => Promise<void>,
 ): Promise<number> {
+  // The engine's modules (got and all) take a while to load: start that now, while the lock is taken.
+  const loading = Promise.all([import('./open-engine'), import('./session')]);
+  loading.catch(() => undefined); // awaited below; a failure must not count as unhandled if the lock fails first
   const { lockDataDir } = await import('./data-dir-lock');
   const lock = await lockDataDir(command.dataDir);
   if (!lock.ok) {
@@ -64,7 +67,7 @@ async function withEngine(
   process.on('SIGINT', early);
   process.on('SIGTERM', early);
   try {
-    const [{ openCliEngine }, { runSession }] = await Promise.all([import('./open-engine'), import('./session')]);
+    const [{ openCliEngine }, { runSession }] = await loading;
     const reporter = new Reporter(outputMode(command.quiet), { out: process.stdout, err: process.stderr });
     const engine = await openCliEngine({ dataDir: command.dataDir, limits, secrets, onNotice: (text) => reporter.info(`ferry: ${text}`) });
     process.off('SIGINT', early);
