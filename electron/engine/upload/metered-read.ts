@@ -4,6 +4,7 @@
 // with backpressure: memory stays flat, the body is never held whole.
 import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, Readable, Transform } from 'node:stream';
+import type { SentChunkPool } from './sent-chunk-pool';
 
 export interface BodyMeter {
   /** Waits until `bytes` may pass under the speed limits. */
@@ -21,13 +22,16 @@ export interface BodyMeter {
  * Large reads keep per-chunk costs (allocation, syscalls, callbacks) low: with 1-4 MiB chunks
  * Node sends a file with about the CPU time curl needs; with 64 KiB chunks, 3-4 times that.
  */
-const CHUNK_BYTES = 2 * 1024 * 1024;
+export const CHUNK_BYTES = 2 * 1024 * 1024;
 /** The speed limit is asked in slices this big, so a slow limit still shows steady life. */
 const THROTTLE_SLICE_BYTES = 64 * 1024;
 
-/** Bytes [start, end) of `filePath`. Destroying the returned stream closes the file. */
-export function meteredStream(filePath: string, start: number, end: number, meter: BodyMeter): Readable {
-  const source = new StagedFileReader(filePath, start, end, meter);
+/**
+ * Bytes [start, end) of `filePath`. Destroying the returned stream closes the file. With `pool`
+ * (body offset 0 = `start`; the sender reports written bytes to it) read buffers are reused.
+ */
+export function meteredStream(filePath: string, start: number, end: number, meter: BodyMeter, pool?: SentChunkPool): Readable {
+  const source = new StagedFileReader(filePath, start, end, meter, pool);
   const gate = new Transform({
     highWaterMark: CHUNK_BYTES,
     transform(chunk: Buffer, _encoding, callback) {
@@ -54,10 +58,14 @@ class StagedFileReader extends Readable {
     start: number,
     private readonly end: number,
     private readonly meter: BodyMeter,
+    private readonly pool?: SentChunkPool,
   ) {
     super({ highWaterMark: CHUNK_BYTES });
     this.position = start;
+    this.start = start;
   }
+
+  private readonly start: number;
 
   override _read(): void {
     void this.readNext();
@@ -79,7 +87,7 @@ class StagedFileReader extends Readable {
         }
         this.handle = handle;
       }
-      const buffer = Buffer.allocUnsafe(want);
+      const buffer = this.pool ? this.pool.take(want, this.position + want - this.start) : Buffer.allocUnsafe(want);
       const { bytesRead } = await this.handle.read(buffer, 0, want, this.position);
       if (bytesRead === 0) throw new Error(`${this.filePath} ends at ${this.position} bytes, before ${this.end}`);
       this.position += bytesRead;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { StagedCopyFacts } from '../../../shared/transfer';
 import { TransferFailure } from '../types';
 import { StagingQueue, type StagingJob } from './staging-job';
-import { checkSource, removeStagedCopy, startStaging } from './staging';
+import { checkSource, copyCanBeFollowed, removeStagedCopy, startStaging } from './staging';
 
 export interface ReadGate {
   /** Present while the copy is being made: resolves once it holds bytes [0, offset). */
@@ -23,7 +23,7 @@ export class StagedCopies {
   /** On add: check, clone or start copying (and hashing) in the background. */
   async stage(transferId: string, sourcePath: string): Promise<StagedCopyFacts> {
     await this.queue.cancel(transferId);
-    const { staged, needsCopy } = await startStaging({
+    const { staged, needsCopy, followCopy } = await startStaging({
       dataDir: this.dataDir,
       transferId,
       sourcePath,
@@ -32,7 +32,7 @@ export class StagedCopies {
     this.queue.add(
       transferId,
       needsCopy
-        ? { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs }
+        ? { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs, followCopy }
         : { source: staged.path, size: staged.size },
     );
     return staged;
@@ -90,7 +90,9 @@ export class StagedCopies {
         retryable: false,
       });
     }
-    await mkdir(path.dirname(staged.path), { recursive: true });
-    return this.queue.add(transferId, { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs });
+    const dir = path.dirname(staged.path);
+    await mkdir(dir, { recursive: true });
+    const followCopy = await copyCanBeFollowed(dir);
+    return this.queue.add(transferId, { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs, followCopy });
   }
 }

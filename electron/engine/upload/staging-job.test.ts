@@ -30,6 +30,29 @@ describe('StagingJob', () => {
     expect(sha256(await readFile(path.join(dir, 'staged.bin')))).toBe(sha256(bytes));
   });
 
+  it('a reader following the copy only ever sees bytes equal to the source', async () => {
+    const size = 48 * 1024 * 1024 + 5;
+    const bytes = randomBytes(size, 33);
+    const src = path.join(dir, 'big.bin');
+    await writeFile(src, bytes);
+    const { mtimeMs } = await stat(src);
+    const target = path.join(dir, 'staged.bin');
+    const job = new StagingJob({ source: src, target, size, sourceMtimeMs: mtimeMs, followCopy: true });
+    job.start();
+    const seen: number[] = [];
+    for (let want = 1024 * 1024; want < size; want += 4 * 1024 * 1024) {
+      await job.waitFor(want);
+      const released = job.copied;
+      seen.push(released);
+      const prefix = (await readFile(target)).subarray(0, released);
+      expect(prefix.equals(bytes.subarray(0, released))).toBe(true);
+    }
+    await job.waitFor(size);
+    expect(await job.done).toBe(sha256(bytes));
+    expect(seen.every((n) => n <= size)).toBe(true);
+    expect(sha256(await readFile(target))).toBe(sha256(bytes));
+  });
+
   it('hash-only jobs (cloned copies) hash without writing', async () => {
     const bytes = randomBytes(100_000, 32);
     const staged = path.join(dir, 'cloned.bin');
@@ -60,6 +83,12 @@ describe('StagingJob', () => {
     // The last bytes were never released to a reader.
     expect(job.copied).toBeLessThan(3_000_000);
     await expect(job.waitFor(3_000_000)).rejects.toBeInstanceOf(TransferFailure);
+
+    // The same when an upload follows the copy: the size reached the end, the last byte did not pass.
+    const followed = new StagingJob({ source: src, target: path.join(dir, 'staged3.bin'), size: 3_000_000, sourceMtimeMs: mtimeMs - 1000, followCopy: true });
+    followed.start();
+    await expect(followed.done).rejects.toMatchObject({ error: { code: 'SOURCE_UNREADABLE' } });
+    expect(followed.copied).toBeLessThan(3_000_000);
 
     const unchanged = new StagingJob({ source: src, target: path.join(dir, 'staged2.bin'), size: 3_000_000, sourceMtimeMs: mtimeMs });
     unchanged.start();
