@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { StagedCopyFacts } from '../../../shared/transfer';
 import { TransferFailure } from '../types';
 import { StagingQueue, type StagingJob } from './staging-job';
-import { checkSource, copyCanBeFollowed, removeStagedCopy, startStaging } from './staging';
+import { checkSource, removeStagedCopy, startStaging } from './staging';
 
 export interface ReadGate {
   /** Present while the copy is being made: resolves once it holds bytes [0, offset). */
@@ -23,7 +23,7 @@ export class StagedCopies {
   /** On add: check, clone or start copying (and hashing) in the background. */
   async stage(transferId: string, sourcePath: string): Promise<StagedCopyFacts> {
     await this.queue.cancel(transferId);
-    const { staged, needsCopy, followCopy } = await startStaging({
+    const { staged, needsCopy } = await startStaging({
       dataDir: this.dataDir,
       transferId,
       sourcePath,
@@ -32,7 +32,7 @@ export class StagedCopies {
     this.queue.add(
       transferId,
       needsCopy
-        ? { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs, followCopy }
+        ? { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs }
         : { source: staged.path, size: staged.size },
     );
     return staged;
@@ -90,9 +90,7 @@ export class StagedCopies {
         retryable: false,
       });
     }
-    const dir = path.dirname(staged.path);
-    await mkdir(dir, { recursive: true });
-    const followCopy = await copyCanBeFollowed(dir);
-    return this.queue.add(transferId, { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs, followCopy });
+    await mkdir(path.dirname(staged.path), { recursive: true });
+    return this.queue.add(transferId, { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs });
   }
 }

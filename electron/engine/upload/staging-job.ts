@@ -1,16 +1,10 @@
 // The staging copy and its SHA-256, made on a worker thread so the main thread only uploads.
-// The copy is one fs.copyFileSync (kernel copy_file_range on Linux, a reflink where the file
-// system can; no bytes pass through JavaScript), about three times cheaper in CPU than copying
-// through a buffer. The SHA-256 is computed from the finished staged copy afterwards, while the
-// upload is already reading it. Where the file system cloned the file (reflink), the job only
-// hashes the staged copy. The source is opened read-only and only read.
-//
-// Uploads may start before the copy is complete ("following" it): on Linux file systems whose
-// copy writes the file front to back (ext4, xfs, btrfs, tmpfs; checked by staging.ts), the
-// staged file's size is polled and bytes below it are released to the reader. The last byte is
-// held back until the worker has checked that the source did not change during the copy, so an
-// upload can never finish with a torn copy.
-import { stat } from 'node:fs/promises';
+// The copy is one fs.copyFileSync: the kernel copies (copy_file_range on Linux, a reflink where
+// the file system can), no bytes pass through JavaScript, which on this project's ext4 bench
+// machine costs about a third of the CPU of a copy through a buffer. Uploads wait for the copy
+// to be complete and checked (source unchanged), then read the staged copy while this thread
+// computes its SHA-256 from the staged copy. Where the file system cloned the file (reflink),
+// the job only hashes. The source is opened read-only and only read.
 import { Worker } from 'node:worker_threads';
 import { TransferFailure } from '../types';
 
@@ -23,12 +17,7 @@ export interface StagingJobSpec {
   size: number;
   /** The source's mtime when it was checked: a different one after copying means a torn copy. */
   sourceMtimeMs?: number;
-  /** The copy grows front to back on this file system: readers may follow it (see above). */
-  followCopy?: boolean;
 }
-
-/** How often the staged file's size is looked at while an upload follows the copy. */
-const FOLLOW_POLL_MS = 4;
 
 // Plain CommonJS run with `eval`, so it works the same under tsx, vitest and an esbuild bundle
 // (no separate worker file to ship). Synchronous I/O is fine on its own thread.
@@ -41,10 +30,6 @@ const fail = (code, message) => Object.assign(new Error(message), { code });
 let stage = 'open-source';
 function copy() {
   fs.statSync(source);
-  stage = 'write';
-  // A partial copy left by a crash must not be mistaken for the new one by a follower.
-  fs.rmSync(target, { force: true });
-  parentPort.postMessage({ type: 'copying' });
   stage = 'copy';
   try {
     fs.copyFileSync(source, target, fs.constants.COPYFILE_FICLONE);
@@ -90,15 +75,12 @@ try {
 `;
 
 type WorkerMessage =
-  | { type: 'copying' }
   | { type: 'copied' }
   | { type: 'done'; sha256: string }
   | { type: 'error'; stage: string; code?: string; message: string };
 
 export class StagingJob {
   private copiedBytes = 0;
-  private copyComplete = false;
-  private followTimer: NodeJS.Timeout | undefined;
   private failure: TransferFailure | undefined;
   private finished = false;
   private worker: Worker | undefined;
@@ -133,14 +115,10 @@ export class StagingJob {
     worker.unref();
     this.worker = worker;
     worker.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'copying') {
-        if (this.spec.followCopy) this.follow();
-      } else if (msg.type === 'copied') {
-        this.copyComplete = true;
+      if (msg.type === 'copied') {
         this.copiedBytes = this.spec.size;
         this.wake();
       } else if (msg.type === 'done') {
-        this.copyComplete = true;
         this.copiedBytes = this.spec.size;
         this.finish(undefined, msg.sha256);
       } else {
@@ -149,31 +127,6 @@ export class StagingJob {
     });
     worker.on('error', (err) => this.finish(stagingFailure(`Staging stopped: ${err.message}`)));
     worker.on('exit', () => this.finish(stagingFailure('Staging was stopped')));
-  }
-
-  /**
-   * Polls the growing staged file while the worker copies. Bytes below its size are written (a
-   * front-to-back copy); the last byte waits for 'copied', which comes after the source check.
-   */
-  private follow(): void {
-    const { target, size } = this.spec;
-    const tick = () => {
-      this.followTimer = undefined;
-      if (this.finished || this.copyComplete) return;
-      stat(target!).then(
-        (now) => {
-          const safe = Math.min(now.size, size - 1);
-          if (safe > this.copiedBytes && !this.copyComplete) {
-            this.copiedBytes = safe;
-            this.wake();
-          }
-        },
-        () => {},
-      ).finally(() => {
-        if (!this.finished && !this.copyComplete) this.followTimer = setTimeout(tick, FOLLOW_POLL_MS).unref();
-      });
-    };
-    tick();
   }
 
   /** Resolves once bytes [0, offset) are in the staged copy; rejects if the copy failed. */
@@ -204,7 +157,6 @@ export class StagingJob {
     if (this.finished) return;
     this.finished = true;
     this.failure = failure;
-    if (this.followTimer) clearTimeout(this.followTimer);
     if (this.worker) this.stopped = this.worker.terminate().catch(() => undefined);
     if (failure) this.settle.reject(failure);
     else this.settle.resolve(sha256!);

@@ -88,23 +88,6 @@ export async function freeBytesAt(dir: string): Promise<number> {
   return Number(fsStats.bavail) * Number(fsStats.bsize);
 }
 
-/**
- * Linux file systems whose kernel copy (copy_file_range/splice) writes the staged file front to
- * back, growing its size as it goes: bytes below the size are final, so an upload may follow
- * the copy. Elsewhere (macOS, Windows, network and FUSE file systems, where a copy may set the
- * size first or copy out of order) uploads wait for the complete copy.
- */
-const FOLLOWABLE_FILE_SYSTEMS = new Set([0xef53 /* ext2/3/4 */, 0x58465342 /* xfs */, 0x9123683e /* btrfs */, 0x01021994 /* tmpfs */]);
-
-export async function copyCanBeFollowed(dir: string): Promise<boolean> {
-  if (process.platform !== 'linux' || process.env.FERRY_FOLLOW === '0') return false;
-  try {
-    return FOLLOWABLE_FILE_SYSTEMS.has(Number((await statfs(dir)).type));
-  } catch {
-    return false;
-  }
-}
-
 export interface StageOptions {
   dataDir: string;
   transferId: string;
@@ -117,15 +100,13 @@ export interface Staging {
   staged: StagedCopyFacts;
   /** false: the file system cloned it (complete already); true: the copy is still to be made. */
   needsCopy: boolean;
-  /** The copy may be read while it is being made (copyCanBeFollowed). */
-  followCopy: boolean;
 }
 
 /**
  * Prepare <dataDir>/staging/<id>/<name>: a reflink where the file system can (instant), else the
- * caller runs the copy in the background (staging-job.ts), while the upload may already read
- * what has been copied where the file system allows. Refuses before copying when the source is
- * unusable or space is short. `sha256` is left empty: it is computed off the main thread.
+ * caller runs the copy in the background (staging-job.ts); the upload starts once it is complete.
+ * Refuses before copying when the source is unusable or space is short. `sha256` is left empty:
+ * it is computed off the main thread, while the upload runs.
  */
 export async function startStaging({ dataDir, transferId, sourcePath, freeBytes = freeBytesAt }: StageOptions): Promise<Staging> {
   const before = await checkSource(sourcePath);
@@ -142,9 +123,9 @@ export async function startStaging({ dataDir, transferId, sourcePath, freeBytes 
   const facts = { path: stagedPath, size: before.size, sourceMtimeMs: before.mtimeMs, sha256: '' };
   if (await tryClone(sourcePath, stagedPath)) {
     const cloned = await stat(stagedPath);
-    return { staged: { ...facts, size: cloned.size, cloned: true }, needsCopy: false, followCopy: false };
+    return { staged: { ...facts, size: cloned.size, cloned: true }, needsCopy: false };
   }
-  return { staged: { ...facts, cloned: false }, needsCopy: true, followCopy: await copyCanBeFollowed(dir) };
+  return { staged: { ...facts, cloned: false }, needsCopy: true };
 }
 
 /**
