@@ -1,6 +1,6 @@
 // The checkpointer's two cadences on a real file: fsync every N bytes without recording, record
 // about once per interval, and never record an offset that was not fsync'd first.
-import { open } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../../test-support/files';
@@ -31,8 +31,8 @@ function write(writer: PartWriter, bytes: number): Promise<void> {
   return new Promise((resolve, reject) => writer.stream.write(Buffer.alloc(bytes, 7), (err) => (err ? reject(err) : resolve())));
 }
 
-/** Lets a background checkpoint started by maybe() finish. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+/** Lets held chunks reach the file (PartWriter holds small ones up to 50 ms) and a background checkpoint finish. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 120));
 
 describe('DurableCheckpointer', () => {
   it('fsyncs every syncEveryBytes without recording until the interval is due; flush records the end', async () => {
@@ -40,10 +40,12 @@ describe('DurableCheckpointer', () => {
     const recorded: number[] = [];
     const checkpointer = new DurableCheckpointer(writer, async (offset) => void recorded.push(offset), 3600_000, 4096);
     await write(writer, 1000);
+    await settle();
     checkpointer.maybe();
     await settle();
     expect(synced).toEqual([]); // under 4 KiB written since the last sync: nothing to do
     await write(writer, 5000);
+    await settle();
     checkpointer.maybe();
     await settle();
     expect(synced).toEqual([6000]);
@@ -76,6 +78,44 @@ describe('DurableCheckpointer', () => {
     checkpointer.maybe();
     await settle();
     expect(recorded).toEqual([2000, 5000]);
+    await writer.close();
+  });
+});
+
+describe('PartWriter batching', () => {
+  it('gathers socket-sized chunks into few large writes, all bytes in order', async () => {
+    const filePath = path.join(tmp, 'b.part');
+    const handle = await open(filePath, 'w+');
+    const sizes: number[] = [];
+    const writev = handle.writev.bind(handle);
+    handle.writev = (async (buffers: NodeJS.ArrayBufferView[], position?: number) => {
+      sizes.push(buffers.reduce((sum, b) => sum + b.byteLength, 0));
+      return writev(buffers, position);
+    }) as typeof handle.writev;
+    const writer = new PartWriter(handle, 0);
+    const chunks = Array.from({ length: 40 }, (_, i) => Buffer.alloc(64 * 1024, i));
+    await new Promise<void>((resolve, reject) => {
+      writer.stream.once('error', reject);
+      writer.stream.once('finish', () => resolve());
+      for (const chunk of chunks) writer.stream.write(chunk);
+      writer.stream.end();
+    });
+    expect(writer.written).toBe(40 * 64 * 1024);
+    expect(sizes.length).toBeLessThanOrEqual(3); // 2.5 MiB: two 1 MiB batches and the rest
+    expect(Math.min(...sizes.slice(0, -1))).toBeGreaterThanOrEqual(1 << 20);
+    await writer.close();
+    expect((await readFile(filePath)).equals(Buffer.concat(chunks))).toBe(true);
+  });
+
+  it('a trickle still reaches the file within the hold time; sync() writes what is held first', async () => {
+    const { writer } = await countingWriter();
+    await write(writer, 100);
+    expect(writer.written).toBe(0); // held, not yet written
+    await settle();
+    expect(writer.written).toBe(100);
+    await write(writer, 50);
+    expect(await writer.sync()).toBe(150);
+    expect((await stat(path.join(tmp, 'x.part'))).size).toBe(150);
     await writer.close();
   });
 });

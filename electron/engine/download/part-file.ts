@@ -11,6 +11,8 @@ import { MAX_NAME_BYTES, numberedName } from './filename';
 
 export const PART_SUFFIX = '.part';
 const WRITE_HIGH_WATER_MARK = 1 << 20;
+const WRITE_BATCH_BYTES = 1 << 20;
+const HOLD_MS = 50;
 const MAX_NAME_ATTEMPTS = 10_000;
 
 /** Creates a new empty `<name>.part` (or `<name (n)>.part` when another download holds that one). */
@@ -48,11 +50,24 @@ export async function reopenPartFile(partPath: string, offset: number): Promise<
  * Sequential writer from `start`. Its own Writable (not fs.WriteStream) because destroying a
  * pipeline must not close the file: after an error or abort we still fsync and record the offset.
  * Bytes are only durable after `sync()` reports them.
+ *
+ * Socket chunks (64 KiB or less) are gathered into writes of at least WRITE_BATCH_BYTES: writing
+ * whatever single chunk arrived while the disk was idle meant twice as many writes, each a
+ * thread-pool round trip (1 GiB from loopback nginx: 2.25 s -> 1.8 s with batches). Gathered bytes
+ * wait at most HOLD_MS, so a slow download still reaches the disk promptly, and sync() writes them
+ * first, so an abort loses none; until written they are not counted in `written`.
  */
 export class PartWriter {
   readonly stream: Writable;
   private position: number;
   private pending: Promise<unknown> = Promise.resolve();
+  /** Writes run one after another; a failed write fails every later one (the position is unknown). */
+  private chain: Promise<void> = Promise.resolve();
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
+  private failure: Error | undefined;
+  private closed = false;
 
   constructor(
     private readonly handle: FileHandle,
@@ -60,24 +75,52 @@ export class PartWriter {
     public start: number,
   ) {
     this.position = start;
-    const writeAll = async (chunks: Buffer[]): Promise<void> => {
-      let buffers = chunks;
+    const accept = (chunks: Buffer[], callback: (err?: Error | null) => void): void => {
+      if (this.failure) return callback(this.failure);
+      for (const chunk of chunks) {
+        this.held.push(chunk);
+        this.heldBytes += chunk.length;
+      }
+      // Backpressure comes from the big writes: the stream waits for them, not for held chunks.
+      if (this.heldBytes >= WRITE_BATCH_BYTES) return void this.writeHeld().then(() => callback(), callback);
+      this.holdTimer ??= setTimeout(() => {
+        this.holdTimer = undefined;
+        this.writeHeld().catch((err: unknown) => {
+          this.failure ??= err as Error;
+        });
+      }, HOLD_MS);
+      callback();
+    };
+    this.stream = new Writable({
+      highWaterMark: WRITE_HIGH_WATER_MARK,
+      write: (chunk: Buffer, _enc, callback) => accept([chunk], callback),
+      writev: (chunks, callback) => accept(chunks.map((c) => c.chunk as Buffer), callback),
+      final: (callback) => {
+        if (this.failure) return callback(this.failure);
+        this.writeHeld().then(() => callback(), callback);
+      },
+    });
+  }
+
+  /** Queues the held chunks as one write; resolves when it (and every write before it) is done. */
+  private writeHeld(): Promise<void> {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    const batch = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    if (this.closed || batch.length === 0) return this.chain;
+    const write = this.chain.then(async () => {
+      let buffers = batch;
       while (buffers.length > 0) {
         const { bytesWritten } = await this.handle.writev(buffers, this.position);
         this.position += bytesWritten;
         buffers = dropBytes(buffers, bytesWritten);
       }
-    };
-    const run = (chunks: Buffer[], callback: (err?: Error | null) => void): void => {
-      const p = writeAll(chunks);
-      this.pending = p.catch(() => undefined);
-      p.then(() => callback(), callback);
-    };
-    this.stream = new Writable({
-      highWaterMark: WRITE_HIGH_WATER_MARK,
-      write: (chunk: Buffer, _enc, callback) => run([chunk], callback),
-      writev: (chunks, callback) => run(chunks.map((c) => c.chunk as Buffer), callback),
     });
+    this.chain = write;
+    this.pending = write.catch(() => undefined);
+    return write;
   }
 
   /** Offset of the first byte not yet written (durable only after sync). */
@@ -85,8 +128,10 @@ export class PartWriter {
     return this.position;
   }
 
-  /** Waits for the write in flight, flushes to disk; returns the offset now safe to record. */
+  /** Writes what is held, waits for the writes, flushes to disk; returns the offset now safe to record. */
   async sync(): Promise<number> {
+    // A failed write shows in `position` (it stops before the failure) and in the stream's error.
+    await this.writeHeld().catch(() => undefined);
     await this.pending;
     const written = this.position;
     await this.handle.datasync();
@@ -103,6 +148,10 @@ export class PartWriter {
 
   async close(): Promise<void> {
     if (!this.stream.destroyed) this.stream.destroy();
+    // Anything still held was never synced nor reported: dropped like the stream's own buffer.
+    this.closed = true;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
     await this.pending;
     await this.handle.close().catch(() => undefined);
   }
