@@ -67,7 +67,11 @@ export async function downloadBench(options: DownloadBenchOptions): Promise<Verd
     ]);
     console.log(`\nDownload ${mib(big.size)} from nginx on 127.0.0.1 (${options.runs} runs, alternating ferry/curl)`);
     console.log(table(['', 'ferry get', 'curl -o', 'aria2c -x1', 'node pipe*', 'ferry/curl', 'ferry peak RSS'], rows));
-    console.log('* node pipe: bench/node-baseline.mjs, plain http.get into a file: the floor for any Node program');
+    console.log(
+      '* node pipe: bench/node-baseline.mjs, http.get piped into fs.createWriteStream, no fsync: untuned Node. ' +
+        'ferry also fsyncs every 32 MiB and at the end (curl and node pipe leave 1 GiB of dirty page cache), ' +
+        'but writes in 1 MiB batches where a plain pipe writes many single socket chunks.',
+    );
     console.log(
       `ferry median speed ${rate(big.size, median(ferry.map((m) => m.seconds)))}, curl ${rate(big.size, median(curl.map((m) => m.seconds)))}; ` +
         `ferry peak RSS for ${mib(small.size)}: ${mib(smallRun.peakRss)}, for ${mib(big.size)}: ${mib(peakBig)}`,

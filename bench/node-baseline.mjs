@@ -1,6 +1,8 @@
-// Reference for the benchmark: the least a Node program can do to save a URL to a file
+// Reference for the benchmark: the plainest way a Node program saves a URL to a file
 // (http.get piped into a write stream; no retries, no resume, no fsync). The gap between this
-// and curl is Node's own cost; the gap between ferry and this is ferry's.
+// and curl is roughly Node's own cost. Not a strict floor: fs.WriteStream writes whichever single
+// socket chunk arrives while the disk is idle, so it makes about twice the writes ferry's
+// batching PartWriter does.
 // Usage: node bench/node-baseline.mjs <url> <file>
 import { createWriteStream } from 'node:fs';
 import http from 'node:http';
