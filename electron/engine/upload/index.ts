@@ -3,4 +3,4 @@ export { createUploadWorker, DEFAULT_RESPONSE_TIMEOUT_MS, type UploadWorkerOptio
 export { uploadRequestFromDestination, type DestinationHeader } from './destination';
 export { checkSource, stagingSpaceError, STAGING_MARGIN_BYTES } from './staging';
 export { expandUploadUrl } from './request-target';
-export { DEFAULT_TUS_CHUNK_SIZE } from './tus';
+export { DEFAULT_TUS_CHUNK_SIZE } from './upload-job';

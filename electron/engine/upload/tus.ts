@@ -19,8 +19,6 @@ export interface TusOptions {
   chunkSize: number;
 }
 
-export const DEFAULT_TUS_CHUNK_SIZE = 16 * 1024 * 1024;
-
 interface Timer {
   stop(): void;
 }

@@ -5,6 +5,9 @@ import type { AttemptContext } from '../types';
 import type { AttemptGuard } from './attempt-guard';
 import type { BodyMeter } from './metered-read';
 
+/** Bytes per tus PATCH unless configured (here, not in tus.ts, which loads only for tus uploads). */
+export const DEFAULT_TUS_CHUNK_SIZE = 16 * 1024 * 1024;
+
 export interface UploadJob {
   url: string;
   method: UploadMethod;

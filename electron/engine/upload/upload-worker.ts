@@ -2,19 +2,16 @@
 // protocol on each attempt, and keeps the staged copy until the server confirmed success.
 // The engine owns states, queue, retries, speed limits and persistence.
 import path from 'node:path';
-import { lookup as mimeLookup } from 'mime-types';
 import type { UploadDetails, UploadMethod, UploadProtocol } from '../../../shared/transfer';
 import type { SecretsProvider } from '../secrets';
 import { TransferFailure, type AttemptContext, type AttemptResult, type TransferRecord, type TransferWorker, type UploadRequest } from '../types';
 import { AttemptGuard } from './attempt-guard';
-import { uploadMultipart } from './multipart';
 import { uploadRaw } from './raw';
 import { expandUploadUrl, resolveHeaders } from './request-target';
 import { StagedCopies } from './staged-copies';
 import { removeOrphanedStaging } from './staging';
-import { DEFAULT_TUS_CHUNK_SIZE, uploadTus } from './tus';
 import { networkFailure } from './upload-errors';
-import type { UploadAnswer, UploadJob } from './upload-job';
+import { DEFAULT_TUS_CHUNK_SIZE, type UploadAnswer, type UploadJob } from './upload-job';
 
 export interface UploadWorkerOptions {
   /** Ferry's data folder; staged copies live in <dataDir>/staging/<transferId>/. */
@@ -47,8 +44,23 @@ function uploadRequestOf(record: Readonly<TransferRecord>): UploadRequest {
   return record.request.upload;
 }
 
-function contentTypeFor(fileName: string): string {
-  return mimeLookup(fileName) || 'application/octet-stream';
+type MimeLookup = (path: string) => string | false;
+let mimeLookup: Promise<MimeLookup> | undefined;
+
+/**
+ * mime-types parses its whole database when imported (about 20 ms of every `ferry` start):
+ * loaded on first need, which prepare() starts early so it overlaps the staging copy.
+ */
+function loadMimeLookup(): Promise<MimeLookup> {
+  mimeLookup ??= import('mime-types').then((mod) => {
+    const loaded = mod as unknown as { lookup?: MimeLookup; default?: { lookup: MimeLookup } };
+    return loaded.lookup ?? loaded.default!.lookup;
+  });
+  return mimeLookup;
+}
+
+async function contentTypeFor(fileName: string): Promise<string> {
+  return (await loadMimeLookup())(fileName) || 'application/octet-stream';
 }
 
 export function createUploadWorker(options: UploadWorkerOptions): TransferWorker {
@@ -78,15 +90,18 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
     );
   }
 
-  function runProtocol(job: UploadJob, protocol: UploadProtocol): Promise<UploadAnswer> {
-    if (protocol === 'tus') return uploadTus(job, { chunkSize: tusChunkSize });
-    if (protocol === 'multipart') return uploadMultipart(job);
+  async function runProtocol(job: UploadJob, protocol: UploadProtocol): Promise<UploadAnswer> {
+    // tus-js-client and the multipart encoder load only when an upload uses them, so a plain
+    // PUT (and every `ferry` start) does not pay for parsing them.
+    if (protocol === 'tus') return (await import('./tus')).uploadTus(job, { chunkSize: tusChunkSize });
+    if (protocol === 'multipart') return (await import('./multipart')).uploadMultipart(job);
     return uploadRaw(job);
   }
 
   return {
     async prepare(record) {
       const req = uploadRequestOf(record);
+      void loadMimeLookup().catch(() => {});
       const protocol = protocolOf(req);
       const staged = await copies.stage(record.view.id, req.sourcePath);
       const upload: UploadDetails = {
@@ -145,7 +160,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
           headers: await resolveHeaders(req.headers, secrets),
           staged,
           fileName,
-          contentType: contentTypeFor(fileName),
+          contentType: await contentTypeFor(fileName),
           fieldName: req.fieldName ?? 'file',
           fields: req.fields ?? {},
           guard,
