@@ -1,6 +1,6 @@
 // The background staging copy (with its SHA-256), the queue that bounds how many run, and the
 // body reader that never reads past what the copy has written.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
@@ -43,6 +43,21 @@ describe('StagingJob', () => {
     expect(job.copied).toBe(size);
     expect(sha256(await readFile(target))).toBe(sha256(bytes));
     expect(await job.done).toBe(sha256(bytes));
+  });
+
+  it('copies a read-only source again over its own read-only partial copy (crash, then re-stage)', async () => {
+    const bytes = randomBytes(3_000_000, 34);
+    const src = path.join(dir, 'readonly.bin');
+    await writeFile(src, bytes);
+    await chmod(src, 0o444);
+    const target = path.join(dir, 'staged.bin');
+    await writeFile(target, bytes.subarray(0, 1000));
+    await chmod(target, 0o444);
+    const job = new StagingJob({ source: src, target, size: bytes.length });
+    job.start();
+    expect(await job.done).toBe(sha256(bytes));
+    expect(sha256(await readFile(target))).toBe(sha256(bytes));
+    await chmod(src, 0o644);
   });
 
   it('hash-only jobs (cloned copies) hash without writing', async () => {

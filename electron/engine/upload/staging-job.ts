@@ -30,6 +30,10 @@ const fail = (code, message) => Object.assign(new Error(message), { code });
 let stage = 'open-source';
 function copy() {
   fs.statSync(source);
+  stage = 'write';
+  // The copy takes the source's mode: a read-only partial copy left by a crash could not be
+  // opened for writing again, so start from no file at all.
+  fs.rmSync(target, { force: true });
   stage = 'copy';
   try {
     fs.copyFileSync(source, target, fs.constants.COPYFILE_FICLONE);
