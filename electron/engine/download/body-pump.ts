@@ -1,5 +1,5 @@
 // Moves the response body into the .part file at disk speed: the socket stream is piped through
-// one Transform (speed limit, progress, hash, stall kick) into a 1 MiB-buffered file stream.
+// one Transform (speed limit, progress, hash, stall kick) into the PartWriter (1 MiB writes).
 // Offsets are recorded only after fsync, about once a second, in the background; in between the
 // file is fsync'd every 32 MiB so that little is left for the final fsync.
 import type { Hash } from 'node:crypto';
