@@ -71,6 +71,10 @@ async function rebuild() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    // Less to parse at every start (got's chunk: 200 -> 130 KB, ~10 ms); names are kept, so an
+    // internal error's stack still says which function failed.
+    minifyWhitespace: true,
+    minifySyntax: true,
     metafile: true,
     logLevel: 'silent',
     // Parts of got that Ferry never uses (HTTP/2, response caching) but got imports up front:
