@@ -31,6 +31,24 @@ export function curlPut(file: string, url: string): CommandLine {
 }
 
 const NODE_BASELINE = path.resolve(import.meta.dirname, 'node-baseline.mjs');
+const NODE_BASELINE_PUT = path.resolve(import.meta.dirname, 'node-baseline-put.mjs');
+
+/** Upload reference: Node streaming the file with http.request, no staging. */
+export function nodeBaselinePut(file: string, url: string): CommandLine {
+  return { command: process.execPath, args: [NODE_BASELINE_PUT, file, url] };
+}
+
+/**
+ * Upload reference: what staging costs native tools. `cp` (copy_file_range, a reflink where the
+ * file system can) into `stagedPath`, then `curl -T` of the copy, then the copy is removed.
+ */
+export function stagedCurlPut(file: string, stagedPath: string, url: string): CommandLine {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  return {
+    command: 'sh',
+    args: ['-c', `cp --reflink=auto ${q(file)} ${q(stagedPath)} && curl --silent --show-error --fail --output /dev/null --upload-file ${q(stagedPath)} ${q(url)}; status=$?; rm -f ${q(stagedPath)}; exit $status`],
+  };
+}
 
 export function nodeBaselineGet(url: string, outFile: string): CommandLine {
   return { command: process.execPath, args: [NODE_BASELINE, url, outFile] };
