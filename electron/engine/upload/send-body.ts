@@ -76,6 +76,9 @@ export async function sendBody(options: SendBodyOptions): Promise<HttpAnswer> {
     stall.stop();
     responseTimer?.stop();
     stream.destroy();
+    // got does not tear down a body it stopped reading (a server answering before the body was
+    // out, an abort): destroying it here closes the staged copy's file handle now, not at GC.
+    if ('pipe' in options.body) (options.body as NodeJS.ReadableStream & { destroy(): void }).destroy();
   }
 }
 

@@ -35,6 +35,9 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
     timers = [];
   };
 
+  // Bodies handed to tus-js-client; on abort it drops them unread, so we close their files ourselves.
+  const bodies = new Set<Readable>();
+
   const fileReader = {
     async openFile() {
       return {
@@ -57,6 +60,8 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
           body.on('error', (err) => {
             if (!guard.signal.aborted) guard.fail(networkFailure(err));
           });
+          bodies.add(body);
+          body.once('close', () => bodies.delete(body));
           body.once('end', () => {
             stall.stop();
             timers.push(guard.watchResponse(job.responseTimeoutMs));
@@ -74,6 +79,7 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
       if (settled) return;
       settled = true;
       stopTimers();
+      for (const body of bodies) body.destroy();
       guard.signal.removeEventListener('abort', onAbort);
       fn();
     };
