@@ -10,7 +10,7 @@ import { TransferFailure } from '../types';
 import { DurableCheckpointer, pumpBody } from './body-pump';
 import { failure, fileSystemFailure, isFileSystemError, networkFailure, stalledFailure } from './failures';
 import { MAX_NAME_BYTES, safeFileName, suggestedFileName } from './filename';
-import { header, isHttpUrl, openDownloadStream, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
+import { header, isHttpUrl, openDownloadStream, readExcerpt, responseBody, responseFacts, type OpenedResponse } from './http-request';
 import { checkpointPatch, detailsFromRecord, factsFromRecord, type DownloadFacts } from './download-state';
 import {
   createPartFile,
@@ -210,7 +210,7 @@ class DownloadAttempt {
     const total = this.facts.totalBytes;
     try {
       await pumpBody({
-        source: opened.stream,
+        source: responseBody(opened),
         writer,
         signal,
         throttle: (bytes, s) => this.ctx.throttle(bytes, s),
