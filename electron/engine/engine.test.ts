@@ -268,6 +268,25 @@ describe('TransferEngine', () => {
     expect(done?.state).toBe('completed');
   });
 
+  it('close saves the running transfers only: finished records are not rewritten at every quit', async () => {
+    engine = await TransferEngine.open({ dataDir, workers: { download: scriptedWorker(steadyBytes(10, 10)) } });
+    const finished = await engine.addDownload({ url: 'http://127.0.0.1:9/done', directory: dataDir });
+    await engine.waitUntilFinished([finished.id]);
+    const slow = scriptedWorker(steadyBytes(100_000, 10));
+    await engine.close();
+    engine = await TransferEngine.open({ dataDir, workers: { download: slow } });
+    const running = await engine.addDownload({ url: 'http://127.0.0.1:9/running', directory: dataDir });
+    await sleep(50);
+    const { stat } = await import('node:fs/promises');
+    const file = (id: string) => path.join(dataDir, 'transfers', `${id}.json`);
+    const before = (await stat(file(finished.id))).mtimeMs;
+    const runningBefore = (await stat(file(running.id))).mtimeMs;
+    await sleep(20);
+    await engine.close();
+    expect((await stat(file(finished.id))).mtimeMs).toBe(before);
+    expect((await stat(file(running.id))).mtimeMs).toBeGreaterThan(runningBefore);
+  });
+
   it('coalesces progress to about ten events a second per transfer', async () => {
     const worker = scriptedWorker(async (ctx) => {
       for (let i = 1; i <= 500; i++) {

@@ -264,9 +264,13 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.allSettled([...this.running.keys()].map((id) => this.stop(id, 'shutdown')));
+    const wasRunning = [...this.running.keys()];
+    await Promise.allSettled(wasRunning.map((id) => this.stop(id, 'shutdown')));
     for (const coalescer of this.progressOut.values()) coalescer.flush();
-    await Promise.allSettled([...this.records.values()].map((record) => this.track(this.store.save(record))));
+    // Every other record was saved on its last change; only running ones hold unsaved progress.
+    // (Saving all of them would cost one fsync per transfer at every quit, with thousands listed.)
+    const unsaved = wasRunning.flatMap((id) => this.records.get(id) ?? []);
+    await Promise.allSettled(unsaved.map((record) => this.track(this.store.save(record))));
     await Promise.allSettled([...this.pendingSaves]);
   }
 
