@@ -1,6 +1,7 @@
 // Small TransferView builders for the renderer's tests.
 import type { Snapshot } from '../../../shared/contract';
 import type { TransferState, TransferView } from '../../../shared/transfer';
+import { DEFAULT_SETTINGS } from '../../../shared/settings';
 
 export function view(id: string, state: TransferState = 'queued', extra: Partial<TransferView> = {}): TransferView {
   return {
@@ -21,20 +22,6 @@ export function snapshot(transfers: TransferView[]): Snapshot {
   return {
     transfers,
     destinations: [],
-    settings: {
-      downloadDirectory: '/tmp/dl',
-      maxActive: 3,
-      maxPerHost: 2,
-      downloadLimit: null,
-      uploadLimit: null,
-      stallTimeoutSeconds: 30,
-      maxRetries: 8,
-      closeToTray: true,
-      startHidden: false,
-      startAtLogin: false,
-      notifications: true,
-      confirmQuitWhileActive: true,
-      preventSleepWhileActive: true,
-    },
+    settings: { ...DEFAULT_SETTINGS, downloadDirectory: '/tmp/dl' },
   };
 }
