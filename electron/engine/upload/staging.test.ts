@@ -2,31 +2,15 @@
 // after success, on cancel/remove and at startup when no record owns them.
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { describe, expect, it } from 'vitest';
+import { randomBytes, sha256 } from '../../../test-support/files';
 import { startRawReceiver } from '../../../test-support/upload-servers';
-import type { TransferEngine } from '../engine';
 import { TransferFailure } from '../types';
 import { checkSource, STAGING_MARGIN_BYTES, startStaging, stagingSpaceError, type StageOptions } from './staging';
 import { StagingJob } from './staging-job';
-import { exists, fileIdentity, openUploadEngine, waitFor } from './upload-test-kit';
+import { exists, fileIdentity, openUploadEngine, useUploadFixture, waitFor } from './upload-test-kit';
 
-let dir: string;
-let dataDir: string;
-let engine: TransferEngine | undefined;
-const closers: (() => Promise<void>)[] = [];
-
-beforeEach(async () => {
-  dir = await makeTempDir('ferry-up-src-');
-  dataDir = await makeTempDir('ferry-up-data-');
-});
-afterEach(async () => {
-  await engine?.close();
-  engine = undefined;
-  for (const close of closers.splice(0)) await close();
-  await removeDir(dir);
-  await removeDir(dataDir);
-});
+const fx = useUploadFixture();
 
 /** Staging as the worker does it, waiting for the background copy. */
 async function stageCopy(options: StageOptions) {
@@ -47,17 +31,17 @@ async function failureOf(p: Promise<unknown>): Promise<TransferFailure> {
 
 describe('source checks', () => {
   it('refuses a missing file, a folder and an unreadable file with SOURCE_UNREADABLE', async () => {
-    const missing = await failureOf(checkSource(path.join(dir, 'nope.txt')));
+    const missing = await failureOf(checkSource(path.join(fx.dir, 'nope.txt')));
     expect(missing.error).toMatchObject({ code: 'SOURCE_UNREADABLE', retryable: false });
     expect(missing.message).toMatch(/not found/);
 
-    const folder = await failureOf(checkSource(dir));
+    const folder = await failureOf(checkSource(fx.dir));
     expect(folder.error.code).toBe('SOURCE_UNREADABLE');
     expect(folder.message).toMatch(/folder/);
 
     if (process.getuid?.() !== 0) {
       // root reads everything, so this case only means something for normal users.
-      const locked = path.join(dir, 'locked.txt');
+      const locked = path.join(fx.dir, 'locked.txt');
       await writeFile(locked, 'x');
       await chmod(locked, 0o000);
       const unreadable = await failureOf(checkSource(locked));
@@ -66,11 +50,11 @@ describe('source checks', () => {
   });
 
   it('engine.addUpload rejects a bad source before anything is queued or staged', async () => {
-    engine = await openUploadEngine(dataDir);
-    const err = await failureOf(engine.addUpload({ sourcePath: dir, url: 'http://127.0.0.1:9/x' }));
+    fx.engine = await openUploadEngine(fx.dataDir);
+    const err = await failureOf(fx.engine.addUpload({ sourcePath: fx.dir, url: 'http://127.0.0.1:9/x' }));
     expect(err.error.code).toBe('SOURCE_UNREADABLE');
-    expect(engine.list()).toHaveLength(0);
-    expect(await exists(path.join(dataDir, 'staging'))).toBe(false);
+    expect(fx.engine.list()).toHaveLength(0);
+    expect(await exists(path.join(fx.dataDir, 'staging'))).toBe(false);
   });
 });
 
@@ -85,34 +69,34 @@ describe('free space', () => {
   });
 
   it('refuses before copying when the data folder is short of space', async () => {
-    const src = path.join(dir, 'big.bin');
+    const src = path.join(fx.dir, 'big.bin');
     await writeFile(src, randomBytes(100_000, 1));
     const err = await failureOf(
-      stageCopy({ dataDir, transferId: 't1', sourcePath: src, freeBytes: async () => 1000 }),
+      stageCopy({ dataDir: fx.dataDir, transferId: 't1', sourcePath: src, freeBytes: async () => 1000 }),
     );
     expect(err.error.code).toBe('NO_SPACE_FOR_STAGING');
-    expect(await readdir(path.join(dataDir, 'staging'))).toEqual([]);
+    expect(await readdir(path.join(fx.dataDir, 'staging'))).toEqual([]);
   });
 
   it('engine.addUpload with too little space is refused with NO_SPACE_FOR_STAGING', async () => {
-    const src = path.join(dir, 'big.bin');
+    const src = path.join(fx.dir, 'big.bin');
     await writeFile(src, randomBytes(100_000, 1));
-    engine = await openUploadEngine(dataDir, {}, { freeBytes: async () => 50_000 });
-    const err = await failureOf(engine.addUpload({ sourcePath: src, url: 'http://127.0.0.1:9/x' }));
+    fx.engine = await openUploadEngine(fx.dataDir, {}, { freeBytes: async () => 50_000 });
+    const err = await failureOf(fx.engine.addUpload({ sourcePath: src, url: 'http://127.0.0.1:9/x' }));
     expect(err.error.code).toBe('NO_SPACE_FOR_STAGING');
-    expect(engine.list()).toHaveLength(0);
+    expect(fx.engine.list()).toHaveLength(0);
   });
 });
 
 describe('staged copy', () => {
   it('records size, source mtime and the SHA-256 of the copy, and leaves the source as it was', async () => {
-    const src = path.join(dir, 'doc.pdf');
+    const src = path.join(fx.dir, 'doc.pdf');
     const bytes = randomBytes(250_000, 2);
     await writeFile(src, bytes);
     const before = await fileIdentity(src);
-    const staged = await stageCopy({ dataDir, transferId: 'abc', sourcePath: src });
+    const staged = await stageCopy({ dataDir: fx.dataDir, transferId: 'abc', sourcePath: src });
     expect(staged).toEqual({
-      path: path.join(dataDir, 'staging', 'abc', 'doc.pdf'),
+      path: path.join(fx.dataDir, 'staging', 'abc', 'doc.pdf'),
       size: bytes.length,
       sourceMtimeMs: before.mtimeMs,
       sha256: sha256(bytes),
@@ -123,9 +107,9 @@ describe('staged copy', () => {
   });
 
   it('refuses transfer ids that would leave the staging folder', async () => {
-    const src = path.join(dir, 'a');
+    const src = path.join(fx.dir, 'a');
     await writeFile(src, 'a');
-    const err = await failureOf(stageCopy({ dataDir, transferId: '../escape', sourcePath: src }));
+    const err = await failureOf(stageCopy({ dataDir: fx.dataDir, transferId: '../escape', sourcePath: src }));
     expect(err.error.code).toBe('INTERNAL');
   });
 });
@@ -133,24 +117,24 @@ describe('staged copy', () => {
 describe('cleanup', () => {
   it('cancel removes the staged copy; retry after cancel stages again', async () => {
     const raw = await startRawReceiver('no-read');
-    closers.push(() => raw.close());
-    const src = path.join(dir, 'c.bin');
+    fx.closers.push(() => raw.close());
+    const src = path.join(fx.dir, 'c.bin');
     const bytes = randomBytes(300_000, 3);
     await writeFile(src, bytes);
-    engine = await openUploadEngine(dataDir);
-    const added = await engine.addUpload({ sourcePath: src, url: raw.url('/c') });
-    const stagedDir = path.join(dataDir, 'staging', added.id);
+    fx.engine = await openUploadEngine(fx.dataDir);
+    const added = await fx.engine.addUpload({ sourcePath: src, url: raw.url('/c') });
+    const stagedDir = path.join(fx.dataDir, 'staging', added.id);
     expect(await exists(stagedDir)).toBe(true);
     await waitFor(() => raw.requestCount() === 1, 10_000, 'request to start');
-    await engine.cancel(added.id);
-    expect(engine.get(added.id)?.state).toBe('canceled');
+    await fx.engine.cancel(added.id);
+    expect(fx.engine.get(added.id)?.state).toBe('canceled');
     expect(await exists(stagedDir)).toBe(false);
     expect(await exists(src)).toBe(true);
 
     raw.setMode('store');
-    await engine.retry(added.id);
+    await fx.engine.retry(added.id);
     expect(await exists(stagedDir)).toBe(true);
-    const [done] = await engine.waitUntilFinished([added.id]);
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done?.state).toBe('completed');
     expect(raw.received.at(-1)?.sha256).toBe(sha256(bytes));
     expect(await exists(stagedDir)).toBe(false);
@@ -158,34 +142,34 @@ describe('cleanup', () => {
 
   it('remove deletes the staged copy of a failed upload', async () => {
     const raw = await startRawReceiver('fail500');
-    closers.push(() => raw.close());
-    const src = path.join(dir, 'r.bin');
+    fx.closers.push(() => raw.close());
+    const src = path.join(fx.dir, 'r.bin');
     await writeFile(src, randomBytes(10_000, 4));
-    engine = await openUploadEngine(dataDir, { maxRetries: 0 });
-    const added = await engine.addUpload({ sourcePath: src, url: raw.url('/r') });
-    await engine.waitUntilFinished([added.id]);
-    const stagedDir = path.join(dataDir, 'staging', added.id);
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 0 });
+    const added = await fx.engine.addUpload({ sourcePath: src, url: raw.url('/r') });
+    await fx.engine.waitUntilFinished([added.id]);
+    const stagedDir = path.join(fx.dataDir, 'staging', added.id);
     expect(await exists(stagedDir)).toBe(true);
-    await engine.remove(added.id);
+    await fx.engine.remove(added.id);
     expect(await exists(stagedDir)).toBe(false);
     expect(await exists(src)).toBe(true);
   });
 
   it('on start, staged copies no record owns are removed; owned ones stay', async () => {
     const raw = await startRawReceiver('fail500');
-    closers.push(() => raw.close());
-    const src = path.join(dir, 'o.bin');
+    fx.closers.push(() => raw.close());
+    const src = path.join(fx.dir, 'o.bin');
     await writeFile(src, randomBytes(10_000, 5));
-    engine = await openUploadEngine(dataDir, { maxRetries: 0 });
-    const failed = await engine.addUpload({ sourcePath: src, url: raw.url('/o') });
-    await engine.waitUntilFinished([failed.id]);
-    await engine.close();
-    const orphan = path.join(dataDir, 'staging', 'orphan-id');
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 0 });
+    const failed = await fx.engine.addUpload({ sourcePath: src, url: raw.url('/o') });
+    await fx.engine.waitUntilFinished([failed.id]);
+    await fx.engine.close();
+    const orphan = path.join(fx.dataDir, 'staging', 'orphan-id');
     await mkdir(orphan, { recursive: true });
     await writeFile(path.join(orphan, 'left.bin'), 'left over by a crash');
 
-    engine = await openUploadEngine(dataDir);
+    fx.engine = await openUploadEngine(fx.dataDir);
     expect(await exists(orphan)).toBe(false);
-    expect(await exists(path.join(dataDir, 'staging', failed.id))).toBe(true);
+    expect(await exists(path.join(fx.dataDir, 'staging', failed.id))).toBe(true);
   });
 });

@@ -3,45 +3,22 @@
 // Also: servers that never answer or stop reading are bounded by timeouts.
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { describe, expect, it } from 'vitest';
+import { randomBytes, sha256 } from '../../../test-support/files';
 import { startRawReceiver, startTusServer } from '../../../test-support/upload-servers';
-import type { TransferEngine } from '../engine';
-import { exists, fileIdentity, openUploadEngine, waitFor } from './upload-test-kit';
+import { exists, fileIdentity, openUploadEngine, useUploadFixture, waitFor } from './upload-test-kit';
 
-let dir: string;
-let dataDir: string;
-let engine: TransferEngine | undefined;
-const closers: (() => Promise<void>)[] = [];
-
-beforeEach(async () => {
-  dir = await makeTempDir('ferry-up-src-');
-  dataDir = await makeTempDir('ferry-up-data-');
-});
-afterEach(async () => {
-  await engine?.close();
-  engine = undefined;
-  for (const close of closers.splice(0)) await close();
-  await removeDir(dir);
-  await removeDir(dataDir);
-});
-
-async function sourceFile(name: string, size: number, seed = 1): Promise<{ file: string; bytes: Buffer }> {
-  const bytes = randomBytes(size, seed);
-  const file = path.join(dir, name);
-  await writeFile(file, bytes);
-  return { file, bytes };
-}
+const fx = useUploadFixture();
 
 describe('upload failures', () => {
   it('a server answering 500 leaves the source untouched and keeps the staged copy', async () => {
     const raw = await startRawReceiver('fail500');
-    closers.push(() => raw.close());
-    const { file, bytes } = await sourceFile('precious.bin', 1_500_000);
+    fx.closers.push(() => raw.close());
+    const { file, bytes } = await fx.sourceFile('precious.bin', 1_500_000);
     const before = await fileIdentity(file);
-    engine = await openUploadEngine(dataDir, { maxRetries: 2 });
-    const added = await engine.addUpload({ sourcePath: file, url: raw.url('/up') });
-    const [done] = await engine.waitUntilFinished([added.id]);
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 2 });
+    const added = await fx.engine.addUpload({ sourcePath: file, url: raw.url('/up') });
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done?.state).toBe('failed');
     expect(done?.error?.code).toBe('HTTP_STATUS');
     expect(done?.error?.status).toBe(500);
@@ -64,8 +41,8 @@ describe('upload failures', () => {
     // Retry works from the staged copy, even with the original gone.
     await rm(file);
     raw.setMode('store');
-    await engine.retry(added.id);
-    const [again] = await engine.waitUntilFinished([added.id]);
+    await fx.engine.retry(added.id);
+    const [again] = await fx.engine.waitUntilFinished([added.id]);
     expect(again?.state).toBe('completed');
     expect(raw.received.at(-1)!.sha256).toBe(sha256(bytes));
     expect(await exists(staged.path)).toBe(false);
@@ -73,18 +50,18 @@ describe('upload failures', () => {
 
   it('changing or deleting the source during an upload does not change what the server receives', async () => {
     const raw = await startRawReceiver('store');
-    closers.push(() => raw.close());
-    const a = await sourceFile('changes.bin', 1_000_000, 11);
-    const b = await sourceFile('vanishes.bin', 1_000_000, 12);
+    fx.closers.push(() => raw.close());
+    const a = await fx.sourceFile('changes.bin', 1_000_000, 11);
+    const b = await fx.sourceFile('vanishes.bin', 1_000_000, 12);
     // Slow uploads (about 2 s each) so the source changes while bytes are on the way.
-    engine = await openUploadEngine(dataDir, { uploadLimit: 1_000_000 });
-    const ta = await engine.addUpload({ sourcePath: a.file, url: raw.url('/a/{filename}') });
-    const tb = await engine.addUpload({ sourcePath: b.file, url: raw.url('/b/{filename}') });
+    fx.engine = await openUploadEngine(fx.dataDir, { uploadLimit: 1_000_000 });
+    const ta = await fx.engine.addUpload({ sourcePath: a.file, url: raw.url('/a/{filename}') });
+    const tb = await fx.engine.addUpload({ sourcePath: b.file, url: raw.url('/b/{filename}') });
     await waitFor(() => raw.bodyBytesRead() > 100_000, 10_000, 'upload under way');
     await writeFile(a.file, randomBytes(1_000_000, 99));
     await writeFile(a.file, 'truncated', { flag: 'a' });
     await rm(b.file);
-    const done = await engine.waitUntilFinished([ta.id, tb.id]);
+    const done = await fx.engine.waitUntilFinished([ta.id, tb.id]);
     expect(done.map((v) => v.state)).toEqual(['completed', 'completed']);
     const byPath = new Map(raw.received.map((r) => [r.path, r]));
     expect(byPath.get('/a/changes.bin')?.sha256).toBe(sha256(a.bytes));
@@ -93,15 +70,15 @@ describe('upload failures', () => {
 
   it('a source edited while it is still being staged is either sent as it was or refused, never mixed', async () => {
     const raw = await startRawReceiver('store');
-    closers.push(() => raw.close());
-    const { file, bytes } = await sourceFile('edited.bin', 64 * 1024 * 1024, 13);
-    engine = await openUploadEngine(dataDir, { maxRetries: 0 });
-    const added = await engine.addUpload({ sourcePath: file, url: raw.url('/e') });
+    fx.closers.push(() => raw.close());
+    const { file, bytes } = await fx.sourceFile('edited.bin', 64 * 1024 * 1024, 13);
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 0 });
+    const added = await fx.engine.addUpload({ sourcePath: file, url: raw.url('/e') });
     // addUpload returns while the copy runs in the background: edit the file at once.
     const handle = await open(file, 'r+');
     await handle.write(Buffer.from('EDITED'), 0, 6, 32 * 1024 * 1024);
     await handle.close();
-    const [done] = await engine.waitUntilFinished([added.id]);
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     if (done?.state === 'completed') {
       expect(raw.received.at(-1)?.sha256).toBe(sha256(bytes));
     } else {
@@ -113,12 +90,12 @@ describe('upload failures', () => {
 
   it('a server that takes the body and never answers hits the response timeout and is retried', async () => {
     const raw = await startRawReceiver('hang');
-    closers.push(() => raw.close());
-    const { file } = await sourceFile('x.bin', 100_000);
-    engine = await openUploadEngine(dataDir, { maxRetries: 1 }, { responseTimeoutMs: 400 });
-    const added = await engine.addUpload({ sourcePath: file, url: raw.url('/x') });
+    fx.closers.push(() => raw.close());
+    const { file } = await fx.sourceFile('x.bin', 100_000);
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 1 }, { responseTimeoutMs: 400 });
+    const added = await fx.engine.addUpload({ sourcePath: file, url: raw.url('/x') });
     const started = Date.now();
-    const [done] = await engine.waitUntilFinished([added.id]);
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done?.state).toBe('failed');
     expect(done?.error?.code).toBe('RESPONSE_TIMEOUT');
     expect(done?.error?.retryable).toBe(true);
@@ -128,22 +105,22 @@ describe('upload failures', () => {
 
   it('a tus endpoint that never answers the creation request hits the response timeout', async () => {
     const raw = await startRawReceiver('hang');
-    closers.push(() => raw.close());
-    const { file } = await sourceFile('t.bin', 100_000);
-    engine = await openUploadEngine(dataDir, { maxRetries: 0 }, { responseTimeoutMs: 400 });
-    const added = await engine.addUpload({ sourcePath: file, url: raw.url('/files/'), protocol: 'tus' });
-    const [done] = await engine.waitUntilFinished([added.id]);
+    fx.closers.push(() => raw.close());
+    const { file } = await fx.sourceFile('t.bin', 100_000);
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 0 }, { responseTimeoutMs: 400 });
+    const added = await fx.engine.addUpload({ sourcePath: file, url: raw.url('/files/'), protocol: 'tus' });
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done?.state).toBe('failed');
     expect(done?.error?.code).toBe('RESPONSE_TIMEOUT');
   });
 
   it('a tus PATCH that is never answered times out; the retry asks for the offset and finishes', async () => {
     const tus = await startTusServer({ hangFirstPatches: 1 });
-    closers.push(() => tus.close());
-    const { file, bytes } = await sourceFile('t.bin', 300_000);
-    engine = await openUploadEngine(dataDir, { maxRetries: 2 }, { responseTimeoutMs: 400 });
-    const added = await engine.addUpload({ sourcePath: file, url: tus.endpoint, protocol: 'tus' });
-    const [done] = await engine.waitUntilFinished([added.id]);
+    fx.closers.push(() => tus.close());
+    const { file, bytes } = await fx.sourceFile('t.bin', 300_000);
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 2 }, { responseTimeoutMs: 400 });
+    const added = await fx.engine.addUpload({ sourcePath: file, url: tus.endpoint, protocol: 'tus' });
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done?.state).toBe('completed');
     expect(done?.attempt).toBe(2);
     expect(done?.log.some((e) => /no answer within/.test(e.message))).toBe(true);
@@ -154,12 +131,12 @@ describe('upload failures', () => {
 
   it('a server that stops reading the body is a stall, retried, then given up', async () => {
     const raw = await startRawReceiver('no-read');
-    closers.push(() => raw.close());
+    fx.closers.push(() => raw.close());
     // Larger than what loopback socket buffers swallow, so the client really blocks.
-    const { file } = await sourceFile('big.bin', 48 * 1024 * 1024, 5);
-    engine = await openUploadEngine(dataDir, { maxRetries: 1, stallTimeoutMs: 700 });
-    const added = await engine.addUpload({ sourcePath: file, url: raw.url('/big') });
-    const [done] = await engine.waitUntilFinished([added.id]);
+    const { file } = await fx.sourceFile('big.bin', 48 * 1024 * 1024, 5);
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 1, stallTimeoutMs: 700 });
+    const added = await fx.engine.addUpload({ sourcePath: file, url: raw.url('/big') });
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done?.state).toBe('failed');
     expect(done?.error?.code).toBe('STALLED');
     expect(raw.requestCount()).toBe(2);
@@ -167,12 +144,12 @@ describe('upload failures', () => {
 
   it('a tus server that stops reading a PATCH body is a stall; the retry continues and finishes', async () => {
     const tus = await startTusServer({ stallFirstPatches: 1 });
-    closers.push(() => tus.close());
+    fx.closers.push(() => tus.close());
     // One PATCH bigger than loopback socket buffers, so the sender really blocks.
-    const { file, bytes } = await sourceFile('s.bin', 32 * 1024 * 1024, 6);
-    engine = await openUploadEngine(dataDir, { maxRetries: 2, stallTimeoutMs: 700 }, { tusChunkSize: 64 * 1024 * 1024 });
-    const added = await engine.addUpload({ sourcePath: file, url: tus.endpoint, protocol: 'tus' });
-    const [done] = await engine.waitUntilFinished([added.id]);
+    const { file, bytes } = await fx.sourceFile('s.bin', 32 * 1024 * 1024, 6);
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 2, stallTimeoutMs: 700 }, { tusChunkSize: 64 * 1024 * 1024 });
+    const added = await fx.engine.addUpload({ sourcePath: file, url: tus.endpoint, protocol: 'tus' });
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done?.state).toBe('completed');
     expect(done?.log.some((e) => /No upload progress/.test(e.message))).toBe(true);
     expect(done?.attempt).toBe(2);
@@ -184,10 +161,10 @@ describe('upload failures', () => {
     const raw = await startRawReceiver('store');
     const url = raw.url('/gone');
     await raw.close();
-    const { file } = await sourceFile('n.bin', 1000);
-    engine = await openUploadEngine(dataDir, { maxRetries: 1 });
-    const added = await engine.addUpload({ sourcePath: file, url });
-    const [done] = await engine.waitUntilFinished([added.id]);
+    const { file } = await fx.sourceFile('n.bin', 1000);
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 1 });
+    const added = await fx.engine.addUpload({ sourcePath: file, url });
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done?.state).toBe('failed');
     expect(done?.error?.code).toBe('NETWORK');
     expect(done?.error?.message).toMatch(/ECONNREFUSED/);

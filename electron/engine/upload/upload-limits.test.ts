@@ -2,47 +2,31 @@
 // report progress in file bytes, and stream from disk without holding the file in memory.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, randomBytes, removeDir, writeRandomFile } from '../../../test-support/files';
+import { describe, expect, it } from 'vitest';
+import { randomBytes, writeRandomFile } from '../../../test-support/files';
 import { startMultipartReceiver, startRawReceiver, startTusServer } from '../../../test-support/upload-servers';
-import type { TransferEngine } from '../engine';
-import { openUploadEngine } from './upload-test-kit';
+import { openUploadEngine, useUploadFixture } from './upload-test-kit';
 
-let dir: string;
-let dataDir: string;
-let engine: TransferEngine | undefined;
-const closers: (() => Promise<void>)[] = [];
-
-beforeEach(async () => {
-  dir = await makeTempDir('ferry-up-src-');
-  dataDir = await makeTempDir('ferry-up-data-');
-});
-afterEach(async () => {
-  await engine?.close();
-  engine = undefined;
-  for (const close of closers.splice(0)) await close();
-  await removeDir(dir);
-  await removeDir(dataDir);
-});
+const fx = useUploadFixture();
 
 describe('upload limits and progress', () => {
   it.each(['raw', 'tus'] as const)('%s honours a per-transfer speed limit and reports progress in file bytes', async (protocol) => {
     const server = protocol === 'raw' ? await startRawReceiver('store') : await startTusServer();
-    closers.push(() => server.close());
+    fx.closers.push(() => server.close());
     const url = 'endpoint' in server ? server.endpoint : server.url('/limited');
-    const file = path.join(dir, 'l.bin');
+    const file = path.join(fx.dir, 'l.bin');
     const size = 1_500_000;
     await writeFile(file, randomBytes(size, 8));
-    engine = await openUploadEngine(dataDir, {}, { tusChunkSize: 256 * 1024 });
+    fx.engine = await openUploadEngine(fx.dataDir, {}, { tusChunkSize: 256 * 1024 });
     const seen: number[] = [];
     const totals = new Set<number | null>();
-    engine.on('progress', (_id, p) => {
+    fx.engine.on('progress', (_id, p) => {
       seen.push(p.bytesDone);
       totals.add(p.totalBytes);
     });
     const started = Date.now();
-    const added = await engine.addUpload({ sourcePath: file, url, protocol, speedLimit: 600_000 });
-    const [done] = await engine.waitUntilFinished([added.id]);
+    const added = await fx.engine.addUpload({ sourcePath: file, url, protocol, speedLimit: 600_000 });
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     const seconds = (Date.now() - started) / 1000;
     expect(done?.state).toBe('completed');
     // 1.5 MB at 600 kB/s: about 2.5 s; allow for the limiter's initial burst.
@@ -54,15 +38,15 @@ describe('upload limits and progress', () => {
 
   it.each(['raw', 'multipart', 'tus'] as const)('%s: a slow speed limit is not mistaken for a stall', async (protocol) => {
     const server = protocol === 'raw' ? await startRawReceiver('store') : protocol === 'tus' ? await startTusServer() : await startMultipartReceiver();
-    closers.push(() => server.close());
+    fx.closers.push(() => server.close());
     const url = 'endpoint' in server ? server.endpoint : server.url('/slow');
-    const file = path.join(dir, 's.bin');
+    const file = path.join(fx.dir, 's.bin');
     await writeFile(file, randomBytes(500_000, 9));
     // One read chunk holds the whole file and takes about 2.5 s to be let through: far longer
     // than the stall timeout, yet bytes keep moving at the limit.
-    engine = await openUploadEngine(dataDir, { stallTimeoutMs: 800 });
-    const added = await engine.addUpload({ sourcePath: file, url, protocol, speedLimit: 200_000 });
-    const [done] = await engine.waitUntilFinished([added.id]);
+    fx.engine = await openUploadEngine(fx.dataDir, { stallTimeoutMs: 800 });
+    const added = await fx.engine.addUpload({ sourcePath: file, url, protocol, speedLimit: 200_000 });
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done?.error).toBeUndefined();
     expect(done?.state).toBe('completed');
     expect(done?.attempt).toBe(1);
@@ -70,11 +54,11 @@ describe('upload limits and progress', () => {
 
   it('multipart streams a large file without holding it in memory', async () => {
     const mp = await startMultipartReceiver();
-    closers.push(() => mp.close());
-    const file = path.join(dir, 'huge.bin');
+    fx.closers.push(() => mp.close());
+    const file = path.join(fx.dir, 'huge.bin');
     const size = 160 * 1024 * 1024;
     await writeRandomFile(file, size);
-    engine = await openUploadEngine(dataDir);
+    fx.engine = await openUploadEngine(fx.dataDir);
     const baseline = process.memoryUsage();
     let peak = 0;
     const sampler = setInterval(() => {
@@ -82,8 +66,8 @@ describe('upload limits and progress', () => {
       peak = Math.max(peak, m.heapUsed + m.arrayBuffers - (baseline.heapUsed + baseline.arrayBuffers));
     }, 20);
     try {
-      const added = await engine.addUpload({ sourcePath: file, url: mp.url('/big'), protocol: 'multipart' });
-      const [done] = await engine.waitUntilFinished([added.id]);
+      const added = await fx.engine.addUpload({ sourcePath: file, url: mp.url('/big'), protocol: 'multipart' });
+      const [done] = await fx.engine.waitUntilFinished([added.id]);
       expect(done?.state).toBe('completed');
     } finally {
       clearInterval(sampler);

@@ -1,7 +1,9 @@
 // Shared setup for the upload tests: a data folder, an engine with the real upload worker, and
 // helpers to look at a file's identity (bytes, size, mtime, inode).
-import { stat } from 'node:fs/promises';
-import { sha256File } from '../../../test-support/files';
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { makeTempDir, randomBytes, removeDir, sha256File } from '../../../test-support/files';
 import { TransferEngine, type EngineSettings } from '../engine';
 import { TransferFailure, type TransferWorker } from '../types';
 import { createUploadWorker, type UploadWorkerOptions } from './upload-worker';
@@ -52,4 +54,46 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Per-test folders, the engine under test and the servers to stop, shared by every upload test file. */
+export interface UploadFixture {
+  /** Folder for the test's source files (the user's files). */
+  dir: string;
+  /** Ferry's data folder (records, staging). */
+  dataDir: string;
+  /** The engine a test opened; closed after each test. */
+  engine: TransferEngine | undefined;
+  /** Run after each test, e.g. to stop servers. */
+  closers: (() => Promise<void>)[];
+  /** A random source file of `size` bytes in `dir`. */
+  sourceFile(name: string, size: number, seed?: number): Promise<{ file: string; bytes: Buffer }>;
+}
+
+/** Registers beforeEach/afterEach hooks and returns the fixture they fill in. Call at module level. */
+export function useUploadFixture(): UploadFixture {
+  const fx: UploadFixture = {
+    dir: '',
+    dataDir: '',
+    engine: undefined,
+    closers: [],
+    async sourceFile(name, size, seed = 1) {
+      const bytes = randomBytes(size, seed);
+      const file = path.join(fx.dir, name);
+      await writeFile(file, bytes);
+      return { file, bytes };
+    },
+  };
+  beforeEach(async () => {
+    fx.dir = await makeTempDir('ferry-up-src-');
+    fx.dataDir = await makeTempDir('ferry-up-data-');
+  });
+  afterEach(async () => {
+    await fx.engine?.close();
+    fx.engine = undefined;
+    for (const close of fx.closers.splice(0)) await close();
+    await removeDir(fx.dir);
+    await removeDir(fx.dataDir);
+  });
+  return fx;
 }
