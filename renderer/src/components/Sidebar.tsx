@@ -45,40 +45,48 @@ export function Sidebar() {
         Status
       </h2>
       <ul className="sidebar__list" aria-labelledby="state-filter-label">
-        {STATES.map(([id, label, icon]) => {
-          const n = countFor(counts, id);
-          return (
-            <li key={id}>
-              <button type="button" className={`filter${filter.state === id ? ' filter--on' : ''} filter--${id}`} aria-pressed={filter.state === id} onClick={() => setFilter({ state: id })}>
-                <Icon name={icon} />
-                <span className="filter__label">{label}</span>
-                <span className="filter__count" aria-label={`${n} transfers`}>
-                  {n > 0 ? n.toLocaleString() : ''}
-                </span>
-              </button>
-            </li>
-          );
-        })}
+        {STATES.map(([id, label, icon]) => (
+          <FilterButton
+            key={id}
+            label={label}
+            icon={icon}
+            count={countFor(counts, id)}
+            on={filter.state === id}
+            extraClass={`filter--${id}`}
+            onSelect={() => setFilter({ state: id })}
+          />
+        ))}
       </ul>
       <h2 className="sidebar__heading" id="kind-filter-label">
         Type
       </h2>
       <ul className="sidebar__list" aria-labelledby="kind-filter-label">
-        {KINDS.map(([id, label, icon]) => {
-          const n = id === 'all' ? counts.total : counts[id];
-          return (
-            <li key={id}>
-              <button type="button" className={`filter${filter.kind === id ? ' filter--on' : ''}`} aria-pressed={filter.kind === id} onClick={() => setFilter({ kind: id })}>
-                <Icon name={icon} />
-                <span className="filter__label">{label}</span>
-                <span className="filter__count" aria-label={`${n} transfers`}>
-                  {n > 0 ? n.toLocaleString() : ''}
-                </span>
-              </button>
-            </li>
-          );
-        })}
+        {KINDS.map(([id, label, icon]) => (
+          <FilterButton
+            key={id}
+            label={label}
+            icon={icon}
+            count={id === 'all' ? counts.total : counts[id]}
+            on={filter.kind === id}
+            onSelect={() => setFilter({ kind: id })}
+          />
+        ))}
       </ul>
     </nav>
+  );
+}
+
+function FilterButton(props: { label: string; icon: IconName; count: number; on: boolean; extraClass?: string; onSelect(): void }) {
+  const { label, icon, count, on, extraClass, onSelect } = props;
+  return (
+    <li>
+      <button type="button" className={`filter${on ? ' filter--on' : ''}${extraClass ? ` ${extraClass}` : ''}`} aria-pressed={on} onClick={onSelect}>
+        <Icon name={icon} />
+        <span className="filter__label">{label}</span>
+        <span className="filter__count" aria-label={`${count} transfers`}>
+          {count > 0 ? count.toLocaleString() : ''}
+        </span>
+      </button>
+    </li>
   );
 }
