@@ -116,6 +116,7 @@ describe('defaultDataDir', () => {
     expect(defaultDataDir({ XDG_DATA_HOME: '/x' }, 'linux', '/home/u')).toBe('/x/ferry');
     expect(defaultDataDir({ XDG_DATA_HOME: 'relative' }, 'linux', '/home/u')).toBe('/home/u/.local/share/ferry');
     expect(defaultDataDir({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Application Support/Ferry');
+    expect(defaultDataDir({ FERRY_DATA_DIR: '/portable/ferry', XDG_DATA_HOME: '/x' }, 'linux', '/home/u')).toBe('/portable/ferry');
     expect(defaultDataDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toBe('C:\\Users\\u\\AppData\\Roaming\\Ferry');
   });
 });
