@@ -93,6 +93,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly settings: EngineSettings;
   private readonly store: RecordStore;
   private closed = false;
+  private scheduled = false;
   private saveErrorReported = false;
   /** Problems found while loading the records (also emitted as notices). */
   readonly startupProblems: string[] = [];
@@ -224,7 +225,9 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   }
 
   async resumeAll(): Promise<void> {
-    for (const record of this.ordered()) if (record.view.state === 'paused') await this.resume(record.view.id);
+    // resume() does not wait for anything: calling it for each keeps one code path, and the
+    // scheduler runs once for all of them.
+    await Promise.all(this.ordered().flatMap((record) => (record.view.state === 'paused' ? [this.resume(record.view.id)] : [])));
   }
 
   /** Move a transfer to a position in the queue. Only that record's order changes on disk. */
@@ -311,20 +314,37 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     return structuredClone(record.view);
   }
 
+  /**
+   * Starts what the limits allow, once per tick however often it is asked: resuming or adding
+   * thousands of transfers in one go must not rescan the whole list thousands of times.
+   */
   private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.startWhatFits();
+    });
+  }
+
+  private startWhatFits(): void {
     if (this.closed) return;
-    const ordered = this.ordered();
     let active = 0;
     const perHost = new Map<string, number>();
-    for (const record of ordered) {
-      if (record.view.state !== 'active') continue;
-      active += 1;
-      perHost.set(hostOf(record), (perHost.get(hostOf(record)) ?? 0) + 1);
+    const waiting: TransferRecord[] = [];
+    for (const record of this.records.values()) {
+      if (record.view.state === 'active') {
+        active += 1;
+        perHost.set(hostOf(record), (perHost.get(hostOf(record)) ?? 0) + 1);
+      } else if (record.view.state === 'queued' && !this.running.has(record.view.id)) {
+        // A transfer whose previous worker is still winding down waits for it: one writer per file.
+        waiting.push(record);
+      }
     }
-    for (const record of ordered) {
+    if (active >= this.settings.maxActive || waiting.length === 0) return;
+    waiting.sort((a, b) => a.order - b.order);
+    for (const record of waiting) {
       if (active >= this.settings.maxActive) break;
-      // A transfer whose previous worker is still winding down waits for it: one writer per file.
-      if (record.view.state !== 'queued' || this.running.has(record.view.id)) continue;
       const host = hostOf(record);
       if ((perHost.get(host) ?? 0) >= this.settings.maxPerHost) continue;
       active += 1;
