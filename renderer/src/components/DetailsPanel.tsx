@@ -82,8 +82,8 @@ function Body({ v }: { v: TransferView }) {
       <dl className="facts">
         <Row label={v.kind === 'download' ? 'URL' : 'Target URL'} mono>{v.url}</Row>
         {v.finalUrl && v.finalUrl !== v.url && <Row label="Final URL" mono>{v.finalUrl}</Row>}
-        {d && <Row label="Saved to" mono>{d.filePath ?? `${d.directory.replace(/[\\/]$/, '')}/${d.fileName}`}</Row>}
-        {d && <Row label="Resumable">{d.resumable ? 'Yes — pausing keeps the bytes' : 'No — the server ignores ranges; resume restarts'}</Row>}
+        {d && <Row label={d.filePath ? 'Saved to' : 'Saves to'} mono>{d.filePath ?? `${d.directory.replace(/[\\/]$/, '')}/${d.fileName}`}</Row>}
+        {d && !d.filePath && <Row label="Resumable">{d.resumable ? 'Yes — pausing keeps the bytes' : 'No — the server ignores ranges; resume restarts'}</Row>}
         {d?.sha256 && <Row label="Expected SHA-256" mono>{d.sha256}</Row>}
         {v.validators?.etag && <Row label="ETag" mono>{v.validators.etag}</Row>}
         {v.validators?.lastModified && <Row label="Last-Modified">{v.validators.lastModified}</Row>}
