@@ -20,7 +20,9 @@ export function StatusBar({ label }: { label?: string | undefined }) {
     [c.queued, 'queued', 'queued'],
     [c.paused, 'paused', 'paused'],
     [c.completed, 'completed', 'completed'],
-    [c.failed + c.canceled, 'failed', 'failed'],
+    [c.failed, 'failed', 'failed'],
+    // Shown apart (when there are any) so the counts match the badges in the list.
+    ...(c.canceled > 0 ? [[c.canceled, 'canceled', 'canceled'] as [number, string, string]] : []),
   ];
   return (
     <footer className="statusbar" aria-label="Status">
