@@ -3,16 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, normalize, resolve } from 'node:path';
+import { rendererContentType } from '../../electron/app/renderer-content-type';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
 
 export const RENDERER_DIST = resolve(import.meta.dirname, '../../dist/renderer');
 
@@ -32,7 +25,7 @@ export async function startStaticServer(root = RENDERER_DIST): Promise<{ url: st
     // Like the headless host: the page is revalidated, the hashed assets are cached (which also
     // lets Chromium keep compiled code for them between loads).
     const cache = file.endsWith('index.html') ? 'no-cache' : 'max-age=3600';
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cache });
+    res.writeHead(200, { 'content-type': rendererContentType(file), 'cache-control': cache });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

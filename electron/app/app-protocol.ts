@@ -4,21 +4,13 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { rendererContentType } from './renderer-content-type';
 import { contentSecurityPolicy } from './security-policy';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://ferry`;
 export const APP_START_URL = `${APP_ORIGIN}/index.html`;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 export function isAppUrl(url: string): boolean {
   try {
@@ -58,7 +50,7 @@ export function handleAppScheme(rendererDir: string): void {
       const body = path.extname(file).toLowerCase() === '.html' ? withCspMeta(raw.toString('utf8')) : raw;
       return new Response(body, {
         headers: {
-          'content-type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+          'content-type': rendererContentType(file),
           'content-security-policy': contentSecurityPolicy(),
           'x-content-type-options': 'nosniff',
         },

@@ -5,21 +5,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { rendererContentType } from '../../app/renderer-content-type';
 import { contentSecurityPolicy } from '../../app/security-policy';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export function securityHeaders(): Record<string, string> {
   return {
@@ -65,7 +53,7 @@ export async function serveStatic(rendererDir: string, req: IncomingMessage, res
     return;
   }
   res.writeHead(200, {
-    'content-type': TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': rendererContentType(file),
     'content-length': info.size,
     'cache-control': path.basename(file) === 'index.html' ? 'no-cache' : 'max-age=3600',
     ...securityHeaders(),
