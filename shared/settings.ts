@@ -25,20 +25,8 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = settingsSchema.partial();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
-export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
-  maxActive: 3,
-  maxPerHost: 2,
-  downloadLimit: null,
-  uploadLimit: null,
-  stallTimeoutSeconds: 30,
-  maxRetries: 8,
-  closeToTray: true,
-  startHidden: false,
-  startAtLogin: false,
-  notifications: true,
-  confirmQuitWhileActive: true,
-  preventSleepWhileActive: true,
-};
+// Defaults live in their own module so UI code can use them without loading zod.
+export { DEFAULT_SETTINGS } from './settings-defaults';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name');
 // No CR/LF/NUL in header values: they would split or truncate the request.

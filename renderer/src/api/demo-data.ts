@@ -1,6 +1,7 @@
 // Believable made-up transfers for the demo API (`#demo`): screenshots, benchmarks, and
 // development without a host.
 import type { Destination, Settings } from '../../../shared/settings';
+import { DEFAULT_SETTINGS } from '../../../shared/settings-defaults';
 import type { TransferState, TransferView } from '../../../shared/transfer';
 
 const FILES: Array<[string, string, number | null]> = [
@@ -52,19 +53,11 @@ export const DEMO_DESTINATIONS: Destination[] = [
 ];
 
 export const DEMO_SETTINGS: Settings = {
+  ...DEFAULT_SETTINGS,
   downloadDirectory: '/home/you/Downloads',
+  // A busy demo shows more at once than the defaults would.
   maxActive: 16,
   maxPerHost: 4,
-  downloadLimit: null,
-  uploadLimit: null,
-  stallTimeoutSeconds: 30,
-  maxRetries: 8,
-  closeToTray: true,
-  startHidden: false,
-  startAtLogin: false,
-  notifications: true,
-  confirmQuitWhileActive: true,
-  preventSleepWhileActive: true,
 };
 
 // Per file, computed once: 10,000 demo views are made before the first paint, so the fake

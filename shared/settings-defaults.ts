@@ -1,0 +1,17 @@
+// Default settings, apart from the schemas: importing them costs no zod (the renderer's demo uses them).
+import type { Settings } from './settings';
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
+  maxActive: 3,
+  maxPerHost: 2,
+  downloadLimit: null,
+  uploadLimit: null,
+  stallTimeoutSeconds: 30,
+  maxRetries: 8,
+  closeToTray: true,
+  startHidden: false,
+  startAtLogin: false,
+  notifications: true,
+  confirmQuitWhileActive: true,
+  preventSleepWhileActive: true,
+};
