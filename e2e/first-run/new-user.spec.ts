@@ -5,7 +5,7 @@
 // when the CLI bundle is stale or cannot be built. The install takes about a minute.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { randomBytes } from '../../test-support/files';
@@ -94,8 +94,33 @@ test('the first download through the UI lands complete in the new ~/Downloads an
   await expect(dialog).toBeHidden();
   const row = page.getByRole('grid', { name: 'Transfers' }).getByRole('row', { name: /^first\.bin,/ });
   await expect(row).toHaveAttribute('data-state', 'completed', { timeout: 30_000 });
+  await expect(page.getByText('1 completed')).toBeVisible();
   expect(sha(await readFile(path.join(machine.home, 'Downloads', 'first.bin')))).toBe(sha(bytes));
   expect(serveOutput).not.toContain('503');
+  await page.screenshot({ path: test.info().outputPath('first-download-completed.png') });
+});
+
+test('`ferry serve` with the UI missing (install scripts skipped, dist/ deleted) builds it first and says so', async () => {
+  await rm(path.join(machine.clone, 'dist', 'renderer'), { recursive: true, force: true });
+  const child = spawn('node', ['bin/ferry.js', 'serve', '--data-dir', path.join(path.dirname(machine.home), 'data-rebuild')], {
+    cwd: machine.clone,
+    env: machine.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await expect.poll(() => /Ferry UI: (http:\/\/[^/]+)\//.exec(output)?.[1], { timeout: 60_000 }).toBeTruthy();
+    expect(output).toContain('ferry: the web UI is not built yet; building it now (vite build) ...');
+    const response = await fetch(`${/Ferry UI: (http:\/\/[^/]+)\//.exec(output)![1]}/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<div id="root">');
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
 });
 
 test('`ferry get URL` with no --dir in another empty HOME saves into the current folder', async () => {
