@@ -21,7 +21,8 @@ export type LockResult = { ok: true; release(): Promise<void> } | { ok: false; m
 
 const LOCK_NAME = 'cli.lock';
 const MARKER_PREFIX = `${LOCK_NAME}.takeover-`;
-const MAX_ROUNDS = 20;
+// Each round that meets a takeover in progress waits 5-25 ms: about a second in all before giving up.
+const MAX_ROUNDS = 60;
 
 export async function lockDataDir(dataDir: string): Promise<LockResult> {
   await mkdir(dataDir, { recursive: true });
@@ -47,7 +48,7 @@ export async function lockDataDir(dataDir: string): Promise<LockResult> {
 /** Creates `file` holding `content`, complete from the first moment; false if it exists. */
 async function createComplete(file: string, content: string): Promise<boolean> {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, content, { flag: 'wx' });
+  await writeFile(temp, content, { flag: 'wx', mode: 0o600 });
   try {
     await link(temp, file);
     return true;
