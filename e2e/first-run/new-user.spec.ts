@@ -41,13 +41,32 @@ function asUser(command: string, args: string[], options: { cwd?: string; home?:
   });
 }
 
+async function waitForGroupToEnd(groupId: number): Promise<void> {
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    try {
+      process.kill(-groupId, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  process.kill(-groupId, 'SIGKILL');
+}
+
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(300_000);
   server = await startTestServer();
   server.route('/first.bin', { body: bytes });
   machine = await freshInstall();
   expect(await readdir(machine.home)).toEqual([]); // the install kept out of HOME
-  serveProcess = spawn('npx', ['ferry', 'serve'], { cwd: machine.clone, env: machine.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // README's command. npx keeps a link to the clone in its cache folder: a folder of the fresh
+  // machine, not the shared npm cache. Its own group, because npx does not pass SIGTERM on to ferry.
+  serveProcess = spawn('npx', ['ferry', 'serve'], {
+    cwd: machine.clone,
+    env: { ...machine.env, npm_config_cache: path.join(path.dirname(machine.home), 'npx-cache') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   serveProcess.stdout!.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
   serveProcess.stderr!.on('data', (chunk: Buffer) => (serveOutput += chunk.toString()));
   const deadline = Date.now() + 60_000;
@@ -65,10 +84,14 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   await page?.close();
-  if (serveProcess && serveProcess.exitCode === null) {
-    const exited = new Promise((resolve) => serveProcess!.once('exit', resolve));
-    serveProcess.kill('SIGTERM');
-    await exited;
+  if (serveProcess?.pid !== undefined) {
+    // npx, its shell and ferry: the whole group it was started in (ferry checkpoints on SIGTERM).
+    try {
+      process.kill(-serveProcess.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await waitForGroupToEnd(serveProcess.pid);
   }
   await server?.close();
   await machine?.remove();
