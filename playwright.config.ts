@@ -22,6 +22,8 @@ export default defineConfig({
   projects: [
     { name: 'demo', testMatch: 'demo/**/*.spec.ts', use: browser },
     { name: 'host', testMatch: 'host/**/*.spec.ts', use: browser },
+    // A clean clone installed into an empty HOME (about a minute of npm install).
+    { name: 'first-run', testMatch: 'first-run/**/*.spec.ts', use: browser },
     { name: 'electron', testMatch: 'electron-smoke.spec.ts' },
   ],
 });

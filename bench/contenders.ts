@@ -9,7 +9,7 @@ export interface CommandLine {
   args: string[];
 }
 
-/** bin/ferry.js rebuilds its cached bundle after source edits; do that outside the stopwatch. */
+/** bin/ferry.js rebuilds its bundle (dist-cli/) after source edits; do that outside the stopwatch. */
 export function ferryWarmUp(): CommandLine {
   return { command: process.execPath, args: [FERRY_BIN, '--version'] };
 }

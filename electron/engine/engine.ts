@@ -17,6 +17,7 @@ import {
   newUploadRecord,
 } from './records';
 import { retryDelayMs } from './retry-policy';
+import { createSaveFailureReporter } from './save-failure-reporter';
 import { canTransition, InvalidTransitionError } from './state-machine';
 import {
   TransferFailure,
@@ -94,7 +95,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly store: RecordStore;
   private closed = false;
   private scheduled = false;
-  private saveErrorReported = false;
+  private readonly saveFailures = createSaveFailureReporter({ report: (level, message) => this.notice(level, message) });
   /** Problems found while loading the records (also emitted as notices). */
   readonly startupProblems: string[] = [];
 
@@ -515,13 +516,10 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   }
 
   private track(save: Promise<void>): Promise<void> {
-    const tracked = save.catch((error: unknown) => {
-      // Losing a checkpoint is survivable (the previous one stays valid); losing it silently is not.
-      if (!this.saveErrorReported) {
-        this.saveErrorReported = true;
-        this.notice('error', `Could not save transfer records: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    });
+    const tracked = save.then(
+      () => this.saveFailures.succeeded(),
+      (error: unknown) => this.saveFailures.failed(error),
+    );
     this.pendingSaves.add(tracked);
     void tracked.finally(() => this.pendingSaves.delete(tracked));
     return tracked;

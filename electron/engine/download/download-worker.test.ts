@@ -181,9 +181,11 @@ describe('download worker', () => {
   it('reports file system problems as FILE_SYSTEM and other schemes as UNSUPPORTED_URL, without retry', async () => {
     const p = route('nowhere.bin');
     server.route(p, { body: 'x' });
-    const fsError = await expectFailure(createDownloadWorker().attempt(harness(server.url(p), { directory: path.join(tmp, 'missing') }).ctx));
+    // A missing folder is created (download-folder.test.ts); a file where a folder must be is not.
+    await writeFile(path.join(tmp, 'blocker'), '');
+    const fsError = await expectFailure(createDownloadWorker().attempt(harness(server.url(p), { directory: path.join(tmp, 'blocker', 'sub') }).ctx));
     expect(fsError).toMatchObject({ code: 'FILE_SYSTEM', retryable: false });
-    expect(fsError.message).toContain(path.join(tmp, 'missing'));
+    expect(fsError.message).toContain(path.join(tmp, 'blocker'));
     const scheme = harness(server.url(p));
     (scheme.record.request as { download: { url: string } }).download.url = 'file:///etc/passwd';
     expect(await expectFailure(createDownloadWorker().attempt(scheme.ctx))).toMatchObject({ code: 'UNSUPPORTED_URL', retryable: false });

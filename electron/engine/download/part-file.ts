@@ -7,6 +7,7 @@ import { link, open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { ensureDownloadFolder } from './download-folder';
 import { MAX_NAME_BYTES, numberedName } from './filename';
 
 export const PART_SUFFIX = '.part';
@@ -17,6 +18,7 @@ const MAX_NAME_ATTEMPTS = 10_000;
 
 /** Creates a new empty `<name>.part` (or `<name (n)>.part` when another download holds that one). */
 export async function createPartFile(directory: string, fileName: string): Promise<{ partPath: string; handle: FileHandle }> {
+  await ensureDownloadFolder(directory);
   for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
     const partPath = path.join(directory, numberedName(fileName, n, MAX_NAME_BYTES - PART_SUFFIX.length) + PART_SUFFIX);
     try {

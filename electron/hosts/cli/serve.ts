@@ -1,7 +1,7 @@
 // `ferry serve`: hands over to the headless web host (electron/hosts/headless/), which prints
 // its URL line, handles SIGINT/SIGTERM itself (closing the engine) and exits. Loaded lazily so
-// get/put never pay for it; bin/ferry.js runs serve through tsx, not the bundle, because the
-// host finds the built renderer relative to its own source file.
+// get/put never pay for it. The host finds the built UI under the package root, from the
+// sources and from the bundle alike, and builds it first (saying so) when it is missing.
 import type { ServeCommand } from './args';
 import { EXIT_FAILED } from './outcome';
 

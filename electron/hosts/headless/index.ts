@@ -20,7 +20,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { lockDataDir } from '../cli/data-dir-lock';
 import { defaultDataDir } from '../cli/data-dir';
@@ -31,6 +30,7 @@ import { createFerryService, engineSettingsFrom, type FerryService } from '../se
 import { createFileSecretStore } from '../service/secret-store';
 import { createSettingsStore } from '../service/settings-store';
 import { allowedHostsFor, createRequestGuard, type GuardResult } from './request-guard';
+import { buildRenderer, defaultRendererDir, packageRoot, rendererBuilt } from './renderer-build';
 import { bridgeSocket } from './socket-bridge';
 import { securityHeaders, serveStatic } from './static-files';
 import { cleanInbox, receiveUpload } from './upload-inbox';
@@ -61,14 +61,13 @@ const SOCKET_PATH = '/ws';
 const UPLOAD_PATH = '/api/upload-file';
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-export function defaultRendererDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/renderer');
-}
+export { defaultRendererDir } from './renderer-build';
 
 export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promise<HeadlessHost> {
   const bindAddress = options.host ?? '127.0.0.1';
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
   const rendererDir = options.rendererDir ?? defaultRendererDir();
+  if (!options.rendererDir && !rendererBuilt(rendererDir)) await buildRenderer(packageRoot(), options.warn ?? ((line) => process.stderr.write(`${line}\n`)));
   const print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
   const warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
 

@@ -49,7 +49,7 @@ export async function serveStatic(rendererDir: string, req: IncomingMessage, res
   }
   if (!info?.isFile()) {
     res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders() });
-    res.end(`Ferry's web UI is not built (nothing in ${root}). Run \`npm run headless\`, which builds it first.\n`);
+    res.end(`Ferry's web UI is not built (nothing in ${root}). Run \`npm run build:renderer\`, or restart \`ferry serve\`, which builds it when missing.\n`);
     return;
   }
   res.writeHead(200, {
