@@ -56,5 +56,5 @@ export type Destination = z.infer<typeof destinationSchema>;
 export const destinationInputSchema = destinationSchema.omit({ id: true });
 export type DestinationInput = z.infer<typeof destinationInputSchema>;
 
-/** Secret header values never leave the host; UIs see this mask instead. */
-export const SECRET_MASK = '••••••••';
+/** Secret header values never leave the host; UIs see this mask instead (defined in secret-mask.ts). */
+export { SECRET_MASK } from './secret-mask';

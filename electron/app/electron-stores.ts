@@ -3,16 +3,21 @@
 // offers a key.
 import { safeStorage } from 'electron';
 import ElectronStore from 'electron-store';
-import type { JsonBacking } from '../hosts/service/backing-store';
+import path from 'node:path';
+import { openCheckedBacking, type JsonBacking } from '../hosts/service/backing-store';
 import type { SecretCipher } from '../hosts/service/secret-store';
 
 export function openElectronBacking(dir: string, name: string): JsonBacking {
-  return new ElectronStore<Record<string, unknown>>({
-    cwd: dir,
-    name,
-    accessPropertiesByDotNotation: false,
-    configFileMode: 0o600,
-  });
+  return openCheckedBacking(
+    path.join(dir, `${name}.json`),
+    () =>
+      new ElectronStore<Record<string, unknown>>({
+        cwd: dir,
+        name,
+        accessPropertiesByDotNotation: false,
+        configFileMode: 0o600,
+      }),
+  );
 }
 
 export function safeStorageCipher(): SecretCipher | undefined {
