@@ -25,5 +25,17 @@ export function safeStorageCipher(): SecretCipher | undefined {
   return {
     encrypt: (plain) => safeStorage.encryptString(plain),
     decrypt: (encrypted) => safeStorage.decryptString(encrypted),
+    // basic_text "encrypts" with a key built into Chromium: no protection, so say so.
+    protectedByOs: !usesBasicText(),
   };
+}
+
+function usesBasicText(): boolean {
+  return process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text';
+}
+
+/** Why secrets are not OS-encrypted here (used only when they are not). */
+export function secretsUnprotectedReason(): string {
+  if (usesBasicText()) return "no keyring was found, so Electron's basic_text backend is in use";
+  return 'no OS keyring is available to Ferry';
 }

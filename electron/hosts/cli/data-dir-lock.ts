@@ -11,7 +11,7 @@ export async function lockDataDir(dataDir: string): Promise<LockResult> {
   const lockPath = path.join(dataDir, 'cli.lock');
   for (let tries = 0; tries < 3; tries++) {
     try {
-      const handle = await open(lockPath, 'wx');
+      const handle = await open(lockPath, 'wx', 0o600);
       await handle.writeFile(String(process.pid));
       await handle.close();
       return { ok: true, release: () => rm(lockPath, { force: true }) };
