@@ -19,6 +19,8 @@ export const settingsSchema = z.strictObject({
   notifications: z.boolean(),
   confirmQuitWhileActive: z.boolean(),
   preventSleepWhileActive: z.boolean(),
+  /** Headless host: the largest file a browser may drop into its upload inbox, in MiB. */
+  droppedFileLimitMiB: z.number().int().min(1).max(1024 * 1024),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -5,6 +5,7 @@
 //   await ui.waitFor(() => ui.events.some((e) => e.name === 'notice'));
 //   ui.raw   // every message as received, JSON text (to check what never crossed the wire)
 //   ui.close();
+import http from 'node:http';
 import WebSocket from 'ws';
 
 export interface UiClient {
@@ -50,4 +51,31 @@ export async function connectUi(port: number, token: string): Promise<UiClient> 
       }),
     close: () => ws.close(),
   };
+}
+
+/**
+ * POSTs `body` to the host's upload inbox as the browser UI does. `chunked`: no Content-Length.
+ *   const { status, json } = await postToInbox(host.port, host.token, 'a.txt', Buffer.from('hi'));
+ */
+export function postToInbox(
+  port: number,
+  token: string,
+  name: string,
+  body: Buffer,
+  options: { chunked?: boolean } = {},
+): Promise<{ status: number; json: { path?: string; ok?: false; error?: { code: string; message: string } } }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { 'x-ferry-token': token, 'content-type': 'application/octet-stream' };
+    if (options.chunked) headers['transfer-encoding'] = 'chunked';
+    else headers['content-length'] = body.length;
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/api/upload-file?name=${encodeURIComponent(name)}`, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+    });
+    // A refused body may be cut off by the host once it has answered: that is not a test failure.
+    req.on('error', (error) => (req.destroyed && (error as NodeJS.ErrnoException).code === 'EPIPE' ? undefined : reject(error)));
+    req.end(body);
+  });
 }

@@ -131,7 +131,10 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     if (pathname.startsWith('/api/')) {
       const auth = guard.checkToken(req);
       if (!auth.ok) return refuse(res, auth);
-      if (pathname === UPLOAD_PATH) return void receiveUpload(dataDir, req, res);
+      if (pathname === UPLOAD_PATH) {
+        const maxBytes = settingsStore.get().droppedFileLimitMiB * 1024 * 1024;
+        return void receiveUpload({ dataDir, maxBytes }, req, res);
+      }
       res.writeHead(404, securityHeaders()).end('Not found\n');
       return;
     }
