@@ -21,6 +21,25 @@ export function maskUrlPasswords(text: string): string {
   return text.replace(URL_PASSWORD, `$1:${SECRET_MASK}@`);
 }
 
+const ONE_URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):([^\s/?#]*)@/i;
+const ENCODED_MASK = encodeURIComponent(SECRET_MASK);
+
+/** The password of a URL as written (still percent-encoded); undefined when it has none. */
+export function urlPassword(url: string): string | undefined {
+  return ONE_URL_PASSWORD.exec(url)?.[2];
+}
+
+/** Whether the URL's password is the mask (as sent back by an editor, raw or percent-encoded). */
+export function hasMaskedPassword(url: string): boolean {
+  const password = urlPassword(url);
+  return password === SECRET_MASK || password?.toUpperCase() === ENCODED_MASK;
+}
+
+/** The URL with its password replaced by `password` (as written in a URL); unchanged without one. */
+export function withUrlPassword(url: string, password: string): string {
+  return url.replace(ONE_URL_PASSWORD, (_all, start: string) => `${start}:${password}@`);
+}
+
 /**
  * Whether a secret stored for `before` may still be sent to `after`: only when scheme, host and
  * port are unchanged. Anything unparsable counts as a change.

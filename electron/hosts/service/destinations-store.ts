@@ -5,7 +5,7 @@
 // to send it to another host (or downgrade it to plain http) by changing the URL.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { SECRET_MASK, sameOrigin } from '../../../shared/secret-mask';
+import { hasMaskedPassword, maskUrlPasswords, SECRET_MASK, sameOrigin, urlPassword, withUrlPassword } from '../../../shared/secret-mask';
 import { destinationSchema, type Destination, type DestinationInput } from '../../../shared/settings';
 import { isSecretRef, secretRefValue, SECRET_REF_PREFIX } from '../../engine/secrets';
 import type { JsonBacking } from './backing-store';
@@ -114,7 +114,8 @@ export function createDestinationsStore(backing: JsonBacking, secrets: SecretSto
     getStored: (id) => readAll().find((d) => d.id === id),
     async create(input) {
       const id = randomUUID();
-      const destination = destinationSchema.parse({ ...input, id, headers: await storeHeaders(id, input) });
+      const url = urlToStore(input.url, undefined);
+      const destination = destinationSchema.parse({ ...input, id, url, headers: await storeHeaders(id, input) });
       writeAll([...readAll(), destination]);
       return masked(destination);
     },
@@ -122,7 +123,8 @@ export function createDestinationsStore(backing: JsonBacking, secrets: SecretSto
       const all = readAll();
       const index = all.findIndex((d) => d.id === id);
       if (index < 0) throw new DestinationError('NOT_FOUND', `No destination with id ${id}`);
-      const destination = destinationSchema.parse({ ...input, id, headers: await storeHeaders(id, input, all[index]) });
+      const url = urlToStore(input.url, all[index]);
+      const destination = destinationSchema.parse({ ...input, id, url, headers: await storeHeaders(id, input, all[index]) });
       await dropUnusedSecrets(all[index], destination);
       writeAll(all.map((d, i) => (i === index ? destination : d)));
       return masked(destination);
@@ -138,7 +140,28 @@ export function createDestinationsStore(backing: JsonBacking, secrets: SecretSto
 }
 
 function masked(destination: Destination): Destination {
-  return { ...destination, headers: destination.headers.map((h) => (h.secret ? { ...h, value: SECRET_MASK } : h)) };
+  return {
+    ...destination,
+    url: maskUrlPasswords(destination.url),
+    headers: destination.headers.map((h) => (h.secret ? { ...h, value: SECRET_MASK } : h)),
+  };
+}
+
+/**
+ * A password in the URL is a secret too: UIs see it masked, and the mask sent back keeps the
+ * stored password under the same rule as secret headers (same scheme and origin only).
+ */
+function urlToStore(sent: string, before: Destination | undefined): string {
+  if (!hasMaskedPassword(sent)) return sent;
+  const kept = before ? urlPassword(before.url) : undefined;
+  if (!before || kept === undefined) throw new DestinationError('INVALID_INPUT', 'Type the password in the URL');
+  if (!sameOrigin(before.url, sent)) {
+    throw new DestinationError(
+      'INVALID_INPUT',
+      `The URL now points to ${originOf(sent)} instead of ${originOf(before.url)}: type the password in the URL again (a saved secret only goes to the address it was saved for)`,
+    );
+  }
+  return withUrlPassword(sent, kept);
 }
 
 function originOf(url: string): string {

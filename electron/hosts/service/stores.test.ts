@@ -182,4 +182,22 @@ describe('destinations store with secrets', () => {
     await store.create(input);
     expect(JSON.parse(readFileSync(path.join(dir, asideOf('destinations.json')), 'utf8')).destinations).toEqual([good, broken]);
   });
+
+  it('masks a password in the URL for UIs and keeps it on an edit that sends the mask back, for the same origin only', async () => {
+    const { store } = open();
+    const saved = await store.create({ ...input, url: 'https://me:p%40ss@dav.example.com/in/{filename}' });
+    expect(saved.url).toBe(`https://me:${SECRET_MASK}@dav.example.com/in/{filename}`);
+    expect(JSON.stringify(store.list())).not.toContain('p%40ss');
+    const keep = [{ name: 'Authorization', value: SECRET_MASK, secret: true }];
+    await store.update(saved.id, { ...input, name: 'Renamed', url: saved.url.replace('/in/', '/other/'), headers: keep });
+    expect(store.getStored(saved.id)!.url).toBe('https://me:p%40ss@dav.example.com/other/{filename}');
+    // What a browser's URL parser makes of the mask (percent-encoded) counts as the mask too.
+    const encoded = `https://me:${encodeURIComponent(SECRET_MASK)}@dav.example.com/x/{filename}`;
+    await store.update(saved.id, { ...input, url: encoded, headers: keep });
+    expect(store.getStored(saved.id)!.url).toBe('https://me:p%40ss@dav.example.com/x/{filename}');
+    await expect(store.update(saved.id, { ...input, url: `https://me:${SECRET_MASK}@evil.example.net/{filename}`, headers: keep })).rejects.toThrow(
+      /type the password in the URL again/,
+    );
+    await expect(store.create({ ...input, url: `https://me:${SECRET_MASK}@dav.example.com/{filename}` })).rejects.toThrow(/Type the password/);
+  });
 });
