@@ -226,6 +226,29 @@ describe('desktop app decisions', () => {
     }
   });
 
+  it("counts Linux's basic_text safeStorage as unencrypted: it uses a key built into Chromium", async () => {
+    const safeStorage = electron.module.safeStorage as unknown as Record<string, unknown>;
+    const saved = { ...safeStorage };
+    Object.assign(safeStorage, {
+      isEncryptionAvailable: () => true,
+      encryptString: (s: string) => Buffer.from(s).reverse(),
+      decryptString: (b: Buffer) => Buffer.from(b).reverse().toString(),
+      getSelectedStorageBackend: () => 'basic_text',
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { window } = await start();
+      await handleFromWindow('snapshot', undefined);
+      const destination = { name: 'S', url: 'https://dav.example.com/{filename}', method: 'PUT', protocol: 'raw', headers: [{ name: 'X-Key', value: 'k1', secret: true }] };
+      expect(await handleFromWindow('createDestination', destination)).toMatchObject({ ok: true });
+      expect(await readFile(path.join(dir, 'data', 'secrets.json'), 'utf8')).toContain('"enc":"cipher"');
+      await until(() => window.webContents.sent.some((m) => m.args[0] === 'notice' && /basic_text/.test((m.args[1] as { message: string }).message)));
+    } finally {
+      stderr.mockRestore();
+      Object.assign(safeStorage, saved);
+    }
+  });
+
   it('accepts IPC calls only from its own window, and validates their input', async () => {
     const { window } = await start();
     const handler = electron.handlers.get(callChannel('pauseAll'))!;
