@@ -96,7 +96,7 @@ describe('headless host privacy', () => {
     const texts = await Promise.all((await readdir(records)).map((f) => readFile(path.join(records, f), 'utf8')));
     expect(texts.some((t) => t.includes('hunter2'))).toBe(true);
     const all = await modes(dataDir);
-    expect(all.map((m) => m.entry)).toEqual(expect.arrayContaining(['.', 'transfers', 'secrets.json', 'settings.json', 'destinations.json', 'cli.lock']));
+    expect(all.map((m) => m.entry)).toEqual(expect.arrayContaining(['.', 'transfers', 'secrets.json', 'settings.json', 'destinations.json']));
     for (const { entry, mode, dir: isDir } of all) expect({ entry, mode: mode.toString(8) }).toEqual({ entry, mode: isDir ? '700' : '600' });
   });
 
