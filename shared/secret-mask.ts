@@ -11,7 +11,9 @@ export const SECRET_MASK = '••••••••';
 
 // scheme://user:password@ — the password runs to the last "@" before the path, query or fragment
 // (a raw "@" in a password is legal for WHATWG parsers), so a greedy match cannot leak its tail.
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#]*@/gi;
+// The lookbehind starts a match only where a scheme starts, so a long run of letters before
+// "://" costs one attempt, not one per letter.
+const URL_PASSWORD = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#]*@/gi;
 
 /**
  * Replaces the password of every URL in `text` with the mask: a URL alone, or a log line or
