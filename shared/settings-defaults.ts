@@ -14,4 +14,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   notifications: true,
   confirmQuitWhileActive: true,
   preventSleepWhileActive: true,
+  droppedFileLimitMiB: 4096,
 };

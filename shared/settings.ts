@@ -19,6 +19,8 @@ export const settingsSchema = z.strictObject({
   notifications: z.boolean(),
   confirmQuitWhileActive: z.boolean(),
   preventSleepWhileActive: z.boolean(),
+  /** Headless host: the largest file a browser may drop into its upload inbox, in MiB. */
+  droppedFileLimitMiB: z.number().int().min(1).max(1024 * 1024),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -56,5 +58,5 @@ export type Destination = z.infer<typeof destinationSchema>;
 export const destinationInputSchema = destinationSchema.omit({ id: true });
 export type DestinationInput = z.infer<typeof destinationInputSchema>;
 
-/** Secret header values never leave the host; UIs see this mask instead. */
-export const SECRET_MASK = '••••••••';
+/** Secret header values never leave the host; UIs see this mask instead (defined in secret-mask.ts). */
+export { SECRET_MASK } from './secret-mask';

@@ -131,7 +131,7 @@ export function createFakeElectron() {
       },
     },
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
-    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
+    safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
   };
   return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, Tray };
 }

@@ -194,6 +194,61 @@ describe('desktop app decisions', () => {
     expect(electron.notifications.find((n) => n.title === 'Download complete')?.body).toBe(done.name);
   });
 
+  it('holds startup problems and the unencrypted-secrets notice for the window, and logs them at once', async () => {
+    const dataDir = path.join(dir, 'data');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(path.join(dataDir, 'secrets.json'), '{"broken');
+    const logged: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (logged.push(String(chunk)), true));
+    try {
+      const { window } = await start();
+      expect(logged.join('')).toMatch(/ferry: secrets\.json is not valid JSON; a copy was kept as secrets\.json\.corrupt-\d+/);
+      const notices = () => window.webContents.sent.filter((m) => m.args[0] === 'notice').map((m) => (m.args[1] as { message: string }).message);
+      expect(notices()).toEqual([]); // no renderer yet
+      await handleFromWindow('snapshot', undefined);
+      await until(() => notices().length === 1);
+      expect(notices()[0]).toMatch(/secrets\.json is not valid JSON/);
+      const destination = {
+        name: 'Share',
+        url: 'https://dav.example.com/{filename}',
+        method: 'PUT',
+        protocol: 'raw',
+        headers: [{ name: 'Authorization', value: 'Bearer t', secret: true }],
+      };
+      expect(await handleFromWindow('createDestination', destination)).toMatchObject({ ok: true });
+      expect(await handleFromWindow('createDestination', { ...destination, name: 'Two' })).toMatchObject({ ok: true });
+      await until(() => notices().length === 2);
+      // The fake electron reports Linux's basic_text backend, as a desktop without a keyring does.
+      expect(notices()[1]).toMatch(/stored without encryption \((no keyring was found, so Electron's basic_text backend is in use|no OS keyring is available to Ferry)\)/);
+      expect(logged.filter((line) => line.includes('stored without encryption'))).toHaveLength(1);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  it("counts Linux's basic_text safeStorage as unencrypted: it uses a key built into Chromium", async () => {
+    const safeStorage = electron.module.safeStorage as unknown as Record<string, unknown>;
+    const saved = { ...safeStorage };
+    Object.assign(safeStorage, {
+      isEncryptionAvailable: () => true,
+      encryptString: (s: string) => Buffer.from(s).reverse(),
+      decryptString: (b: Buffer) => Buffer.from(b).reverse().toString(),
+      getSelectedStorageBackend: () => 'basic_text',
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const { window } = await start();
+      await handleFromWindow('snapshot', undefined);
+      const destination = { name: 'S', url: 'https://dav.example.com/{filename}', method: 'PUT', protocol: 'raw', headers: [{ name: 'X-Key', value: 'k1', secret: true }] };
+      expect(await handleFromWindow('createDestination', destination)).toMatchObject({ ok: true });
+      expect(await readFile(path.join(dir, 'data', 'secrets.json'), 'utf8')).toContain('"enc":"cipher"');
+      await until(() => window.webContents.sent.some((m) => m.args[0] === 'notice' && /basic_text/.test((m.args[1] as { message: string }).message)));
+    } finally {
+      stderr.mockRestore();
+      Object.assign(safeStorage, saved);
+    }
+  });
+
   it('accepts IPC calls only from its own window, and validates their input', async () => {
     const { window } = await start();
     const handler = electron.handlers.get(callChannel('pauseAll'))!;

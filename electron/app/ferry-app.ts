@@ -8,15 +8,18 @@ import type { TransferEngine } from '../engine/engine';
 import type { SecretsProvider } from '../engine/secrets';
 import { lockDataDir } from '../hosts/cli/data-dir-lock';
 import { defaultDataDir } from '../hosts/cli/data-dir';
+import { openPrivateDataDir } from '../hosts/cli/private-data-dir';
 import { registerIpcHost } from '../hosts/ipc/ipc-host';
 import type { JsonBacking } from '../hosts/service/backing-store';
 import { createDestinationsStore } from '../hosts/service/destinations-store';
 import { createFerryService, engineSettingsFrom, type EngineLike, type FerryService } from '../hosts/service/ferry-service';
 import { createFileSecretStore } from '../hosts/service/secret-store';
 import { createSettingsStore } from '../hosts/service/settings-store';
+import { unencryptedSecretsWarning } from '../hosts/service/unencrypted-secrets';
+import type { Notice } from '../../shared/contract';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
 import { createDesktopFeedback, notify } from './desktop-feedback';
-import { openElectronBacking, safeStorageCipher } from './electron-stores';
+import { openElectronBacking, safeStorageCipher, secretsUnprotectedReason } from './electron-stores';
 import { parseLaunchArgs, type LaunchRequest } from './launch-args';
 import { setLinuxAutostart } from './linux-autostart';
 import { AppLifecycle } from './lifecycle';
@@ -79,6 +82,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
 
   await app.whenReady();
   const dataDir = options.dataDir ?? defaultDataDir();
+  await openPrivateDataDir(dataDir);
   const lock = await lockDataDir(dataDir);
   if (!lock.ok) {
     dialog.showErrorBox('Ferry cannot start', `${lock.message}.`);
@@ -91,9 +95,18 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
 
   const openBacking = options.openBacking ?? openElectronBacking;
   const uiState = openBacking(dataDir, 'ui-state');
+  // Said before the window's first snapshot: held for it (and logged at once).
+  const heldNotices: Notice[] = [];
+  let sayNow: ((notice: Notice) => void) | undefined;
+  const say = (notice: Notice) => {
+    process.stderr.write(`ferry: ${notice.message}\n`);
+    if (sayNow) sayNow(notice);
+    else heldNotices.push(notice);
+  };
   const secrets = createFileSecretStore({ dir: dataDir, cipher: safeStorageCipher() });
   const settingsStore = createSettingsStore(openBacking(dataDir, 'settings'), app.getPath('downloads'));
-  const destinationsStore = createDestinationsStore(openBacking(dataDir, 'destinations'), secrets);
+  const plainSecrets = unencryptedSecretsWarning(secrets, secretsUnprotectedReason(), say);
+  const destinationsStore = plainSecrets.watchDestinations(createDestinationsStore(openBacking(dataDir, 'destinations'), secrets));
   const engine = await options.openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
   const service = createFerryService({
     engine,
@@ -163,6 +176,8 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     afterCall: (name) => {
       if (name !== 'snapshot') return;
       rendererReady = true;
+      sayNow ??= (notice) => service.emit('notice', notice);
+      for (const notice of heldNotices.splice(0)) service.emit('notice', notice);
       for (const paths of pendingOffers.splice(0)) service.emit('offerUpload', { paths });
     },
   });
@@ -170,7 +185,10 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     if (event === 'patches') feedback.onPatches(payload as Parameters<typeof feedback.onPatches>[0]);
     if (event === 'settings') applyLoginItem();
   });
-  for (const problem of engine.startupProblems) service.emit('notice', { level: 'warn', message: problem });
+  for (const problem of [...secrets.problems, ...settingsStore.problems, ...destinationsStore.problems, ...engine.startupProblems]) {
+    say({ level: 'warn', message: problem });
+  }
+  plainSecrets.check();
 
   let loginItemApplied: boolean | undefined;
   const applyLoginItem = () => {

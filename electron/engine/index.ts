@@ -6,6 +6,9 @@ import { createUploadWorker } from './upload/upload-worker';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
 export type { DownloadRequest, UploadRequest } from './types';
+// For hosts that receive files themselves (the headless upload inbox): the same rules as the engine's.
+export { safeFileName } from './download/filename';
+export { freeBytesAt, stagingSpaceError } from './upload/staging';
 
 export interface OpenEngineOptions {
   dataDir: string;

@@ -59,7 +59,7 @@ export class FileRecordStore implements RecordStore {
   constructor(private readonly dir: string) {}
 
   async loadAll(): Promise<{ records: TransferRecord[]; problems: string[] }> {
-    await fs.mkdir(this.dir, { recursive: true });
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const records: TransferRecord[] = [];
     const problems: string[] = [];
     for (const entry of await fs.readdir(this.dir)) {
@@ -107,9 +107,10 @@ export class FileRecordStore implements RecordStore {
   }
 
   private async writeAtomically(id: string, text: string): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const tmp = path.join(this.dir, `${id}.${randomBytes(4).toString('hex')}.tmp`);
-    const handle = await fs.open(tmp, 'w');
+    // Records hold URLs, which may carry a password or a signed query: the owner's alone.
+    const handle = await fs.open(tmp, 'w', 0o600);
     try {
       await handle.writeFile(text, 'utf8');
       // The record must be on disk before it replaces the old one: a crash leaves old or new, never half.

@@ -90,7 +90,7 @@ export class StagedCopies {
         retryable: false,
       });
     }
-    await mkdir(path.dirname(staged.path), { recursive: true });
+    await mkdir(path.dirname(staged.path), { recursive: true, mode: 0o700 });
     return this.queue.add(transferId, { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs });
   }
 }

@@ -37,6 +37,8 @@ function copy() {
   stage = 'copy';
   try {
     fs.copyFileSync(source, target, fs.constants.COPYFILE_FICLONE);
+    // The copy took the source's mode; in the data folder every file is the owner's alone.
+    fs.chmodSync(target, 0o600);
   } catch (err) {
     // One call reads one file and writes the other: say which side failed.
     try { fs.accessSync(source, fs.constants.R_OK); stage = 'write'; } catch { stage = 'read'; }

@@ -1,6 +1,6 @@
 // Staging: refusing bad sources and short space before copying, and removing staged copies
 // after success, on cancel/remove and at startup when no record owns them.
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomBytes, sha256 } from '../../../test-support/files';
@@ -171,5 +171,18 @@ describe('cleanup', () => {
     fx.engine = await openUploadEngine(fx.dataDir);
     expect(await exists(orphan)).toBe(false);
     expect(await exists(path.join(fx.dataDir, 'staging', failed.id))).toBe(true);
+  });
+});
+
+describe('staged copies are private', () => {
+  it('makes the staged copy 0600 in a 0700 folder whatever the source mode (a copy takes the source mode)', async () => {
+    const source = path.join(fx.dir, 'shared-doc.txt');
+    await writeFile(source, randomBytes(50_000, 5));
+    await chmod(source, 0o644);
+    const staged = await stageCopy({ dataDir: fx.dataDir, transferId: 't-private', sourcePath: source });
+    expect(((await stat(staged.path)).mode & 0o777).toString(8)).toBe('600');
+    expect(((await stat(path.dirname(staged.path))).mode & 0o777).toString(8)).toBe('700');
+    expect(((await stat(path.join(fx.dataDir, 'staging'))).mode & 0o777).toString(8)).toBe('700');
+    expect(((await stat(source)).mode & 0o777).toString(8)).toBe('644'); // the source is never touched
   });
 });

@@ -4,7 +4,7 @@
 // truncated or deleted. The copy is removed only after the server confirmed
 // success, on cancel/remove, or at startup when no record owns it.
 import { constants as fsConstants } from 'node:fs';
-import { access, copyFile, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
+import { access, chmod, copyFile, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { StagedCopyFacts, TransferError } from '../../../shared/transfer';
 import { TransferFailure } from '../types';
@@ -113,7 +113,7 @@ export async function startStaging({ dataDir, transferId, sourcePath, freeBytes 
   const dir = stagingDir(dataDir, transferId);
   // A canceled transfer being retried stages afresh: drop whatever an earlier run left.
   await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const spaceError = stagingSpaceError(await freeBytes(dir), before.size);
   if (spaceError) {
     await rm(dir, { recursive: true, force: true });
@@ -136,6 +136,7 @@ export async function startStaging({ dataDir, transferId, sourcePath, freeBytes 
 async function tryClone(sourcePath: string, stagedPath: string): Promise<boolean> {
   try {
     await copyFile(sourcePath, stagedPath, fsConstants.COPYFILE_FICLONE_FORCE);
+    await chmod(stagedPath, 0o600); // a clone takes the source's mode; the data folder's files are private
     return true;
   } catch {
     await rm(stagedPath, { force: true });

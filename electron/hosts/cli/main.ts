@@ -56,7 +56,8 @@ async function withEngine(
   // The engine's modules (got and all) take a while to load: start that now, while the lock is taken.
   const loading = Promise.all([import('./open-engine'), import('./session')]);
   loading.catch(() => undefined); // awaited below; a failure must not count as unhandled if the lock fails first
-  const { lockDataDir } = await import('./data-dir-lock');
+  const [{ lockDataDir }, { openPrivateDataDir }] = await Promise.all([import('./data-dir-lock'), import('./private-data-dir')]);
+  await openPrivateDataDir(command.dataDir);
   const lock = await lockDataDir(command.dataDir);
   if (!lock.ok) {
     process.stderr.write(`ferry: ${lock.message}\n`);

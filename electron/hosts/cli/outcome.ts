@@ -1,5 +1,6 @@
 // What a finished transfer means for the user: the line to print and the exit status.
 import path from 'node:path';
+import { maskUrlPasswords } from '../../../shared/secret-mask';
 import type { TransferError, TransferView } from '../../../shared/transfer';
 
 export const EXIT_OK = 0;
@@ -20,9 +21,9 @@ export function resultText(view: TransferView): string {
     return details ? path.join(details.directory, details.fileName) : view.name;
   }
   const location = view.upload?.response?.location;
-  if (!location) return view.url;
+  if (!location) return maskUrlPasswords(view.url);
   try {
-    return new URL(location, view.finalUrl ?? view.url).href;
+    return maskUrlPasswords(new URL(location, view.finalUrl ?? view.url).href);
   } catch {
     return location;
   }
@@ -30,7 +31,8 @@ export function resultText(view: TransferView): string {
 
 /** One line, always naming the HTTP status when one caused the failure. */
 export function failureText(view: TransferView): string {
-  const what = view.kind === 'download' ? view.url : `${view.upload?.sourcePath ?? view.name} -> ${view.url}`;
+  const url = maskUrlPasswords(view.url);
+  const what = view.kind === 'download' ? url : `${view.upload?.sourcePath ?? view.name} -> ${url}`;
   if (view.state === 'canceled') return `${what}: canceled`;
   return `${what}: ${errorText(view.error, { withBody: view.kind === 'upload' })}`;
 }

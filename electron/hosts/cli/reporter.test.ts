@@ -66,3 +66,18 @@ describe('Reporter', () => {
     expect(failureText(failed)).toBe('/src/a.txt -> http://h/big.iso: Server says 500 - server said: disk full');
   });
 });
+
+describe('URL passwords in terminal output', () => {
+  it('are masked in start lines, failure lines and notes (terminal output ends up in CI logs)', () => {
+    const io = capture();
+    const reporter = new Reporter('plain', io.streams);
+    const secretUrl = 'http://me:hunter2@h/big.iso';
+    reporter.track(view({ url: secretUrl, state: 'active' }));
+    reporter.changed(view({ url: secretUrl, state: 'failed', error: { code: 'HTTP_STATUS', status: 404, message: 'Server says: Not Found', retryable: false } }));
+    reporter.info(`ferry: ${secretUrl}: refused`);
+    const printed = [...io.out, ...io.err].join('');
+    expect(printed).toContain('http://me:••••••••@h/big.iso');
+    expect(printed).not.toContain('hunter2');
+    expect(failureText(view({ url: secretUrl, state: 'canceled' }))).toBe('http://me:••••••••@h/big.iso: canceled');
+  });
+});

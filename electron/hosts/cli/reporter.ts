@@ -3,6 +3,7 @@
 //     plus a total line when there are several; finished/failed lines printed above it.
 //   plain (pipes, files): "start", "done" lines on stdout, failures on stderr.
 //   quiet: only the result of each finished transfer on stdout; failures on stderr.
+import { maskUrlPasswords } from '../../../shared/secret-mask';
 import type { TransferProgress, TransferView } from '../../../shared/transfer';
 import { formatBytes, formatProgressLine, formatSpeed } from './format';
 import { LiveBlock, type TerminalStream } from './live-block';
@@ -71,14 +72,19 @@ export class Reporter {
   /** A note for the user (not a result): stderr, never in quiet mode. */
   info(message: string): void {
     if (this.mode === 'quiet') return;
-    if (this.live) this.live.printAbove(message);
-    else this.streams.err.write(`${message}\n`);
+    this.printNote(message);
   }
 
   /** A problem the user must see, even with --quiet: stderr. */
   error(message: string): void {
-    if (this.live) this.live.printAbove(message);
-    else this.streams.err.write(`${message}\n`);
+    this.printNote(message);
+  }
+
+  /** Terminal output ends up in CI logs and screen shares: URL passwords are masked. */
+  private printNote(message: string): void {
+    const masked = maskUrlPasswords(message);
+    if (this.live) this.live.printAbove(masked);
+    else this.streams.err.write(`${masked}\n`);
   }
 
   stop(): void {
@@ -114,8 +120,7 @@ export class Reporter {
 }
 
 function describeDirection(view: TransferView): string {
-  if (view.kind === 'download') return `<- ${view.url}`;
-  return `-> ${view.url}`;
+  return `${view.kind === 'download' ? '<-' : '->'} ${maskUrlPasswords(view.url)}`;
 }
 
 function retryNote(view: TransferView): string {

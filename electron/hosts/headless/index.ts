@@ -15,20 +15,22 @@
 // - Every /api/ request and the /ws socket need the token; static files do not. Host and Origin (when
 //   sent) must be this host's own address, else 403 (DNS-rebinding defence).
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
+import type { Notice } from '../../../shared/contract';
 import { lockDataDir } from '../cli/data-dir-lock';
 import { defaultDataDir } from '../cli/data-dir';
+import { openPrivateDataDir } from '../cli/private-data-dir';
 import { openEngine } from '../../engine/index';
 import { openConfBacking } from '../service/backing-store';
 import { createDestinationsStore } from '../service/destinations-store';
 import { createFerryService, engineSettingsFrom, type FerryService } from '../service/ferry-service';
 import { createFileSecretStore } from '../service/secret-store';
 import { createSettingsStore } from '../service/settings-store';
+import { unencryptedSecretsWarning } from '../service/unencrypted-secrets';
 import { allowedHostsFor, createRequestGuard, type GuardResult } from './request-guard';
 import { buildRenderer, defaultRendererDir, packageRoot, rendererBuilt } from './renderer-build';
 import { bridgeSocket } from './socket-bridge';
@@ -71,13 +73,24 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   const print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
   const warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
 
-  await mkdir(dataDir, { recursive: true });
+  await openPrivateDataDir(dataDir);
   const lock = await lockDataDir(dataDir);
   if (!lock.ok) throw new Error(lock.message);
 
+  // Notices said before any UI connected (startup problems) wait for the first one; the log gets them at once.
+  const heldNotices: Notice[] = [];
+  let uiConnected = false;
+  let liveService: FerryService | undefined;
+  const say = (notice: Notice) => {
+    warn(`ferry: ${notice.message}`);
+    if (uiConnected && liveService) liveService.emit('notice', notice);
+    else heldNotices.push(notice);
+  };
+
   const secrets = createFileSecretStore({ dir: dataDir });
   const settingsStore = createSettingsStore(openConfBacking(dataDir, 'settings'), path.join(os.homedir(), 'Downloads'));
-  const destinationsStore = createDestinationsStore(openConfBacking(dataDir, 'destinations'), secrets);
+  const plainSecrets = unencryptedSecretsWarning(secrets, 'the headless host has no OS keychain', say);
+  const destinationsStore = plainSecrets.watchDestinations(createDestinationsStore(openConfBacking(dataDir, 'destinations'), secrets));
   let engine: Awaited<ReturnType<typeof openEngine>>;
   try {
     engine = await openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
@@ -85,7 +98,10 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     await lock.release();
     throw error;
   }
-  for (const problem of engine.startupProblems) warn(`ferry: ${problem}`);
+  for (const problem of [...secrets.problems, ...settingsStore.problems, ...destinationsStore.problems, ...engine.startupProblems]) {
+    say({ level: 'warn', message: problem });
+  }
+  plainSecrets.check();
   await cleanInbox(dataDir, engine.list().flatMap((v) => (v.upload ? [v.upload.sourcePath] : [])));
 
   const refuseOpen = async () => 'Opening files is only available in the desktop app';
@@ -98,6 +114,8 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
       throw new Error('Showing files in their folder is only available in the desktop app');
     },
   });
+
+  liveService = service;
 
   const token = randomBytes(32).toString('hex');
   let guard = createRequestGuard({ token, allowedHosts: new Set() });
@@ -112,7 +130,10 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     if (pathname.startsWith('/api/')) {
       const auth = guard.checkToken(req);
       if (!auth.ok) return refuse(res, auth);
-      if (pathname === UPLOAD_PATH) return void receiveUpload(dataDir, req, res);
+      if (pathname === UPLOAD_PATH) {
+        const maxBytes = settingsStore.get().droppedFileLimitMiB * 1024 * 1024;
+        return void receiveUpload({ dataDir, maxBytes }, req, res);
+      }
       res.writeHead(404, securityHeaders()).end('Not found\n');
       return;
     }
@@ -129,7 +150,10 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
       socket.end(`HTTP/1.1 ${result.status} ${result.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => bridgeSocket(ws, service));
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      uiConnected = true;
+      bridgeSocket(ws, service, heldNotices.splice(0));
+    });
   });
 
   try {

@@ -4,7 +4,7 @@
 //   host → client  { t: 'event', name, payload }    first event on connect: 'snapshot'
 // Anything malformed gets an error reply (id null when it had none); the socket stays open.
 import type { WebSocket } from 'ws';
-import type { EventName, Events, Reply } from '../../../shared/contract';
+import type { EventName, Events, Notice, Reply } from '../../../shared/contract';
 import type { FerryService } from '../service/ferry-service';
 
 /** A slow client that lets this much pile up is disconnected; it reconnects and takes a snapshot. */
@@ -12,7 +12,8 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 type CallId = string | number;
 
-export function bridgeSocket(socket: WebSocket, service: FerryService): void {
+/** `heldNotices`: said before any UI was connected (startup problems); sent after the snapshot. */
+export function bridgeSocket(socket: WebSocket, service: FerryService, heldNotices: readonly Notice[] = []): void {
   const send = (message: unknown) => {
     if (socket.readyState !== socket.OPEN) return;
     if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -27,6 +28,7 @@ export function bridgeSocket(socket: WebSocket, service: FerryService): void {
     reply(id, { ok: false, error: { code: 'INVALID_INPUT', message } });
 
   sendEvent('snapshot', service.snapshot());
+  for (const notice of heldNotices) sendEvent('notice', notice);
   const unsubscribe = service.subscribe(sendEvent);
   socket.on('close', unsubscribe);
   socket.on('error', unsubscribe);

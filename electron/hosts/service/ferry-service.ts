@@ -8,6 +8,8 @@ import type { Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
 import type { EngineSettings, TransferEngine } from '../../engine/engine';
 import { TransferFailure } from '../../engine/types';
+import { maskUrlPasswords } from '../../../shared/secret-mask';
+import { clientView } from './client-view';
 import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import type { SettingsStore } from './settings-store';
@@ -74,10 +76,10 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     }
   };
   const batcher = createPatchBatcher((patches) => emit('patches', patches), options.patchIntervalMs ?? PATCH_INTERVAL_MS);
-  const onView = (view: TransferView) => batcher.view(view);
+  const onView = (view: TransferView) => batcher.view(clientView(view));
   const onProgress = (id: string, progress: TransferView['progress']) => batcher.progress(id, progress);
   const onRemoved = (id: string) => batcher.removed(id);
-  const onNotice = (notice: Events['notice']) => emit('notice', notice);
+  const onNotice = (notice: Events['notice']) => emit('notice', { ...notice, message: maskUrlPasswords(notice.message) });
   engine.on('added', onView);
   engine.on('changed', onView);
   engine.on('progress', onProgress);
@@ -113,7 +115,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       const target = directory ?? settingsStore.get().downloadDirectory;
       const added: TransferView[] = [];
       for (const url of urls) added.push(await engine.addDownload({ url, directory: target, fileName, sha256 }));
-      return added;
+      return added.map(clientView);
     },
     async addUploads({ paths, destinationId }) {
       const destination = destinationsStore.getStored(destinationId);
@@ -131,7 +133,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         const summary = added.length > 0 ? ` (${added.length} of ${paths.length} were added)` : '';
         throw new Refusal('FAILED', `Could not upload ${failed.join('; ')}${summary}`);
       }
-      return added;
+      return added.map(clientView);
     },
     pause: ({ ids }) => forEachId(ids, (id) => engine.pause(id)),
     resume: ({ ids }) => forEachId(ids, (id) => engine.resume(id)),
@@ -185,7 +187,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   };
 
   function snapshot(): Snapshot {
-    return { transfers: engine.list(), settings: settingsStore.get(), destinations: destinationsStore.list() };
+    return { transfers: engine.list().map(clientView), settings: settingsStore.get(), destinations: destinationsStore.list() };
   }
 
   return {
@@ -196,7 +198,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       try {
         return { ok: true, value: await handler(parsed.input) };
       } catch (error) {
-        return { ok: false, error: errorReplyFrom(error) };
+        const reply = errorReplyFrom(error);
+        return { ok: false, error: { ...reply, message: maskUrlPasswords(reply.message) } };
       }
     },
     snapshot,

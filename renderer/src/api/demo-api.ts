@@ -3,7 +3,7 @@
 // without the engine. Patches are batched per tick like the real hosts do.
 import type { EventName, Events, FerryApi, Reply, Snapshot, TransferPatch } from '../../../shared/contract';
 import type { Destination, Settings } from '../../../shared/settings';
-import { SECRET_MASK } from '../lib/secret-mask';
+import { SECRET_MASK } from '../../../shared/secret-mask';
 import type { TransferView } from '../../../shared/transfer';
 import { isFinished } from '../../../shared/transfer';
 import { DEMO_DESTINATIONS, DEMO_SETTINGS, demoDownload, demoTransfers, demoUpload } from './demo-data';

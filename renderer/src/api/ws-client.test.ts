@@ -138,6 +138,22 @@ describe('WebSocket transport', () => {
     expect(fake.uploads).toEqual([{ name: 'my report #1.txt', token: TOKEN, body: 'hello ferry' }]);
   });
 
+  it('does not send a file over the host\'s dropped-file limit, and follows changes of the setting', async () => {
+    const fake = await startFakeHost(TOKEN);
+    cleanups.push(() => fake.close());
+    const t = connect(fake);
+    await t.api.pause({ ids: ['x'] }); // connected: the snapshot has arrived
+    for (const ws of fake.sockets) ws.send(JSON.stringify({ t: 'event', name: 'settings', payload: { droppedFileLimitMiB: 1 } }));
+    await new Promise((r) => setTimeout(r, 50));
+    const big = new File([new Uint8Array(1024 * 1024 + 1)], 'big.bin');
+    const r = await t.fileToPath(big);
+    expect(!r.ok && r.error.message).toBe('“big.bin” is 1.0 MiB, more than the 1 MiB allowed for dropped files (Settings → Transfers)');
+    expect(fake.uploads).toEqual([]);
+    for (const ws of fake.sockets) ws.send(JSON.stringify({ t: 'event', name: 'settings', payload: { droppedFileLimitMiB: 2 } }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await t.fileToPath(big)).toEqual({ ok: true, value: '/inbox/big.bin' });
+  });
+
   it('reports a refused upload in words', async () => {
     const fake = await startFakeHost(TOKEN);
     cleanups.push(() => fake.close());

@@ -58,6 +58,8 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
   let backoff = minBackoff;
   let closedByUser = false;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The host's limit for dropped files (settings), so a file over it is not sent only to be refused. */
+  let droppedFileLimitMiB: number | undefined;
 
   function setState(next: ConnectionState): void {
     if (state === next) return;
@@ -89,6 +91,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
       clearTimeout(p.timer);
       p.resolve(msg.reply as Reply<unknown>);
     } else if (msg.t === 'event' && typeof msg.name === 'string') {
+      noteSettings(msg.name, msg.payload);
       emit(msg.name, msg.payload);
     }
   }
@@ -152,8 +155,18 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
     },
   }) as unknown as FerryApi;
 
+  function noteSettings(name: string, payload: unknown): void {
+    const settings = name === 'snapshot' ? (payload as { settings?: unknown } | null)?.settings : name === 'settings' ? payload : undefined;
+    const limit = (settings as { droppedFileLimitMiB?: unknown } | null | undefined)?.droppedFileLimitMiB;
+    if (typeof limit === 'number') droppedFileLimitMiB = limit;
+  }
+
   async function fileToPath(file: File): Promise<Reply<string>> {
     const doFetch = opts.fetchImpl ?? fetch;
+    if (droppedFileLimitMiB !== undefined && file.size > droppedFileLimitMiB * 1024 * 1024) {
+      const mib = (file.size / (1024 * 1024)).toFixed(1);
+      return failed(`“${file.name}” is ${mib} MiB, more than the ${droppedFileLimitMiB} MiB allowed for dropped files (Settings → Transfers)`);
+    }
     try {
       const res = await doFetch(`${opts.httpBase}/api/upload-file?name=${encodeURIComponent(file.name)}`, {
         method: 'POST',

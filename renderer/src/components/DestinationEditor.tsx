@@ -1,8 +1,9 @@
 // Add or edit one upload destination. Secret header values arrive masked; leaving a secret
-// field empty sends the mask back, which the host reads as "keep the stored value".
+// field empty sends the mask back, which the host reads as "keep the stored value" — only while
+// the URL keeps its scheme and origin; for a new address the editor asks for the secrets again.
 import { useState } from 'react';
 import type { Destination, DestinationInput } from '../../../shared/settings';
-import { SECRET_MASK } from '../lib/secret-mask';
+import { SECRET_MASK, sameOrigin } from '../../../shared/secret-mask';
 import { transport } from '../api/current';
 import { useTransfers } from '../store/transfers-store';
 import { Icon } from './icons';
@@ -26,6 +27,9 @@ export function DestinationEditor({ initial, onDone }: { initial: Destination | 
   );
   const [error, setError] = useState<string | null>(null);
 
+  // Saved secrets stay with the address they were saved for (the host refuses them elsewhere too).
+  const originChanged = initial !== null && !sameOrigin(initial.url, url.trim());
+  const mustRetype = headers.filter((h) => h.secret && h.kept && h.value === '' && h.name.trim());
   const setHeader = (i: number, patch: Partial<HeaderDraft>) => setHeaders(headers.map((h, j) => (j === i ? { ...h, ...patch } : h)));
 
   async function save() {
@@ -42,6 +46,9 @@ export function DestinationEditor({ initial, onDone }: { initial: Destination | 
     };
     if (!input.name) return setError('Give the destination a name.');
     if (!/^https?:\/\/[^/]+/i.test(input.url)) return setError('The URL must start with http:// or https://.');
+    if (originChanged && mustRetype.length > 0) {
+      return setError(`The URL points to a new address: type the value of ${mustRetype.map((h) => h.name.trim()).join(', ')} again.`);
+    }
     const api = transport().api;
     const r = initial ? await api.updateDestination({ id: initial.id, destination: input }) : await api.createDestination(input);
     if (!r.ok) return setError(r.error.message);
@@ -65,6 +72,11 @@ export function DestinationEditor({ initial, onDone }: { initial: Destination | 
         <span className="field__help" id="dest-url-help">
           <code>{'{filename}'}</code> is replaced by the file's name, e.g. <code>{'https://dav.example.com/in/{filename}'}</code>
         </span>
+        {originChanged && mustRetype.length > 0 && (
+          <span className="field__help field__help--warn" role="status">
+            Saved secrets are only sent to the address they were saved for: type them again for the new one.
+          </span>
+        )}
       </div>
       <div className="field-row">
         <label className="field">
@@ -99,7 +111,8 @@ export function DestinationEditor({ initial, onDone }: { initial: Destination | 
               aria-label={`Header ${i + 1} value`}
               type={h.secret ? 'password' : 'text'}
               autoComplete="off"
-              placeholder={h.kept ? 'Saved — leave empty to keep' : 'Value'}
+              placeholder={h.kept ? (originChanged ? 'Type again for the new address' : 'Saved — leave empty to keep') : 'Value'}
+              aria-invalid={originChanged && h.secret && h.kept && h.value === '' ? true : undefined}
               value={h.value}
               onChange={(e) => setHeader(i, { value: e.target.value })}
             />

@@ -51,7 +51,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
       </span>
     </label>
   );
-  const num = (k: 'maxActive' | 'maxPerHost' | 'stallTimeoutSeconds' | 'maxRetries', label: string, min: number, max: number) => (
+  const num = (k: 'maxActive' | 'maxPerHost' | 'stallTimeoutSeconds' | 'maxRetries' | 'droppedFileLimitMiB', label: string, min: number, max: number) => (
     <label className="field field--inline">
       <span className="field__label">{label}</span>
       <input className="input input--num" type="number" min={min} max={max} value={draft?.[k] ?? ''} onChange={(e) => set(k, Math.max(min, Math.min(max, Math.round(Number(e.target.value) || min))))} />
@@ -151,6 +151,10 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                 <legend>When a server misbehaves</legend>
                 {num('stallTimeoutSeconds', 'Stall timeout (seconds)', 5, 3600)}
                 {num('maxRetries', 'Retries without progress', 0, 100)}
+              </fieldset>
+              <fieldset className="group">
+                <legend>Files dropped into a browser</legend>
+                {num('droppedFileLimitMiB', 'Largest dropped file (MiB)', 1, 1024 * 1024)}
               </fieldset>
             </>
           )}

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_MASK as SHARED_MASK } from '../../../shared/settings';
-import { SECRET_MASK } from '../lib/secret-mask';
 import { snapshot, view } from '../test/views';
 import { speedSamples } from './speed-history';
 import { createTransfersStore } from './transfers-store';
@@ -126,9 +124,5 @@ describe('transfers store', () => {
     expect(store.getState().speedDown).toBe(160);
     expect(snapMs).toBeLessThan(500);
     expect(batchMs).toBeLessThan(20);
-  });
-
-  it('uses the same secret mask as the hosts', () => {
-    expect(SECRET_MASK).toBe(SHARED_MASK);
   });
 });

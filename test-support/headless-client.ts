@@ -1,0 +1,81 @@
+// A WebSocket client of the headless host for tests: records every event, answers calls.
+//
+//   const ui = await connectUi(host.port, host.token);
+//   const reply = await ui.call('addDownloads', { urls: [...] });
+//   await ui.waitFor(() => ui.events.some((e) => e.name === 'notice'));
+//   ui.raw   // every message as received, JSON text (to check what never crossed the wire)
+//   ui.close();
+import http from 'node:http';
+import WebSocket from 'ws';
+
+export interface UiClient {
+  events: { name: string; payload: unknown }[];
+  /** Every message the host sent, as text. */
+  raw: string[];
+  call(name: string, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+  waitFor(check: () => boolean, timeoutMs?: number): Promise<void>;
+  close(): void;
+}
+
+export async function connectUi(port: number, token: string): Promise<UiClient> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`, { origin: `http://127.0.0.1:${port}` });
+  const events: UiClient['events'] = [];
+  const raw: string[] = [];
+  const waiting = new Map<number, (reply: unknown) => void>();
+  ws.on('message', (data) => {
+    const text = data.toString();
+    raw.push(text);
+    const message = JSON.parse(text);
+    if (message.t === 'event') events.push({ name: message.name, payload: message.payload });
+    if (message.t === 'reply') {
+      waiting.get(message.id)?.(message.reply);
+      waiting.delete(message.id);
+    }
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let next = 1;
+  return {
+    events,
+    raw,
+    call(name, input) {
+      const id = next++;
+      const reply = new Promise((resolve) => waiting.set(id, resolve));
+      ws.send(JSON.stringify({ t: 'call', id, name, input }));
+      return reply as ReturnType<UiClient['call']>;
+    },
+    waitFor: (check, timeoutMs = 15_000) =>
+      new Promise<void>((resolve, reject) => {
+        const started = Date.now();
+        const tick = () => (check() ? resolve() : Date.now() - started > timeoutMs ? reject(new Error('timed out')) : setTimeout(tick, 10));
+        tick();
+      }),
+    close: () => ws.close(),
+  };
+}
+
+/**
+ * POSTs `body` to the host's upload inbox as the browser UI does. `chunked`: no Content-Length.
+ *   const { status, json } = await postToInbox(host.port, host.token, 'a.txt', Buffer.from('hi'));
+ */
+export function postToInbox(
+  port: number,
+  token: string,
+  name: string,
+  body: Buffer,
+  options: { chunked?: boolean } = {},
+): Promise<{ status: number; json: { path?: string; ok?: false; error?: { code: string; message: string } } }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { 'x-ferry-token': token, 'content-type': 'application/octet-stream' };
+    if (options.chunked) headers['transfer-encoding'] = 'chunked';
+    else headers['content-length'] = body.length;
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/api/upload-file?name=${encodeURIComponent(name)}`, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+    });
+    // A refused body may be cut off by the host once it has answered: that is not a test failure.
+    req.on('error', (error) => (req.destroyed && (error as NodeJS.ErrnoException).code === 'EPIPE' ? undefined : reject(error)));
+    req.end(body);
+  });
+}
