@@ -12,7 +12,7 @@
 //   with header `X-Ferry-Token: <token>` and the raw bytes → `{ path }` for addUploads.
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
-import { destinationInputSchema, settingsPatchSchema } from './settings';
+import { absoluteFolderSchema, destinationInputSchema, settingsPatchSchema } from './settings';
 import type { TransferProgress, TransferView } from './transfer';
 
 const id = z.string().min(1).max(64);
@@ -27,7 +27,7 @@ const httpUrl = z
 export const addDownloadsInput = z.strictObject({
   urls: z.array(httpUrl).min(1).max(1000),
   /** Folder to save into; the settings' download folder when absent. */
-  directory: z.string().min(1).max(4096).optional(),
+  directory: absoluteFolderSchema.optional(),
   /** Only with a single URL: the file name to save as. */
   fileName: z.string().min(1).max(255).optional(),
   sha256: z

@@ -6,6 +6,7 @@ import { createUploadWorker } from './upload/upload-worker';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
 export type { DownloadRequest, UploadRequest } from './types';
+export { checkDownloadFolder, DownloadFolderRefused, folderSyntaxProblem } from './download/folder-policy';
 
 export interface OpenEngineOptions {
   dataDir: string;

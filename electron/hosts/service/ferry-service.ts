@@ -7,6 +7,7 @@ import { parseRequest } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
 import type { EngineSettings, TransferEngine } from '../../engine/engine';
+import { checkDownloadFolder, DownloadFolderRefused } from '../../engine/download/folder-policy';
 import { TransferFailure } from '../../engine/types';
 import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
@@ -149,7 +150,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       engine.setTransferSpeedLimit(id, bytesPerSecond);
     },
     getSettings: () => settingsStore.get(),
-    setSettings(patch) {
+    async setSettings(patch) {
+      if (patch.downloadDirectory !== undefined) await checkDownloadFolder(patch.downloadDirectory);
       let next: Settings;
       try {
         next = settingsStore.update(patch);
@@ -223,7 +225,7 @@ function messageOf(error: unknown): string {
 }
 
 function errorReplyFrom(error: unknown): ErrorReply {
-  if (error instanceof Refusal || error instanceof DestinationError) return { code: error.code, message: error.message };
+  if (error instanceof Refusal || error instanceof DestinationError || error instanceof DownloadFolderRefused) return { code: error.code, message: error.message };
   if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
   if (error instanceof Error && error.name === 'TransferNotFoundError') return { code: 'NOT_FOUND', message: error.message };
   if (error instanceof Error && error.name === 'InvalidTransitionError') return { code: 'FAILED', message: error.message };
