@@ -36,11 +36,27 @@ export const addDownloadsInput = z.strictObject({
     .optional(),
 });
 
-export const addUploadsInput = z.strictObject({
-  /** Absolute paths of the files on the host's machine. */
-  paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
-  destinationId: id,
-});
+/**
+ * Files to upload, named in one of two ways. The headless host takes absolute `paths` (its token
+ * holder owns the machine). The desktop app takes only `handles`: opaque ids its main process
+ * issued for files the user picked in the native dialog, dropped on the window or handed over at
+ * launch, so a compromised renderer cannot name a file the user never chose.
+ */
+export const addUploadsInput = z
+  .strictObject({
+    paths: z.array(z.string().min(1).max(4096)).min(1).max(1000).optional(),
+    handles: z.array(id).min(1).max(1000).optional(),
+    destinationId: id,
+  })
+  .refine((input) => input.paths !== undefined || input.handles !== undefined, 'name the files to upload by paths or handles');
+
+/** A file the main process let the user choose (dialog, drop, launch hand-off), as the UI holds it. */
+export interface ChosenFile {
+  handle: string;
+  /** The file's name, for display only. */
+  name: string;
+  size: number;
+}
 
 const idsInput = z.strictObject({ ids });
 const oneIdInput = z.strictObject({ id });
@@ -80,6 +96,10 @@ export const requests = {
   updateDestination: { input: z.strictObject({ id, destination: destinationInputSchema }), output: returns<Destination>() },
   deleteDestination: { input: oneIdInput, output: returns<void>() },
   openFile: { input: oneIdInput, output: returns<void>() },
+  /** The desktop app's native open dialog; an empty list when the user cancelled. */
+  chooseUploadFiles: { input: nothing, output: returns<ChosenFile[]>() },
+  /** The desktop app's native folder picker; null when the user cancelled. The folder may then be used for downloads. */
+  chooseDownloadFolder: { input: nothing, output: returns<string | null>() },
   showInFolder: { input: oneIdInput, output: returns<void>() },
 } as const;
 
@@ -114,7 +134,7 @@ export interface Events {
   settings: Settings;
   destinations: Destination[];
   /** Files handed to Ferry from outside (second launch, OS "open with"): offer to upload them. */
-  offerUpload: { paths: string[] };
+  offerUpload: { files: ChosenFile[] };
 }
 export type EventName = keyof Events;
 export const EVENT_NAMES: EventName[] = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload'];

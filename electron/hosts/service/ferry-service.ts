@@ -2,7 +2,8 @@
 // headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
 // with the contract and always resolves to a Reply: a malformed or failing call is an error
 // value, never an exception that could take the host down.
-import type { ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, Snapshot } from '../../../shared/contract';
+import path from 'node:path';
+import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, Snapshot } from '../../../shared/contract';
 import { parseRequest } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
@@ -13,6 +14,7 @@ import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import type { SettingsStore } from './settings-store';
 import { uploadRequestFor } from './upload-request';
+import type { UserChoices } from './user-choices';
 
 export type EngineLike = Pick<
   TransferEngine,
@@ -27,6 +29,15 @@ export interface FerryServiceOptions {
   /** Opens a file with the OS; resolves to an error message, '' on success (Electron's shell.openPath). */
   openPath(path: string): Promise<string>;
   showItemInFolder(path: string): void | Promise<void>;
+  /**
+   * The desktop app: upload files and download folders come only from what its main process let
+   * the user choose (handles, picked folders). Absent in the headless host, whose token holder owns
+   * the machine and may name any path.
+   */
+  choices?: UserChoices;
+  /** Native dialogs, where the host has them (the desktop app). */
+  chooseUploadFiles?(): Promise<ChosenFile[]>;
+  chooseDownloadFolder?(): Promise<string | null>;
   patchIntervalMs?: number;
 }
 
@@ -103,6 +114,28 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     return file;
   }
 
+  /** The files an addUploads names, as paths, refusing what this host does not take. */
+  function uploadSources(paths: string[] | undefined, handles: string[] | undefined): { path: string; label: string }[] {
+    const { choices } = options;
+    if (paths && choices) {
+      throw new Refusal('FORBIDDEN', 'The desktop app uploads only files chosen in its dialog, dropped on its window or handed to it at launch');
+    }
+    if (handles && !choices) throw new Refusal('INVALID_INPUT', 'This host takes the paths of the files to upload, not handles');
+    const fromHandles = (handles ?? []).map((handle) => {
+      const file = choices?.fileFor(handle);
+      if (!file) throw new Refusal('NOT_FOUND', 'A chosen file is no longer known; choose it again');
+      return { path: file, label: path.basename(file) };
+    });
+    return [...(paths ?? []).map((p) => ({ path: p, label: p })), ...fromHandles];
+  }
+
+  /** In the desktop app, a download folder is the settings' one or one the user picked in the native dialog. */
+  function requireChosenFolder(folder: string): void {
+    const { choices } = options;
+    if (!choices || path.resolve(folder) === path.resolve(settingsStore.get().downloadDirectory) || choices.isChosenFolder(folder)) return;
+    throw new Refusal('FORBIDDEN', 'Choose the download folder with “Choose folder…”; the desktop app saves only into folders picked there');
+  }
+
   function destinationsChanged(): void {
     emit('destinations', destinationsStore.list());
   }
@@ -111,25 +144,27 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     snapshot: () => snapshot(),
     async addDownloads({ urls, directory, fileName, sha256 }) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
+      if (directory !== undefined) requireChosenFolder(directory);
       const target = directory ?? settingsStore.get().downloadDirectory;
       const added: TransferView[] = [];
       for (const url of urls) added.push(await engine.addDownload({ url, directory: target, fileName, sha256 }));
       return added;
     },
-    async addUploads({ paths, destinationId }) {
+    async addUploads({ paths, handles, destinationId }) {
+      const sources = uploadSources(paths, handles);
       const destination = destinationsStore.getStored(destinationId);
       if (!destination) throw new Refusal('NOT_FOUND', `No destination with id ${destinationId}`);
       const added: TransferView[] = [];
       const failed: string[] = [];
-      for (const sourcePath of paths) {
+      for (const source of sources) {
         try {
-          added.push(await engine.addUpload(uploadRequestFor(destination, sourcePath)));
+          added.push(await engine.addUpload(uploadRequestFor(destination, source.path)));
         } catch (error) {
-          failed.push(`${sourcePath}: ${messageOf(error)}`);
+          failed.push(`${source.label}: ${messageOf(error)}`);
         }
       }
       if (failed.length > 0) {
-        const summary = added.length > 0 ? ` (${added.length} of ${paths.length} were added)` : '';
+        const summary = added.length > 0 ? ` (${added.length} of ${sources.length} were added)` : '';
         throw new Refusal('FAILED', `Could not upload ${failed.join('; ')}${summary}`);
       }
       return added;
@@ -151,7 +186,10 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     },
     getSettings: () => settingsStore.get(),
     async setSettings(patch) {
-      if (patch.downloadDirectory !== undefined) await checkDownloadFolder(patch.downloadDirectory);
+      if (patch.downloadDirectory !== undefined) {
+        requireChosenFolder(patch.downloadDirectory);
+        await checkDownloadFolder(patch.downloadDirectory);
+      }
       let next: Settings;
       try {
         next = settingsStore.update(patch);
@@ -178,11 +216,29 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       destinationsChanged();
     },
     async openFile({ id }) {
+      // Only what Ferry itself finished downloading: an upload's source is any file its caller named.
+      const view = requireTransfer(id);
+      if (view.kind !== 'download' || view.state !== 'completed') {
+        throw new Refusal('FORBIDDEN', `Only completed downloads can be opened (${view.name} is ${view.kind === 'upload' ? 'an upload' : view.state})`);
+      }
       const problem = await options.openPath(fileOf(id));
       if (problem) throw new Refusal('FAILED', problem);
     },
     async showInFolder({ id }) {
       await options.showItemInFolder(fileOf(id));
+    },
+    async chooseUploadFiles() {
+      if (!options.chooseUploadFiles) throw new Refusal('FAILED', 'Choosing files with a dialog is only available in the desktop app');
+      return options.chooseUploadFiles();
+    },
+    async chooseDownloadFolder() {
+      if (!options.chooseDownloadFolder) throw new Refusal('FAILED', 'Choosing a folder with a dialog is only available in the desktop app');
+      const folder = await options.chooseDownloadFolder();
+      if (folder === null) return null;
+      // Refused here, at once, rather than at the first download into it.
+      const normalised = await checkDownloadFolder(folder);
+      options.choices?.chooseFolder(normalised);
+      return normalised;
     },
   };
 

@@ -116,7 +116,7 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
       const now = Date.now();
       const dest = destinations.find((d) => d.id === input.destinationId);
       if (!dest) return notFound('destination');
-      const views = input.paths.map((path) => {
+      const views = [...(input.paths ?? []), ...(input.handles ?? [])].map((path) => {
         const name = path.split(/[\\/]/).pop() || 'file';
         const base = demoUpload(nextId, 'queued', now);
         const v: TransferView = { ...base, id: `u${nextId++}`, name, url: dest.url.replace('{filename}', encodeURIComponent(name)), createdAt: now, upload: { ...base.upload!, sourcePath: path, destinationId: dest.id, destinationName: dest.name, protocol: dest.protocol, method: dest.method } };
@@ -165,6 +165,9 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     },
     openFile: ({ id }) => (transfers.has(id) ? ok(undefined) : notFound('transfer')),
     showInFolder: ({ id }) => (transfers.has(id) ? ok(undefined) : notFound('transfer')),
+    // Like the headless host: no native dialogs; the page's own file input and folder field serve.
+    chooseUploadFiles: () => ok([]),
+    chooseDownloadFolder: () => ok(null),
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
@@ -181,7 +184,8 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     label: 'Demo',
     pushesSnapshot: true,
     canOpenFiles: true,
-    fileToPath: (file) => Promise.resolve({ ok: true, value: `/tmp/ferry-demo-uploads/${file.name}` }),
+    fileToSource: (file) => Promise.resolve({ ok: true, value: { path: `/tmp/ferry-demo-uploads/${file.name}` } }),
+    nativeDialogs: false,
     onConnection(listener) {
       listener('open');
       return () => {};

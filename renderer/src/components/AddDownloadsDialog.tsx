@@ -3,6 +3,7 @@ import { addDownloads } from '../lib/actions';
 import { extractUrls } from '../lib/format';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
+import { FolderField } from './FolderField';
 import { Modal } from './Modal';
 
 export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) {
@@ -68,7 +69,7 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
         <label className="field__label" htmlFor="add-folder">
           Save to folder
         </label>
-        <input id="add-folder" className="input" aria-describedby="add-folder-help" placeholder={defaultDir || 'Default download folder'} value={directory} onChange={(e) => setDirectory(e.target.value)} />
+        <FolderField id="add-folder" describedBy="add-folder-help" placeholder={defaultDir || 'Default download folder'} value={directory} onChange={setDirectory} />
         <span className="field__help" id="add-folder-help">
           Leave empty to use {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
         </span>
