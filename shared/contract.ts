@@ -3,8 +3,10 @@
 // hosts dispatch by this table and the UI's API type is derived from it. No Node or DOM imports.
 //
 // Transports (both carry exactly this table; see electron/hosts/):
-// - Electron: the preload exposes `window.ferry` (FerryApi + getPathForFile); one IPC channel per
-//   request (`ferry:call:<name>`), events on `ferry:event`. No snapshot is pushed: call snapshot().
+// - Electron: the preload exposes `window.ferry` (FerryApi + chooseDroppedFile, which trades a
+//   dropped File for a main-process handle); one IPC channel per request (`ferry:call:<name>`),
+//   events on `ferry:event`. No snapshot is pushed: call snapshot(). The renderer holds handles
+//   for upload files and picks download folders with chooseDownloadFolder: it names no path.
 // - Headless: the host prints `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`. The page takes the
 //   token from the fragment and opens `ws://<host>/ws?token=<token>`; JSON messages
 //   `{ t: 'call', id, name, input }` → `{ t: 'reply', id, reply }`, pushes `{ t: 'event', name, payload }`,
