@@ -9,7 +9,9 @@
 // FAT, some network mounts) or a missing native binding must never fail a download whose bytes
 // are already verified. The caller gets back whether the mark was written, for logs and tests.
 import { randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 
 export interface DownloadOrigin {
   /** Where the bytes came from (the last URL of the redirect chain). */
@@ -27,10 +29,23 @@ interface XattrBinding {
 const XATTR_PACKAGE = '@napi-rs/xattr';
 let binding: Promise<XattrBinding | undefined> | undefined;
 
+/**
+ * The CLI runs as a bundle in the user's cache folder, where a bare import finds no node_modules:
+ * there the package is looked up from the running script (bin/ferry.js inside the install).
+ */
+function requireFromEntryScript(): XattrBinding | undefined {
+  try {
+    const script = process.argv[1];
+    return script ? (createRequire(realpathSync(script))(XATTR_PACKAGE) as XattrBinding) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function loadXattr(): Promise<XattrBinding | undefined> {
   binding ??= import(/* @vite-ignore */ XATTR_PACKAGE).then(
     (module: XattrBinding & { default?: XattrBinding }) => (typeof module.setAttribute === 'function' ? module : module.default),
-    () => undefined,
+    () => requireFromEntryScript(),
   );
   return binding;
 }
