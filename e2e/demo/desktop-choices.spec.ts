@@ -14,6 +14,10 @@ test('desktop: download folders are picked, not typed', async ({ page }) => {
   await expect(folder).toHaveAttribute('readonly', '');
   await dialog.getByRole('button', { name: 'Choose folder…' }).click();
   await expect(folder).toHaveValue('/home/you/Projects/releases');
+  await dialog.getByRole('button', { name: 'Use default' }).click();
+  await expect(folder).toHaveValue('');
+  await dialog.getByRole('button', { name: 'Choose folder…' }).click();
+  await expect(folder).toHaveValue('/home/you/Projects/releases');
   await dialog.getByLabel('Links').fill('https://releases.example.org/ferry-1.0.AppImage');
   await shot(page, 'desktop-add-folder');
   await dialog.getByRole('button', { name: 'Download' }).click();

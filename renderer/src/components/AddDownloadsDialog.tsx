@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { transport } from '../api/current';
 import { addDownloads } from '../lib/actions';
 import { extractUrls } from '../lib/format';
 import { useTransfers } from '../store/transfers-store';
@@ -69,9 +70,9 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
         <label className="field__label" htmlFor="add-folder">
           Save to folder
         </label>
-        <FolderField id="add-folder" describedBy="add-folder-help" placeholder={defaultDir || 'Default download folder'} value={directory} onChange={setDirectory} />
+        <FolderField id="add-folder" describedBy="add-folder-help" placeholder={defaultDir || 'Default download folder'} value={directory} onChange={setDirectory} onClear={() => setDirectory('')} />
         <span className="field__help" id="add-folder-help">
-          Leave empty to use {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
+          {transport().nativeDialogs ? 'Unless you choose one, downloads go to' : 'Leave empty to use'} {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
         </span>
       </div>
       <label className="field">

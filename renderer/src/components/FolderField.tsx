@@ -11,9 +11,11 @@ interface FolderFieldProps {
   placeholder?: string;
   describedBy?: string;
   onChange(folder: string): void;
+  /** Offered once a folder was picked, to go back to the default (empty) one. */
+  onClear?(): void;
 }
 
-export function FolderField({ id, value, placeholder, describedBy, onChange }: FolderFieldProps) {
+export function FolderField({ id, value, placeholder, describedBy, onChange, onClear }: FolderFieldProps) {
   if (!transport().nativeDialogs) {
     return <input id={id} className="input" aria-describedby={describedBy} placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} />;
   }
@@ -25,6 +27,11 @@ export function FolderField({ id, value, placeholder, describedBy, onChange }: F
   return (
     <div className="folder-field">
       <input id={id} className="input" aria-describedby={describedBy} placeholder={placeholder} value={value} readOnly />
+      {onClear && value !== '' && (
+        <button type="button" className="btn" onClick={onClear}>
+          Use default
+        </button>
+      )}
       <button type="button" className="btn" onClick={() => void choose()}>
         Choose folder…
       </button>
