@@ -2,7 +2,6 @@
 // headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
 // with the contract and always resolves to a Reply: a malformed or failing call is an error
 // value, never an exception that could take the host down.
-import path from 'node:path';
 import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, Snapshot } from '../../../shared/contract';
 import { parseRequest } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings';
@@ -14,7 +13,7 @@ import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import type { SettingsStore } from './settings-store';
 import { uploadRequestFor } from './upload-request';
-import type { UserChoices } from './user-choices';
+import { PathRefused, requireChosenFolder, uploadSourcesFor, type UserChoices } from './user-choices';
 
 export type EngineLike = Pick<
   TransferEngine,
@@ -114,28 +113,6 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     return file;
   }
 
-  /** The files an addUploads names, as paths, refusing what this host does not take. */
-  function uploadSources(paths: string[] | undefined, handles: string[] | undefined): { path: string; label: string }[] {
-    const { choices } = options;
-    if (paths && choices) {
-      throw new Refusal('FORBIDDEN', 'The desktop app uploads only files chosen in its dialog, dropped on its window or handed to it at launch');
-    }
-    if (handles && !choices) throw new Refusal('INVALID_INPUT', 'This host takes the paths of the files to upload, not handles');
-    const fromHandles = (handles ?? []).map((handle) => {
-      const file = choices?.fileFor(handle);
-      if (!file) throw new Refusal('NOT_FOUND', 'A chosen file is no longer known; choose it again');
-      return { path: file, label: path.basename(file) };
-    });
-    return [...(paths ?? []).map((p) => ({ path: p, label: p })), ...fromHandles];
-  }
-
-  /** In the desktop app, a download folder is the settings' one or one the user picked in the native dialog. */
-  function requireChosenFolder(folder: string): void {
-    const { choices } = options;
-    if (!choices || path.resolve(folder) === path.resolve(settingsStore.get().downloadDirectory) || choices.isChosenFolder(folder)) return;
-    throw new Refusal('FORBIDDEN', 'Choose the download folder with “Choose folder…”; the desktop app saves only into folders picked there');
-  }
-
   function destinationsChanged(): void {
     emit('destinations', destinationsStore.list());
   }
@@ -144,14 +121,14 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     snapshot: () => snapshot(),
     async addDownloads({ urls, directory, fileName, sha256 }) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
-      if (directory !== undefined) requireChosenFolder(directory);
+      if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
       const target = directory ?? settingsStore.get().downloadDirectory;
       const added: TransferView[] = [];
       for (const url of urls) added.push(await engine.addDownload({ url, directory: target, fileName, sha256 }));
       return added;
     },
     async addUploads({ paths, handles, destinationId }) {
-      const sources = uploadSources(paths, handles);
+      const sources = uploadSourcesFor(options.choices, paths, handles);
       const destination = destinationsStore.getStored(destinationId);
       if (!destination) throw new Refusal('NOT_FOUND', `No destination with id ${destinationId}`);
       const added: TransferView[] = [];
@@ -187,7 +164,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     getSettings: () => settingsStore.get(),
     async setSettings(patch) {
       if (patch.downloadDirectory !== undefined) {
-        requireChosenFolder(patch.downloadDirectory);
+        requireChosenFolder(options.choices, patch.downloadDirectory, settingsStore.get().downloadDirectory);
         await checkDownloadFolder(patch.downloadDirectory);
       }
       let next: Settings;
@@ -281,7 +258,7 @@ function messageOf(error: unknown): string {
 }
 
 function errorReplyFrom(error: unknown): ErrorReply {
-  if (error instanceof Refusal || error instanceof DestinationError || error instanceof DownloadFolderRefused) return { code: error.code, message: error.message };
+  if (error instanceof Refusal || error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
   if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
   if (error instanceof Error && error.name === 'TransferNotFoundError') return { code: 'NOT_FOUND', message: error.message };
   if (error instanceof Error && error.name === 'InvalidTransitionError') return { code: 'FAILED', message: error.message };
