@@ -20,17 +20,17 @@ vi.mock('electron', async () => {
         return { ok: true, value: channel };
       },
     }),
-    webUtils: { getPathForFile: (file: { name: string }) => `/dropped/${file.name}` },
+    webUtils: { getPathForFile: (file: { name: string }) => (file.name ? `/dropped/${file.name}` : '') },
   };
 });
 
 await import('./preload');
 
 describe('preload bridge', () => {
-  it('exposes only window.ferry, with one method per request, on and getPathForFile', () => {
+  it('exposes only window.ferry, with one method per request, on and chooseDroppedFile', () => {
     expect([...bridge.exposed.keys()]).toEqual(['ferry']);
     const api = bridge.exposed.get('ferry')!;
-    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'on', 'getPathForFile'].sort());
+    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'on', 'chooseDroppedFile'].sort());
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipc|send|invoke/i);
   });
@@ -42,7 +42,7 @@ describe('preload bridge', () => {
   });
 
   it('delivers events to listeners until they unsubscribe, and ignores unknown event names', () => {
-    const api = bridge.exposed.get('ferry') as { on: (e: string, l: (p: unknown) => void) => () => void; getPathForFile: (f: unknown) => string };
+    const api = bridge.exposed.get('ferry') as { on: (e: string, l: (p: unknown) => void) => () => void };
     const got: unknown[] = [];
     const off = api.on('notice', (p) => got.push(p));
     const offUnknown = api.on('ipc-internal', (p) => got.push(p));
@@ -52,6 +52,12 @@ describe('preload bridge', () => {
     offUnknown();
     (bridge.renderer as EventEmitter).emit(EVENT_CHANNEL, {}, 'notice', { level: 'info', message: 'again' });
     expect(got).toEqual([{ level: 'info', message: 'hi' }]);
-    expect(api.getPathForFile({ name: 'a.txt' })).toBe('/dropped/a.txt');
+  });
+
+  it('exchanges a dropped file for a handle from the main process; the page never gets a path', async () => {
+    const api = bridge.exposed.get('ferry') as { chooseDroppedFile: (f: unknown) => Promise<unknown> };
+    expect(await api.chooseDroppedFile({ name: 'a.txt' })).toEqual({ ok: true, value: 'ferry:choose-dropped-file' });
+    expect(bridge.invoked.at(-1)).toEqual({ channel: 'ferry:choose-dropped-file', input: '/dropped/a.txt' });
+    expect(await api.chooseDroppedFile({ name: '' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 });

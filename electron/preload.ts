@@ -1,8 +1,8 @@
 // The sandboxed preload: exposes `window.ferry`, the contract's FerryApi, and nothing else.
 // ipcRenderer itself never reaches the page; every `on` returns its own unsubscribe.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type { EventName, Events, FerryApi } from '../shared/contract';
-import { callChannel, EVENT_CHANNEL, IPC_EVENT_NAMES, IPC_REQUEST_NAMES } from './hosts/ipc/channels';
+import type { ChosenFile, EventName, Events, FerryApi, Reply } from '../shared/contract';
+import { callChannel, CHOOSE_DROPPED_FILE_CHANNEL, EVENT_CHANNEL, IPC_EVENT_NAMES, IPC_REQUEST_NAMES } from './hosts/ipc/channels';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<EventName, Set<Listener>>();
@@ -35,7 +35,18 @@ const api = {
     };
   },
   // Dropped files: only the preload can learn their paths (File.path is gone since Electron 32).
-  getPathForFile: (file: File): string => webUtils.getPathForFile(file),
-} as FerryApi & { getPathForFile(file: File): string };
+  // The page never sees one: it hands over the File object (which script cannot forge into a path
+  // on disk) and gets the main process's handle for it.
+  chooseDroppedFile(file: File): Promise<Reply<ChosenFile>> {
+    let filePath = '';
+    try {
+      filePath = webUtils.getPathForFile(file);
+    } catch {
+      // Not a File: fall through to the refusal.
+    }
+    if (!filePath) return Promise.resolve({ ok: false, error: { code: 'INVALID_INPUT', message: 'Only files on this computer can be uploaded' } });
+    return ipcRenderer.invoke(CHOOSE_DROPPED_FILE_CHANNEL, filePath) as Promise<Reply<ChosenFile>>;
+  },
+} as FerryApi & { chooseDroppedFile(file: File): Promise<Reply<ChosenFile>> };
 
 contextBridge.exposeInMainWorld('ferry', api);

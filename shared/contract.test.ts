@@ -34,6 +34,8 @@ const VALID: Record<RequestName, unknown> = {
   deleteDestination: { id: 'd1' },
   openFile: { id: 't1' },
   showInFolder: { id: 't1' },
+  chooseUploadFiles: undefined,
+  chooseDownloadFolder: undefined,
 };
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */
@@ -46,13 +48,22 @@ const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
     { urls: ['not a url'] },
     { urls: ['http://127.0.0.1/x'], sha256: 'abc' },
     { urls: ['http://127.0.0.1/x'], fileName: '' },
+    { urls: ['http://127.0.0.1/x'], directory: '~/.config/autostart' },
+    { urls: ['http://127.0.0.1/x'], directory: 'downloads' },
   ],
-  addUploads: [{ paths: [], destinationId: 'd1' }, { paths: ['/a'] }, { paths: [''], destinationId: 'd1' }],
+  addUploads: [
+    { paths: [], destinationId: 'd1' },
+    { paths: ['/a'] },
+    { paths: [''], destinationId: 'd1' },
+    { destinationId: 'd1' },
+    { handles: [], destinationId: 'd1' },
+    { handles: ['h'.repeat(65)], destinationId: 'd1' },
+  ],
   pause: [{ ids: [] }, { ids: [''] }, { ids: ['x'.repeat(65)] }, { id: 't1' }],
   remove: [{ ids: ['t1'] }, { ids: ['t1'], deleteFiles: 'yes' }],
   reorder: [{ id: 't1', toIndex: -1 }, { id: 't1', toIndex: 1.5 }, { id: 't1', toIndex: Number.NaN }],
   setTransferSpeedLimit: [{ id: 't1', bytesPerSecond: 0 }, { id: 't1', bytesPerSecond: -5 }, { id: 't1' }],
-  setSettings: [{ maxActive: 0 }, { maxActive: '3' }, { downloadDirectory: '' }, { closeToTray: 1 }, { unknownSetting: true }],
+  setSettings: [{ maxActive: 0 }, { maxActive: '3' }, { downloadDirectory: '' }, { downloadDirectory: 'Downloads' }, { downloadDirectory: `/${'d'.repeat(1100)}` }, { closeToTray: 1 }, { unknownSetting: true }],
   createDestination: [
     { ...destination, url: 'ftp://x/y' },
     { ...destination, method: 'GET' },

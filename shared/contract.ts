@@ -3,8 +3,10 @@
 // hosts dispatch by this table and the UI's API type is derived from it. No Node or DOM imports.
 //
 // Transports (both carry exactly this table; see electron/hosts/):
-// - Electron: the preload exposes `window.ferry` (FerryApi + getPathForFile); one IPC channel per
-//   request (`ferry:call:<name>`), events on `ferry:event`. No snapshot is pushed: call snapshot().
+// - Electron: the preload exposes `window.ferry` (FerryApi + chooseDroppedFile, which trades a
+//   dropped File for a main-process handle); one IPC channel per request (`ferry:call:<name>`),
+//   events on `ferry:event`. No snapshot is pushed: call snapshot(). The renderer holds handles
+//   for upload files and picks download folders with chooseDownloadFolder: it names no path.
 // - Headless: the host prints `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`. The page takes the
 //   token from the fragment and opens `ws://<host>/ws?token=<token>`; JSON messages
 //   `{ t: 'call', id, name, input }` → `{ t: 'reply', id, reply }`, pushes `{ t: 'event', name, payload }`,
@@ -12,7 +14,7 @@
 //   with header `X-Ferry-Token: <token>` and the raw bytes → `{ path }` for addUploads.
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
-import { destinationInputSchema, settingsPatchSchema } from './settings';
+import { absoluteFolderSchema, destinationInputSchema, settingsPatchSchema } from './settings';
 import type { TransferProgress, TransferView } from './transfer';
 
 const id = z.string().min(1).max(64);
@@ -27,7 +29,7 @@ const httpUrl = z
 export const addDownloadsInput = z.strictObject({
   urls: z.array(httpUrl).min(1).max(1000),
   /** Folder to save into; the settings' download folder when absent. */
-  directory: z.string().min(1).max(4096).optional(),
+  directory: absoluteFolderSchema.optional(),
   /** Only with a single URL: the file name to save as. */
   fileName: z.string().min(1).max(255).optional(),
   sha256: z
@@ -36,11 +38,27 @@ export const addDownloadsInput = z.strictObject({
     .optional(),
 });
 
-export const addUploadsInput = z.strictObject({
-  /** Absolute paths of the files on the host's machine. */
-  paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
-  destinationId: id,
-});
+/**
+ * Files to upload, named in one of two ways. The headless host takes absolute `paths` (its token
+ * holder owns the machine). The desktop app takes only `handles`: opaque ids its main process
+ * issued for files the user picked in the native dialog, dropped on the window or handed over at
+ * launch, so a compromised renderer cannot name a file the user never chose.
+ */
+export const addUploadsInput = z
+  .strictObject({
+    paths: z.array(z.string().min(1).max(4096)).min(1).max(1000).optional(),
+    handles: z.array(id).min(1).max(1000).optional(),
+    destinationId: id,
+  })
+  .refine((input) => input.paths !== undefined || input.handles !== undefined, 'name the files to upload by paths or handles');
+
+/** A file the main process let the user choose (dialog, drop, launch hand-off), as the UI holds it. */
+export interface ChosenFile {
+  handle: string;
+  /** The file's name, for display only. */
+  name: string;
+  size: number;
+}
 
 const idsInput = z.strictObject({ ids });
 const oneIdInput = z.strictObject({ id });
@@ -80,6 +98,10 @@ export const requests = {
   updateDestination: { input: z.strictObject({ id, destination: destinationInputSchema }), output: returns<Destination>() },
   deleteDestination: { input: oneIdInput, output: returns<void>() },
   openFile: { input: oneIdInput, output: returns<void>() },
+  /** The desktop app's native open dialog; an empty list when the user cancelled. */
+  chooseUploadFiles: { input: nothing, output: returns<ChosenFile[]>() },
+  /** The desktop app's native folder picker; null when the user cancelled. The folder may then be used for downloads. */
+  chooseDownloadFolder: { input: nothing, output: returns<string | null>() },
   showInFolder: { input: oneIdInput, output: returns<void>() },
 } as const;
 
@@ -114,7 +136,7 @@ export interface Events {
   settings: Settings;
   destinations: Destination[];
   /** Files handed to Ferry from outside (second launch, OS "open with"): offer to upload them. */
-  offerUpload: { paths: string[] };
+  offerUpload: { files: ChosenFile[] };
 }
 export type EventName = keyof Events;
 export const EVENT_NAMES: EventName[] = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload'];

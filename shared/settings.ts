@@ -5,8 +5,18 @@ import { z } from 'zod';
 /** Bytes per second; null means unlimited. */
 const rate = z.number().int().positive().max(10 * 1024 ** 3).nullable();
 
+/**
+ * A folder on the host: absolute on any platform Ferry runs on (POSIX `/`, a Windows drive or UNC
+ * share) and of sane length. A relative folder would mean whatever the host's working directory is.
+ */
+export const absoluteFolderSchema = z
+  .string()
+  .min(1)
+  .max(1024, 'a folder path longer than 1024 characters is not accepted')
+  .refine((d) => /^(?:\/|[A-Za-z]:[\\/]|\\\\[^\\]+\\[^\\]+)/.test(d) && !d.includes('\0'), 'the folder must be an absolute path');
+
 export const settingsSchema = z.strictObject({
-  downloadDirectory: z.string().min(1),
+  downloadDirectory: absoluteFolderSchema,
   maxActive: z.number().int().min(1).max(32),
   maxPerHost: z.number().int().min(1).max(32),
   downloadLimit: rate,

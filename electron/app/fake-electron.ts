@@ -79,6 +79,10 @@ export function createFakeElectron() {
   const notifications: { title: string; body: string }[] = [];
   const dialogAnswers: number[] = [];
   const dialogQuestions: string[] = [];
+  /** What the next native open dialogs return (file or folder paths); empty = cancelled. */
+  const openDialogAnswers: string[][] = [];
+  const openDialogs: { properties?: string[] }[] = [];
+  const opened: string[] = [];
   class Notification extends EventEmitter {
     static isSupported = () => true;
     constructor(public options: { title: string; body: string }) {
@@ -107,12 +111,24 @@ export function createFakeElectron() {
     Menu: { buildFromTemplate: (items: unknown[]) => ({ items }) },
     nativeImage: { createFromPath: (p: string) => ({ path: p }) },
     screen: { getPrimaryDisplay: () => ({ workArea: area }), getAllDisplays: () => [{ workArea: area }] },
-    shell: { openPath: async () => '', showItemInFolder: () => {} },
+    shell: {
+      openPath: async (file: string) => {
+        opened.push(file);
+        return '';
+      },
+      showItemInFolder: () => {},
+    },
     dialog: {
       showErrorBox: (title: string, text: string) => void dialogQuestions.push(`${title}: ${text}`),
       showMessageBox: async (options: { message: string }) => {
         dialogQuestions.push(options.message);
         return { response: dialogAnswers.shift() ?? 0 };
+      },
+      showOpenDialog: async (...args: unknown[]) => {
+        const options = args.at(-1) as { properties?: string[] };
+        openDialogs.push(options);
+        const filePaths = openDialogAnswers.shift() ?? [];
+        return { canceled: filePaths.length === 0, filePaths };
       },
     },
     powerMonitor: new EventEmitter(),
@@ -133,7 +149,7 @@ export function createFakeElectron() {
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
   };
-  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, Tray };
+  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, openDialogAnswers, openDialogs, opened, Tray };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

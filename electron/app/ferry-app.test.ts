@@ -184,7 +184,8 @@ describe('desktop app decisions', () => {
     electron.app.emit('second-instance', {}, ['/opt/Ferry/ferry', server.url('/file.bin'), 'to-upload.txt', '--some-switch'], dir);
     await until(() => window.webContents.sent.some((m) => m.args[0] === 'offerUpload'));
     for (const m of window.webContents.sent) events.push({ name: m.args[0] as EventName, payload: m.args[1] });
-    expect(events.find((e) => e.name === 'offerUpload')?.payload).toEqual({ paths: [offered] });
+    // The renderer gets a handle and a name for the offered file, never its path.
+    expect(events.find((e) => e.name === 'offerUpload')?.payload).toEqual({ files: [{ handle: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'to-upload.txt', size: 5 }] });
     expect(window.visible).toBe(true);
     await until(() => engine!.list().some((v) => v.state === 'completed'));
     const done = engine!.list()[0]!;

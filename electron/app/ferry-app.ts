@@ -9,21 +9,24 @@ import type { SecretsProvider } from '../engine/secrets';
 import { lockDataDir } from '../hosts/cli/data-dir-lock';
 import { defaultDataDir } from '../hosts/cli/data-dir';
 import { openPrivateDataDir } from '../hosts/cli/private-data-dir';
-import { registerIpcHost } from '../hosts/ipc/ipc-host';
+import { isTrustedFrame, registerIpcHost } from '../hosts/ipc/ipc-host';
 import type { JsonBacking } from '../hosts/service/backing-store';
 import { createDestinationsStore } from '../hosts/service/destinations-store';
 import { createFerryService, engineSettingsFrom, type EngineLike, type FerryService } from '../hosts/service/ferry-service';
 import { createFileSecretStore } from '../hosts/service/secret-store';
 import { createSettingsStore } from '../hosts/service/settings-store';
 import { unencryptedSecretsWarning } from '../hosts/service/unencrypted-secrets';
-import type { Notice } from '../../shared/contract';
+import { createUserChoices } from '../hosts/service/user-choices';
+import type { ChosenFile, Notice } from '../../shared/contract';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
 import { createDesktopFeedback, notify } from './desktop-feedback';
+import { createFileChoosers } from './file-choosers';
 import { openElectronBacking, safeStorageCipher, secretsUnprotectedReason } from './electron-stores';
 import { parseLaunchArgs, type LaunchRequest } from './launch-args';
 import { setLinuxAutostart } from './linux-autostart';
 import { AppLifecycle } from './lifecycle';
 import { createMainWindow, showWindow } from './main-window';
+import { openDownloadedFile } from './open-downloaded-file';
 import { PowerPolicy } from './power';
 import { createTray } from './tray';
 import { applyContentSecurityPolicy, denyPermissions } from './window-hardening';
@@ -108,11 +111,23 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   const plainSecrets = unencryptedSecretsWarning(secrets, secretsUnprotectedReason(), say);
   const destinationsStore = plainSecrets.watchDestinations(createDestinationsStore(openBacking(dataDir, 'destinations'), secrets));
   const engine = await options.openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
+  const choices = createUserChoices();
+  const choosers = createFileChoosers({
+    dialog,
+    ipcMain,
+    choices,
+    window: () => window,
+    downloadDirectory: () => settingsStore.get().downloadDirectory,
+    isTrustedSender: (event) => isTrustedFrame(event.senderFrame, window && !window.isDestroyed() ? [window.webContents] : [], isAppUrl),
+  });
   const service = createFerryService({
     engine,
     settingsStore,
     destinationsStore,
-    openPath: (file) => shell.openPath(file),
+    choices,
+    chooseUploadFiles: choosers.chooseUploadFiles,
+    chooseDownloadFolder: choosers.chooseDownloadFolder,
+    openPath: (file) => openDownloadedFile(file, { shell, dialog }),
     showItemInFolder: (file) => shell.showItemInFolder(file),
   });
 
@@ -166,7 +181,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   });
   const feedback = createDesktopFeedback({ list: () => engine.list(), settings: () => settingsStore.get(), window: () => window, tray, power });
 
-  const pendingOffers: string[][] = [];
+  const pendingOffers: ChosenFile[][] = [];
   let rendererReady = false;
   registerIpcHost({
     ipcMain,
@@ -178,7 +193,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
       rendererReady = true;
       sayNow ??= (notice) => service.emit('notice', notice);
       for (const notice of heldNotices.splice(0)) service.emit('notice', notice);
-      for (const paths of pendingOffers.splice(0)) service.emit('offerUpload', { paths });
+      for (const files of pendingOffers.splice(0)) service.emit('offerUpload', { files });
     },
   });
   service.subscribe((event, payload) => {
@@ -230,9 +245,10 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
       const reply = await service.handle('addDownloads', { urls: request.urls });
       if (!reply.ok) service.emit('notice', { level: 'error', message: reply.error.message });
     }
-    if (request.files.length > 0) {
-      if (rendererReady) service.emit('offerUpload', { paths: request.files });
-      else pendingOffers.push(request.files);
+    const files = await choosers.chooseHandedOver(request.files);
+    if (files.length > 0) {
+      if (rendererReady) service.emit('offerUpload', { files });
+      else pendingOffers.push(files);
     }
     if (bringToFront && (request.files.length > 0 || !request.hidden)) show();
   };

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { TransferProgress, TransferState, TransferView } from '../../shared/transfer';
 import { isFinished } from '../../shared/transfer';
+import { checkDownloadFolder } from './download/folder-policy';
 import { Coalescer, ProgressMeter } from './progress-meter';
 import { RateLimiter, sleep } from './rate-limiter';
 import { FileRecordStore, type RecordStore } from './record-store';
@@ -154,7 +155,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   async addDownload(req: DownloadRequest): Promise<TransferView> {
     assertHttpUrl(req.url);
-    return this.add(newDownloadRecord(req, this.nextOrder(), Date.now()));
+    const directory = await checkDownloadFolder(req.directory);
+    return this.add(newDownloadRecord({ ...req, directory }, this.nextOrder(), Date.now()));
   }
 
   async addUpload(req: UploadRequest): Promise<TransferView> {

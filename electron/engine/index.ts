@@ -9,6 +9,7 @@ export type { DownloadRequest, UploadRequest } from './types';
 // For hosts that receive files themselves (the headless upload inbox): the same rules as the engine's.
 export { safeFileName } from './download/filename';
 export { freeBytesAt, stagingSpaceError } from './upload/staging';
+export { checkDownloadFolder, DownloadFolderRefused, folderSyntaxProblem } from './download/folder-policy';
 
 export interface OpenEngineOptions {
   dataDir: string;

@@ -23,6 +23,7 @@ import {
   sha256OfFile,
 } from './part-file';
 import { checkResponse, ifRangeValidator } from './response-check';
+import { markFromInternet, referrerOf } from './origin-mark';
 
 export interface DownloadWorkerOptions {
   /** How often progress is made durable (fsync + checkpoint). Default 1000 ms. */
@@ -263,6 +264,7 @@ class DownloadAttempt {
     }
     await this.writer?.close();
     this.writer = undefined;
+    await markFromInternet(partPath, { url: this.facts.finalUrl ?? this.request.url, referrer: referrerOf(this.request.headers) });
     let finalPath: string;
     try {
       finalPath = await moveToFreeName(partPath, this.details.directory, this.details.fileName);

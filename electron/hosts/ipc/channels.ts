@@ -6,11 +6,13 @@ import type { EventName, RequestName } from '../../../shared/contract';
 
 export const CALL_PREFIX = 'ferry:call:';
 export const EVENT_CHANNEL = 'ferry:event';
+/** Preload → main, outside the contract: a dropped file's path (from webUtils) exchanged for a handle. */
+export const CHOOSE_DROPPED_FILE_CHANNEL = 'ferry:choose-dropped-file';
 
 export const IPC_REQUEST_NAMES = [
   'snapshot', 'addDownloads', 'addUploads', 'pause', 'resume', 'cancel', 'retry', 'remove', 'pauseAll', 'resumeAll',
   'reorder', 'setTransferSpeedLimit', 'getSettings', 'setSettings', 'listDestinations', 'createDestination',
-  'updateDestination', 'deleteDestination', 'openFile', 'showInFolder',
+  'updateDestination', 'deleteDestination', 'openFile', 'showInFolder', 'chooseUploadFiles', 'chooseDownloadFolder',
 ] as const satisfies readonly RequestName[];
 
 export const IPC_EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload'] as const satisfies readonly EventName[];

@@ -2,11 +2,12 @@
 // headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
 // with the contract and always resolves to a Reply: a malformed or failing call is an error
 // value, never an exception that could take the host down.
-import type { ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, Snapshot } from '../../../shared/contract';
+import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, Snapshot } from '../../../shared/contract';
 import { parseRequest } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
 import type { EngineSettings, TransferEngine } from '../../engine/engine';
+import { checkDownloadFolder, DownloadFolderRefused } from '../../engine/download/folder-policy';
 import { TransferFailure } from '../../engine/types';
 import { maskUrlPasswords } from '../../../shared/secret-mask';
 import { clientView } from './client-view';
@@ -14,6 +15,7 @@ import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import type { SettingsStore } from './settings-store';
 import { uploadRequestFor } from './upload-request';
+import { PathRefused, requireChosenFolder, uploadSourcesFor, type UserChoices } from './user-choices';
 
 export type EngineLike = Pick<
   TransferEngine,
@@ -28,6 +30,15 @@ export interface FerryServiceOptions {
   /** Opens a file with the OS; resolves to an error message, '' on success (Electron's shell.openPath). */
   openPath(path: string): Promise<string>;
   showItemInFolder(path: string): void | Promise<void>;
+  /**
+   * The desktop app: upload files and download folders come only from what its main process let
+   * the user choose (handles, picked folders). Absent in the headless host, whose token holder owns
+   * the machine and may name any path.
+   */
+  choices?: UserChoices;
+  /** Native dialogs, where the host has them (the desktop app). */
+  chooseUploadFiles?(): Promise<ChosenFile[]>;
+  chooseDownloadFolder?(): Promise<string | null>;
   patchIntervalMs?: number;
 }
 
@@ -112,25 +123,27 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     snapshot: () => snapshot(),
     async addDownloads({ urls, directory, fileName, sha256 }) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
+      if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
       const target = directory ?? settingsStore.get().downloadDirectory;
       const added: TransferView[] = [];
       for (const url of urls) added.push(await engine.addDownload({ url, directory: target, fileName, sha256 }));
       return added.map(clientView);
     },
-    async addUploads({ paths, destinationId }) {
+    async addUploads({ paths, handles, destinationId }) {
+      const sources = uploadSourcesFor(options.choices, paths, handles);
       const destination = destinationsStore.getStored(destinationId);
       if (!destination) throw new Refusal('NOT_FOUND', `No destination with id ${destinationId}`);
       const added: TransferView[] = [];
       const failed: string[] = [];
-      for (const sourcePath of paths) {
+      for (const source of sources) {
         try {
-          added.push(await engine.addUpload(uploadRequestFor(destination, sourcePath)));
+          added.push(await engine.addUpload(uploadRequestFor(destination, source.path)));
         } catch (error) {
-          failed.push(`${sourcePath}: ${messageOf(error)}`);
+          failed.push(`${source.label}: ${messageOf(error)}`);
         }
       }
       if (failed.length > 0) {
-        const summary = added.length > 0 ? ` (${added.length} of ${paths.length} were added)` : '';
+        const summary = added.length > 0 ? ` (${added.length} of ${sources.length} were added)` : '';
         throw new Refusal('FAILED', `Could not upload ${failed.join('; ')}${summary}`);
       }
       return added.map(clientView);
@@ -151,7 +164,11 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       engine.setTransferSpeedLimit(id, bytesPerSecond);
     },
     getSettings: () => settingsStore.get(),
-    setSettings(patch) {
+    async setSettings(patch) {
+      if (patch.downloadDirectory !== undefined) {
+        requireChosenFolder(options.choices, patch.downloadDirectory, settingsStore.get().downloadDirectory);
+        await checkDownloadFolder(patch.downloadDirectory);
+      }
       let next: Settings;
       try {
         next = settingsStore.update(patch);
@@ -178,11 +195,29 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       destinationsChanged();
     },
     async openFile({ id }) {
+      // Only what Ferry itself finished downloading: an upload's source is any file its caller named.
+      const view = requireTransfer(id);
+      if (view.kind !== 'download' || view.state !== 'completed') {
+        throw new Refusal('FORBIDDEN', `Only completed downloads can be opened (${view.name} is ${view.kind === 'upload' ? 'an upload' : view.state})`);
+      }
       const problem = await options.openPath(fileOf(id));
       if (problem) throw new Refusal('FAILED', problem);
     },
     async showInFolder({ id }) {
       await options.showItemInFolder(fileOf(id));
+    },
+    async chooseUploadFiles() {
+      if (!options.chooseUploadFiles) throw new Refusal('FAILED', 'Choosing files with a dialog is only available in the desktop app');
+      return options.chooseUploadFiles();
+    },
+    async chooseDownloadFolder() {
+      if (!options.chooseDownloadFolder) throw new Refusal('FAILED', 'Choosing a folder with a dialog is only available in the desktop app');
+      const folder = await options.chooseDownloadFolder();
+      if (folder === null) return null;
+      // Refused here, at once, rather than at the first download into it.
+      const normalised = await checkDownloadFolder(folder);
+      options.choices?.chooseFolder(normalised);
+      return normalised;
     },
   };
 
@@ -226,7 +261,7 @@ function messageOf(error: unknown): string {
 }
 
 function errorReplyFrom(error: unknown): ErrorReply {
-  if (error instanceof Refusal || error instanceof DestinationError) return { code: error.code, message: error.message };
+  if (error instanceof Refusal || error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
   if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
   if (error instanceof Error && error.name === 'TransferNotFoundError') return { code: 'NOT_FOUND', message: error.message };
   if (error instanceof Error && error.name === 'InvalidTransitionError') return { code: 'FAILED', message: error.message };

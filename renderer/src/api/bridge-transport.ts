@@ -1,4 +1,5 @@
-// Electron: the preload already speaks FerryApi over IPC; dropped files have real paths.
+// Electron: the preload already speaks FerryApi over IPC. Dropped files become main-process
+// handles (the page never learns their paths), and files and folders are chosen in native dialogs.
 import type { FerryBridge, Transport } from './transport';
 import { failed } from './transport';
 
@@ -7,12 +8,13 @@ export function bridgeTransport(bridge: FerryBridge): Transport {
     api: bridge,
     pushesSnapshot: false,
     canOpenFiles: true,
-    async fileToPath(file) {
+    nativeDialogs: true,
+    async fileToSource(file) {
       try {
-        const path = bridge.getPathForFile(file);
-        return path ? { ok: true, value: path } : failed(`“${file.name}” has no path on disk`);
+        const r = await bridge.chooseDroppedFile(file);
+        return r.ok ? { ok: true, value: { handle: r.value.handle } } : failed(`“${file.name}”: ${r.error.message}`);
       } catch (e) {
-        return failed(`Could not read the path of “${file.name}”: ${(e as Error).message}`);
+        return failed(`Could not hand “${file.name}” to Ferry: ${(e as Error).message}`);
       }
     },
     onConnection(listener) {

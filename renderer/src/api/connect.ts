@@ -48,7 +48,7 @@ export function wireStore(transport: Transport, store: TransfersStoreHook): () =
     api.on('settings', (settings) => s.setSettings(settings)),
     api.on('destinations', (d) => s.setDestinations(d)),
     api.on('notice', (n) => useUi.getState().toast(n.message, n.level)),
-    api.on('offerUpload', ({ paths }) => useUi.getState().openUpload({ paths })),
+    api.on('offerUpload', ({ files }) => useUi.getState().openUpload({ chosen: files })),
     transport.onConnection((c) => s.setConnection(c)),
   ];
   if (!transport.pushesSnapshot) {

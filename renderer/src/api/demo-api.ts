@@ -1,7 +1,8 @@
 // A fake, in-memory host (`#demo`, `#demo&count=10000&active=16`): transfers progress on a
 // timer and every request works, so the UI can be developed, screenshotted and benchmarked
-// without the engine. Patches are batched per tick like the real hosts do.
-import type { EventName, Events, FerryApi, Reply, Snapshot, TransferPatch } from '../../../shared/contract';
+// without the engine. Patches are batched per tick like the real hosts do. `&desktop` plays the
+// desktop app: native dialogs (canned answers) and handles instead of paths.
+import type { ChosenFile, EventName, Events, FerryApi, Reply, Snapshot, TransferPatch } from '../../../shared/contract';
 import type { Destination, Settings } from '../../../shared/settings';
 import { SECRET_MASK } from '../../../shared/secret-mask';
 import type { TransferView } from '../../../shared/transfer';
@@ -17,7 +18,15 @@ export interface DemoOptions {
   count: number;
   active: number;
   tickMs?: number;
+  /** Behave like the desktop app: files and folders come from (canned) native dialogs. */
+  desktop?: boolean;
 }
+
+const DEMO_CHOSEN: ChosenFile[] = [
+  { handle: 'demo-chosen-1', name: 'holiday-2026.mp4', size: 734_003_200 },
+  { handle: 'demo-chosen-2', name: 'notes.md', size: 4_210 },
+];
+const DEMO_PICKED_FOLDER = '/home/you/Projects/releases';
 
 export function demoOptionsFromHash(hash: string): DemoOptions | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -25,7 +34,12 @@ export function demoOptionsFromHash(hash: string): DemoOptions | null {
   const count = Number(params.get('count') ?? 24);
   const active = Number(params.get('active') ?? Math.min(count, count > 40 ? 16 : 4));
   const tickMs = Number(params.get('tick') ?? TICK_MS);
-  return { count: Number.isFinite(count) ? count : 24, active: Number.isFinite(active) ? active : 4, tickMs: Number.isFinite(tickMs) && tickMs >= 16 ? tickMs : TICK_MS };
+  return {
+    count: Number.isFinite(count) ? count : 24,
+    active: Number.isFinite(active) ? active : 4,
+    tickMs: Number.isFinite(tickMs) && tickMs >= 16 ? tickMs : TICK_MS,
+    ...(params.has('desktop') ? { desktop: true } : {}),
+  };
 }
 
 const ok = <T,>(value: T): Promise<Reply<T>> => Promise.resolve({ ok: true, value });
@@ -40,6 +54,7 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
   let destinations: Destination[] = DEMO_DESTINATIONS.map((d) => ({ ...d }));
   let queued: TransferPatch[] = [];
   let nextId = opts.count;
+  const chosenNames = new Map(DEMO_CHOSEN.map((c) => [c.handle, c.name]));
   const tickMs = opts.tickMs ?? TICK_MS;
 
   const emit = <E extends EventName>(name: E, payload: Events[E]) => {
@@ -116,7 +131,7 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
       const now = Date.now();
       const dest = destinations.find((d) => d.id === input.destinationId);
       if (!dest) return notFound('destination');
-      const views = input.paths.map((path) => {
+      const views = [...(input.paths ?? []), ...(input.handles ?? []).map((h) => chosenNames.get(h) ?? h)].map((path) => {
         const name = path.split(/[\\/]/).pop() || 'file';
         const base = demoUpload(nextId, 'queued', now);
         const v: TransferView = { ...base, id: `u${nextId++}`, name, url: dest.url.replace('{filename}', encodeURIComponent(name)), createdAt: now, upload: { ...base.upload!, sourcePath: path, destinationId: dest.id, destinationName: dest.name, protocol: dest.protocol, method: dest.method } };
@@ -165,6 +180,9 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     },
     openFile: ({ id }) => (transfers.has(id) ? ok(undefined) : notFound('transfer')),
     showInFolder: ({ id }) => (transfers.has(id) ? ok(undefined) : notFound('transfer')),
+    // Without `&desktop`, like the headless host: the page's own file input and folder field serve.
+    chooseUploadFiles: () => ok(opts.desktop ? DEMO_CHOSEN : []),
+    chooseDownloadFolder: () => ok(opts.desktop ? DEMO_PICKED_FOLDER : null),
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
@@ -181,7 +199,13 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     label: 'Demo',
     pushesSnapshot: true,
     canOpenFiles: true,
-    fileToPath: (file) => Promise.resolve({ ok: true, value: `/tmp/ferry-demo-uploads/${file.name}` }),
+    fileToSource(file) {
+      if (!opts.desktop) return Promise.resolve({ ok: true, value: { path: `/tmp/ferry-demo-uploads/${file.name}` } });
+      const handle = `demo-dropped-${chosenNames.size}`;
+      chosenNames.set(handle, file.name);
+      return Promise.resolve({ ok: true, value: { handle } });
+    },
+    nativeDialogs: opts.desktop === true,
     onConnection(listener) {
       listener('open');
       return () => {};

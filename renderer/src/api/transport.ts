@@ -1,14 +1,19 @@
-// What the UI needs from its host, whatever carries it: the contract's FerryApi plus the two
-// things that differ per transport (turning a dropped File into a path the host can read, and
-// whether the connection is up).
-import type { FerryApi, Reply } from '../../../shared/contract';
+// What the UI needs from its host, whatever carries it: the contract's FerryApi plus the things
+// that differ per transport (turning a dropped File into something the host accepts for upload,
+// native dialogs, and whether the connection is up).
+import type { ChosenFile, FerryApi, Reply } from '../../../shared/contract';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 export interface Transport {
   api: FerryApi;
-  /** A path on the host's machine for a File the user picked or dropped. */
-  fileToPath(file: File): Promise<Reply<string>>;
+  /**
+   * What the host accepts for a File the user picked or dropped: its path on the host's machine
+   * (headless: the bytes are sent there first), or in the desktop app the main process's handle.
+   */
+  fileToSource(file: File): Promise<Reply<UploadSource>>;
+  /** Whether upload files and download folders are chosen in the host's native dialogs (desktop app). */
+  nativeDialogs: boolean;
   onConnection(listener: (state: ConnectionState) => void): () => void;
   /** Whether the host pushes a `snapshot` event by itself on connect (WebSocket, demo). */
   pushesSnapshot: boolean;
@@ -18,8 +23,10 @@ export interface Transport {
   canOpenFiles: boolean;
 }
 
+export type UploadSource = { path: string } | { handle: string };
+
 /** What Electron's preload exposes on `window.ferry`. */
-export type FerryBridge = FerryApi & { getPathForFile(file: File): string };
+export type FerryBridge = FerryApi & { chooseDroppedFile(file: File): Promise<Reply<ChosenFile>> };
 
 export function failed<T>(message: string): Reply<T> {
   return { ok: false, error: { code: 'FAILED', message } };

@@ -41,7 +41,7 @@ export interface WsTransportOptions {
 
 const OPEN = 1;
 
-export function createWsTransport(opts: WsTransportOptions): Transport & { close(): void } {
+export function createWsTransport(opts: WsTransportOptions): Transport & { close(): void; fileToPath(file: File): Promise<Reply<string>> } {
   const createSocket = opts.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
   const callTimeoutMs = opts.callTimeoutMs ?? 30_000;
   const minBackoff = opts.minBackoffMs ?? 250;
@@ -195,6 +195,12 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
   return {
     api,
     fileToPath,
+    // The headless host's token holder owns the machine: host paths are what it takes.
+    async fileToSource(file) {
+      const r = await fileToPath(file);
+      return r.ok ? { ok: true, value: { path: r.value } } : r;
+    },
+    nativeDialogs: false,
     pushesSnapshot: true,
     // The files are on the host's machine; the headless host refuses to open them.
     canOpenFiles: false,

@@ -1,8 +1,10 @@
 import { useState } from 'react';
+import { transport } from '../api/current';
 import { addDownloads } from '../lib/actions';
 import { extractUrls } from '../lib/format';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
+import { FolderField } from './FolderField';
 import { Modal } from './Modal';
 
 export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) {
@@ -68,9 +70,9 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
         <label className="field__label" htmlFor="add-folder">
           Save to folder
         </label>
-        <input id="add-folder" className="input" aria-describedby="add-folder-help" placeholder={defaultDir || 'Default download folder'} value={directory} onChange={(e) => setDirectory(e.target.value)} />
+        <FolderField id="add-folder" describedBy="add-folder-help" placeholder={defaultDir || 'Default download folder'} value={directory} onChange={setDirectory} onClear={() => setDirectory('')} />
         <span className="field__help" id="add-folder-help">
-          Leave empty to use {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
+          {transport().nativeDialogs ? 'Unless you choose one, downloads go to' : 'Leave empty to use'} {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
         </span>
       </div>
       <label className="field">

@@ -23,7 +23,7 @@ function CurrentDialog() {
     case 'add':
       return <AddDownloadsDialog initialUrls={dialog.urls} />;
     case 'upload':
-      return <UploadDialog initialFiles={dialog.files} initialPaths={dialog.paths} />;
+      return <UploadDialog initialFiles={dialog.files} initialChosen={dialog.chosen} />;
     case 'settings':
       return <SettingsDialog initialTab={dialog.tab} />;
     case 'confirm-remove':

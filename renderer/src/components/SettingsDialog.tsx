@@ -5,6 +5,7 @@ import { useTransfers } from '../store/transfers-store';
 import type { SettingsTab } from '../store/ui-store';
 import { useUi } from '../store/ui-store';
 import { DestinationsPane } from './DestinationsPane';
+import { FolderField } from './FolderField';
 import { Modal } from './Modal';
 
 const TABS: Array<[SettingsTab, string]> = [
@@ -114,10 +115,12 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
           {!draft && !isDestinations && <p>Loading settings…</p>}
           {draft && tab === 'general' && (
             <>
-              <label className="field">
-                <span className="field__label">Download folder</span>
-                <input className="input" value={draft.downloadDirectory} onChange={(e) => set('downloadDirectory', e.target.value)} />
-              </label>
+              <div className="field">
+                <label className="field__label" htmlFor="settings-folder">
+                  Download folder
+                </label>
+                <FolderField id="settings-folder" value={draft.downloadDirectory} onChange={(folder) => set('downloadDirectory', folder)} />
+              </div>
               <fieldset className="group">
                 <legend>Window and system</legend>
                 {check('closeToTray', 'Keep running in the tray when the window is closed')}

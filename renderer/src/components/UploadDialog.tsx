@@ -1,4 +1,6 @@
 import { useRef, useState } from 'react';
+import type { ChosenFile } from '../../../shared/contract';
+import { transport } from '../api/current';
 import { uploadFiles } from '../lib/actions';
 import { formatBytes } from '../lib/format';
 import { useTransfers } from '../store/transfers-store';
@@ -6,23 +8,32 @@ import { useUi } from '../store/ui-store';
 import { Icon } from './icons';
 import { Modal } from './Modal';
 
-export function UploadDialog({ initialFiles, initialPaths }: { initialFiles?: File[]; initialPaths?: string[] }) {
+export function UploadDialog({ initialFiles, initialChosen }: { initialFiles?: File[]; initialChosen?: ChosenFile[] }) {
   const destinations = useTransfers((s) => s.destinations);
   const [files, setFiles] = useState<File[]>(initialFiles ?? []);
-  const [paths] = useState<string[]>(initialPaths ?? []);
+  // Files the host's own dialog (or launch hand-off) chose: the page holds their handles only.
+  const [chosen, setChosen] = useState<ChosenFile[]>(initialChosen ?? []);
   const [destinationId, setDestinationId] = useState(destinations[0]?.id ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const close = () => useUi.getState().closeDialog();
-  const count = files.length + paths.length;
+  const count = files.length + chosen.length;
+
+  async function chooseFiles() {
+    const t = transport();
+    if (!t.nativeDialogs) return input.current?.click();
+    const r = await t.api.chooseUploadFiles();
+    if (!r.ok) return setError(r.error.message);
+    setChosen((prev) => [...prev, ...r.value]);
+  }
 
   async function submit() {
     if (!destinationId) return setError('Choose where to upload to.');
     if (count === 0) return setError('Choose at least one file.');
     setBusy(true);
     setError(null);
-    const problem = await uploadFiles(files, paths, destinationId);
+    const problem = await uploadFiles(files, chosen, destinationId);
     setBusy(false);
     if (problem) setError(problem);
     else close();
@@ -83,13 +94,17 @@ export function UploadDialog({ initialFiles, initialPaths }: { initialFiles?: Fi
               </button>
             </li>
           ))}
-          {paths.map((p) => (
-            <li key={p}>
-              <span className="file-list__name">{p}</span>
+          {chosen.map((c) => (
+            <li key={c.handle}>
+              <span className="file-list__name">{c.name}</span>
+              <span className="file-list__size">{formatBytes(c.size)}</span>
+              <button type="button" className="icon-btn" aria-label={`Remove ${c.name}`} onClick={() => setChosen(chosen.filter((x) => x.handle !== c.handle))}>
+                <Icon name="x" size={14} />
+              </button>
             </li>
           ))}
         </ul>
-        <button type="button" className="btn" onClick={() => input.current?.click()} data-autofocus={count === 0 ? '' : undefined}>
+        <button type="button" className="btn" onClick={() => void chooseFiles()} data-autofocus={count === 0 ? '' : undefined}>
           <Icon name="plus" /> Choose files…
         </button>
       </div>

@@ -1,5 +1,5 @@
 // What buttons, menus and shortcuts do: one call to the host, failures shown as a toast.
-import type { Reply } from '../../../shared/contract';
+import type { ChosenFile, Reply } from '../../../shared/contract';
 import type { TransferView } from '../../../shared/transfer';
 import { transport } from '../api/current';
 import { matches } from '../store/filters';
@@ -90,17 +90,22 @@ export async function addDownloads(urls: string[], directory?: string, sha256?: 
   return r.value;
 }
 
-/** Sends each file to the host (browser) or resolves its path (Electron), then queues uploads. */
-export async function uploadFiles(files: File[], paths: string[], destinationId: string): Promise<string | null> {
+/**
+ * Sends each File to the host (browser) or trades it for a main-process handle (Electron), adds
+ * the files already chosen in the host's dialog, then queues the uploads.
+ */
+export async function uploadFiles(files: File[], chosen: ChosenFile[], destinationId: string): Promise<string | null> {
   const t = transport();
-  const all = [...paths];
+  const paths: string[] = [];
+  const handles = chosen.map((c) => c.handle);
   for (const f of files) {
-    const r = await t.fileToPath(f);
+    const r = await t.fileToSource(f);
     if (!r.ok) return r.error.message;
-    all.push(r.value);
+    if ('handle' in r.value) handles.push(r.value.handle);
+    else paths.push(r.value.path);
   }
-  if (all.length === 0) return 'Choose at least one file.';
-  const r = await t.api.addUploads({ paths: all, destinationId });
+  if (paths.length + handles.length === 0) return 'Choose at least one file.';
+  const r = await t.api.addUploads({ ...(paths.length > 0 ? { paths } : {}), ...(handles.length > 0 ? { handles } : {}), destinationId });
   if (!r.ok) return r.error.message;
   reveal(r.value);
   return null;

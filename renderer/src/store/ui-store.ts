@@ -1,10 +1,11 @@
 // View state that is not the host's: selection, focus, open dialogs, the context menu, toasts.
 import { create } from 'zustand';
+import type { ChosenFile } from '../../../shared/contract';
 import { useTransfers } from './transfers-store';
 
 export type Dialog =
   | { kind: 'add'; urls?: string[] }
-  | { kind: 'upload'; files?: File[]; paths?: string[] }
+  | { kind: 'upload'; files?: File[]; chosen?: ChosenFile[] }
   | { kind: 'settings'; tab?: SettingsTab }
   | { kind: 'confirm-remove'; ids: string[] };
 export type SettingsTab = 'general' | 'transfers' | 'destinations';
@@ -32,7 +33,7 @@ interface UiState {
   setDetailsOpen(open: boolean): void;
   openDialog(d: Dialog): void;
   openAdd(urls?: string[]): void;
-  openUpload(from: { files?: File[]; paths?: string[] }): void;
+  openUpload(from: { files?: File[]; chosen?: ChosenFile[] }): void;
   closeDialog(): void;
   openMenu(x: number, y: number): void;
   closeMenu(): void;
