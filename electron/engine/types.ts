@@ -45,6 +45,8 @@ export interface DownloadRequest {
   sha256?: string;
   headers?: Record<string, string>;
   speedLimit?: number | null;
+  /** Added paused (aria2's `pause=true`): it waits for resume without connecting first. */
+  paused?: boolean;
 }
 
 export interface UploadRequest {
