@@ -25,6 +25,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return runPut(command);
     case 'serve':
       return runServe(command);
+    case 'rpc':
+      return (await import('./rpc')).rpc(command);
   }
 }
 
@@ -90,7 +92,7 @@ function outputMode(quiet: boolean): OutputMode {
   return process.stderr.isTTY ? 'live' : 'plain';
 }
 
-function usageError(message: string, topic?: 'get' | 'put' | 'serve'): number {
+function usageError(message: string, topic?: 'get' | 'put' | 'serve' | 'rpc'): number {
   const hint = topic ? `ferry ${topic} --help` : 'ferry --help';
   process.stderr.write(`ferry: ${message}\n(see '${hint}')\n`);
   return EXIT_USAGE;
