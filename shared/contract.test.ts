@@ -34,6 +34,7 @@ const VALID: Record<RequestName, unknown> = {
   deleteDestination: { id: 'd1' },
   openFile: { id: 't1' },
   showInFolder: { id: 't1' },
+  rpcInfo: undefined,
 };
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */

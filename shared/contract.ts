@@ -51,6 +51,17 @@ function returns<T>(): T {
   return undefined as T;
 }
 
+/** Where aria2 clients reach this Ferry (the Settings dialog shows it with its secret). */
+export interface RpcInfo {
+  enabled: boolean;
+  /** http://127.0.0.1:PORT/jsonrpc while it runs, else null. */
+  endpoint: string | null;
+  /** null where this host serves no RPC. */
+  secret: string | null;
+  /** Why it is not running although enabled (port taken ...). */
+  problem?: string;
+}
+
 export interface Snapshot {
   transfers: TransferView[];
   settings: Settings;
@@ -81,6 +92,7 @@ export const requests = {
   deleteDestination: { input: oneIdInput, output: returns<void>() },
   openFile: { input: oneIdInput, output: returns<void>() },
   showInFolder: { input: oneIdInput, output: returns<void>() },
+  rpcInfo: { input: nothing, output: returns<RpcInfo>() },
 } as const;
 
 export type Requests = typeof requests;

@@ -14,4 +14,6 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   notifications: true,
   confirmQuitWhileActive: true,
   preventSleepWhileActive: true,
+  rpcEnabled: true,
+  rpcPort: 6800,
 };

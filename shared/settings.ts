@@ -19,6 +19,9 @@ export const settingsSchema = z.strictObject({
   notifications: z.boolean(),
   confirmQuitWhileActive: z.boolean(),
   preventSleepWhileActive: z.boolean(),
+  /** The aria2-compatible JSON-RPC on 127.0.0.1 (AriaNg, browser extensions); always needs its secret. */
+  rpcEnabled: z.boolean(),
+  rpcPort: z.number().int().min(1024).max(65535),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

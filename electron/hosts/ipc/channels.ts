@@ -10,7 +10,7 @@ export const EVENT_CHANNEL = 'ferry:event';
 export const IPC_REQUEST_NAMES = [
   'snapshot', 'addDownloads', 'addUploads', 'pause', 'resume', 'cancel', 'retry', 'remove', 'pauseAll', 'resumeAll',
   'reorder', 'setTransferSpeedLimit', 'getSettings', 'setSettings', 'listDestinations', 'createDestination',
-  'updateDestination', 'deleteDestination', 'openFile', 'showInFolder',
+  'updateDestination', 'deleteDestination', 'openFile', 'showInFolder', 'rpcInfo',
 ] as const satisfies readonly RequestName[];
 
 export const IPC_EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload'] as const satisfies readonly EventName[];

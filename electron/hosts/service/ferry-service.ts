@@ -2,7 +2,7 @@
 // headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
 // with the contract and always resolves to a Reply: a malformed or failing call is an error
 // value, never an exception that could take the host down.
-import type { ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, Snapshot } from '../../../shared/contract';
+import type { ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../shared/contract';
 import { parseRequest } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
@@ -26,6 +26,8 @@ export interface FerryServiceOptions {
   /** Opens a file with the OS; resolves to an error message, '' on success (Electron's shell.openPath). */
   openPath(path: string): Promise<string>;
   showItemInFolder(path: string): void | Promise<void>;
+  /** The aria2 RPC's state, where the host runs one. */
+  rpcInfo?: () => RpcInfo;
   patchIntervalMs?: number;
 }
 
@@ -182,6 +184,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     async showInFolder({ id }) {
       await options.showItemInFolder(fileOf(id));
     },
+    rpcInfo: () => options.rpcInfo?.() ?? { enabled: false, endpoint: null, secret: null, problem: 'This Ferry serves no aria2 RPC' },
   };
 
   function snapshot(): Snapshot {

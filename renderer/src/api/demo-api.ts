@@ -165,6 +165,7 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     },
     openFile: ({ id }) => (transfers.has(id) ? ok(undefined) : notFound('transfer')),
     showInFolder: ({ id }) => (transfers.has(id) ? ok(undefined) : notFound('transfer')),
+    rpcInfo: () => ok({ enabled: true, endpoint: 'http://127.0.0.1:6800/jsonrpc', secret: 'demo-secret-not-for-use' }),
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
