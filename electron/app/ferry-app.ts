@@ -14,6 +14,8 @@ import { createDestinationsStore } from '../hosts/service/destinations-store';
 import { createFerryService, engineSettingsFrom, type EngineLike, type FerryService } from '../hosts/service/ferry-service';
 import { createFileSecretStore } from '../hosts/service/secret-store';
 import { createSettingsStore } from '../hosts/service/settings-store';
+import { serviceBackend } from '../hosts/rpc/backend';
+import { createRpcController, type RpcController } from '../hosts/rpc/controller';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
 import { createDesktopFeedback, notify } from './desktop-feedback';
 import { openElectronBacking, safeStorageCipher } from './electron-stores';
@@ -40,6 +42,8 @@ export interface FerryAppOptions {
   handleSignals?: boolean;
   /** Test seam: where settings files live (electron-store by default). */
   openBacking?(dir: string, name: string): JsonBacking;
+  /** Test seam: the aria2 RPC's port instead of the settings' (0: any free port). */
+  rpcPort?: number;
 }
 
 export interface FerryApp {
@@ -95,13 +99,24 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   const settingsStore = createSettingsStore(openBacking(dataDir, 'settings'), app.getPath('downloads'));
   const destinationsStore = createDestinationsStore(openBacking(dataDir, 'destinations'), secrets);
   const engine = await options.openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
+  let rpc: RpcController | undefined;
   const service = createFerryService({
     engine,
     settingsStore,
     destinationsStore,
     openPath: (file) => shell.openPath(file),
     showItemInFolder: (file) => shell.showItemInFolder(file),
+    rpcInfo: () => rpc?.info() ?? { enabled: settingsStore.get().rpcEnabled, endpoint: null, secret: null, problem: 'Starting' },
   });
+  // aria2 clients and browser extensions reach the app here; no shutdown handler: the app refuses
+  // aria2.shutdown (quitting is the user's, from the window or tray).
+  rpc = await createRpcController({
+    dataDir,
+    backend: serviceBackend(engine, service, settingsStore),
+    warn: (message) => service.emit('notice', { level: 'warn', message }),
+    ...(options.rpcPort !== undefined ? { portOverride: options.rpcPort } : {}),
+  });
+  const rpcController = rpc;
 
   let window: BrowserWindow | undefined;
   const power = new PowerPolicy({
@@ -129,6 +144,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     },
     closeEngine: () => engine.close(),
     teardown: async () => {
+      await rpcController.stop();
       feedback.stop();
       tray.destroy();
       service.close();
@@ -168,7 +184,10 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   });
   service.subscribe((event, payload) => {
     if (event === 'patches') feedback.onPatches(payload as Parameters<typeof feedback.onPatches>[0]);
-    if (event === 'settings') applyLoginItem();
+    if (event === 'settings') {
+      applyLoginItem();
+      void rpcController.apply();
+    }
   });
   for (const problem of engine.startupProblems) service.emit('notice', { level: 'warn', message: problem });
 
