@@ -7,7 +7,7 @@ export type Dialog =
   | { kind: 'upload'; files?: File[]; paths?: string[] }
   | { kind: 'settings'; tab?: SettingsTab }
   | { kind: 'confirm-remove'; ids: string[] };
-export type SettingsTab = 'general' | 'transfers' | 'destinations';
+export type SettingsTab = 'general' | 'transfers' | 'destinations' | 'rpc';
 
 export interface Toast {
   id: number;
