@@ -15,6 +15,8 @@ export interface GetCommand {
   limit: number | null;
   dataDir: string;
   quiet: boolean;
+  /** With a running Ferry owning the data folder: hand over and return at once. */
+  detach?: boolean;
 }
 
 export interface PutCommand {
@@ -75,6 +77,7 @@ const GET_OPTIONS = {
   dir: { type: 'string', short: 'd' },
   out: { type: 'string', short: 'o' },
   sha256: { type: 'string' },
+  detach: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 const PUT_OPTIONS = {
@@ -147,6 +150,7 @@ function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
   };
   if (values.out !== undefined) command.fileName = values.out;
   if (sha256 !== undefined) command.sha256 = sha256;
+  if (values.detach) command.detach = true;
   return { ok: true, command };
 }
 

@@ -28,6 +28,9 @@ Options:
   -d, --dir DIR       folder to save into (default: current folder)
   -o, --out NAME      file name to save as (only with a single URL)
   --sha256 HEX        expected SHA-256 of the file; a mismatch fails the download
+  --detach            when a running Ferry (app, serve, rpc) owns the data folder: hand the
+                      downloads to it and return at once (without it: follow them to the end;
+                      with no running Ferry it has no effect)
 ${COMMON}
 
 With --quiet, prints the path of each finished file, one per line.`;

@@ -61,6 +61,15 @@ async function withEngine(
   const { lockDataDir } = await import('./data-dir-lock');
   const lock = await lockDataDir(command.dataDir);
   if (!lock.ok) {
+    // Another Ferry owns the data folder: a get joins it over its RPC when it serves one.
+    if (command.kind === 'get') {
+      const { joinRunningFerry } = await import('./join-running');
+      const joined = await joinRunningFerry(command, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      });
+      if (joined !== undefined) return joined;
+    }
     process.stderr.write(`ferry: ${lock.message}\n`);
     return EXIT_FAILED;
   }

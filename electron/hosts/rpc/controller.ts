@@ -4,6 +4,7 @@
 import type { RpcInfo } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings';
 import type { RpcBackend } from './backend';
+import { removeEndpointFile, writeEndpointFile } from './endpoint-file';
 import { loadOrCreateRpcSecret } from './secret';
 import { startRpcServer, type RpcServer } from './server';
 
@@ -37,6 +38,7 @@ export async function createRpcController(options: RpcControllerOptions): Promis
     const port = wanted(options.backend.getSettings());
     if (server && port === runningPort) return;
     if (server) {
+      await removeEndpointFile(options.dataDir);
       await server.close();
       server = undefined;
       runningPort = undefined;
@@ -46,6 +48,7 @@ export async function createRpcController(options: RpcControllerOptions): Promis
     try {
       server = await startRpcServer({ backend: options.backend, secret, port });
       runningPort = port;
+      await writeEndpointFile(options.dataDir, server.endpoint);
     } catch (error) {
       problem = error instanceof Error ? error.message : String(error);
       options.warn(problem);

@@ -13,6 +13,7 @@ import { createFerryService, engineSettingsFrom } from '../service/ferry-service
 import { createFileSecretStore } from '../service/secret-store';
 import { createSettingsStore } from '../service/settings-store';
 import { serviceBackend } from './backend';
+import { removeEndpointFile, writeEndpointFile } from './endpoint-file';
 import { loadOrCreateRpcSecret } from './secret';
 import { startRpcServer, type RpcServer } from './server';
 
@@ -66,6 +67,7 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
+        await removeEndpointFile(dataDir);
         await server.close();
         service.close();
         await Promise.allSettled([opened.close()]);
@@ -86,6 +88,7 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
       process.on('SIGINT', exitAfterClose);
       process.on('SIGTERM', exitAfterClose);
     }
+    await writeEndpointFile(dataDir, server.endpoint);
     print(`Ferry RPC: ${server.endpoint}`);
     // The secret itself stays out of terminal scrollback and logs: it is in a file only its owner reads.
     if (options.secret === undefined) print(`Secret: in ${path.join(dataDir, 'rpc-secret')} (aria2 clients send it as token:SECRET)`);
