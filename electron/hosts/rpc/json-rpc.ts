@@ -17,8 +17,11 @@ export const PARSE_ERROR: JsonRpcError = { code: -32700, message: 'Parse error.'
 const INVALID_REQUEST: JsonRpcError = { code: -32600, message: 'Invalid Request.' };
 
 export interface Dispatcher {
-  /** One parsed JSON message (a call or a batch) → what to send back (undefined: nothing). */
-  handle(message: unknown): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined>;
+  /**
+   * One parsed JSON message (a call or a batch) → what to send back (undefined: nothing).
+   * `onAuthorized` runs when a call in it carried the right secret.
+   */
+  handle(message: unknown, onAuthorized?: () => void): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined>;
 }
 
 function secretMatches(given: string, expected: string): boolean {
@@ -29,23 +32,25 @@ function secretMatches(given: string, expected: string): boolean {
 
 export function createDispatcher(table: MethodTable, secret: string): Dispatcher {
   const allNames = [...Object.keys(table.methods), 'system.multicall', 'system.listMethods', 'system.listNotifications'];
+  type Context = { onAuthorized: (() => void) | undefined };
 
   /** Runs one method call; throws RpcError. */
-  async function call(method: string, params: unknown[]): Promise<unknown> {
+  async function call(method: string, params: unknown[], ctx: Context): Promise<unknown> {
     if (method === 'system.listMethods') return allNames;
     if (method === 'system.listNotifications') return [...NOTIFICATIONS];
-    if (method === 'system.multicall') return multicall(params);
+    if (method === 'system.multicall') return multicall(params, ctx);
     const impl = table.methods[method];
     // aria2 checks the secret before it looks the method up.
     const [first, ...rest] = params;
     if (typeof first !== 'string' || !first.startsWith('token:') || !secretMatches(first.slice(6), secret)) {
       throw new RpcError('Unauthorized');
     }
+    ctx.onAuthorized?.();
     if (!impl) throw new RpcError(`No such method: ${method}`);
     return impl(rest);
   }
 
-  async function multicall(params: unknown[]): Promise<unknown[]> {
+  async function multicall(params: unknown[], ctx: Context): Promise<unknown[]> {
     const [calls] = params;
     if (!Array.isArray(calls)) throw new RpcError('system.multicall expected an array of structs');
     const results: unknown[] = [];
@@ -58,7 +63,7 @@ export function createDispatcher(table: MethodTable, secret: string): Dispatcher
         if (struct.methodName === 'system.multicall') throw new RpcError('Recursive system.multicall forbidden.');
         const inner = struct.params === undefined ? [] : struct.params;
         if (!Array.isArray(inner)) throw new RpcError('params must be a list.');
-        results.push([await call(struct.methodName, inner)]);
+        results.push([await call(struct.methodName, inner, ctx)]);
       } catch (error) {
         results.push(errorOf(error));
       }
@@ -66,7 +71,7 @@ export function createDispatcher(table: MethodTable, secret: string): Dispatcher
     return results;
   }
 
-  async function one(message: unknown): Promise<JsonRpcResponse | undefined> {
+  async function one(message: unknown, ctx: Context): Promise<JsonRpcResponse | undefined> {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       return { id: null, jsonrpc: '2.0', error: INVALID_REQUEST };
     }
@@ -75,7 +80,7 @@ export function createDispatcher(table: MethodTable, secret: string): Dispatcher
     if (typeof method !== 'string') return { id: replyId, jsonrpc: '2.0', error: INVALID_REQUEST };
     if (params !== undefined && !Array.isArray(params)) return { id: replyId, jsonrpc: '2.0', error: INVALID_REQUEST };
     try {
-      const result = await call(method, (params as unknown[] | undefined) ?? []);
+      const result = await call(method, (params as unknown[] | undefined) ?? [], ctx);
       return { id: replyId, jsonrpc: '2.0', result };
     } catch (error) {
       return { id: replyId, jsonrpc: '2.0', error: errorOf(error) };
@@ -83,17 +88,18 @@ export function createDispatcher(table: MethodTable, secret: string): Dispatcher
   }
 
   return {
-    async handle(message) {
+    async handle(message, onAuthorized) {
+      const ctx: Context = { onAuthorized };
       if (Array.isArray(message)) {
         // Calls of a batch run one after another: their effects must happen in the order sent.
         const replies: JsonRpcResponse[] = [];
         for (const entry of message) {
-          const reply = await one(entry);
+          const reply = await one(entry, ctx);
           if (reply) replies.push(reply);
         }
         return replies;
       }
-      return one(message);
+      return one(message, ctx);
     },
   };
 }

@@ -46,9 +46,18 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
 
   const downloads = (): TransferView[] => engine.list().filter((v) => v.kind === 'download');
 
+  // GID → transfer id, so that the calls clients repeat every second (tellStatus of one GID) cost
+  // one engine.get, not a copy of every transfer. Refreshed on a miss.
+  const idOfGid = new Map<string, string>();
+
   function find(gid: unknown): TransferView {
     if (!isGidLike(gid)) throw new RpcError(`GID ${String(gid)} is not found`);
     const wanted = gid.toLowerCase();
+    const known = idOfGid.get(wanted);
+    const direct = known === undefined ? undefined : engine.get(known);
+    if (direct?.kind === 'download') return direct;
+    idOfGid.clear();
+    for (const v of downloads()) idOfGid.set(gidOf(v.id), v.id);
     const matches = downloads().filter((v) => gidOf(v.id).startsWith(wanted));
     if (matches.length !== 1) throw new RpcError(matches.length === 0 ? `GID ${gid} is not found` : `GID ${gid} is ambiguous`);
     return matches[0]!;
@@ -146,6 +155,12 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     const view = find(gid);
     if (view.state !== 'active' && view.state !== 'queued' && view.state !== 'paused') {
       throw new RpcError(`Active Download not found for GID#${gidOf(view.id)}`);
+    }
+    if (view.startedAt === undefined) {
+      // aria2 forgets a download that never started outright, leaving no result behind.
+      await engine.remove(view.id, { deleteFile: false });
+      storedOptions.delete(view.id);
+      return gidOf(view.id);
     }
     // aria2's "removed" keeps the result until removeDownloadResult: Ferry's canceled is that.
     await engine.cancel(view.id);

@@ -144,6 +144,22 @@ async function scenario(target: Target, server: TestServer) {
   await attempt('unknown gid', 'tellStatus', '0000000000000000');
   await attempt('addTorrent', 'addTorrent', 'bm90IGEgdG9ycmVudA==');
 
+  // Queue order: D and E wait (paused); E moves to the front, then D one step back from its place.
+  const d: string = await call('addUri', [server.url('/slow.bin')], { dir: target.dir, pause: 'true', out: 'd.bin' });
+  const e: string = await call('addUri', [server.url('/slow.bin')], { dir: target.dir, pause: 'true', out: 'e.bin' });
+  labels.set(d, 'D');
+  labels.set(e, 'E');
+  record('tellWaiting before move', await call('tellWaiting', 0, 10, ['gid']));
+  record('changePosition POS_SET', await call('changePosition', e, 0, 'POS_SET'));
+  record('tellWaiting after move', await call('tellWaiting', 0, 10, ['gid']));
+  record('changePosition POS_END', await call('changePosition', e, 0, 'POS_END'));
+  record('tellWaiting from end', await call('tellWaiting', -1, 5, ['gid']));
+  await attempt('changePosition of a stopped one', 'changePosition', c, 0, 'POS_SET');
+  // A download that never started leaves no result when removed (aria2 forgets it at once).
+  await attempt('remove never started', 'remove', d);
+  await attempt('tellStatus removed before start', 'tellStatus', d);
+  await attempt('forceRemove never started', 'forceRemove', e);
+
   await attempt('removeDownloadResult', 'removeDownloadResult', a);
   await attempt('tellStatus forgotten', 'tellStatus', a);
   await attempt('purgeDownloadResult', 'purgeDownloadResult');
@@ -153,7 +169,7 @@ async function scenario(target: Target, server: TestServer) {
   await new Promise((r) => setTimeout(r, 300));
   await client.close();
   const perDownload = (label: string) => notes.filter(([l]) => l === label).map(([, event]) => event);
-  return { trace, notifications: { A: perDownload('A'), B: perDownload('B'), C: perDownload('C') } };
+  return { trace, notifications: Object.fromEntries(['A', 'B', 'C', 'D', 'E'].map((label) => [label, perDownload(label)])) };
 }
 
 describe('aria2 RPC: Ferry answers like aria2c', () => {

@@ -94,14 +94,14 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     });
   });
 
-  async function answer(text: string): Promise<string | undefined> {
+  async function answer(text: string, onAuthorized?: () => void): Promise<string | undefined> {
     let message: unknown;
     try {
       message = JSON.parse(text);
     } catch {
       return JSON.stringify({ id: null, jsonrpc: '2.0', error: PARSE_ERROR });
     }
-    const reply = await dispatcher.handle(message);
+    const reply = await dispatcher.handle(message, onAuthorized);
     return reply === undefined ? undefined : JSON.stringify(reply);
   }
 
@@ -120,19 +120,21 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.close(1013, 'Too far behind');
     ws.send(text);
   };
+  // Notifications go to sockets that have shown the secret in a call (aria2 sends them to every
+  // socket): a web page that merely connects learns nothing, not even GIDs.
+  const trusted = new WeakSet<WebSocket>();
   function serveSocket(ws: WebSocket): void {
     ws.on('message', (data) => {
-      void answer(data.toString()).then((body) => {
+      void answer(data.toString(), () => trusted.add(ws)).then((body) => {
         if (body !== undefined) send(ws, body);
       });
     });
   }
-  // Notifications need no secret in aria2 either: they carry GIDs only.
   const stopFollowing = followNotifications(
     options.backend.engine,
     (notification) => {
       const text = JSON.stringify(notification);
-      for (const client of sockets.clients) send(client, text);
+      for (const client of sockets.clients) if (trusted.has(client)) send(client, text);
     },
     (id) => table.forget(id),
   );
