@@ -117,6 +117,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
         ...(options.headers ? { headers: options.headers } : {}),
         ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
         ...(options.pause ? { paused: true } : {}),
+        ...(options.connections !== undefined ? { connections: options.connections } : {}),
       });
     } catch (error) {
       throw new RpcError(error instanceof Error ? error.message : String(error));

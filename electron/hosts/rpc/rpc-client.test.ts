@@ -1,7 +1,7 @@
 // The npm `aria2` client drives Ferry through whole downloads over HTTP POST, with the addUri
 // options aria2 clients send; the files and the requests the server saw are checked.
 import Aria2 from 'aria2';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
@@ -65,6 +65,9 @@ describe('the npm aria2 client drives Ferry', () => {
     expect(seen).toMatchObject({ 'x-token': 'abc', 'accept-language': 'fr', referer: 'http://127.0.0.1/page.html', 'user-agent': 'AriaNg/1.3' });
     // Connections are kept for segmented downloads (split wins when larger); the limit is the download's own.
     expect(await client.call('getOption', gid)).toMatchObject({ split: '8', 'max-download-limit': String(2 * 1024 * 1024), out: 'renamed.bin' });
+    // ...and in the saved record, where segmented downloads will find it.
+    const records = await Promise.all((await readdir(path.join(dataDir, 'transfers'))).map((f) => readFile(path.join(dataDir, 'transfers', f), 'utf8')));
+    expect(records.map((text) => JSON.parse(text)).find((r) => r.view.name === 'renamed.bin')?.request.download.connections).toBe(8);
   });
 
   it('adds paused without connecting, then unpauses to completion', async () => {
