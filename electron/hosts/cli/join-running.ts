@@ -52,7 +52,10 @@ export async function joinRunningFerry(command: GetCommand, output: Output): Pro
       accepted.push({ gid: await call<string>('aria2.addUri', [[url], options]), url });
     } catch (error) {
       refused++;
-      output.err(`ferry: ${url}: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      // The secret file is Ferry's own; a `ferry rpc --rpc-secret` run uses another one.
+      const hint = message === 'Unauthorized' ? ' (the running Ferry was started with another --rpc-secret)' : '';
+      output.err(`ferry: ${url}: ${message}${hint}`);
     }
   }
   if (accepted.length === 0) return EXIT_FAILED;

@@ -7,6 +7,7 @@ import type { RpcBackend } from './backend';
 import { gidOf, isGidLike } from './gid';
 import { downloadOptionsFrom, globalOptionsView, optionsView, OptionError, settingsPatchFrom, type DownloadOptions } from './options';
 import { aria2Status, filesOf, pickKeys, statusStruct, urisOf } from './status-view';
+import { ViewMirror } from './view-mirror';
 
 /** A JSON-RPC error. aria2 answers every failure of a method with code 1 and a message. */
 export class RpcError extends Error {
@@ -35,6 +36,7 @@ export interface MethodTable {
   methods: Record<string, Method>;
   /** Forget per-download options of transfers that are gone. */
   forget(id: string): void;
+  close(): void;
 }
 
 export function createMethods(backend: RpcBackend, info: { listenPort: () => number }): MethodTable {
@@ -44,7 +46,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
   // downloads use them, the out/checksum/header values to show in getOption).
   const storedOptions = new Map<string, DownloadOptions>();
 
-  const downloads = (): TransferView[] => engine.list().filter((v) => v.kind === 'download');
+  const mirror = new ViewMirror(engine);
+  const downloads = (): TransferView[] => [...mirror.all()];
 
   // GID → transfer id, so that the calls clients repeat every second (tellStatus of one GID) cost
   // one engine.get, not a copy of every transfer. Refreshed on a miss.
@@ -54,8 +57,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     if (!isGidLike(gid)) throw new RpcError(`GID ${String(gid)} is not found`);
     const wanted = gid.toLowerCase();
     const known = idOfGid.get(wanted);
-    const direct = known === undefined ? undefined : engine.get(known);
-    if (direct?.kind === 'download') return direct;
+    const direct = known === undefined ? undefined : mirror.get(known);
+    if (direct) return direct;
     idOfGid.clear();
     for (const v of downloads()) idOfGid.set(gidOf(v.id), v.id);
     const matches = downloads().filter((v) => gidOf(v.id).startsWith(wanted));
@@ -72,7 +75,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     if (typeof value !== 'number' || !Number.isInteger(value)) throw new RpcError(`${name} must be an integer`);
     return value;
   };
-  const waiting = () => downloads().filter((v) => v.state === 'queued' || v.state === 'paused');
+  // Queue order is the engine's own (not in the views): the one list that asks the engine.
+  const waiting = () => engine.list().filter((v) => v.kind === 'download' && (v.state === 'queued' || v.state === 'paused'));
   const isStopped = (v: TransferView) => v.state === 'completed' || v.state === 'failed' || v.state === 'canceled';
   const stopped = () =>
     downloads()
@@ -298,5 +302,5 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     return 'OK';
   }
 
-  return { methods, forget: (id) => storedOptions.delete(id) };
+  return { methods, forget: (id) => storedOptions.delete(id), close: () => mirror.close() };
 }

@@ -150,6 +150,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     });
   } catch (error) {
     stopFollowing();
+    table.close();
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? 'the port is in use (is aria2c or another Ferry running?)' : (error as Error).message;
     throw new Error(`Could not start the aria2 RPC on ${host}:${port}: ${why}`);
@@ -164,6 +165,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     close: () =>
       (closing ??= (async () => {
         stopFollowing();
+        table.close();
         for (const client of sockets.clients) client.terminate();
         sockets.close();
         server.closeAllConnections();
