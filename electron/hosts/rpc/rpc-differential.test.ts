@@ -165,8 +165,10 @@ async function scenario(target: Target, server: TestServer) {
   await attempt('purgeDownloadResult', 'purgeDownloadResult');
   record('tellStopped after purge', await call('tellStopped', 0, 10));
 
-  // Notifications arrive asynchronously: give the last ones a moment.
-  await new Promise((r) => setTimeout(r, 300));
+  // Notifications arrive asynchronously: wait until none came for half a second (a loaded machine is slow).
+  for (let seen = -1, quietSince = Date.now(); Date.now() - quietSince < 500; await new Promise((r) => setTimeout(r, 50))) {
+    if (notes.length !== seen) [seen, quietSince] = [notes.length, Date.now()];
+  }
   await client.close();
   const perDownload = (label: string) => notes.filter(([l]) => l === label).map(([, event]) => event);
   return { trace, notifications: Object.fromEntries(['A', 'B', 'C', 'D', 'E'].map((label) => [label, perDownload(label)])) };
