@@ -2,7 +2,8 @@
 // every aria2.* call (and of every call inside system.multicall), failures as code 1 with a message.
 // Only system.listMethods and system.listNotifications answer without the secret, as in aria2.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { NOTIFICATIONS, RpcError, type MethodTable } from './methods';
+import { NOTIFICATIONS, type MethodTable } from './methods';
+import { RpcError } from './rpc-error';
 
 export type JsonRpcId = string | number | null;
 export interface JsonRpcError {

@@ -4,20 +4,13 @@
 import { randomBytes } from 'node:crypto';
 import type { TransferView } from '../../../shared/transfer';
 import type { RpcBackend } from './backend';
-import { gidOf, isGidLike } from './gid';
+import { DownloadIndex, isStopped, page } from './download-index';
+import { gidOf } from './gid';
 import { downloadOptionsFrom, globalOptionsView, optionsView, OptionError, settingsPatchFrom, type DownloadOptions } from './options';
-import { aria2Status, filesOf, pickKeys, statusStruct, urisOf } from './status-view';
-import { ViewMirror } from './view-mirror';
+import { filesOf, pickKeys, statusStruct, urisOf } from './status-view';
+import { intParam, keysParam, RpcError } from './rpc-error';
 
-/** A JSON-RPC error. aria2 answers every failure of a method with code 1 and a message. */
-export class RpcError extends Error {
-  constructor(
-    message: string,
-    readonly code = 1,
-  ) {
-    super(message);
-  }
-}
+export { RpcError } from './rpc-error';
 
 export const FERRY_ARIA2_VERSION = '1.36.0';
 
@@ -46,57 +39,9 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
   // downloads use them, the out/checksum/header values to show in getOption).
   const storedOptions = new Map<string, DownloadOptions>();
 
-  const mirror = new ViewMirror(engine);
-  const downloads = (): TransferView[] => [...mirror.all()];
-
-  // GID → transfer id, so that the calls clients repeat every second (tellStatus of one GID) cost
-  // one engine.get, not a copy of every transfer. Refreshed on a miss.
-  const idOfGid = new Map<string, string>();
-
-  function find(gid: unknown): TransferView {
-    if (!isGidLike(gid)) throw new RpcError(`GID ${String(gid)} is not found`);
-    const wanted = gid.toLowerCase();
-    const known = idOfGid.get(wanted);
-    const direct = known === undefined ? undefined : mirror.get(known);
-    if (direct) return direct;
-    idOfGid.clear();
-    for (const v of downloads()) idOfGid.set(gidOf(v.id), v.id);
-    const matches = downloads().filter((v) => gidOf(v.id).startsWith(wanted));
-    if (matches.length !== 1) throw new RpcError(matches.length === 0 ? `GID ${gid} is not found` : `GID ${gid} is ambiguous`);
-    return matches[0]!;
-  }
-
-  const keysParam = (value: unknown): string[] | undefined => {
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value) || !value.every((k) => typeof k === 'string')) throw new RpcError('keys must be an array of strings');
-    return value as string[];
-  };
-  const intParam = (value: unknown, name: string): number => {
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new RpcError(`${name} must be an integer`);
-    return value;
-  };
-  // Queue order is the engine's own (not in the views): the one list that asks the engine.
-  const waiting = () => engine.list().filter((v) => v.kind === 'download' && (v.state === 'queued' || v.state === 'paused'));
-  const isStopped = (v: TransferView) => v.state === 'completed' || v.state === 'failed' || v.state === 'canceled';
-  const stopped = () =>
-    downloads()
-      .filter(isStopped)
-      .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
-
-  /** aria2's paging: a negative offset counts from the end and returns the list reversed. */
-  function page(list: TransferView[], offsetParam: unknown, numParam: unknown, keysRaw: unknown) {
-    const offset = intParam(offsetParam, 'offset');
-    const num = intParam(numParam, 'num');
-    const keys = keysParam(keysRaw);
-    let slice: TransferView[];
-    if (offset >= 0) slice = list.slice(offset, offset + Math.max(0, num));
-    else {
-      const start = list.length + offset;
-      slice = [];
-      for (let i = start; i >= 0 && slice.length < num; i--) if (list[i]) slice.push(list[i]!);
-    }
-    return slice.map((v) => pickKeys(statusStruct(v), keys));
-  }
+  const index = new DownloadIndex(engine);
+  const find = (gid: unknown) => index.find(gid);
+  const downloads = () => index.all();
 
   async function addUri(urisParam: unknown, optionsParam: unknown, positionParam: unknown): Promise<string> {
     if (!Array.isArray(urisParam) || urisParam.length === 0 || !urisParam.every((u) => typeof u === 'string')) {
@@ -229,12 +174,12 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     'aria2.getFiles': ([gid]) => filesOf(find(gid)),
     'aria2.getPeers': ([gid]) => (find(gid), []),
     'aria2.getServers': ([gid]) => (find(gid), []),
-    'aria2.tellActive': ([keys]) => downloads().filter((v) => v.state === 'active').map((v) => pickKeys(statusStruct(v), keysParam(keys))),
-    'aria2.tellWaiting': ([offset, num, keys]) => page(waiting(), offset, num, keys),
-    'aria2.tellStopped': ([offset, num, keys]) => page(stopped(), offset, num, keys),
+    'aria2.tellActive': ([keys]) => index.active().map((v) => pickKeys(statusStruct(v), keysParam(keys))),
+    'aria2.tellWaiting': ([offset, num, keys]) => page(index.waiting(), offset, num, keys),
+    'aria2.tellStopped': ([offset, num, keys]) => page(index.stopped(), offset, num, keys),
     'aria2.changePosition': ([gid, pos, how]) => {
       const view = find(gid);
-      const list = waiting();
+      const list = index.waiting();
       const current = list.findIndex((v) => v.id === view.id);
       if (current < 0) throw new RpcError(`GID#${gidOf(view.id)} not found in the waiting queue.`);
       const n = intParam(pos, 'pos');
@@ -270,7 +215,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     'aria2.getGlobalStat': () => {
       const list = downloads();
       const active = list.filter((v) => v.state === 'active');
-      const numStopped = list.filter((v) => aria2Status(v.state) === 'error' || aria2Status(v.state) === 'complete' || aria2Status(v.state) === 'removed').length;
+      const numStopped = list.filter(isStopped).length;
       return {
         downloadSpeed: String(Math.round(active.reduce((sum, v) => sum + v.progress.speed, 0))),
         uploadSpeed: '0',
@@ -281,7 +226,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
       };
     },
     'aria2.purgeDownloadResult': async () => {
-      for (const v of stopped()) {
+      for (const v of index.stopped()) {
         await engine.remove(v.id, { deleteFile: false });
         storedOptions.delete(v.id);
       }
@@ -302,5 +247,5 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     return 'OK';
   }
 
-  return { methods, forget: (id) => storedOptions.delete(id), close: () => mirror.close() };
+  return { methods, forget: (id) => storedOptions.delete(id), close: () => index.close() };
 }
