@@ -4,20 +4,13 @@ import Aria2 from 'aria2';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/wait';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { runStandaloneRpc, type StandaloneRpc } from './standalone';
 
 const SECRET = 'client-test-secret-0123';
 const BODY = randomBytes(700_000, 7);
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the npm aria2 client drives Ferry', () => {
   let server: TestServer;
@@ -55,7 +48,7 @@ describe('the npm aria2 client drives Ferry', () => {
       checksum: `sha-256=${sha256(BODY)}`,
     });
     expect(gid).toMatch(/^[0-9a-f]{16}$/);
-    await until('complete', async () => (await client.call('tellStatus', gid, ['status'])).status === 'complete');
+    await until(async () => (await client.call('tellStatus', gid, ['status'])).status === 'complete', 'complete');
 
     expect(sha256(await readFile(path.join(downloads, 'renamed.bin')))).toBe(sha256(BODY));
     const status = await client.call('tellStatus', gid);
@@ -76,7 +69,7 @@ describe('the npm aria2 client drives Ferry', () => {
     expect(server.requestsFor('/again.bin')).toHaveLength(0);
     expect((await client.call('tellStatus', gid, ['status'])).status).toBe('paused');
     await client.call('unpause', gid);
-    await until('complete', async () => (await client.call('tellStatus', gid, ['status'])).status === 'complete');
+    await until(async () => (await client.call('tellStatus', gid, ['status'])).status === 'complete', 'complete');
     expect(sha256(await readFile(path.join(downloads, 'again.bin')))).toBe(sha256(BODY));
   });
 

@@ -6,6 +6,7 @@ import Aria2 from 'aria2';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/wait';
 import { startAria2cRpc, type Aria2cRpc } from '../../../test-support/aria2c';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
@@ -45,14 +46,6 @@ function shapeOf(value: unknown, labels: Map<string, string>, key = ''): unknown
   return typeof value;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function scenario(target: Target, server: TestServer) {
   const client = new Aria2({ host: '127.0.0.1', port: target.port, secret: SECRET });
   const stranger = new Aria2({ host: '127.0.0.1', port: target.port, secret: 'wrong-secret-000000' });
@@ -90,29 +83,29 @@ async function scenario(target: Target, server: TestServer) {
   record('changeOption', await call('changeOption', a, { 'max-download-limit': '200K', 'no-such-option': 'x' }));
   trace.push(['getOption changed', pick(await call('getOption', a), ['max-download-limit'])]);
   await attempt('unpause', 'unpause', a);
-  await until('A active', async () => (await statusOf(a)) === 'active');
+  await until(async () => (await statusOf(a)) === 'active', 'A active');
   record('tellActive keys', await call('tellActive', ['gid', 'status']));
   await attempt('pause active', 'pause', a);
-  await until('A paused', async () => (await statusOf(a)) === 'paused');
+  await until(async () => (await statusOf(a)) === 'paused', 'A paused');
   await attempt('pause paused', 'pause', a);
   await attempt('unpause again', 'unpause', a);
   await attempt('unpause active', 'unpause', a);
-  await until('A active again', async () => (await statusOf(a)) === 'active');
+  await until(async () => (await statusOf(a)) === 'active', 'A active again');
   await attempt('remove', 'remove', a);
-  await until('A removed', async () => (await statusOf(a)) === 'removed');
+  await until(async () => (await statusOf(a)) === 'removed', 'A removed');
   record('tellStatus removed', await call('tellStatus', a, ['gid', 'status', 'errorCode']));
   await attempt('remove removed', 'remove', a);
 
   // B: a 404.
   const b: string = await call('addUri', [server.url('/missing.bin')], { dir: target.dir });
   labels.set(b, 'B');
-  await until('B error', async () => (await statusOf(b)) === 'error');
+  await until(async () => (await statusOf(b)) === 'error', 'B error');
   record('tellStatus 404', await call('tellStatus', b, ['status', 'errorCode', 'errorMessage']));
 
   // C: a whole download under another name.
   const c: string = await call('addUri', [server.url('/small.bin')], { dir: target.dir, out: 'named.bin' });
   labels.set(c, 'C');
-  await until('C complete', async () => (await statusOf(c)) === 'complete');
+  await until(async () => (await statusOf(c)) === 'complete', 'C complete');
   const done = await call('tellStatus', c);
   record('tellStatus complete', done);
   expect(done.completedLength).toBe(String(SMALL.length));

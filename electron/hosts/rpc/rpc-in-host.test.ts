@@ -3,6 +3,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { until } from '../../../test-support/wait';
 import type { RpcInfo } from '../../../shared/contract';
 import { makeTempDir, removeDir } from '../../../test-support/files';
 import { runHeadlessHost, type HeadlessHost } from '../headless/index';
@@ -50,11 +51,12 @@ it('serves the RPC beside the UI, follows the settings, and says why when the po
     expect(await version(info.endpoint!, info.secret!)).toMatch(/^\d/);
 
     expect((await host.service.handle('setSettings', { rpcEnabled: false })).ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
+    const running = host;
+    await until(async () => (await infoOf(running)).endpoint === null);
     expect(await infoOf(host)).toMatchObject({ enabled: false, endpoint: null });
     await expect(version(info.endpoint!, info.secret!)).rejects.toThrow();
     expect((await host.service.handle('setSettings', { rpcEnabled: true })).ok).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
+    await until(async () => (await infoOf(running)).endpoint !== null);
     const again = await infoOf(host);
     expect(again.secret).toBe(info.secret); // the same secret across restarts
     expect(await version(again.endpoint!, again.secret!)).toMatch(/^\d/);

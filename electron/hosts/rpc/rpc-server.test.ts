@@ -2,6 +2,7 @@
 // envelopes (parse errors, batches, multicall), and shutdown only where the host allows it.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/wait';
 import WebSocket from 'ws';
 import { DEFAULT_SETTINGS } from '../../../shared/settings-defaults';
 import type { Settings } from '../../../shared/settings';
@@ -121,11 +122,12 @@ describe('aria2 RPC endpoint', () => {
     const messages: { id?: number; method?: string; result?: unknown; params?: [{ gid: string }] }[] = [];
     ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
     ws.send(rpc('aria2.addUri', [`token:${SECRET}`, ['http://127.0.0.1:9/never'], { dir, pause: 'true' }], 7));
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => messages.some((m) => m.id === 7));
     const gid = messages.find((m) => m.id === 7)?.result as string;
     expect(gid).toMatch(/^[0-9a-f]{16}$/);
     ws.send(rpc('aria2.remove', [`token:${SECRET}`, gid], 8));
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => messages.some((m) => m.id === 8) && strangerGot.length >= 2);
+    await new Promise((r) => setTimeout(r, 100)); // room for a notification that should not come
     // Added paused tells onDownloadPause; removed before it ever started, it is simply forgotten.
     // Both as aria2c does (the differential test compares the sequences).
     expect(messages.filter((m) => m.method).map((m) => [m.method, m.params?.[0].gid])).toEqual([['aria2.onDownloadPause', gid]]);
@@ -143,8 +145,7 @@ describe('aria2 RPC endpoint', () => {
     const other = await startRpcServer({ backend: backend(() => (stopped = true)), secret: SECRET, port: 0 });
     try {
       expect(JSON.parse((await post(other.port, rpc('aria2.shutdown', [`token:${SECRET}`]))).body).result).toBe('OK');
-      await new Promise((r) => setTimeout(r, 50));
-      expect(stopped).toBe(true);
+      await until(() => stopped);
     } finally {
       await other.close();
     }
