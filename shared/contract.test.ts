@@ -36,6 +36,7 @@ const VALID: Record<RequestName, unknown> = {
   showInFolder: { id: 't1' },
   chooseUploadFiles: undefined,
   chooseDownloadFolder: undefined,
+  rpcInfo: undefined,
 };
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */

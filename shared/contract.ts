@@ -69,6 +69,17 @@ function returns<T>(): T {
   return undefined as T;
 }
 
+/** Where aria2 clients reach this Ferry (the Settings dialog shows it with its secret). */
+export interface RpcInfo {
+  enabled: boolean;
+  /** http://127.0.0.1:PORT/jsonrpc while it runs, else null. */
+  endpoint: string | null;
+  /** null where this host serves no RPC. */
+  secret: string | null;
+  /** Why it is not running although enabled (port taken ...). */
+  problem?: string;
+}
+
 export interface Snapshot {
   transfers: TransferView[];
   settings: Settings;
@@ -103,6 +114,7 @@ export const requests = {
   /** The desktop app's native folder picker; null when the user cancelled. The folder may then be used for downloads. */
   chooseDownloadFolder: { input: nothing, output: returns<string | null>() },
   showInFolder: { input: oneIdInput, output: returns<void>() },
+  rpcInfo: { input: nothing, output: returns<RpcInfo>() },
 } as const;
 
 export type Requests = typeof requests;

@@ -15,4 +15,6 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   confirmQuitWhileActive: true,
   preventSleepWhileActive: true,
   droppedFileLimitMiB: 4096,
+  rpcEnabled: true,
+  rpcPort: 6800,
 };

@@ -31,6 +31,9 @@ export const settingsSchema = z.strictObject({
   preventSleepWhileActive: z.boolean(),
   /** Headless host: the largest file a browser may drop into its upload inbox, in MiB. */
   droppedFileLimitMiB: z.number().int().min(1).max(1024 * 1024),
+  /** The aria2-compatible JSON-RPC on 127.0.0.1 (AriaNg, browser extensions); always needs its secret. */
+  rpcEnabled: z.boolean(),
+  rpcPort: z.number().int().min(1024).max(65535),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

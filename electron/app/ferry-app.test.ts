@@ -3,7 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventName } from '../../shared/contract';
+import type { EventName, RpcInfo } from '../../shared/contract';
 import { makeTempDir, randomBytes, removeDir } from '../../test-support/files';
 import { startTestServer, type TestServer } from '../../test-support/http-test-server';
 import { TransferEngine } from '../engine/engine';
@@ -29,12 +29,13 @@ let releaseClose: (() => void) | undefined;
 let realClose: (() => Promise<void>) | undefined;
 const body = randomBytes(300_000, 7);
 
-async function start(options: { settings?: Record<string, unknown>; argv?: string[]; holdClose?: boolean } = {}) {
+async function start(options: { settings?: Record<string, unknown>; argv?: string[]; holdClose?: boolean; rpc?: boolean } = {}) {
   const dataDir = path.join(dir, 'data');
   await mkdir(dataDir, { recursive: true });
   electron.app.paths.downloads = path.join(dir, 'downloads');
   await mkdir(electron.app.paths.downloads, { recursive: true });
-  if (options.settings) openConfBacking(dataDir, 'settings').store = options.settings;
+  // The aria2 RPC only where a test asks for it (then on a free port): no listener left behind.
+  openConfBacking(dataDir, 'settings').store = { rpcEnabled: options.rpc ?? false, ...options.settings };
   const ferry = await startFerryApp({
     argv: options.argv ?? ['/opt/Ferry/ferry'],
     cwd: dir,
@@ -45,6 +46,7 @@ async function start(options: { settings?: Record<string, unknown>; argv?: strin
     dataDir,
     handleSignals: false,
     openBacking: openConfBacking,
+    rpcPort: 0,
     openEngine: async ({ dataDir: d, settings }) => {
       engine = await TransferEngine.open({ dataDir: d, settings, workers: { download: createDownloadWorker() } });
       realClose = engine.close.bind(engine);
@@ -248,6 +250,27 @@ describe('desktop app decisions', () => {
       stderr.mockRestore();
       Object.assign(safeStorage, saved);
     }
+  });
+
+  it('serves the aria2 RPC with its secret shown to the window, refuses aria2.shutdown, and stops it on quit', async () => {
+    await start({ rpc: true });
+    const info = (await handleFromWindow('rpcInfo', undefined)) as { ok: true; value: RpcInfo };
+    expect(info.value).toMatchObject({ enabled: true, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/jsonrpc$/) });
+    const rpc = (method: string) =>
+      fetch(info.value.endpoint!, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [`token:${info.value.secret}`] }) }).then(
+        (r) => r.json() as Promise<{ result?: unknown; error?: { code: number; message: string } }>,
+      );
+    const added = (await fetch(info.value.endpoint!, {
+      method: 'POST',
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'aria2.addUri', params: [`token:${info.value.secret}`, [server.url('/file.bin')]] }),
+    }).then((r) => r.json())) as { result: string };
+    expect(added.result).toMatch(/^[0-9a-f]{16}$/);
+    await until(() => engine!.list().some((v) => v.state === 'completed'));
+    expect(await readFile(engine!.list()[0]!.download!.filePath!)).toEqual(body); // into the settings' download folder
+    expect((await rpc('aria2.shutdown')).error?.message).toMatch(/desktop app/);
+    electron.app.emit('before-quit', { preventDefault: () => {} });
+    await until(() => electron.app.exitCodes.length > 0);
+    await expect(rpc('aria2.getVersion')).rejects.toThrow();
   });
 
   it('accepts IPC calls only from its own window, and validates their input', async () => {

@@ -18,6 +18,8 @@ import { createSettingsStore } from '../hosts/service/settings-store';
 import { unencryptedSecretsWarning } from '../hosts/service/unencrypted-secrets';
 import { createUserChoices } from '../hosts/service/user-choices';
 import type { ChosenFile, Notice } from '../../shared/contract';
+import { serviceBackend } from '../hosts/rpc/backend';
+import { createRpcController, type RpcController } from '../hosts/rpc/controller';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
 import { createDesktopFeedback, notify } from './desktop-feedback';
 import { createFileChoosers } from './file-choosers';
@@ -46,6 +48,8 @@ export interface FerryAppOptions {
   handleSignals?: boolean;
   /** Test seam: where settings files live (electron-store by default). */
   openBacking?(dir: string, name: string): JsonBacking;
+  /** Test seam: the aria2 RPC's port instead of the settings' (0: any free port). */
+  rpcPort?: number;
 }
 
 export interface FerryApp {
@@ -120,6 +124,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     downloadDirectory: () => settingsStore.get().downloadDirectory,
     isTrustedSender: (event) => isTrustedFrame(event.senderFrame, window && !window.isDestroyed() ? [window.webContents] : [], isAppUrl),
   });
+  let rpc: RpcController | undefined;
   const service = createFerryService({
     engine,
     settingsStore,
@@ -129,7 +134,17 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     chooseDownloadFolder: choosers.chooseDownloadFolder,
     openPath: (file) => openDownloadedFile(file, { shell, dialog }),
     showItemInFolder: (file) => shell.showItemInFolder(file),
+    rpcInfo: () => rpc?.info() ?? { enabled: settingsStore.get().rpcEnabled, endpoint: null, secret: null, problem: 'Starting' },
   });
+  // aria2 clients and browser extensions reach the app here; no shutdown handler: the app refuses
+  // aria2.shutdown (quitting is the user's, from the window or tray).
+  rpc = await createRpcController({
+    dataDir,
+    backend: serviceBackend(engine, service, settingsStore),
+    warn: (message) => service.emit('notice', { level: 'warn', message }),
+    ...(options.rpcPort !== undefined ? { portOverride: options.rpcPort } : {}),
+  });
+  const rpcController = rpc;
 
   let window: BrowserWindow | undefined;
   const power = new PowerPolicy({
@@ -157,6 +172,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     },
     closeEngine: () => engine.close(),
     teardown: async () => {
+      await rpcController.stop();
       feedback.stop();
       tray.destroy();
       service.close();
@@ -198,7 +214,10 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   });
   service.subscribe((event, payload) => {
     if (event === 'patches') feedback.onPatches(payload as Parameters<typeof feedback.onPatches>[0]);
-    if (event === 'settings') applyLoginItem();
+    if (event === 'settings') {
+      applyLoginItem();
+      void rpcController.apply();
+    }
   });
   for (const problem of [...secrets.problems, ...settingsStore.problems, ...destinationsStore.problems, ...engine.startupProblems]) {
     say({ level: 'warn', message: problem });

@@ -39,6 +39,7 @@ export function newDownloadRecord(req: DownloadRequest, order: number, now: numb
   const directory = path.resolve(req.directory);
   const name = req.fileName ?? nameFromUrl(req.url);
   const view = baseView('download', req.url, name, now);
+  if (req.paused) view.state = 'paused';
   view.speedLimit = req.speedLimit ?? null;
   view.download = {
     directory,

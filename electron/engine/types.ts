@@ -45,6 +45,10 @@ export interface DownloadRequest {
   sha256?: string;
   headers?: Record<string, string>;
   speedLimit?: number | null;
+  /** Added paused (aria2's `pause=true`): it waits for resume without connecting first. */
+  paused?: boolean;
+  /** Connections the user asked for (aria2's split); kept in the record for segmented downloads. */
+  connections?: number;
 }
 
 export interface UploadRequest {

@@ -15,6 +15,8 @@ export interface GetCommand {
   limit: number | null;
   dataDir: string;
   quiet: boolean;
+  /** With a running Ferry owning the data folder: hand over and return at once. */
+  detach?: boolean;
 }
 
 export interface PutCommand {
@@ -38,14 +40,25 @@ export interface ServeCommand {
   dataDir: string;
 }
 
+/** `ferry rpc`: the aria2-compatible JSON-RPC alone (flag names as aria2's). */
+export interface RpcCommand {
+  kind: 'rpc';
+  port?: number;
+  secret?: string;
+  dataDir: string;
+}
+
+export type HelpTopic = 'get' | 'put' | 'serve' | 'rpc';
+
 export type CliCommand =
-  | { kind: 'help'; topic?: 'get' | 'put' | 'serve' }
+  | { kind: 'help'; topic?: HelpTopic }
   | { kind: 'version' }
   | GetCommand
   | PutCommand
-  | ServeCommand;
+  | ServeCommand
+  | RpcCommand;
 
-export type ParseResult = { ok: true; command: CliCommand } | { ok: false; message: string; topic?: 'get' | 'put' | 'serve' };
+export type ParseResult = { ok: true; command: CliCommand } | { ok: false; message: string; topic?: HelpTopic };
 
 export interface ParseEnv {
   cwd: string;
@@ -64,6 +77,7 @@ const GET_OPTIONS = {
   dir: { type: 'string', short: 'd' },
   out: { type: 'string', short: 'o' },
   sha256: { type: 'string' },
+  detach: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 const PUT_OPTIONS = {
@@ -82,24 +96,33 @@ const SERVE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
+const RPC_OPTIONS = {
+  'data-dir': { type: 'string' },
+  port: { type: 'string', short: 'p' },
+  'rpc-listen-port': { type: 'string' },
+  'rpc-secret': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
 class UsageError extends Error {}
 
 export function parseCli(argv: readonly string[], { cwd, env }: ParseEnv): ParseResult {
   const [commandName, ...rest] = argv;
   if (commandName === undefined || commandName === '--help' || commandName === '-h' || commandName === 'help') {
     const topic = commandName === 'help' ? rest[0] : undefined;
-    if (topic !== undefined && topic !== 'get' && topic !== 'put' && topic !== 'serve') {
+    if (topic !== undefined && topic !== 'get' && topic !== 'put' && topic !== 'serve' && topic !== 'rpc') {
       return { ok: false, message: `unknown command '${topic}'` };
     }
     return { ok: true, command: { kind: 'help', topic } };
   }
   if (commandName === '--version' || commandName === '-V') return { ok: true, command: { kind: 'version' } };
-  if (commandName !== 'get' && commandName !== 'put' && commandName !== 'serve') {
+  if (commandName !== 'get' && commandName !== 'put' && commandName !== 'serve' && commandName !== 'rpc') {
     return { ok: false, message: `unknown command '${commandName}'` };
   }
   try {
     if (commandName === 'get') return parseGet(rest, cwd, env);
     if (commandName === 'put') return parsePut(rest, cwd, env);
+    if (commandName === 'rpc') return parseRpc(rest, cwd, env);
     return parseServe(rest, cwd, env);
   } catch (error) {
     return { ok: false, message: usageMessage(error), topic: commandName };
@@ -127,6 +150,7 @@ function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
   };
   if (values.out !== undefined) command.fileName = values.out;
   if (sha256 !== undefined) command.sha256 = sha256;
+  if (values.detach) command.detach = true;
   return { ok: true, command };
 }
 
@@ -170,6 +194,25 @@ function parseServe(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseR
   if (values.host !== undefined) {
     if (values.host.trim() === '') throw new UsageError('--host needs an address');
     command.host = values.host;
+  }
+  return { ok: true, command };
+}
+
+function parseRpc(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseResult {
+  const { values, positionals } = parseArgs({ args, options: RPC_OPTIONS, allowPositionals: true, strict: true });
+  if (values.help) return { ok: true, command: { kind: 'help', topic: 'rpc' } };
+  if (positionals.length > 0) throw new UsageError(`rpc takes no arguments (got '${positionals[0]}')`);
+  const command: RpcCommand = { kind: 'rpc', dataDir: dataDirOption(values['data-dir'], cwd, env) };
+  const portText = values.port ?? values['rpc-listen-port'];
+  if (portText !== undefined) {
+    const port = Number(portText);
+    if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got '${portText}')`);
+    command.port = port;
+  }
+  if (values['rpc-secret'] !== undefined) {
+    // Printable ASCII without spaces: it travels as "token:SECRET" in JSON and in clients' forms.
+    if (!/^[\x21-\x7e]{8,128}$/.test(values['rpc-secret'])) throw new UsageError('--rpc-secret needs 8 to 128 printable characters, no spaces');
+    command.secret = values['rpc-secret'];
   }
   return { ok: true, command };
 }

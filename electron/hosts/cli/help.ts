@@ -6,6 +6,7 @@ Usage:
   ferry get <url>... [options]         download files
   ferry put <file>... <url> [options]  upload files
   ferry serve [--port N] [--host ADDR] run the headless web host
+  ferry rpc [--port N] [--rpc-secret S] run the aria2-compatible JSON-RPC alone
   ferry help <command>                 details for one command
 
 Running the same get (or put --tus) again with the same --data-dir continues an
@@ -27,6 +28,9 @@ Options:
   -d, --dir DIR       folder to save into (default: current folder)
   -o, --out NAME      file name to save as (only with a single URL)
   --sha256 HEX        expected SHA-256 of the file; a mismatch fails the download
+  --detach            when a running Ferry (app, serve, rpc) owns the data folder: hand the
+                      downloads to it and return at once (without it: follow them to the end;
+                      with no running Ferry it has no effect)
 ${COMMON}
 
 With --quiet, prints the path of each finished file, one per line.`;
@@ -58,7 +62,21 @@ Options:
   --data-dir DIR      records and resume data (default: per-user data folder)
   -h, --help          this help`;
 
-export function helpText(topic?: 'get' | 'put' | 'serve'): string {
+const RPC = `Usage: ferry rpc [options]
+
+Runs the transfer engine behind an aria2-compatible JSON-RPC (POST and WebSocket on
+http://127.0.0.1:PORT/jsonrpc), for AriaNg, browser extensions and other aria2 clients.
+Prints the endpoint; stops on Ctrl-C or an aria2.shutdown call.
+
+Options:
+  -p, --port N, --rpc-listen-port N   port on 127.0.0.1 (default 6800)
+  --rpc-secret S      the secret clients send as token:S (default: the one Ferry made at first
+                      run, in <data dir>/rpc-secret)
+  --data-dir DIR      records and resume data (default: per-user data folder)
+  -h, --help          this help`;
+
+export function helpText(topic?: 'get' | 'put' | 'serve' | 'rpc'): string {
+  if (topic === 'rpc') return RPC;
   if (topic === 'get') return GET;
   if (topic === 'put') return PUT;
   if (topic === 'serve') return SERVE;

@@ -25,6 +25,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return runPut(command);
     case 'serve':
       return runServe(command);
+    case 'rpc':
+      return (await import('./rpc')).rpc(command);
   }
 }
 
@@ -60,6 +62,15 @@ async function withEngine(
   await openPrivateDataDir(command.dataDir);
   const lock = await lockDataDir(command.dataDir);
   if (!lock.ok) {
+    // Another Ferry owns the data folder: a get joins it over its RPC when it serves one.
+    if (command.kind === 'get') {
+      const { joinRunningFerry } = await import('./join-running');
+      const joined = await joinRunningFerry(command, {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      });
+      if (joined !== undefined) return joined;
+    }
     process.stderr.write(`ferry: ${lock.message}\n`);
     return EXIT_FAILED;
   }
@@ -91,7 +102,7 @@ function outputMode(quiet: boolean): OutputMode {
   return process.stderr.isTTY ? 'live' : 'plain';
 }
 
-function usageError(message: string, topic?: 'get' | 'put' | 'serve'): number {
+function usageError(message: string, topic?: 'get' | 'put' | 'serve' | 'rpc'): number {
   const hint = topic ? `ferry ${topic} --help` : 'ferry --help';
   process.stderr.write(`ferry: ${message}\n(see '${hint}')\n`);
   return EXIT_USAGE;

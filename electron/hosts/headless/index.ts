@@ -31,6 +31,8 @@ import { createFerryService, engineSettingsFrom, type FerryService } from '../se
 import { createFileSecretStore } from '../service/secret-store';
 import { createSettingsStore } from '../service/settings-store';
 import { unencryptedSecretsWarning } from '../service/unencrypted-secrets';
+import { serviceBackend } from '../rpc/backend';
+import { createRpcController, type RpcController } from '../rpc/controller';
 import { allowedHostsFor, createRequestGuard, type GuardResult } from './request-guard';
 import { buildRenderer, defaultRendererDir, packageRoot, rendererBuilt } from './renderer-build';
 import { bridgeSocket } from './socket-bridge';
@@ -49,6 +51,11 @@ export interface HeadlessHostOptions {
   warn?: (line: string) => void;
   /** Close cleanly on SIGINT/SIGTERM and exit (default true; tests turn it off). */
   handleSignals?: boolean;
+  /**
+   * Also serve the aria2-compatible RPC while the settings enable it (`ferry serve` does); it prints
+   * a second line, `aria2 RPC: <endpoint>`. `{ port }` overrides the settings' port (tests: 0).
+   */
+  rpc?: boolean | { port: number };
 }
 
 export interface HeadlessHost {
@@ -105,10 +112,12 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   await cleanInbox(dataDir, engine.list().flatMap((v) => (v.upload ? [v.upload.sourcePath] : [])));
 
   const refuseOpen = async () => 'Opening files is only available in the desktop app';
+  let rpc: RpcController | undefined;
   const service = createFerryService({
     engine,
     settingsStore,
     destinationsStore,
+    rpcInfo: () => rpc?.info() ?? { enabled: false, endpoint: null, secret: null, problem: 'Started without the aria2 RPC' },
     openPath: refuseOpen,
     showItemInFolder: async () => {
       throw new Error('Showing files in their folder is only available in the desktop app');
@@ -179,10 +188,25 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   const shownHost = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/#token=${token}`;
   print(`Ferry UI: ${url}`);
+  if (options.rpc) {
+    rpc = await createRpcController({
+      dataDir,
+      backend: serviceBackend(engine, service, settingsStore),
+      warn: (message) => warn(`ferry: ${message}`),
+      ...(typeof options.rpc === 'object' ? { portOverride: options.rpc.port } : {}),
+    });
+    const running = rpc;
+    service.subscribe((event) => {
+      if (event === 'settings') void running.apply();
+    });
+    const endpoint = rpc.info().endpoint;
+    if (endpoint) print(`aria2 RPC: ${endpoint} (secret in ${path.join(dataDir, 'rpc-secret')})`);
+  }
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await rpc?.stop();
       for (const client of sockets.clients) client.terminate();
       sockets.close();
       server.closeAllConnections();

@@ -12,7 +12,7 @@ export const CHOOSE_DROPPED_FILE_CHANNEL = 'ferry:choose-dropped-file';
 export const IPC_REQUEST_NAMES = [
   'snapshot', 'addDownloads', 'addUploads', 'pause', 'resume', 'cancel', 'retry', 'remove', 'pauseAll', 'resumeAll',
   'reorder', 'setTransferSpeedLimit', 'getSettings', 'setSettings', 'listDestinations', 'createDestination',
-  'updateDestination', 'deleteDestination', 'openFile', 'showInFolder', 'chooseUploadFiles', 'chooseDownloadFolder',
+  'updateDestination', 'deleteDestination', 'openFile', 'showInFolder', 'chooseUploadFiles', 'chooseDownloadFolder', 'rpcInfo',
 ] as const satisfies readonly RequestName[];
 
 export const IPC_EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload'] as const satisfies readonly EventName[];

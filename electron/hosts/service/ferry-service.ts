@@ -2,7 +2,7 @@
 // headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
 // with the contract and always resolves to a Reply: a malformed or failing call is an error
 // value, never an exception that could take the host down.
-import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, Snapshot } from '../../../shared/contract';
+import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../shared/contract';
 import { parseRequest } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
@@ -39,6 +39,8 @@ export interface FerryServiceOptions {
   /** Native dialogs, where the host has them (the desktop app). */
   chooseUploadFiles?(): Promise<ChosenFile[]>;
   chooseDownloadFolder?(): Promise<string | null>;
+  /** The aria2 RPC's state, where the host runs one. */
+  rpcInfo?: () => RpcInfo;
   patchIntervalMs?: number;
 }
 
@@ -219,6 +221,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       options.choices?.chooseFolder(normalised);
       return normalised;
     },
+    rpcInfo: () => options.rpcInfo?.() ?? { enabled: false, endpoint: null, secret: null, problem: 'This Ferry serves no aria2 RPC' },
   };
 
   function snapshot(): Snapshot {

@@ -183,6 +183,7 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     // Without `&desktop`, like the headless host: the page's own file input and folder field serve.
     chooseUploadFiles: () => ok(opts.desktop ? DEMO_CHOSEN : []),
     chooseDownloadFolder: () => ok(opts.desktop ? DEMO_PICKED_FOLDER : null),
+    rpcInfo: () => ok({ enabled: true, endpoint: 'http://127.0.0.1:6800/jsonrpc', secret: 'demo-secret-not-for-use' }),
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

@@ -7,11 +7,13 @@ import { useUi } from '../store/ui-store';
 import { DestinationsPane } from './DestinationsPane';
 import { FolderField } from './FolderField';
 import { Modal } from './Modal';
+import { RpcPane } from './RpcPane';
 
 const TABS: Array<[SettingsTab, string]> = [
   ['general', 'General'],
   ['transfers', 'Transfers'],
   ['destinations', 'Upload destinations'],
+  ['rpc', 'aria2 RPC'],
 ];
 
 const MB = 1024 * 1024;
@@ -161,6 +163,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
               </fieldset>
             </>
           )}
+          {draft && tab === 'rpc' && <RpcPane draft={draft} set={set} />}
           {isDestinations && <DestinationsPane />}
           {error && (
             <p className="form-error" role="alert">

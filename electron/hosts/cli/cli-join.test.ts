@@ -1,0 +1,55 @@
+// `ferry get` while another Ferry owns the data folder (here `ferry rpc`): the downloads are handed
+// to it over its aria2 RPC and followed to the end, or left to it at once with --detach.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
+import { runFerry, startFerry, stopStartedFerries, waitFor, type FerryChild } from './ferry-process';
+
+const BODY = randomBytes(400_000, 11);
+let tmp: string;
+let server: TestServer;
+let host: FerryChild;
+let dataDir: string;
+
+beforeAll(async () => {
+  tmp = await makeTempDir('ferry-cli-join-');
+  server = await startTestServer();
+  server.route('/one.bin', { body: BODY });
+  server.route('/two.bin', { body: BODY });
+  server.route('/gone.bin', { status: 404 });
+  dataDir = path.join(tmp, 'data');
+  host = startFerry(['rpc', '--port', '0', '--data-dir', dataDir]);
+  await waitFor(async () => (host.assertRunning(), /Ferry RPC: http/.test(host.stdout())), 30_000, 'the running Ferry');
+});
+afterAll(async () => {
+  await stopStartedFerries();
+  await server.close();
+  await removeDir(tmp);
+});
+
+it('get hands its download to the running Ferry and follows it to the end', async () => {
+  const dir = path.join(tmp, 'dl');
+  const result = await runFerry(['get', server.url('/one.bin'), '--dir', dir, '--out', 'joined.bin', '--sha256', sha256(BODY), '--data-dir', dataDir]);
+  expect(result.stderr).toMatch(/running Ferry owns/);
+  expect(result.code).toBe(0);
+  expect(result.stdout.trim()).toBe(`done ${path.join(dir, 'joined.bin')}`);
+  expect(sha256(await readFile(path.join(dir, 'joined.bin')))).toBe(sha256(BODY));
+  // The host did the work: the test server saw one request, and no second engine opened the data folder.
+  expect(server.requestsFor('/one.bin')).toHaveLength(1);
+});
+
+it('get --detach returns once the running Ferry accepted the download', async () => {
+  const dir = path.join(tmp, 'dl2');
+  const result = await runFerry(['get', server.url('/two.bin'), '--dir', dir, '--detach', '--quiet', '--data-dir', dataDir]);
+  expect(result.code).toBe(0);
+  expect(result.stdout.trim()).toMatch(/^[0-9a-f]{16}$/);
+  await waitFor(async () => readFile(path.join(dir, 'two.bin')).then((b) => b.length === BODY.length, () => false), 20_000, 'the detached download');
+});
+
+it('get reports a failed handed-over download with exit 1', async () => {
+  const result = await runFerry(['get', server.url('/gone.bin'), '--dir', path.join(tmp, 'dl3'), '--data-dir', dataDir]);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/gone\.bin: .*404/);
+});

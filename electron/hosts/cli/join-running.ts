@@ -1,0 +1,122 @@
+// `ferry get` while the desktop app, `ferry serve` or `ferry rpc` owns the data folder: instead of
+// being refused by the lock, hand the downloads to that Ferry over its aria2 RPC (the endpoint it
+// wrote into the data folder, the secret beside it) and follow them to the end; --detach returns
+// once they are accepted. The downloads belong to that Ferry: Ctrl-C stops following, not them.
+import { readFile } from 'node:fs/promises';
+import { readEndpointFile } from '../rpc/endpoint-file';
+import { secretPath } from '../rpc/secret';
+import type { GetCommand } from './args';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './outcome';
+
+const POLL_MS = 250;
+/** The running Ferry may be busy; this many failed polls in a row mean it went away. */
+const MAX_MISSED_POLLS = 20;
+
+interface Output {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+type Status = { gid: string; status: string; errorMessage?: string; files?: { path: string }[] };
+
+function rpcClient(endpoint: string, secret: string) {
+  let id = 0;
+  return async function call<T>(method: string, params: unknown[]): Promise<T> {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params: [`token:${secret}`, ...params] }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const answer = (await response.json()) as { result?: T; error?: { message: string } };
+    if (answer.error) throw new Error(answer.error.message);
+    return answer.result as T;
+  };
+}
+
+/** undefined: no running Ferry to join (the caller reports the lock's message). */
+export async function joinRunningFerry(command: GetCommand, output: Output): Promise<number | undefined> {
+  const found = await readEndpointFile(command.dataDir);
+  const secret = found && (await readFile(secretPath(command.dataDir), 'utf8').catch(() => undefined))?.trim();
+  if (!found || !secret) return undefined;
+  const call = rpcClient(found.endpoint, secret);
+
+  const accepted: { gid: string; url: string }[] = [];
+  let refused = 0;
+  for (const url of command.urls) {
+    const options: Record<string, string> = { dir: command.directory };
+    if (command.fileName !== undefined) options.out = command.fileName;
+    if (command.sha256 !== undefined) options.checksum = `sha-256=${command.sha256}`;
+    if (command.limit !== null) options['max-download-limit'] = String(command.limit);
+    try {
+      accepted.push({ gid: await call<string>('aria2.addUri', [[url], options]), url });
+    } catch (error) {
+      refused++;
+      const message = (error as Error).message;
+      // The secret file is Ferry's own; a `ferry rpc --rpc-secret` run uses another one.
+      const hint = message === 'Unauthorized' ? ' (the running Ferry was started with another --rpc-secret)' : '';
+      output.err(`ferry: ${url}: ${message}${hint}`);
+    }
+  }
+  if (accepted.length === 0) return EXIT_FAILED;
+  if (command.detach) {
+    for (const { gid, url } of accepted) output.out(command.quiet ? gid : `handed over ${url} (gid ${gid})`);
+    return refused > 0 ? EXIT_FAILED : EXIT_OK;
+  }
+  if (!command.quiet) output.err(`ferry: the running Ferry owns ${command.dataDir}; it downloads, this command follows (Ctrl-C stops following only)`);
+  return follow(call, accepted, command.quiet, output, refused);
+}
+
+async function follow(
+  call: ReturnType<typeof rpcClient>,
+  accepted: { gid: string; url: string }[],
+  quiet: boolean,
+  output: Output,
+  refused: number,
+): Promise<number> {
+  let interrupted = false;
+  const onSignal = () => (interrupted = true);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const open = new Map(accepted.map((a) => [a.gid, a.url]));
+    let failed = refused;
+    let missed = 0;
+    while (open.size > 0) {
+      if (interrupted) {
+        output.err(`ferry: stopped following; ${open.size} download(s) go on in the running Ferry`);
+        return EXIT_INTERRUPTED;
+      }
+      let statuses: Status[];
+      try {
+        statuses = await Promise.all([...open.keys()].map((gid) => call<Status>('aria2.tellStatus', [gid, ['gid', 'status', 'errorMessage', 'files']])));
+        missed = 0;
+      } catch (error) {
+        if (++missed >= MAX_MISSED_POLLS) {
+          output.err(`ferry: lost the running Ferry (${(error as Error).message}); its downloads continue when it runs again`);
+          return EXIT_FAILED;
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        continue;
+      }
+      for (const status of statuses) {
+        const url = open.get(status.gid)!;
+        const file = status.files?.[0]?.path || url;
+        if (status.status === 'complete') {
+          output.out(quiet ? file : `done ${file}`);
+        } else if (status.status === 'error' || status.status === 'removed') {
+          failed++;
+          output.err(`ferry: ${url}: ${status.status === 'removed' ? 'removed in the running Ferry' : status.errorMessage || 'failed'}`);
+        } else {
+          continue;
+        }
+        open.delete(status.gid);
+      }
+      if (open.size > 0) await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    return failed > 0 ? EXIT_FAILED : EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

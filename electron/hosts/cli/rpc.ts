@@ -1,0 +1,19 @@
+// `ferry rpc`: hands over to the aria2-compatible RPC host (electron/hosts/rpc/), which prints its
+// endpoint and runs until a signal or aria2.shutdown closes it and exits. Loaded lazily.
+import type { RpcCommand } from './args';
+import { EXIT_FAILED } from './outcome';
+
+export async function rpc(command: RpcCommand): Promise<number> {
+  const { runStandaloneRpc } = await import('../rpc/standalone');
+  try {
+    await runStandaloneRpc({
+      dataDir: command.dataDir,
+      ...(command.port !== undefined ? { port: command.port } : {}),
+      ...(command.secret !== undefined ? { secret: command.secret } : {}),
+    });
+  } catch (error) {
+    process.stderr.write(`ferry: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_FAILED;
+  }
+  return new Promise<number>(() => {});
+}

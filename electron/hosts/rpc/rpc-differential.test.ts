@@ -1,0 +1,221 @@
+// The same sequence of aria2 RPC calls, sent by the npm `aria2` client over WebSocket to Debian's
+// aria2c and to Ferry: the answers' shapes (keys, value types, status values, error codes) and the
+// notifications per download must match. Values that differ by nature (GIDs, sizes, speeds, paths)
+// are compared by type; GIDs are replaced by labels (A, B, C) so state sequences line up.
+import Aria2 from 'aria2';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test-support/wait';
+import { startAria2cRpc, type Aria2cRpc } from '../../../test-support/aria2c';
+import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
+import { runStandaloneRpc, type StandaloneRpc } from './standalone';
+
+const SECRET = 'differential-secret-0123';
+const SLOW = randomBytes(3 * 1024 * 1024, 1);
+const SMALL = randomBytes(300_000, 2);
+
+type Trace = [step: string, shape: unknown][];
+interface Target {
+  port: number;
+  dir: string;
+}
+
+/** Names each value by kind; keeps the values that are the protocol (status, errorCode, labels). */
+function shapeOf(value: unknown, labels: Map<string, string>, key = ''): unknown {
+  if (typeof value === 'string') {
+    if (labels.has(value)) return labels.get(value);
+    if (key === 'status' || key === 'errorCode' || key === 'selected' || key === 'index') return value;
+    if (/^[0-9a-f]{16}$/.test(value)) return 'gid';
+    if (/^\d+$/.test(value)) return 'number-string';
+    return 'string';
+  }
+  if (Array.isArray(value)) {
+    const shapes = value.map((v) => shapeOf(v, labels, key));
+    // A list of free-form strings (features, names) is compared by type, not by length.
+    return shapes.length > 0 && shapes.every((s) => s === 'string') ? ['string...'] : shapes;
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, shapeOf((value as Record<string, unknown>)[k], labels, k)]),
+    );
+  }
+  return typeof value;
+}
+
+async function scenario(target: Target, server: TestServer) {
+  const client = new Aria2({ host: '127.0.0.1', port: target.port, secret: SECRET });
+  const stranger = new Aria2({ host: '127.0.0.1', port: target.port, secret: 'wrong-secret-000000' });
+  await client.open();
+  const labels = new Map<string, string>();
+  const trace: Trace = [];
+  const notes: [string, string][] = [];
+  for (const event of ['onDownloadStart', 'onDownloadPause', 'onDownloadStop', 'onDownloadComplete', 'onDownloadError']) {
+    client.on(event, ([{ gid }]: [{ gid: string }]) => notes.push([labels.get(gid) ?? gid, event]));
+  }
+  const record = (step: string, value: unknown) => trace.push([step, shapeOf(value, labels)]);
+  const call = (method: string, ...params: unknown[]) => client.call(method, ...params);
+  const attempt = async (step: string, method: string, ...params: unknown[]) => {
+    try {
+      record(step, { result: await call(method, ...params) });
+    } catch (error) {
+      trace.push([step, { errorCode: (error as { code?: number }).code }]);
+    }
+  };
+  const statusOf = async (gid: string) => ((await call('tellStatus', gid, ['status'])) as { status: string }).status;
+  const pick = (options: Record<string, string>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, options[k]]));
+
+  record('getVersion', await call('getVersion'));
+  record('getSessionInfo', await call('getSessionInfo'));
+
+  // A: added paused, options checked, started, paused, started, removed.
+  const a: string = await call('addUri', [server.url('/slow.bin')], { dir: target.dir, pause: 'true', 'max-download-limit': '100K', split: '4' });
+  labels.set(a, 'A');
+  record('addUri paused', a);
+  record('tellStatus paused', await call('tellStatus', a));
+  record('getUris waiting', await call('getUris', a));
+  record('getFiles waiting', await call('getFiles', a));
+  record('tellWaiting keys', await call('tellWaiting', 0, 10, ['gid', 'status']));
+  trace.push(['getOption', pick(await call('getOption', a), ['max-download-limit', 'split'])]);
+  record('changeOption', await call('changeOption', a, { 'max-download-limit': '200K', 'no-such-option': 'x' }));
+  trace.push(['getOption changed', pick(await call('getOption', a), ['max-download-limit'])]);
+  await attempt('unpause', 'unpause', a);
+  await until(async () => (await statusOf(a)) === 'active', 'A active');
+  record('tellActive keys', await call('tellActive', ['gid', 'status']));
+  await attempt('pause active', 'pause', a);
+  await until(async () => (await statusOf(a)) === 'paused', 'A paused');
+  await attempt('pause paused', 'pause', a);
+  await attempt('unpause again', 'unpause', a);
+  await attempt('unpause active', 'unpause', a);
+  await until(async () => (await statusOf(a)) === 'active', 'A active again');
+  await attempt('remove', 'remove', a);
+  await until(async () => (await statusOf(a)) === 'removed', 'A removed');
+  record('tellStatus removed', await call('tellStatus', a, ['gid', 'status', 'errorCode']));
+  await attempt('remove removed', 'remove', a);
+
+  // B: a 404.
+  const b: string = await call('addUri', [server.url('/missing.bin')], { dir: target.dir });
+  labels.set(b, 'B');
+  await until(async () => (await statusOf(b)) === 'error', 'B error');
+  record('tellStatus 404', await call('tellStatus', b, ['status', 'errorCode', 'errorMessage']));
+
+  // C: a whole download under another name.
+  const c: string = await call('addUri', [server.url('/small.bin')], { dir: target.dir, out: 'named.bin' });
+  labels.set(c, 'C');
+  await until(async () => (await statusOf(c)) === 'complete', 'C complete');
+  const done = await call('tellStatus', c);
+  record('tellStatus complete', done);
+  expect(done.completedLength).toBe(String(SMALL.length));
+  expect(done.totalLength).toBe(String(SMALL.length));
+  expect(sha256(readFileSync(path.join(target.dir, 'named.bin')))).toBe(sha256(SMALL));
+  record('getFiles', await call('getFiles', c));
+  await attempt('getUris stopped', 'getUris', c);
+  record('tellStopped keys', await call('tellStopped', 0, 10, ['gid', 'status']));
+  record('tellStopped from end', await call('tellStopped', -1, 2, ['gid']));
+  record('multicall', await client.multicall([['getGlobalStat'], ['tellStatus', '0000000000000000'], ['tellStatus', c, ['status']]]));
+  const stat = await call('getGlobalStat');
+  record('getGlobalStat', stat);
+  trace.push(['getGlobalStat counts', pick(stat, ['numActive', 'numWaiting', 'numStopped'])]);
+
+  // Named difference: the defaults differ (aria2c 5 at once, Ferry 3), so only the type is compared here.
+  record('getGlobalOption', pick(await call('getGlobalOption'), ['max-concurrent-downloads']));
+  record('changeGlobalOption', await call('changeGlobalOption', { 'max-concurrent-downloads': '4', 'no-such-option': 'x' }));
+  trace.push(['getGlobalOption changed', pick(await call('getGlobalOption'), ['max-concurrent-downloads'])]);
+
+  try {
+    await stranger.call('tellStatus', c);
+    trace.push(['wrong secret', 'answered']);
+  } catch (error) {
+    trace.push(['wrong secret', { code: (error as { code: number }).code, message: (error as Error).message }]);
+  }
+  record('listNotifications without secret', await stranger.listNotifications());
+  trace.push(['listMethods without secret', (await stranger.listMethods()).sort()]);
+  await attempt('unknown method', 'noSuchMethod');
+  await attempt('unknown gid', 'tellStatus', '0000000000000000');
+  await attempt('addTorrent', 'addTorrent', 'bm90IGEgdG9ycmVudA==');
+
+  // Queue order: D and E wait (paused); E moves to the front, then D one step back from its place.
+  const d: string = await call('addUri', [server.url('/slow.bin')], { dir: target.dir, pause: 'true', out: 'd.bin' });
+  const e: string = await call('addUri', [server.url('/slow.bin')], { dir: target.dir, pause: 'true', out: 'e.bin' });
+  labels.set(d, 'D');
+  labels.set(e, 'E');
+  record('tellWaiting before move', await call('tellWaiting', 0, 10, ['gid']));
+  record('changePosition POS_SET', await call('changePosition', e, 0, 'POS_SET'));
+  record('tellWaiting after move', await call('tellWaiting', 0, 10, ['gid']));
+  record('changePosition POS_END', await call('changePosition', e, 0, 'POS_END'));
+  record('tellWaiting from end', await call('tellWaiting', -1, 5, ['gid']));
+  await attempt('changePosition of a stopped one', 'changePosition', c, 0, 'POS_SET');
+  // A download that never started leaves no result when removed (aria2 forgets it at once).
+  await attempt('remove never started', 'remove', d);
+  await attempt('tellStatus removed before start', 'tellStatus', d);
+  await attempt('forceRemove never started', 'forceRemove', e);
+
+  await attempt('removeDownloadResult', 'removeDownloadResult', a);
+  await attempt('tellStatus forgotten', 'tellStatus', a);
+  await attempt('purgeDownloadResult', 'purgeDownloadResult');
+  record('tellStopped after purge', await call('tellStopped', 0, 10));
+
+  // Notifications arrive asynchronously: wait until none came for half a second (a loaded machine is slow).
+  for (let seen = -1, quietSince = Date.now(); Date.now() - quietSince < 500; await new Promise((r) => setTimeout(r, 50))) {
+    if (notes.length !== seen) [seen, quietSince] = [notes.length, Date.now()];
+  }
+  await client.close();
+  const perDownload = (label: string) => notes.filter(([l]) => l === label).map(([, event]) => event);
+  return { trace, notifications: Object.fromEntries(['A', 'B', 'C', 'D', 'E'].map((label) => [label, perDownload(label)])) };
+}
+
+describe('aria2 RPC: Ferry answers like aria2c', () => {
+  let server: TestServer;
+  let aria2c: Aria2cRpc;
+  let ferry: StandaloneRpc;
+  const dirs: string[] = [];
+  const newDir = async () => {
+    const dir = await makeTempDir('ferry-rpc-diff-');
+    dirs.push(dir);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    server.route('/slow.bin', { body: SLOW, rateBytesPerSec: 150_000 });
+    server.route('/small.bin', { body: SMALL });
+    server.route('/missing.bin', { status: 404 });
+  });
+  afterAll(async () => {
+    await aria2c?.close();
+    await ferry?.close();
+    await server?.close();
+    for (const dir of dirs) await removeDir(dir);
+  });
+
+  it('gives the same shapes, errors, states and notifications for the same calls', async () => {
+    const aria2Dir = await newDir();
+    aria2c = await startAria2cRpc({ dir: aria2Dir, secret: SECRET });
+    const reference = await scenario({ port: aria2c.port, dir: aria2Dir }, server);
+    await aria2c.close();
+
+    const ferryDir = await newDir();
+    ferry = await runStandaloneRpc({ dataDir: await newDir(), port: 0, secret: SECRET, handleSignals: false, print: () => {} });
+    const ours = await scenario({ port: ferry.server.port, dir: ferryDir }, server);
+
+    // Sanity: the reference really went through the states (a broken scenario must not pass).
+    expect(reference.trace.find(([step]) => step === 'tellStatus 404')?.[1]).toMatchObject({ status: 'error', errorCode: '3' });
+    const differences = reference.trace.flatMap(([step, expected], i) => {
+      const got = ours.trace[i];
+      return JSON.stringify(got) === JSON.stringify([step, expected])
+        ? []
+        : [`${step}\n  aria2c: ${JSON.stringify(expected)}\n  ferry:  ${JSON.stringify(got)}`];
+    });
+    expect(differences.join('\n')).toBe('');
+    expect(ours.trace.length).toBe(reference.trace.length);
+    expect(reference.notifications).toMatchObject({
+      A: expect.arrayContaining(['onDownloadStart', 'onDownloadPause', 'onDownloadStop']),
+      B: expect.arrayContaining(['onDownloadError']),
+      C: expect.arrayContaining(['onDownloadComplete']),
+    });
+    expect(ours.notifications).toEqual(reference.notifications);
+  });
+});
