@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test-support/**/*.test.ts'],
+    include: ['electron/**/*.test.ts', 'extension/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test-support/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests start real servers and child processes; two cores means a small pool.
