@@ -22,6 +22,8 @@ export default defineConfig({
   projects: [
     { name: 'demo', testMatch: 'demo/**/*.spec.ts', use: browser },
     { name: 'host', testMatch: 'host/**/*.spec.ts', use: browser },
+    // Launches its own persistent Chromium with the extension loaded.
+    { name: 'extension', testMatch: /e2e\/extension\/.*\.spec\.ts$/ },
     { name: 'electron', testMatch: 'electron-smoke.spec.ts' },
   ],
 });

@@ -111,6 +111,16 @@ describe('the host process', () => {
     expect(await askHost(executable, { type: 'pair' }, ['chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/'])).toEqual([{ ok: false, reason: expect.stringMatching(/Ferry's own extension only/) }]);
   }, 30_000);
 
+  test('asked to launch, it starts Ferry (the command Ferry recorded) and answers once Ferry listens', async () => {
+    await mkdir(path.join(home, '.config', 'chromium'), { recursive: true });
+    // A stand-in for the desktop app: announces its RPC like Ferry does, then lingers briefly.
+    const fakeFerry = `const fs=require('fs');setTimeout(()=>{fs.writeFileSync(${JSON.stringify(path.join(dataDir, 'rpc-endpoint.json'))},JSON.stringify({endpoint:'http://127.0.0.1:6899/jsonrpc',secret:'launched',pid:process.pid}));setTimeout(()=>{},3000)},300)`;
+    const [file] = await installNativeHost({ home, platform: 'linux', dataDir, host: { command: process.execPath, args: [HOST_SCRIPT] }, launch: { command: process.execPath, args: ['-e', fakeFerry] } }, {});
+    const executable = JSON.parse(await readFile(file!, 'utf8')).path as string;
+    expect(await askHost(executable, { type: 'pair', launch: false })).toEqual([{ ok: false, reason: 'Ferry is not running' }]);
+    expect(await askHost(executable, { type: 'pair', launch: true })).toEqual([{ ok: true, endpoint: 'http://127.0.0.1:6899/jsonrpc', secret: 'launched' }]);
+  }, 30_000);
+
   test('removeRpcEndpoint leaves a file that another process wrote since', async () => {
     await writeRpcEndpoint(dataDir, { endpoint: 'http://127.0.0.1:6800/jsonrpc', secret: 'a', pid: process.pid });
     await removeRpcEndpoint(dataDir, process.pid + 1);
