@@ -24,6 +24,8 @@ export default defineConfig({
     { name: 'host', testMatch: 'host/**/*.spec.ts', use: browser },
     // A clean clone installed into an empty HOME (about a minute of npm install).
     { name: 'first-run', testMatch: 'first-run/**/*.spec.ts', use: browser },
+    // Launches its own persistent Chromium with the extension loaded.
+    { name: 'extension', testMatch: /e2e\/extension\/.*\.spec\.ts$/ },
     { name: 'electron', testMatch: 'electron-smoke.spec.ts' },
   ],
 });

@@ -12,7 +12,7 @@
 // Needs the Debian packages nginx and libnginx-mod-http-dav-ext (for dav: true).
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import { freePort, waitForPort } from './ports';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -160,32 +160,4 @@ http {
 /** nginx strings in double quotes, so folders with spaces work. */
 function quote(value: string): string {
   return `"${value.replace(/["\\]/g, '\\$&')}"`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = net.connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return false;
 }

@@ -1,0 +1,105 @@
+// The extension's hand-off against Debian's aria2c (the protocol's reference) and the project's
+// test server playing a Ferry that is slow or loses its answer.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startAria2c, type Aria2cServer } from '../../test-support/aria2c';
+import { handOff, probe } from './rpc-client';
+import { newGid } from './submission';
+
+let aria: Aria2cServer;
+beforeAll(async () => {
+  aria = await startAria2c();
+});
+afterAll(async () => {
+  await aria?.stop();
+});
+
+async function rpc(method: string, params: unknown[]): Promise<any> {
+  const res = await fetch(aria.endpoint, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [`token:${aria.secret}`, ...params] }) });
+  return res.json();
+}
+
+/** A front of aria2c that forwards each request but drops the first `drop` answers on the floor (reset). */
+async function lossyFront(drop: number): Promise<{ url: string; close(): Promise<void>; requests: number }> {
+  const state = { requests: 0 };
+  const server = http.createServer(async (req, res) => {
+    state.requests++;
+    const body = await new Promise<string>((ok) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', () => ok(text));
+    });
+    const answer = await fetch(aria.endpoint, { method: 'POST', body });
+    const text = await answer.text();
+    if (state.requests <= drop) return req.socket.destroy();
+    res.setHeader('content-type', 'application/json');
+    res.end(text);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jsonrpc`,
+    get requests() {
+      return state.requests;
+    },
+    close: () => new Promise((ok) => server.close(() => ok())),
+  };
+}
+
+const submission = (gid = newGid()) => ({ url: 'http://127.0.0.1:9/never.bin', userAgent: 'UA', gid, cookieHeader: 'k=v', referrer: 'http://127.0.0.1:9/page' });
+
+test('accepted by aria2c: the answer is the gid we chose, and aria2c holds our options', async () => {
+  const s = submission();
+  const result = await handOff({ endpoint: aria.endpoint, secret: aria.secret }, s, 2000);
+  expect(result).toEqual({ accepted: true, gid: s.gid });
+  const status = await rpc('aria2.getOption', [s.gid]);
+  expect(status.result.referer).toBe('http://127.0.0.1:9/page');
+  expect(status.result['user-agent']).toBe('UA');
+  await rpc('aria2.forceRemove', [s.gid]);
+});
+
+test('a wrong secret is not accepted, with aria2c\'s reason', async () => {
+  const result = await handOff({ endpoint: aria.endpoint, secret: 'wrong' }, submission(), 2000);
+  expect(result).toEqual({ accepted: false, reason: 'Unauthorized' });
+});
+
+test('nobody listening: not accepted at once (the browser keeps its download)', async () => {
+  const started = Date.now();
+  const result = await handOff({ endpoint: 'http://127.0.0.1:9/jsonrpc', secret: 's' }, submission(), 500);
+  expect(result.accepted).toBe(false);
+  expect(Date.now() - started).toBeLessThan(500);
+});
+
+test('a Ferry that does not answer within the budget: not accepted, in time', async () => {
+  const server = http.createServer(() => undefined); // never answers
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jsonrpc`;
+  const started = Date.now();
+  const result = await handOff({ endpoint, secret: 's' }, submission(), 500);
+  const took = Date.now() - started;
+  server.closeAllConnections();
+  await new Promise((ok) => server.close(ok));
+  expect(result).toEqual({ accepted: false, reason: expect.stringMatching(/no answer within/) });
+  expect(took).toBeLessThan(700);
+});
+
+test('a lost answer is resent with the same gid: accepted, and aria2c holds exactly one transfer', async () => {
+  const front = await lossyFront(1);
+  const s = submission();
+  const result = await handOff({ endpoint: front.url, secret: aria.secret }, s, 3000);
+  await front.close();
+  expect(result).toEqual({ accepted: true, gid: s.gid });
+  expect(front.requests).toBe(3); // addUri (answer lost), addUri again (refused: gid known), tellStatus
+  const waiting = await rpc('aria2.tellWaiting', [0, 100, ['gid', 'uris']]);
+  const active = await rpc('aria2.tellActive', [['gid']]);
+  const stopped = await rpc('aria2.tellStopped', [0, 100, ['gid']]);
+  const all = [...waiting.result, ...active.result, ...stopped.result].filter((d: { gid: string }) => d.gid === s.gid);
+  expect(all).toHaveLength(1);
+  await rpc('aria2.forceRemove', [s.gid]);
+});
+
+test('probe reads the version, or says why not', async () => {
+  const ok = await probe({ endpoint: aria.endpoint, secret: aria.secret }, 2000);
+  expect(ok).toMatchObject({ ok: true, version: expect.stringMatching(/^\d+\.\d+/) });
+  expect(await probe({ endpoint: aria.endpoint, secret: 'nope' }, 2000)).toEqual({ ok: false, reason: 'Unauthorized' });
+});

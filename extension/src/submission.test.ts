@@ -1,0 +1,35 @@
+import { expect, test } from 'vitest';
+import { addUriParams, cookieHeader, newGid } from './submission';
+
+test('addUriParams forwards cookies, referrer, user agent, the suggested name and the gid as aria2 options', () => {
+  const { uris, options } = addUriParams({
+    url: 'https://cdn.test/final/file.iso',
+    referrer: 'https://site.test/page',
+    userAgent: 'Mozilla/5.0 Test',
+    cookieHeader: 'session=abc; theme=dark',
+    suggestedName: '/home/u/Downloads/sub/file.iso',
+    gid: '0123456789abcdef',
+  });
+  expect(uris).toEqual(['https://cdn.test/final/file.iso']);
+  expect(options).toEqual({
+    gid: '0123456789abcdef',
+    'user-agent': 'Mozilla/5.0 Test',
+    header: ['Cookie: session=abc; theme=dark'],
+    referer: 'https://site.test/page',
+    out: 'file.iso',
+  });
+});
+
+test('no cookie header without cookies, and a non-http referrer is not sent', () => {
+  const { options } = addUriParams({ url: 'https://x.test/a', userAgent: 'UA', referrer: 'chrome://newtab/', gid: '00000000000000aa' });
+  expect(options).toEqual({ gid: '00000000000000aa', 'user-agent': 'UA' });
+  expect(cookieHeader([])).toBeUndefined();
+  expect(cookieHeader([{ name: 'a', value: '1' }, { name: 'b', value: '2' }])).toBe('a=1; b=2');
+});
+
+test('newGid: 16 hex digits, never all zeros, different each time', () => {
+  const gids = new Set(Array.from({ length: 200 }, () => newGid()));
+  expect(gids.size).toBe(200);
+  for (const gid of gids) expect(gid).toMatch(/^[0-9a-f]{16}$/);
+  expect(newGid((b) => b.fill(0))).toBe('0000000000000001');
+});

@@ -1,0 +1,42 @@
+// What Ferry needs to fetch a download the browser would have made: the URL after the browser's
+// redirects, its cookies, referrer, user agent and suggested name, as aria2 addUri options.
+export interface Submission {
+  url: string;
+  referrer?: string;
+  userAgent: string;
+  cookieHeader?: string;
+  suggestedName?: string;
+  /** Idempotency key: aria2's `gid` option. A resent submission with the same gid cannot add a second transfer. */
+  gid: string;
+}
+
+export type AddUriOptions = Record<string, string | string[]>;
+
+export function addUriParams(s: Submission): { uris: string[]; options: AddUriOptions } {
+  const options: AddUriOptions = { gid: s.gid, 'user-agent': s.userAgent };
+  const header: string[] = [];
+  if (s.cookieHeader) header.push(`Cookie: ${s.cookieHeader}`);
+  if (header.length > 0) options.header = header;
+  if (s.referrer && /^https?:/i.test(s.referrer)) options.referer = s.referrer;
+  const out = s.suggestedName ? baseName(s.suggestedName) : '';
+  if (out) options.out = out;
+  return { uris: [s.url], options };
+}
+
+/** Chrome's suggested name can be a path under the download folder; Ferry makes the name safe, this only drops folders. */
+function baseName(name: string): string {
+  return (name.split(/[\\/]/).pop() ?? '').trim();
+}
+
+export function cookieHeader(cookies: ReadonlyArray<{ name: string; value: string }>): string | undefined {
+  if (cookies.length === 0) return undefined;
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+/** 16 hex digits, the shape aria2 requires of a GID. */
+export function newGid(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
+  const bytes = random(new Uint8Array(8));
+  // aria2 refuses a GID of all zeros.
+  if (bytes.every((b) => b === 0)) bytes[7] = 1;
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
