@@ -1,19 +1,18 @@
 /// <reference types="chrome" />
-// Ferry's browser extension in Debian's Chromium (headless, loaded unpacked), against a real
-// aria2-compatible RPC peer: it pairs through the native-messaging host Ferry installs, hands a
-// clicked download over (no browser download left), lets Alt+click downloads stay in the browser,
-// and when the peer is gone the browser downloads the file itself.
+// Ferry's browser extension in Debian's Chromium (headless, loaded unpacked), against a real Ferry
+// (`ferry rpc` under the test's HOME): it pairs through the native-messaging host that Ferry
+// installed for that HOME's Chromium, hands a clicked download over (no browser download left),
+// lets Alt+click downloads stay in the browser, and with Ferry stopped the browser downloads the
+// file itself.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, expect, test, type BrowserContext, type Page, type Worker } from '@playwright/test';
-import { installNativeHost } from '../../electron/hosts/native-messaging/manifests';
-import { removeRpcEndpoint, writeRpcEndpoint } from '../../electron/hosts/native-messaging/rpc-endpoint-file';
 import { makeTempDir, randomBytes, removeDir } from '../../test-support/files';
 import { startTestServer, type TestServer } from '../../test-support/http-test-server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
-import { startRpcPeer, type RpcPeer } from './rpc-peer';
+import { startFerryRpc, type RpcPeer } from './rpc-peer';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXTENSION_DIR = path.join(ROOT, 'extension', 'dist');
@@ -47,13 +46,13 @@ test.beforeAll(async () => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.end('<!doctype html><a id="get" href="/files/report.bin">report</a> <a id="keep" href="/files/keep.bin">keep</a> <a id="later" href="/files/later.bin">later</a>');
   });
-  peer = await startRpcPeer(dataDir);
-  await writeRpcEndpoint(dataDir, { endpoint: peer.endpoint, secret: peer.secret, pid: peer.pid });
-  // Chromium's user data dir is where a per-user install puts native-messaging manifests.
+  // Chromium's default user data dir under HOME: where Ferry installs its native-messaging manifest.
   const profile = path.join(home, '.config', 'chromium');
   await mkdir(profile, { recursive: true });
-  const written = await installNativeHost({ home, platform: 'linux', dataDir, host: { command: process.execPath, args: [path.join(ROOT, 'bin', 'ferry-native-host.js')] } }, {});
-  expect(written).toHaveLength(1);
+  peer = await startFerryRpc({ home, dataDir, downloadDir: path.join(home, 'ferry-downloads') });
+  expect(JSON.parse(await readFile(path.join(profile, 'NativeMessagingHosts', 'dev.ferry.host.json'), 'utf8'))).toMatchObject({
+    allowed_origins: ['chrome-extension://lojocmffkaoblkneplpkmbkkmlbboifh/'],
+  });
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -105,7 +104,7 @@ test('Alt+click lets the browser keep the download', async () => {
 
 test('with Ferry stopped, the browser downloads the file itself', async () => {
   await peer.stop();
-  await removeRpcEndpoint(dataDir, peer.pid);
+  await expect(readFile(path.join(dataDir, 'rpc-endpoint.json'))).rejects.toThrow(/ENOENT/);
   const started = Date.now();
   await page.click('#later');
   await expect.poll(async () => (await browserDownloads()).find((d) => d.url.endsWith('/files/later.bin'))?.state, { timeout: 15_000 }).toBe('complete');

@@ -1,7 +1,11 @@
-// The aria2-compatible RPC the extension talks to in its e2e test.
-import { readdir } from 'node:fs/promises';
+// The Ferry the extension talks to in its e2e test: `ferry rpc` on a free port, under the test's
+// HOME, so that it installs its native-messaging host for that HOME's Chromium itself.
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startAria2c } from '../../test-support/aria2c';
+import { createInterface } from 'node:readline';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface RpcPeer {
   endpoint: string;
@@ -9,49 +13,70 @@ export interface RpcPeer {
   pid: number;
   /** Waits until a transfer of this URL completed; returns the saved file. */
   waitForCompleted(url: string, timeoutMs?: number): Promise<string>;
-  /** How many transfers (any state) the peer holds for this URL. */
+  /** How many transfers (any state) Ferry holds for this URL. */
   transfersFor(url: string): Promise<number>;
   stop(): Promise<void>;
 }
 
-type Status = { gid: string; status: string; files: { path: string; uris: { uri: string }[] }[] };
+type Status = { gid: string; status: string; errorMessage?: string; files: { path: string; uris: { uri: string }[] }[] };
 
-export async function startRpcPeer(_dataDir: string): Promise<RpcPeer> {
-  const aria = await startAria2c();
+export async function startFerryRpc(options: { home: string; dataDir: string; downloadDir: string }): Promise<RpcPeer> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'ferry.js'), 'rpc', '--port', '0', '--data-dir', options.dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, HOME: options.home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ferry rpc did not start in 60 s\n${stderr}`)), 60_000);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /^Ferry RPC: (\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    void exited.then(() => reject(new Error(`ferry rpc exited\n${stderr}`)));
+  });
+  const { secret } = JSON.parse(await readFile(path.join(options.dataDir, 'rpc-endpoint.json'), 'utf8')) as { secret: string };
   const call = async (method: string, ...params: unknown[]): Promise<any> => {
-    const res = await fetch(aria.endpoint, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [`token:${aria.secret}`, ...params] }) });
+    const res = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [`token:${secret}`, ...params] }) });
     const body = (await res.json()) as { result?: unknown; error?: { message: string } };
     if (body.error) throw new Error(body.error.message);
     return body.result;
   };
-  const keys = ['gid', 'status', 'files'];
+  // Downloads land in the test's folder, not the test HOME's ~/Downloads.
+  await call('aria2.changeGlobalOption', { dir: options.downloadDir });
+  const keys = ['gid', 'status', 'files', 'errorMessage'];
   const all = async (): Promise<Status[]> => [
     ...((await call('aria2.tellActive', keys)) as Status[]),
     ...((await call('aria2.tellWaiting', 0, 1000, keys)) as Status[]),
     ...((await call('aria2.tellStopped', 0, 1000, keys)) as Status[]),
   ];
   const forUrl = async (url: string) => (await all()).filter((s) => s.files.some((f) => f.uris.some((u) => u.uri === url)));
-  let stopped = false;
   return {
-    endpoint: aria.endpoint,
-    secret: aria.secret,
-    pid: aria.pid,
+    endpoint,
+    secret,
+    pid: child.pid!,
     async waitForCompleted(url, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
+      let last: Status[] = [];
       while (Date.now() < deadline) {
-        const done = (await forUrl(url)).find((s) => s.status === 'complete');
+        last = await forUrl(url);
+        const done = last.find((s) => s.status === 'complete');
         if (done) return done.files[0]!.path;
         await new Promise((r) => setTimeout(r, 200));
       }
-      throw new Error(`no completed transfer of ${url} within ${timeoutMs} ms; files: ${(await readdir(aria.dir)).join(', ')} in ${path.basename(aria.dir)}`);
+      throw new Error(`no completed transfer of ${url} within ${timeoutMs} ms: ${JSON.stringify(last)}`);
     },
     async transfersFor(url) {
       return (await forUrl(url)).length;
     },
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      await aria.stop();
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
     },
   };
 }

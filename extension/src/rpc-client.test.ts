@@ -1,27 +1,35 @@
-// The extension's hand-off against Debian's aria2c (the protocol's reference) and the project's
-// test server playing a Ferry that is slow or loses its answer.
+// The extension's hand-off against Debian's aria2c (the protocol's reference), against Ferry's own
+// RPC, and against fronts that are slow or lose an answer.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { runStandaloneRpc, type StandaloneRpc } from '../../electron/hosts/rpc/standalone';
 import { startAria2c, type Aria2cServer } from '../../test-support/aria2c';
+import { makeTempDir, removeDir } from '../../test-support/files';
 import { handOff, probe } from './rpc-client';
 import { newGid } from './submission';
 
 let aria: Aria2cServer;
+let ferry: StandaloneRpc;
+let ferryData: string;
 beforeAll(async () => {
   aria = await startAria2c();
+  ferryData = await makeTempDir('ferry-ext-rpc-');
+  ferry = await runStandaloneRpc({ dataDir: ferryData, port: 0, secret: 'ferry-ext-test-secret', handleSignals: false, print: () => {} });
 });
 afterAll(async () => {
   await aria?.stop();
+  await ferry?.close();
+  if (ferryData) await removeDir(ferryData);
 });
 
-async function rpc(method: string, params: unknown[]): Promise<any> {
-  const res = await fetch(aria.endpoint, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [`token:${aria.secret}`, ...params] }) });
+async function rpc(method: string, params: unknown[], target = { endpoint: aria.endpoint, secret: aria.secret }): Promise<any> {
+  const res = await fetch(target.endpoint, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [`token:${target.secret}`, ...params] }) });
   return res.json();
 }
 
 /** A front of aria2c that forwards each request but drops the first `drop` answers on the floor (reset). */
-async function lossyFront(drop: number): Promise<{ url: string; close(): Promise<void>; requests: number }> {
+async function lossyFront(drop: number, behind: string): Promise<{ url: string; close(): Promise<void>; requests: number }> {
   const state = { requests: 0 };
   const server = http.createServer(async (req, res) => {
     state.requests++;
@@ -30,7 +38,7 @@ async function lossyFront(drop: number): Promise<{ url: string; close(): Promise
       req.on('data', (c) => (text += c));
       req.on('end', () => ok(text));
     });
-    const answer = await fetch(aria.endpoint, { method: 'POST', body });
+    const answer = await fetch(behind, { method: 'POST', body });
     const text = await answer.text();
     if (state.requests <= drop) return req.socket.destroy();
     res.setHeader('content-type', 'application/json');
@@ -83,20 +91,25 @@ test('a Ferry that does not answer within the budget: not accepted, in time', as
   expect(took).toBeLessThan(700);
 });
 
-test('a lost answer is resent with the same gid: accepted, and aria2c holds exactly one transfer', async () => {
-  const front = await lossyFront(1);
-  const s = submission();
-  const result = await handOff({ endpoint: front.url, secret: aria.secret }, s, 3000);
-  await front.close();
-  expect(result).toEqual({ accepted: true, gid: s.gid });
-  expect(front.requests).toBe(3); // addUri (answer lost), addUri again (refused: gid known), tellStatus
-  const waiting = await rpc('aria2.tellWaiting', [0, 100, ['gid', 'uris']]);
-  const active = await rpc('aria2.tellActive', [['gid']]);
-  const stopped = await rpc('aria2.tellStopped', [0, 100, ['gid']]);
-  const all = [...waiting.result, ...active.result, ...stopped.result].filter((d: { gid: string }) => d.gid === s.gid);
-  expect(all).toHaveLength(1);
-  await rpc('aria2.forceRemove', [s.gid]);
-});
+for (const peer of ['aria2c', 'Ferry'] as const) {
+  test(`a lost answer is resent with the same gid: accepted, and ${peer} holds exactly one transfer`, async () => {
+    const target = peer === 'aria2c' ? { endpoint: aria.endpoint, secret: aria.secret } : { endpoint: ferry.server.endpoint, secret: ferry.secret };
+    const front = await lossyFront(1, target.endpoint);
+    const s = submission();
+    const result = await handOff({ endpoint: front.url, secret: target.secret }, s, 3000);
+    await front.close();
+    expect(result).toEqual({ accepted: true, gid: s.gid });
+    expect(front.requests).toBe(3); // addUri (answer lost), addUri again (refused: gid known), tellStatus
+    const lists = await Promise.all([
+      rpc('aria2.tellWaiting', [0, 100, ['gid']], target),
+      rpc('aria2.tellActive', [['gid']], target),
+      rpc('aria2.tellStopped', [0, 100, ['gid']], target),
+    ]);
+    const all = lists.flatMap((l) => l.result as { gid: string }[]).filter((d) => d.gid === s.gid);
+    expect(all).toHaveLength(1);
+    await rpc('aria2.forceRemove', [s.gid], target);
+  });
+}
 
 test('probe reads the version, or says why not', async () => {
   const ok = await probe({ endpoint: aria.endpoint, secret: aria.secret }, 2000);

@@ -1,10 +1,8 @@
 // `ferry get` while the desktop app, `ferry serve` or `ferry rpc` owns the data folder: instead of
-// being refused by the lock, hand the downloads to that Ferry over its aria2 RPC (the endpoint it
-// wrote into the data folder, the secret beside it) and follow them to the end; --detach returns
+// being refused by the lock, hand the downloads to that Ferry over its aria2 RPC (the endpoint and
+// secret it wrote into the data folder) and follow them to the end; --detach returns
 // once they are accepted. The downloads belong to that Ferry: Ctrl-C stops following, not them.
-import { readFile } from 'node:fs/promises';
 import { readEndpointFile } from '../rpc/endpoint-file';
-import { secretPath } from '../rpc/secret';
 import type { GetCommand } from './args';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './outcome';
 
@@ -37,9 +35,8 @@ function rpcClient(endpoint: string, secret: string) {
 /** undefined: no running Ferry to join (the caller reports the lock's message). */
 export async function joinRunningFerry(command: GetCommand, output: Output): Promise<number | undefined> {
   const found = await readEndpointFile(command.dataDir);
-  const secret = found && (await readFile(secretPath(command.dataDir), 'utf8').catch(() => undefined))?.trim();
-  if (!found || !secret) return undefined;
-  const call = rpcClient(found.endpoint, secret);
+  if (!found) return undefined;
+  const call = rpcClient(found.endpoint, found.secret);
 
   const accepted: { gid: string; url: string }[] = [];
   let refused = 0;
@@ -53,9 +50,7 @@ export async function joinRunningFerry(command: GetCommand, output: Output): Pro
     } catch (error) {
       refused++;
       const message = (error as Error).message;
-      // The secret file is Ferry's own; a `ferry rpc --rpc-secret` run uses another one.
-      const hint = message === 'Unauthorized' ? ' (the running Ferry was started with another --rpc-secret)' : '';
-      output.err(`ferry: ${url}: ${message}${hint}`);
+      output.err(`ferry: ${url}: ${message}`);
     }
   }
   if (accepted.length === 0) return EXIT_FAILED;

@@ -8,6 +8,7 @@ export async function rpc(command: RpcCommand): Promise<number> {
   try {
     await runStandaloneRpc({
       dataDir: command.dataDir,
+      browserPairing: true,
       ...(command.port !== undefined ? { port: command.port } : {}),
       ...(command.secret !== undefined ? { secret: command.secret } : {}),
     });

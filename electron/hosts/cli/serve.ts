@@ -13,7 +13,7 @@ export async function serve(command: ServeCommand): Promise<number> {
     process.stderr.write(`ferry: serve is not available in this build: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILED;
   }
-  const options: { port?: number; host?: string; dataDir: string; rpc: boolean } = { dataDir: command.dataDir, rpc: true };
+  const options: { port?: number; host?: string; dataDir: string; rpc: boolean; browserPairing: boolean } = { dataDir: command.dataDir, rpc: true, browserPairing: true };
   if (command.port !== undefined) options.port = command.port;
   if (command.host !== undefined) options.host = command.host;
   try {

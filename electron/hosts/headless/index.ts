@@ -32,6 +32,7 @@ import { createFileSecretStore } from '../service/secret-store';
 import { createSettingsStore } from '../service/settings-store';
 import { unencryptedSecretsWarning } from '../service/unencrypted-secrets';
 import { serviceBackend } from '../rpc/backend';
+import { nodeBrowserPairing } from '../native-messaging/browser-pairing';
 import { createRpcController, type RpcController } from '../rpc/controller';
 import { allowedHostsFor, createRequestGuard, type GuardResult } from './request-guard';
 import { buildRenderer, defaultRendererDir, packageRoot, rendererBuilt } from './renderer-build';
@@ -56,6 +57,8 @@ export interface HeadlessHostOptions {
    * a second line, `aria2 RPC: <endpoint>`. `{ port }` overrides the settings' port (tests: 0).
    */
   rpc?: boolean | { port: number };
+  /** With the RPC: install the native-messaging host that pairs Ferry's browser extension (`ferry serve`). */
+  browserPairing?: boolean;
 }
 
 export interface HeadlessHost {
@@ -194,6 +197,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
       backend: serviceBackend(engine, service, settingsStore),
       warn: (message) => warn(`ferry: ${message}`),
       ...(typeof options.rpc === 'object' ? { portOverride: options.rpc.port } : {}),
+      ...(options.browserPairing ? { browserPairing: nodeBrowserPairing() } : {}),
     });
     const running = rpc;
     service.subscribe((event) => {

@@ -32,7 +32,7 @@ if ('error' in parsed) {
   process.stderr.write(`ferry headless: ${parsed.error}\nusage: npm run headless -- [--port N] [--host ADDR] [--data-dir DIR]\n`);
   process.exit(2);
 }
-runHeadlessHost({ ...parsed, rpc: true }).catch((error: unknown) => {
+runHeadlessHost({ ...parsed, rpc: true, browserPairing: true }).catch((error: unknown) => {
   process.stderr.write(`ferry headless: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

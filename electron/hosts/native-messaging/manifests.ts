@@ -82,7 +82,8 @@ export async function installNativeHost(options: InstallOptions, env: NodeJS.Pro
   const ownDir = path.join(options.dataDir, 'native-host');
   await mkdir(ownDir, { recursive: true, mode: 0o700 });
   const executable = await writeLauncherScript(ownDir, options);
-  await writeAtomically(path.join(ownDir, 'launch.json'), JSON.stringify(options.launch ?? null));
+  // Only the desktop app knows how to start itself; a server host leaves its launch command alone.
+  if (options.launch) await writeAtomically(path.join(ownDir, 'launch.json'), JSON.stringify(options.launch));
   const written: string[] = [];
   for (const target of browserTargets(options.home, options.platform, env)) {
     if (!existsSync(target.profileRoot)) continue;

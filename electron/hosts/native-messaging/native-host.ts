@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID } from './extension-ids';
 import { decodeMessages, encodeMessage } from './framing';
 import type { LaunchCommand } from './manifests';
-import { readRpcEndpoint } from './rpc-endpoint-file';
+import { readEndpointFile } from '../rpc/endpoint-file';
 
 export interface NativeHostOptions {
   dataDir: string;
@@ -47,7 +47,7 @@ export function callerIsFerry(args: readonly string[]): boolean {
 async function answer(message: unknown, options: NativeHostOptions): Promise<PairReply> {
   const m = message as { type?: unknown; launch?: unknown } | null;
   if (m?.type !== 'pair') return { ok: false, reason: 'unknown request' };
-  const running = await readRpcEndpoint(options.dataDir);
+  const running = await readEndpointFile(options.dataDir);
   if (running) return { ok: true, endpoint: running.endpoint, secret: running.secret };
   if (m.launch !== true) return { ok: false, reason: 'Ferry is not running' };
   const launch = await readLaunchCommand(options.dataDir);
@@ -56,7 +56,7 @@ async function answer(message: unknown, options: NativeHostOptions): Promise<Pai
   const deadline = Date.now() + (options.launchWaitMs ?? 10_000);
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 200));
-    const started = await readRpcEndpoint(options.dataDir);
+    const started = await readEndpointFile(options.dataDir);
     if (started) return { ok: true, endpoint: started.endpoint, secret: started.secret };
   }
   return { ok: false, reason: 'Ferry was started but did not answer in time' };

@@ -9,7 +9,7 @@ import { makeTempDir, removeDir } from '../../../test-support/files';
 import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from './extension-ids';
 import { decodeMessages, encodeMessage } from './framing';
 import { browserTargets, installNativeHost } from './manifests';
-import { readRpcEndpoint, removeRpcEndpoint, writeRpcEndpoint } from './rpc-endpoint-file';
+import { readEndpointFile, removeEndpointFile, writeEndpointFile } from '../rpc/endpoint-file';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const HOST_SCRIPT = path.join(ROOT, 'bin', 'ferry-native-host.js');
@@ -97,7 +97,7 @@ describe('the host process', () => {
 
   test('tells Ferry\'s extension the endpoint and secret of the running Ferry (found through the data folder the script pins)', async () => {
     const executable = await installed();
-    await writeRpcEndpoint(dataDir, { endpoint: 'http://127.0.0.1:6800/jsonrpc', secret: 's3cret', pid: process.pid });
+    await writeEndpointFile(dataDir, 'http://127.0.0.1:6800/jsonrpc', 's3cret');
     expect((await stat(path.join(dataDir, 'rpc-endpoint.json'))).mode & 0o777).toBe(0o600);
     expect(await askHost(executable, { type: 'pair', launch: false })).toEqual([{ ok: true, endpoint: 'http://127.0.0.1:6800/jsonrpc', secret: 's3cret' }]);
   }, 30_000);
@@ -107,7 +107,7 @@ describe('the host process', () => {
     expect(await askHost(executable, { type: 'pair', launch: true })).toEqual([{ ok: false, reason: expect.stringMatching(/not running/) }]);
     await writeFile(path.join(dataDir, 'rpc-endpoint.json'), JSON.stringify({ endpoint: 'http://127.0.0.1:1/jsonrpc', secret: 'old', pid: 2 ** 22 + 12345 }));
     expect(await askHost(executable, { type: 'pair', launch: false })).toEqual([{ ok: false, reason: 'Ferry is not running' }]);
-    await writeRpcEndpoint(dataDir, { endpoint: 'http://127.0.0.1:6800/jsonrpc', secret: 's3cret', pid: process.pid });
+    await writeEndpointFile(dataDir, 'http://127.0.0.1:6800/jsonrpc', 's3cret');
     expect(await askHost(executable, { type: 'pair' }, ['chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/'])).toEqual([{ ok: false, reason: expect.stringMatching(/Ferry's own extension only/) }]);
   }, 30_000);
 
@@ -121,11 +121,13 @@ describe('the host process', () => {
     expect(await askHost(executable, { type: 'pair', launch: true })).toEqual([{ ok: true, endpoint: 'http://127.0.0.1:6899/jsonrpc', secret: 'launched' }]);
   }, 30_000);
 
-  test('removeRpcEndpoint leaves a file that another process wrote since', async () => {
-    await writeRpcEndpoint(dataDir, { endpoint: 'http://127.0.0.1:6800/jsonrpc', secret: 'a', pid: process.pid });
-    await removeRpcEndpoint(dataDir, process.pid + 1);
-    expect(await readRpcEndpoint(dataDir)).not.toBeNull();
-    await removeRpcEndpoint(dataDir);
-    expect(await readRpcEndpoint(dataDir)).toBeNull();
+  test('removeEndpointFile leaves a file that another process wrote since', async () => {
+    const file = path.join(dataDir, 'rpc-endpoint.json');
+    await writeFile(file, JSON.stringify({ endpoint: 'http://127.0.0.1:6800/jsonrpc', secret: 'a', pid: process.ppid }));
+    await removeEndpointFile(dataDir);
+    expect(await readEndpointFile(dataDir)).not.toBeUndefined();
+    await writeEndpointFile(dataDir, 'http://127.0.0.1:6800/jsonrpc', 'b');
+    await removeEndpointFile(dataDir);
+    expect(await readEndpointFile(dataDir)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@
 import type { RpcInfo } from '../../../shared/contract';
 import type { Settings } from '../../../shared/settings';
 import type { RpcBackend } from './backend';
+import { installBrowserPairing, type BrowserPairing } from '../native-messaging/browser-pairing';
 import { removeEndpointFile, writeEndpointFile } from './endpoint-file';
 import { loadOrCreateRpcSecret } from './secret';
 import { startRpcServer, type RpcServer } from './server';
@@ -19,6 +20,8 @@ export interface RpcControllerOptions {
   dataDir: string;
   backend: RpcBackend;
   warn(message: string): void;
+  /** Install the native-messaging host that pairs Ferry's browser extension (not in tests). */
+  browserPairing?: BrowserPairing;
   /** Test seam: listen here instead of settings.rpcPort (0: any free port). */
   portOverride?: number;
 }
@@ -48,7 +51,8 @@ export async function createRpcController(options: RpcControllerOptions): Promis
     try {
       server = await startRpcServer({ backend: options.backend, secret, port });
       runningPort = port;
-      await writeEndpointFile(options.dataDir, server.endpoint);
+      await writeEndpointFile(options.dataDir, server.endpoint, secret);
+      if (options.browserPairing) await installBrowserPairing(options.dataDir, options.browserPairing, options.warn);
     } catch (error) {
       problem = error instanceof Error ? error.message : String(error);
       options.warn(problem);

@@ -5,6 +5,15 @@ import { createHash } from 'node:crypto';
 
 const cache = new Map<string, string>();
 
+/**
+ * aria2's `gid` option: a client may name a new download's GID itself (Ferry's browser extension
+ * does, as an idempotency key). Kept for this process's life, as aria2 keeps it without a session
+ * file; after a restart the derived GID names the download again.
+ */
+export function assignGid(transferId: string, gid: string): void {
+  cache.set(transferId, gid.toLowerCase());
+}
+
 export function gidOf(transferId: string): string {
   let gid = cache.get(transferId);
   if (gid === undefined) {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { TransferView } from '../../../shared/transfer';
 import type { RpcBackend } from './backend';
 import { DownloadIndex, isStopped, page } from './download-index';
-import { gidOf } from './gid';
+import { assignGid, gidOf } from './gid';
 import { downloadOptionsFrom, globalOptionsView, optionsView, OptionError, settingsPatchFrom, type DownloadOptions } from './options';
 import { filesOf, pickKeys, statusStruct, urisOf } from './status-view';
 import { intParam, keysParam, RpcError } from './rpc-error';
@@ -38,6 +38,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
   // Options aria2 clients set that Ferry keeps beside the engine (connections until segmented
   // downloads use them, the out/checksum/header values to show in getOption).
   const storedOptions = new Map<string, DownloadOptions>();
+  /** GIDs chosen by clients whose downloads are being added right now. */
+  const reservedGids = new Set<string>();
 
   const index = new DownloadIndex(engine);
   const find = (gid: unknown) => index.find(gid);
@@ -56,6 +58,13 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     // aria2 treats several URIs as mirrors of one file; Ferry downloads from the first.
     const url = urisParam[0] as string;
     if (!/^https?:\/\//i.test(url)) throw new RpcError(`Ferry downloads http and https URIs only: ${url.slice(0, 200)}`);
+    // A chosen GID is an idempotency key: a resent submission whose first answer was lost must not
+    // add a second download. Reserved before the (asynchronous) add, so two at once cannot both pass.
+    const chosenGid = options.gid;
+    if (chosenGid !== undefined) {
+      if (reservedGids.has(chosenGid) || index.all().some((v) => gidOf(v.id) === chosenGid)) throw new RpcError(`GID ${chosenGid} is not unique`);
+      reservedGids.add(chosenGid);
+    }
     let view: TransferView;
     try {
       view = await engine.addDownload({
@@ -70,7 +79,10 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
       });
     } catch (error) {
       throw new RpcError(error instanceof Error ? error.message : String(error));
+    } finally {
+      if (chosenGid !== undefined) reservedGids.delete(chosenGid);
     }
+    if (chosenGid !== undefined) assignGid(view.id, chosenGid);
     storedOptions.set(view.id, options);
     if (positionParam !== undefined) moveInWaiting(view.id, intParam(positionParam, 'position'));
     return gidOf(view.id);

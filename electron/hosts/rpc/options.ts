@@ -17,6 +17,8 @@ export interface DownloadOptions {
   speedLimit?: number | null;
   sha256?: string;
   pause?: boolean;
+  /** aria2's `gid`: the GID the client wants for the new download. */
+  gid?: string;
 }
 
 /** aria2 sizes: a decimal number with an optional K or M suffix (1024-based); "0" means unlimited. */
@@ -107,6 +109,13 @@ export function downloadOptionsFrom(raw: unknown): DownloadOptions {
       }
       case 'pause':
         result.pause = parseBool(name, value);
+        break;
+      case 'gid':
+        // aria2's rule: 16 hex digits, not all zeros.
+        if (!/^[0-9a-fA-F]{16}$/.test(value) || /^0+$/.test(value)) {
+          throw new OptionError(`We encountered a problem while processing the option '--gid': "${value.slice(0, 40)}" is not 16 hex digits`);
+        }
+        result.gid = value.toLowerCase();
         break;
       default:
       // Unknown or not applicable to Ferry: ignored, as aria2 ignores options it does not know.

@@ -35,6 +35,17 @@ describe('the npm aria2 client drives Ferry', () => {
     await removeDir(downloads);
   });
 
+  it('honours a GID the client chose (the browser extension\'s idempotency key): a second add with it is refused, one download stays', async () => {
+    const gid = 'f00dfeed00c0ffee';
+    expect(await client.call('addUri', [server.url('/again.bin') + '?chosen'], { dir: downloads, out: 'chosen.bin', gid, pause: 'true' })).toBe(gid);
+    await expect(client.call('addUri', [server.url('/again.bin') + '?chosen'], { dir: downloads, gid: gid.toUpperCase() })).rejects.toThrow(`GID ${gid} is not unique`);
+    await expect(client.call('addUri', [server.url('/again.bin')], { gid: '0000000000000000' })).rejects.toThrow(/16 hex digits/);
+    expect(await client.call('tellStatus', gid, ['gid', 'status'])).toEqual({ gid, status: 'paused' });
+    const waiting: { gid: string }[] = await client.call('tellWaiting', 0, 100, ['gid']);
+    expect(waiting.filter((d) => d.gid === gid)).toHaveLength(1);
+    await client.call('remove', gid);
+  });
+
   it('downloads a file with the options aria2 clients send, to the end, checksum verified', async () => {
     const gid: string = await client.call('addUri', [server.url('/file.bin')], {
       dir: downloads,

@@ -13,6 +13,7 @@ import { createFerryService, engineSettingsFrom } from '../service/ferry-service
 import { createFileSecretStore } from '../service/secret-store';
 import { createSettingsStore } from '../service/settings-store';
 import { serviceBackend } from './backend';
+import { installBrowserPairing, nodeBrowserPairing } from '../native-messaging/browser-pairing';
 import { removeEndpointFile, writeEndpointFile } from './endpoint-file';
 import { loadOrCreateRpcSecret } from './secret';
 import { startRpcServer, type RpcServer } from './server';
@@ -24,6 +25,8 @@ export interface StandaloneRpcOptions {
   secret?: string;
   print?: (line: string) => void;
   warn?: (line: string) => void;
+  /** Install the native-messaging host that pairs Ferry's browser extension (`ferry rpc` does). */
+  browserPairing?: boolean;
   /** Exit the process on SIGINT/SIGTERM/shutdown (default true; tests turn it off). */
   handleSignals?: boolean;
 }
@@ -88,7 +91,8 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
       process.on('SIGINT', exitAfterClose);
       process.on('SIGTERM', exitAfterClose);
     }
-    await writeEndpointFile(dataDir, server.endpoint);
+    await writeEndpointFile(dataDir, server.endpoint, secret);
+    if (options.browserPairing) await installBrowserPairing(dataDir, nodeBrowserPairing(), warn);
     print(`Ferry RPC: ${server.endpoint}`);
     // The secret itself stays out of terminal scrollback and logs: it is in a file only its owner reads.
     if (options.secret === undefined) print(`Secret: in ${path.join(dataDir, 'rpc-secret')} (aria2 clients send it as token:SECRET)`);
