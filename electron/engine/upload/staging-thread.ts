@@ -19,7 +19,7 @@ export interface StagingThreadData {
   size: number;
   /** The source's mtime when it was checked: any other one means it changed since. */
   sourceMtimeMs?: number;
-  /** Bytes per read/write (and per progress message). */
+  /** Bytes between progress messages (each after a check of the source). */
   chunkBytes: number;
   /** Tests: a slow disk, this many milliseconds after each chunk, so a test can edit the source mid-copy. */
   pauseMs?: number;
@@ -39,6 +39,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
 const { source, target, size, sourceMtimeMs, chunkBytes, pauseMs } = workerData;
+// Read, hash and write in steps that stay in the CPU's cache: with 2 MiB steps each byte comes
+// back from memory for the hash and again for the write, which measured 2-3x the CPU time.
+const stepBytes = 64 * 1024;
 const sleeper = pauseMs ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
 const fail = (code, message) => Object.assign(new Error(message), { code });
 let stage = 'open-source';
@@ -71,8 +74,9 @@ function copyAndHash() {
     fs.rmSync(target, { force: true });
     const dst = fs.openSync(target, 'w', 0o600);
     try {
-      const buffer = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(1, size)));
+      const buffer = Buffer.allocUnsafe(Math.min(stepBytes, Math.max(1, size)));
       const hash = createHash('sha256');
+      let released = 0;
       for (let done = 0; done < size; ) {
         stage = 'read';
         const n = fs.readSync(src, buffer, 0, Math.min(buffer.length, size - done), done);
@@ -81,10 +85,13 @@ function copyAndHash() {
         stage = 'write';
         writeAll(dst, buffer, n, done);
         done += n;
-        checkUnchanged(src, first);
         // The last chunk is released only by 'copied', after the final check below.
-        if (done < size) parentPort.postMessage({ type: 'progress', bytes: done });
-        if (sleeper) Atomics.wait(sleeper, 0, 0, pauseMs);
+        if (done - released >= chunkBytes && done < size) {
+          checkUnchanged(src, first);
+          parentPort.postMessage({ type: 'progress', bytes: done });
+          released = done;
+          if (sleeper) Atomics.wait(sleeper, 0, 0, pauseMs);
+        }
       }
       checkUnchanged(src, first);
       parentPort.postMessage({ type: 'copied', sha256: hash.digest('hex') });
@@ -102,7 +109,7 @@ function hashOnly() {
   stage = 'hash';
   const fd = fs.openSync(source, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(1, size)));
+    const buffer = Buffer.allocUnsafe(Math.min(stepBytes, Math.max(1, size)));
     const hash = createHash('sha256');
     for (let done = 0; done < size; ) {
       const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, size - done), done);
