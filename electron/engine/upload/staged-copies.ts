@@ -1,5 +1,6 @@
 // Per transfer, the staged copy's lifecycle inside the worker: start staging on add, make sure
-// an attempt reads a complete (or completing) copy, provide its SHA-256, clean up on discard.
+// an attempt reads a complete copy or one being made (sending only what is written), make it
+// again when it cannot be trusted, provide its SHA-256, clean up on discard.
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { StagedCopyFacts } from '../../../shared/transfer';
