@@ -127,6 +127,36 @@ describe('upload worker', () => {
     }
   });
 
+  it('a full-size staged copy whose hash was never recorded (not known to be on disk) is copied again, not trusted', async () => {
+    const raw = await startRawReceiver('store');
+    try {
+      const srcDir = await makeTempDir('ferry-up-src-');
+      const source = path.join(srcDir, 'f.bin');
+      const bytes = randomBytes(3_000_000, 43);
+      await writeFile(source, bytes);
+      const { mtimeMs } = await stat(source);
+      // After a power loss a file can have its full size and the wrong bytes (blocks never written).
+      const stagedDir = path.join(dataDir, 'staging', 'torn');
+      await mkdir(stagedDir, { recursive: true });
+      await writeFile(path.join(stagedDir, 'f.bin'), Buffer.alloc(bytes.length));
+      const worker = createUploadWorker({ dataDir });
+      const record = uploadRecord('torn', raw.url('/f'), {
+        sourcePath: source,
+        protocol: 'raw',
+        method: 'PUT',
+        restartsOnResume: true,
+        staged: { path: path.join(stagedDir, 'f.bin'), size: bytes.length, sourceMtimeMs: mtimeMs, sha256: '' },
+      });
+      record.request = { kind: 'upload', upload: { sourcePath: source, url: raw.url('/f') } };
+      expect((await worker.attempt(fakeContext(record))).outcome).toBe('completed');
+      expect(raw.received.map((r) => r.sha256)).toEqual([sha256(bytes)]);
+      expect(record.view.upload?.staged?.sha256).toBe(sha256(bytes));
+      await removeDir(srcDir);
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('a staged copy that vanished is a clear, final error that says what to do', async () => {
     const worker = createUploadWorker({ dataDir });
     const record = uploadRecord('gone', 'http://127.0.0.1:9/x', {
