@@ -105,7 +105,8 @@ describe('a source edited while it is being staged and sent', () => {
     const raw = await startRawReceiver('store');
     fx.closers.push(() => raw.close());
     const { file } = await fx.sourceFile('log.bin', SIZE, 52);
-    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 0 }, { stagingPauseMs: PAUSE_MS });
+    // Slower still: a whole copy would have to slip between two edits for the test to go wrong.
+    fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 0 }, { stagingPauseMs: 3 * PAUSE_MS });
     let seed = 0;
     // A program appending to its file all the time (a log): no copy ever sees one version.
     const writer = setInterval(() => void editInPlace(file, 5000, ++seed % 250), 40);
