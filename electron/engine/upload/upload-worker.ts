@@ -229,7 +229,9 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
         try {
           return await sendStagedCopy(ctx, req, ctx.record.view.upload!.staged!);
         } catch (err) {
-          if (!(err instanceof SourceChangedFailure) || ctx.signal.aborted) throw err;
+          if (!(err instanceof SourceChangedFailure)) throw err;
+          // Paused or canceled meanwhile: the next attempt finds the changed source again.
+          if (ctx.signal.aborted) return { outcome: 'aborted' };
           if (restarts >= MAX_SOURCE_RESTARTS) {
             throw new TransferFailure({
               code: 'SOURCE_UNREADABLE',
