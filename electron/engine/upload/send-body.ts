@@ -5,6 +5,7 @@ import got from 'got';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FormData } from 'formdata-node';
 import type { AttemptGuard } from './attempt-guard';
+import { TransferFailure } from '../types';
 import { networkFailure } from './upload-errors';
 
 export interface HttpAnswer {
@@ -37,7 +38,8 @@ export async function sendBody(options: SendBodyOptions): Promise<HttpAnswer> {
   if ('pipe' in options.body) {
     // got pipes a stream body without watching it: a read error must end the attempt, not hang it.
     (options.body as NodeJS.ReadableStream).on('error', (err) => {
-      if (!guard.signal.aborted) guard.fail(networkFailure(err));
+      // A failure of the staged copy itself (the source changed, the disk filled) keeps its meaning.
+      if (!guard.signal.aborted) guard.fail(err instanceof TransferFailure ? err : networkFailure(err));
     });
   }
   const stream = got.stream(options.url, {

@@ -1,12 +1,12 @@
 // The background staging copy (with its SHA-256), the queue that bounds how many run, and the
 // body reader that never reads past what the copy has written.
-import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, open, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { TransferFailure } from '../types';
 import { meteredStream } from './metered-read';
-import { MAX_PARALLEL_STAGING, StagingJob, StagingQueue } from './staging-job';
+import { MAX_PARALLEL_STAGING, SourceChangedFailure, STAGING_CHUNK_BYTES, StagingJob, StagingQueue } from './staging-job';
 
 let dir: string;
 beforeEach(async () => {
@@ -30,19 +30,77 @@ describe('StagingJob', () => {
     expect(sha256(await readFile(path.join(dir, 'staged.bin')))).toBe(sha256(bytes));
   });
 
-  it('a reader is let through only once the whole copy is made and checked', async () => {
+  it('lets readers through chunk by chunk as the copy is written, the last chunk only once the copy is complete and checked', async () => {
     const size = 24 * 1024 * 1024 + 5;
     const bytes = randomBytes(size, 33);
     const src = path.join(dir, 'big.bin');
     await writeFile(src, bytes);
     const { mtimeMs } = await stat(src);
     const target = path.join(dir, 'staged.bin');
-    const job = new StagingJob({ source: src, target, size, sourceMtimeMs: mtimeMs });
+    // A slow disk, so the copy is still running while the reader asks.
+    const job = new StagingJob({ source: src, target, size, sourceMtimeMs: mtimeMs, pauseMs: 20 });
     job.start();
     await job.waitFor(1);
-    expect(job.copied).toBe(size);
-    expect(sha256(await readFile(target))).toBe(sha256(bytes));
+    expect(job.copied).toBeGreaterThanOrEqual(STAGING_CHUNK_BYTES);
+    expect(job.copied).toBeLessThan(size);
+    expect(job.sha256).toBeUndefined();
+    // Whatever is released is on disk already and equals the source.
+    const released = job.copied;
+    const head = (await readFile(target)).subarray(0, released);
+    expect(head.length).toBe(released);
+    expect(head.equals(bytes.subarray(0, released))).toBe(true);
+    await job.waitFor(size);
+    expect(job.sha256).toBe(sha256(bytes));
     expect(await job.done).toBe(sha256(bytes));
+    expect(sha256(await readFile(target))).toBe(sha256(bytes));
+  });
+
+  it('a send over a copy in progress never reads past what the copy has written, and gets the source byte for byte', async () => {
+    const size = 20 * 1024 * 1024 + 123;
+    const bytes = randomBytes(size, 35);
+    const src = path.join(dir, 'overlap.bin');
+    await writeFile(src, bytes);
+    const target = path.join(dir, 'staged.bin');
+    const job = new StagingJob({ source: src, target, size, pauseMs: 10 });
+    job.start();
+    const gatePasses: { offset: number; onDisk: number }[] = [];
+    const available = async (offset: number, signal: AbortSignal) => {
+      await job.waitFor(offset, signal);
+      gatePasses.push({ offset, onDisk: (await stat(target)).size });
+    };
+    const stream = meteredStream(target, 0, size, { signal: new AbortController().signal, throttle: async () => {}, onBytes: () => {}, available });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    expect(sha256(Buffer.concat(chunks))).toBe(sha256(bytes));
+    expect(gatePasses.length).toBeGreaterThan(5);
+    for (const pass of gatePasses) expect(pass.onDisk).toBeGreaterThanOrEqual(pass.offset);
+    // The reader started while the copy was still being written.
+    expect(gatePasses[0]!.onDisk).toBeLessThan(size);
+    await job.done;
+  });
+
+  it('a source edited while it is copied fails the job with SourceChangedFailure and never releases its last chunk', async () => {
+    const size = 16 * 1024 * 1024;
+    const bytes = randomBytes(size, 36);
+    const src = path.join(dir, 'edited-mid-copy.bin');
+    await writeFile(src, bytes);
+    const { mtimeMs } = await stat(src);
+    const job = new StagingJob({ source: src, target: path.join(dir, 'staged.bin'), size, sourceMtimeMs: mtimeMs, pauseMs: 50 });
+    job.start();
+    await job.waitFor(STAGING_CHUNK_BYTES);
+    // An edit of bytes the copy has already passed: only the final check could see it.
+    const handle = await open(src, 'r+');
+    await handle.write(Buffer.from('EDITED'), 0, 6, 10);
+    await handle.close();
+    const failure = await job.done.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(SourceChangedFailure);
+    expect((failure as SourceChangedFailure).message).toMatch(/changed while Ferry was staging it/);
+    expect(job.copied).toBeLessThan(size);
+    expect(job.sha256).toBeUndefined();
+    await expect(job.waitFor(size)).rejects.toBeInstanceOf(SourceChangedFailure);
   });
 
   it('copies a read-only source again over its own read-only partial copy (crash, then re-stage)', async () => {
@@ -69,12 +127,13 @@ describe('StagingJob', () => {
     expect(await job.done).toBe(sha256(bytes));
   });
 
-  it('a source shorter than it was when checked fails the copy and its waiters', async () => {
+  it('a source shorter than it was when checked fails the copy and its waiters as changed', async () => {
     const src = path.join(dir, 'short.bin');
     await writeFile(src, randomBytes(1000, 1));
     const job = new StagingJob({ source: src, target: path.join(dir, 'staged.bin'), size: 5000 });
     job.start();
-    await expect(job.done).rejects.toMatchObject({ error: { code: 'SOURCE_UNREADABLE', message: expect.stringMatching(/shorter/) } });
+    await expect(job.done).rejects.toBeInstanceOf(SourceChangedFailure);
+    await expect(job.done).rejects.toMatchObject({ error: { code: 'SOURCE_UNREADABLE', message: expect.stringMatching(/changed while/) } });
     await expect(job.waitFor(5000)).rejects.toBeInstanceOf(TransferFailure);
     expect(job.failed).toBe(true);
   });

@@ -1,89 +1,32 @@
-// The staging copy and its SHA-256, made on a worker thread so the main thread only uploads.
-// The copy is one fs.copyFileSync: the kernel copies (copy_file_range on Linux, a reflink where
-// the file system can), no bytes pass through JavaScript, which on this project's ext4 bench
-// machine costs about a third of the CPU of a copy through a buffer. Uploads wait for the copy
-// to be complete and checked (source unchanged), then read the staged copy while this thread
-// computes its SHA-256 from the staged copy. Where the file system cloned the file (reflink),
-// the job only hashes. The source is opened read-only and only read.
+// The staging copy and its SHA-256, made in one pass on a worker thread (staging-thread.ts) so
+// the main thread only uploads. The upload does not wait for the copy: it reads each byte of the
+// staged copy once the copy has written it (waitFor), so copying and sending overlap and a 1 GiB
+// upload costs about what sending it costs. Where the file system cloned the file (reflink),
+// the job only hashes. If the source changes while it is copied the job fails with
+// SourceChangedFailure before the copy's last bytes are released, and the upload starts over
+// from a fresh copy (upload-worker.ts).
 import { Worker } from 'node:worker_threads';
 import { TransferFailure } from '../types';
+import { STAGING_THREAD_SOURCE, type StagingThreadData, type StagingThreadMessage } from './staging-thread';
 
-export interface StagingJobSpec {
-  /** The user's file (copy) or the staged copy (hash only). */
-  source: string;
-  /** Where to write the copy; absent: hash `source` only. */
-  target?: string;
-  /** Bytes to copy/hash: the source's size when it was checked. */
-  size: number;
-  /** The source's mtime when it was checked: a different one after copying means a torn copy. */
-  sourceMtimeMs?: number;
-}
+export type StagingJobSpec = Omit<StagingThreadData, 'chunkBytes'>;
 
-// Plain CommonJS run with `eval`, so it works the same under tsx, vitest and an esbuild bundle
-// (no separate worker file to ship). Synchronous I/O is fine on its own thread.
-const STAGING_WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const { createHash } = require('node:crypto');
-const { source, target, size, sourceMtimeMs } = workerData;
-const fail = (code, message) => Object.assign(new Error(message), { code });
-let stage = 'open-source';
-function copy() {
-  fs.statSync(source);
-  stage = 'write';
-  // The copy takes the source's mode: a read-only partial copy left by a crash could not be
-  // opened for writing again, so start from no file at all.
-  fs.rmSync(target, { force: true });
-  stage = 'copy';
-  try {
-    fs.copyFileSync(source, target, fs.constants.COPYFILE_FICLONE);
-    // The copy took the source's mode; in the data folder every file is the owner's alone.
-    fs.chmodSync(target, 0o600);
-  } catch (err) {
-    // One call reads one file and writes the other: say which side failed.
-    try { fs.accessSync(source, fs.constants.R_OK); stage = 'write'; } catch { stage = 'read'; }
-    throw err;
-  }
-  stage = 'verify';
-  let now;
-  try { now = fs.statSync(source); } catch { throw fail('CHANGED', 'source gone'); }
-  const copied = fs.statSync(target).size;
-  if (copied < size || now.size < size) throw fail('SHORT', 'source ended early');
-  if (copied !== size || now.size !== size) throw fail('CHANGED', 'source changed');
-  if (sourceMtimeMs !== undefined && now.mtimeMs !== sourceMtimeMs) throw fail('CHANGED', 'source changed');
-}
-function hashFile(file) {
-  stage = 'hash';
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(Math.min(4 << 20, Math.max(1, size)));
-    const hash = createHash('sha256');
-    for (let done = 0; done < size; ) {
-      const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, size - done), done);
-      if (n === 0) throw fail('SHORT', 'staged copy ended early');
-      hash.update(buffer.subarray(0, n));
-      done += n;
-    }
-    return hash.digest('hex');
-  } finally {
-    fs.closeSync(fd);
+/**
+ * Bytes per progress message (and check of the source): small enough that the upload starts
+ * within milliseconds, large enough that the message and the two stats per step stay cheap.
+ */
+export const STAGING_CHUNK_BYTES = 2 * 1024 * 1024;
+
+/** The source was edited, replaced or deleted while it was being copied: start over from it. */
+export class SourceChangedFailure extends TransferFailure {
+  constructor(readonly sourcePath: string) {
+    super({
+      code: 'SOURCE_UNREADABLE',
+      message: `${sourcePath} changed while Ferry was staging it; cancel and retry to stage the current version`,
+      retryable: false,
+    });
   }
 }
-try {
-  if (target) {
-    copy();
-    parentPort.postMessage({ type: 'copied' });
-  }
-  parentPort.postMessage({ type: 'done', sha256: hashFile(target || source) });
-} catch (err) {
-  parentPort.postMessage({ type: 'error', stage, code: err.code, message: err.message });
-}
-`;
-
-type WorkerMessage =
-  | { type: 'copied' }
-  | { type: 'done'; sha256: string }
-  | { type: 'error'; stage: string; code?: string; message: string };
 
 export class StagingJob {
   private copiedBytes = 0;
@@ -93,7 +36,8 @@ export class StagingJob {
   private stopped: Promise<unknown> = Promise.resolve();
   private readonly waiters = new Set<() => void>();
   private settle!: { resolve(sha256: string): void; reject(err: TransferFailure): void };
-  /** The SHA-256 of what was staged, once the job is complete. */
+  private hash = '';
+  /** The SHA-256 of what was staged, once the copy is complete, checked and on disk. */
   readonly done: Promise<string>;
   started = false;
 
@@ -108,25 +52,35 @@ export class StagingJob {
     return this.failure !== undefined;
   }
 
+  /** Bytes [0, copied) of the staged copy may be read. */
   get copied(): number {
     return this.spec.target ? this.copiedBytes : this.spec.size;
+  }
+
+  /** The staged copy's SHA-256 once the whole copy is written and checked (before its fsync). */
+  get sha256(): string | undefined {
+    return this.hash || undefined;
   }
 
   start(): void {
     if (this.started || this.finished) return;
     this.started = true;
-    const worker = new Worker(STAGING_WORKER_SOURCE, { eval: true, workerData: this.spec });
+    const data: StagingThreadData = { ...this.spec, chunkBytes: STAGING_CHUNK_BYTES };
+    const worker = new Worker(STAGING_THREAD_SOURCE, { eval: true, workerData: data });
     // A copy in progress must not keep a closing Ferry alive: the next start copies again
     // (StagedCopies.restage), and an upload waiting for it holds its own socket open anyway.
     worker.unref();
     this.worker = worker;
-    worker.on('message', (msg: WorkerMessage) => {
-      if (msg.type === 'copied') {
+    worker.on('message', (msg: StagingThreadMessage) => {
+      if (msg.type === 'progress') {
+        this.copiedBytes = msg.bytes;
+        this.wake();
+      } else if (msg.type === 'copied') {
+        this.hash = msg.sha256;
         this.copiedBytes = this.spec.size;
         this.wake();
-      } else if (msg.type === 'done') {
-        this.copiedBytes = this.spec.size;
-        this.finish(undefined, msg.sha256);
+      } else if (msg.type === 'durable') {
+        this.finish(undefined, this.hash);
       } else {
         this.finish(this.failureFor(msg));
       }
@@ -155,8 +109,12 @@ export class StagingJob {
 
   /** Stops the job; resolves once its thread has let go of the files. */
   cancel(): Promise<void> {
+    const onlySyncLeft = this.hash !== '' && !this.finished && process.platform !== 'win32';
     this.finish(stagingFailure('Staging was canceled'));
-    return this.stopped.then(() => undefined);
+    // Past 'copied' the thread only fsyncs a complete copy that nobody needs any more (the upload
+    // succeeded, or it is being canceled). It writes nothing else, and POSIX lets an open file be
+    // deleted: waiting out a 1 GiB fsync would only delay the end of a finished upload.
+    return onlySyncLeft ? Promise.resolve() : this.stopped.then(() => undefined);
   }
 
   private finish(failure: TransferFailure | undefined, sha256?: string): void {
@@ -179,12 +137,7 @@ export class StagingJob {
     if (msg.code === 'ENOSPC') {
       return new TransferFailure({ code: 'NO_SPACE_FOR_STAGING', message: 'The disk filled up while staging the upload', retryable: false });
     }
-    if (msg.code === 'CHANGED') {
-      return sourceFailure(`${source} changed while Ferry was staging it; cancel and retry to stage the current version`);
-    }
-    if (msg.code === 'SHORT') {
-      return sourceFailure(`${source} got shorter while Ferry was staging it; cancel and retry to stage it again`);
-    }
+    if (msg.code === 'CHANGED') return new SourceChangedFailure(source);
     if (msg.stage === 'open-source' || msg.stage === 'read') {
       return sourceFailure(msg.code === 'ENOENT' ? `${source} disappeared before Ferry could stage it` : `Cannot read ${source}: ${msg.message}`);
     }

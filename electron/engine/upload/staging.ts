@@ -1,6 +1,6 @@
 // The staged copy: uploads read only a copy inside Ferry's data folder, never the user's file.
 // The source is checked, then only ever opened read-only: by the clone attempt and, where the
-// file system cannot clone, by the copy (staging-job.ts). It is never written, moved, renamed,
+// file system cannot clone, by the copy (staging-thread.ts). It is never written, moved, renamed,
 // truncated or deleted. The copy is removed only after the server confirmed
 // success, on cancel/remove, or at startup when no record owns it.
 import { constants as fsConstants } from 'node:fs';
@@ -104,9 +104,9 @@ export interface Staging {
 
 /**
  * Prepare <dataDir>/staging/<id>/<name>: a reflink where the file system can (instant), else the
- * caller runs the copy in the background (staging-job.ts); the upload starts once it is complete.
- * Refuses before copying when the source is unusable or space is short. `sha256` is left empty:
- * it is computed off the main thread, while the upload runs.
+ * caller runs the copy in the background (staging-job.ts) and the upload sends what it has
+ * copied so far. Refuses before copying when the source is unusable or space is short. `sha256`
+ * is left empty: it is computed off the main thread, in the same pass as the copy.
  */
 export async function startStaging({ dataDir, transferId, sourcePath, freeBytes = freeBytesAt }: StageOptions): Promise<Staging> {
   const before = await checkSource(sourcePath);

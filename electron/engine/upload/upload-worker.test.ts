@@ -25,8 +25,11 @@ function fakeContext(record: TransferRecord): AttemptContext & { checkpoints: un
     stallTimeoutMs: 5000,
     throttle: async () => {},
     progress: () => {},
+    // Merged like the engine does, so a restaged copy's facts reach the next send.
     checkpoint: async (patch) => {
       checkpoints.push(patch);
+      Object.assign(record.view, patch.view ?? {});
+      Object.assign(record.resume, patch.resume ?? {});
     },
     log: () => {},
     checkpoints,
@@ -105,14 +108,49 @@ describe('upload worker', () => {
       // The hash of the re-made copy was recorded before success.
       expect(JSON.stringify(ctx.checkpoints)).toContain(sha256(bytes));
 
-      // Same situation, but the source changed meanwhile: refuse rather than send something else.
+      // Same situation, but the source changed meanwhile: the upload starts over from its current
+      // version (the incomplete copy could only ever have been sent in part).
       await mkdir(stagedDir, { recursive: true });
       await writeFile(path.join(stagedDir, 'f.bin'), bytes.subarray(0, 1_000_000));
-      await writeFile(source, randomBytes(bytes.length, 42));
+      const edited = randomBytes(bytes.length + 5, 42);
+      await writeFile(source, edited);
       const changed = uploadRecord('halfway', raw.url('/f'), { ...record.view.upload!, response: undefined });
       changed.request = record.request;
-      await expect(worker.attempt(fakeContext(changed))).rejects.toMatchObject({ error: { code: 'FILE_SYSTEM', retryable: false } });
-      expect(raw.received).toHaveLength(1);
+      const changedCtx = fakeContext(changed);
+      expect((await worker.attempt(changedCtx)).outcome).toBe('completed');
+      expect(raw.received).toHaveLength(2);
+      expect(raw.received[1]?.sha256).toBe(sha256(edited));
+      expect(changed.view.upload?.staged).toMatchObject({ size: edited.length, sha256: sha256(edited) });
+      await removeDir(srcDir);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('a full-size staged copy whose hash was never recorded (not known to be on disk) is copied again, not trusted', async () => {
+    const raw = await startRawReceiver('store');
+    try {
+      const srcDir = await makeTempDir('ferry-up-src-');
+      const source = path.join(srcDir, 'f.bin');
+      const bytes = randomBytes(3_000_000, 43);
+      await writeFile(source, bytes);
+      const { mtimeMs } = await stat(source);
+      // After a power loss a file can have its full size and the wrong bytes (blocks never written).
+      const stagedDir = path.join(dataDir, 'staging', 'torn');
+      await mkdir(stagedDir, { recursive: true });
+      await writeFile(path.join(stagedDir, 'f.bin'), Buffer.alloc(bytes.length));
+      const worker = createUploadWorker({ dataDir });
+      const record = uploadRecord('torn', raw.url('/f'), {
+        sourcePath: source,
+        protocol: 'raw',
+        method: 'PUT',
+        restartsOnResume: true,
+        staged: { path: path.join(stagedDir, 'f.bin'), size: bytes.length, sourceMtimeMs: mtimeMs, sha256: '' },
+      });
+      record.request = { kind: 'upload', upload: { sourcePath: source, url: raw.url('/f') } };
+      expect((await worker.attempt(fakeContext(record))).outcome).toBe('completed');
+      expect(raw.received.map((r) => r.sha256)).toEqual([sha256(bytes)]);
+      expect(record.view.upload?.staged?.sha256).toBe(sha256(bytes));
       await removeDir(srcDir);
     } finally {
       await raw.close();
@@ -129,7 +167,7 @@ describe('upload worker', () => {
       staged: { path: path.join(dataDir, 'staging', 'gone', 'f.bin'), size: 4, sourceMtimeMs: 0, sha256: 'x' },
     });
     await expect(worker.attempt(fakeContext(record))).rejects.toMatchObject({
-      error: { code: 'FILE_SYSTEM', retryable: false, message: expect.stringMatching(/missing.*cancel and retry/) },
+      error: { code: 'SOURCE_UNREADABLE', retryable: false, message: expect.stringMatching(/missing.*File not found.*cancel and retry/) },
     });
   });
 });

@@ -2,13 +2,14 @@
 // protocol on each attempt, and keeps the staged copy until the server confirmed success.
 // The engine owns states, queue, retries, speed limits and persistence.
 import path from 'node:path';
-import type { UploadDetails, UploadMethod, UploadProtocol } from '../../../shared/transfer';
+import type { StagedCopyFacts, UploadDetails, UploadMethod, UploadProtocol } from '../../../shared/transfer';
 import type { SecretsProvider } from '../secrets';
 import { TransferFailure, type AttemptContext, type AttemptResult, type TransferRecord, type TransferWorker, type UploadRequest } from '../types';
 import { AttemptGuard } from './attempt-guard';
 import { uploadRaw } from './raw';
 import { expandUploadUrl, resolveHeaders } from './request-target';
 import { StagedCopies } from './staged-copies';
+import { SourceChangedFailure } from './staging-job';
 import { removeOrphanedStaging } from './staging';
 import { networkFailure } from './upload-errors';
 import { DEFAULT_TUS_CHUNK_SIZE, type UploadAnswer, type UploadJob } from './upload-job';
@@ -24,9 +25,14 @@ export interface UploadWorkerOptions {
   tusChunkSize?: number;
   /** Tests: report this much free space instead of asking the file system. */
   freeBytes?: (dir: string) => Promise<number>;
+  /** Tests: a slow disk, pausing this many milliseconds after each staged chunk. */
+  stagingPauseMs?: number;
 }
 
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 60_000;
+
+/** Fresh copies made in one attempt because the source kept changing while it was copied; then it fails. */
+export const MAX_SOURCE_RESTARTS = 3;
 
 export function protocolOf(req: UploadRequest): UploadProtocol {
   return req.protocol ?? 'raw';
@@ -67,27 +73,100 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
   const { dataDir, secrets } = options;
   const responseTimeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
   const tusChunkSize = options.tusChunkSize ?? DEFAULT_TUS_CHUNK_SIZE;
-  const copies = new StagedCopies(dataDir, options.freeBytes);
+  const copies = new StagedCopies(dataDir, options.freeBytes, options.stagingPauseMs);
 
   /**
-   * Records the staged copy's SHA-256 as soon as the background hash is done, while this attempt
-   * runs. Resolves (never rejects) once recorded, skipped or failed.
+   * Records the staged copy's SHA-256 once the copy is complete and on disk, while this attempt
+   * runs (a recorded hash is what lets a later attempt trust the copy). `settled` resolves (never
+   * rejects) once recorded, skipped or failed; `inFlight` is a recording already under way.
    */
-  function recordHashWhenDone(ctx: AttemptContext, attemptOver: () => boolean): Promise<void> {
+  function recordHashWhenDone(ctx: AttemptContext, attemptOver: () => boolean): { settled: Promise<void>; inFlight(): Promise<void> } {
     const id = ctx.record.view.id;
     const pending = ctx.record.view.upload?.staged?.sha256 ? undefined : copies.sha256(id);
-    if (!pending) return Promise.resolve();
-    return pending.then(
+    let recording: Promise<void> = Promise.resolve();
+    if (!pending) return { settled: Promise.resolve(), inFlight: () => recording };
+    const settled = pending.then(
       async (sha256) => {
         // After the attempt ended the record belongs to the engine again; the next attempt records it.
         if (attemptOver()) return;
         const staged = ctx.record.view.upload?.staged;
         if (!staged) return;
-        await ctx.checkpoint({ view: { upload: { ...ctx.record.view.upload!, staged: { ...staged, sha256 } } } });
+        recording = ctx.checkpoint({ view: { upload: { ...ctx.record.view.upload!, staged: { ...staged, sha256 } } } });
+        await recording;
       },
       // A failed copy is reported by the upload itself, which cannot read past it.
       () => {},
     );
+    return { settled, inFlight: () => recording };
+  }
+
+  /**
+   * The source changed while it was being copied: stage its current version and start the upload
+   * over (a tus upload too: the server's partial upload holds bytes of the old version).
+   */
+  async function restageChanged(ctx: AttemptContext, req: UploadRequest): Promise<void> {
+    const staged = await copies.stage(ctx.record.view.id, req.sourcePath);
+    await ctx.checkpoint({
+      view: {
+        upload: { ...ctx.record.view.upload!, staged, response: undefined },
+        progress: { ...ctx.record.view.progress, bytesDone: 0, totalBytes: staged.size },
+      },
+      resume: { bytesConfirmed: 0, tusUploadUrl: undefined },
+    });
+    ctx.progress(0, staged.size);
+  }
+
+  /** One send of the staged copy (overlapping its copy, if that is still being made). */
+  async function sendStagedCopy(ctx: AttemptContext, req: UploadRequest, staged: StagedCopyFacts): Promise<AttemptResult> {
+    const id = ctx.record.view.id;
+    const gate = await copies.ready(id, req.sourcePath, staged);
+    const guard = new AttemptGuard(ctx.signal);
+    // A copy that fails (the source changed, the disk filled) stops the send at once.
+    gate.copy?.catch((failure: TransferFailure) => guard.fail(failure));
+    let over = false;
+    const hash = recordHashWhenDone(ctx, () => over);
+    try {
+      const protocol = protocolOf(req);
+      const fileName = path.basename(staged.path);
+      const job: UploadJob = {
+        url: expandUploadUrl(req.url, fileName),
+        method: methodOf(req),
+        headers: await resolveHeaders(req.headers, secrets),
+        staged,
+        fileName,
+        contentType: await contentTypeFor(fileName),
+        fieldName: req.fieldName ?? 'file',
+        fields: req.fields ?? {},
+        guard,
+        ctx,
+        responseTimeoutMs,
+        ...(gate.available ? { available: gate.available } : {}),
+      };
+      const answer = await runProtocol(job, protocol);
+      // The body could only end once the copy was complete and checked, so its hash is known
+      // (a clone's may still be computing); its fsync is not worth waiting for any more.
+      const sha256 = staged.sha256 || (await copies.sha256OfComplete(id)) || '';
+      over = true;
+      await hash.inFlight();
+      // Read the details again: the hash may have been recorded while we were sending.
+      const current = ctx.record.view.upload!;
+      const upload: UploadDetails = { ...current, staged: { ...current.staged!, sha256: current.staged?.sha256 || sha256 }, response: answer };
+      ctx.progress(staged.size, staged.size);
+      // Record the server's confirmation first, then drop the copy: a crash in between is
+      // recognised by attempt(), and startup removes the leftover folder.
+      await ctx.checkpoint({ view: { upload }, resume: { bytesConfirmed: staged.size } });
+      await copies.discard(id);
+      return { outcome: 'completed', patch: { upload } };
+    } catch (err) {
+      if (guard.stoppedByEngine) return { outcome: 'aborted' };
+      if (err instanceof SourceChangedFailure) throw err;
+      // A failed upload keeps its staged copy; its details should say what that copy is.
+      await hash.settled;
+      throw err instanceof TransferFailure ? err : (guard.failure ?? networkFailure(err));
+    } finally {
+      over = true;
+      guard.dispose();
+    }
   }
 
   async function runProtocol(job: UploadJob, protocol: UploadProtocol): Promise<UploadAnswer> {
@@ -146,46 +225,23 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
         await copies.discard(record.view.id);
         return { outcome: 'completed' };
       }
-      const gate = await copies.ready(record.view.id, req.sourcePath, staged);
-
-      const guard = new AttemptGuard(ctx.signal);
-      let over = false;
-      const hashRecorded = recordHashWhenDone(ctx, () => over);
-      try {
-        const protocol = protocolOf(req);
-        const fileName = path.basename(staged.path);
-        const job: UploadJob = {
-          url: expandUploadUrl(req.url, fileName),
-          method: methodOf(req),
-          headers: await resolveHeaders(req.headers, secrets),
-          staged,
-          fileName,
-          contentType: await contentTypeFor(fileName),
-          fieldName: req.fieldName ?? 'file',
-          fields: req.fields ?? {},
-          guard,
-          ctx,
-          responseTimeoutMs,
-          ...gate,
-        };
-        const answer = await runProtocol(job, protocol);
-        await hashRecorded;
-        // Read the details again: the hash may have been recorded while we were sending.
-        const upload: UploadDetails = { ...ctx.record.view.upload!, response: answer };
-        ctx.progress(staged.size, staged.size);
-        // Record the server's confirmation first, then drop the copy: a crash in between is
-        // recognised above, and startup removes the leftover folder.
-        await ctx.checkpoint({ view: { upload }, resume: { bytesConfirmed: staged.size } });
-        await copies.discard(record.view.id);
-        return { outcome: 'completed', patch: { upload } };
-      } catch (err) {
-        if (guard.stoppedByEngine) return { outcome: 'aborted' };
-        // A failed upload keeps its staged copy; its details should say what that copy is.
-        await hashRecorded;
-        throw err instanceof TransferFailure ? err : (guard.failure ?? networkFailure(err));
-      } finally {
-        over = true;
-        guard.dispose();
+      for (let restarts = 0; ; restarts++) {
+        try {
+          return await sendStagedCopy(ctx, req, ctx.record.view.upload!.staged!);
+        } catch (err) {
+          if (!(err instanceof SourceChangedFailure)) throw err;
+          // Paused or canceled meanwhile: the next attempt finds the changed source again.
+          if (ctx.signal.aborted) return { outcome: 'aborted' };
+          if (restarts >= MAX_SOURCE_RESTARTS) {
+            throw new TransferFailure({
+              code: 'SOURCE_UNREADABLE',
+              message: `${req.sourcePath} kept changing while Ferry was staging it (${restarts + 1} times); try again once nothing is writing to it`,
+              retryable: false,
+            });
+          }
+          ctx.log('info', `${req.sourcePath} changed while it was being staged; starting over from its current version`);
+          await restageChanged(ctx, req);
+        }
       }
     },
 
