@@ -1,5 +1,6 @@
 // The desktop app's decisions, driven through a fake 'electron' module (no binary on build
 // machines) over the real engine and a real loopback HTTP server.
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -11,6 +12,7 @@ import { createDownloadWorker } from '../engine/download/download-worker';
 import { openConfBacking } from '../hosts/service/backing-store';
 import { callChannel } from '../hosts/ipc/channels';
 import { FakeBrowserWindow, type FakeElectron } from './fake-electron';
+import type { BrowserPairing } from '../hosts/native-messaging/browser-pairing';
 
 const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
 vi.mock('electron', async () => {
@@ -29,7 +31,7 @@ let releaseClose: (() => void) | undefined;
 let realClose: (() => Promise<void>) | undefined;
 const body = randomBytes(300_000, 7);
 
-async function start(options: { settings?: Record<string, unknown>; argv?: string[]; holdClose?: boolean; rpc?: boolean } = {}) {
+async function start(options: { settings?: Record<string, unknown>; argv?: string[]; holdClose?: boolean; rpc?: boolean; browserPairing?: BrowserPairing } = {}) {
   const dataDir = path.join(dir, 'data');
   await mkdir(dataDir, { recursive: true });
   electron.app.paths.downloads = path.join(dir, 'downloads');
@@ -47,6 +49,7 @@ async function start(options: { settings?: Record<string, unknown>; argv?: strin
     handleSignals: false,
     openBacking: openConfBacking,
     rpcPort: 0,
+    ...(options.browserPairing ? { browserPairing: options.browserPairing } : {}),
     openEngine: async ({ dataDir: d, settings }) => {
       engine = await TransferEngine.open({ dataDir: d, settings, workers: { download: createDownloadWorker() } });
       realClose = engine.close.bind(engine);
@@ -249,6 +252,23 @@ describe('desktop app decisions', () => {
     } finally {
       stderr.mockRestore();
       Object.assign(safeStorage, saved);
+    }
+  });
+
+  it('with its RPC up, installs the native-messaging host that pairs the browser extension and can start the app in the tray', async () => {
+    const home = path.join(dir, 'home');
+    await mkdir(path.join(home, '.config', 'chromium'), { recursive: true });
+    const savedHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      await start({ rpc: true, browserPairing: { host: { command: '/opt/Ferry/ferry', args: ['--ferry-native-host'] }, launch: { command: '/opt/Ferry/ferry', args: ['--hidden'] } } });
+      const manifestPath = path.join(home, '.config', 'chromium', 'NativeMessagingHosts', 'dev.ferry.host.json');
+      await until(() => existsSync(manifestPath));
+      const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { path: string };
+      expect(await readFile(manifest.path, 'utf8')).toContain("exec '/opt/Ferry/ferry' '--ferry-native-host' \"$@\"");
+      expect(JSON.parse(await readFile(path.join(dir, 'data', 'native-host', 'launch.json'), 'utf8'))).toEqual({ command: '/opt/Ferry/ferry', args: ['--hidden'] });
+    } finally {
+      process.env.HOME = savedHome;
     }
   });
 

@@ -19,6 +19,7 @@ import { unencryptedSecretsWarning } from '../hosts/service/unencrypted-secrets'
 import { createUserChoices } from '../hosts/service/user-choices';
 import type { ChosenFile, Notice } from '../../shared/contract';
 import { serviceBackend } from '../hosts/rpc/backend';
+import type { BrowserPairing } from '../hosts/native-messaging/browser-pairing';
 import { createRpcController, type RpcController } from '../hosts/rpc/controller';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
 import { createDesktopFeedback, notify } from './desktop-feedback';
@@ -50,6 +51,8 @@ export interface FerryAppOptions {
   openBacking?(dir: string, name: string): JsonBacking;
   /** Test seam: the aria2 RPC's port instead of the settings' (0: any free port). */
   rpcPort?: number;
+  /** How browsers run this app as Ferry's native-messaging host, and start it in the tray (main.ts knows). */
+  browserPairing?: BrowserPairing;
 }
 
 export interface FerryApp {
@@ -143,6 +146,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     backend: serviceBackend(engine, service, settingsStore),
     warn: (message) => service.emit('notice', { level: 'warn', message }),
     ...(options.rpcPort !== undefined ? { portOverride: options.rpcPort } : {}),
+    ...(options.browserPairing ? { browserPairing: options.browserPairing } : {}),
   });
   const rpcController = rpc;
 
