@@ -27,8 +27,12 @@ export function followNotifications(engine: RpcEngine, send: (n: Aria2Notificati
     const before = lastState.get(view.id);
     lastState.set(view.id, view.state);
     if (before === view.state) return;
+    const gid = gidOf(view.id);
+    // aria2 always announces a start before a completion; a download so quick that its 'active'
+    // view was never seen here (coalesced, or added and finished between two events) still gets one.
+    if (view.state === 'completed' && before !== 'active') send({ jsonrpc: '2.0', method: 'aria2.onDownloadStart', params: [{ gid }] });
     const method = EVENT_FOR[view.state];
-    if (method) send({ jsonrpc: '2.0', method, params: [{ gid: gidOf(view.id) }] });
+    if (method) send({ jsonrpc: '2.0', method, params: [{ gid }] });
   };
   const removed = (id: string) => {
     lastState.delete(id);
