@@ -17,7 +17,10 @@ export interface DownloadResumeData {
   etag?: string;
   lastModified?: string;
   totalBytes: number | null;
-  /** Today one segment [0, total); shaped for multi-connection downloads later. */
+  /**
+   * One segment [0, total) for a single connection; several for a segmented download, covering
+   * [0, total) without gaps. Each `done` was fsync'd before it was recorded.
+   */
   segments: ByteSegment[];
   partPath?: string;
   /**
@@ -45,6 +48,8 @@ export interface DownloadRequest {
   sha256?: string;
   headers?: Record<string, string>;
   speedLimit?: number | null;
+  /** Connections for this download (1-32); absent: the worker's default. */
+  connections?: number;
 }
 
 export interface UploadRequest {
