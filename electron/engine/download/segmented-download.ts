@@ -78,7 +78,7 @@ export class SegmentedDownload {
 
   /** Resolves when every byte is written and recorded as durable; rejects with the reason otherwise. */
   async run(): Promise<void> {
-    const ticker = setInterval(() => this.tick(), TICK_MS);
+    const ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.o.checkpointIntervalMs));
     try {
       const releaseFirst = this.o.pool.claimFirst(this.o.host);
       if (this.o.first) {

@@ -27,6 +27,8 @@ Options:
   -d, --dir DIR       folder to save into (default: current folder)
   -o, --out NAME      file name to save as (only with a single URL)
   --sha256 HEX        expected SHA-256 of the file; a mismatch fails the download
+  -x, --connections N connections per file, 1-32 (default 8); used when the server
+                      serves ranges and the file is 2 MiB or more
 ${COMMON}
 
 With --quiet, prints the path of each finished file, one per line.`;
