@@ -3,8 +3,16 @@
 // gathered bytes wait at most HOLD_MS, so a slow connection still reaches the disk promptly.
 import type { FileHandle } from 'node:fs/promises';
 
-const BATCH_BYTES = 1 << 20;
+const MAX_BATCH_BYTES = 1 << 20;
+const MIN_BATCH_BYTES = 128 << 10;
+/** What all connections of one download may hold between writes together (memory stays flat). */
+const HELD_BUDGET_BYTES = 4 << 20;
 const HOLD_MS = 50;
+
+/** Batch size for one of `connections`: 1 MiB alone, 256 KiB each with 16. */
+export function batchBytesFor(connections: number): number {
+  return Math.max(MIN_BATCH_BYTES, Math.min(MAX_BATCH_BYTES, Math.floor(HELD_BUDGET_BYTES / Math.max(1, connections))));
+}
 
 export class RangeWriter {
   private chain: Promise<void> = Promise.resolve();
@@ -18,6 +26,7 @@ export class RangeWriter {
     private position: number,
     /** Called after each completed write with its length (the bytes are written, not yet durable). */
     private readonly onWritten: (bytes: number) => void,
+    private readonly batchBytes = MAX_BATCH_BYTES,
   ) {}
 
   /** Returns a promise to wait for when the caller should hold back (a batch is being written). */
@@ -25,7 +34,7 @@ export class RangeWriter {
     if (this.failure) return Promise.reject(this.failure);
     this.held.push(chunk);
     this.heldBytes += chunk.length;
-    if (this.heldBytes >= BATCH_BYTES) return this.writeHeld();
+    if (this.heldBytes >= this.batchBytes) return this.writeHeld();
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.writeHeld().catch((err: unknown) => {

@@ -11,7 +11,7 @@ import type { ByteSegment, TransferFailure } from '../types';
 import { failure, networkFailure, stalledFailure } from './failures';
 import type { HostConnectionPool } from './host-pool';
 import { responseBody, type OpenedResponse } from './http-request';
-import { RangeWriter } from './range-writer';
+import { batchBytesFor, RangeWriter } from './range-writer';
 import { remaining, resumeSegments, takeWork, type LiveSegment } from './segment-plan';
 
 /** What the caller says about a response to a range request. */
@@ -210,7 +210,7 @@ export class SegmentedDownload {
     const writer = new RangeWriter(this.o.handle, segment.start + segment.written, (bytes) => {
       segment.written += bytes;
       this.o.progress(this.writtenTotal());
-    });
+    }, batchBytesFor(this.target));
     const cut = (): void => {
       opened.stream.destroy();
       body.destroy();
