@@ -23,37 +23,14 @@ import {
   sha256OfFile,
 } from './part-file';
 import { checkResponse, ifRangeValidator } from './response-check';
-import { HostConnectionPool } from './host-pool';
-import { coversExactly, DEFAULT_MIN_SPLIT, liveFromResume, type LiveSegment } from './segment-plan';
-import { SegmentedDownload, type RangeVerdict } from './segmented-download';
+import type { HostConnectionPool } from './host-pool';
+import { judgeRangeResponse } from './range-verdict';
+import { coversExactly, liveFromResume, type LiveSegment } from './segment-plan';
+import { SegmentedDownload } from './segmented-download';
+import { clampConnections, SEGMENTED_CHECKPOINT_MS, segmentSettingsFrom, type DownloadWorkerOptions, type SegmentSettings } from './worker-settings';
 import { open, type FileHandle } from 'node:fs/promises';
 
-export interface DownloadWorkerOptions {
-  /** How often progress is made durable (fsync + checkpoint). Default 1000 ms. */
-  checkpointIntervalMs?: number;
-  /** Connections per download when the request names none (1-32). Default 8. */
-  connections?: number;
-  /** Smallest range worth its own connection; files under twice this use one. Default 1 MiB. */
-  minSplitBytes?: number;
-  /** Connections per host shared by every download of this worker (and so of its engine). */
-  pool?: HostConnectionPool;
-}
-
-export const DEFAULT_CONNECTIONS = 8;
-/**
- * A SIGKILL loses what arrived since the last checkpoint. With 16 connections that is 16 times the
- * bytes per second of one; at 100 ms two kills cost a few per cent of a download lasting seconds.
- */
-const SEGMENTED_CHECKPOINT_MS = 100;
-export const MAX_CONNECTIONS = 32;
-
-/** The settings a running worker reads at every attempt (the host may change them). */
-export interface SegmentSettings {
-  connections: number;
-  minSplitBytes: number;
-  pool: HostConnectionPool;
-  checkpointIntervalMs: number;
-}
+export { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type DownloadWorkerOptions } from './worker-settings';
 
 /** Room for ".part" so the partial file's name also fits in 255 bytes. */
 const NAME_BYTES = MAX_NAME_BYTES - PART_SUFFIX.length;
@@ -65,12 +42,7 @@ export interface DownloadWorker extends TransferWorker {
 }
 
 export function createDownloadWorker(options: DownloadWorkerOptions = {}): DownloadWorker {
-  const settings: SegmentSettings = {
-    connections: clampConnections(options.connections ?? DEFAULT_CONNECTIONS),
-    minSplitBytes: options.minSplitBytes ?? DEFAULT_MIN_SPLIT,
-    pool: options.pool ?? new HostConnectionPool(),
-    checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
-  };
+  const settings = segmentSettingsFrom(options);
   return {
     pool: settings.pool,
     setConnections(count) {
@@ -370,7 +342,7 @@ class DownloadAttempt {
       segments,
       ...(first ? { first: { opened: first, segment: segments[0]! } } : {}),
       openRange: (start, end, s) => openDownloadStream(url, this.rangeHeaders(start, end), s, this.ctx.stallTimeoutMs),
-      judge: (opened, start) => this.judgeRange(opened, start, total),
+      judge: (opened, start) => judgeRangeResponse(opened, { offset: start, knownTotal: total, etag: this.facts.etag, lastModified: this.facts.lastModified }),
       maxConnections: this.connectionCount,
       minSplit: this.segmentSettings.minSplitBytes,
       host: hostOf(url),
@@ -411,30 +383,6 @@ class DownloadAttempt {
     headers.range = `bytes=${start}-${endExclusive - 1}`;
     headers['if-range'] = ifRangeValidator(this.facts)!;
     return headers;
-  }
-
-  private async judgeRange(opened: OpenedResponse, start: number, total: number): Promise<RangeVerdict> {
-    const ok = opened.status >= 200 && opened.status < 300;
-    const excerpt = ok || opened.status === 416 ? undefined : await readExcerpt(opened.stream);
-    const known = { offset: start, knownTotal: total, etag: this.facts.etag, lastModified: this.facts.lastModified };
-    const decision = checkResponse(known, responseFacts(opened, excerpt));
-    switch (decision.action) {
-      case 'append':
-        if (decision.totalBytes === total) return { kind: 'ok' };
-        return { kind: 'fatal', failure: failure('RESPONSE_MISMATCH', `Server's size changed from ${total} to ${decision.totalBytes ?? 'unknown'} bytes`, true) };
-      case 'restart':
-        // A full body: either the file changed (validators differ) or this server ignores ranges here.
-        if (decision.reason === 'the file changed on the server') {
-          return { kind: 'fatal', failure: failure('RESPONSE_MISMATCH', 'The file changed on the server', true) };
-        }
-        return { kind: 'refused', failure: failure('NETWORK', 'the server answered a range request with the whole file', true) };
-      case 'check-size':
-        return { kind: 'fatal', failure: failure('RESPONSE_MISMATCH', 'Server says the range is past the end of the file', true) };
-      case 'mismatch':
-        return { kind: 'fatal', failure: failure('RESPONSE_MISMATCH', decision.message, true) };
-      case 'fail':
-        return { kind: 'refused', failure: decision.failure };
-    }
   }
 
   /** Verifies length and checksum, then moves the .part to a free final name. */
@@ -520,10 +468,6 @@ class DownloadAttempt {
   private async checkpoint(): Promise<void> {
     await this.ctx.checkpoint(checkpointPatch(this.request.url, this.facts, this.details));
   }
-}
-
-function clampConnections(count: number): number {
-  return Math.max(1, Math.min(MAX_CONNECTIONS, Math.floor(count) || 1));
 }
 
 function hostOf(url: string): string {

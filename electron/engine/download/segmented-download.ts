@@ -12,15 +12,10 @@ import { failure, networkFailure, stalledFailure } from './failures';
 import type { HostConnectionPool } from './host-pool';
 import { responseBody, type OpenedResponse } from './http-request';
 import { batchBytesFor, RangeWriter } from './range-writer';
+import type { RangeVerdict } from './range-verdict';
 import { remaining, resumeSegments, takeWork, type LiveSegment } from './segment-plan';
 
-/** What the caller says about a response to a range request. */
-export type RangeVerdict =
-  | { kind: 'ok' }
-  /** The server will not serve this connection (429/503, full body instead of a range...). */
-  | { kind: 'refused'; failure: TransferFailure }
-  /** The resource is not what we have (changed, other size): stop everything. */
-  | { kind: 'fatal'; failure: TransferFailure };
+export type { RangeVerdict } from './range-verdict';
 
 export interface SegmentedOptions {
   handle: FileHandle;
