@@ -160,11 +160,14 @@ function summaryTable(rows: Record<string, Measurement[]>, reference: string, si
 }
 
 /**
- * 256 MiB at limit_rate 1m per connection (16 MiB/s with 16): ferry is killed with SIGKILL at
+ * 512 MiB at limit_rate 1m per connection (16 MiB/s with 16, about 32 s): ferry is killed with SIGKILL at
  * about 30% and 60%, then run to the end. nginx's access log says how many body bytes it sent.
+ * A kill loses a roughly fixed amount (up to 100 ms of checkpoint lag, plus what nginx had pushed
+ * into socket buffers: limit_rate lets each connection send a second's worth ahead), so the ratio
+ * falls with the file size; 256 MiB gave 1.125 in a run on a loaded machine.
  */
 async function killTwiceRow(work: string): Promise<Verdict> {
-  const fixture = await ensureFixture(256 * MIB);
+  const fixture = await ensureFixture(512 * MIB);
   const nginx = await startNginx({ root: path.dirname(fixture.path), limitRate: '1m' });
   try {
     await rm(work, { recursive: true, force: true });
