@@ -12,6 +12,7 @@ import { failure, networkFailure, stalledFailure } from './failures';
 import type { HostConnectionPool } from './host-pool';
 import { responseBody, type OpenedResponse } from './http-request';
 import { batchBytesFor, RangeWriter } from './range-writer';
+import { ConnectionRamp } from './connection-ramp';
 import type { RangeVerdict } from './range-verdict';
 import { remaining, resumeSegments, takeWork, type LiveSegment } from './segment-plan';
 
@@ -56,7 +57,10 @@ export class SegmentedDownload {
   private readonly connections = new Set<Connection>();
   private readonly stopAll = new AbortController();
   private readonly signal: AbortSignal;
+  /** The most connections this server tolerates (lowered on refusals). */
   private target: number;
+  /** How many of them help (grows while the total speed rises). */
+  private readonly ramp: ConnectionRamp;
   private fatal: unknown;
   private lastError: unknown;
   private checkpointing: Promise<void> | undefined;
@@ -68,6 +72,7 @@ export class SegmentedDownload {
   constructor(private readonly o: SegmentedOptions) {
     this.segments = o.segments;
     this.target = Math.max(1, o.maxConnections);
+    this.ramp = new ConnectionRamp(this.target, Date.now(), this.writtenTotal());
     this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
   }
 
@@ -107,7 +112,7 @@ export class SegmentedDownload {
 
   /** Opens connections up to the target while there is work and the host's budget allows. */
   private openMore(): void {
-    while (!this.signal.aborted && this.connections.size > 0 && this.connections.size < this.target) {
+    while (!this.signal.aborted && this.connections.size > 0 && this.connections.size < Math.min(this.target, this.ramp.allowed)) {
       const release = this.o.pool.tryClaim(this.o.host, this.connections.size);
       if (!release) return;
       const segment = this.take();
@@ -248,12 +253,22 @@ export class SegmentedDownload {
   private useFewer(why: string): void {
     const before = this.target;
     this.target = Math.max(1, this.connections.size - 1);
+    this.ramp.setLimit(this.target);
     if (this.target < before) this.o.log('info', `Using ${this.target} connection(s): the server refused another (${why})`);
   }
 
-  /** Another transfer on this host arrived: close connections above our share of the budget. */
+  private working(): number {
+    let n = 0;
+    for (const c of this.connections) if (!c.yielded) n += 1;
+    return n;
+  }
+
+  /**
+   * Close connections above our share of the host's budget (another transfer arrived) or above
+   * what helps (more connections did not make it faster).
+   */
   private keepToShare(): void {
-    let over = [...this.connections].filter((c) => !c.yielded).length - this.o.pool.fairShare(this.o.host);
+    let over = this.working() - Math.min(this.o.pool.fairShare(this.o.host), this.ramp.allowed);
     if (over <= 0) return;
     for (const conn of [...this.connections].reverse()) {
       if (over <= 0) break;
@@ -286,6 +301,9 @@ export class SegmentedDownload {
       }
       this.speedSample.set(s, { at: now, written: s.written });
     }
+    const before = this.ramp.allowed;
+    const allowed = this.ramp.update(now, this.writtenTotal(), this.working());
+    if (allowed < before) this.o.log('info', `Using ${allowed} connection(s): more did not make the download faster`);
     this.keepToShare();
     this.openMore();
     if (now - this.lastCheckpointAt >= this.o.checkpointIntervalMs && !this.checkpointing) {
