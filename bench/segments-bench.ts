@@ -4,6 +4,7 @@
 //   (4) peak RSS for 1 GiB and 4 GiB with 1 and 16 connections; CPU seconds per GiB vs curl
 //   (6) `ferry get -x16` SIGKILLed twice, then finished: nginx's body bytes sent / file size
 //   BENCH_SEG_BIG_MB=4096 the "4 GiB" file (row 4); BENCH_SEG_SKIP_BIG=1 skips it.
+//   BENCH_SEG_ROWS=1,2,4,6 the rows to run (default all).
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -48,13 +49,15 @@ export async function segmentsBench(options: SegmentsBenchOptions): Promise<Verd
   const nginx = await startNginx({ root: fixturesDir });
   const slow = await startNginx({ root: fixturesDir, limitRate: '4m' });
   try {
+    const rows = new Set((process.env.BENCH_SEG_ROWS ?? '1,2,4,6').split(',').map((r) => r.trim()));
     // Row 1: uncapped loopback.
-    const row1: Record<string, Measurement[]> = { 'ferry (default 8)': [], 'ferry -x1': [], curl: [] };
-    const lines1: Record<string, Line> = { 'ferry (default 8)': ferryLine(), 'ferry -x1': ferryLine(1), curl: curlLine };
-    for (let run = 0; run < options.runs; run++) {
-      const order = Object.keys(lines1);
-      if (run % 2) order.reverse();
-      for (const who of order) row1[who]!.push(await fetchOnce(lines1[who]!, `${nginx.baseUrl}/${big.name}`, big, work, run === 0));
+    if (rows.has('1')) {
+      const row1: Record<string, Measurement[]> = { 'ferry (default 8)': [], 'ferry -x1': [], curl: [] };
+      const lines1: Record<string, Line> = { 'ferry (default 8)': ferryLine(), 'ferry -x1': ferryLine(1), curl: curlLine };
+      for (let run = 0; run < options.runs; run++) {
+        const order = Object.keys(lines1);
+        if (run % 2) order.reverse();
+        for (const who of order) row1[who]!.push(await fetchOnce(lines1[who]!, `${nginx.baseUrl}/${big.name}`, big, work, run === 0));
     }
     console.log(`\n(1) ${mib(big.size)} from nginx on 127.0.0.1, ${options.runs} runs (median)`);
     console.log(summaryTable(row1, 'curl', big.size));
@@ -69,13 +72,15 @@ export async function segmentsBench(options: SegmentsBenchOptions): Promise<Verd
       pass: ferryCpu && curlCpu ? ferryCpu / curlCpu <= 1.3 : null,
     });
 
+    }
     // Row 2: per-connection cap.
-    const row2: Record<string, Measurement[]> = { 'ferry (default 8)': [], 'ferry -x16': [], 'aria2c -x16 -s16 -k1M': [], curl: [] };
-    const lines2: Record<string, Line> = { 'ferry (default 8)': ferryLine(), 'ferry -x16': ferryLine(16), 'aria2c -x16 -s16 -k1M': aria2Line, curl: curlLine };
-    for (let run = 0; run < options.runs; run++) {
-      const order = Object.keys(lines2);
-      if (run % 2) order.reverse();
-      for (const who of order) row2[who]!.push(await fetchOnce(lines2[who]!, `${slow.baseUrl}/${capped.name}`, capped, work, run === 0));
+    if (rows.has('2')) {
+      const row2: Record<string, Measurement[]> = { 'ferry (default 8)': [], 'ferry -x16': [], 'aria2c -x16 -s16 -k1M': [], curl: [] };
+      const lines2: Record<string, Line> = { 'ferry (default 8)': ferryLine(), 'ferry -x16': ferryLine(16), 'aria2c -x16 -s16 -k1M': aria2Line, curl: curlLine };
+      for (let run = 0; run < options.runs; run++) {
+        const order = Object.keys(lines2);
+        if (run % 2) order.reverse();
+        for (const who of order) row2[who]!.push(await fetchOnce(lines2[who]!, `${slow.baseUrl}/${capped.name}`, capped, work, run === 0));
     }
     console.log(`\n(2) ${mib(capped.size)} from nginx with limit_rate 4m per connection, ${options.runs} runs (median)`);
     console.log(summaryTable(row2, 'aria2c -x16 -s16 -k1M', capped.size));
@@ -85,25 +90,27 @@ export async function segmentsBench(options: SegmentsBenchOptions): Promise<Verd
       verdicts.push({ target: `(2) 64 MiB at 4m/connection ${who} / aria2c <= 0.9`, measured: ratio.toFixed(2), pass: ratio <= 0.9 });
     }
 
+    }
     // Row 4: memory flat with size, for 1 and 16 connections.
-    const sizes = [big];
-    if (process.env.BENCH_SEG_SKIP_BIG !== '1') sizes.push(await ensureFixture(Number(process.env.BENCH_SEG_BIG_MB ?? 4096) * MIB));
-    const row4: string[][] = [];
-    let worstRss = 0;
-    for (const fixture of sizes) {
-      const curl = await fetchOnce(curlLine, `${nginx.baseUrl}/${fixture.name}`, fixture, work, false);
-      for (const connections of [1, 16]) {
-        const m = await fetchOnce(ferryLine(connections), `${nginx.baseUrl}/${fixture.name}`, fixture, work, false);
-        worstRss = Math.max(worstRss, m.peakRss ?? 0);
-        const gib = fixture.size / 1024 ** 3;
-        row4.push([
-          `${mib(fixture.size)}, ${connections} conn`,
-          `${m.seconds.toFixed(2)} s`,
-          mib(m.peakRss),
-          m.cpuSeconds === null ? 'n/a' : `${(m.cpuSeconds / gib).toFixed(2)} s/GiB`,
-          curl.cpuSeconds === null ? 'n/a' : `${(curl.cpuSeconds / gib).toFixed(2)} s/GiB`,
-        ]);
-      }
+    if (rows.has('4')) {
+      const sizes = [big];
+      if (process.env.BENCH_SEG_SKIP_BIG !== '1') sizes.push(await ensureFixture(Number(process.env.BENCH_SEG_BIG_MB ?? 4096) * MIB));
+      const row4: string[][] = [];
+      let worstRss = 0;
+      for (const fixture of sizes) {
+        const curl = await fetchOnce(curlLine, `${nginx.baseUrl}/${fixture.name}`, fixture, work, false);
+        for (const connections of [1, 16]) {
+          const m = await fetchOnce(ferryLine(connections), `${nginx.baseUrl}/${fixture.name}`, fixture, work, false);
+          worstRss = Math.max(worstRss, m.peakRss ?? 0);
+          const gib = fixture.size / 1024 ** 3;
+          row4.push([
+            `${mib(fixture.size)}, ${connections} conn`,
+            `${m.seconds.toFixed(2)} s`,
+            mib(m.peakRss),
+            m.cpuSeconds === null ? 'n/a' : `${(m.cpuSeconds / gib).toFixed(2)} s/GiB`,
+            curl.cpuSeconds === null ? 'n/a' : `${(curl.cpuSeconds / gib).toFixed(2)} s/GiB`,
+          ]);
+        }
     }
     // On uncapped loopback one connection is as fast as sixteen, so the ramp goes back to one;
     // with a per-connection cap all sixteen stay open: that is where their memory shows.
@@ -115,13 +122,14 @@ export async function segmentsBench(options: SegmentsBenchOptions): Promise<Verd
     console.log('\n(4) peak memory and CPU per GiB (one run each; uncapped nginx unless noted)');
     console.log(table(['ferry get', 'wall', 'peak RSS', 'ferry CPU', 'curl CPU'], row4));
     verdicts.push({ target: '(4) ferry peak RSS <= 100 MB (1 and 16 connections, every size)', measured: `${(worstRss / 1e6).toFixed(1)} MB`, pass: worstRss > 0 ? worstRss <= 100e6 : null });
+    }
   } finally {
     await nginx.stop();
     await slow.stop();
   }
 
   // Row 6: two SIGKILLs.
-  verdicts.push(await killTwiceRow(work));
+  if (process.env.BENCH_SEG_ROWS === undefined || process.env.BENCH_SEG_ROWS.split(',').includes('6')) verdicts.push(await killTwiceRow(work));
   await rm(work, { recursive: true, force: true });
   return verdicts;
 }

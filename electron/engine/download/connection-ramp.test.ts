@@ -17,7 +17,7 @@ describe('ConnectionRamp', () => {
   it('goes back to one connection when four are no faster (uncapped loopback)', () => {
     const ramp = new ConnectionRamp(8, 0, 0, 200);
     expect(ramp.update(200, 60 * MIB, 1)).toBe(4);
-    expect(ramp.update(400, 60 * MIB + 66 * MIB, 4)).toBe(1);
+    expect(ramp.update(400, 60 * MIB + 62 * MIB, 4)).toBe(1);
     // Decided: later windows do not reopen.
     expect(ramp.update(600, 200 * MIB, 1)).toBe(1);
   });
@@ -27,5 +27,14 @@ describe('ConnectionRamp', () => {
     expect(ramp.update(200, MIB, 1)).toBe(3);
     ramp.setLimit(2);
     expect(ramp.allowed).toBe(2);
+  });
+});
+
+describe('ConnectionRamp, modest gains', () => {
+  it('keeps connections that helped a little, without opening more', () => {
+    const ramp = new ConnectionRamp(16, 0, 0, 200);
+    expect(ramp.update(200, 2 * MIB, 1)).toBe(4);
+    expect(ramp.update(400, 2 * MIB + 2.6 * MIB, 4)).toBe(4); // 1.3x: neither a gain nor nothing
+    expect(ramp.update(600, 10 * MIB, 4)).toBe(4);
   });
 });

@@ -12,7 +12,7 @@ import { failure, networkFailure, stalledFailure } from './failures';
 import type { HostConnectionPool } from './host-pool';
 import { responseBody, type OpenedResponse } from './http-request';
 import { batchBytesFor, RangeWriter } from './range-writer';
-import { ConnectionRamp } from './connection-ramp';
+import { ConnectionRamp, RAMP_WINDOW_MS } from './connection-ramp';
 import type { RangeVerdict } from './range-verdict';
 import { remaining, resumeSegments, takeWork, type LiveSegment } from './segment-plan';
 
@@ -78,7 +78,8 @@ export class SegmentedDownload {
 
   /** Resolves when every byte is written and recorded as durable; rejects with the reason otherwise. */
   async run(): Promise<void> {
-    const ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.o.checkpointIntervalMs));
+    // Often enough for the ramp's short windows and the checkpoints; each tick is cheap.
+    const ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
     try {
       const releaseFirst = this.o.pool.claimFirst(this.o.host);
       if (this.o.first) {
@@ -182,6 +183,10 @@ export class SegmentedDownload {
     try {
       opened = await this.o.openRange(from, segment.end, signal);
     } catch (err) {
+      if (conn.yielded) {
+        segment.busy = false;
+        return undefined; // closed on purpose (budget or ramp), not refused
+      }
       if (this.connections.size > 1 && !this.signal.aborted) {
         segment.busy = false;
         this.useFewer(asFailure(err, this.o.stallTimeoutMs).error.message);
