@@ -1,6 +1,7 @@
 // Segmented downloads through the real engine and worker against the project's awkward server
 // and Debian's nginx on 127.0.0.1. Every test checks the bytes on disk.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TransferView } from '../../../shared/transfer';
@@ -193,6 +194,27 @@ describe('segmented downloads', () => {
       expect(own.peakOpenFor('/b.bin')).toBeGreaterThanOrEqual(2);
     } finally {
       await own.close();
+    }
+  });
+
+  it('a full disk fails the download with DISK_FULL (not retried) and keeps the .part', async () => {
+    const small = path.join(tmp, 'small-fs');
+    await mkdir(small);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', small], { stdio: 'ignore' });
+    } catch {
+      return; // not root here: nothing to test
+    }
+    try {
+      const p = uniquePath('full.bin');
+      server.route(p, { body: randomBytes(4 << 20, 31), rateBytesPerSec: 4_000_000 });
+      const view = await download({ url: server.url(p), directory: small });
+      expect(view.state).toBe('failed');
+      expect(view.error).toMatchObject({ code: 'DISK_FULL', retryable: false });
+      expect(view.attempt).toBe(1);
+      expect(await readdir(small)).toEqual(['full.bin.part']);
+    } finally {
+      execFileSync('umount', ['-l', small]);
     }
   });
 
