@@ -128,11 +128,14 @@ export class SegmentedDownload {
   private startConnection(release: () => void, start: { segment: LiveSegment; opened?: OpenedResponse }): void {
     const conn: Connection = { controller: new AbortController(), lastByteAt: Date.now(), throttled: false, stalled: false, yielded: false };
     this.connections.add(conn);
-    void this.work(conn, start).finally(() => {
-      release();
-      this.connections.delete(conn);
-      if (this.connections.size === 0) this.finished();
-    });
+    void this.work(conn, start)
+      // work() settles its own errors; anything else is a bug that must stop this attempt, not the process.
+      .catch((err: unknown) => this.stop(err))
+      .finally(() => {
+        release();
+        this.connections.delete(conn);
+        if (this.connections.size === 0) this.finished();
+      });
   }
 
   /** One connection: work on a range, then take the next, until nothing is left worth taking. */
