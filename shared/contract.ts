@@ -36,6 +36,8 @@ export const addDownloadsInput = z.strictObject({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 is 64 hexadecimal characters')
     .optional(),
+  /** Connections for these downloads (1-32); the settings' connectionsPerDownload when absent. */
+  connections: z.number().int().min(1).max(32).optional(),
 });
 
 /**

@@ -4,6 +4,7 @@ import type { Settings } from './settings';
 export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   maxActive: 3,
   maxPerHost: 2,
+  connectionsPerDownload: 8,
   downloadLimit: null,
   uploadLimit: null,
   stallTimeoutSeconds: 30,

@@ -19,6 +19,8 @@ export const settingsSchema = z.strictObject({
   downloadDirectory: absoluteFolderSchema,
   maxActive: z.number().int().min(1).max(32),
   maxPerHost: z.number().int().min(1).max(32),
+  /** Connections per download where the server serves ranges (segmented downloads). */
+  connectionsPerDownload: z.number().int().min(1).max(32),
   downloadLimit: rate,
   uploadLimit: rate,
   stallTimeoutSeconds: z.number().int().min(5).max(3600),

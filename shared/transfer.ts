@@ -64,6 +64,16 @@ export interface DownloadDetails {
   sha256?: string;
   /** false once the server showed it cannot serve ranges: pause/resume restarts. */
   resumable: boolean;
+  /** Connections open at the last checkpoint of a segmented download. */
+  connections?: number;
+  /** Byte ranges of a segmented download (coalesced, updated about once a second); `done` bytes from each start are on disk. */
+  segments?: SegmentView[];
+}
+
+export interface SegmentView {
+  start: number;
+  end: number;
+  done: number;
 }
 
 export type UploadProtocol = 'raw' | 'multipart' | 'tus';

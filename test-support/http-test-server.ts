@@ -60,6 +60,8 @@ export interface RouteOptions {
   rateBytesPerSec?: number;
   /** Omit Content-Length (chunked transfer). */
   noContentLength?: boolean;
+  /** Answer 503 (with retryAfter) while this many responses to the path are already open. */
+  maxOpen?: number;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestIndex: number) => void | Promise<void>;
@@ -84,6 +86,12 @@ export interface TestServer {
   route(path: string, options: RouteOptions | RouteHandler): void;
   requestsFor(path: string): RecordedRequest[];
   responsesFor(path: string): RecordedResponse[];
+  /** Most responses to this path that were open at the same time (segmented downloads). */
+  peakOpenFor(path: string): number;
+  /** Most responses to any path open at the same time. */
+  peakOpen(): number;
+  /** Responses open right now. */
+  openNow(): number;
   /** All requests, in order. */
   requests: RecordedRequest[];
   close(): Promise<void>;
@@ -97,9 +105,21 @@ export async function startTestServer(): Promise<TestServer> {
   const responses = new Map<string, RecordedResponse[]>();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  const open = new Map<string, number>();
+  const peak = new Map<string, number>();
+  let openAll = 0;
+  let peakAll = 0;
 
   const server = http.createServer((req, res) => {
     const parsed = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const now = (open.get(parsed.pathname) ?? 0) + 1;
+    open.set(parsed.pathname, now);
+    peak.set(parsed.pathname, Math.max(peak.get(parsed.pathname) ?? 0, now));
+    peakAll = Math.max(peakAll, ++openAll);
+    res.once('close', () => {
+      open.set(parsed.pathname, (open.get(parsed.pathname) ?? 1) - 1);
+      openAll -= 1;
+    });
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
       path: parsed.pathname,
@@ -128,6 +148,13 @@ export async function startTestServer(): Promise<TestServer> {
       response.status = -1; // custom handler: unknown
       return;
     }
+    if (route.maxOpen !== undefined && (open.get(parsed.pathname) ?? 0) > route.maxOpen) {
+      response.status = 503;
+      const headers: Record<string, string> = { 'content-type': 'text/plain' };
+      if (route.retryAfter !== undefined) headers['retry-after'] = route.retryAfter;
+      res.writeHead(503, headers).end('too many connections');
+      return;
+    }
     serveRoute(req, res, route, index, response, timers);
   });
   server.on('connection', (socket) => {
@@ -146,6 +173,9 @@ export async function startTestServer(): Promise<TestServer> {
     route: (p, options) => void routes.set(p, options),
     requestsFor: (p) => requests.filter((r) => r.path === p),
     responsesFor: (p) => responses.get(p) ?? [],
+    peakOpenFor: (p) => peak.get(p) ?? 0,
+    peakOpen: () => peakAll,
+    openNow: () => openAll,
     requests,
     close: async () => {
       for (const t of timers) clearTimeout(t);
@@ -225,6 +255,8 @@ function serveRoute(
     route.stallAfterBytes !== undefined && index < (route.stallTimes ?? Infinity) ? route.stallAfterBytes : undefined;
   let sent = 0;
   const sendMore = (): void => {
+    // The client went away: nothing more is sent (nor counted in bytesSent).
+    if (res.destroyed) return;
     while (start + sent < end) {
       if (cutAt !== undefined && sent >= cutAt) {
         res.socket?.destroy();

@@ -11,7 +11,7 @@
 // removed by stop(); a root we created is removed too, a root passed in is left alone.
 // Needs the Debian packages nginx and libnginx-mod-http-dav-ext (for dav: true).
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { freePort, waitForPort } from './ports';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,8 @@ export interface NginxServer {
   baseUrl: string;
   root: string;
   pid: number;
+  /** nginx's access log (combined format: `$status $body_bytes_sent` after the request line). */
+  accessLog: string;
   stop(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ async function startOnce(options: NginxOptions, port: number): Promise<NginxServ
     baseUrl: `http://127.0.0.1:${port}`,
     root,
     pid,
+    accessLog: path.join(work, 'access.log'),
     stop: () =>
       (stopped ??= (async () => {
         try {
@@ -160,4 +163,15 @@ http {
 /** nginx strings in double quotes, so folders with spaces work. */
 function quote(value: string): string {
   return `"${value.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** Body bytes nginx sent for requests whose path is `urlPath` (an aborted response counts what it sent). */
+export async function bodyBytesSent(server: NginxServer, urlPath: string): Promise<number> {
+  const text = await readFile(server.accessLog, 'utf8').catch(() => '');
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /"[A-Z]+ (\S+) HTTP\/[\d.]+" \d{3} (\d+)/.exec(line);
+    if (m && m[1] === urlPath) sum += Number(m[2]);
+  }
+  return sum;
 }

@@ -121,6 +121,28 @@ test('a 404 shows its error in words with the status', async () => {
   await details.getByRole('button', { name: 'Close details' }).click();
 });
 
+test('a segmented download shows its ranges filling in and its connection count', async () => {
+  await addThroughDialog([info.segmented.url]);
+  const r = row(info.segmented.name);
+  await expect(r).toHaveAttribute('data-state', 'active', { timeout: 20_000 });
+  await r.click();
+  await page.keyboard.press('Enter');
+  const details = page.getByRole('complementary', { name: 'Details' });
+  const segments = details.getByRole('region', { name: 'Segments' });
+  await expect(segments).toContainText(/8 connections · \d+ ranges, \d+ unfinished/, { timeout: 20_000 });
+  // Every range has bytes by now: the bar is filling in several places at once.
+  await expect.poll(async () => Number(/(\d+) ranges/.exec((await segments.textContent()) ?? '')?.[1]), { timeout: 10_000 }).toBeGreaterThanOrEqual(8);
+  // A third of the way in, so the picture shows each range part-filled.
+  await expect.poll(async () => Number(await r.getByRole('progressbar').getAttribute('aria-valuenow')), { timeout: 20_000 }).toBeGreaterThan(30);
+  await page.waitForTimeout(1100); // the ranges update with the checkpoints
+  await shot(page, 'host-segments');
+  await r.hover();
+  await r.getByRole('button', { name: 'Cancel' }).click();
+  await expect(r).toHaveAttribute('data-state', 'canceled');
+  await expect(segments).toHaveCount(0);
+  await details.getByRole('button', { name: 'Close details' }).click();
+});
+
 test('a SHA-256 given in the dialog is checked: a wrong one fails in words, the right one completes', async () => {
   await addThroughDialog([`${info.checked.url}?wrong`], '0'.repeat(64));
   const bad = grid().getByRole('row', { name: /^checked\.bin,/ });
@@ -223,7 +245,8 @@ test('after the connection drops, the UI reconnects and shows the true state at 
   expect(socketConnects).toBe(2);
   await expect(row('stream.bin')).toHaveCount(0);
   await expect(row('big.bin')).toHaveAttribute('data-state', 'completed');
-  await expect(page.getByRole('navigation', { name: 'Filters' }).getByRole('button', { name: /^All/ })).toContainText('4');
+  // One more than before segmented downloads: the canceled segmented.bin stays listed.
+  await expect(page.getByRole('navigation', { name: 'Filters' }).getByRole('button', { name: /^All/ })).toContainText('5');
 });
 
 test('the page ran under the host Content-Security-Policy without errors', async () => {

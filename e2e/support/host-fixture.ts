@@ -14,6 +14,7 @@ export interface HostFixtureInfo {
   downloads: string;
   big: { url: string; size: number; sha256: string };
   slow: { url: string; name: string };
+  segmented: { url: string; name: string };
   unknownSize: { url: string; size: number };
   missing: string;
   checked: { url: string; sha256: string };
@@ -25,9 +26,12 @@ const downloads = path.join(dir, 'downloads');
 await mkdir(downloads);
 
 const server = await startTestServer();
-// Big enough and slow enough (≈ 4 s) to pause and resume mid-way; ranges and a strong ETag.
+// Big enough and slow enough (≈ 4 s over the default 8 connections) to pause and resume mid-way;
+// ranges and a strong ETag. The rate is per connection, as with nginx's limit_rate.
 const big = randomBytes(6_000_000, 42);
-server.route('/big.bin', { body: big, rateBytesPerSec: 1_500_000 });
+server.route('/big.bin', { body: big, rateBytesPerSec: 200_000 });
+// A segmented download that runs long enough (≈ 10 s) to look at its ranges.
+server.route('/segmented.bin', { body: randomBytes(24_000_000, 8), rateBytesPerSec: 300_000 });
 server.route('/slow.bin', { body: randomBytes(20_000_000, 7), rateBytesPerSec: 400_000 });
 server.route('/stream.bin', { body: randomBytes(3_000_000, 9), rateBytesPerSec: 1_000_000, noContentLength: true });
 server.route('/missing.bin', { status: 404 });
@@ -43,6 +47,7 @@ const info: HostFixtureInfo = {
   downloads,
   big: { url: server.url('/big.bin'), size: big.length, sha256: sha256(big) },
   slow: { url: server.url('/slow.bin'), name: 'slow.bin' },
+  segmented: { url: server.url('/segmented.bin'), name: 'segmented.bin' },
   unknownSize: { url: server.url('/stream.bin'), size: 3_000_000 },
   missing: server.url('/missing.bin'),
   checked: { url: server.url('/checked.bin'), sha256: sha256(checked) },

@@ -17,7 +17,10 @@ export interface DownloadResumeData {
   etag?: string;
   lastModified?: string;
   totalBytes: number | null;
-  /** Today one segment [0, total); shaped for multi-connection downloads later. */
+  /**
+   * One segment [0, total) for a single connection; several for a segmented download, covering
+   * [0, total) without gaps. Each `done` was fsync'd before it was recorded.
+   */
   segments: ByteSegment[];
   partPath?: string;
   /**
@@ -47,7 +50,7 @@ export interface DownloadRequest {
   speedLimit?: number | null;
   /** Added paused (aria2's `pause=true`): it waits for resume without connecting first. */
   paused?: boolean;
-  /** Connections the user asked for (aria2's split); kept in the record for segmented downloads. */
+  /** Connections for this download (1-32); absent: the worker's default. */
   connections?: number;
 }
 

@@ -1,7 +1,7 @@
 // What one download attempt knows about its transfer, read from the record at the start and
 // written back through checkpoints. Kept apart so the record's shape is mapped in one place.
 import type { DownloadDetails, TransferView } from '../../../shared/transfer';
-import type { DownloadResumeData, ResumeData, TransferRecord } from '../types';
+import type { ByteSegment, DownloadResumeData, ResumeData, TransferRecord } from '../types';
 
 export interface DownloadFacts {
   finalUrl?: string;
@@ -13,6 +13,10 @@ export interface DownloadFacts {
   partInode?: number;
   /** Bytes of the .part that are fsync'd (the one segment's `done`). */
   done: number;
+  /** Set while a segmented download has more than one range: they replace `done`. */
+  segments?: ByteSegment[];
+  /** Connections of a segmented download at its last checkpoint. */
+  connections?: number;
 }
 
 export function factsFromRecord(record: Readonly<TransferRecord>): DownloadFacts {
@@ -25,6 +29,7 @@ export function factsFromRecord(record: Readonly<TransferRecord>): DownloadFacts
     partPath: resume.partPath,
     partInode: resume.partInode,
     done: resume.segments?.[0]?.done ?? 0,
+    ...(resume.segments && resume.segments.length > 1 ? { segments: resume.segments.map((s) => ({ ...s })) } : {}),
   };
 }
 
@@ -52,12 +57,17 @@ export function checkpointPatch(
     etag: facts.etag,
     lastModified: facts.lastModified,
     totalBytes: facts.totalBytes,
-    segments: [{ start: 0, end: facts.totalBytes, done: facts.done }],
+    segments: facts.segments ?? [{ start: 0, end: facts.totalBytes, done: facts.done }],
     partPath: facts.partPath,
     partInode: facts.partInode,
   };
+  const segmented = facts.segments && facts.totalBytes !== null;
   const view: Partial<TransferView> = {
-    download: details,
+    download: {
+      ...details,
+      connections: segmented ? facts.connections : undefined,
+      segments: segmented ? facts.segments!.map((s) => ({ start: s.start, end: s.end ?? facts.totalBytes!, done: s.done })) : undefined,
+    },
     validators: { etag: facts.etag, lastModified: facts.lastModified },
     ...(details.fileName ? { name: details.fileName } : {}),
     ...(facts.finalUrl && facts.finalUrl !== url ? { finalUrl: facts.finalUrl } : {}),

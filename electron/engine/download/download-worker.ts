@@ -24,19 +24,32 @@ import {
 } from './part-file';
 import { checkResponse, ifRangeValidator } from './response-check';
 import { markFromInternet, referrerOf } from './origin-mark';
+import type { HostConnectionPool } from './host-pool';
+import { judgeRangeResponse } from './range-verdict';
+import { coversExactly, liveFromResume, type LiveSegment } from './segment-plan';
+import { SegmentedDownload } from './segmented-download';
+import { clampConnections, SEGMENTED_CHECKPOINT_MS, segmentSettingsFrom, type DownloadWorkerOptions, type SegmentSettings } from './worker-settings';
+import { open, type FileHandle } from 'node:fs/promises';
 
-export interface DownloadWorkerOptions {
-  /** How often progress is made durable (fsync + checkpoint). Default 1000 ms. */
-  checkpointIntervalMs?: number;
-}
+export { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type DownloadWorkerOptions } from './worker-settings';
 
 /** Room for ".part" so the partial file's name also fits in 255 bytes. */
 const NAME_BYTES = MAX_NAME_BYTES - PART_SUFFIX.length;
 
-export function createDownloadWorker(options: DownloadWorkerOptions = {}): TransferWorker {
-  const checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
+export interface DownloadWorker extends TransferWorker {
+  /** Default connections per download, for the next attempts. */
+  setConnections(count: number): void;
+  readonly pool: HostConnectionPool;
+}
+
+export function createDownloadWorker(options: DownloadWorkerOptions = {}): DownloadWorker {
+  const settings = segmentSettingsFrom(options);
   return {
-    attempt: async (ctx) => new DownloadAttempt(ctx, checkpointIntervalMs).run(),
+    pool: settings.pool,
+    setConnections(count) {
+      settings.connections = clampConnections(count);
+    },
+    attempt: async (ctx) => new DownloadAttempt(ctx, settings).run(),
     async discard(record, { deleteFinishedFile }) {
       const resume = record.resume.kind === 'download' ? record.resume : undefined;
       await removeIfExists(resume?.partPath);
@@ -53,10 +66,15 @@ class DownloadAttempt {
   /** Set when the finished file is found under its final name although the record still says .part. */
   private recoveredPath: string | undefined;
 
+  /** The .part holds several ranges (from the resume data) that continue where each stopped. */
+  private resumeSegmented = false;
+  private readonly checkpointIntervalMs: number;
+
   constructor(
     private readonly ctx: AttemptContext,
-    private readonly checkpointIntervalMs: number,
+    private readonly segmentSettings: SegmentSettings,
   ) {
+    this.checkpointIntervalMs = segmentSettings.checkpointIntervalMs;
     if (ctx.record.request.kind !== 'download') throw failure('INTERNAL', 'download worker got a non-download transfer', false);
     this.facts = factsFromRecord(ctx.record);
     this.details = detailsFromRecord(ctx.record);
@@ -76,6 +94,7 @@ class DownloadAttempt {
     try {
       await this.openExistingPart();
       if (this.recoveredPath) return await this.completeRecovered(this.recoveredPath);
+      if (this.resumeSegmented) return await this.receiveSegmented(undefined, signal);
       // At most two requests: a 416 that does not prove completion restarts from byte 0 once.
       for (let round = 0; round < 2; round++) {
         const opened = await this.request_(signal);
@@ -95,6 +114,9 @@ class DownloadAttempt {
   private async openExistingPart(): Promise<void> {
     const { partPath } = this.facts;
     if (!partPath) return;
+    if (this.facts.segments) {
+      if (await this.openSegmentedPart(partPath)) return;
+    }
     const trusted = this.facts.done > 0 && ifRangeValidator(this.facts) !== undefined ? this.facts.done : 0;
     try {
       const { handle, offset } = await reopenPartFile(partPath, trusted);
@@ -112,19 +134,68 @@ class DownloadAttempt {
     }
   }
 
+  /**
+   * A segmented .part is trusted only whole: the ranges cover the file, a validator exists and the
+   * file has the full size. Otherwise it is emptied and the download starts over.
+   */
+  private async openSegmentedPart(partPath: string): Promise<boolean> {
+    const segments = this.facts.segments!;
+    const total = this.facts.totalBytes;
+    let handle: FileHandle;
+    try {
+      handle = await open(partPath, 'r+');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileSystemFailure(err, partPath);
+      this.facts.segments = undefined;
+      return false; // the caller's ENOENT path starts over
+    }
+    const size = (await handle.stat()).size;
+    if (total !== null && size === total && ifRangeValidator(this.facts) !== undefined && coversExactly(segments, total)) {
+      this.writer = new PartWriter(handle, 0);
+      this.resumeSegmented = true;
+      return true;
+    }
+    this.ctx.log('warn', 'The partial file does not match its resume data; starting over');
+    await handle.truncate(0);
+    this.writer = new PartWriter(handle, 0);
+    this.facts.segments = undefined;
+    this.facts.done = 0;
+    return true;
+  }
+
+  private get connectionCount(): number {
+    return clampConnections(this.request.connections ?? this.segmentSettings.connections);
+  }
+
+  /** Several connections only for a big enough file whose server says it serves ranges. */
+  private shouldSegment(totalBytes: number | null, rangesOffered: boolean): totalBytes is number {
+    return (
+      rangesOffered &&
+      totalBytes !== null &&
+      this.connectionCount > 1 &&
+      totalBytes >= 2 * this.segmentSettings.minSplitBytes &&
+      ifRangeValidator(this.facts) !== undefined
+    );
+  }
+
   private request_(signal: AbortSignal): Promise<OpenedResponse> {
     const offset = this.writer?.start ?? 0;
-    // The worker alone decides ranges and encodings: the bytes on disk must be exactly the resource.
-    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
-    for (const [name, value] of Object.entries(this.request.headers ?? {})) {
-      if (!/^(range|if-range|accept-encoding)$/i.test(name)) headers[name] = value;
-    }
+    const headers = this.baseHeaders();
     const validator = ifRangeValidator(this.facts);
     if (offset > 0 && validator) {
       headers.range = `bytes=${offset}-`;
       headers['if-range'] = validator;
     }
     return openDownloadStream(this.request.url, headers, signal, this.ctx.stallTimeoutMs);
+  }
+
+  private baseHeaders(): Record<string, string> {
+    // The worker alone decides ranges and encodings: the bytes on disk must be exactly the resource.
+    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    for (const [name, value] of Object.entries(this.request.headers ?? {})) {
+      if (!/^(range|if-range|accept-encoding)$/i.test(name)) headers[name] = value;
+    }
+    return headers;
   }
 
   /** Returns the attempt's result, or undefined to send the request again from byte 0. */
@@ -159,10 +230,12 @@ class DownloadAttempt {
         if (offset > 0) this.ctx.log('info', `Starting over from byte 0: ${decision.reason}`);
         this.details = { ...this.details, resumable: decision.resumable };
         await this.adoptResponse(opened, decision.totalBytes, 0);
+        if (this.shouldSegment(decision.totalBytes, decision.resumable)) return this.receiveSegmented(opened, signal);
         return this.receive(opened, signal);
       case 'append':
         this.details = { ...this.details, resumable: true };
         await this.adoptResponse(opened, decision.totalBytes, offset);
+        if (this.shouldSegment(decision.totalBytes, true)) return this.receiveSegmented(opened, signal);
         return this.receive(opened, signal);
     }
   }
@@ -241,6 +314,78 @@ class DownloadAttempt {
     return this.finish(hash?.digest('hex'), signal);
   }
 
+  /**
+   * Several connections into the one .part (see SegmentedDownload). `first` is the response that
+   * proved range support, continued as the first connection; without it the ranges come from the
+   * resume data.
+   */
+  private async receiveSegmented(first: OpenedResponse | undefined, signal: AbortSignal): Promise<AttemptResult> {
+    const total = this.facts.totalBytes!;
+    const writer = this.writer!;
+    const handle = writer.fileHandle;
+    let segments: LiveSegment[];
+    if (first) {
+      const offset = writer.start;
+      try {
+        await handle.truncate(total); // the full size up front: every range writes at its offset
+      } catch (err) {
+        first.stream.destroy();
+        throw fileSystemFailure(err, this.facts.partPath ?? '');
+      }
+      segments = [{ start: 0, end: total, issued: offset, written: offset, durable: offset, busy: false, speed: 0 }];
+    } else {
+      segments = liveFromResume(this.facts.segments!, total);
+    }
+    const url = this.facts.finalUrl ?? this.request.url;
+    const download = new SegmentedDownload({
+      handle,
+      total,
+      segments,
+      ...(first ? { first: { opened: first, segment: segments[0]! } } : {}),
+      openRange: (start, end, s) => openDownloadStream(url, this.rangeHeaders(start, end), s, this.ctx.stallTimeoutMs),
+      judge: (opened, start) => judgeRangeResponse(opened, { offset: start, knownTotal: total, etag: this.facts.etag, lastModified: this.facts.lastModified }),
+      maxConnections: this.connectionCount,
+      minSplit: this.segmentSettings.minSplitBytes,
+      host: hostOf(url),
+      pool: this.segmentSettings.pool,
+      signal,
+      stallTimeoutMs: this.ctx.stallTimeoutMs,
+      // More connections put more bytes at risk per second: record them more often.
+      checkpointIntervalMs: Math.min(this.checkpointIntervalMs, SEGMENTED_CHECKPOINT_MS),
+      throttle: (bytes, s) => this.ctx.throttle(bytes, s),
+      progress: (written) => this.ctx.progress(written, total),
+      record: async (ranges, connections) => {
+        this.facts.segments = ranges;
+        this.facts.connections = connections;
+        this.facts.done = ranges[0]?.done ?? 0;
+        await this.checkpoint();
+      },
+      log: (level, message) => this.ctx.log(level, message),
+    });
+    try {
+      await download.run();
+    } catch (err) {
+      if (err instanceof TransferFailure && err.error.code === 'RESPONSE_MISMATCH' && !signal.aborted) {
+        await this.resetToZero();
+        throw failure('RESPONSE_MISMATCH', `${err.error.message}; starting over`, true);
+      }
+      throw err;
+    }
+    if (signal.aborted) return { outcome: 'aborted' };
+    this.facts.segments = undefined;
+    this.facts.connections = undefined;
+    this.facts.done = total;
+    return this.finish(undefined, signal);
+  }
+
+  /** Headers for one range of a segmented download: always with If-Range. */
+  private rangeHeaders(start: number, endExclusive: number): Record<string, string> {
+    const headers = this.baseHeaders();
+    headers.range = `bytes=${start}-${endExclusive - 1}`;
+    headers['if-range'] = ifRangeValidator(this.facts)!;
+    return headers;
+  }
+
   /** Verifies length and checksum, then moves the .part to a free final name. */
   private async finish(digest: string | undefined, signal: AbortSignal): Promise<AttemptResult> {
     const done = this.facts.done;
@@ -297,6 +442,8 @@ class DownloadAttempt {
     else await removeIfExists(this.facts.partPath).catch(() => undefined);
     if (!this.writer) this.facts.partPath = undefined;
     this.facts.done = 0;
+    this.facts.segments = undefined;
+    this.facts.connections = undefined;
     this.facts.etag = undefined;
     this.facts.lastModified = undefined;
     this.facts.totalBytes = null;
@@ -322,5 +469,13 @@ class DownloadAttempt {
 
   private async checkpoint(): Promise<void> {
     await this.ctx.checkpoint(checkpointPatch(this.request.url, this.facts, this.details));
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
   }
 }

@@ -125,6 +125,11 @@ export class PartWriter {
     return write;
   }
 
+  /** The file itself, for segmented downloads that write at many offsets (this writer stays its owner). */
+  get fileHandle(): FileHandle {
+    return this.handle;
+  }
+
   /** Offset of the first byte not yet written (durable only after sync). */
   get written(): number {
     return this.position;

@@ -12,6 +12,8 @@ export interface GetCommand {
   directory: string;
   fileName?: string;
   sha256?: string;
+  /** Connections per download (1-32); absent: the default (8). */
+  connections?: number;
   limit: number | null;
   dataDir: string;
   quiet: boolean;
@@ -78,6 +80,7 @@ const GET_OPTIONS = {
   out: { type: 'string', short: 'o' },
   sha256: { type: 'string' },
   detach: { type: 'boolean' },
+  connections: { type: 'string', short: 'x' },
 } as const satisfies ParseArgsConfig['options'];
 
 const PUT_OPTIONS = {
@@ -151,6 +154,7 @@ function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
   if (values.out !== undefined) command.fileName = values.out;
   if (sha256 !== undefined) command.sha256 = sha256;
   if (values.detach) command.detach = true;
+  if (values.connections !== undefined) command.connections = connectionsOption(values.connections);
   return { ok: true, command };
 }
 
@@ -239,6 +243,14 @@ function limitOption(text: string | undefined): number | null {
   const rate = parseRate(text);
   if (rate === null) throw new UsageError(`--limit must be a rate such as 500K, 2M or 1.5MB/s (got '${text}')`);
   return rate;
+}
+
+function connectionsOption(text: string): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text.trim()) || count < 1 || count > 32) {
+    throw new UsageError(`--connections must be a whole number from 1 to 32 (got '${text}')`);
+  }
+  return count;
 }
 
 function dataDirOption(text: string | undefined, cwd: string, env: NodeJS.ProcessEnv): string {

@@ -135,7 +135,8 @@ describe('ferry get', () => {
   it('continues after SIGKILL: byte-identical result, the rerun asks for a Range', async () => {
     const body = randomBytes(3_000_000, 3);
     server.route('/big.bin', { body, rateBytesPerSec: 1_000_000 });
-    const args = ['get', server.url('/big.bin'), '--dir', dir, '--data-dir', dataDir];
+    // One connection: this is the single-range path (segments have their own test).
+    const args = ['get', server.url('/big.bin'), '--dir', dir, '--data-dir', dataDir, '--connections', '1'];
     const first = startFerry(args);
     // Let at least one progress checkpoint (~1 s) land after the .part file has grown.
     await waitFor(async () => (first.assertRunning(), (await partSize(dir)) > 800_000), 30_000, 'the .part file to grow');

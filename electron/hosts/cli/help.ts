@@ -28,6 +28,8 @@ Options:
   -d, --dir DIR       folder to save into (default: current folder)
   -o, --out NAME      file name to save as (only with a single URL)
   --sha256 HEX        expected SHA-256 of the file; a mismatch fails the download
+  -x, --connections N connections per file, 1-32 (default 8); used when the server
+                      serves ranges and the file is 2 MiB or more
   --detach            when a running Ferry (app, serve, rpc) owns the data folder: hand the
                       downloads to it and return at once (without it: follow them to the end;
                       with no running Ferry it has no effect)

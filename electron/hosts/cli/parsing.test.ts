@@ -42,6 +42,9 @@ describe('parseCli get', () => {
       parse('get', 'https://h/a', '--dir', 'out', '--out', 'x.iso', '--sha256', 'AB'.repeat(32), '--limit', '2M', '--data-dir', 'd', '-q'),
     );
     expect(full).toMatchObject({ directory: '/work/here/out', fileName: 'x.iso', sha256: 'ab'.repeat(32), limit: 2 * 1024 * 1024, dataDir: '/work/here/d', quiet: true });
+    expect(get.connections).toBeUndefined();
+    expect(command<GetCommand>(parse('get', 'http://h/a', '--connections', '16')).connections).toBe(16);
+    expect(command<GetCommand>(parse('get', 'http://h/a', '-x', '1')).connections).toBe(1);
   });
 
   it.each([
@@ -53,6 +56,9 @@ describe('parseCli get', () => {
     [['get', 'ftp://h/a'], /not an http/],
     [['get', 'nonsense'], /not a URL/],
     [['get', 'http://h/a', '--limit', 'fast'], /--limit/],
+    [['get', 'http://h/a', '--connections', '0'], /1 to 32/],
+    [['get', 'http://h/a', '--connections', '33'], /1 to 32/],
+    [['get', 'http://h/a', '-x', 'many'], /1 to 32/],
     [['fetch', 'http://h/a'], /unknown command/],
   ])('usage error for %j', (argv, message) => {
     const result = parseCli(argv, env);

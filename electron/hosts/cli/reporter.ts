@@ -124,6 +124,14 @@ function describeDirection(view: TransferView): string {
 }
 
 function retryNote(view: TransferView): string {
+  const connections = view.download?.connections;
+  const retry = retryText(view);
+  // Segmented downloads show their connections: "8 conn".
+  if (connections && connections > 1) return retry ? `${connections} conn  ${retry}` : `${connections} conn`;
+  return retry;
+}
+
+function retryText(view: TransferView): string {
   if (view.nextRetryAt && view.nextRetryAt > Date.now()) {
     return `retry in ${Math.ceil((view.nextRetryAt - Date.now()) / 1000)}s`;
   }

@@ -21,6 +21,7 @@ export async function enqueueDownloads(command: GetCommand, session: Session): P
     const request: DownloadRequest = { url, directory: command.directory };
     if (command.fileName !== undefined) request.fileName = command.fileName;
     if (command.sha256 !== undefined) request.sha256 = command.sha256;
+    if (command.connections !== undefined) request.connections = command.connections;
     try {
       const view = await session.engine.addDownload(request);
       taken.add(view.id);

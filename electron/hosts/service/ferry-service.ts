@@ -123,12 +123,15 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
 
   const handlers: Handlers = {
     snapshot: () => snapshot(),
-    async addDownloads({ urls, directory, fileName, sha256 }) {
+    async addDownloads({ urls, directory, fileName, sha256, connections }) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
       if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
-      const target = directory ?? settingsStore.get().downloadDirectory;
+      const settings = settingsStore.get();
+      const target = directory ?? settings.downloadDirectory;
+      // The setting is copied into each download, so changing it affects new downloads only.
+      const count = connections ?? settings.connectionsPerDownload;
       const added: TransferView[] = [];
-      for (const url of urls) added.push(await engine.addDownload({ url, directory: target, fileName, sha256 }));
+      for (const url of urls) added.push(await engine.addDownload({ url, directory: target, fileName, sha256, connections: count }));
       return added.map(clientView);
     },
     async addUploads({ paths, handles, destinationId }) {

@@ -7,6 +7,7 @@ import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { Icon } from './icons';
 import { ProgressBar } from './ProgressBar';
+import { SegmentsBar } from './SegmentsBar';
 import { Sparkline } from './Sparkline';
 
 function Row({ label, children, mono }: { label: string; children: ReactNode; mono?: boolean }) {
@@ -57,6 +58,7 @@ function Body({ v }: { v: TransferView }) {
         {percent(v) !== null && ` · ${(pct ?? 0).toFixed(1)}%`}
         {v.state === 'active' && ` · ${formatSpeed(v.progress.speed)} · ${formatEta(v.progress.etaSeconds)}`}
       </p>
+      {d?.segments && d.segments.length > 1 && v.state !== 'completed' && v.state !== 'canceled' && <SegmentsBar segments={d.segments} connections={d.connections} active={v.state === 'active'} />}
       {v.error && (
         <div className="details__error" role="alert">
           <Icon name="alert" />

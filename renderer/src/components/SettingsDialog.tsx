@@ -54,7 +54,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
       </span>
     </label>
   );
-  const num = (k: 'maxActive' | 'maxPerHost' | 'stallTimeoutSeconds' | 'maxRetries' | 'droppedFileLimitMiB', label: string, min: number, max: number) => (
+  const num = (k: 'maxActive' | 'maxPerHost' | 'connectionsPerDownload' | 'stallTimeoutSeconds' | 'maxRetries' | 'droppedFileLimitMiB', label: string, min: number, max: number) => (
     <label className="field field--inline">
       <span className="field__label">{label}</span>
       <input className="input input--num" type="number" min={min} max={max} value={draft?.[k] ?? ''} onChange={(e) => set(k, Math.max(min, Math.min(max, Math.round(Number(e.target.value) || min))))} />
@@ -140,6 +140,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                 <legend>Concurrency</legend>
                 {num('maxActive', 'Transfers at once', 1, 32)}
                 {num('maxPerHost', 'At once per server', 1, 32)}
+                {num('connectionsPerDownload', 'Connections per download', 1, 32)}
               </fieldset>
               <fieldset className="group">
                 <legend>Speed limits</legend>

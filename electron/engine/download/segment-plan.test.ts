@@ -1,0 +1,73 @@
+// The splitting rules, called directly: which range a free connection gets, and what the resume
+// data records.
+import { describe, expect, it } from 'vitest';
+import { coversExactly, liveFromResume, resumeSegments, takeWork, type LiveSegment } from './segment-plan';
+
+const MIB = 1 << 20;
+
+function seg(start: number, end: number, written = 0, busy = true, speed = 0): LiveSegment {
+  return { start, end, issued: start + written, written, durable: written, busy, speed };
+}
+
+describe('takeWork', () => {
+  it('gives a free connection an idle range first, the one with most left', () => {
+    const segments = [seg(0, 4 * MIB, 0, true), seg(4 * MIB, 6 * MIB, 0, false), seg(6 * MIB, 10 * MIB, MIB, false)];
+    expect(takeWork(segments, MIB)).toBe(2);
+    expect(segments[2]!.busy).toBe(true);
+    expect(takeWork(segments, MIB)).toBe(1);
+  });
+
+  it('otherwise takes the second half of the largest remaining range (IDM), at the point not yet issued', () => {
+    const segments = [seg(0, 8 * MIB, 2 * MIB), seg(8 * MIB, 10 * MIB, 0)];
+    const index = takeWork(segments, MIB);
+    expect(index).toBe(1);
+    // 6 MiB left after byte 2 MiB: the new range starts halfway, at 5 MiB.
+    expect(segments[0]).toMatchObject({ start: 0, end: 5 * MIB });
+    expect(segments[1]).toMatchObject({ start: 5 * MIB, end: 8 * MIB, written: 0, busy: true });
+    expect(segments[2]).toMatchObject({ start: 8 * MIB, end: 10 * MIB });
+  });
+
+  it('never splits below the minimum and never below bytes already issued', () => {
+    const segments = [seg(0, 3 * MIB, MIB)];
+    segments[0]!.issued = 2.5 * MIB; // bytes on their way to the disk
+    expect(takeWork(segments, MIB)).toBeUndefined();
+    expect(segments).toHaveLength(1);
+    expect(segments[0]!.end).toBe(3 * MIB);
+  });
+
+  it('takes work from a much slower connection although another has more bytes left', () => {
+    const fast = seg(0, 10 * MIB, 0, true, 10 * MIB);
+    const slow = seg(10 * MIB, 16 * MIB, 0, true, 0.1 * MIB);
+    const segments = [fast, slow];
+    expect(takeWork(segments, MIB)).toBe(2);
+    expect(slow.end).toBe(13 * MIB);
+    expect(fast.end).toBe(10 * MIB);
+  });
+});
+
+describe('resume data', () => {
+  it('merges a complete range into its right neighbour, keeping durable counts only', () => {
+    const segments = [seg(0, 4, 4), seg(4, 8, 2), seg(8, 12, 4), seg(12, 16, 1)];
+    segments[1]!.written = 3; // written but not yet fsync'd: not recorded
+    expect(resumeSegments(segments)).toEqual([
+      { start: 0, end: 8, done: 6 },
+      { start: 8, end: 16, done: 5 },
+    ]);
+  });
+
+  it('trusts only ranges that cover the file exactly', () => {
+    expect(coversExactly([{ start: 0, end: 5, done: 5 }, { start: 5, end: 10, done: 0 }], 10)).toBe(true);
+    expect(coversExactly([{ start: 0, end: 5, done: 5 }, { start: 6, end: 10, done: 0 }], 10)).toBe(false);
+    expect(coversExactly([{ start: 0, end: 5, done: 6 }, { start: 5, end: 10, done: 0 }], 10)).toBe(false);
+    expect(coversExactly([{ start: 0, end: 5, done: 5 }], 10)).toBe(false);
+    expect(coversExactly([{ start: 0, end: null, done: 0 }], 10)).toBe(false);
+  });
+
+  it('continues each range at its durable end', () => {
+    const live = liveFromResume([{ start: 0, end: 8, done: 6 }, { start: 8, end: 16, done: 0 }], 16);
+    expect(live.map((s) => [s.start + s.written, s.issued, s.busy])).toEqual([
+      [6, 6, false],
+      [8, 8, false],
+    ]);
+  });
+});

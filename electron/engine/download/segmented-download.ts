@@ -1,0 +1,350 @@
+// One segmented download attempt: several connections fill one preallocated .part, each at its
+// own range. Every rule of a single connection holds per range: a 206 whose Content-Range starts
+// exactly where we asked, the same size and validators (If-Range is sent on every request), no
+// bytes past the range, a stall watchdog, and offsets recorded only after fsync.
+//
+// Extra connections are a favour the server may refuse: a 429/503, a refused connection or a
+// server that answers a range with a full body make us use fewer connections, never fail the
+// transfer, as long as one connection still works.
+import type { FileHandle } from 'node:fs/promises';
+import type { ByteSegment, TransferFailure } from '../types';
+import { failure, networkFailure, stalledFailure } from './failures';
+import type { HostConnectionPool } from './host-pool';
+import { responseBody, type OpenedResponse } from './http-request';
+import { batchBytesFor, RangeWriter } from './range-writer';
+import { ConnectionRamp, RAMP_WINDOW_MS } from './connection-ramp';
+import type { RangeVerdict } from './range-verdict';
+import { remaining, resumeSegments, takeWork, type LiveSegment } from './segment-plan';
+
+export type { RangeVerdict } from './range-verdict';
+
+export interface SegmentedOptions {
+  handle: FileHandle;
+  total: number;
+  segments: LiveSegment[];
+  /** A response already open at the start of `segments[firstIndex]` (the probe's body). */
+  first?: { opened: OpenedResponse; segment: LiveSegment };
+  openRange(start: number, endExclusive: number, signal: AbortSignal): Promise<OpenedResponse>;
+  judge(opened: OpenedResponse, start: number): Promise<RangeVerdict>;
+  maxConnections: number;
+  minSplit: number;
+  host: string;
+  pool: HostConnectionPool;
+  signal: AbortSignal;
+  stallTimeoutMs: number;
+  checkpointIntervalMs: number;
+  throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  progress(bytesWritten: number): void;
+  /** Persist resume data; called only with durable counts. */
+  record(segments: ByteSegment[], connections: number): Promise<void>;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+interface Connection {
+  controller: AbortController;
+  lastByteAt: number;
+  throttled: boolean;
+  stalled: boolean;
+  /** Closed to give the host's budget to another transfer: not an error. */
+  yielded: boolean;
+}
+
+const TICK_MS = 250;
+const SPEED_SMOOTHING = 0.3;
+
+export class SegmentedDownload {
+  private readonly segments: LiveSegment[];
+  private readonly connections = new Set<Connection>();
+  private readonly stopAll = new AbortController();
+  private readonly signal: AbortSignal;
+  /** The most connections this server tolerates (lowered on refusals). */
+  private target: number;
+  /** How many of them help (grows while the total speed rises). */
+  private readonly ramp: ConnectionRamp;
+  private fatal: unknown;
+  private lastError: unknown;
+  private checkpointing: Promise<void> | undefined;
+  private lastCheckpointAt = Date.now();
+  private finished!: () => void;
+  private readonly allDone = new Promise<void>((resolve) => (this.finished = resolve));
+  private speedSample = new Map<LiveSegment, { at: number; written: number }>();
+
+  constructor(private readonly o: SegmentedOptions) {
+    this.segments = o.segments;
+    this.target = Math.max(1, o.maxConnections);
+    this.ramp = new ConnectionRamp(this.target, Date.now(), this.writtenTotal());
+    this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
+  }
+
+  /** Resolves when every byte is written and recorded as durable; rejects with the reason otherwise. */
+  async run(): Promise<void> {
+    // Often enough for the ramp's short windows and the checkpoints; each tick is cheap.
+    const ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
+    try {
+      const releaseFirst = this.o.pool.claimFirst(this.o.host);
+      if (this.o.first) {
+        this.o.first.segment.busy = true;
+        this.startConnection(releaseFirst, this.o.first);
+      } else {
+        const segment = this.take();
+        if (!segment) releaseFirst();
+        else this.startConnection(releaseFirst, { segment });
+      }
+      this.openMore();
+      if (this.connections.size > 0) await this.allDone;
+    } finally {
+      clearInterval(ticker);
+      // Whatever stopped us, what reached the disk is real progress: make it durable and record it.
+      await this.checkpoint().catch((err: unknown) => {
+        this.fatal ??= err;
+      });
+    }
+    if (this.o.signal.aborted) return;
+    if (this.fatal) throw this.fatal;
+    if (this.segments.some((s) => remaining(s) > 0)) {
+      throw this.lastError ?? failure('NETWORK', 'Every connection closed before the download was complete', true);
+    }
+  }
+
+  private take(): LiveSegment | undefined {
+    const index = takeWork(this.segments, this.o.minSplit);
+    return index === undefined ? undefined : this.segments[index];
+  }
+
+  /** Opens connections up to the target while there is work and the host's budget allows. */
+  private openMore(): void {
+    while (!this.signal.aborted && this.connections.size > 0 && this.connections.size < Math.min(this.target, this.ramp.allowed)) {
+      const release = this.o.pool.tryClaim(this.o.host, this.connections.size);
+      if (!release) return;
+      const segment = this.take();
+      if (!segment) {
+        release();
+        return;
+      }
+      this.startConnection(release, { segment });
+    }
+  }
+
+  private startConnection(release: () => void, start: { segment: LiveSegment; opened?: OpenedResponse }): void {
+    const conn: Connection = { controller: new AbortController(), lastByteAt: Date.now(), throttled: false, stalled: false, yielded: false };
+    this.connections.add(conn);
+    void this.work(conn, start)
+      // work() settles its own errors; anything else is a bug that must stop this attempt, not the process.
+      .catch((err: unknown) => this.stop(err))
+      .finally(() => {
+        release();
+        this.connections.delete(conn);
+        if (this.connections.size === 0) this.finished();
+      });
+  }
+
+  /** One connection: work on a range, then take the next, until nothing is left worth taking. */
+  private async work(conn: Connection, first: { segment: LiveSegment; opened?: OpenedResponse }): Promise<void> {
+    let next: { segment: LiveSegment; opened?: OpenedResponse } | undefined = first;
+    while (next && !this.signal.aborted) {
+      const segment: LiveSegment = next.segment;
+      const writtenBefore = segment.written;
+      try {
+        const opened = next.opened ?? (await this.open(conn, segment));
+        if (!opened) return; // refused: this connection ends, the segment waits for another
+        await this.receive(conn, segment, opened);
+        if (conn.yielded) {
+          segment.busy = false;
+          return;
+        }
+        if (conn.stalled) throw stalledFailure(this.o.stallTimeoutMs);
+        if (remaining(segment) > 0 && segment.written === writtenBefore && !this.signal.aborted) {
+          throw failure('NETWORK', 'The server closed the connection without sending the range', true);
+        }
+      } catch (err) {
+        segment.busy = false;
+        segment.issued = segment.start + segment.written;
+        if ((this.signal.aborted && !conn.stalled) || conn.yielded) return;
+        const reason = conn.stalled ? stalledFailure(this.o.stallTimeoutMs) : asFailure(err, this.o.stallTimeoutMs);
+        if (isFileSystemError(err)) return this.stop(err);
+        this.lastError = reason;
+        if (this.connections.size <= 1) return;
+        if (segment.written === writtenBefore) this.useFewer(reason.error.message);
+        else this.o.log('warn', `A connection ended: ${reason.error.message}; its range goes to another`);
+        return;
+      }
+      // The response ended early: ask again for the rest; else take new work.
+      next = remaining(segment) > 0 ? { segment } : undefined;
+      if (!next) {
+        segment.busy = false;
+        const more = this.take();
+        if (more) next = { segment: more };
+      }
+    }
+  }
+
+  /** Sends the range request; undefined when the server refused this extra connection. */
+  private async open(conn: Connection, segment: LiveSegment): Promise<OpenedResponse | undefined> {
+    const from = segment.start + segment.written;
+    const signal = AbortSignal.any([this.signal, conn.controller.signal]);
+    let opened: OpenedResponse;
+    try {
+      opened = await this.o.openRange(from, segment.end, signal);
+    } catch (err) {
+      if (conn.yielded) {
+        segment.busy = false;
+        return undefined; // closed on purpose (budget or ramp), not refused
+      }
+      if (this.connections.size > 1 && !this.signal.aborted) {
+        segment.busy = false;
+        this.useFewer(asFailure(err, this.o.stallTimeoutMs).error.message);
+        return undefined;
+      }
+      throw err;
+    }
+    const verdict = await this.o.judge(opened, from);
+    if (verdict.kind === 'ok') return opened;
+    opened.stream.destroy();
+    if (verdict.kind === 'fatal') {
+      this.stop(verdict.failure);
+      throw verdict.failure;
+    }
+    if (this.connections.size > 1) {
+      segment.busy = false;
+      this.useFewer(verdict.failure.error.message);
+      return undefined;
+    }
+    throw verdict.failure;
+  }
+
+  /** Reads the body into the segment until it is complete or the response ends. */
+  private async receive(conn: Connection, segment: LiveSegment, opened: OpenedResponse): Promise<void> {
+    const body = responseBody(opened);
+    const writer = new RangeWriter(this.o.handle, segment.start + segment.written, (bytes) => {
+      segment.written += bytes;
+      this.o.progress(this.writtenTotal());
+    }, batchBytesFor(this.target));
+    const cut = (): void => {
+      opened.stream.destroy();
+      body.destroy();
+    };
+    conn.controller.signal.addEventListener('abort', cut, { once: true });
+    this.signal.addEventListener('abort', cut, { once: true });
+    conn.lastByteAt = Date.now();
+    try {
+      for await (const data of body) {
+        let chunk = data as Buffer;
+        conn.lastByteAt = Date.now();
+        conn.throttled = true;
+        await this.o.throttle(chunk.length, this.signal);
+        conn.throttled = false;
+        conn.lastByteAt = Date.now();
+        if (this.signal.aborted) break;
+        // Another connection may have taken the end of this range meanwhile: never write past it.
+        const room = segment.end - segment.issued;
+        if (chunk.length > room) chunk = chunk.subarray(0, Math.max(0, room));
+        if (chunk.length > 0) {
+          segment.issued += chunk.length;
+          const wait = writer.push(chunk);
+          if (wait) await wait;
+        }
+        if (segment.issued >= segment.end) break;
+      }
+    } catch (err) {
+      // A broken connection keeps what already arrived: written below, then the error is raised.
+      await writer.drain().catch(() => undefined);
+      throw err;
+    } finally {
+      conn.controller.signal.removeEventListener('abort', cut);
+      this.signal.removeEventListener('abort', cut);
+      cut();
+    }
+    await writer.drain();
+    segment.issued = segment.start + segment.written;
+  }
+
+  private useFewer(why: string): void {
+    const before = this.target;
+    this.target = Math.max(1, this.connections.size - 1);
+    this.ramp.setLimit(this.target);
+    if (this.target < before) this.o.log('info', `Using ${this.target} connection(s): the server refused another (${why})`);
+  }
+
+  private working(): number {
+    let n = 0;
+    for (const c of this.connections) if (!c.yielded) n += 1;
+    return n;
+  }
+
+  /**
+   * Close connections above our share of the host's budget (another transfer arrived) or above
+   * what helps (more connections did not make it faster).
+   */
+  private keepToShare(): void {
+    let over = this.working() - Math.min(this.o.pool.fairShare(this.o.host), this.ramp.allowed);
+    if (over <= 0) return;
+    for (const conn of [...this.connections].reverse()) {
+      if (over <= 0) break;
+      if (conn.yielded) continue;
+      conn.yielded = true;
+      conn.controller.abort();
+      over -= 1;
+    }
+  }
+
+  private stop(reason: unknown): void {
+    this.fatal ??= reason;
+    this.stopAll.abort();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const conn of this.connections) {
+      if (!conn.throttled && now - conn.lastByteAt >= this.o.stallTimeoutMs && !conn.stalled) {
+        conn.stalled = true;
+        conn.controller.abort();
+      }
+    }
+    for (const s of this.segments) {
+      if (!s.busy) continue;
+      const last = this.speedSample.get(s);
+      if (last && now > last.at) {
+        const speed = ((s.written - last.written) * 1000) / (now - last.at);
+        s.speed = s.speed === 0 ? speed : s.speed + SPEED_SMOOTHING * (speed - s.speed);
+      }
+      this.speedSample.set(s, { at: now, written: s.written });
+    }
+    const before = this.ramp.allowed;
+    const allowed = this.ramp.update(now, this.writtenTotal(), this.working());
+    if (allowed < before) this.o.log('info', `Using ${allowed} connection(s): more did not make the download faster`);
+    this.keepToShare();
+    this.openMore();
+    if (now - this.lastCheckpointAt >= this.o.checkpointIntervalMs && !this.checkpointing) {
+      this.lastCheckpointAt = now;
+      this.checkpointing = this.checkpoint()
+        .catch((err: unknown) => this.stop(err))
+        .finally(() => {
+          this.checkpointing = undefined;
+        });
+    }
+  }
+
+  /** fsync, then record what was written before it: the recorded counts are always on disk. */
+  private async checkpoint(): Promise<void> {
+    if (this.checkpointing) await this.checkpointing;
+    const snapshot = this.segments.map((s) => [s, s.written] as const);
+    await this.o.handle.datasync();
+    for (const [s, written] of snapshot) s.durable = Math.max(s.durable, written);
+    await this.o.record(resumeSegments(this.segments), this.connections.size);
+  }
+
+  private writtenTotal(): number {
+    let sum = 0;
+    for (const s of this.segments) sum += s.written;
+    return sum;
+  }
+}
+
+function isFileSystemError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  return /^E(NOSPC|DQUOT|ACCES|PERM|ROFS|IO|BADF)$/.test(code);
+}
+
+function asFailure(err: unknown, stallTimeoutMs: number): TransferFailure {
+  return networkFailure(err, stallTimeoutMs);
+}

@@ -1,0 +1,44 @@
+// The download worker's knobs: how often it checkpoints and how many connections a download
+// may use. Kept apart from the attempt logic so hosts and tests read them in one place.
+import { HostConnectionPool } from './host-pool';
+import { DEFAULT_MIN_SPLIT } from './segment-plan';
+
+export interface DownloadWorkerOptions {
+  /** How often progress is made durable (fsync + checkpoint). Default 1000 ms. */
+  checkpointIntervalMs?: number;
+  /** Connections per download when the request names none (1-32). Default 8. */
+  connections?: number;
+  /** Smallest range worth its own connection; files under twice this use one. Default 1 MiB. */
+  minSplitBytes?: number;
+  /** Connections per host shared by every download of this worker (and so of its engine). */
+  pool?: HostConnectionPool;
+}
+
+export const DEFAULT_CONNECTIONS = 8;
+/**
+ * A SIGKILL loses what arrived since the last checkpoint. With 16 connections that is 16 times the
+ * bytes per second of one; at 100 ms two kills cost a few per cent of a download lasting seconds.
+ */
+export const SEGMENTED_CHECKPOINT_MS = 100;
+export const MAX_CONNECTIONS = 32;
+
+/** The settings a running worker reads at every attempt (the host may change them). */
+export interface SegmentSettings {
+  connections: number;
+  minSplitBytes: number;
+  pool: HostConnectionPool;
+  checkpointIntervalMs: number;
+}
+
+export function segmentSettingsFrom(options: DownloadWorkerOptions): SegmentSettings {
+  return {
+    connections: clampConnections(options.connections ?? DEFAULT_CONNECTIONS),
+    minSplitBytes: options.minSplitBytes ?? DEFAULT_MIN_SPLIT,
+    pool: options.pool ?? new HostConnectionPool(),
+    checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
+  };
+}
+
+export function clampConnections(count: number): number {
+  return Math.max(1, Math.min(MAX_CONNECTIONS, Math.floor(count) || 1));
+}
