@@ -15,7 +15,7 @@ import { uploadRequestFor } from './upload-request';
 
 export type EngineLike = Pick<
   TransferEngine,
-  | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
+  | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
   | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'updateSettings'
 >;
 
@@ -111,9 +111,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     async addDownloads({ urls, directory, fileName, sha256 }) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
       const target = directory ?? settingsStore.get().downloadDirectory;
-      const added: TransferView[] = [];
-      for (const url of urls) added.push(await engine.addDownload({ url, directory: target, fileName, sha256 }));
-      return added;
+      // One batch: all URLs checked before any is added, one scheduler run, writes batched.
+      return engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256 })));
     },
     async addUploads({ paths, destinationId }) {
       const destination = destinationsStore.getStored(destinationId);

@@ -1,0 +1,107 @@
+// The engine's one way to persist records: a bounded writer that batches dirty records. Marking
+// a record dirty costs nothing; a record marked many times before its turn is written once, with
+// its latest state; at most WRITE_CONCURRENCY files are being written at any moment, so pausing
+// or adding 10,000 transfers never opens 10,000 files at once (EMFILE) nor blocks the caller.
+import type { RecordStore } from './record-store';
+import type { TransferRecord } from './types';
+
+const WRITE_CONCURRENCY = 8;
+
+export class RecordWriter {
+  private readonly dirty = new Map<string, TransferRecord>();
+  private readonly writing = new Map<string, Promise<void>>();
+  /** Callers waiting for the version of a record that was current when they asked. */
+  private readonly waiters = new Map<string, Array<() => void>>();
+  private readonly deleting = new Map<string, Promise<void>>();
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly store: RecordStore,
+    private readonly onError: (error: unknown) => void,
+    private readonly concurrency = WRITE_CONCURRENCY,
+  ) {}
+
+  /** Queue the record's current state for writing. */
+  markDirty(record: TransferRecord): void {
+    this.dirty.set(record.view.id, record);
+    this.pump();
+  }
+
+  /**
+   * Resolves once the record's state as of now is on disk (or its write failed, which onError
+   * reports): for callers that must not go on before that, such as a worker's checkpoint.
+   */
+  persist(record: TransferRecord): Promise<void> {
+    const id = record.view.id;
+    return new Promise((resolve) => {
+      const list = this.waiters.get(id) ?? [];
+      list.push(resolve);
+      this.waiters.set(id, list);
+      this.markDirty(record);
+    });
+  }
+
+  /** Remove the record's file after any write of it in flight; a pending write is dropped. */
+  delete(id: string): Promise<void> {
+    this.dirty.delete(id);
+    const done = this.whenNotWriting(id)
+      .then(() => this.store.delete(id))
+      .catch((error: unknown) => this.onError(error))
+      .finally(() => {
+        this.deleting.delete(id);
+        this.checkIdle();
+      });
+    this.deleting.set(id, done);
+    this.release(id);
+    return done;
+  }
+
+  /** Resolves when nothing is dirty or being written. */
+  idle(): Promise<void> {
+    if (this.dirty.size === 0 && this.writing.size === 0 && this.deleting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get pendingCount(): number {
+    return this.dirty.size + this.writing.size;
+  }
+
+  private pump(): void {
+    if (this.writing.size >= this.concurrency) return;
+    for (const [id, record] of this.dirty) {
+      if (this.writing.size >= this.concurrency) break;
+      // Two writes of one record never overlap; it stays dirty until the first one lands.
+      if (this.writing.has(id)) continue;
+      this.dirty.delete(id);
+      // Whoever waits now is satisfied by this write: it serializes the record as it is now.
+      const satisfied = this.waiters.get(id) ?? [];
+      this.waiters.delete(id);
+      const write = this.store
+        .save(record)
+        .catch((error: unknown) => this.onError(error))
+        .finally(() => {
+          this.writing.delete(id);
+          for (const resolve of satisfied) resolve();
+          this.pump();
+          this.checkIdle();
+        });
+      this.writing.set(id, write);
+    }
+  }
+
+  private whenNotWriting(id: string): Promise<void> {
+    return this.writing.get(id) ?? Promise.resolve();
+  }
+
+  private release(id: string): void {
+    for (const resolve of this.waiters.get(id) ?? []) resolve();
+    this.waiters.delete(id);
+  }
+
+  private checkIdle(): void {
+    if (this.dirty.size > 0 || this.writing.size > 0 || this.deleting.size > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,20 @@
+// "changed" goes out only when a transfer's view really changed. A fingerprint of the last view
+// sent per transfer (not the view itself: with 10,000 transfers listed, copies would cost MBs).
+import { createHash } from 'node:crypto';
+import type { TransferView } from '../../shared/transfer';
+
+export class ViewChanges {
+  private readonly sent = new Map<string, string>();
+
+  /** True (and remembered) when the view differs from the last one this returned true for. */
+  differs(view: TransferView): boolean {
+    const print = createHash('sha1').update(JSON.stringify(view)).digest('base64');
+    if (this.sent.get(view.id) === print) return false;
+    this.sent.set(view.id, print);
+    return true;
+  }
+
+  forget(id: string): void {
+    this.sent.delete(id);
+  }
+}
