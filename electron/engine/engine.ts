@@ -182,8 +182,10 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     return view!;
   }
 
+  /** Pausing a finished transfer is refused (InvalidTransitionError); pausing a paused one is a no-op. */
   async pause(id: string): Promise<void> {
-    this.pauseRecord(this.require(id));
+    const record = this.require(id);
+    if (record.view.state !== 'paused') this.pauseRecord(record);
     await this.stop(id, 'pause');
   }
 
@@ -194,7 +196,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   async cancel(id: string): Promise<void> {
     const record = this.require(id);
-    if (record.view.state === 'completed' || record.view.state === 'canceled') return;
+    // A completed transfer cannot be canceled (the table refuses it); a canceled one already is.
+    if (record.view.state === 'canceled') return;
     this.transition(record, 'canceled', { finishedAt: this.clock.now() });
     await this.stop(id, 'cancel');
     await this.workerFor(record).discard(record, { deleteFinishedFile: false });
@@ -414,8 +417,12 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   // ---- helpers -------------------------------------------------------------------------
 
+  /**
+   * An active transfer's paused view goes out once its worker has stopped (the run's end emits
+   * it), so that one event carries the bytes written while winding down.
+   */
   private pauseRecord(record: TransferRecord): void {
-    if (record.view.state === 'queued' || record.view.state === 'active') this.transition(record, 'paused');
+    this.transition(record, 'paused', {}, { emit: record.view.state !== 'active' || !this.running.has(record.view.id) });
   }
 
   private resumeRecord(record: TransferRecord): void {
@@ -425,7 +432,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   }
 
   /** The one place a transfer changes state: checks the table, persists, tells listeners. */
-  private transition(record: TransferRecord, to: TransferState, patch: Partial<TransferView> = {}): void {
+  private transition(record: TransferRecord, to: TransferState, patch: Partial<TransferView> = {}, opts = { emit: true }): void {
     const from = record.view.state;
     if (from !== to && !canTransition(from, to)) throw new InvalidTransitionError(from, to);
     // Progress already measured goes out before the new state, never after it.
@@ -442,7 +449,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       this.log(record, to === 'failed' ? 'error' : 'info', `${from} → ${to}`);
       this.scheduler.noteState(record, from, to);
     }
-    this.changed(record);
+    if (opts.emit) this.changed(record);
+    else this.writer.markDirty(record);
   }
 
   /** Persist (batched) and tell listeners, if the view changed. */

@@ -1,5 +1,6 @@
 // "changed" goes out only when a transfer's view really changed. A fingerprint of the last view
 // sent per transfer (not the view itself: with 10,000 transfers listed, copies would cost MBs).
+// An active transfer's progress is not part of it: that streams as 'progress' events.
 import { createHash } from 'node:crypto';
 import type { TransferView } from '../../shared/transfer';
 
@@ -8,7 +9,9 @@ export class ViewChanges {
 
   /** True (and remembered) when the view differs from the last one this returned true for. */
   differs(view: TransferView): boolean {
-    const print = createHash('sha1').update(JSON.stringify(view)).digest('base64');
+    const { progress, ...rest } = view;
+    const compared = view.state === 'active' ? rest : view;
+    const print = createHash('sha1').update(JSON.stringify(compared)).digest('base64');
     if (this.sent.get(view.id) === print) return false;
     this.sent.set(view.id, print);
     return true;
