@@ -137,4 +137,22 @@ describe('a queue that never stalls', () => {
     expect([...saved.values()].every((state) => state === 'paused')).toBe(true);
     expect(saves).toBeLessThan(3000 * 4);
   });
+
+  it('totals for the tray come from the active transfers and agree with the full list', async () => {
+    const worker: TransferWorker = {
+      async attempt(ctx) {
+        const total = ctx.record.view.name === 'unknown' ? null : 1000;
+        ctx.progress(ctx.record.view.name === 'a' ? 250 : 400, total);
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+        return { outcome: 'aborted' };
+      },
+      async discard() {},
+    };
+    engine = await TransferEngine.open({ dataDir, workers: { download: worker }, settings: { maxActive: 3, maxPerHost: 3 } });
+    await engine.addDownloads(['a', 'b', 'unknown', 'queued'].map((n) => ({ url: `http://127.0.0.1:9/${n}`, directory: dataDir })));
+    await settle();
+    const fromList = engine.list().filter((v) => v.state === 'active');
+    expect(fromList).toHaveLength(3);
+    expect(engine.totals()).toEqual({ active: 3, bytesDone: 650, totalBytes: 2000, bytesPerSecond: 0 });
+  });
 });

@@ -343,7 +343,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       // Written by the bounded writer in the background: an add of thousands must not wait for
       // thousands of fsyncs; close() waits for every pending write.
       this.writer.markDirty(record);
-      this.views.differs(record.view);
+      this.views.sentNow(record.view);
       const view = structuredClone(record.view);
       this.emit('added', view);
       views.push(view);
@@ -460,7 +460,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   }
 
   private emitIfChanged(record: TransferRecord): void {
-    if (this.views.differs(record.view)) this.emit('changed', structuredClone(record.view));
+    const copy = this.views.changedCopy(record.view);
+    if (copy) this.emit('changed', copy);
   }
 
   private async stop(id: string, reason: StopReason): Promise<void> {

