@@ -19,8 +19,9 @@ export class RateLimiter {
   setRate(bytesPerSecond: number | null): void {
     this.refill();
     this.bytesPerSecond = bytesPerSecond;
-    // Debt taken under an old, slower limit must not keep a transfer waiting after the limit is lifted.
-    this.tokens = Math.max(this.tokens, 0);
+    // The new limit starts from an empty bucket: debt taken under an old, slower limit must not keep
+    // a transfer waiting, and credit saved under a faster one must not overshoot the new limit.
+    this.tokens = 0;
   }
 
   get rate(): number | null {
