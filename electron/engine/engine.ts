@@ -6,47 +6,21 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { TransferProgress, TransferState, TransferView } from '../../shared/transfer';
 import { isFinished } from '../../shared/transfer';
-import { runAttempt, type AttemptOutcome } from './attempt-runner';
+import type { AttemptOutcome } from './attempt-runner';
 import { systemClock, type Clock } from './clock';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { LiveProgress } from './live-progress';
 import { FileRecordStore, type RecordStore } from './record-store';
 import { RecordWriter } from './record-writer';
 import { appendLog, durableBytes, freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
+import { RunningAttempts, type StopReason } from './running-attempts';
 import { Scheduler } from './scheduler';
 import { SpeedLimits } from './speed-limits';
 import { canTransition, InvalidTransitionError } from './state-machine';
 import { transferTotals, type TransferTotals } from './transfer-totals';
-import {
-  TransferFailure,
-  type AttemptContext,
-  type DownloadRequest,
-  type TransferRecord,
-  type TransferWorker,
-  type UploadRequest,
-} from './types';
+import type { DownloadRequest, TransferRecord, TransferWorker, UploadRequest } from './types';
+import { assertHttpUrl } from './url-check';
 import { ViewChanges } from './view-changes';
-
-export interface EngineSettings {
-  maxActive: number;
-  maxPerHost: number;
-  downloadLimit: number | null;
-  uploadLimit: number | null;
-  stallTimeoutMs: number;
-  maxRetries: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-}
-
-export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
-  maxActive: 3,
-  maxPerHost: 2,
-  downloadLimit: null,
-  uploadLimit: null,
-  stallTimeoutMs: 30_000,
-  maxRetries: 8,
-  retryBaseMs: 1000,
-  retryMaxMs: 60_000,
-};
 
 export interface EngineOptions {
   dataDir: string;
@@ -72,17 +46,11 @@ export interface EngineEvents {
   notice: [notice: Notice];
 }
 
-type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown';
-
-interface Running {
-  controller: AbortController;
-  reason?: StopReason;
-  done: Promise<void>;
-}
+export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 
 export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly records = new Map<string, TransferRecord>();
-  private readonly running = new Map<string, Running>();
+  private readonly attempts: RunningAttempts;
   private readonly settings: EngineSettings;
   private readonly clock: Clock;
   private readonly store: RecordStore;
@@ -112,11 +80,34 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     this.scheduler = new Scheduler({
       clock: this.clock,
       limits: () => this.settings,
-      isBusy: (id) => this.running.has(id),
+      isBusy: (id) => this.attempts.has(id),
       start: (record) => this.start(record),
     });
     this.live = new LiveProgress(this.clock, (id, progress) => this.emit('progress', id, progress));
     this.limits = new SpeedLimits(this.clock, this.settings);
+    this.attempts = new RunningAttempts({
+      settings: this.settings,
+      writer: this.writer,
+      live: this.live,
+      limits: this.limits,
+      workerFor: (record) => this.workerFor(record),
+      viewPatched: (record) => this.emitIfChanged(record),
+      log: (record, level, message) => this.log(record, level, message),
+      outcome: (record, outcome) => this.afterAttempt(record, outcome),
+      crashed: (record, error) => {
+        if (record.view.state !== 'active') return;
+        const message = error instanceof Error ? error.message : String(error);
+        this.transition(record, 'failed', {
+          error: { code: 'INTERNAL', message: `Internal error: ${message}`, retryable: false },
+          finishedAt: this.clock.now(),
+        });
+      },
+      ended: (record) => {
+        // Bytes the worker reported while winding down after a pause: one view carries them.
+        if (this.records.has(record.view.id)) this.changed(record);
+        this.scheduler.request();
+      },
+    });
   }
 
   // ---- queries -------------------------------------------------------------------------
@@ -289,7 +280,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.stop();
-    const wasRunning = [...this.running.keys()];
+    const wasRunning = this.attempts.ids();
     await Promise.allSettled(wasRunning.map((id) => this.stop(id, 'shutdown')));
     for (const id of wasRunning) this.live.flush(id);
     // Every other record was saved on its last change; only running ones hold unsaved progress.
@@ -354,27 +345,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   private start(record: TransferRecord): void {
     this.transition(record, 'active', { startedAt: record.view.startedAt ?? this.clock.now(), nextRetryAt: undefined });
-    const running: Running = { controller: new AbortController(), done: Promise.resolve() };
-    this.running.set(record.view.id, running);
-    running.done = runAttempt(this.workerFor(record), this.contextFor(record, running), record, this.settings)
-      .then((outcome) => this.afterAttempt(record, outcome))
-      .catch((error: unknown) => {
-        // A bug must not take the engine down: it fails that one transfer.
-        if (record.view.state === 'active' && !running.controller.signal.aborted) {
-          const message = error instanceof Error ? error.message : String(error);
-          this.transition(record, 'failed', {
-            error: { code: 'INTERNAL', message: `Internal error: ${message}`, retryable: false },
-            finishedAt: this.clock.now(),
-          });
-        }
-      })
-      .finally(() => {
-        this.running.delete(record.view.id);
-        this.live.forget(record.view.id);
-        // Bytes the worker reported while winding down after a pause: one view carries them.
-        if (this.records.has(record.view.id)) this.changed(record);
-        this.scheduler.request();
-      });
+    this.attempts.run(record);
   }
 
   private afterAttempt(record: TransferRecord, outcome: AttemptOutcome): void {
@@ -399,22 +370,6 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  private contextFor(record: TransferRecord, running: Running): AttemptContext {
-    return {
-      record,
-      signal: running.controller.signal,
-      stallTimeoutMs: this.settings.stallTimeoutMs,
-      throttle: this.limits.throttleFor(record),
-      progress: (bytesDone, totalBytes) => this.live.report(record, bytesDone, totalBytes),
-      checkpoint: async (patch) => {
-        mergeCheckpoint(record, patch);
-        if (patch.view) this.emitIfChanged(record);
-        await this.writer.persist(record);
-      },
-      log: (level, message) => this.log(record, level, message),
-    };
-  }
-
   // ---- helpers -------------------------------------------------------------------------
 
   /**
@@ -422,7 +377,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
    * it), so that one event carries the bytes written while winding down.
    */
   private pauseRecord(record: TransferRecord): void {
-    this.transition(record, 'paused', {}, { emit: record.view.state !== 'active' || !this.running.has(record.view.id) });
+    this.transition(record, 'paused', {}, { emit: record.view.state !== 'active' || !this.attempts.has(record.view.id) });
   }
 
   private resumeRecord(record: TransferRecord): void {
@@ -464,12 +419,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     if (copy) this.emit('changed', copy);
   }
 
-  private async stop(id: string, reason: StopReason): Promise<void> {
-    const running = this.running.get(id);
-    if (!running) return;
-    running.reason ??= reason;
-    running.controller.abort(reason);
-    await running.done;
+  private stop(id: string, reason: StopReason): Promise<void> {
+    return this.attempts.stop(id, reason);
   }
 
   private log(record: TransferRecord, level: Notice['level'], message: string): void {
@@ -509,21 +460,5 @@ export class TransferNotFoundError extends Error {
   constructor(readonly id: string) {
     super(`No transfer with id ${id}`);
     this.name = 'TransferNotFoundError';
-  }
-}
-
-function assertHttpUrl(url: string): void {
-  let protocol: string;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    throw new TransferFailure({ code: 'UNSUPPORTED_URL', message: `Not a valid URL: ${url.slice(0, 200)}`, retryable: false });
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new TransferFailure({
-      code: 'UNSUPPORTED_URL',
-      message: `Only http and https URLs are supported, not ${protocol.replace(':', '')}`,
-      retryable: false,
-    });
   }
 }
