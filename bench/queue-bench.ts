@@ -27,7 +27,13 @@ interface Client {
 
 export async function queueBench(options: QueueBenchOptions): Promise<Verdict[]> {
   const home = await mkdtemp(path.join(tmpdir(), 'ferry-queue-bench-'));
-  const silent = net.createServer(() => {}); // accepts, never answers
+  const accepted = new Set<net.Socket>();
+  const silent = net.createServer((socket) => {
+    // Accepts, never answers. Kept to destroy at the end: an unread socket never sees its EOF, so
+    // server.close() would wait forever (and an idle event loop would end the bench silently).
+    accepted.add(socket);
+    socket.on('error', () => {});
+  });
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const silentPort = (silent.address() as net.AddressInfo).port;
   let host: ChildProcess | undefined;
@@ -105,6 +111,7 @@ export async function queueBench(options: QueueBenchOptions): Promise<Verdict[]>
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
       if (host.exitCode === null) host.kill('SIGKILL');
     }
+    for (const socket of accepted) socket.destroy();
     await new Promise((resolve) => silent.close(resolve));
     await rm(home, { recursive: true, force: true });
   }
