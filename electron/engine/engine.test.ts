@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransferEngine } from './engine';
 import { ManualClock, settle } from '../../test-support/manual-clock';
 import { sleep } from './rate-limiter';
+import type { RecordStore } from './record-store';
 import { TransferFailure, type AttemptContext, type AttemptResult, type TransferWorker } from './types';
 
 type Script = (ctx: AttemptContext, attempt: number) => Promise<AttemptResult>;
@@ -42,6 +43,15 @@ function steadyBytes(total: number, step = 100): Script {
       await ctx.checkpoint({ resume: { kind: 'download', totalBytes: total, segments: [{ start: 0, end: total, done }] } });
     }
     return { outcome: 'completed' };
+  };
+}
+
+/** Records kept in memory only, for tests on a manual clock. */
+function memoryStore(): RecordStore {
+  return {
+    loadAll: async () => ({ records: [], problems: [] }),
+    save: async () => {},
+    delete: async () => {},
   };
 }
 
@@ -173,9 +183,15 @@ describe('TransferEngine', () => {
       if (done < 1000) throw new TransferFailure({ code: 'NETWORK', message: 'connection reset', retryable: true });
       return { outcome: 'completed' };
     });
-    engine = await TransferEngine.open({ dataDir, workers: { download: progressing }, settings: { ...fast, maxRetries: 2 } });
+    // On a manual clock with real-sized backoff (1 s base): nothing here sleeps in real time.
+    const clock = new ManualClock();
+    const patient = { retryBaseMs: 1000, retryMaxMs: 60_000, maxRetries: 2 };
+    // Records in memory: a real fsync finishes in real time, which a manual clock does not wait for.
+    engine = await TransferEngine.open({ dataDir, clock, store: memoryStore(), workers: { download: progressing }, settings: patient });
     const ok = await engine.addDownload({ url: 'http://127.0.0.1:9/ok', directory: dataDir });
-    const [okDone] = await engine.waitUntilFinished([ok.id]);
+    // Each failure made progress, so each wait is the first step of the backoff: 0.5 to 1 s.
+    for (let i = 0; i < 9; i++) await clock.advance(1000);
+    const okDone = engine.get(ok.id);
     expect(okDone?.state).toBe('completed');
     expect(okDone?.attempt).toBe(10);
     await engine.close();
@@ -183,12 +199,22 @@ describe('TransferEngine', () => {
     const stuck = scriptedWorker(async () => {
       throw new TransferFailure({ code: 'HTTP_STATUS', status: 503, message: 'Server says 503 Service Unavailable', retryable: true });
     });
-    engine = await TransferEngine.open({ dataDir: `${dataDir}/2`, workers: { download: stuck }, settings: { ...fast, maxRetries: 2 } });
+    engine = await TransferEngine.open({ dataDir, clock, store: memoryStore(), workers: { download: stuck }, settings: patient });
     const bad = await engine.addDownload({ url: 'http://127.0.0.1:9/bad', directory: dataDir });
-    const [badDone] = await engine.waitUntilFinished([bad.id]);
+    await settle();
+    expect(stuck.attempts.get(bad.id)).toBe(1);
+    await clock.advance(499); // the first wait is at least half the base
+    expect(stuck.attempts.get(bad.id)).toBe(1);
+    await clock.advance(501);
+    expect(stuck.attempts.get(bad.id)).toBe(2);
+    await clock.advance(999); // the second at least half of twice the base
+    expect(stuck.attempts.get(bad.id)).toBe(2);
+    await clock.advance(1001);
+    expect(stuck.attempts.get(bad.id)).toBe(3);
+    const badDone = engine.get(bad.id);
     expect(badDone?.state).toBe('failed');
     expect(badDone?.error?.status).toBe(503);
-    expect(stuck.attempts.get(bad.id)).toBe(3);
+    expect(badDone?.error?.message).toMatch(/gave up after 3 attempts without progress/);
   });
 
   it('does not retry errors that are not retryable', async () => {
