@@ -202,14 +202,17 @@ describe('TransferEngine', () => {
     engine = await TransferEngine.open({ dataDir, clock, store: memoryStore(), workers: { download: stuck }, settings: patient });
     const bad = await engine.addDownload({ url: 'http://127.0.0.1:9/bad', directory: dataDir });
     await settle();
-    expect(stuck.attempts.get(bad.id)).toBe(1);
-    await clock.advance(499); // the first wait is at least half the base
-    expect(stuck.attempts.get(bad.id)).toBe(1);
-    await clock.advance(501);
-    expect(stuck.attempts.get(bad.id)).toBe(2);
-    await clock.advance(999); // the second at least half of twice the base
-    expect(stuck.attempts.get(bad.id)).toBe(2);
-    await clock.advance(1001);
+    // Each wait is a backoff step with equal jitter: 0.5-1 s after the first failure, 1-2 s after
+    // the second; the transfer says when, and nothing starts a millisecond earlier.
+    for (const [attempts, low, high] of [[1, 500, 1000], [2, 1000, 2000]] as const) {
+      expect(stuck.attempts.get(bad.id)).toBe(attempts);
+      const wait = engine.get(bad.id)!.nextRetryAt! - clock.now();
+      expect(wait).toBeGreaterThanOrEqual(low);
+      expect(wait).toBeLessThanOrEqual(high);
+      await clock.advance(wait - 1);
+      expect(stuck.attempts.get(bad.id)).toBe(attempts);
+      await clock.advance(1);
+    }
     expect(stuck.attempts.get(bad.id)).toBe(3);
     const badDone = engine.get(bad.id);
     expect(badDone?.state).toBe('failed');
