@@ -155,4 +155,24 @@ describe('a queue that never stalls', () => {
     expect(fromList).toHaveLength(3);
     expect(engine.totals()).toEqual({ active: 3, bytesDone: 650, totalBytes: 2000, bytesPerSecond: 0 });
   });
+
+  it('a not-before time survives a restart: the transfer still waits for it, then runs', async () => {
+    const clock = new ManualClock();
+    const worker = flakyHostWorker();
+    engine = await TransferEngine.open({ dataDir, clock, workers: { download: worker }, settings: { retryBaseMs: 5, retryMaxMs: 20 } });
+    const [view] = await engine.addDownloads([{ url: 'http://127.0.0.1:9/later', directory: dataDir }]);
+    await settle();
+    const notBefore = engine.get(view!.id)!.nextRetryAt!;
+    expect(notBefore).toBe(clock.now() + 40_000);
+    await engine.close(); // waits for the writer: the record on disk says "queued, not before"
+
+    engine = await TransferEngine.open({ dataDir, clock, workers: { download: worker }, settings: { retryBaseMs: 5, retryMaxMs: 20 } });
+    await settle();
+    expect(engine.get(view!.id)).toMatchObject({ state: 'queued', nextRetryAt: notBefore });
+    expect(worker.attempts.get('later')).toBe(1);
+    await clock.advance(40_000);
+    await engine.waitUntilFinished([view!.id]);
+    expect(engine.get(view!.id)?.state).toBe('completed');
+    expect(worker.attempts.get('later')).toBe(2);
+  });
 });
