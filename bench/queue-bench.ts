@@ -88,7 +88,7 @@ export async function queueBench(options: QueueBenchOptions): Promise<Verdict[]>
         ['measure', 'value', 'target'],
         [
           ['add all', `${addSeconds.toFixed(2)} s`, '< 1 s'],
-          ['every record on disk after', onDisk === null ? 'not within 60 s' : `${onDisk.toFixed(2)} s`, ''],
+          ['every record in its own file after', onDisk === null ? 'not within 60 s' : `${onDisk.toFixed(2)} s`, ''],
           ['pauseAll', `${pauseSeconds.toFixed(2)} s`, '< 1 s'],
           ['resumeAll', `${resumeSeconds.toFixed(2)} s`, '< 1 s'],
           ['host RSS before / after', `${(rssBefore / MB).toFixed(0)} / ${(rssAfter / MB).toFixed(0)} MB`, '< 200 MB'],

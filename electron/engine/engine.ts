@@ -327,13 +327,13 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       const prepared = await this.workerFor(record).prepare?.(record);
       if (prepared) mergeCheckpoint(record, prepared);
     }
+    // Durable before anyone hears of them, with one fsync for the whole batch (each record's own
+    // file follows in the background through the bounded writer).
+    await this.writer.addBatch(records);
     const views: TransferView[] = [];
     for (const record of records) {
       this.records.set(record.view.id, record);
       this.scheduler.noteState(record, undefined, record.view.state);
-      // Written by the bounded writer in the background: an add of thousands must not wait for
-      // thousands of fsyncs; close() waits for every pending write.
-      this.writer.markDirty(record);
       this.views.sentNow(record.view);
       // One copy serves the event and the reply (listeners treat views as read-only): with
       // 10,000 added, a second copy each is megabytes of garbage for nothing.

@@ -86,3 +86,50 @@ describe('RecordWriter', () => {
     expect(String(errors[0])).toMatch(/disk went away/);
   });
 });
+
+describe('batches of new records', () => {
+  it('a batch left by a crash is settled on load: each record gets its own file unless a newer one exists', async () => {
+    const store = new FileRecordStore(dir);
+    const records = Array.from({ length: 3 }, (_, i) => newDownloadRecord({ url: `http://127.0.0.1:9/${i}`, directory: dir }, i + 1, 0));
+    const name = await store.saveBatch(records);
+    // The first record got its own, newer file before the crash; the others did not.
+    records[0]!.view.state = 'paused';
+    await store.save(records[0]!);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(dir, name), `${await readFile(path.join(dir, name), 'utf8')}\n{"torn":`);
+
+    const { records: loaded, problems } = await new FileRecordStore(dir).loadAll();
+    expect(loaded.map((r) => r.view.id)).toEqual(records.map((r) => r.view.id));
+    expect(loaded[0]!.view.state).toBe('paused'); // its own file wins over the batch line
+    expect(problems.join('\n')).toMatch(/1 added transfer\(s\) in batch-.*unreadable/);
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.startsWith('batch-'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(3);
+  });
+
+  it('addBatch is durable at once with one file, and retires it when every record has its own', async () => {
+    const store = countingStore(new FileRecordStore(dir));
+    const writer = new RecordWriter(Object.assign(store, {
+      saveBatch: (records: readonly TransferRecord[]) => new FileRecordStore(dir).saveBatch(records),
+      retireBatch: (name: string) => new FileRecordStore(dir).retireBatch(name),
+    }), (e) => { throw e; });
+    const records = Array.from({ length: 40 }, (_, i) => newDownloadRecord({ url: `http://127.0.0.1:9/${i}`, directory: dir }, i + 1, 0));
+    await writer.addBatch(records);
+    // Durable now: a fresh store finds all 40 (from the batch if their own files are not there yet).
+    const ids = new Set<string>();
+    for (const file of await readdir(dir)) {
+      if (file.endsWith('.json')) ids.add(file.slice(0, -'.json'.length));
+      if (file.startsWith('batch-') && file.endsWith('.jsonl')) {
+        for (const line of (await readFile(path.join(dir, file), 'utf8')).split('\n')) ids.add((JSON.parse(line) as TransferRecord).view.id);
+      }
+    }
+    expect(ids.size).toBe(40);
+    // Removing one before its own file exists must not let the batch bring it back.
+    await writer.delete(records[5]!.view.id);
+    await writer.idle();
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.startsWith('batch-'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(39);
+    expect(files).not.toContain(`${records[5]!.view.id}.json`);
+  });
+});

@@ -16,6 +16,9 @@ export class RecordWriter {
   /** Callers waiting for the version of a record that was current when they asked. */
   private readonly waiters = new Map<string, Array<() => void>>();
   private readonly deleting = new Map<string, Promise<void>>();
+  /** Batch files not yet retired, and which one each new record is listed in. */
+  private readonly batches = new Set<Promise<unknown>>();
+  private readonly batchOf = new Map<string, Promise<unknown>>();
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -44,10 +47,40 @@ export class RecordWriter {
     });
   }
 
+  /**
+   * New records, durable when this resolves: with a store that writes batches, one file and one
+   * fsync for all of them; each record's own file follows in the background, and the batch is
+   * retired once all of them have one. Otherwise they are only queued for writing.
+   */
+  async addBatch(records: readonly TransferRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    if (!this.store.saveBatch || records.length === 1) {
+      // One record: its own file is one fsync too, and needs no batch to retire.
+      if (records.length === 1) return this.persist(records[0]!);
+      for (const record of records) this.markDirty(record);
+      return;
+    }
+    const name = await this.store.saveBatch(records);
+    const retired = Promise.all(records.map((record) => this.persist(record)))
+      .then(() => this.store.retireBatch?.(name))
+      .catch((error: unknown) => this.onError(error))
+      .finally(() => {
+        for (const record of records) if (this.batchOf.get(record.view.id) === retired) this.batchOf.delete(record.view.id);
+        this.batches.delete(retired);
+        this.checkIdle();
+      });
+    this.batches.add(retired);
+    for (const record of records) this.batchOf.set(record.view.id, retired);
+  }
+
   /** Remove the record's file after any write of it in flight; a pending write is dropped. */
   delete(id: string): Promise<void> {
-    this.dirty.delete(id);
-    const done = this.whenNotWriting(id)
+    // A record still listed in a batch file must keep its write: the batch is retired only after
+    // it, and deleting its file before that would let the batch bring the record back after a crash.
+    const batch = this.batchOf.get(id);
+    if (!batch) this.dirty.delete(id);
+    const done = (batch ?? Promise.resolve())
+      .then(() => this.whenNotWriting(id))
       .then(() => this.store.delete(id))
       .catch((error: unknown) => this.onError(error))
       .finally(() => {
@@ -55,13 +88,13 @@ export class RecordWriter {
         this.checkIdle();
       });
     this.deleting.set(id, done);
-    this.release(id);
+    if (!batch) this.release(id);
     return done;
   }
 
   /** Resolves when nothing is dirty or being written. */
   idle(): Promise<void> {
-    if (this.dirty.size === 0 && this.writing.size === 0 && this.deleting.size === 0) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -101,8 +134,12 @@ export class RecordWriter {
     this.waiters.delete(id);
   }
 
+  private isIdle(): boolean {
+    return this.dirty.size === 0 && this.writing.size === 0 && this.deleting.size === 0 && this.batches.size === 0;
+  }
+
   private checkIdle(): void {
-    if (this.dirty.size > 0 || this.writing.size > 0 || this.deleting.size > 0) return;
+    if (!this.isIdle()) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
