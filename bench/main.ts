@@ -1,9 +1,11 @@
 // `npm run bench`: ferry against curl (and aria2c) on loopback nginx. Not part of `npm test`.
 //   BENCH_RUNS=3        measured runs per contender (alternating order)
 //   BENCH_SIZE_MB=1024  the big file; BENCH_SMALL_MB=256 the file that shows RSS does not grow
-//   BENCH_ONLY=download|upload|renderer|segments
+//   BENCH_ONLY=download|upload|renderer|segments|queue
+//   BENCH_QUEUE=10000   transfers in the queue benchmark (added in calls of 1,000)
 import os from 'node:os';
 import { downloadBench } from './download-bench';
+import { queueBench } from './queue-bench';
 import { segmentsBench } from './segments-bench';
 import { verdictLine, type Verdict } from './report';
 import { uploadBench } from './upload-bench';
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
   if (!only || only === 'download') verdicts.push(...(await downloadBench({ runs, size, smallSize })));
   if (!only || only === 'upload') verdicts.push(...(await uploadBench({ runs, size })));
   if (!only || only === 'segments') verdicts.push(...(await segmentsBench({ runs, size })));
+  if (!only || only === 'queue') verdicts.push(...(await queueBench({ transfers: intEnv('BENCH_QUEUE', 10_000), batch: 1000 })));
   if (!only || only === 'renderer') {
     // Loaded only when asked for: it starts Chromium (bench/renderer-bench.ts, the renderer's own).
     const { runRendererBench } = await import('./renderer-bench');

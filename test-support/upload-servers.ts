@@ -165,6 +165,8 @@ export interface TusServerOptions {
   hangFirstPatches?: number;
   /** The first N PATCH requests: never read the body, never answer (the client's send stalls). */
   stallFirstPatches?: number;
+  /** Every PATCH: read the body, answer 204 with the Upload-Offset it started at (a lying server). */
+  neverAdvanceOffset?: boolean;
 }
 
 export async function startTusServer(options: TusServerOptions = {}): Promise<TusTestServer> {
@@ -183,6 +185,14 @@ export async function startTusServer(options: TusServerOptions = {}): Promise<Tu
       if (patchesToHang > 0) {
         patchesToHang--;
         req.resume();
+        return;
+      }
+      if (options.neverAdvanceOffset) {
+        req.resume();
+        req.once('end', () => {
+          res.writeHead(204, { 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(req.headers['upload-offset'] ?? 0) });
+          res.end();
+        });
         return;
       }
     }

@@ -249,6 +249,18 @@ test('after the connection drops, the UI reconnects and shows the true state at 
   await expect(page.getByRole('navigation', { name: 'Filters' }).getByRole('button', { name: /^All/ })).toContainText('5');
 });
 
+test('a server asking to come back later: the row says "Retrying in 40 s" and why, and counts down', async () => {
+  await addThroughDialog([info.busy]);
+  const busy = row('busy.bin');
+  await expect(busy).toHaveAttribute('data-state', 'queued');
+  const status = busy.locator('.row__status');
+  await expect(status).toHaveText(/^Retrying in (40|39|38) s · Server says 503 Service Unavailable/);
+  const first = Number(/in (\d+) s/.exec((await status.textContent())!)![1]);
+  await expect(status).not.toHaveText(new RegExp(`in ${first} s`), { timeout: 3000 });
+  await grid().getByRole('row', { name: /^busy\.bin,/ }).click();
+  await shot(page, 'retry-wait');
+});
+
 test('the page ran under the host Content-Security-Policy without errors', async () => {
   // Errors the app itself shows as toasts (open/show in folder refused by the headless host)
   // are not console errors; CSP violations and exceptions would be.

@@ -17,6 +17,8 @@ export interface HostFixtureInfo {
   segmented: { url: string; name: string };
   unknownSize: { url: string; size: number };
   missing: string;
+  /** 503 with Retry-After: 40, every time. */
+  busy: string;
   checked: { url: string; sha256: string };
   receiver: { url: string; dir: string };
 }
@@ -35,6 +37,7 @@ server.route('/segmented.bin', { body: randomBytes(24_000_000, 8), rateBytesPerS
 server.route('/slow.bin', { body: randomBytes(20_000_000, 7), rateBytesPerSec: 400_000 });
 server.route('/stream.bin', { body: randomBytes(3_000_000, 9), rateBytesPerSec: 1_000_000, noContentLength: true });
 server.route('/missing.bin', { status: 404 });
+server.route('/busy.bin', { status: 503, retryAfter: '40' });
 const checked = randomBytes(400_000, 3);
 server.route('/checked.bin', { body: checked });
 const receiver = await startRawReceiver('store');
@@ -50,6 +53,7 @@ const info: HostFixtureInfo = {
   segmented: { url: server.url('/segmented.bin'), name: 'segmented.bin' },
   unknownSize: { url: server.url('/stream.bin'), size: 3_000_000 },
   missing: server.url('/missing.bin'),
+  busy: server.url('/busy.bin'),
   checked: { url: server.url('/checked.bin'), sha256: sha256(checked) },
   receiver: { url: receiver.url('/in/{filename}'), dir: receiver.dir },
 };

@@ -8,10 +8,13 @@ import type { TransferView } from '../../shared/transfer';
 import type { PowerPolicy } from './power';
 import { TransferNoticeTracker, type TransferNotice } from './transfer-notices';
 import type { FerryTray } from './tray';
-import { aggregate, progressBarValue } from './tray-status';
+import { progressBarValue, type Aggregate } from './tray-status';
 
 export interface FeedbackDeps {
+  /** Read once at start, for the notice tracker. */
   list(): TransferView[];
+  /** Read at every refresh: must cost what the active transfers cost, not the whole list. */
+  totals(): Aggregate;
   settings(): Settings;
   window(): BrowserWindow | undefined;
   tray: FerryTray;
@@ -36,7 +39,7 @@ export function createDesktopFeedback(deps: FeedbackDeps): { onPatches(patches: 
 
   function refresh(): void {
     timer = undefined;
-    const agg = aggregate(deps.list());
+    const agg = deps.totals();
     deps.tray.update(agg);
     const window = deps.window();
     if (window && !window.isDestroyed()) window.setProgressBar(progressBarValue(agg));

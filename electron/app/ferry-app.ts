@@ -32,9 +32,10 @@ import { createMainWindow, showWindow } from './main-window';
 import { openDownloadedFile } from './open-downloaded-file';
 import { PowerPolicy } from './power';
 import { createTray } from './tray';
+import { aggregateFromTotals } from './tray-status';
 import { applyContentSecurityPolicy, denyPermissions } from './window-hardening';
 
-export type AppEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupProblems'>;
+export type AppEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupProblems' | 'totals'>;
 
 export interface FerryAppOptions {
   argv: string[];
@@ -159,7 +160,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     pause: (id) => engine.pause(id),
     resume: (id) => engine.resume(id),
   });
-  const activeCount = () => engine.list().filter((v) => v.state === 'active').length;
+  const activeCount = () => engine.totals().active;
   lifecycle = new AppLifecycle({
     settings: () => settingsStore.get(),
     activeCount,
@@ -199,7 +200,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     resumeAll: () => void service.handle('resumeAll', undefined),
     quit: () => void life.requestQuit(),
   });
-  const feedback = createDesktopFeedback({ list: () => engine.list(), settings: () => settingsStore.get(), window: () => window, tray, power });
+  const feedback = createDesktopFeedback({ list: () => engine.list(), totals: () => aggregateFromTotals(engine.totals()), settings: () => settingsStore.get(), window: () => window, tray, power });
 
   const pendingOffers: ChosenFile[][] = [];
   let rendererReady = false;

@@ -25,6 +25,15 @@ export function aggregate(views: Iterable<TransferView>): Aggregate {
   return { active, fraction: total > 0 ? done / total : null, bytesPerSecond: speed };
 }
 
+/** The same aggregate from the engine's running totals (kept over active transfers only). */
+export function aggregateFromTotals(totals: { active: number; bytesDone: number; totalBytes: number; bytesPerSecond: number }): Aggregate {
+  return {
+    active: totals.active,
+    fraction: totals.totalBytes > 0 ? totals.bytesDone / totals.totalBytes : null,
+    bytesPerSecond: totals.bytesPerSecond,
+  };
+}
+
 export function formatRate(bytesPerSecond: number): string {
   const units = ['B/s', 'kB/s', 'MB/s', 'GB/s'];
   let value = bytesPerSecond;

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransferEngine } from './engine';
+import { ManualClock, settle } from '../../test-support/manual-clock';
 import { sleep } from './rate-limiter';
+import type { RecordStore } from './record-store';
 import { TransferFailure, type AttemptContext, type AttemptResult, type TransferWorker } from './types';
 
 type Script = (ctx: AttemptContext, attempt: number) => Promise<AttemptResult>;
@@ -44,6 +46,15 @@ function steadyBytes(total: number, step = 100): Script {
   };
 }
 
+/** Records kept in memory only, for tests on a manual clock. */
+function memoryStore(): RecordStore {
+  return {
+    loadAll: async () => ({ records: [], problems: [] }),
+    save: async () => {},
+    delete: async () => {},
+  };
+}
+
 let dataDir: string;
 let engine: TransferEngine | undefined;
 const fast = { retryBaseMs: 5, retryMaxMs: 20 };
@@ -59,16 +70,58 @@ afterEach(async () => {
 
 describe('TransferEngine', () => {
   it('runs a transfer through queued → active → completed and emits each state once', async () => {
-    engine = await TransferEngine.open({ dataDir, workers: { download: scriptedWorker(steadyBytes(500)) } });
-    const states: string[] = [];
-    engine.on('changed', (view) => {
-      if (states.at(-1) !== view.state) states.push(view.state);
+    // Checkpoints repeat the same view facts (as a real worker re-states its validators): none of
+    // them is a change, so none may reach listeners as one.
+    const worker = scriptedWorker(async (ctx) => {
+      for (let done = 100; done <= 500; done += 100) {
+        ctx.progress(done, 500);
+        await ctx.checkpoint({
+          view: { validators: { etag: '"v1"' } },
+          resume: { kind: 'download', totalBytes: 500, segments: [{ start: 0, end: 500, done }] },
+        });
+      }
+      return { outcome: 'completed' };
     });
+    engine = await TransferEngine.open({ dataDir, workers: { download: worker } });
+    const states: string[] = [];
+    engine.on('changed', (view) => states.push(view.state));
     const view = await engine.addDownload({ url: 'http://127.0.0.1:9/file.bin', directory: dataDir });
     const [done] = await engine.waitUntilFinished([view.id]);
     expect(done?.state).toBe('completed');
     expect(done?.progress.bytesDone).toBe(500);
-    expect(states).toEqual(['active', 'completed']);
+    // The first checkpoint's validators are news (one 'active' view carrying them); repeats are not.
+    expect(states).toEqual(['active', 'active', 'completed']);
+  });
+
+  it('pause emits one changed event, and no progress with a speed after it', async () => {
+    const worker = scriptedWorker(async (ctx) => {
+      let done = 0;
+      while (!ctx.signal.aborted) {
+        await sleep(5, ctx.signal);
+        done += 100;
+        ctx.progress(done, 1_000_000);
+      }
+      // Winding down like a real worker: final bytes made durable, facts re-stated.
+      ctx.progress(done + 50, 1_000_000);
+      await ctx.checkpoint({ view: { validators: {} }, resume: { kind: 'download', totalBytes: 1_000_000, segments: [{ start: 0, end: 1_000_000, done: done + 50 }] } });
+      return { outcome: 'aborted' };
+    });
+    engine = await TransferEngine.open({ dataDir, workers: { download: worker } });
+    const view = await engine.addDownload({ url: 'http://127.0.0.1:9/p', directory: dataDir });
+    await sleep(250);
+    const events: Array<{ type: string; state?: string; speed: number; bytes: number }> = [];
+    engine.on('changed', (v) => events.push({ type: 'changed', state: v.state, speed: v.progress.speed, bytes: v.progress.bytesDone }));
+    engine.on('progress', (_id, p) => events.push({ type: 'progress', speed: p.speed, bytes: p.bytesDone }));
+    await engine.pause(view.id);
+    await sleep(150);
+    const changed = events.filter((e) => e.type === 'changed');
+    expect(changed.map((e) => e.state)).toEqual(['paused']);
+    // It carries the bytes written while winding down, and no speed.
+    expect(changed[0]!.speed).toBe(0);
+    expect(changed[0]!.bytes).toBe(engine.get(view.id)!.progress.bytesDone);
+    const firstPaused = events.findIndex((e) => e.type === 'changed');
+    expect(events.slice(firstPaused).filter((e) => e.type === 'progress')).toEqual([]);
+    expect(engine.get(view.id)!.progress.speed).toBe(0);
   });
 
   it('never runs more than maxActive transfers at once, nor more than maxPerHost per host', async () => {
@@ -130,9 +183,15 @@ describe('TransferEngine', () => {
       if (done < 1000) throw new TransferFailure({ code: 'NETWORK', message: 'connection reset', retryable: true });
       return { outcome: 'completed' };
     });
-    engine = await TransferEngine.open({ dataDir, workers: { download: progressing }, settings: { ...fast, maxRetries: 2 } });
+    // On a manual clock with real-sized backoff (1 s base): nothing here sleeps in real time.
+    const clock = new ManualClock();
+    const patient = { retryBaseMs: 1000, retryMaxMs: 60_000, maxRetries: 2 };
+    // Records in memory: a real fsync finishes in real time, which a manual clock does not wait for.
+    engine = await TransferEngine.open({ dataDir, clock, store: memoryStore(), workers: { download: progressing }, settings: patient });
     const ok = await engine.addDownload({ url: 'http://127.0.0.1:9/ok', directory: dataDir });
-    const [okDone] = await engine.waitUntilFinished([ok.id]);
+    // Each failure made progress, so each wait is the first step of the backoff: 0.5 to 1 s.
+    for (let i = 0; i < 9; i++) await clock.advance(1000);
+    const okDone = engine.get(ok.id);
     expect(okDone?.state).toBe('completed');
     expect(okDone?.attempt).toBe(10);
     await engine.close();
@@ -140,12 +199,25 @@ describe('TransferEngine', () => {
     const stuck = scriptedWorker(async () => {
       throw new TransferFailure({ code: 'HTTP_STATUS', status: 503, message: 'Server says 503 Service Unavailable', retryable: true });
     });
-    engine = await TransferEngine.open({ dataDir: `${dataDir}/2`, workers: { download: stuck }, settings: { ...fast, maxRetries: 2 } });
+    engine = await TransferEngine.open({ dataDir, clock, store: memoryStore(), workers: { download: stuck }, settings: patient });
     const bad = await engine.addDownload({ url: 'http://127.0.0.1:9/bad', directory: dataDir });
-    const [badDone] = await engine.waitUntilFinished([bad.id]);
+    await settle();
+    // Each wait is a backoff step with equal jitter: 0.5-1 s after the first failure, 1-2 s after
+    // the second; the transfer says when, and nothing starts a millisecond earlier.
+    for (const [attempts, low, high] of [[1, 500, 1000], [2, 1000, 2000]] as const) {
+      expect(stuck.attempts.get(bad.id)).toBe(attempts);
+      const wait = engine.get(bad.id)!.nextRetryAt! - clock.now();
+      expect(wait).toBeGreaterThanOrEqual(low);
+      expect(wait).toBeLessThanOrEqual(high);
+      await clock.advance(wait - 1);
+      expect(stuck.attempts.get(bad.id)).toBe(attempts);
+      await clock.advance(1);
+    }
+    expect(stuck.attempts.get(bad.id)).toBe(3);
+    const badDone = engine.get(bad.id);
     expect(badDone?.state).toBe('failed');
     expect(badDone?.error?.status).toBe(503);
-    expect(stuck.attempts.get(bad.id)).toBe(3);
+    expect(badDone?.error?.message).toMatch(/gave up after 3 attempts without progress/);
   });
 
   it('does not retry errors that are not retryable', async () => {
@@ -160,16 +232,23 @@ describe('TransferEngine', () => {
     expect(worker.attempts.get(view.id)).toBe(1);
   });
 
-  it('waits at least the Retry-After a failure carries', async () => {
+  it('waits at least the Retry-After a failure carries, without holding a slot', async () => {
+    const clock = new ManualClock();
     const worker = scriptedWorker(async (_ctx, n) => {
       if (n === 1) throw new TransferFailure({ code: 'HTTP_STATUS', status: 503, message: '503', retryable: true }, 400);
       return { outcome: 'completed' };
     });
-    engine = await TransferEngine.open({ dataDir, workers: { download: worker }, settings: fast });
-    const started = Date.now();
+    engine = await TransferEngine.open({ dataDir, clock, workers: { download: worker }, settings: fast });
     const view = await engine.addDownload({ url: 'http://127.0.0.1:9/later', directory: dataDir });
-    await engine.waitUntilFinished([view.id]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    await settle();
+    const waiting = engine.get(view.id)!;
+    expect(waiting).toMatchObject({ state: 'queued', attempt: 2, nextRetryAt: clock.now() + 400, error: { status: 503 } });
+    await clock.advance(399);
+    expect(worker.attempts.get(view.id)).toBe(1);
+    await clock.advance(1);
+    expect(worker.attempts.get(view.id)).toBe(2);
+    expect(engine.get(view.id)?.state).toBe('completed');
+    expect(engine.get(view.id)?.nextRetryAt).toBeUndefined();
   });
 
   it('pause stops the worker and keeps resume data; resume continues from it', async () => {
@@ -209,8 +288,13 @@ describe('TransferEngine', () => {
     engine = await TransferEngine.open({ dataDir, workers: { download: scriptedWorker(steadyBytes(10, 10)) } });
     const view = await engine.addDownload({ url: 'http://127.0.0.1:9/x', directory: dataDir });
     await engine.waitUntilFinished([view.id]);
-    await engine.cancel(view.id); // completed transfers are not canceled
-    expect(engine.get(view.id)?.state).toBe('completed');
+    const before = engine.get(view.id)!;
+    let changes = 0;
+    engine.on('changed', () => (changes += 1));
+    await expect(engine.pause(view.id)).rejects.toThrow('A completed transfer cannot become paused');
+    await expect(engine.cancel(view.id)).rejects.toThrow('A completed transfer cannot become canceled');
+    expect(engine.get(view.id)).toEqual(before);
+    expect(changes).toBe(0);
     await expect(engine.pause('nope')).rejects.toThrow(/No transfer with id nope/);
     await expect(engine.addDownload({ url: 'ftp://127.0.0.1/x', directory: dataDir })).rejects.toThrow(/Only http and https/);
   });

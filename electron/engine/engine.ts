@@ -1,55 +1,28 @@
-// The transfer engine: owns every transfer's state, the queue, retries, speed limits and
-// persistence. Workers (download, upload) only move bytes for one attempt at a time.
+// The transfer engine: owns every transfer's state and answers commands. The rules it applies
+// live in their own modules: the queue (scheduler), one attempt and what follows it (attempt
+// runner), persistence (record writer), live progress, speed limits. Workers (download, upload)
+// only move bytes for one attempt at a time.
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { TransferProgress, TransferState, TransferView } from '../../shared/transfer';
 import { isFinished } from '../../shared/transfer';
+import type { AttemptOutcome } from './attempt-runner';
+import { systemClock, type Clock } from './clock';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
+import { LiveProgress } from './live-progress';
 import { checkDownloadFolder } from './download/folder-policy';
-import { Coalescer, ProgressMeter } from './progress-meter';
-import { RateLimiter, sleep } from './rate-limiter';
 import { FileRecordStore, type RecordStore } from './record-store';
-import {
-  appendLog,
-  durableBytes,
-  freshResume,
-  hostOf,
-  mergeCheckpoint,
-  newDownloadRecord,
-  newUploadRecord,
-} from './records';
-import { retryDelayMs } from './retry-policy';
+import { RecordWriter } from './record-writer';
+import { appendLog, durableBytes, freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
+import { RunningAttempts, type StopReason } from './running-attempts';
 import { createSaveFailureReporter } from './save-failure-reporter';
+import { Scheduler } from './scheduler';
+import { SpeedLimits } from './speed-limits';
 import { canTransition, InvalidTransitionError } from './state-machine';
-import {
-  TransferFailure,
-  type AttemptContext,
-  type DownloadRequest,
-  type TransferRecord,
-  type TransferWorker,
-  type UploadRequest,
-} from './types';
-
-export interface EngineSettings {
-  maxActive: number;
-  maxPerHost: number;
-  downloadLimit: number | null;
-  uploadLimit: number | null;
-  stallTimeoutMs: number;
-  maxRetries: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-}
-
-export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
-  maxActive: 3,
-  maxPerHost: 2,
-  downloadLimit: null,
-  uploadLimit: null,
-  stallTimeoutMs: 30_000,
-  maxRetries: 8,
-  retryBaseMs: 1000,
-  retryMaxMs: 60_000,
-};
+import { transferTotals, type TransferTotals } from './transfer-totals';
+import type { DownloadRequest, TransferRecord, TransferWorker, UploadRequest } from './types';
+import { assertHttpUrl } from './url-check';
+import { ViewChanges } from './view-changes';
 
 export interface EngineOptions {
   dataDir: string;
@@ -58,6 +31,8 @@ export interface EngineOptions {
   store?: RecordStore;
   /** Resume transfers that were running when the engine last stopped. Default true. */
   resumeOnStart?: boolean;
+  /** Time for the queue, retries, progress and limits; tests pass a manual clock. */
+  clock?: Clock;
 }
 
 export interface Notice {
@@ -73,30 +48,22 @@ export interface EngineEvents {
   notice: [notice: Notice];
 }
 
-type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown';
-
-interface Running {
-  controller: AbortController;
-  reason?: StopReason;
-  done: Promise<void>;
-}
-
-const PROGRESS_INTERVAL_MS = 100;
-const NO_WAIT: Promise<void> = Promise.resolve();
+export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 
 export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly records = new Map<string, TransferRecord>();
-  private readonly running = new Map<string, Running>();
-  private readonly meters = new Map<string, ProgressMeter>();
-  private readonly progressOut = new Map<string, Coalescer<TransferProgress>>();
-  private readonly transferLimiters = new Map<string, RateLimiter>();
-  private readonly globalLimiters: Record<TransferView['kind'], RateLimiter>;
-  private readonly pendingSaves = new Set<Promise<void>>();
+  private readonly attempts: RunningAttempts;
   private readonly settings: EngineSettings;
+  private readonly clock: Clock;
   private readonly store: RecordStore;
+  private readonly writer: RecordWriter;
+  private readonly scheduler: Scheduler;
+  private readonly live: LiveProgress;
+  private readonly limits: SpeedLimits;
+  private readonly views = new ViewChanges();
   private closed = false;
-  private scheduled = false;
-  private readonly saveFailures = createSaveFailureReporter({ report: (level, message) => this.notice(level, message) });
+  private maxOrder = 0;
+  private readonly saveFailures = createSaveFailureReporter({ report: (level, message) => this.notice(level, message), now: () => this.clock.now() });
   /** Problems found while loading the records (also emitted as notices). */
   readonly startupProblems: string[] = [];
 
@@ -109,11 +76,45 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private constructor(private readonly options: EngineOptions) {
     super();
     this.settings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
+    this.clock = options.clock ?? systemClock;
     this.store = options.store ?? new FileRecordStore(path.join(options.dataDir, 'transfers'));
-    this.globalLimiters = {
-      download: new RateLimiter(this.settings.downloadLimit),
-      upload: new RateLimiter(this.settings.uploadLimit),
-    };
+    this.writer = new RecordWriter(
+      this.store,
+      (error) => this.saveFailed(error),
+      undefined,
+      () => this.saveFailures.succeeded(),
+    );
+    this.scheduler = new Scheduler({
+      clock: this.clock,
+      limits: () => this.settings,
+      isBusy: (id) => this.attempts.has(id),
+      start: (record) => this.start(record),
+    });
+    this.live = new LiveProgress(this.clock, (id, progress) => this.emit('progress', id, progress));
+    this.limits = new SpeedLimits(this.clock, this.settings);
+    this.attempts = new RunningAttempts({
+      settings: this.settings,
+      writer: this.writer,
+      live: this.live,
+      limits: this.limits,
+      workerFor: (record) => this.workerFor(record),
+      viewPatched: (record) => this.emitIfChanged(record),
+      log: (record, level, message) => this.log(record, level, message),
+      outcome: (record, outcome) => this.afterAttempt(record, outcome),
+      crashed: (record, error) => {
+        if (record.view.state !== 'active') return;
+        const message = error instanceof Error ? error.message : String(error);
+        this.transition(record, 'failed', {
+          error: { code: 'INTERNAL', message: `Internal error: ${message}`, retryable: false },
+          finishedAt: this.clock.now(),
+        });
+      },
+      ended: (record) => {
+        // Bytes the worker reported while winding down after a pause: one view carries them.
+        if (this.records.has(record.view.id)) this.changed(record);
+        this.scheduler.request();
+      },
+    });
   }
 
   // ---- queries -------------------------------------------------------------------------
@@ -125,6 +126,11 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   list(): TransferView[] {
     return this.ordered().map((record) => structuredClone(record.view));
+  }
+
+  /** Active count, bytes and speed over active transfers: cost proportional to them, not to the list. */
+  totals(): TransferTotals {
+    return transferTotals(this.scheduler.active.values());
   }
 
   getSettings(): EngineSettings {
@@ -154,38 +160,52 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   // ---- commands ------------------------------------------------------------------------
 
   async addDownload(req: DownloadRequest): Promise<TransferView> {
-    assertHttpUrl(req.url);
-    const directory = await checkDownloadFolder(req.directory);
-    return this.add(newDownloadRecord({ ...req, directory }, this.nextOrder(), Date.now()));
+    const [view] = await this.addDownloads([req]);
+    return view!;
+  }
+
+  /**
+   * Adds many at once: every URL is checked before any is added, and the queue and the writer
+   * see one batch instead of one round per transfer.
+   */
+  async addDownloads(reqs: readonly DownloadRequest[]): Promise<TransferView[]> {
+    for (const req of reqs) assertHttpUrl(req.url);
+    // Folders the OS runs files from at login are refused however they are spelt; checked once per folder.
+    const folders = new Map<string, Promise<string>>();
+    const checked = await Promise.all(
+      reqs.map((req) => {
+        let folder = folders.get(req.directory);
+        if (!folder) folders.set(req.directory, (folder = checkDownloadFolder(req.directory)));
+        return folder.then((directory) => ({ ...req, directory }));
+      }),
+    );
+    const now = this.clock.now();
+    return this.addAll(checked.map((req) => newDownloadRecord(req, ++this.maxOrder, now)));
   }
 
   async addUpload(req: UploadRequest): Promise<TransferView> {
     assertHttpUrl(req.url.replaceAll('{filename}', 'x'));
-    return this.add(newUploadRecord(req, this.nextOrder(), Date.now()));
+    const [view] = await this.addAll([newUploadRecord(req, ++this.maxOrder, this.clock.now())]);
+    return view!;
   }
 
+  /** Pausing a finished transfer is refused (InvalidTransitionError); pausing a paused one is a no-op. */
   async pause(id: string): Promise<void> {
     const record = this.require(id);
-    if (record.view.state === 'queued') {
-      this.transition(record, 'paused');
-    } else if (record.view.state === 'active') {
-      this.transition(record, 'paused');
-      await this.stop(id, 'pause');
-    }
+    if (record.view.state !== 'paused') this.pauseRecord(record);
+    await this.stop(id, 'pause');
   }
 
   async resume(id: string): Promise<void> {
-    const record = this.require(id);
-    if (record.view.state !== 'paused') return;
-    this.transition(record, 'queued', { attempt: 1 });
-    record.attemptsWithoutProgress = 0;
-    this.schedule();
+    this.resumeRecord(this.require(id));
+    this.scheduler.request();
   }
 
   async cancel(id: string): Promise<void> {
     const record = this.require(id);
-    if (record.view.state === 'completed' || record.view.state === 'canceled') return;
-    this.transition(record, 'canceled', { finishedAt: Date.now() });
+    // A completed transfer cannot be canceled (the table refuses it); a canceled one already is.
+    if (record.view.state === 'canceled') return;
+    this.transition(record, 'canceled', { finishedAt: this.clock.now() });
     await this.stop(id, 'cancel');
     await this.workerFor(record).discard(record, { deleteFinishedFile: false });
     record.resume = freshResume(record.view.kind, record.view.url);
@@ -205,7 +225,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     const { error: _error, finishedAt: _finished, ...rest } = record.view;
     record.view = { ...rest, attempt: 1 };
     this.transition(record, 'queued');
-    this.schedule();
+    this.scheduler.request();
   }
 
   async remove(id: string, opts: { deleteFile?: boolean } = {}): Promise<void> {
@@ -213,24 +233,29 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     await this.stop(id, 'remove');
     await this.workerFor(record).discard(record, { deleteFinishedFile: opts.deleteFile ?? false });
     this.records.delete(id);
-    this.forgetRuntime(id);
-    await this.track(this.store.delete(id));
+    this.scheduler.forget(record);
+    this.live.forget(id);
+    this.limits.forget(id);
+    this.views.forget(id);
+    await this.writer.delete(id);
     this.emit('removed', id);
-    this.schedule();
+    this.scheduler.request();
   }
 
+  /** Every state change first, then the workers are stopped together: no waiting one by one. */
   async pauseAll(): Promise<void> {
-    await Promise.all(
-      this.ordered()
-        .filter((r) => r.view.state === 'queued' || r.view.state === 'active')
-        .map((r) => this.pause(r.view.id)),
-    );
+    const stopping: Promise<void>[] = [];
+    for (const record of this.ordered()) {
+      if (record.view.state !== 'queued' && record.view.state !== 'active') continue;
+      this.pauseRecord(record);
+      stopping.push(this.stop(record.view.id, 'pause'));
+    }
+    await Promise.all(stopping);
   }
 
   async resumeAll(): Promise<void> {
-    // resume() does not wait for anything: calling it for each keeps one code path, and the
-    // scheduler runs once for all of them.
-    await Promise.all(this.ordered().flatMap((record) => (record.view.state === 'paused' ? [this.resume(record.view.id)] : [])));
+    for (const record of this.ordered()) this.resumeRecord(record);
+    this.scheduler.request();
   }
 
   /** Move a transfer to a position in the queue. Only that record's order changes on disk. */
@@ -248,36 +273,39 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
           : after === undefined
             ? before + 1
             : (before + after) / 2;
-    this.changed(record);
-    this.schedule();
+    this.maxOrder = Math.max(this.maxOrder, record.order);
+    this.writer.markDirty(record);
+    this.scheduler.request();
   }
 
   setTransferSpeedLimit(id: string, bytesPerSecond: number | null): void {
     const record = this.require(id);
     record.view.speedLimit = bytesPerSecond;
-    this.transferLimiters.get(id)?.setRate(bytesPerSecond);
+    this.limits.setTransfer(id, bytesPerSecond);
     this.changed(record);
   }
 
   updateSettings(patch: Partial<EngineSettings>): void {
     Object.assign(this.settings, patch);
-    this.globalLimiters.download.setRate(this.settings.downloadLimit);
-    this.globalLimiters.upload.setRate(this.settings.uploadLimit);
-    this.schedule();
+    this.limits.setGlobal(this.settings);
+    this.scheduler.request();
   }
 
   /** Stop every worker with its resume data checkpointed; running transfers resume on the next open(). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const wasRunning = [...this.running.keys()];
+    this.scheduler.stop();
+    const wasRunning = this.attempts.ids();
     await Promise.allSettled(wasRunning.map((id) => this.stop(id, 'shutdown')));
-    for (const coalescer of this.progressOut.values()) coalescer.flush();
+    for (const id of wasRunning) this.live.flush(id);
     // Every other record was saved on its last change; only running ones hold unsaved progress.
     // (Saving all of them would cost one fsync per transfer at every quit, with thousands listed.)
-    const unsaved = wasRunning.flatMap((id) => this.records.get(id) ?? []);
-    await Promise.allSettled(unsaved.map((record) => this.track(this.store.save(record))));
-    await Promise.allSettled([...this.pendingSaves]);
+    for (const id of wasRunning) {
+      const record = this.records.get(id);
+      if (record) this.writer.markDirty(record);
+    }
+    await this.writer.idle();
   }
 
   // ---- lifecycle -----------------------------------------------------------------------
@@ -292,224 +320,129 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
         speed: 0,
         etaSeconds: null,
       };
-      delete record.view.nextRetryAt;
+      // A not-before time survives a restart only while the transfer is still waiting for it.
+      if (record.view.state !== 'queued') delete record.view.nextRetryAt;
       if (record.view.state === 'active') {
         record.view.state = resumeOnStart ? 'queued' : 'paused';
-        appendLog(record.view, { at: Date.now(), level: 'info', message: 'Ferry restarted: continuing from the saved resume data' });
+        this.log(record, 'info', 'Ferry restarted: continuing from the saved resume data');
       }
       this.records.set(record.view.id, record);
+      this.maxOrder = Math.max(this.maxOrder, record.order);
+      this.scheduler.noteState(record, undefined, record.view.state);
     }
     for (const kind of ['download', 'upload'] as const) {
       const worker = this.options.workers[kind];
       await worker?.startup?.(records.filter((r) => r.view.kind === kind));
     }
-    this.schedule();
+    this.scheduler.request();
   }
 
-  private async add(record: TransferRecord): Promise<TransferView> {
+  private async addAll(records: TransferRecord[]): Promise<TransferView[]> {
     if (this.closed) throw new Error('The engine is shut down');
-    const prepared = await this.workerFor(record).prepare?.(record);
-    if (prepared) mergeCheckpoint(record, prepared);
-    this.records.set(record.view.id, record);
-    await this.track(this.store.save(record));
-    this.emit('added', structuredClone(record.view));
-    this.schedule();
-    return structuredClone(record.view);
-  }
-
-  /**
-   * Starts what the limits allow, once per tick however often it is asked: resuming or adding
-   * thousands of transfers in one go must not rescan the whole list thousands of times.
-   */
-  private schedule(): void {
-    if (this.scheduled || this.closed) return;
-    this.scheduled = true;
-    queueMicrotask(() => {
-      this.scheduled = false;
-      this.startWhatFits();
-    });
-  }
-
-  private startWhatFits(): void {
-    if (this.closed) return;
-    let active = 0;
-    const perHost = new Map<string, number>();
-    const waiting: TransferRecord[] = [];
-    for (const record of this.records.values()) {
-      if (record.view.state === 'active') {
-        active += 1;
-        perHost.set(hostOf(record), (perHost.get(hostOf(record)) ?? 0) + 1);
-      } else if (record.view.state === 'queued' && !this.running.has(record.view.id)) {
-        // A transfer whose previous worker is still winding down waits for it: one writer per file.
-        waiting.push(record);
-      }
+    for (const record of records) {
+      const prepared = await this.workerFor(record).prepare?.(record);
+      if (prepared) mergeCheckpoint(record, prepared);
     }
-    if (active >= this.settings.maxActive || waiting.length === 0) return;
-    waiting.sort((a, b) => a.order - b.order);
-    for (const record of waiting) {
-      if (active >= this.settings.maxActive) break;
-      const host = hostOf(record);
-      if ((perHost.get(host) ?? 0) >= this.settings.maxPerHost) continue;
-      active += 1;
-      perHost.set(host, (perHost.get(host) ?? 0) + 1);
-      this.start(record);
+    // Durable before anyone hears of them, with one fsync for the whole batch (each record's own
+    // file follows in the background through the bounded writer).
+    await this.writer.addBatch(records);
+    const views: TransferView[] = [];
+    for (const record of records) {
+      this.records.set(record.view.id, record);
+      this.scheduler.noteState(record, undefined, record.view.state);
+      this.views.sentNow(record.view);
+      // One copy serves the event and the reply (listeners treat views as read-only): with
+      // 10,000 added, a second copy each is megabytes of garbage for nothing.
+      const view = structuredClone(record.view);
+      this.emit('added', view);
+      views.push(view);
     }
+    this.scheduler.request();
+    return views;
   }
 
   private start(record: TransferRecord): void {
-    this.transition(record, 'active', { startedAt: record.view.startedAt ?? Date.now() });
-    const running: Running = { controller: new AbortController(), done: Promise.resolve() };
-    this.running.set(record.view.id, running);
-    running.done = this.runAttempts(record, running)
-      .catch((error: unknown) => {
-        // A bug in a worker must not take the engine down: it fails that one transfer.
-        if (record.view.state === 'active' && !running.controller.signal.aborted) {
-          const message = error instanceof Error ? error.message : String(error);
-          this.transition(record, 'failed', {
-            error: { code: 'INTERNAL', message: `Internal error: ${message}`, retryable: false },
-            finishedAt: Date.now(),
-          });
-        }
-      })
-      .finally(() => {
-        this.progressOut.get(record.view.id)?.flush();
-        this.running.delete(record.view.id);
-        this.schedule();
+    this.transition(record, 'active', { startedAt: record.view.startedAt ?? this.clock.now(), nextRetryAt: undefined });
+    this.attempts.run(record);
+  }
+
+  private afterAttempt(record: TransferRecord, outcome: AttemptOutcome): void {
+    if (outcome.kind === 'aborted') return;
+    const now = this.clock.now();
+    if (outcome.kind === 'completed') {
+      this.live.cancel(record.view.id);
+      const total = record.view.progress.totalBytes ?? record.view.progress.bytesDone;
+      this.transition(record, 'completed', {
+        ...outcome.patch,
+        progress: { bytesDone: total, totalBytes: total, speed: 0, etaSeconds: null },
+        finishedAt: now,
+        error: undefined,
       });
-  }
-
-  private async runAttempts(record: TransferRecord, running: Running): Promise<void> {
-    const worker = this.workerFor(record);
-    const signal = running.controller.signal;
-    for (;;) {
-      const before = durableBytes(record.resume);
-      try {
-        const result = await worker.attempt(this.contextFor(record, running));
-        if (result.outcome === 'aborted' || signal.aborted) return;
-        this.progressOut.get(record.view.id)?.cancel();
-        const total = record.view.progress.totalBytes ?? record.view.progress.bytesDone;
-        this.transition(record, 'completed', {
-          ...result.patch,
-          progress: { bytesDone: total, totalBytes: total, speed: 0, etaSeconds: null },
-          finishedAt: Date.now(),
-          error: undefined,
-        });
-        return;
-      } catch (error) {
-        if (signal.aborted) return;
-        const failure = asFailure(error);
-        const progressed = durableBytes(record.resume) > before;
-        record.attemptsWithoutProgress = progressed ? 0 : record.attemptsWithoutProgress + 1;
-        const exhausted = failure.error.retryable && record.attemptsWithoutProgress > this.settings.maxRetries;
-        if (!failure.error.retryable || exhausted) {
-          const message = exhausted
-            ? `${failure.error.message} (gave up after ${record.attemptsWithoutProgress} attempts without progress)`
-            : failure.error.message;
-          this.log(record, 'error', message);
-          this.transition(record, 'failed', { error: { ...failure.error, message }, finishedAt: Date.now() });
-          return;
-        }
-        const delay = retryDelayMs({
-          attempt: Math.max(1, record.attemptsWithoutProgress),
-          baseMs: this.settings.retryBaseMs,
-          maxMs: this.settings.retryMaxMs,
-          ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
-        });
-        this.log(record, 'warn', `${failure.error.message}; retrying in ${(delay / 1000).toFixed(1)} s`);
-        record.view.attempt += 1;
-        record.view.nextRetryAt = Date.now() + delay;
-        record.view.error = failure.error;
-        record.view.progress = { ...record.view.progress, speed: 0, etaSeconds: null };
-        this.changed(record);
-        await sleep(delay, signal);
-        if (signal.aborted) return;
-        delete record.view.nextRetryAt;
-      }
+    } else if (outcome.kind === 'failed') {
+      this.log(record, 'error', outcome.error.message);
+      this.transition(record, 'failed', { error: outcome.error, finishedAt: now });
+    } else {
+      // Waiting is not working: back to the queue with a not-before time, the slot is free.
+      this.log(record, 'warn', outcome.message);
+      this.transition(record, 'queued', { attempt: record.view.attempt + 1, nextRetryAt: now + outcome.delayMs, error: outcome.error });
     }
-  }
-
-  private contextFor(record: TransferRecord, running: Running): AttemptContext {
-    const kind = record.view.kind;
-    return {
-      record,
-      signal: running.controller.signal,
-      stallTimeoutMs: this.settings.stallTimeoutMs,
-      throttle: (bytes, signal) => {
-        const all = this.globalLimiters[kind];
-        const own = this.limiterFor(record);
-        // Called for every chunk (thousands a second): without limits, skip two async calls.
-        if (all.rate === null && own.rate === null) return NO_WAIT;
-        return all.take(bytes, signal).then(() => own.take(bytes, signal));
-      },
-      progress: (bytesDone, totalBytes) => this.onProgress(record, bytesDone, totalBytes),
-      checkpoint: async (patch) => {
-        mergeCheckpoint(record, patch);
-        if (patch.view) this.emit('changed', structuredClone(record.view));
-        await this.track(this.store.save(record));
-      },
-      log: (level, message) => this.log(record, level, message),
-    };
   }
 
   // ---- helpers -------------------------------------------------------------------------
 
+  /**
+   * An active transfer's paused view goes out once its worker has stopped (the run's end emits
+   * it), so that one event carries the bytes written while winding down.
+   */
+  private pauseRecord(record: TransferRecord): void {
+    this.transition(record, 'paused', {}, { emit: record.view.state !== 'active' || !this.attempts.has(record.view.id) });
+  }
+
+  private resumeRecord(record: TransferRecord): void {
+    if (record.view.state !== 'paused') return;
+    record.attemptsWithoutProgress = 0;
+    this.transition(record, 'queued', { attempt: 1 });
+  }
+
   /** The one place a transfer changes state: checks the table, persists, tells listeners. */
-  private transition(record: TransferRecord, to: TransferState, patch: Partial<TransferView> = {}): void {
+  private transition(record: TransferRecord, to: TransferState, patch: Partial<TransferView> = {}, opts = { emit: true }): void {
     const from = record.view.state;
     if (from !== to && !canTransition(from, to)) throw new InvalidTransitionError(from, to);
+    // Progress already measured goes out before the new state, never after it.
+    if (from === 'active' && to !== 'active') this.live.flush(record.view.id);
     Object.assign(record.view, patch, { state: to });
     for (const key of Object.keys(patch) as (keyof TransferView)[]) {
       if (patch[key] === undefined) delete record.view[key];
     }
     if (to !== 'active') {
-      delete record.view.nextRetryAt;
+      if (!('nextRetryAt' in patch)) delete record.view.nextRetryAt;
       record.view.progress = { ...record.view.progress, speed: 0, etaSeconds: null };
     }
-    if (from !== to) this.log(record, to === 'failed' ? 'error' : 'info', `${from} → ${to}`);
-    this.changed(record);
-  }
-
-  private changed(record: TransferRecord): void {
-    void this.track(this.store.save(record));
-    this.emit('changed', structuredClone(record.view));
-  }
-
-  private onProgress(record: TransferRecord, bytesDone: number, totalBytes: number | null): void {
-    const id = record.view.id;
-    let meter = this.meters.get(id);
-    if (!meter) this.meters.set(id, (meter = new ProgressMeter()));
-    record.view.progress = meter.measure(bytesDone, totalBytes);
-    let out = this.progressOut.get(id);
-    if (!out) {
-      out = new Coalescer(PROGRESS_INTERVAL_MS, (progress) => this.emit('progress', id, progress));
-      this.progressOut.set(id, out);
+    if (from !== to) {
+      this.log(record, to === 'failed' ? 'error' : 'info', `${from} → ${to}`);
+      this.scheduler.noteState(record, from, to);
     }
-    out.push(record.view.progress);
+    if (opts.emit) this.changed(record);
+    else this.writer.markDirty(record);
   }
 
-  private async stop(id: string, reason: StopReason): Promise<void> {
-    const running = this.running.get(id);
-    if (!running) return;
-    running.reason ??= reason;
-    running.controller.abort(reason);
-    await running.done;
+  /** Persist (batched) and tell listeners, if the view changed. */
+  private changed(record: TransferRecord): void {
+    this.writer.markDirty(record);
+    this.emitIfChanged(record);
   }
 
-  private limiterFor(record: TransferRecord): RateLimiter {
-    let limiter = this.transferLimiters.get(record.view.id);
-    if (!limiter) this.transferLimiters.set(record.view.id, (limiter = new RateLimiter(record.view.speedLimit ?? null)));
-    return limiter;
+  private emitIfChanged(record: TransferRecord): void {
+    const copy = this.views.changedCopy(record.view);
+    if (copy) this.emit('changed', copy);
   }
 
-  private forgetRuntime(id: string): void {
-    this.meters.delete(id);
-    this.progressOut.get(id)?.cancel();
-    this.progressOut.delete(id);
-    this.transferLimiters.delete(id);
+  private stop(id: string, reason: StopReason): Promise<void> {
+    return this.attempts.stop(id, reason);
   }
 
   private log(record: TransferRecord, level: Notice['level'], message: string): void {
-    appendLog(record.view, { at: Date.now(), level, message });
+    appendLog(record.view, { at: this.clock.now(), level, message });
   }
 
   private notice(level: Notice['level'], message: string): void {
@@ -517,14 +450,10 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     this.emit('notice', { level, message });
   }
 
-  private track(save: Promise<void>): Promise<void> {
-    const tracked = save.then(
-      () => this.saveFailures.succeeded(),
-      (error: unknown) => this.saveFailures.failed(error),
-    );
-    this.pendingSaves.add(tracked);
-    void tracked.finally(() => this.pendingSaves.delete(tracked));
-    return tracked;
+  private saveFailed(error: unknown): void {
+    // Losing a checkpoint is survivable (the previous one stays valid); losing it silently is not,
+    // and a disk that keeps failing stays visible (the reporter repeats, at most once a minute).
+    this.saveFailures.failed(error);
   }
 
   private require(id: string): TransferRecord {
@@ -542,12 +471,6 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private ordered(): TransferRecord[] {
     return [...this.records.values()].sort((a, b) => a.order - b.order);
   }
-
-  private nextOrder(): number {
-    let max = 0;
-    for (const record of this.records.values()) max = Math.max(max, record.order);
-    return max + 1;
-  }
 }
 
 export class TransferNotFoundError extends Error {
@@ -555,26 +478,4 @@ export class TransferNotFoundError extends Error {
     super(`No transfer with id ${id}`);
     this.name = 'TransferNotFoundError';
   }
-}
-
-function assertHttpUrl(url: string): void {
-  let protocol: string;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    throw new TransferFailure({ code: 'UNSUPPORTED_URL', message: `Not a valid URL: ${url.slice(0, 200)}`, retryable: false });
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new TransferFailure({
-      code: 'UNSUPPORTED_URL',
-      message: `Only http and https URLs are supported, not ${protocol.replace(':', '')}`,
-      retryable: false,
-    });
-  }
-}
-
-function asFailure(error: unknown): TransferFailure {
-  if (error instanceof TransferFailure) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new TransferFailure({ code: 'INTERNAL', message: `Unexpected error: ${message}`, retryable: false });
 }

@@ -1,6 +1,7 @@
 // Speed and ETA from raw byte counts, and the coalescing that keeps progress events to about
 // ten a second per transfer whatever the chunk rate.
 import type { TransferProgress } from '../../shared/transfer';
+import { systemClock, type Clock, type TimerHandle } from './clock';
 
 const WINDOW_MS = 3000;
 
@@ -37,37 +38,37 @@ export class ProgressMeter {
 /** Calls `emit` at most once per interval with the latest value; the last value is never lost. */
 export class Coalescer<T> {
   private pending: T | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private lastEmit = 0;
 
   constructor(
     private readonly intervalMs: number,
     private readonly emit: (value: T) => void,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   push(value: T): void {
     this.pending = value;
-    const wait = this.lastEmit + this.intervalMs - Date.now();
+    const wait = this.lastEmit + this.intervalMs - this.clock.now();
     if (wait <= 0) {
       this.flush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), wait);
-      this.timer.unref?.();
+      this.timer = this.clock.setTimer(() => this.flush(), wait);
     }
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     if (this.pending === undefined) return;
     const value = this.pending;
     this.pending = undefined;
-    this.lastEmit = Date.now();
+    this.lastEmit = this.clock.now();
     this.emit(value);
   }
 
   cancel(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     this.pending = undefined;
   }

@@ -85,6 +85,8 @@ export class TransferFailure extends Error {
     readonly error: TransferError,
     /** Server's Retry-After, in ms, when it sent one. */
     readonly retryAfterMs?: number,
+    /** A smaller retry budget than the engine's for this kind of failure (e.g. DNS). */
+    readonly maxRetries?: number,
   ) {
     super(error.message);
     this.name = 'TransferFailure';

@@ -1,5 +1,6 @@
 // Turns what Node, got and the file system throw into TransferFailures people can read, and
 // decides which of them the engine may retry.
+import { classifyError } from '../error-classifier';
 import { TransferFailure } from '../types';
 import type { ErrorCode } from '../../../shared/transfer';
 
@@ -26,22 +27,9 @@ export function isFileSystemError(err: unknown): boolean {
   return DISK_FULL_CODES.has(code) || FILE_SYSTEM_CODES.has(code);
 }
 
-/** Errors from got / the socket while asking for or reading the body. */
+/** Errors from got / the socket while asking for or reading the body: the shared classifier decides. */
 export function networkFailure(err: unknown, stallTimeoutMs: number): TransferFailure {
-  if (err instanceof TransferFailure) return err;
-  const e = err as { name?: string; code?: string; message?: string; event?: string };
-  const detail = e?.message ?? String(err);
-  if (e?.code === 'ERR_TOO_MANY_REDIRECTS' || e?.name === 'MaxRedirectsError') {
-    return failure('REDIRECT', `Too many redirects (the server may be redirecting in a loop): ${detail}`, false);
-  }
-  if (e?.code === 'ERR_UNSUPPORTED_PROTOCOL' || e?.code === 'ERR_FORBIDDEN_REDIRECT') {
-    return failure('REDIRECT', `Redirect refused: ${detail}`, false);
-  }
-  if (e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT') {
-    return failure('STALLED', `No answer from the server within ${formatSeconds(stallTimeoutMs)} (${e.event ?? 'timeout'})`, true);
-  }
-  const code = e?.code && e.code !== 'ERR_GOT_REQUEST_ERROR' ? `${e.code}: ` : '';
-  return failure('NETWORK', `Network error: ${code}${detail}`, true);
+  return classifyError(err, { stallTimeoutMs });
 }
 
 /** The body stopped: no bytes for the stall timeout. */

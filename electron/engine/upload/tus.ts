@@ -8,7 +8,7 @@
 // support), and neither does @tus/server 2, so none is sent.
 import type { Readable } from 'node:stream';
 import * as tus from 'tus-js-client';
-import type { UploadResumeData } from '../types';
+import { TransferFailure, type UploadResumeData } from '../types';
 import { meteredStream } from './metered-read';
 import type { UploadAnswer, UploadJob } from './upload-job';
 import { tusErrorFailure } from './tus-errors';
@@ -27,6 +27,8 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
   const { ctx, guard, staged } = job;
   const resume = ctx.record.resume as UploadResumeData;
   let savedUrl = resume.tusUploadUrl;
+  // The offset the server last confirmed: a PATCH that leaves it where it was sent bytes for nothing.
+  let confirmedOffset = resume.bytesConfirmed ?? 0;
   let urlSaved: Promise<void> = Promise.resolve();
   // Timers of the request in flight: stall while its body goes out, then the response timeout.
   let timers: Timer[] = [];
@@ -100,6 +102,7 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
         if (!url || url === savedUrl) return;
         // A new upload on the server (first attempt, or the old one expired): nothing confirmed yet.
         savedUrl = url;
+        confirmedOffset = 0;
         urlSaved = ctx.checkpoint({ resume: { tusUploadUrl: url, bytesConfirmed: 0 } });
       },
       async onBeforeRequest(req) {
@@ -117,6 +120,13 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
         const offset = Number.parseInt(res.getHeader('Upload-Offset') ?? '', 10);
         const status = res.getStatus();
         if ((method === 'HEAD' || method === 'PATCH') && status >= 200 && status < 300 && Number.isFinite(offset)) {
+          if (method === 'PATCH' && offset <= confirmedOffset && offset < staged.size) {
+            // Without this, tus-js-client sends the same chunk again at once, forever (a hot loop):
+            // end the attempt; the engine counts it as one without progress and waits its backoff.
+            guard.fail(noProgressFailure(offset));
+            return;
+          }
+          confirmedOffset = offset;
           await ctx.checkpoint({ resume: { bytesConfirmed: offset } });
         }
       },
@@ -140,5 +150,13 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
     guard.signal.addEventListener('abort', onAbort, { once: true });
     ctx.progress(resume.bytesConfirmed ?? 0, staged.size);
     upload.start();
+  });
+}
+
+function noProgressFailure(offset: number): TransferFailure {
+  return new TransferFailure({
+    code: 'RESPONSE_MISMATCH',
+    message: `The tus server accepted a PATCH but did not advance Upload-Offset (still ${offset})`,
+    retryable: true,
   });
 }

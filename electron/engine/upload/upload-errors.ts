@@ -1,7 +1,8 @@
 // How things that go wrong during an upload become TransferFailures people can read.
+import { classifyError } from '../error-classifier';
 import { TransferFailure } from '../types';
 
-/** Anything thrown during the request that is not already a TransferFailure. */
+/** Anything thrown during the request that is not already a TransferFailure: the shared classifier decides. */
 export function networkFailure(err: unknown): TransferFailure {
   if (err instanceof TransferFailure) return err;
   const e = err as NodeJS.ErrnoException & { name?: string };
@@ -10,11 +11,7 @@ export function networkFailure(err: unknown): TransferFailure {
   if (code === 'ENOENT' && /staging/.test(message)) {
     return new TransferFailure({ code: 'FILE_SYSTEM', message: `The staged copy vanished: ${message}`, retryable: false });
   }
-  return new TransferFailure({
-    code: 'NETWORK',
-    message: code && !message.includes(code) ? `Network error (${code}): ${message}` : `Network error: ${message}`,
-    retryable: true,
-  });
+  return classifyError(err);
 }
 
 export function unsupportedUrlFailure(url: string): TransferFailure {

@@ -42,6 +42,18 @@ describe('Reporter', () => {
     expect(io.out).toEqual([]);
   });
 
+  it('live: a transfer waiting for its next attempt (queued, not before a time) keeps its line with the wait', async () => {
+    const io = capture();
+    const reporter = new Reporter('live', io.streams);
+    reporter.track(view({ state: 'active' }));
+    const error = { code: 'HTTP_STATUS' as const, status: 503, message: 'Server says 503 Service Unavailable', retryable: true };
+    reporter.changed(view({ state: 'queued', attempt: 2, nextRetryAt: Date.now() + 40_000, error }));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    reporter.stop();
+    expect(io.err.join('')).toMatch(/big\.iso: retrying \(attempt 2\) after: Server says 503/);
+    expect(io.err.join('')).toMatch(/big\.iso.*retry in (40|39)s/);
+  });
+
   it('quiet: only results on stdout, failures on stderr naming the status', () => {
     const io = capture();
     const reporter = new Reporter('quiet', io.streams);

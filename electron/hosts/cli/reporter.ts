@@ -103,7 +103,9 @@ export class Reporter {
   }
 
   private renderBlock(width: number): string[] {
-    const running = [...this.rows.values()].filter((row) => row.view.state === 'active');
+    // A transfer waiting for its next attempt is queued (it gave its slot back) but still this
+    // command's business: it keeps its line, with "retry in Ns".
+    const running = [...this.rows.values()].filter((row) => row.view.state === 'active' || (row.view.state === 'queued' && row.view.nextRetryAt !== undefined));
     const lines = running.map((row) => formatProgressLine(row.view.name, row.progress, width, retryNote(row.view)));
     if (this.rows.size > 1) lines.push(this.totalLine());
     return lines;

@@ -19,7 +19,7 @@ import { PathRefused, requireChosenFolder, uploadSourcesFor, type UserChoices } 
 
 export type EngineLike = Pick<
   TransferEngine,
-  | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
+  | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
   | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'updateSettings'
 >;
 
@@ -130,8 +130,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       const target = directory ?? settings.downloadDirectory;
       // The setting is copied into each download, so changing it affects new downloads only.
       const count = connections ?? settings.connectionsPerDownload;
-      const added: TransferView[] = [];
-      for (const url of urls) added.push(await engine.addDownload({ url, directory: target, fileName, sha256, connections: count }));
+      // One batch: all URLs checked before any is added, one scheduler run, writes batched.
+      const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count })));
       return added.map(clientView);
     },
     async addUploads({ paths, handles, destinationId }) {

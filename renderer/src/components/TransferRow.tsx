@@ -1,6 +1,6 @@
 // One row of the list. It subscribes to its own transfer and selection flag only, so a
 // progress tick for another transfer never renders it.
-import { memo } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { MouseEvent } from 'react';
 import type { TransferView } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
@@ -26,6 +26,7 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
   const v = useTransfers((s) => s.byId.get(id));
   const selected = useUi((s) => s.selected.has(id));
   const focused = useUi((s) => s.focused === id);
+  const now = useRetryCountdown(v?.state === 'queued' ? v.nextRetryAt : undefined);
   if (!v) return null;
 
   // Indeterminate (moving) only while bytes flow; a stopped transfer of unknown size shows an empty bar.
@@ -63,8 +64,8 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
         <div className="row__name" title={v.name}>
           {v.name}
         </div>
-        <div className={`row__status${v.state === 'failed' ? ' row__status--error' : ''}`} title={statusLine(v)}>
-          {statusLine(v)}
+        <div className={`row__status${v.state === 'failed' ? ' row__status--error' : ''}`} title={statusLine(v, now)}>
+          {statusLine(v, now)}
         </div>
       </div>
       <div role="gridcell" className="row__progress">
@@ -128,4 +129,16 @@ function RowActions({ v }: { v: TransferView }) {
       </button>
     </>
   );
+}
+
+/** The time, ticking once a second only while this row waits for a retry (a countdown to show). */
+function useRetryCountdown(nextRetryAt: number | undefined): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (nextRetryAt === undefined) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [nextRetryAt]);
+  return now;
 }

@@ -28,6 +28,16 @@ describe('format', () => {
     expect(statusLine(stream)).toBe('2.00 KB of unknown size · 1.00 KB/s');
   });
 
+  it('a transfer waiting for its next attempt says in how long, and why', () => {
+    const now = 1_700_000_000_000;
+    const error = { code: 'HTTP_STATUS' as const, status: 503, message: 'Server says 503 Service Unavailable', retryable: true };
+    const waiting = view('w', 'queued', { nextRetryAt: now + 39_200, error, attempt: 2 });
+    expect(statusLine(waiting, now)).toBe('Retrying in 40 s · Server says 503 Service Unavailable');
+    expect(statusLine(waiting, now + 39_500)).toMatch(/^Retrying now/);
+    expect(statusLine(view('l', 'queued', { nextRetryAt: now + 15 * 60_000 }), now)).toBe('Retrying in 15 min');
+    expect(statusLine(view('q', 'queued'), now)).toMatch(/^Waiting/);
+  });
+
   it('finds http(s) links in pasted text, without trailing punctuation or duplicates', () => {
     const text = 'see https://a.example/x.iso, and (http://b.example/y?z=1).\nftp://c.example/no https://a.example/x.iso';
     expect(extractUrls(text)).toEqual(['https://a.example/x.iso', 'http://b.example/y?z=1']);

@@ -50,8 +50,16 @@ export function percent(v: TransferView): number | null {
   return Math.min(100, (bytesDone / totalBytes) * 100);
 }
 
-/** The one-line status under a row's name. */
-export function statusLine(v: TransferView): string {
+/** A wait as people say it: "40 s", "3 min", "2 h". */
+export function formatWait(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  if (seconds < 90) return `${seconds} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
+
+/** The one-line status under a row's name. `now` moves a retry countdown. */
+export function statusLine(v: TransferView, now = Date.now()): string {
   const { bytesDone, totalBytes, speed, etaSeconds } = v.progress;
   const size = totalBytes === null ? `${formatBytes(bytesDone)} of unknown size` : `${formatBytes(bytesDone)} of ${formatBytes(totalBytes)}`;
   switch (v.state) {
@@ -64,7 +72,12 @@ export function statusLine(v: TransferView): string {
     case 'failed':
       return v.error ? errorText(v.error) : 'Failed';
     case 'queued':
-      return v.nextRetryAt ? `Retrying at ${new Date(v.nextRetryAt).toLocaleTimeString()}` : totalBytes === null && bytesDone === 0 ? 'Waiting to start' : `Waiting · ${size}`;
+      if (v.nextRetryAt) {
+        // Waiting for its next attempt, without holding a slot: say when, and why.
+        const reason = v.error ? ` · ${errorText(v.error)}` : '';
+        return v.nextRetryAt > now ? `Retrying in ${formatWait(v.nextRetryAt - now)}${reason}` : `Retrying now${reason}`;
+      }
+      return totalBytes === null && bytesDone === 0 ? 'Waiting to start' : `Waiting · ${size}`;
     default:
       return size;
   }
