@@ -50,8 +50,12 @@ async function start(): Promise<HeadlessHost> {
 async function modes(root: string): Promise<{ entry: string; mode: number; dir: boolean }[]> {
   const out = [{ entry: '.', mode: (await lstat(root)).mode & 0o777, dir: true }];
   for (const name of await readdir(root, { recursive: true })) {
-    const facts = await lstat(path.join(root, name));
-    out.push({ entry: name, mode: facts.mode & 0o777, dir: facts.isDirectory() });
+    // The record writer works in the background: a temp file listed a moment ago may be renamed by now.
+    const facts = await lstat(path.join(root, name)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (facts) out.push({ entry: name, mode: facts.mode & 0o777, dir: facts.isDirectory() });
   }
   return out;
 }
