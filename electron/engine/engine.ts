@@ -382,7 +382,10 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       const before = durableBytes(record.resume);
       try {
         const result = await worker.attempt(this.contextFor(record, running));
-        if (result.outcome === 'aborted' || signal.aborted) return;
+        if (result.outcome === 'aborted') return;
+        // A completion that raced a pause or shutdown stands: the file is already under its final
+        // name, and undoing it would download it again as "name (1)". Cancel and remove still win.
+        if (signal.aborted && running.reason !== 'pause' && running.reason !== 'shutdown') return;
         this.progressOut.get(record.view.id)?.cancel();
         const total = record.view.progress.totalBytes ?? record.view.progress.bytesDone;
         this.transition(record, 'completed', {

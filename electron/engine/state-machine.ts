@@ -6,7 +6,8 @@ const TRANSITIONS: Record<TransferState, readonly TransferState[]> = {
   queued: ['active', 'paused', 'canceled'],
   // active → queued: a lowered concurrency limit or shutdown hands the slot back.
   active: ['queued', 'paused', 'completed', 'failed', 'canceled'],
-  paused: ['queued', 'canceled'],
+  // paused → completed: the worker finished the file while the pause was on its way.
+  paused: ['queued', 'canceled', 'completed'],
   completed: [],
   failed: ['queued', 'canceled'],
   canceled: ['queued'],
