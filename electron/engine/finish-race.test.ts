@@ -40,13 +40,14 @@ function finishingWorker() {
   return { worker, release, atRename, attempts: () => attempts };
 }
 
-for (const stop of ['pause', 'close'] as const) {
+for (const stop of ['pause', 'pause-resume', 'close'] as const) {
   it(`${stop} during the final rename: the transfer is completed, and is not downloaded again`, async () => {
     const w = finishingWorker();
     engine = await TransferEngine.open({ dataDir, workers: { download: w.worker } });
     const view = await engine.addDownload({ url: 'http://127.0.0.1:9/x.bin', directory: dataDir });
     await w.atRename;
-    const stopping = stop === 'pause' ? engine.pause(view.id) : engine.close();
+    const stopping = stop === 'close' ? engine.close() : engine.pause(view.id);
+    if (stop === 'pause-resume') await engine.resume(view.id); // queued again before the old attempt ended
     w.release();
     await stopping;
     if (stop === 'close') {
