@@ -2,6 +2,7 @@
 // into the .part file with resume data kept true at every moment. The engine owns states,
 // retries and speed limits; this file only moves bytes and reports facts.
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DownloadDetails, TransferView } from '../../../shared/transfer';
 import { createStallWatchdog } from '../stall-watchdog';
@@ -93,7 +94,10 @@ class DownloadAttempt {
   /** Continue only from a .part we can trust: recorded offset and a validator for If-Range. */
   private async openExistingPart(): Promise<void> {
     const { partPath } = this.facts;
-    if (!partPath) return;
+    if (!partPath) {
+      this.recoveredPath = await this.finishedFileOnRecord();
+      return;
+    }
     const trusted = this.facts.done > 0 && ifRangeValidator(this.facts) !== undefined ? this.facts.done : 0;
     try {
       const { handle, offset } = await reopenPartFile(partPath, trusted);
@@ -109,6 +113,18 @@ class DownloadAttempt {
       this.facts.partPath = undefined; // vanished: start over under a fresh .part
       this.facts.done = 0;
     }
+  }
+
+  /**
+   * Killed after finish() checkpointed the final name but before the engine saved "completed":
+   * the record already names the file. Ours only if it is still the .part's inode, whole.
+   */
+  private async finishedFileOnRecord(): Promise<string | undefined> {
+    const { filePath } = this.details;
+    const { partInode, totalBytes, done } = this.facts;
+    if (!filePath || partInode === undefined || totalBytes === null || done !== totalBytes) return undefined;
+    const found = await stat(filePath).catch(() => undefined);
+    return found?.ino === partInode && found.size === totalBytes ? filePath : undefined;
   }
 
   private request_(signal: AbortSignal): Promise<OpenedResponse> {
