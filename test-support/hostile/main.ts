@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stopStartedFerries } from '../../electron/hosts/cli/ferry-process';
 import { crashLoopGet, crashLoopTusPut, type LoopContext } from './crash-loop';
+import { powerLossStorm } from './power-loss';
+import { truncatedRecords } from './truncated-records';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -15,6 +17,8 @@ type Scenario = { name: string; run: (ctx: LoopContext) => Promise<HostileRow | 
 const scenarios: Scenario[] = [
   ...CONNECTION_COUNTS.map((n) => ({ name: `crash loop get (${n} conn)`, run: (ctx: LoopContext) => crashLoopGet(ctx, n) })),
   { name: 'crash loop put --tus', run: crashLoopTusPut },
+  { name: 'power loss storm', run: powerLossStorm },
+  { name: 'truncated records', run: truncatedRecords },
 ];
 
 const only = process.env.FERRY_HOSTILE_ONLY; // a substring of scenario names, for working on one

@@ -36,7 +36,7 @@ export function formatTable(rows: readonly HostileRow[]): string {
     r.skipped ? '-' : `${r.survived}/${r.transfers}`,
     r.skipped ? '-' : String(r.bytesLost),
     r.resent === null ? '-' : `${r.resent.toFixed(2)}x${r.resentTarget !== undefined ? ` (≤${r.resentTarget}x)` : ''}`,
-    r.skipped ? `SKIPPED: ${r.skipped}` : rowPassed(r) ? 'ok' : `FAILED${r.note ? `: ${r.note}` : ''}`,
+    r.skipped ? `SKIPPED: ${r.skipped}` : `${rowPassed(r) ? 'ok' : 'FAILED'}${r.note ? `: ${r.note}` : ''}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
