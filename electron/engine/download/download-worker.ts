@@ -24,6 +24,7 @@ import {
   sha256OfFile,
 } from './part-file';
 import { checkResponse, ifRangeValidator } from './response-check';
+import { serverDigestOf, verifyServerDigest, WANT_REPR_DIGEST, type ServerDigest } from './server-digest';
 
 export interface DownloadWorkerOptions {
   /** How often progress is made durable (fsync + checkpoint). Default 1000 ms. */
@@ -52,6 +53,8 @@ class DownloadAttempt {
   private readonly stall = new AbortController();
   /** Set when the finished file is found under its final name although the record still says .part. */
   private recoveredPath: string | undefined;
+  /** Repr-Digest / Digest of the response whose bytes complete the file. */
+  private serverDigest: ServerDigest | undefined;
 
   constructor(
     private readonly ctx: AttemptContext,
@@ -130,7 +133,7 @@ class DownloadAttempt {
   private request_(signal: AbortSignal): Promise<OpenedResponse> {
     const offset = this.writer?.start ?? 0;
     // The worker alone decides ranges and encodings: the bytes on disk must be exactly the resource.
-    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    const headers: Record<string, string> = { 'accept-encoding': 'identity', 'want-repr-digest': WANT_REPR_DIGEST };
     for (const [name, value] of Object.entries(this.request.headers ?? {})) {
       if (!/^(range|if-range|accept-encoding)$/i.test(name)) headers[name] = value;
     }
@@ -151,6 +154,7 @@ class DownloadAttempt {
       { offset, knownTotal: this.facts.totalBytes, etag: this.facts.etag, lastModified: this.facts.lastModified },
       responseFacts(opened, excerpt),
     );
+    this.serverDigest = serverDigestOf((name) => header(opened, name));
     switch (decision.action) {
       case 'fail':
         opened.stream.destroy();
@@ -277,6 +281,7 @@ class DownloadAttempt {
         throw failure('CHECKSUM_MISMATCH', `SHA-256 mismatch: expected ${expected}, got ${actual}; the file was discarded`, false);
       }
     }
+    await verifyServerDigest(partPath, this.serverDigest, signal);
     await this.writer?.close();
     this.writer = undefined;
     let finalPath: string;
