@@ -9,6 +9,7 @@ import { stopStartedFerries } from '../../electron/hosts/cli/ferry-process';
 import { crashLoopGet, crashLoopTusPut, type LoopContext } from './crash-loop';
 import { powerLossStorm } from './power-loss';
 import { truncatedRecords } from './truncated-records';
+import { networkFaults } from './faults';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -17,6 +18,7 @@ type Scenario = { name: string; run: (ctx: LoopContext) => Promise<HostileRow | 
 const scenarios: Scenario[] = [
   ...CONNECTION_COUNTS.map((n) => ({ name: `crash loop get (${n} conn)`, run: (ctx: LoopContext) => crashLoopGet(ctx, n) })),
   { name: 'crash loop put --tus', run: crashLoopTusPut },
+  { name: 'network faults', run: networkFaults },
   { name: 'power loss storm', run: powerLossStorm },
   { name: 'truncated records', run: truncatedRecords },
 ];
