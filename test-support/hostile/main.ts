@@ -10,6 +10,7 @@ import { crashLoopGet, crashLoopTusPut, type LoopContext } from './crash-loop';
 import { powerLossStorm } from './power-loss';
 import { truncatedRecords } from './truncated-records';
 import { networkFaults } from './faults';
+import { lyingServers } from './lies';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -19,6 +20,7 @@ const scenarios: Scenario[] = [
   ...CONNECTION_COUNTS.map((n) => ({ name: `crash loop get (${n} conn)`, run: (ctx: LoopContext) => crashLoopGet(ctx, n) })),
   { name: 'crash loop put --tus', run: crashLoopTusPut },
   { name: 'network faults', run: networkFaults },
+  { name: 'lying servers', run: lyingServers },
   { name: 'power loss storm', run: powerLossStorm },
   { name: 'truncated records', run: truncatedRecords },
 ];
