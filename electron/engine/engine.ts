@@ -406,7 +406,9 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
             ? `${failure.error.message} (gave up after ${record.attemptsWithoutProgress} attempts without progress)`
             : failure.error.message;
           this.log(record, 'error', message);
-          this.transition(record, 'failed', { error: { ...failure.error, message }, finishedAt: Date.now() });
+          // Show what is kept, not what was received: bytes that never reached the disk (disk full) are not done.
+          const kept = record.view.kind === 'download' ? { progress: { ...record.view.progress, bytesDone: durableBytes(record.resume) } } : {};
+          this.transition(record, 'failed', { ...kept, error: { ...failure.error, message }, finishedAt: Date.now() });
           return;
         }
         const delay = retryDelayMs({
