@@ -11,6 +11,7 @@ import { powerLossStorm } from './power-loss';
 import { truncatedRecords } from './truncated-records';
 import { networkFaults } from './faults';
 import { lyingServers } from './lies';
+import { diskFull } from './disk-full';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -21,6 +22,7 @@ const scenarios: Scenario[] = [
   { name: 'crash loop put --tus', run: crashLoopTusPut },
   { name: 'network faults', run: networkFaults },
   { name: 'lying servers', run: lyingServers },
+  { name: 'disk full', run: diskFull },
   { name: 'power loss storm', run: powerLossStorm },
   { name: 'truncated records', run: truncatedRecords },
 ];
