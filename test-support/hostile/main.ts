@@ -12,6 +12,7 @@ import { truncatedRecords } from './truncated-records';
 import { networkFaults } from './faults';
 import { lyingServers } from './lies';
 import { diskFull } from './disk-full';
+import { badInput } from './bad-input';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -24,6 +25,7 @@ const scenarios: Scenario[] = [
   { name: 'lying servers', run: lyingServers },
   { name: 'disk full', run: diskFull },
   { name: 'power loss storm', run: powerLossStorm },
+  { name: 'bad input', run: badInput },
   { name: 'truncated records', run: truncatedRecords },
 ];
 
