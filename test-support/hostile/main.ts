@@ -13,6 +13,7 @@ import { networkFaults } from './faults';
 import { lyingServers } from './lies';
 import { diskFull } from './disk-full';
 import { badInput } from './bad-input';
+import { tusLiar } from './tus-liar';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -23,6 +24,7 @@ const scenarios: Scenario[] = [
   { name: 'crash loop put --tus', run: crashLoopTusPut },
   { name: 'network faults', run: networkFaults },
   { name: 'lying servers', run: lyingServers },
+  { name: 'tus liar', run: tusLiar },
   { name: 'disk full', run: diskFull },
   { name: 'power loss storm', run: powerLossStorm },
   { name: 'bad input', run: badInput },
