@@ -59,7 +59,8 @@ async function downloadOnFullDisk(ctx: LoopContext, name: string): Promise<Hosti
   const small = path.join(ctx.work, 'full-disk');
   const roomy = path.join(ctx.work, 'roomy');
   await mkdir(roomy, { recursive: true });
-  const row: HostileRow = { name, tried: 1, survived: 0, transfers: 2, bytesLost: 0, resent: null, resentTarget: 1.3 };
+  // Re-sent is shown, not judged: what was in flight when the disk filled depends on socket buffers.
+  const row: HostileRow = { name, tried: 1, survived: 0, transfers: 2, bytesLost: 0, resent: null };
   const problems: string[] = [];
   try {
     const big = randomBytes(size, 31);
