@@ -65,7 +65,7 @@ describe('fault proxy', () => {
       expect(r.ending).toBe('end');
       expect(bodyOf(r.bytes).equals(body)).toBe(true);
       expect(proxy.serverBytesSent()).toBe(r.bytes.length);
-      expect(proxy.serverBytesReceived()).toBeGreaterThan(20);
+      expect(proxy.clientBytesSent()).toBeGreaterThan(20);
     }));
 
   it('cuts after exactly N bytes; the k-th connection meets the k-th fault', () =>
@@ -107,6 +107,28 @@ describe('fault proxy', () => {
       expect(bodyOf(fast.bytes).equals(body)).toBe(true);
       expect(slow.ms).toBeGreaterThan(400); // 200 kB at 400 kB/s
       expect(fast.ms).toBeLessThan(slow.ms);
+    }));
+
+  it('cuts the request direction (uploads) when asked', () =>
+    withProxy(async (proxy) => {
+      let received = 0;
+      let ended = false;
+      server.route('/up', (req, res) => {
+        req.on('data', (c: Buffer) => (received += c.length));
+        req.on('end', () => ((ended = true), res.end('ok')));
+      });
+      proxy.script([{ kind: 'cut', direction: 'up', afterBytes: 5000 }]);
+      const socket = net.connect(proxy.port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.on('error', () => undefined);
+      socket.write(`POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n`);
+      socket.write(Buffer.alloc(100_000, 1));
+      await new Promise((resolve) => socket.once('close', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(proxy.connections[0]!.clientSent).toBeGreaterThan(5000); // the client sent more...
+      expect(proxy.clientBytesSent()).toBeGreaterThan(5000);
+      expect(received).toBeLessThan(5000); // ...but the server got only the first 5000 bytes, headers included
+      expect(ended).toBe(false);
     }));
 
   it('refuses connections for a while, then serves again on the same port', () =>

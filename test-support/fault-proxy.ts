@@ -7,7 +7,7 @@
 //   proxy.script([{ kind: 'cut', afterBytes: 100_000 }, { kind: 'pass' }]); // k-th connection meets fault k
 //   proxy.script((k) => (k === 0 ? { kind: 'pass' } : { kind: 'trickle', bytesPerSec: 50_000 })); // slow all but one
 //   proxy.refuseFor(2000);                                            // nothing listens for 2 s (ECONNREFUSED)
-//   proxy.serverBytesSent() / proxy.serverBytesReceived()             // counted at the server side of the proxy
+//   proxy.serverBytesSent() / proxy.clientBytesSent()             // what each side had to send (before any fault)
 //   proxy.connections -> [{ index, fault, serverSent, clientSent, closed }]
 //   await proxy.close();                                              // destroys every open socket
 //
@@ -37,7 +37,7 @@ export interface ProxiedConnection {
   fault: Fault;
   /** Bytes read from the server (what it sent) on this connection. */
   serverSent: number;
-  /** Bytes read from the client and forwarded to the server. */
+  /** Bytes read from the client (what it sent towards the server; a fault may not forward all). */
   clientSent: number;
   closed: boolean;
 }
@@ -52,7 +52,7 @@ export interface FaultProxy {
   refuseFor(ms: number): Promise<void>;
   connections: ProxiedConnection[];
   serverBytesSent(): number;
-  serverBytesReceived(): number;
+  clientBytesSent(): number;
   close(): Promise<void>;
 }
 
@@ -141,7 +141,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     script: (next) => void (script = next),
     connections,
     serverBytesSent: () => connections.reduce((sum, c) => sum + c.serverSent, 0),
-    serverBytesReceived: () => connections.reduce((sum, c) => sum + c.clientSent, 0),
+    clientBytesSent: () => connections.reduce((sum, c) => sum + c.clientSent, 0),
     refuseFor: (ms) =>
       (refusing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -14,6 +14,7 @@ import { lyingServers } from './lies';
 import { diskFull } from './disk-full';
 import { badInput } from './bad-input';
 import { tusLiar } from './tus-liar';
+import { uploadFaults } from './upload-faults';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -23,6 +24,7 @@ const scenarios: Scenario[] = [
   ...CONNECTION_COUNTS.map((n) => ({ name: `crash loop get (${n} conn)`, run: (ctx: LoopContext) => crashLoopGet(ctx, n) })),
   { name: 'crash loop put --tus', run: crashLoopTusPut },
   { name: 'network faults', run: networkFaults },
+  { name: 'upload faults', run: uploadFaults },
   { name: 'lying servers', run: lyingServers },
   { name: 'tus liar', run: tusLiar },
   { name: 'disk full', run: diskFull },
