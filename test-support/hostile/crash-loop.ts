@@ -21,8 +21,12 @@ export interface LoopContext {
 }
 
 const RESENT_TARGET = 1.3;
-/** Seconds of transfer per planned kill: long enough that a kill costs a small share of the file. */
-const SECONDS_PER_KILL = 4;
+/**
+ * Seconds of transfer per planned kill. A kill loses at most the bytes since the last durable
+ * checkpoint (about 1 s of transfer), so re-sent ≈ 1 + kills × rate × 1 s / size = 1 + 1/SECONDS_PER_KILL
+ * at worst, plus what sat in socket buffers: 6 keeps that under the 1.3x target with room.
+ */
+const SECONDS_PER_KILL = 6;
 
 export function loopSize(): { bytes: number; kills: number } {
   return { bytes: Math.min(256, 32 * SCALE) * MiB, kills: Math.min(20, 5 * SCALE) };
