@@ -79,7 +79,8 @@ async function downloadOnFullDisk(ctx: LoopContext, name: string): Promise<Hosti
         const failedView = await finished(engine, a.id);
         const otherView = await finished(engine, b.id);
         const message = failedView.error?.message ?? '';
-        if (failedView.state !== 'failed' || !/disk full/i.test(message) || !message.includes(small)) {
+        // The words must match what the user can do: a failed transfer is retried, not resumed.
+        if (failedView.state !== 'failed' || !/disk full/i.test(message) || !message.includes(small) || !/retry/i.test(message)) {
           problems.push(`ended ${failedView.state}: "${message}"`);
         }
         // Every byte written is kept: the .part holds at least what the record calls durable, all true.
