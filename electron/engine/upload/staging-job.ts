@@ -5,6 +5,7 @@
 // to be complete and checked (source unchanged), then read the staged copy while this thread
 // computes its SHA-256 from the staged copy. Where the file system cloned the file (reflink),
 // the job only hashes. The source is opened read-only and only read.
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TransferFailure } from '../types';
 
@@ -175,7 +176,8 @@ export class StagingJob {
     const { source, target } = this.spec;
     if (!target || msg.stage === 'hash') return stagingFailure(`Could not read the staged copy ${target ?? source}: ${msg.message}`);
     if (msg.code === 'ENOSPC') {
-      return new TransferFailure({ code: 'NO_SPACE_FOR_STAGING', message: 'The disk filled up while staging the upload', retryable: false });
+      const message = `Disk full while staging the upload in ${path.dirname(target)}; free some space and retry (the source is untouched)`;
+      return new TransferFailure({ code: 'NO_SPACE_FOR_STAGING', message, retryable: false });
     }
     if (msg.code === 'CHANGED') {
       return sourceFailure(`${source} changed while Ferry was staging it; cancel and retry to stage the current version`);
