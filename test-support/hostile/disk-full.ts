@@ -43,13 +43,22 @@ function skipped(name: string, reason: string): HostileRow {
 }
 
 export async function diskFull(ctx: LoopContext): Promise<HostileRow[]> {
-  const names = ['disk full: download on a 16 MiB tmpfs, Retry after remount', 'disk full: upload staging on a 16 MiB tmpfs (refused up front), again after remount'];
+  const names = [
+    'disk full: download on a 16 MiB tmpfs, Retry after remount',
+    'disk full: upload staging on a 16 MiB tmpfs (refused up front), again after remount',
+    'disk full: upload staging fills the tmpfs mid-copy, Retry after remount',
+  ];
   if (process.getuid?.() !== 0) {
     const reason = 'not root, cannot mount a tmpfs';
     process.stderr.write(`hostile: disk full skipped: ${reason}\n`);
     return names.map((n) => skipped(n, reason));
   }
-  return [await downloadOnFullDisk(ctx, names[0]!), await stagingOnFullDisk(ctx, names[1]!)];
+  return [
+    await downloadOnFullDisk(ctx, names[0]!),
+    await stagingOnFullDisk(ctx, names[1]!, 'real'),
+    // The space check told there is plenty (it cannot foresee other writers): the copy itself hits ENOSPC.
+    await stagingOnFullDisk(ctx, names[2]!, 'plenty'),
+  ];
 }
 
 async function downloadOnFullDisk(ctx: LoopContext, name: string): Promise<HostileRow> {
@@ -120,11 +129,11 @@ async function downloadOnFullDisk(ctx: LoopContext, name: string): Promise<Hosti
   }
 }
 
-async function stagingOnFullDisk(ctx: LoopContext, name: string): Promise<HostileRow> {
+async function stagingOnFullDisk(ctx: LoopContext, name: string, spaceCheck: 'real' | 'plenty'): Promise<HostileRow> {
   const size = 24 * MiB;
   const tus = await startTusServer();
-  const dataDir = path.join(ctx.work, 'small-data');
-  const source = path.join(ctx.work, 'source.bin');
+  const dataDir = path.join(ctx.work, `small-data-${spaceCheck}`);
+  const source = path.join(ctx.work, `source-${spaceCheck}.bin`);
   const row: HostileRow = { name, tried: 1, survived: 0, transfers: 1, bytesLost: 0, resent: null };
   const problems: string[] = [];
   try {
@@ -134,7 +143,10 @@ async function stagingOnFullDisk(ctx: LoopContext, name: string): Promise<Hostil
     await withTmpfs(dataDir, async (grow) => {
       const engine = await TransferEngine.open({
         dataDir,
-        workers: { download: createDownloadWorker(), upload: createUploadWorker({ dataDir }) },
+        workers: {
+          download: createDownloadWorker(),
+          upload: createUploadWorker({ dataDir, ...(spaceCheck === 'plenty' ? { freeBytes: async () => 2 ** 40 } : {}) }),
+        },
         settings: { retryBaseMs: 100 },
       });
       try {
