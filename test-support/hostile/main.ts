@@ -15,6 +15,7 @@ import { diskFull } from './disk-full';
 import { badInput } from './bad-input';
 import { tusLiar } from './tus-liar';
 import { uploadFaults } from './upload-faults';
+import { hostileNames } from './hostile-names';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -30,6 +31,7 @@ const scenarios: Scenario[] = [
   { name: 'disk full', run: diskFull },
   { name: 'power loss storm', run: powerLossStorm },
   { name: 'bad input', run: badInput },
+  { name: 'hostile names', run: hostileNames },
   { name: 'truncated records', run: truncatedRecords },
 ];
 
