@@ -61,7 +61,11 @@ export async function powerLossStorm(ctx: LoopContext): Promise<HostileRow> {
       // The child needs ~1 s to start (tsx); kill somewhere in the storm that follows.
       const ms = 1200 + Math.floor(ctx.random() * 2500);
       const done = await Promise.race([storm.ended, new Promise<'kill'>((r) => setTimeout(() => r('kill'), ms))]);
-      if (done !== 'kill') break;
+      if (done !== 'kill') {
+        // Finished by itself before the kill: fine only with exit 0 (a crash is harm).
+        if (done !== 0) harmed.set(`storm run ${i + 1}`, `exit ${done}: ${storm.output().trim().slice(-300)}`);
+        break;
+      }
       storm.kill();
       await storm.ended;
       row.tried++;
