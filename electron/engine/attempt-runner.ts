@@ -27,7 +27,10 @@ export async function runAttempt(
   const before = durableBytes(record.resume);
   try {
     const result = await worker.attempt(ctx);
-    if (result.outcome === 'aborted' || ctx.signal.aborted) return { kind: 'aborted' };
+    if (result.outcome === 'aborted') return { kind: 'aborted' };
+    // A completion that raced a pause or shutdown stands: the file is already under its final
+    // name, and undoing it would download it again as "name (1)". Cancel and remove still win.
+    if (ctx.signal.aborted && ctx.signal.reason !== 'pause' && ctx.signal.reason !== 'shutdown') return { kind: 'aborted' };
     return result.patch ? { kind: 'completed', patch: result.patch } : { kind: 'completed' };
   } catch (error) {
     if (ctx.signal.aborted) return { kind: 'aborted' };

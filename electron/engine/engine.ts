@@ -380,7 +380,9 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       });
     } else if (outcome.kind === 'failed') {
       this.log(record, 'error', outcome.error.message);
-      this.transition(record, 'failed', { error: outcome.error, finishedAt: now });
+      // Show what is kept, not what was received: bytes that never reached the disk (disk full) are not done.
+      const kept = record.view.kind === 'download' ? { progress: { ...record.view.progress, bytesDone: durableBytes(record.resume) } } : {};
+      this.transition(record, 'failed', { ...kept, error: outcome.error, finishedAt: now });
     } else {
       // Waiting is not working: back to the queue with a not-before time, the slot is free.
       this.log(record, 'warn', outcome.message);

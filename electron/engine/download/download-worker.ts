@@ -2,6 +2,7 @@
 // into the .part file with resume data kept true at every moment. The engine owns states,
 // retries and speed limits; this file only moves bytes and reports facts.
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DownloadDetails, TransferView } from '../../../shared/transfer';
 import { createStallWatchdog } from '../stall-watchdog';
@@ -30,6 +31,7 @@ import { coversExactly, liveFromResume, type LiveSegment } from './segment-plan'
 import { SegmentedDownload } from './segmented-download';
 import { clampConnections, SEGMENTED_CHECKPOINT_MS, segmentSettingsFrom, type DownloadWorkerOptions, type SegmentSettings } from './worker-settings';
 import { open, type FileHandle } from 'node:fs/promises';
+import { serverDigestOf, verifyServerDigest, WANT_REPR_DIGEST, type ServerDigest } from './server-digest';
 
 export { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type DownloadWorkerOptions } from './worker-settings';
 
@@ -65,6 +67,8 @@ class DownloadAttempt {
   private readonly stall = new AbortController();
   /** Set when the finished file is found under its final name although the record still says .part. */
   private recoveredPath: string | undefined;
+  /** Repr-Digest / Digest of the response whose bytes complete the file. */
+  private serverDigest: ServerDigest | undefined;
 
   /** The .part holds several ranges (from the resume data) that continue where each stopped. */
   private resumeSegmented = false;
@@ -113,7 +117,10 @@ class DownloadAttempt {
   /** Continue only from a .part we can trust: recorded offset and a validator for If-Range. */
   private async openExistingPart(): Promise<void> {
     const { partPath } = this.facts;
-    if (!partPath) return;
+    if (!partPath) {
+      this.recoveredPath = await this.finishedFileOnRecord();
+      return;
+    }
     if (this.facts.segments) {
       if (await this.openSegmentedPart(partPath)) return;
     }
@@ -178,6 +185,18 @@ class DownloadAttempt {
     );
   }
 
+  /**
+   * Killed after finish() checkpointed the final name but before the engine saved "completed":
+   * the record already names the file. Ours only if it is still the .part's inode, whole.
+   */
+  private async finishedFileOnRecord(): Promise<string | undefined> {
+    const { filePath } = this.details;
+    const { partInode, totalBytes, done } = this.facts;
+    if (!filePath || partInode === undefined || totalBytes === null || done !== totalBytes) return undefined;
+    const found = await stat(filePath).catch(() => undefined);
+    return found?.ino === partInode && found.size === totalBytes ? filePath : undefined;
+  }
+
   private request_(signal: AbortSignal): Promise<OpenedResponse> {
     const offset = this.writer?.start ?? 0;
     const headers = this.baseHeaders();
@@ -191,7 +210,8 @@ class DownloadAttempt {
 
   private baseHeaders(): Record<string, string> {
     // The worker alone decides ranges and encodings: the bytes on disk must be exactly the resource.
-    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    // Every request asks for the representation's digest (RFC 9530): a range's answer carries it too.
+    const headers: Record<string, string> = { 'accept-encoding': 'identity', 'want-repr-digest': WANT_REPR_DIGEST };
     for (const [name, value] of Object.entries(this.request.headers ?? {})) {
       if (!/^(range|if-range|accept-encoding)$/i.test(name)) headers[name] = value;
     }
@@ -207,6 +227,7 @@ class DownloadAttempt {
       { offset, knownTotal: this.facts.totalBytes, etag: this.facts.etag, lastModified: this.facts.lastModified },
       responseFacts(opened, excerpt),
     );
+    this.serverDigest = serverDigestOf((name) => header(opened, name));
     switch (decision.action) {
       case 'fail':
         opened.stream.destroy();
@@ -407,6 +428,7 @@ class DownloadAttempt {
         throw failure('CHECKSUM_MISMATCH', `SHA-256 mismatch: expected ${expected}, got ${actual}; the file was discarded`, false);
       }
     }
+    await verifyServerDigest(partPath, this.serverDigest, signal);
     await this.writer?.close();
     this.writer = undefined;
     await markFromInternet(partPath, { url: this.facts.finalUrl ?? this.request.url, referrer: referrerOf(this.request.headers) });

@@ -17,7 +17,7 @@ export function fileSystemFailure(err: unknown, filePath: string): TransferFailu
   const code = (err as NodeJS.ErrnoException)?.code ?? '';
   const detail = (err as Error)?.message ?? String(err);
   if (DISK_FULL_CODES.has(code)) {
-    return failure('DISK_FULL', `Disk full while writing ${filePath}; free some space and resume (the partial file is kept)`, false);
+    return failure('DISK_FULL', `Disk full while writing ${filePath}; free some space and retry (the partial file is kept)`, false);
   }
   return failure('FILE_SYSTEM', `Cannot write ${filePath}: ${detail}`, false);
 }

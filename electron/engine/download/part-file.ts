@@ -210,6 +210,12 @@ export async function moveToFreeName(partPath: string, directory: string, fileNa
       return target;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && (await sameFile(partPath, target))) {
+        // Our own link from a run killed between link and unlink: finish that move, take no new name.
+        await unlink(partPath);
+        await syncDirectory(directory);
+        return target;
+      }
       if (code === 'EEXIST') continue;
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
       if ((await fileSize(target)) !== undefined) continue;
@@ -219,6 +225,11 @@ export async function moveToFreeName(partPath: string, directory: string, fileNa
     }
   }
   throw Object.assign(new Error(`No free name for ${fileName} in ${directory}`), { code: 'EEXIST' });
+}
+
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
+  return x !== undefined && y !== undefined && x.ino === y.ino && x.dev === y.dev;
 }
 
 /** Makes a rename durable before the record says "completed". Best effort: not every OS can fsync a directory. */

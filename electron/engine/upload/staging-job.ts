@@ -5,6 +5,7 @@
 // the job only hashes. If the source changes while it is copied the job fails with
 // SourceChangedFailure before the copy's last bytes are released, and the upload starts over
 // from a fresh copy (upload-worker.ts).
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TransferFailure } from '../types';
 import { STAGING_THREAD_SOURCE, type StagingThreadData, type StagingThreadMessage } from './staging-thread';
@@ -135,7 +136,8 @@ export class StagingJob {
     const { source, target } = this.spec;
     if (!target || msg.stage === 'hash') return stagingFailure(`Could not read the staged copy ${target ?? source}: ${msg.message}`);
     if (msg.code === 'ENOSPC') {
-      return new TransferFailure({ code: 'NO_SPACE_FOR_STAGING', message: 'The disk filled up while staging the upload', retryable: false });
+      const message = `Disk full while staging the upload in ${path.dirname(target)}; free some space and retry (the source is untouched)`;
+      return new TransferFailure({ code: 'NO_SPACE_FOR_STAGING', message, retryable: false });
     }
     if (msg.code === 'CHANGED') return new SourceChangedFailure(source);
     if (msg.stage === 'open-source' || msg.stage === 'read') {

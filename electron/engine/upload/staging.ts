@@ -62,12 +62,17 @@ export async function checkSource(sourcePath: string): Promise<SourceFacts> {
 }
 
 /** Pure decision, so it can be tested without filling a disk. */
-export function stagingSpaceError(freeBytes: number, fileSize: number, marginBytes = STAGING_MARGIN_BYTES): TransferError | undefined {
+export function stagingSpaceError(
+  freeBytes: number,
+  fileSize: number,
+  marginBytes = STAGING_MARGIN_BYTES,
+  folder = 'the data folder',
+): TransferError | undefined {
   const needed = fileSize + marginBytes;
   if (freeBytes >= needed) return undefined;
   return {
     code: 'NO_SPACE_FOR_STAGING',
-    message: `Not enough free space to stage the upload: needs ${formatBytes(needed)}, ${formatBytes(freeBytes)} free in the data folder`,
+    message: `Not enough free space to stage the upload (disk full): needs ${formatBytes(needed)}, ${formatBytes(freeBytes)} free in ${folder}`,
     retryable: false,
   };
 }
@@ -114,7 +119,7 @@ export async function startStaging({ dataDir, transferId, sourcePath, freeBytes 
   // A canceled transfer being retried stages afresh: drop whatever an earlier run left.
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const spaceError = stagingSpaceError(await freeBytes(dir), before.size);
+  const spaceError = stagingSpaceError(await freeBytes(dir), before.size, STAGING_MARGIN_BYTES, dataDir);
   if (spaceError) {
     await rm(dir, { recursive: true, force: true });
     throw new TransferFailure(spaceError);
