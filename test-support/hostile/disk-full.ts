@@ -97,9 +97,15 @@ async function downloadOnFullDisk(ctx: LoopContext, name: string): Promise<Hosti
         const kept = part ? await readFile(path.join(small, part)) : Buffer.alloc(0);
         const record = JSON.parse(await readFile(path.join(ctx.work, 'data', 'transfers', `${a.id}.json`), 'utf8')) as TransferRecord;
         const durable = durableBytes(record.resume);
-        if (kept.length < durable) problems.push(`.part holds ${kept.length} < ${durable} recorded as durable`);
-        if (failedView.progress.bytesDone > kept.length) problems.push(`shows ${failedView.progress.bytesDone} bytes done, .part holds ${kept.length}`);
-        if (!kept.equals(big.subarray(0, kept.length))) problems.push('.part bytes differ from the file');
+        // One connection: a prefix. Several: each range's recorded bytes at its offset (the rest of
+        // the preallocated .part is holes, not data).
+        const ranges = record.resume.kind === 'download' ? record.resume.segments : [{ start: 0, end: null, done: durable }];
+        const keptBytes = ranges.reduce((sum, r) => sum + Math.max(0, Math.min(r.done, kept.length - r.start)), 0);
+        if (keptBytes < durable) problems.push(`.part holds ${keptBytes} < ${durable} recorded as durable`);
+        if (failedView.progress.bytesDone > durable) problems.push(`shows ${failedView.progress.bytesDone} bytes done, ${durable} recorded as durable`);
+        for (const r of ranges) {
+          if (!kept.subarray(r.start, r.start + r.done).equals(big.subarray(r.start, r.start + r.done))) problems.push(`.part bytes differ from the file in the range at ${r.start}`);
+        }
         if (otherView.state !== 'completed' || sha256(await readFile(otherView.download!.filePath!)) !== sha256(other)) {
           problems.push(`the other transfer ended ${otherView.state}`);
         } else row.survived++;
