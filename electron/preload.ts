@@ -2,7 +2,7 @@
 // ipcRenderer itself never reaches the page; every `on` returns its own unsubscribe.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ChosenFile, EventName, Events, FerryApi, Reply } from '../shared/contract';
-import { callChannel, CHOOSE_DROPPED_FILE_CHANNEL, EVENT_CHANNEL, IPC_EVENT_NAMES, IPC_REQUEST_NAMES } from './hosts/ipc/channels';
+import { callChannel, CHOOSE_DROPPED_FILE_CHANNEL, EVENT_CHANNEL, IPC_EVENT_NAMES, IPC_REQUEST_NAMES } from './hosts/kit/ipc/channels';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<EventName, Set<Listener>>();

@@ -6,10 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventName, RpcInfo } from '../../shared/contract';
 import { makeTempDir, randomBytes, removeDir } from '../../test-support/files';
 import { startTestServer, type TestServer } from '../../test-support/http-test-server';
-import { TransferEngine } from '../engine/engine';
-import { createDownloadWorker } from '../engine/download/download-worker';
-import { openConfBacking } from '../hosts/service/backing-store';
-import { callChannel } from '../hosts/ipc/channels';
+import { openEngine, type TransferEngine } from '../engine/index';
+import { openConfBacking } from '../hosts/kit/service/backing-store';
+import { callChannel } from '../hosts/kit/ipc/channels';
 import { FakeBrowserWindow, type FakeElectron } from './fake-electron';
 
 const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
@@ -48,7 +47,7 @@ async function start(options: { settings?: Record<string, unknown>; argv?: strin
     openBacking: openConfBacking,
     rpcPort: 0,
     openEngine: async ({ dataDir: d, settings }) => {
-      engine = await TransferEngine.open({ dataDir: d, settings, workers: { download: createDownloadWorker() } });
+      engine = await openEngine({ dataDir: d, settings });
       realClose = engine.close.bind(engine);
       if (options.holdClose) {
         const close = realClose;

@@ -8,8 +8,8 @@ import { DEFAULT_SETTINGS } from '../../../shared/settings-defaults';
 import type { Settings } from '../../../shared/settings';
 import { openEngine, type TransferEngine } from '../../engine/index';
 import { makeTempDir, removeDir } from '../../../test-support/files';
-import type { RpcBackend } from './backend';
-import { startRpcServer, type RpcServer } from './server';
+import type { RpcBackend } from '../kit/rpc/backend';
+import { startRpcServer, type RpcServer } from '../kit/rpc/server';
 
 const SECRET = 'server-test-secret-0123';
 

@@ -6,7 +6,7 @@
 // bound. Hosts without choices (headless: the token holder owns the machine) take paths.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { ChosenFile } from '../../../shared/contract';
+import type { ChosenFile } from '../../../../shared/contract';
 
 const MAX_FILES = 10_000;
 const MAX_FOLDERS = 100;

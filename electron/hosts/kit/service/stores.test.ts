@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, SECRET_MASK, type DestinationInput } from '../../../shared/settings';
+import { DEFAULT_SETTINGS, SECRET_MASK, type DestinationInput } from '../../../../shared/settings';
 import { openConfBacking } from './backing-store';
 import { createDestinationsStore, DestinationError } from './destinations-store';
 import { createFileSecretStore } from './secret-store';

@@ -1,7 +1,7 @@
 // The downloads as the engine last announced them, kept from its events. aria2 clients poll
 // tellActive/tellStopped/getGlobalStat every second; answering from here costs nothing per
 // transfer, where engine.list() copies every transfer on every call (40 ms at 5,000).
-import type { TransferProgress, TransferView } from '../../../shared/transfer';
+import type { TransferProgress, TransferView } from '../../../../shared/transfer';
 import type { RpcEngine } from './backend';
 
 export class ViewMirror {

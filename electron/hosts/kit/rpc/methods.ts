@@ -2,7 +2,7 @@
 // its manual). Each method takes the params after the secret and returns the result value or
 // throws RpcError. Uploads are Ferry's own: aria2 clients see downloads only.
 import { randomBytes } from 'node:crypto';
-import type { TransferView } from '../../../shared/transfer';
+import type { TransferView } from '../../../../shared/transfer';
 import type { RpcBackend } from './backend';
 import { DownloadIndex, isStopped, page } from './download-index';
 import { assignGid, gidOf } from './gid';

@@ -3,7 +3,7 @@
 // (VS Code's validatedIpcMain idea), and its input is validated by the contract before the
 // service sees it. Events go to every trusted window on one channel.
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
-import { REQUEST_NAMES, type EventName, type Events, type Reply, type RequestName } from '../../../shared/contract';
+import { REQUEST_NAMES, type EventName, type Events, type Reply, type RequestName } from '../../../../shared/contract';
 import type { FerryService } from '../service/ferry-service';
 import { callChannel, EVENT_CHANNEL } from './channels';
 

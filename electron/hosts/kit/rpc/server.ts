@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { isLoopbackHostHeader } from '../loopback';
 import type { RpcBackend } from './backend';
 import { createDispatcher, PARSE_ERROR } from './json-rpc';
 import { createMethods } from './methods';
@@ -32,12 +33,6 @@ export interface RpcServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
-
-function hostAllowed(hostHeader: string | undefined, port: number): boolean {
-  const host = (hostHeader ?? '').toLowerCase();
-  return LOOPBACK_NAMES.some((name) => host === `${name}:${port}` || (port === 80 && host === name));
-}
 
 function corsHeaders(req: http.IncomingMessage): Record<string, string> {
   const origin = req.headers.origin;
@@ -56,7 +51,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const dispatcher = createDispatcher(table, options.secret);
 
   const server = http.createServer((req, res) => {
-    if (!hostAllowed(req.headers.host, port)) {
+    if (!isLoopbackHostHeader(req.headers.host, port)) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Host is not a loopback name\n');
       return;
     }
@@ -108,7 +103,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   server.on('upgrade', (req, socket, head) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
-    if (!hostAllowed(req.headers.host, port) || pathname !== RPC_PATH) {
+    if (!isLoopbackHostHeader(req.headers.host, port) || pathname !== RPC_PATH) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }

@@ -1,8 +1,8 @@
 // Engine events arrive per transfer and per progress tick; windows and sockets get them as one
 // batch of patches at most ~10 times a second. Per transfer only the latest state is kept, so a
 // batch is always current: a client that took a snapshot meanwhile never steps back.
-import type { TransferPatch } from '../../../shared/contract';
-import type { TransferProgress, TransferView } from '../../../shared/transfer';
+import type { TransferPatch } from '../../../../shared/contract';
+import type { TransferProgress, TransferView } from '../../../../shared/transfer';
 
 export const PATCH_INTERVAL_MS = 100;
 

@@ -5,7 +5,7 @@
 // says which, so the hosts can tell the user (never silently).
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UnknownSecretError, type SecretsProvider } from '../../engine/secrets';
+import { UnknownSecretError, type SecretsProvider } from '../../../engine/index';
 import { setAside, setAsideNotice } from './set-aside';
 
 export interface SecretCipher {

@@ -2,7 +2,7 @@
 // channel for all events. No Electron import and no zod, so main and the sandboxed preload
 // share it and the preload bundle stays small. The compiler holds these lists equal to the
 // contract's names (a request added there fails the build here until it is listed).
-import type { EventName, RequestName } from '../../../shared/contract';
+import type { EventName, RequestName } from '../../../../shared/contract';
 
 export const CALL_PREFIX = 'ferry:call:';
 export const EVENT_CHANNEL = 'ferry:event';

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { until } from '../../../test-support/wait';
 import type { RpcInfo } from '../../../shared/contract';
 import { makeTempDir, removeDir } from '../../../test-support/files';
-import { runHeadlessHost, type HeadlessHost } from '../headless/index';
+import { runHeadlessHost, type HeadlessHost } from './index';
 
 let dir: string;
 let host: HeadlessHost | undefined;

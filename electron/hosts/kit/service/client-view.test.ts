@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SECRET_MASK } from '../../../shared/secret-mask';
-import type { TransferView } from '../../../shared/transfer';
+import { SECRET_MASK } from '../../../../shared/secret-mask';
+import type { TransferView } from '../../../../shared/transfer';
 import { clientView } from './client-view';
 
 const view = (over: Partial<TransferView>): TransferView => ({

@@ -2,7 +2,7 @@
 // aria2's six, errorCode one of aria2's exit codes. Only the keys aria2 sends for a plain HTTP
 // download (no BitTorrent keys).
 import path from 'node:path';
-import type { TransferError, TransferState, TransferView } from '../../../shared/transfer';
+import type { TransferError, TransferState, TransferView } from '../../../../shared/transfer';
 import { gidOf } from './gid';
 
 export type Aria2Status = 'active' | 'waiting' | 'paused' | 'error' | 'complete' | 'removed';

@@ -1,6 +1,6 @@
 // The downloads as aria2 clients see them: found by GID (or an unambiguous prefix, as aria2
 // allows), and listed as aria2's three queues. Uploads are Ferry's own and are not listed.
-import type { TransferView } from '../../../shared/transfer';
+import type { TransferView } from '../../../../shared/transfer';
 import type { RpcEngine } from './backend';
 import { gidOf, isGidLike } from './gid';
 import { intParam, keysParam, RpcError } from './rpc-error';

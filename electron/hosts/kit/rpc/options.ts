@@ -1,6 +1,6 @@
 // aria2 options as Ferry understands them. aria2 sends every option value as a string (sizes like
 // "1M"), ignores option names it does not know, and refuses a known option with a bad value.
-import type { Settings, SettingsPatch } from '../../../shared/settings';
+import type { Settings, SettingsPatch } from '../../../../shared/settings';
 
 export class OptionError extends Error {}
 

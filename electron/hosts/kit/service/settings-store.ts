@@ -1,7 +1,7 @@
 // User settings over a JSON backing, validated with the shared schema. A hand-edited or
 // outdated file never stops Ferry: invalid or unknown keys fall back to their defaults, and
 // the file as it was is copied aside first (with a notice), so nothing typed is lost silently.
-import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '../../../shared/settings';
+import { DEFAULT_SETTINGS, settingsSchema, type Settings, type SettingsPatch } from '../../../../shared/settings';
 import type { JsonBacking } from './backing-store';
 import { setAside, setAsideNotice } from './set-aside';
 

@@ -1,7 +1,7 @@
 // Progress from many transfers reaches UIs as at most ~10 batches a second, each current.
 import { describe, expect, it } from 'vitest';
-import type { TransferPatch } from '../../../shared/contract';
-import type { TransferView } from '../../../shared/transfer';
+import type { TransferPatch } from '../../../../shared/contract';
+import type { TransferView } from '../../../../shared/transfer';
 import { createPatchBatcher } from './patch-batcher';
 
 const progress = (bytesDone: number) => ({ bytesDone, totalBytes: 1000, speed: 10, etaSeconds: 1 });

@@ -1,6 +1,6 @@
 // aria2's WebSocket notifications from the engine's state changes: a download that enters a
 // state tells every connected client once, as { method: 'aria2.onDownloadX', params: [{ gid }] }.
-import type { TransferState, TransferView } from '../../../shared/transfer';
+import type { TransferState, TransferView } from '../../../../shared/transfer';
 import type { RpcEngine } from './backend';
 import { gidOf } from './gid';
 

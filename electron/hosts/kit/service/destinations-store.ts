@@ -5,9 +5,9 @@
 // to send it to another host (or downgrade it to plain http) by changing the URL.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { hasMaskedPassword, maskUrlPasswords, SECRET_MASK, sameOrigin, urlPassword, withUrlPassword } from '../../../shared/secret-mask';
-import { destinationSchema, type Destination, type DestinationInput } from '../../../shared/settings';
-import { isSecretRef, secretRefValue, SECRET_REF_PREFIX } from '../../engine/secrets';
+import { hasMaskedPassword, maskUrlPasswords, SECRET_MASK, sameOrigin, urlPassword, withUrlPassword } from '../../../../shared/secret-mask';
+import { destinationSchema, type Destination, type DestinationInput } from '../../../../shared/settings';
+import { isSecretRef, secretRefValue, SECRET_REF_PREFIX } from '../../../engine/index';
 import type { JsonBacking } from './backing-store';
 import type { SecretStore } from './secret-store';
 import { setAside, setAsideNotice } from './set-aside';

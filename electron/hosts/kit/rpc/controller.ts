@@ -1,11 +1,11 @@
 // The aria2 RPC inside a host that also has a UI (the desktop app, `ferry serve`): runs it while
 // the settings say so, on the port they name, restarting when either changes. A port that is taken
 // (aria2c, another program) is a notice and a `problem` in rpcInfo, never a failed start of Ferry.
-import type { RpcInfo } from '../../../shared/contract';
-import type { Settings } from '../../../shared/settings';
+import type { RpcInfo } from '../../../../shared/contract';
+import type { Settings } from '../../../../shared/settings';
 import type { RpcBackend } from './backend';
-import { installBrowserPairing, type BrowserPairing } from '../native-messaging/browser-pairing';
-import { removeEndpointFile, writeEndpointFile } from './endpoint-file';
+import { installBrowserPairing, type BrowserPairing } from '../browser-pairing/browser-pairing';
+import { removeEndpointFile, writeEndpointFile } from '../endpoint-file';
 import { loadOrCreateRpcSecret } from './secret';
 import { startRpcServer, type RpcServer } from './server';
 

@@ -2,14 +2,14 @@
 // headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
 // with the contract and always resolves to a Reply: a malformed or failing call is an error
 // value, never an exception that could take the host down.
-import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../shared/contract';
-import { parseRequest } from '../../../shared/contract';
-import type { Settings } from '../../../shared/settings';
-import type { TransferView } from '../../../shared/transfer';
-import type { EngineSettings, TransferEngine } from '../../engine/engine';
-import { checkDownloadFolder, DownloadFolderRefused } from '../../engine/download/folder-policy';
-import { TransferFailure } from '../../engine/types';
-import { maskUrlPasswords } from '../../../shared/secret-mask';
+import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../../shared/contract';
+import { parseRequest } from '../../../../shared/contract';
+import type { Settings } from '../../../../shared/settings';
+import type { TransferView } from '../../../../shared/transfer';
+import type { EngineSettings, TransferEngine } from '../../../engine/index';
+import { checkDownloadFolder, DownloadFolderRefused } from '../../../engine/index';
+import { TransferFailure } from '../../../engine/index';
+import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { clientView } from './client-view';
 import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';

@@ -2,8 +2,8 @@
 // user typed, with its `user:password@`, because it must send it; a window, a screenshot or
 // another tab never needs the password. Log lines and errors may quote the URL, so they are
 // masked too. (Records on disk keep it; the data folder is the owner's alone: 0700/0600.)
-import { maskUrlPasswords } from '../../../shared/secret-mask';
-import type { TransferView } from '../../../shared/transfer';
+import { maskUrlPasswords } from '../../../../shared/secret-mask';
+import type { TransferView } from '../../../../shared/transfer';
 
 export function clientView(view: TransferView): TransferView {
   const masked: TransferView = { ...view, url: maskUrlPasswords(view.url) };

@@ -2,7 +2,7 @@
 // keyring, or with Linux's `basic_text` backend whose key is built into Chromium) are allowed,
 // but never silently: the user is told once per run, in the UI and the log, as soon as such a
 // secret exists (at start, or when the first one is saved).
-import type { Notice } from '../../../shared/contract';
+import type { Notice } from '../../../../shared/contract';
 import type { DestinationsStore } from './destinations-store';
 import type { SecretStore } from './secret-store';
 

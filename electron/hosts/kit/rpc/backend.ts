@@ -1,7 +1,7 @@
 // What the RPC server needs from its host: the engine (public API only) and the user's settings.
 // The desktop app, `ferry serve` and `ferry rpc` each hand in their own.
-import type { Settings, SettingsPatch } from '../../../shared/settings';
-import type { TransferEngine } from '../../engine/index';
+import type { Settings, SettingsPatch } from '../../../../shared/settings';
+import type { TransferEngine } from '../../../engine/index';
 
 export type RpcEngine = Pick<
   TransferEngine,
