@@ -1,4 +1,4 @@
-// A child process for the data-folder lock race test (electron/hosts/cli/data-dir-lock.test.ts).
+// A child process for the data-folder lock race test (electron/hosts/kit/data-dir-lock.test.ts).
 // Usage: node --import tsx test-support/lock-racer.ts DATA_DIR
 // For every line "go" on stdin it tries lockDataDir once. When it gets the lock it creates
 // DATA_DIR/inside exclusively (a second holder at the same moment finds it there), holds the

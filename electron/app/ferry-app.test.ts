@@ -9,11 +9,11 @@ import { startTestServer, type TestServer } from '../../test-support/http-test-s
 import { openEngine, type TransferEngine } from '../engine/index';
 import { openConfBacking } from '../hosts/kit/service/backing-store';
 import { callChannel } from '../hosts/kit/ipc/channels';
-import { FakeBrowserWindow, type FakeElectron } from './fake-electron';
+import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';
 
 const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
 vi.mock('electron', async () => {
-  const { createFakeElectron } = await import('./fake-electron');
+  const { createFakeElectron } = await import('../../test-support/fake-electron');
   fake.current = createFakeElectron();
   return { ...fake.current.module, default: fake.current.module };
 });

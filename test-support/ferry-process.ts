@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-export const FERRY_BIN = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'ferry.js');
+export const FERRY_BIN = path.resolve(import.meta.dirname, '..', 'bin', 'ferry.js');
 
 export interface FerryResult {
   code: number | null;

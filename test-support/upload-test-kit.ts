@@ -3,10 +3,10 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { makeTempDir, randomBytes, removeDir, sha256File } from '../../../test-support/files';
-import { TransferEngine, type EngineSettings } from '../engine';
-import { TransferFailure, type TransferWorker } from '../types';
-import { createUploadWorker, type UploadWorkerOptions } from './upload-worker';
+import { makeTempDir, randomBytes, removeDir, sha256File } from './files';
+import { TransferEngine, type EngineSettings } from '../electron/engine/engine';
+import { TransferFailure, type TransferWorker } from '../electron/engine/types';
+import { createUploadWorker, type UploadWorkerOptions } from '../electron/engine/upload/upload-worker';
 
 /** Uploads-only tests never start a download. */
 export const noDownloads: TransferWorker = {
