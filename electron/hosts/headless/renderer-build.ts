@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../kit/package-root';
 
-
 export function defaultRendererDir(): string {
   return path.join(packageRoot(), 'dist', 'renderer');
 }

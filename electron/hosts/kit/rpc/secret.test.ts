@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from '../../../test-support/files';
-import { loadOrCreateRpcSecret, secretPath } from '../kit/rpc/secret';
+import { makeTempDir, removeDir } from '../../../../test-support/files';
+import { loadOrCreateRpcSecret, secretPath } from './secret';
 
 let dir: string;
 beforeEach(async () => {

@@ -2,14 +2,14 @@
 // envelopes (parse errors, batches, multicall), and shutdown only where the host allows it.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../../../test-support/wait';
+import { until } from '../../../../test-support/wait';
 import WebSocket from 'ws';
-import { DEFAULT_SETTINGS } from '../../../shared/settings-defaults';
-import type { Settings } from '../../../shared/settings';
-import { openEngine, type TransferEngine } from '../../engine/index';
-import { makeTempDir, removeDir } from '../../../test-support/files';
-import type { RpcBackend } from '../kit/rpc/backend';
-import { startRpcServer, type RpcServer } from '../kit/rpc/server';
+import { DEFAULT_SETTINGS } from '../../../../shared/settings-defaults';
+import type { Settings } from '../../../../shared/settings';
+import { openEngine, type TransferEngine } from '../../../engine/index';
+import { makeTempDir, removeDir } from '../../../../test-support/files';
+import type { RpcBackend } from './backend';
+import { startRpcServer, type RpcServer } from './server';
 
 const SECRET = 'server-test-secret-0123';
 
