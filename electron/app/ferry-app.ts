@@ -4,8 +4,7 @@
 import { app, dialog, ipcMain, powerMonitor, powerSaveBlocker, session, shell, type BrowserWindow } from 'electron';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { TransferEngine } from '../engine/index';
-import type { SecretsProvider } from '../engine/index';
+import type { SecretsProvider, TransferEngine } from '../engine/index';
 import { lockDataDir } from '../hosts/kit/data-dir-lock';
 import { defaultDataDir } from '../hosts/kit/data-dir';
 import { openPrivateDataDir } from '../hosts/kit/private-data-dir';
