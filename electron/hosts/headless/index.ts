@@ -31,7 +31,8 @@ import { allowedHostsFor, createRequestGuard, type GuardResult } from './request
 import { packageRoot } from '../kit/package-root';
 import { buildRenderer, defaultRendererDir, rendererBuilt } from './renderer-build';
 import { bridgeSocket } from './socket-bridge';
-import { securityHeaders, serveStatic } from './static-files';
+import { securityHeaders } from '../kit/security-policy';
+import { serveStatic } from './static-files';
 import { cleanInbox, receiveUpload } from './upload-inbox';
 
 export interface HeadlessHostOptions {

@@ -6,20 +6,8 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { rendererContentType } from '../kit/content-types';
-import { contentSecurityPolicy } from '../kit/security-policy';
 import { fileInside } from '../kit/path-containment';
-
-
-export function securityHeaders(): Record<string, string> {
-  return {
-    'content-security-policy': contentSecurityPolicy(),
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
-    'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-resource-policy': 'same-origin',
-  };
-}
+import { securityHeaders } from '../kit/security-policy';
 
 export async function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {

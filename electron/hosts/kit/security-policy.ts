@@ -15,3 +15,15 @@ export function contentSecurityPolicy(): string {
     "object-src 'none'",
   ].join('; ');
 }
+
+/** The headers every HTTP answer of a host that serves the UI carries (pages, errors, refusals). */
+export function securityHeaders(): Record<string, string> {
+  return {
+    'content-security-policy': contentSecurityPolicy(),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+}
