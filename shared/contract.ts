@@ -1,8 +1,9 @@
 // The one contract between Ferry's UIs and its engine hosts (Electron IPC and the headless
-// WebSocket host). Every request is declared here once with a zod schema for its input; the
-// hosts dispatch by this table and the UI's API type is derived from it. No Node or DOM imports.
+// WebSocket host). Every request is declared here once with a zod schema for its input, keyed by
+// the names in ./names.ts (which the transports read without loading zod); the hosts dispatch by
+// this table and the UI's API type is derived from it. No Node or DOM imports.
 //
-// Transports (both carry exactly this table; see electron/hosts/):
+// Transports (both carry exactly this table; see electron/hosts/kit/ipc/ and electron/hosts/headless/):
 // - Electron: the preload exposes `window.ferry` (FerryApi + chooseDroppedFile, which trades a
 //   dropped File for a main-process handle); one IPC channel per request (`ferry:call:<name>`),
 //   events on `ferry:event`. No snapshot is pushed: call snapshot(). The renderer holds handles
