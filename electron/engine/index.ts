@@ -29,7 +29,7 @@ export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> 
     ...(options.resumeOnStart !== undefined ? { resumeOnStart: options.resumeOnStart } : {}),
     workers: {
       download: createDownloadWorker(),
-      // Loaded on first use: `ferry get` never loads the upload side.
+      // Loaded on first use (lazy-upload-worker.ts): a `ferry get` with no uploads around never loads it.
       upload: lazyUploadWorker({ dataDir: options.dataDir, ...(options.secrets ? { secrets: options.secrets } : {}) }),
     },
   });
