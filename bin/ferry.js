@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const entry = path.join(root, 'electron', 'hosts', 'cli', 'main.ts');
+const entry = path.join(root, 'electron', 'ferry-cli.ts');
 const stampPath = path.join(root, 'dist-cli', 'build.json');
 
 function signature(file) {

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { REQUEST_NAMES } from '../shared/contract';
-import { callChannel, EVENT_CHANNEL } from './hosts/ipc/channels';
+import { callChannel, EVENT_CHANNEL } from './hosts/kit/ipc/channels';
 
 const bridge = vi.hoisted(() => ({
   exposed: new Map<string, Record<string, unknown>>(),

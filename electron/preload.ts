@@ -2,7 +2,8 @@
 // ipcRenderer itself never reaches the page; every `on` returns its own unsubscribe.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ChosenFile, EventName, Events, FerryApi, Reply } from '../shared/contract';
-import { callChannel, CHOOSE_DROPPED_FILE_CHANNEL, EVENT_CHANNEL, IPC_EVENT_NAMES, IPC_REQUEST_NAMES } from './hosts/ipc/channels';
+import { EVENT_NAMES, REQUEST_NAMES } from '../shared/names';
+import { callChannel, CHOOSE_DROPPED_FILE_CHANNEL, EVENT_CHANNEL } from './hosts/kit/ipc/channels';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<EventName, Set<Listener>>();
@@ -19,13 +20,13 @@ ipcRenderer.on(EVENT_CHANNEL, (_event: IpcRendererEvent, name: unknown, payload:
 });
 
 const calls = Object.fromEntries(
-  IPC_REQUEST_NAMES.map((name) => [name, (input?: unknown) => ipcRenderer.invoke(callChannel(name), input)]),
+  REQUEST_NAMES.map((name) => [name, (input?: unknown) => ipcRenderer.invoke(callChannel(name), input)]),
 );
 
 const api = {
   ...calls,
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
-    if (!(IPC_EVENT_NAMES as readonly string[]).includes(event) || typeof listener !== 'function') return () => {};
+    if (!(EVENT_NAMES as readonly string[]).includes(event) || typeof listener !== 'function') return () => {};
     const set = listeners.get(event) ?? new Set<Listener>();
     listeners.set(event, set);
     const wrapped = listener as Listener;

@@ -1,4 +1,4 @@
-// Bundles the `ferry` command (electron/hosts/cli/main.ts, with its dependencies) into
+// Bundles the `ferry` command (electron/ferry-cli.ts and electron/hosts/cli/, with their dependencies) into
 // dist-cli/ with esbuild. Run by npm's `prepare` step (scripts/prepare.mjs) on `npm install` /
 // `npm ci`, and by bin/ferry.js when a developer's source edits made the bundle stale.
 //
@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const outRoot = path.join(root, 'dist-cli');
 export const stampPath = path.join(outRoot, 'build.json');
-const entry = path.join(root, 'electron', 'hosts', 'cli', 'main.ts');
+const entry = path.join(root, 'electron', 'ferry-cli.ts');
 const OLD_BUILD_MS = 3600_000;
 
 export function signature(file) {

@@ -2,7 +2,8 @@
 // request either parses to valid input or yields a readable error value; it never throws.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRequest, REQUEST_NAMES, requests, type RequestName } from './contract';
+import { EVENT_NAMES, parseRequest, REQUEST_NAMES, requests, type RequestName } from './contract';
+import * as names from './names';
 
 const destination = {
   name: 'Share',
@@ -183,5 +184,13 @@ describe('contract table', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('request and event names', () => {
+  it('are the one list in shared/names.ts, and the table has a request for each, in order', () => {
+    expect(REQUEST_NAMES).toBe(names.REQUEST_NAMES);
+    expect(EVENT_NAMES).toBe(names.EVENT_NAMES);
+    expect(Object.keys(requests)).toEqual([...names.REQUEST_NAMES]);
   });
 });

@@ -1,8 +1,9 @@
 // The one contract between Ferry's UIs and its engine hosts (Electron IPC and the headless
-// WebSocket host). Every request is declared here once with a zod schema for its input; the
-// hosts dispatch by this table and the UI's API type is derived from it. No Node or DOM imports.
+// WebSocket host). Every request is declared here once with a zod schema for its input, keyed by
+// the names in ./names.ts (which the transports read without loading zod); the hosts dispatch by
+// this table and the UI's API type is derived from it. No Node or DOM imports.
 //
-// Transports (both carry exactly this table; see electron/hosts/):
+// Transports (both carry exactly this table; see electron/hosts/kit/ipc/ and electron/hosts/headless/):
 // - Electron: the preload exposes `window.ferry` (FerryApi + chooseDroppedFile, which trades a
 //   dropped File for a main-process handle); one IPC channel per request (`ferry:call:<name>`),
 //   events on `ferry:event`. No snapshot is pushed: call snapshot(). The renderer holds handles
@@ -16,6 +17,9 @@ import { z } from 'zod';
 import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationInputSchema, settingsPatchSchema } from './settings';
 import type { TransferProgress, TransferView } from './transfer';
+import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './names';
+
+export { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName };
 
 const id = z.string().min(1).max(64);
 const ids = z.array(id).min(1).max(100_000);
@@ -117,14 +121,12 @@ export const requests = {
   chooseDownloadFolder: { input: nothing, output: returns<string | null>() },
   showInFolder: { input: oneIdInput, output: returns<void>() },
   rpcInfo: { input: nothing, output: returns<RpcInfo>() },
-} as const;
+} as const satisfies { [N in RequestName]: { input: z.ZodType; output: unknown } };
 
 export type Requests = typeof requests;
-export type RequestName = keyof Requests;
 export type RequestInput<N extends RequestName> = z.input<Requests[N]['input']>;
 export type ParsedInput<N extends RequestName> = z.output<Requests[N]['input']>;
 export type RequestOutput<N extends RequestName> = Requests[N]['output'];
-export const REQUEST_NAMES = Object.keys(requests) as RequestName[];
 
 export type ErrorReply = {
   code: 'INVALID_INPUT' | 'UNKNOWN_REQUEST' | 'NOT_FOUND' | 'FORBIDDEN' | 'FAILED';
@@ -143,7 +145,7 @@ export interface Notice {
   message: string;
 }
 
-export interface Events {
+export interface Events extends Record<EventName, unknown> {
   snapshot: Snapshot;
   patches: TransferPatch[];
   notice: Notice;
@@ -152,8 +154,9 @@ export interface Events {
   /** Files handed to Ferry from outside (second launch, OS "open with"): offer to upload them. */
   offerUpload: { files: ChosenFile[] };
 }
-export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload'];
+// Every event has a payload type, and every payload type a name (shared/names.ts).
+type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : { mismatch: Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A> };
+export const EVENTS_NAMED: SameKeys<Events, Record<EventName, unknown>> = true;
 
 /** The API a UI sees, whatever the transport: Electron's preload bridge or the WebSocket client. */
 export type FerryApi = {

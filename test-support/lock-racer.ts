@@ -1,4 +1,4 @@
-// A child process for the data-folder lock race test (electron/hosts/cli/data-dir-lock.test.ts).
+// A child process for the data-folder lock race test (electron/hosts/kit/data-dir-lock.test.ts).
 // Usage: node --import tsx test-support/lock-racer.ts DATA_DIR
 // For every line "go" on stdin it tries lockDataDir once. When it gets the lock it creates
 // DATA_DIR/inside exclusively (a second holder at the same moment finds it there), holds the
@@ -7,7 +7,7 @@
 import { open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { lockDataDir } from '../electron/hosts/cli/data-dir-lock';
+import { lockDataDir } from '../electron/hosts/kit/data-dir-lock';
 
 const dataDir = process.argv[2]!;
 const inside = path.join(dataDir, 'inside');

@@ -4,8 +4,9 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { rendererContentType } from './renderer-content-type';
-import { contentSecurityPolicy } from './security-policy';
+import { rendererContentType } from '../hosts/kit/content-types';
+import { contentSecurityPolicy } from '../hosts/kit/security-policy';
+import { fileInside } from '../hosts/kit/path-containment';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://ferry`;
@@ -36,8 +37,7 @@ export function fileForAppUrl(root: string, url: string): string | undefined {
   } catch {
     return undefined;
   }
-  const file = path.resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
-  return file.startsWith(path.resolve(root) + path.sep) && !pathname.includes('\0') ? file : undefined;
+  return fileInside(root, pathname === '/' ? '/index.html' : pathname, { allowRoot: false });
 }
 
 /** After ready: serve the renderer bundle with the CSP header. */

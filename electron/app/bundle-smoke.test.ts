@@ -23,7 +23,7 @@ it('the bundled main process starts, serves the contract over IPC and quits clea
   const bundled = spawnSync(process.execPath, ['scripts/build-electron.mjs', '--outdir', path.join(dir, 'dist-electron')], { cwd: root, encoding: 'utf8' });
   expect(bundled.status, bundled.stderr).toBe(0);
   await build({
-    entryPoints: [path.join(root, 'electron/app/fake-electron.ts')],
+    entryPoints: [path.join(root, 'test-support/fake-electron.ts')],
     bundle: true, platform: 'node', format: 'esm', outfile: path.join(dir, 'fake.mjs'), logLevel: 'warning',
   });
   const fakeUrl = pathToFileURL(path.join(dir, 'electron.mjs')).href;

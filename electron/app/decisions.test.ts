@@ -3,13 +3,13 @@ import { describe, expect, it, vi } from 'vitest';
 import type { TransferView } from '../../shared/transfer';
 import { parseLaunchArgs } from './launch-args';
 import { PowerPolicy } from './power';
-import { contentSecurityPolicy } from './security-policy';
+import { contentSecurityPolicy } from '../hosts/kit/security-policy';
 import { TransferNoticeTracker } from './transfer-notices';
 import { aggregate, progressBarValue, trayTooltip } from './tray-status';
 import { restoreBounds } from './window-bounds';
 
 vi.mock('electron', async () => {
-  const { createFakeElectron } = await import('./fake-electron');
+  const { createFakeElectron } = await import('../../test-support/fake-electron');
   return createFakeElectron().module;
 });
 
@@ -109,7 +109,7 @@ describe('content security policy', () => {
 describe('window hardening', () => {
   it('blocks navigation away from app://ferry, new windows, webviews and every permission', async () => {
     const { hardenWebContents, denyPermissions } = await import('./window-hardening');
-    const { FakeWebContents } = await import('./fake-electron');
+    const { FakeWebContents } = await import('../../test-support/fake-electron');
     const contents = new FakeWebContents();
     hardenWebContents(contents as never);
     const navigate = (event: string, url: string) => {

@@ -4,8 +4,8 @@
 import { safeStorage } from 'electron';
 import ElectronStore from 'electron-store';
 import path from 'node:path';
-import { openCheckedBacking, type JsonBacking } from '../hosts/service/backing-store';
-import type { SecretCipher } from '../hosts/service/secret-store';
+import { openCheckedBacking, type JsonBacking } from '../hosts/kit/service/backing-store';
+import type { SecretCipher } from '../hosts/kit/service/secret-store';
 
 export function openElectronBacking(dir: string, name: string): JsonBacking {
   return openCheckedBacking(

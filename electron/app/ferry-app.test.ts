@@ -7,16 +7,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventName, RpcInfo } from '../../shared/contract';
 import { makeTempDir, randomBytes, removeDir } from '../../test-support/files';
 import { startTestServer, type TestServer } from '../../test-support/http-test-server';
-import { TransferEngine } from '../engine/engine';
-import { createDownloadWorker } from '../engine/download/download-worker';
-import { openConfBacking } from '../hosts/service/backing-store';
-import { callChannel } from '../hosts/ipc/channels';
-import { FakeBrowserWindow, type FakeElectron } from './fake-electron';
-import type { BrowserPairing } from '../hosts/native-messaging/browser-pairing';
+import { openEngine, type TransferEngine } from '../engine/index';
+import { openConfBacking } from '../hosts/kit/service/backing-store';
+import { callChannel } from '../hosts/kit/ipc/channels';
+import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';
+import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairing';
 
 const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
 vi.mock('electron', async () => {
-  const { createFakeElectron } = await import('./fake-electron');
+  const { createFakeElectron } = await import('../../test-support/fake-electron');
   fake.current = createFakeElectron();
   return { ...fake.current.module, default: fake.current.module };
 });
@@ -51,7 +50,7 @@ async function start(options: { settings?: Record<string, unknown>; argv?: strin
     rpcPort: 0,
     ...(options.browserPairing ? { browserPairing: options.browserPairing } : {}),
     openEngine: async ({ dataDir: d, settings }) => {
-      engine = await TransferEngine.open({ dataDir: d, settings, workers: { download: createDownloadWorker() } });
+      engine = await openEngine({ dataDir: d, settings });
       realClose = engine.close.bind(engine);
       if (options.holdClose) {
         const close = realClose;

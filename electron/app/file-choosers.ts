@@ -6,8 +6,8 @@ import type { BrowserWindow, Dialog, IpcMain, IpcMainInvokeEvent, OpenDialogOpti
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChosenFile, Reply } from '../../shared/contract';
-import { CHOOSE_DROPPED_FILE_CHANNEL } from '../hosts/ipc/channels';
-import type { UserChoices } from '../hosts/service/user-choices';
+import { CHOOSE_DROPPED_FILE_CHANNEL } from '../hosts/kit/ipc/channels';
+import type { UserChoices } from '../hosts/kit/service/user-choices';
 
 export interface FileChoosersOptions {
   dialog: Pick<Dialog, 'showOpenDialog'>;

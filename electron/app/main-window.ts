@@ -1,7 +1,7 @@
 // Ferry's one window: hardened, placed where it was last time, and hidden rather than destroyed
 // when closed (the lifecycle decides). Its bounds are saved when it moves or resizes.
 import { BrowserWindow, screen } from 'electron';
-import type { JsonBacking } from '../hosts/service/backing-store';
+import type { JsonBacking } from '../hosts/kit/service/backing-store';
 import { APP_START_URL } from './app-protocol';
 import type { AppLifecycle } from './lifecycle';
 import { MIN_SIZE, parseWindowState, restoreBounds, type WindowState } from './window-bounds';

@@ -12,14 +12,14 @@ import { startTestServer, type TestServer } from '../../test-support/http-test-s
 import { startRawReceiver, type RawReceiver } from '../../test-support/upload-servers';
 import type { TransferView } from '../../shared/transfer';
 import { openEngine, type TransferEngine } from '../engine/index';
-import { openConfBacking } from '../hosts/service/backing-store';
-import { callChannel, CHOOSE_DROPPED_FILE_CHANNEL } from '../hosts/ipc/channels';
+import { openConfBacking } from '../hosts/kit/service/backing-store';
+import { callChannel, CHOOSE_DROPPED_FILE_CHANNEL } from '../hosts/kit/ipc/channels';
 import type { RequestName } from '../../shared/contract';
-import { FakeBrowserWindow, type FakeElectron } from './fake-electron';
+import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';
 
 const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
 vi.mock('electron', async () => {
-  const { createFakeElectron } = await import('./fake-electron');
+  const { createFakeElectron } = await import('../../test-support/fake-electron');
   fake.current = createFakeElectron();
   return { ...fake.current.module, default: fake.current.module };
 });

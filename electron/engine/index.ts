@@ -1,11 +1,15 @@
 // The engine with its standard workers, as the hosts (Electron, headless) open it.
 import { createDownloadWorker } from './download/download-worker';
 import { TransferEngine, type EngineSettings } from './engine';
+import { lazyUploadWorker } from './lazy-upload-worker';
 import type { SecretsProvider } from './secrets';
-import { createUploadWorker } from './upload/upload-worker';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
 export type { DownloadRequest, UploadRequest } from './types';
+// For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
+export { TransferFailure } from './types';
+export { isSecretRef, MemorySecretsProvider, SECRET_REF_PREFIX, secretRefValue, UnknownSecretError, type SecretsProvider } from './secrets';
+export { uploadRequestFromDestination } from './upload/destination';
 // For hosts that receive files themselves (the headless upload inbox): the same rules as the engine's.
 export { safeFileName } from './download/filename';
 export { freeBytesAt, stagingSpaceError } from './upload/staging';
@@ -25,7 +29,8 @@ export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> 
     ...(options.resumeOnStart !== undefined ? { resumeOnStart: options.resumeOnStart } : {}),
     workers: {
       download: createDownloadWorker(),
-      upload: createUploadWorker({ dataDir: options.dataDir, ...(options.secrets ? { secrets: options.secrets } : {}) }),
+      // Loaded on first use (lazy-upload-worker.ts): a `ferry get` with no uploads around never loads it.
+      upload: lazyUploadWorker({ dataDir: options.dataDir, ...(options.secrets ? { secrets: options.secrets } : {}) }),
     },
   });
 }

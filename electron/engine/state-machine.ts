@@ -1,22 +1,8 @@
-// The transfer state machine as data. Retrying is not a state: it is an attempt count on an
-// active transfer. The engine's one `transition` method consults this table.
+// The engine's side of the transfer state machine. The table itself lives in shared/ (the UI
+// reads it to offer only moves the engine allows); `transition` refuses the rest with this error.
 import type { TransferState } from '../../shared/transfer';
 
-// queued/paused → completed: the worker finished the file while a pause (and maybe a resume
-// after it) was on its way; the finished file stands (see the engine's runAttempts).
-const TRANSITIONS: Record<TransferState, readonly TransferState[]> = {
-  queued: ['active', 'paused', 'canceled', 'completed'],
-  // active → queued: a lowered concurrency limit or shutdown hands the slot back.
-  active: ['queued', 'paused', 'completed', 'failed', 'canceled'],
-  paused: ['queued', 'canceled', 'completed'],
-  completed: [],
-  failed: ['queued', 'canceled'],
-  canceled: ['queued'],
-};
-
-export function canTransition(from: TransferState, to: TransferState): boolean {
-  return TRANSITIONS[from].includes(to);
-}
+export { canTransition } from '../../shared/transfer-states';
 
 export class InvalidTransitionError extends Error {
   constructor(

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { startFerry, type FerryResult } from '../../electron/hosts/cli/ferry-process';
+import { startFerry, type FerryResult } from '../ferry-process';
 import { startFaultProxy } from '../fault-proxy';
 import { sha256File, writeRandomFile } from '../files';
 import { startNginx } from '../nginx';

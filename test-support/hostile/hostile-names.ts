@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { startFerry } from '../../electron/hosts/cli/ferry-process';
+import { startFerry } from '../ferry-process';
 import { randomBytes } from '../files';
 import { startTestServer } from '../http-test-server';
 import type { LoopContext } from './crash-loop';

@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { stopStartedFerries } from '../../electron/hosts/cli/ferry-process';
+import { stopStartedFerries } from '../ferry-process';
 import { crashLoopGet, crashLoopTusPut, type LoopContext } from './crash-loop';
 import { powerLossStorm } from './power-loss';
 import { truncatedRecords } from './truncated-records';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server as TusServer } from '@tus/server';
-import { startFerry } from '../../electron/hosts/cli/ferry-process';
+import { startFerry } from '../ferry-process';
 import { writeRandomFile } from '../files';
 import type { LoopContext } from './crash-loop';
 import type { HostileRow } from './report';

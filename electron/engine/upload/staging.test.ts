@@ -8,7 +8,7 @@ import { startRawReceiver } from '../../../test-support/upload-servers';
 import { TransferFailure } from '../types';
 import { checkSource, STAGING_MARGIN_BYTES, startStaging, stagingSpaceError, type StageOptions } from './staging';
 import { StagingJob } from './staging-job';
-import { exists, fileIdentity, openUploadEngine, useUploadFixture, waitFor } from './upload-test-kit';
+import { exists, fileIdentity, openUploadEngine, useUploadFixture, waitFor } from '../../../test-support/upload-test-kit';
 
 const fx = useUploadFixture();
 

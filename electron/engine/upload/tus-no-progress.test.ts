@@ -4,7 +4,7 @@
 // number of bytes with a message that says why.
 import { describe, expect, it } from 'vitest';
 import { startTusServer } from '../../../test-support/upload-servers';
-import { openUploadEngine, useUploadFixture } from './upload-test-kit';
+import { openUploadEngine, useUploadFixture } from '../../../test-support/upload-test-kit';
 
 const fx = useUploadFixture();
 const MiB = 1024 * 1024;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomBytes, sha256 } from '../../../test-support/files';
 import { startRawReceiver, startTusServer } from '../../../test-support/upload-servers';
-import { exists, fileIdentity, openUploadEngine, useUploadFixture, waitFor } from './upload-test-kit';
+import { exists, fileIdentity, openUploadEngine, useUploadFixture, waitFor } from '../../../test-support/upload-test-kit';
 
 const fx = useUploadFixture();
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomBytes, writeRandomFile } from '../../../test-support/files';
 import { startMultipartReceiver, startRawReceiver, startTusServer } from '../../../test-support/upload-servers';
-import { openUploadEngine, useUploadFixture } from './upload-test-kit';
+import { openUploadEngine, useUploadFixture } from '../../../test-support/upload-test-kit';
 
 const fx = useUploadFixture();
 

@@ -7,7 +7,7 @@ import { sha256, sha256File } from '../../../test-support/files';
 import { startNginx, type NginxServer } from '../../../test-support/nginx';
 import { startMultipartReceiver, startRawReceiver, startTusServer } from '../../../test-support/upload-servers';
 import { MemorySecretsProvider } from '../secrets';
-import { exists, openUploadEngine, useUploadFixture } from './upload-test-kit';
+import { exists, openUploadEngine, useUploadFixture } from '../../../test-support/upload-test-kit';
 
 const fx = useUploadFixture();
 

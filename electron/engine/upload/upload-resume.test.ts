@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes, sha256 } from '../../../test-support/files';
 import { startRawReceiver, startTusServer, type TusTestServer } from '../../../test-support/upload-servers';
 import type { TransferRecord } from '../types';
-import { exists, openUploadEngine, useUploadFixture, waitFor } from './upload-test-kit';
+import { exists, openUploadEngine, useUploadFixture, waitFor } from '../../../test-support/upload-test-kit';
 
 const fx = useUploadFixture();
 
@@ -96,7 +96,7 @@ describe('tus resume', () => {
     const tus = await startTusServer();
     fx.closers.push(() => tus.close());
     const { file, bytes } = await sourceFile(23);
-    const fixture = fileURLToPath(new URL('./tus-child.fixture.ts', import.meta.url));
+    const fixture = fileURLToPath(new URL('../../../test-support/tus-child.fixture.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, fx.dataDir, file, tus.endpoint, '1000000'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

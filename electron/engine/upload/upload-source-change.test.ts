@@ -9,7 +9,7 @@ import { sha256, sha256File } from '../../../test-support/files';
 import { startNginx } from '../../../test-support/nginx';
 import { startMultipartReceiver, startRawReceiver, startTusServer } from '../../../test-support/upload-servers';
 import type { TransferView, UploadProtocol } from '../../../shared/transfer';
-import { exists, openUploadEngine, useUploadFixture, waitFor } from './upload-test-kit';
+import { exists, openUploadEngine, useUploadFixture, waitFor } from '../../../test-support/upload-test-kit';
 import { STAGING_CHUNK_BYTES } from './staging-job';
 import { MAX_SOURCE_RESTARTS } from './upload-worker';
 

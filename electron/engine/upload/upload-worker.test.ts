@@ -6,7 +6,7 @@ import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-suppo
 import { startRawReceiver } from '../../../test-support/upload-servers';
 import type { TransferView } from '../../../shared/transfer';
 import type { AttemptContext, TransferRecord } from '../types';
-import { exists } from './upload-test-kit';
+import { exists } from '../../../test-support/upload-test-kit';
 import { createUploadWorker } from './upload-worker';
 
 let dataDir: string;

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { UploadMethod, UploadProtocol } from '../../../shared/transfer';
-import { defaultDataDir } from './data-dir';
+import { defaultDataDir } from '../kit/data-dir';
 import { parseRate } from './rate';
 
 export interface GetCommand {

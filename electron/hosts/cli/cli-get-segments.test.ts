@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
-import { runFerry, startFerry, stopStartedFerries, waitFor } from './ferry-process';
+import { runFerry, startFerry, stopStartedFerries, waitFor } from '../../../test-support/ferry-process';
 
 let server: TestServer;
 let tmp: string;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
-import { runFerry, startFerry, stopStartedFerries, waitFor, type FerryChild } from './ferry-process';
+import { runFerry, startFerry, stopStartedFerries, waitFor, type FerryChild } from '../../../test-support/ferry-process';
 
 const BODY = randomBytes(400_000, 11);
 let tmp: string;

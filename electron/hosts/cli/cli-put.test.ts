@@ -7,7 +7,7 @@ import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-suppo
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { startNginx, type NginxServer } from '../../../test-support/nginx';
 import { startTusServer } from '../../../test-support/upload-servers';
-import { runFerry, startFerry, stopStartedFerries, waitFor } from './ferry-process';
+import { runFerry, startFerry, stopStartedFerries, waitFor } from '../../../test-support/ferry-process';
 
 let nginx: NginxServer;
 let server: TestServer;

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../../test-support/files';
-import { runFerry, startFerry, stopStartedFerries, waitFor } from './ferry-process';
+import { runFerry, startFerry, stopStartedFerries, waitFor } from '../../../test-support/ferry-process';
 
 let tmp: string;
 beforeEach(async () => {

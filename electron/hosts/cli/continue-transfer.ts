@@ -1,6 +1,6 @@
 // Puts an earlier, unfinished transfer back to work, whatever state the last run left it in.
 import type { TransferView } from '../../../shared/transfer';
-import type { TransferEngine } from '../../engine/engine';
+import type { TransferEngine } from '../../engine/index';
 
 export async function continueTransfer(engine: TransferEngine, view: TransferView): Promise<TransferView> {
   if (view.state === 'paused') await engine.resume(view.id);

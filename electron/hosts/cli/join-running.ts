@@ -2,7 +2,7 @@
 // being refused by the lock, hand the downloads to that Ferry over its aria2 RPC (the endpoint and
 // secret it wrote into the data folder) and follow them to the end; --detach returns
 // once they are accepted. The downloads belong to that Ferry: Ctrl-C stops following, not them.
-import { readEndpointFile } from '../rpc/endpoint-file';
+import { readEndpointFile } from '../kit/endpoint-file';
 import type { GetCommand } from './args';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './outcome';
 

@@ -2,13 +2,14 @@
 // first (usage errors exit 2 before anything starts), then loads the engine lazily so that
 // `ferry --help` stays fast.
 import { parseCli, type GetCommand, type PutCommand, type ServeCommand } from './args';
+import type { OtherFronts } from './fronts';
 import { helpText } from './help';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './outcome';
 import { checkUploadSources, ensureDirectory } from './preflight';
 import { putTargets } from './put-targets';
 import { Reporter, type OutputMode } from './reporter';
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], fronts: OtherFronts): Promise<number> {
   const parsed = parseCli(argv, { cwd: process.cwd(), env: process.env });
   if (!parsed.ok) return usageError(parsed.message, parsed.topic);
   const command = parsed.command;
@@ -24,9 +25,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'put':
       return runPut(command);
     case 'serve':
-      return runServe(command);
+      return runServe(command, fronts);
     case 'rpc':
-      return (await import('./rpc')).rpc(command);
+      return (await import('./rpc')).rpc(command, fronts);
   }
 }
 
@@ -42,7 +43,7 @@ async function runPut(command: PutCommand): Promise<number> {
   if (!sources.ok) return usageError(sources.message, 'put');
   const targets = putTargets(command);
   if (!targets.ok) return usageError(targets.message, 'put');
-  const [{ enqueueUploads }, { MemorySecretsProvider }] = await Promise.all([import('./run-put'), import('../../engine/secrets')]);
+  const [{ enqueueUploads }, { MemorySecretsProvider }] = await Promise.all([import('./run-put'), import('../../engine/index')]);
   const secrets = new MemorySecretsProvider();
   return withEngine(command, { uploadLimit: command.limit }, secrets, (session) =>
     enqueueUploads(command, targets.urls, secrets, session),
@@ -52,13 +53,13 @@ async function runPut(command: PutCommand): Promise<number> {
 async function withEngine(
   command: GetCommand | PutCommand,
   limits: { downloadLimit?: number | null; uploadLimit?: number | null },
-  secrets: import('../../engine/secrets').SecretsProvider | null,
+  secrets: import('../../engine/index').SecretsProvider | null,
   enqueue: (session: import('./session').Session) => Promise<void>,
 ): Promise<number> {
   // The engine's modules (got and all) take a while to load: start that now, while the lock is taken.
   const loading = Promise.all([import('./open-engine'), import('./session')]);
   loading.catch(() => undefined); // awaited below; a failure must not count as unhandled if the lock fails first
-  const [{ lockDataDir }, { openPrivateDataDir }] = await Promise.all([import('./data-dir-lock'), import('./private-data-dir')]);
+  const [{ lockDataDir }, { openPrivateDataDir }] = await Promise.all([import('../kit/data-dir-lock'), import('../kit/private-data-dir')]);
   await openPrivateDataDir(command.dataDir);
   const lock = await lockDataDir(command.dataDir);
   if (!lock.ok) {
@@ -92,9 +93,9 @@ async function withEngine(
   }
 }
 
-async function runServe(command: ServeCommand): Promise<number> {
+async function runServe(command: ServeCommand, fronts: OtherFronts): Promise<number> {
   const { serve } = await import('./serve');
-  return serve(command);
+  return serve(command, fronts);
 }
 
 function outputMode(quiet: boolean): OutputMode {
@@ -121,14 +122,17 @@ function exitAfterOutput(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
-// `ferry get ... | head -1`: a reader that goes away must not crash the transfers with EPIPE.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+/** The `ferry` process: runs the command line in process.argv and exits with its code. */
+export function runCli(fronts: OtherFronts): void {
+  // `ferry get ... | head -1`: a reader that goes away must not crash the transfers with EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+
+  main(process.argv.slice(2), fronts).then(exitAfterOutput, (error: unknown) => {
+    process.stderr.write(`ferry: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    exitAfterOutput(EXIT_FAILED);
   });
 }
-
-main(process.argv.slice(2)).then(exitAfterOutput, (error: unknown) => {
-  process.stderr.write(`ferry: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  exitAfterOutput(EXIT_FAILED);
-});

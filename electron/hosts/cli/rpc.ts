@@ -1,10 +1,12 @@
-// `ferry rpc`: hands over to the aria2-compatible RPC host (electron/hosts/rpc/), which prints its
+// `ferry rpc`: hands over to the aria2-compatible RPC host (electron/hosts/rpc/, loaded through
+// `fronts`), which prints its
 // endpoint and runs until a signal or aria2.shutdown closes it and exits. Loaded lazily.
 import type { RpcCommand } from './args';
+import type { OtherFronts } from './fronts';
 import { EXIT_FAILED } from './outcome';
 
-export async function rpc(command: RpcCommand): Promise<number> {
-  const { runStandaloneRpc } = await import('../rpc/standalone');
+export async function rpc(command: RpcCommand, fronts: OtherFronts): Promise<number> {
+  const runStandaloneRpc = await fronts.loadRpc();
   try {
     await runStandaloneRpc({
       dataDir: command.dataDir,

@@ -1,7 +1,7 @@
 // `ferry get`: downloads each URL, continuing an unfinished download of the same URL into the
 // same folder when an earlier run left one in the data folder.
 import type { TransferView } from '../../../shared/transfer';
-import type { DownloadRequest } from '../../engine/types';
+import type { DownloadRequest } from '../../engine/index';
 import type { GetCommand } from './args';
 import { findUnfinishedDownload } from './continue-match';
 import { continueTransfer } from './continue-transfer';

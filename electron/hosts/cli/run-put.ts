@@ -1,7 +1,7 @@
 // `ferry put`: uploads each file. A --tus upload continues an unfinished one of the same source
 // to the same endpoint; raw and multipart restart from byte 0 anyway, so an unfinished earlier
 // attempt is removed (with its staged copy) and the file is staged afresh.
-import type { UploadRequest } from '../../engine/types';
+import type { UploadRequest } from '../../engine/index';
 import type { PutCommand } from './args';
 import { findStaleUploads, findUnfinishedTusUpload } from './continue-match';
 import { continueTransfer } from './continue-transfer';

@@ -2,7 +2,7 @@
 // reporter, waits, turns the outcome into an exit status, and on Ctrl-C / SIGTERM closes the
 // engine (which checkpoints every running transfer) before exiting 130.
 import type { TransferView } from '../../../shared/transfer';
-import type { TransferEngine } from '../../engine/engine';
+import type { TransferEngine } from '../../engine/index';
 import { EXIT_FAILED, EXIT_INTERRUPTED, exitCodeFor } from './outcome';
 import type { Reporter } from './reporter';
 

@@ -17,27 +17,22 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { Notice } from '../../../shared/contract';
-import { lockDataDir } from '../cli/data-dir-lock';
-import { defaultDataDir } from '../cli/data-dir';
-import { openPrivateDataDir } from '../cli/private-data-dir';
-import { openEngine } from '../../engine/index';
-import { openConfBacking } from '../service/backing-store';
-import { createDestinationsStore } from '../service/destinations-store';
-import { createFerryService, engineSettingsFrom, type FerryService } from '../service/ferry-service';
-import { createFileSecretStore } from '../service/secret-store';
-import { createSettingsStore } from '../service/settings-store';
-import { unencryptedSecretsWarning } from '../service/unencrypted-secrets';
-import { serviceBackend } from '../rpc/backend';
-import { nodeBrowserPairing } from '../native-messaging/browser-pairing';
-import { createRpcController, type RpcController } from '../rpc/controller';
+import { isLoopbackName } from '../kit/loopback';
+import { defaultDataDir } from '../kit/data-dir';
+import { openHostService } from '../kit/host-service';
+import type { FerryService } from '../kit/service/ferry-service';
+import { serviceBackend } from '../kit/rpc/backend';
+import { nodeBrowserPairing } from '../kit/browser-pairing/browser-pairing';
+import { createRpcController, type RpcController } from '../kit/rpc/controller';
 import { allowedHostsFor, createRequestGuard, type GuardResult } from './request-guard';
-import { buildRenderer, defaultRendererDir, packageRoot, rendererBuilt } from './renderer-build';
+import { packageRoot } from '../kit/package-root';
+import { buildRenderer, defaultRendererDir, rendererBuilt } from './renderer-build';
 import { bridgeSocket } from './socket-bridge';
-import { securityHeaders, serveStatic } from './static-files';
+import { securityHeaders } from '../kit/security-policy';
+import { serveStatic } from './static-files';
 import { cleanInbox, receiveUpload } from './upload-inbox';
 
 export interface HeadlessHostOptions {
@@ -83,10 +78,6 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   const print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
   const warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
 
-  await openPrivateDataDir(dataDir);
-  const lock = await lockDataDir(dataDir);
-  if (!lock.ok) throw new Error(lock.message);
-
   // Notices said before any UI connected (startup problems) wait for the first one; the log gets them at once.
   const heldNotices: Notice[] = [];
   let uiConnected = false;
@@ -97,35 +88,15 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     else heldNotices.push(notice);
   };
 
-  const secrets = createFileSecretStore({ dir: dataDir });
-  const settingsStore = createSettingsStore(openConfBacking(dataDir, 'settings'), path.join(os.homedir(), 'Downloads'));
-  const plainSecrets = unencryptedSecretsWarning(secrets, 'the headless host has no OS keychain', say);
-  const destinationsStore = plainSecrets.watchDestinations(createDestinationsStore(openConfBacking(dataDir, 'destinations'), secrets));
-  let engine: Awaited<ReturnType<typeof openEngine>>;
-  try {
-    engine = await openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
-  } catch (error) {
-    await lock.release();
-    throw error;
-  }
-  for (const problem of [...secrets.problems, ...settingsStore.problems, ...destinationsStore.problems, ...engine.startupProblems]) {
-    say({ level: 'warn', message: problem });
-  }
-  plainSecrets.check();
-  await cleanInbox(dataDir, engine.list().flatMap((v) => (v.upload ? [v.upload.sourcePath] : [])));
-
-  const refuseOpen = async () => 'Opening files is only available in the desktop app';
   let rpc: RpcController | undefined;
-  const service = createFerryService({
-    engine,
-    settingsStore,
-    destinationsStore,
+  const host = await openHostService({
+    dataDir,
+    problem: (message) => say({ level: 'warn', message }),
+    plainSecretsReason: 'the headless host has no OS keychain',
     rpcInfo: () => rpc?.info() ?? { enabled: false, endpoint: null, secret: null, problem: 'Started without the aria2 RPC' },
-    openPath: refuseOpen,
-    showItemInFolder: async () => {
-      throw new Error('Showing files in their folder is only available in the desktop app');
-    },
   });
+  const { engine, service, settingsStore } = host;
+  await cleanInbox(dataDir, engine.list().flatMap((v) => (v.upload ? [v.upload.sourcePath] : [])));
 
   liveService = service;
 
@@ -177,15 +148,13 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
       });
     });
   } catch (error) {
-    service.close();
-    await engine.close();
-    await lock.release();
+    await host.close();
     throw new Error(`Could not listen on ${bindAddress}:${options.port ?? 0}: ${(error as Error).message}`);
   }
   const port = (server.address() as AddressInfo).port;
   guard = createRequestGuard({ token, allowedHosts: allowedHostsFor(bindAddress, port) });
 
-  if (bindAddress !== '127.0.0.1' && bindAddress !== 'localhost' && bindAddress !== '::1') {
+  if (!isLoopbackName(bindAddress)) {
     warn(`ferry: warning: listening on ${bindAddress}, reachable from other machines. Anyone with the URL below controls Ferry; traffic is not encrypted.`);
   }
   const shownHost = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
@@ -215,9 +184,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
       sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      service.close();
-      await Promise.allSettled([engine.close()]);
-      await lock.release();
+      await host.close();
     })());
 
   if (options.handleSignals ?? true) {

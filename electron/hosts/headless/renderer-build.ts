@@ -1,17 +1,10 @@
 // Where the built web UI is, and building it when it is not there yet. The host runs from its
-// sources (tsx) or from the CLI bundle in dist-cli/; both sit under the package root, which is
-// the first folder up with a package.json, and the UI is vite's dist/renderer in it.
+// sources (tsx) or from the CLI bundle in dist-cli/; both sit under the package root (kit/package-root.ts),
+// and the UI is vite's dist/renderer in it.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export function packageRoot(from: string = path.dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) return from;
-  }
-}
+import { packageRoot } from '../kit/package-root';
 
 export function defaultRendererDir(): string {
   return path.join(packageRoot(), 'dist', 'renderer');

@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
+import { LOOPBACK_NAMES } from '../kit/loopback';
 
 export const TOKEN_HEADER = 'x-ferry-token';
 export const TOKEN_QUERY = 'token';
@@ -32,7 +33,7 @@ function hostWithPort(address: string, port: number): string {
 
 /** Every `host:port` a browser may legitimately use to reach this host. */
 export function allowedHostsFor(bindAddress: string, port: number): Set<string> {
-  const names = new Set(['127.0.0.1', 'localhost', '::1', bindAddress]);
+  const names = new Set([...LOOPBACK_NAMES, bindAddress]);
   if (bindAddress === '0.0.0.0' || bindAddress === '::') {
     // Bound to every interface: the machine's own addresses and name are Ferry's too.
     names.add(os.hostname());

@@ -5,7 +5,7 @@
 // Anything malformed gets an error reply (id null when it had none); the socket stays open.
 import type { WebSocket } from 'ws';
 import type { EventName, Events, Notice, Reply } from '../../../shared/contract';
-import type { FerryService } from '../service/ferry-service';
+import type { FerryService } from '../kit/service/ferry-service';
 
 /** A slow client that lets this much pile up is disconnected; it reconnects and takes a snapshot. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;

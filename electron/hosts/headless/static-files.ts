@@ -5,20 +5,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { rendererContentType } from '../../app/renderer-content-type';
-import { contentSecurityPolicy } from '../../app/security-policy';
-
-
-export function securityHeaders(): Record<string, string> {
-  return {
-    'content-security-policy': contentSecurityPolicy(),
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
-    'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-resource-policy': 'same-origin',
-  };
-}
+import { rendererContentType } from '../kit/content-types';
+import { fileInside } from '../kit/path-containment';
+import { securityHeaders } from '../kit/security-policy';
 
 export async function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -37,11 +26,12 @@ export async function serveStatic(rendererDir: string, req: IncomingMessage, res
     res.writeHead(400, securityHeaders()).end('Bad path');
     return;
   }
-  let file = path.resolve(root, `.${pathname}`);
-  if (file !== root && !file.startsWith(root + path.sep)) {
+  const inside = fileInside(root, pathname, { allowRoot: true });
+  if (inside === undefined) {
     res.writeHead(404, securityHeaders()).end('Not found');
     return;
   }
+  let file = inside;
   let info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) {
     file = path.join(root, 'index.html');

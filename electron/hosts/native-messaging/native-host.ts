@@ -5,10 +5,10 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID } from './extension-ids';
+import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../kit/browser-pairing/extension-ids';
 import { decodeMessages, encodeMessage } from './framing';
-import type { LaunchCommand } from './manifests';
-import { readEndpointFile } from '../rpc/endpoint-file';
+import type { LaunchCommand } from '../kit/browser-pairing/manifests';
+import { readEndpointFile } from '../kit/endpoint-file';
 
 export interface NativeHostOptions {
   dataDir: string;

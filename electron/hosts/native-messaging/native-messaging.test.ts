@@ -6,10 +6,10 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { makeTempDir, removeDir } from '../../../test-support/files';
-import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from './extension-ids';
+import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../kit/browser-pairing/extension-ids';
 import { decodeMessages, encodeMessage } from './framing';
-import { browserTargets, installNativeHost } from './manifests';
-import { readEndpointFile, removeEndpointFile, writeEndpointFile } from '../rpc/endpoint-file';
+import { browserTargets, installNativeHost } from '../kit/browser-pairing/manifests';
+import { readEndpointFile, removeEndpointFile, writeEndpointFile } from '../kit/endpoint-file';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const HOST_SCRIPT = path.join(ROOT, 'bin', 'ferry-native-host.js');

@@ -1,22 +1,13 @@
 // `ferry rpc`: the engine and the aria2-compatible RPC alone, no UI. Prints one line,
 // `Ferry RPC: http://127.0.0.1:6800/jsonrpc`, runs until SIGINT/SIGTERM or aria2.shutdown.
-// (The wiring of data folder, lock, stores and service repeats the headless host's; it belongs in
-// the shared host kit once there is one.)
-import { mkdir } from 'node:fs/promises';
-import os from 'node:os';
+// The data folder, stores, engine and service are the host kit's, wired as for `ferry serve`.
 import path from 'node:path';
-import { openEngine } from '../../engine/index';
-import { lockDataDir } from '../cli/data-dir-lock';
-import { openConfBacking } from '../service/backing-store';
-import { createDestinationsStore } from '../service/destinations-store';
-import { createFerryService, engineSettingsFrom } from '../service/ferry-service';
-import { createFileSecretStore } from '../service/secret-store';
-import { createSettingsStore } from '../service/settings-store';
-import { serviceBackend } from './backend';
-import { installBrowserPairing, nodeBrowserPairing } from '../native-messaging/browser-pairing';
-import { removeEndpointFile, writeEndpointFile } from './endpoint-file';
-import { loadOrCreateRpcSecret } from './secret';
-import { startRpcServer, type RpcServer } from './server';
+import { openHostService } from '../kit/host-service';
+import { serviceBackend } from '../kit/rpc/backend';
+import { installBrowserPairing, nodeBrowserPairing } from '../kit/browser-pairing/browser-pairing';
+import { removeEndpointFile, writeEndpointFile } from '../kit/endpoint-file';
+import { loadOrCreateRpcSecret } from '../kit/rpc/secret';
+import { startRpcServer, type RpcServer } from '../kit/rpc/server';
 
 export interface StandaloneRpcOptions {
   dataDir: string;
@@ -40,31 +31,12 @@ export interface StandaloneRpc {
 }
 
 export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<StandaloneRpc> {
-  const dataDir = path.resolve(options.dataDir);
   const print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
   const warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
-  await mkdir(dataDir, { recursive: true });
-  const lock = await lockDataDir(dataDir);
-  if (!lock.ok) throw new Error(lock.message);
-
-  let engine: Awaited<ReturnType<typeof openEngine>> | undefined;
+  const host = await openHostService({ dataDir: options.dataDir, problem: (message) => warn(`ferry: ${message}`) });
+  const { dataDir, engine, service, settingsStore } = host;
   try {
     const secret = options.secret ?? (await loadOrCreateRpcSecret(dataDir));
-    const secrets = createFileSecretStore({ dir: dataDir });
-    const settingsStore = createSettingsStore(openConfBacking(dataDir, 'settings'), path.join(os.homedir(), 'Downloads'));
-    const destinationsStore = createDestinationsStore(openConfBacking(dataDir, 'destinations'), secrets);
-    engine = await openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
-    for (const problem of engine.startupProblems) warn(`ferry: ${problem}`);
-    const opened = engine;
-    const service = createFerryService({
-      engine: opened,
-      settingsStore,
-      destinationsStore,
-      openPath: async () => 'Opening files is only available in the desktop app',
-      showItemInFolder: async () => {
-        throw new Error('Showing files in their folder is only available in the desktop app');
-      },
-    });
     let resolveClosed!: () => void;
     const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
     let closing: Promise<void> | undefined;
@@ -72,20 +44,14 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
       (closing ??= (async () => {
         await removeEndpointFile(dataDir);
         await server.close();
-        service.close();
-        await Promise.allSettled([opened.close()]);
-        await lock.release();
+        await host.close();
         resolveClosed();
       })());
     const exitAfterClose = () => void close().finally(() => (options.handleSignals ?? true) && process.exit(0));
     const server = await startRpcServer({
-      backend: serviceBackend(opened, service, settingsStore, exitAfterClose),
+      backend: serviceBackend(engine, service, settingsStore, exitAfterClose),
       secret,
       ...(options.port !== undefined ? { port: options.port } : {}),
-    }).catch(async (error: unknown) => {
-      service.close();
-      await opened.close();
-      throw error;
     });
     if (options.handleSignals ?? true) {
       process.on('SIGINT', exitAfterClose);
@@ -98,7 +64,7 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
     if (options.secret === undefined) print(`Secret: in ${path.join(dataDir, 'rpc-secret')} (aria2 clients send it as token:SECRET)`);
     return { server, secret, closed, close };
   } catch (error) {
-    await lock.release();
+    await host.close();
     throw error;
   }
 }

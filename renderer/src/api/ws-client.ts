@@ -5,6 +5,7 @@
 //   files: POST /api/upload-file?name=<enc> with X-Ferry-Token and the raw body → { path }
 // Reconnects with backoff; the snapshot sent on each connection replaces the UI's state.
 import type { FerryApi, EventName, Events, Reply } from '../../../shared/contract';
+import { REQUEST_NAMES } from '../../../shared/names';
 import type { ConnectionState, Transport } from './transport';
 import { failed } from './transport';
 
@@ -146,14 +147,11 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
     return () => set.delete(listener as Listener);
   }
 
-  // Every request name becomes a call; `on` is the only non-request member.
-  const api = new Proxy({ on } as Record<string, unknown>, {
-    get(target, prop) {
-      if (prop in target) return target[prop as string];
-      if (typeof prop !== 'string' || prop === 'then') return undefined;
-      return (input?: unknown) => call(prop, input);
-    },
-  }) as unknown as FerryApi;
+  // One call per request the contract names (shared/names.ts); `on` is the only other member.
+  const api = {
+    ...Object.fromEntries(REQUEST_NAMES.map((name) => [name, (input?: unknown) => call(name, input)])),
+    on,
+  } as unknown as FerryApi;
 
   function noteSettings(name: string, payload: unknown): void {
     const settings = name === 'snapshot' ? (payload as { settings?: unknown } | null)?.settings : name === 'settings' ? payload : undefined;

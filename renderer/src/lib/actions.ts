@@ -5,6 +5,7 @@ import { transport } from '../api/current';
 import { matches } from '../store/filters';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
+import { canPause as canPauseState, canResume as canResumeState } from '../../../shared/transfer-states';
 
 async function run<T>(what: string, p: Promise<Reply<T>>): Promise<T | undefined> {
   try {
@@ -40,11 +41,12 @@ export const setOwnLimit = (id: string, bytesPerSecond: number | null) => run('S
 export const openFile = (id: string) => run('Open', api().openFile({ id }));
 export const showInFolder = (id: string) => run('Show in folder', api().showInFolder({ id }));
 
+// Pause and resume ask the engine's own state table (shared/transfer-states.ts).
 export function canPause(v: TransferView): boolean {
-  return v.state === 'active' || v.state === 'queued';
+  return canPauseState(v.state);
 }
 export function canResume(v: TransferView): boolean {
-  return v.state === 'paused';
+  return canResumeState(v.state);
 }
 export function canRetry(v: TransferView): boolean {
   return v.state === 'failed' || v.state === 'canceled';

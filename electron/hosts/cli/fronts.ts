@@ -1,0 +1,25 @@
+// `ferry serve` and `ferry rpc` run other fronts (the headless host, the standalone RPC). The CLI
+// does not import them: the `ferry` entry (electron/ferry-cli.ts) hands in loaders, so each front
+// depends only on the host kit and the CLI's commands stay lazy (get/put never load them).
+
+export interface ServeOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  rpc: boolean;
+  browserPairing: boolean;
+}
+
+export interface RpcOptions {
+  dataDir: string;
+  browserPairing: boolean;
+  port?: number;
+  secret?: string;
+}
+
+export interface OtherFronts {
+  /** The headless host: prints its URL line, then runs until a signal. */
+  loadServe(): Promise<(options: ServeOptions) => Promise<unknown>>;
+  /** The aria2 RPC alone: prints its endpoint, then runs until a signal or aria2.shutdown. */
+  loadRpc(): Promise<(options: RpcOptions) => Promise<unknown>>;
+}

@@ -1,0 +1,80 @@
+// The RPC inside a host with a UI (here `ferry serve`'s headless host): shown in rpcInfo with its
+// secret, switched off and on by the settings, and a taken port is a problem to show, not a crash.
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { until } from '../../../test-support/wait';
+import type { RpcInfo } from '../../../shared/contract';
+import { makeTempDir, removeDir } from '../../../test-support/files';
+import { runHeadlessHost, type HeadlessHost } from './index';
+
+let dir: string;
+let host: HeadlessHost | undefined;
+beforeEach(async () => {
+  dir = await makeTempDir('ferry-rpc-host-');
+});
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+  await removeDir(dir);
+});
+
+const infoOf = async (h: HeadlessHost) => {
+  const reply = await h.service.handle('rpcInfo', undefined);
+  if (!reply.ok) throw new Error(reply.error.message);
+  return reply.value as RpcInfo;
+};
+const version = async (endpoint: string, secret: string) => {
+  const response = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'aria2.getVersion', params: [`token:${secret}`] }) });
+  return ((await response.json()) as { result?: { version: string } }).result?.version;
+};
+
+it('serves the RPC beside the UI, follows the settings, and says why when the port is taken', async () => {
+  const printed: string[] = [];
+  const warned: string[] = [];
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const takenPort = (taken.address() as net.AddressInfo).port;
+  try {
+    host = await runHeadlessHost({
+      dataDir: path.join(dir, 'data'),
+      rendererDir: dir,
+      handleSignals: false,
+      print: (line) => printed.push(line),
+      warn: (line) => warned.push(line),
+      rpc: { port: 0 },
+    });
+    const info = await infoOf(host);
+    expect(info).toMatchObject({ enabled: true, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/jsonrpc$/) });
+    expect(info.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(printed[1]).toBe(`aria2 RPC: ${info.endpoint} (secret in ${path.join(dir, 'data', 'rpc-secret')})`);
+    expect(await version(info.endpoint!, info.secret!)).toMatch(/^\d/);
+
+    expect((await host.service.handle('setSettings', { rpcEnabled: false })).ok).toBe(true);
+    const running = host;
+    await until(async () => (await infoOf(running)).endpoint === null);
+    expect(await infoOf(host)).toMatchObject({ enabled: false, endpoint: null });
+    await expect(version(info.endpoint!, info.secret!)).rejects.toThrow();
+    expect((await host.service.handle('setSettings', { rpcEnabled: true })).ok).toBe(true);
+    await until(async () => (await infoOf(running)).endpoint !== null);
+    const again = await infoOf(host);
+    expect(again.secret).toBe(info.secret); // the same secret across restarts
+    expect(await version(again.endpoint!, again.secret!)).toMatch(/^\d/);
+    await host.close();
+
+    host = await runHeadlessHost({
+      dataDir: path.join(dir, 'data'),
+      rendererDir: dir,
+      handleSignals: false,
+      print: () => {},
+      warn: (line) => warned.push(line),
+      rpc: { port: takenPort },
+    });
+    const blocked = await infoOf(host);
+    expect(blocked).toMatchObject({ enabled: true, endpoint: null, problem: expect.stringMatching(/port is in use/) });
+    expect(warned.join('\n')).toMatch(/port is in use/);
+    expect((await host.service.handle('snapshot', undefined)).ok).toBe(true); // the host itself runs on
+  } finally {
+    await new Promise<void>((resolve) => taken.close(() => resolve()));
+  }
+});

@@ -1,0 +1,74 @@
+// The downloads as aria2 clients see them: found by GID (or an unambiguous prefix, as aria2
+// allows), and listed as aria2's three queues. Uploads are Ferry's own and are not listed.
+import type { TransferView } from '../../../../shared/transfer';
+import type { RpcEngine } from './backend';
+import { gidOf, isGidLike } from './gid';
+import { intParam, keysParam, RpcError } from './rpc-error';
+import { pickKeys, statusStruct } from './status-view';
+import { ViewMirror } from './view-mirror';
+
+export const isStopped = (v: TransferView) => v.state === 'completed' || v.state === 'failed' || v.state === 'canceled';
+const isWaiting = (v: TransferView) => v.state === 'queued' || v.state === 'paused';
+
+export class DownloadIndex {
+  private readonly mirror: ViewMirror;
+  // GID → transfer id, so that what clients ask every second (tellStatus of one GID) is one map
+  // lookup. Rebuilt on a miss.
+  private readonly idOfGid = new Map<string, string>();
+
+  constructor(private readonly engine: RpcEngine) {
+    this.mirror = new ViewMirror(engine);
+  }
+
+  all(): TransferView[] {
+    return [...this.mirror.all()];
+  }
+
+  find(gid: unknown): TransferView {
+    if (!isGidLike(gid)) throw new RpcError(`GID ${String(gid)} is not found`);
+    const wanted = gid.toLowerCase();
+    const known = this.idOfGid.get(wanted);
+    const direct = known === undefined ? undefined : this.mirror.get(known);
+    if (direct) return direct;
+    this.idOfGid.clear();
+    const all = this.all();
+    for (const v of all) this.idOfGid.set(gidOf(v.id), v.id);
+    const matches = all.filter((v) => gidOf(v.id).startsWith(wanted));
+    if (matches.length !== 1) throw new RpcError(matches.length === 0 ? `GID ${gid} is not found` : `GID ${gid} is ambiguous`);
+    return matches[0]!;
+  }
+
+  active(): TransferView[] {
+    return this.all().filter((v) => v.state === 'active');
+  }
+
+  /** In queue order, which is the engine's own (not in the views): the one list that asks the engine. */
+  waiting(): TransferView[] {
+    return this.engine.list().filter((v) => v.kind === 'download' && isWaiting(v));
+  }
+
+  /** In the order they stopped, as aria2 keeps its results. */
+  stopped(): TransferView[] {
+    return this.all()
+      .filter(isStopped)
+      .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
+  }
+
+  close(): void {
+    this.mirror.close();
+  }
+}
+
+/** aria2's paging: a negative offset counts from the end and returns the list reversed. */
+export function page(list: TransferView[], offsetParam: unknown, numParam: unknown, keysRaw: unknown) {
+  const offset = intParam(offsetParam, 'offset');
+  const num = intParam(numParam, 'num');
+  const keys = keysParam(keysRaw);
+  let slice: TransferView[];
+  if (offset >= 0) slice = list.slice(offset, offset + Math.max(0, num));
+  else {
+    slice = [];
+    for (let i = list.length + offset; i >= 0 && slice.length < num; i--) if (list[i]) slice.push(list[i]!);
+  }
+  return slice.map((v) => pickKeys(statusStruct(v), keys));
+}

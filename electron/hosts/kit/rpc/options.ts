@@ -1,0 +1,187 @@
+// aria2 options as Ferry understands them. aria2 sends every option value as a string (sizes like
+// "1M"), ignores option names it does not know, and refuses a known option with a bad value.
+import type { Settings, SettingsPatch } from '../../../../shared/settings';
+
+export class OptionError extends Error {}
+
+export type Aria2Options = Record<string, string>;
+
+/** What addUri/changeOption turn into for one download. */
+export interface DownloadOptions {
+  dir?: string;
+  out?: string;
+  headers?: Record<string, string>;
+  /** aria2's split / max-connection-per-server. Kept for segmented downloads; one connection today. */
+  connections?: number;
+  /** Bytes per second; null: no own limit. */
+  speedLimit?: number | null;
+  sha256?: string;
+  pause?: boolean;
+  /** aria2's `gid`: the GID the client wants for the new download. */
+  gid?: string;
+}
+
+/** aria2 sizes: a decimal number with an optional K or M suffix (1024-based); "0" means unlimited. */
+export function parseSize(name: string, value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(value);
+  if (!match) throw new OptionError(`We encountered a problem while processing the option '--${name}': "${value}" is not a size (like 500K or 2M)`);
+  const unit = match[2]!.toLowerCase() === 'm' ? 1024 * 1024 : match[2]!.toLowerCase() === 'k' ? 1024 : 1;
+  return Math.round(Number(match[1]) * unit);
+}
+
+function parseCount(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || n < min || n > max) {
+    throw new OptionError(`We encountered a problem while processing the option '--${name}': must be a number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+function parseBool(name: string, value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new OptionError(`We encountered a problem while processing the option '--${name}': must be true or false`);
+}
+
+/** Option values must be strings (aria2 also takes a list for `header`). */
+export function asOptions(value: unknown): Aria2Options & { header?: string | string[] } {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new OptionError('options must be a struct');
+  const out: Record<string, string | string[]> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string') out[key] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[key] = v as string[];
+    else throw new OptionError(`option ${key} must be a string`);
+  }
+  return out as Aria2Options & { header?: string | string[] };
+}
+
+function addHeader(headers: Record<string, string>, line: string): void {
+  const colon = line.indexOf(':');
+  const name = colon > 0 ? line.slice(0, colon).trim() : '';
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(line)) {
+    throw new OptionError(`We encountered a problem while processing the option '--header': "${line.slice(0, 80)}" is not "Name: value"`);
+  }
+  headers[name] = line.slice(colon + 1).trim();
+}
+
+export function downloadOptionsFrom(raw: unknown): DownloadOptions {
+  const options = asOptions(raw);
+  const result: DownloadOptions = {};
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (name === 'header') {
+      for (const line of Array.isArray(value) ? value : [value]) addHeader(headers, line);
+      continue;
+    }
+    if (typeof value !== 'string') throw new OptionError(`option ${name} must be a string`);
+    switch (name) {
+      case 'dir':
+        if (value.trim() === '') throw new OptionError("We encountered a problem while processing the option '--dir': empty");
+        result.dir = value;
+        break;
+      case 'out':
+        if (value.trim() === '' || /[/\\\0]/.test(value)) {
+          throw new OptionError(`We encountered a problem while processing the option '--out': "${value}" is not a file name`);
+        }
+        result.out = value;
+        break;
+      case 'referer':
+        headers.Referer = value;
+        break;
+      case 'user-agent':
+        headers['User-Agent'] = value;
+        break;
+      case 'split':
+      case 'max-connection-per-server':
+        result.connections = Math.max(result.connections ?? 1, parseCount(name, value, 1, 16));
+        break;
+      case 'max-download-limit': {
+        const limit = parseSize(name, value);
+        result.speedLimit = limit === 0 ? null : limit;
+        break;
+      }
+      case 'checksum': {
+        const match = /^sha-256=([0-9a-fA-F]{64})$/.exec(value);
+        if (!match) throw new OptionError("We encountered a problem while processing the option '--checksum': Ferry checks sha-256=<64 hex> only");
+        result.sha256 = match[1]!.toLowerCase();
+        break;
+      }
+      case 'pause':
+        result.pause = parseBool(name, value);
+        break;
+      case 'gid':
+        // aria2's rule: 16 hex digits, not all zeros.
+        if (!/^[0-9a-fA-F]{16}$/.test(value) || /^0+$/.test(value)) {
+          throw new OptionError(`We encountered a problem while processing the option '--gid': "${value.slice(0, 40)}" is not 16 hex digits`);
+        }
+        result.gid = value.toLowerCase();
+        break;
+      default:
+      // Unknown or not applicable to Ferry: ignored, as aria2 ignores options it does not know.
+    }
+  }
+  if (Object.keys(headers).length > 0) result.headers = headers;
+  return result;
+}
+
+/** The options a download reports back (getOption): what it was given, as aria2 strings. */
+export function optionsView(view: { directory: string; fileName?: string; speedLimit?: number | null }, stored: DownloadOptions): Aria2Options {
+  const out: Aria2Options = {
+    dir: view.directory,
+    'max-download-limit': String(view.speedLimit ?? 0),
+    split: String(stored.connections ?? 1),
+    'max-connection-per-server': String(stored.connections ?? 1),
+  };
+  if (stored.out) out.out = stored.out;
+  if (stored.sha256) out.checksum = `sha-256=${stored.sha256}`;
+  if (stored.headers?.Referer) out.referer = stored.headers.Referer;
+  if (stored.headers?.['User-Agent']) out['user-agent'] = stored.headers['User-Agent'];
+  return out;
+}
+
+export function globalOptionsView(settings: Settings, extra: { listenPort: number }): Aria2Options {
+  return {
+    dir: settings.downloadDirectory,
+    'max-concurrent-downloads': String(settings.maxActive),
+    'max-overall-download-limit': String(settings.downloadLimit ?? 0),
+    'max-overall-upload-limit': String(settings.uploadLimit ?? 0),
+    'max-tries': String(settings.maxRetries),
+    split: '1',
+    'max-connection-per-server': '1',
+    continue: 'true',
+    'rpc-listen-port': String(extra.listenPort),
+  };
+}
+
+/** changeGlobalOption: the keys that are Ferry settings; everything else is accepted and ignored. */
+export function settingsPatchFrom(raw: unknown): SettingsPatch {
+  const options = asOptions(raw);
+  const patch: SettingsPatch = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (typeof value !== 'string') continue;
+    switch (name) {
+      case 'dir':
+        patch.downloadDirectory = value;
+        break;
+      case 'max-concurrent-downloads':
+        patch.maxActive = parseCount(name, value, 1, 32);
+        break;
+      case 'max-overall-download-limit': {
+        const limit = parseSize(name, value);
+        patch.downloadLimit = limit === 0 ? null : limit;
+        break;
+      }
+      case 'max-overall-upload-limit': {
+        const limit = parseSize(name, value);
+        patch.uploadLimit = limit === 0 ? null : limit;
+        break;
+      }
+      case 'max-tries':
+        patch.maxRetries = parseCount(name, value, 0, 100);
+        break;
+      default:
+    }
+  }
+  return patch;
+}

@@ -1,0 +1,275 @@
+// The contract's implementation over the engine, shared by the Electron IPC host and the
+// headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
+// with the contract and always resolves to a Reply: a malformed or failing call is an error
+// value, never an exception that could take the host down.
+import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../../shared/contract';
+import { parseRequest } from '../../../../shared/contract';
+import type { Settings } from '../../../../shared/settings';
+import type { TransferView } from '../../../../shared/transfer';
+import type { EngineSettings, TransferEngine } from '../../../engine/index';
+import { checkDownloadFolder, DownloadFolderRefused } from '../../../engine/index';
+import { TransferFailure } from '../../../engine/index';
+import { maskUrlPasswords } from '../../../../shared/secret-mask';
+import { clientView } from './client-view';
+import { DestinationError, type DestinationsStore } from './destinations-store';
+import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
+import type { SettingsStore } from './settings-store';
+import { uploadRequestFor } from './upload-request';
+import { PathRefused, requireChosenFolder, uploadSourcesFor, type UserChoices } from './user-choices';
+
+export type EngineLike = Pick<
+  TransferEngine,
+  | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
+  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'updateSettings'
+>;
+
+export interface FerryServiceOptions {
+  engine: EngineLike;
+  settingsStore: SettingsStore;
+  destinationsStore: DestinationsStore;
+  /** Opens a file with the OS; resolves to an error message, '' on success (Electron's shell.openPath). */
+  openPath(path: string): Promise<string>;
+  showItemInFolder(path: string): void | Promise<void>;
+  /**
+   * The desktop app: upload files and download folders come only from what its main process let
+   * the user choose (handles, picked folders). Absent in the headless host, whose token holder owns
+   * the machine and may name any path.
+   */
+  choices?: UserChoices;
+  /** Native dialogs, where the host has them (the desktop app). */
+  chooseUploadFiles?(): Promise<ChosenFile[]>;
+  chooseDownloadFolder?(): Promise<string | null>;
+  /** The aria2 RPC's state, where the host runs one. */
+  rpcInfo?: () => RpcInfo;
+  patchIntervalMs?: number;
+}
+
+export type ServiceListener = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+export interface FerryService {
+  handle(name: unknown, rawInput: unknown): Promise<Reply<unknown>>;
+  snapshot(): Snapshot;
+  /** Events for every UI: batched patches, notices, settings and destination changes. */
+  subscribe(listener: ServiceListener): () => void;
+  /** Pushes an event from the host itself (e.g. offerUpload from a second launch). */
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+  close(): void;
+}
+
+type Handlers = { [N in RequestName]: (input: ParsedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N> };
+
+/** A refusal the service raises on purpose, with the error code UIs should see. */
+class Refusal extends Error {
+  constructor(readonly code: ErrorReply['code'], message: string) {
+    super(message);
+  }
+}
+
+export function engineSettingsFrom(settings: Settings): Partial<EngineSettings> {
+  return {
+    maxActive: settings.maxActive,
+    maxPerHost: settings.maxPerHost,
+    downloadLimit: settings.downloadLimit,
+    uploadLimit: settings.uploadLimit,
+    stallTimeoutMs: settings.stallTimeoutSeconds * 1000,
+    maxRetries: settings.maxRetries,
+  };
+}
+
+export function createFerryService(options: FerryServiceOptions): FerryService {
+  const { engine, settingsStore, destinationsStore } = options;
+  const listeners = new Set<ServiceListener>();
+  const emit: FerryService['emit'] = (event, payload) => {
+    for (const listener of listeners) {
+      try {
+        listener(event, payload);
+      } catch {
+        // One broken window or socket must not stop the others from getting events.
+      }
+    }
+  };
+  const batcher = createPatchBatcher((patches) => emit('patches', patches), options.patchIntervalMs ?? PATCH_INTERVAL_MS);
+  const onView = (view: TransferView) => batcher.view(clientView(view));
+  const onProgress = (id: string, progress: TransferView['progress']) => batcher.progress(id, progress);
+  const onRemoved = (id: string) => batcher.removed(id);
+  const onNotice = (notice: Events['notice']) => emit('notice', { ...notice, message: maskUrlPasswords(notice.message) });
+  engine.on('added', onView);
+  engine.on('changed', onView);
+  engine.on('progress', onProgress);
+  engine.on('removed', onRemoved);
+  engine.on('notice', onNotice);
+
+  function requireTransfer(id: string): TransferView {
+    const view = engine.get(id);
+    if (!view) throw new Refusal('NOT_FOUND', `No transfer with id ${id}`);
+    return view;
+  }
+
+  async function forEachId(ids: string[], act: (id: string) => Promise<void>): Promise<void> {
+    for (const id of ids) requireTransfer(id);
+    for (const id of ids) await act(id);
+  }
+
+  function fileOf(id: string): string {
+    const view = requireTransfer(id);
+    const file = view.kind === 'download' ? view.download?.filePath : view.upload?.sourcePath;
+    if (!file) throw new Refusal('NOT_FOUND', `${view.name} has no file on disk yet`);
+    return file;
+  }
+
+  function destinationsChanged(): void {
+    emit('destinations', destinationsStore.list());
+  }
+
+  const handlers: Handlers = {
+    snapshot: () => snapshot(),
+    async addDownloads({ urls, directory, fileName, sha256, connections }) {
+      if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
+      if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
+      const settings = settingsStore.get();
+      const target = directory ?? settings.downloadDirectory;
+      // The setting is copied into each download, so changing it affects new downloads only.
+      const count = connections ?? settings.connectionsPerDownload;
+      // One batch: all URLs checked before any is added, one scheduler run, writes batched.
+      const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count })));
+      return added.map(clientView);
+    },
+    async addUploads({ paths, handles, destinationId }) {
+      const sources = uploadSourcesFor(options.choices, paths, handles);
+      const destination = destinationsStore.getStored(destinationId);
+      if (!destination) throw new Refusal('NOT_FOUND', `No destination with id ${destinationId}`);
+      const added: TransferView[] = [];
+      const failed: string[] = [];
+      for (const source of sources) {
+        try {
+          added.push(await engine.addUpload(uploadRequestFor(destination, source.path)));
+        } catch (error) {
+          failed.push(`${source.label}: ${messageOf(error)}`);
+        }
+      }
+      if (failed.length > 0) {
+        const summary = added.length > 0 ? ` (${added.length} of ${sources.length} were added)` : '';
+        throw new Refusal('FAILED', `Could not upload ${failed.join('; ')}${summary}`);
+      }
+      return added.map(clientView);
+    },
+    pause: ({ ids }) => forEachId(ids, (id) => engine.pause(id)),
+    resume: ({ ids }) => forEachId(ids, (id) => engine.resume(id)),
+    cancel: ({ ids }) => forEachId(ids, (id) => engine.cancel(id)),
+    retry: ({ ids }) => forEachId(ids, (id) => engine.retry(id)),
+    remove: ({ ids, deleteFiles }) => forEachId(ids, (id) => engine.remove(id, { deleteFile: deleteFiles })),
+    pauseAll: () => engine.pauseAll(),
+    resumeAll: () => engine.resumeAll(),
+    reorder({ id, toIndex }) {
+      requireTransfer(id);
+      engine.reorder(id, toIndex);
+    },
+    setTransferSpeedLimit({ id, bytesPerSecond }) {
+      requireTransfer(id);
+      engine.setTransferSpeedLimit(id, bytesPerSecond);
+    },
+    getSettings: () => settingsStore.get(),
+    async setSettings(patch) {
+      if (patch.downloadDirectory !== undefined) {
+        requireChosenFolder(options.choices, patch.downloadDirectory, settingsStore.get().downloadDirectory);
+        await checkDownloadFolder(patch.downloadDirectory);
+      }
+      let next: Settings;
+      try {
+        next = settingsStore.update(patch);
+      } catch (error) {
+        throw new Refusal('INVALID_INPUT', messageOf(error));
+      }
+      engine.updateSettings(engineSettingsFrom(next));
+      emit('settings', next);
+      return next;
+    },
+    listDestinations: () => destinationsStore.list(),
+    async createDestination(input) {
+      const created = await destinationsStore.create(input);
+      destinationsChanged();
+      return created;
+    },
+    async updateDestination({ id, destination }) {
+      const updated = await destinationsStore.update(id, destination);
+      destinationsChanged();
+      return updated;
+    },
+    async deleteDestination({ id }) {
+      await destinationsStore.delete(id);
+      destinationsChanged();
+    },
+    async openFile({ id }) {
+      // Only what Ferry itself finished downloading: an upload's source is any file its caller named.
+      const view = requireTransfer(id);
+      if (view.kind !== 'download' || view.state !== 'completed') {
+        throw new Refusal('FORBIDDEN', `Only completed downloads can be opened (${view.name} is ${view.kind === 'upload' ? 'an upload' : view.state})`);
+      }
+      const problem = await options.openPath(fileOf(id));
+      if (problem) throw new Refusal('FAILED', problem);
+    },
+    async showInFolder({ id }) {
+      await options.showItemInFolder(fileOf(id));
+    },
+    async chooseUploadFiles() {
+      if (!options.chooseUploadFiles) throw new Refusal('FAILED', 'Choosing files with a dialog is only available in the desktop app');
+      return options.chooseUploadFiles();
+    },
+    async chooseDownloadFolder() {
+      if (!options.chooseDownloadFolder) throw new Refusal('FAILED', 'Choosing a folder with a dialog is only available in the desktop app');
+      const folder = await options.chooseDownloadFolder();
+      if (folder === null) return null;
+      // Refused here, at once, rather than at the first download into it.
+      const normalised = await checkDownloadFolder(folder);
+      options.choices?.chooseFolder(normalised);
+      return normalised;
+    },
+    rpcInfo: () => options.rpcInfo?.() ?? { enabled: false, endpoint: null, secret: null, problem: 'This Ferry serves no aria2 RPC' },
+  };
+
+  function snapshot(): Snapshot {
+    return { transfers: engine.list().map(clientView), settings: settingsStore.get(), destinations: destinationsStore.list() };
+  }
+
+  return {
+    async handle(name, rawInput) {
+      const parsed = parseRequest(name, rawInput);
+      if (!parsed.ok) return parsed;
+      const handler = handlers[parsed.name] as (input: unknown) => unknown;
+      try {
+        return { ok: true, value: await handler(parsed.input) };
+      } catch (error) {
+        const reply = errorReplyFrom(error);
+        return { ok: false, error: { ...reply, message: maskUrlPasswords(reply.message) } };
+      }
+    },
+    snapshot,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit,
+    close() {
+      batcher.flush();
+      batcher.stop();
+      engine.off('added', onView);
+      engine.off('changed', onView);
+      engine.off('progress', onProgress);
+      engine.off('removed', onRemoved);
+      engine.off('notice', onNotice);
+      listeners.clear();
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function errorReplyFrom(error: unknown): ErrorReply {
+  if (error instanceof Refusal || error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
+  if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
+  if (error instanceof Error && error.name === 'TransferNotFoundError') return { code: 'NOT_FOUND', message: error.message };
+  if (error instanceof Error && error.name === 'InvalidTransitionError') return { code: 'FAILED', message: error.message };
+  return { code: 'FAILED', message: messageOf(error) };
+}
