@@ -28,9 +28,12 @@ export function followNotifications(engine: RpcEngine, send: (n: Aria2Notificati
     lastState.set(view.id, view.state);
     if (before === view.state) return;
     const gid = gidOf(view.id);
-    // aria2 always announces a start before a completion; a download so quick that its 'active'
-    // view was never seen here (coalesced, or added and finished between two events) still gets one.
-    if (view.state === 'completed' && before !== 'active') send({ jsonrpc: '2.0', method: 'aria2.onDownloadStart', params: [{ gid }] });
+    // A start is announced before a completion or an error, as aria2 does for a download that got
+    // going: one so quick that its 'active' view was never seen here (coalesced, or added and ended
+    // between two events) still gets one, so clients see the same sequence every time.
+    if ((view.state === 'completed' || view.state === 'failed') && before !== 'active') {
+      send({ jsonrpc: '2.0', method: 'aria2.onDownloadStart', params: [{ gid }] });
+    }
     const method = EVENT_FOR[view.state];
     if (method) send({ jsonrpc: '2.0', method, params: [{ gid }] });
   };
@@ -38,11 +41,15 @@ export function followNotifications(engine: RpcEngine, send: (n: Aria2Notificati
     lastState.delete(id);
     onRemoved(id);
   };
-  engine.on('added', onView);
+  // aria2 says nothing when a download is added (even added paused): only later changes count.
+  const onAdded = (view: TransferView) => {
+    if (view.kind === 'download') lastState.set(view.id, view.state);
+  };
+  engine.on('added', onAdded);
   engine.on('changed', onView);
   engine.on('removed', removed);
   return () => {
-    engine.off('added', onView);
+    engine.off('added', onAdded);
     engine.off('changed', onView);
     engine.off('removed', removed);
   };
