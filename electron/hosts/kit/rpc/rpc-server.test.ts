@@ -132,6 +132,14 @@ describe('aria2 RPC endpoint', () => {
     // aria2c does (the differential test compares the sequences).
     expect(messages.filter((m) => m.method).map((m) => [m.method, m.params?.[0].gid])).toEqual([]);
     expect(messages.find((m) => m.id === 8)?.result).toBe(gid);
+    // One that starts is announced, to the socket that showed the secret only.
+    ws.send(rpc('aria2.addUri', [`token:${SECRET}`, ['http://127.0.0.1:9/never'], { dir }], 9));
+    await until(() => messages.some((m) => m.id === 9));
+    const started = messages.find((m) => m.id === 9)?.result as string;
+    await until(() => messages.some((m) => m.method === 'aria2.onDownloadStart' && m.params?.[0].gid === started));
+    ws.send(rpc('aria2.forceRemove', [`token:${SECRET}`, started], 10));
+    await until(() => messages.some((m) => m.id === 10));
+    await new Promise((r) => setTimeout(r, 100));
     expect(strangerGot).toHaveLength(2); // its two answers, no notification
     expect(strangerGot.join('')).not.toContain('onDownload');
     ws.close();
