@@ -17,6 +17,7 @@ const VALID: Record<RequestName, unknown> = {
   snapshot: undefined,
   addDownloads: { urls: ['http://127.0.0.1:8080/file.bin'], fileName: 'a.bin' },
   addUploads: { paths: ['/tmp/a.bin'], destinationId: 'd1' },
+  addUploadsTo: { uploads: [{ path: '/tmp/a.bin', url: 'http://127.0.0.1:8080/up/a.bin' }], method: 'PUT', protocol: 'raw', headers: [{ name: 'Authorization', value: 'Bearer x' }] },
   pause: { ids: ['t1'] },
   resume: { ids: ['t1', 't2'] },
   cancel: { ids: ['t1'] },

@@ -10,7 +10,7 @@ export const EVENT_CHANNEL = 'ferry:event';
 export const CHOOSE_DROPPED_FILE_CHANNEL = 'ferry:choose-dropped-file';
 
 export const IPC_REQUEST_NAMES = [
-  'snapshot', 'addDownloads', 'addUploads', 'pause', 'resume', 'cancel', 'retry', 'remove', 'pauseAll', 'resumeAll',
+  'snapshot', 'addDownloads', 'addUploads', 'addUploadsTo', 'pause', 'resume', 'cancel', 'retry', 'remove', 'pauseAll', 'resumeAll',
   'reorder', 'setTransferSpeedLimit', 'getSettings', 'setSettings', 'listDestinations', 'createDestination',
   'updateDestination', 'deleteDestination', 'openFile', 'showInFolder', 'chooseUploadFiles', 'chooseDownloadFolder', 'rpcInfo',
 ] as const satisfies readonly RequestName[];
