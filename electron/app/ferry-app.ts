@@ -13,6 +13,7 @@ import { isTrustedFrame, registerIpcHost } from '../hosts/ipc/ipc-host';
 import type { JsonBacking } from '../hosts/service/backing-store';
 import { createDestinationsStore } from '../hosts/service/destinations-store';
 import { createFerryService, engineSettingsFrom, type EngineLike, type FerryService } from '../hosts/service/ferry-service';
+import { startLocalControlOrWarn } from '../hosts/local-control/server';
 import { createFileSecretStore } from '../hosts/service/secret-store';
 import { createSettingsStore } from '../hosts/service/settings-store';
 import { unencryptedSecretsWarning } from '../hosts/service/unencrypted-secrets';
@@ -150,6 +151,18 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     ...(options.browserPairing ? { browserPairing: options.browserPairing } : {}),
   });
   const rpcController = rpc;
+  // `ferry get`/`put` of the same user join the app over an owner-only socket in the data folder.
+  // They may name paths (the headless trust model), so they get a service of their own without the
+  // window's choices; the engine and stores are the same.
+  const controlService = createFerryService({
+    engine,
+    settingsStore,
+    destinationsStore,
+    adHocSecrets: secrets,
+    openPath: async () => 'Open files from the Ferry window',
+    showItemInFolder: () => undefined,
+  });
+  const localControl = await startLocalControlOrWarn({ dataDir, service: controlService }, (message) => say({ level: 'warn', message }));
 
   let window: BrowserWindow | undefined;
   const power = new PowerPolicy({
@@ -177,6 +190,8 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     },
     closeEngine: () => engine.close(),
     teardown: async () => {
+      await localControl?.close();
+      controlService.close();
       await rpcController.stop();
       feedback.stop();
       tray.destroy();

@@ -28,6 +28,7 @@ import { openEngine } from '../../engine/index';
 import { openConfBacking } from '../service/backing-store';
 import { createDestinationsStore } from '../service/destinations-store';
 import { createFerryService, engineSettingsFrom, type FerryService } from '../service/ferry-service';
+import { startLocalControlOrWarn } from '../local-control/server';
 import { createFileSecretStore } from '../service/secret-store';
 import { createSettingsStore } from '../service/settings-store';
 import { unencryptedSecretsWarning } from '../service/unencrypted-secrets';
@@ -121,6 +122,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     settingsStore,
     destinationsStore,
     rpcInfo: () => rpc?.info() ?? { enabled: false, endpoint: null, secret: null, problem: 'Started without the aria2 RPC' },
+    adHocSecrets: secrets,
     openPath: refuseOpen,
     showItemInFolder: async () => {
       throw new Error('Showing files in their folder is only available in the desktop app');
@@ -207,9 +209,13 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     if (endpoint) print(`aria2 RPC: ${endpoint} (secret in ${path.join(dataDir, 'rpc-secret')})`);
   }
 
+  // `ferry get`/`put` of the same user join this host here (owner-only socket in the data folder).
+  const localControl = await startLocalControlOrWarn({ dataDir, service }, (message) => warn(`ferry: ${message}`));
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await localControl?.close();
       await rpc?.stop();
       for (const client of sockets.clients) client.terminate();
       sockets.close();

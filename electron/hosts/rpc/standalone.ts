@@ -17,6 +17,7 @@ import { installBrowserPairing, nodeBrowserPairing } from '../native-messaging/b
 import { removeEndpointFile, writeEndpointFile } from './endpoint-file';
 import { loadOrCreateRpcSecret } from './secret';
 import { startRpcServer, type RpcServer } from './server';
+import { startLocalControlOrWarn, type LocalControl } from '../local-control/server';
 
 export interface StandaloneRpcOptions {
   dataDir: string;
@@ -60,6 +61,7 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
       engine: opened,
       settingsStore,
       destinationsStore,
+      adHocSecrets: secrets,
       openPath: async () => 'Opening files is only available in the desktop app',
       showItemInFolder: async () => {
         throw new Error('Showing files in their folder is only available in the desktop app');
@@ -68,9 +70,11 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
     let resolveClosed!: () => void;
     const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
     let closing: Promise<void> | undefined;
+    let localControl: LocalControl | undefined;
     const close = () =>
       (closing ??= (async () => {
         await removeEndpointFile(dataDir);
+        await localControl?.close();
         await server.close();
         service.close();
         await Promise.allSettled([opened.close()]);
@@ -91,6 +95,8 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
       process.on('SIGINT', exitAfterClose);
       process.on('SIGTERM', exitAfterClose);
     }
+    // `ferry get`/`put` of the same user join here first (owner-only socket in the data folder).
+    localControl = await startLocalControlOrWarn({ dataDir, service }, (message) => warn(`ferry: ${message}`));
     await writeEndpointFile(dataDir, server.endpoint, secret);
     if (options.browserPairing) await installBrowserPairing(dataDir, nodeBrowserPairing(), warn);
     print(`Ferry RPC: ${server.endpoint}`);
