@@ -3,8 +3,9 @@
 // trust model (they are the machine's user: they may name paths), which is why the socket is
 // reachable only by the data folder's owner. Anything malformed gets an error reply (id null when
 // it had none) and the connection stays open; nothing a client sends can take the host down.
-import { chmod, rm } from 'node:fs/promises';
+import { chmod, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
+import path from 'node:path';
 import type { EventName, Events, Reply } from '../../../shared/contract';
 import type { FerryService } from '../service/ferry-service';
 import { encodeLine, lineReader } from './framing';
@@ -23,6 +24,11 @@ export async function startLocalControl(options: { dataDir: string; service: Fer
   const where = controlSocketPath(options.dataDir);
   if (!where.ok) throw new Error(where.message);
   const socketPath = where.path;
+  if (process.platform !== 'win32') {
+    // The folder's permissions are the channel's only lock: never listen in one others can enter.
+    const folder = await stat(path.dirname(socketPath));
+    if ((folder.mode & 0o077) !== 0) throw new Error(`${path.dirname(socketPath)} is open to other users (mode ${(folder.mode & 0o777).toString(8)}); no local channel there`);
+  }
   // Only the data folder's lock holder gets here, so a socket file left there is a dead Ferry's.
   if (process.platform !== 'win32') await rm(socketPath, { force: true });
 

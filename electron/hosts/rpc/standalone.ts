@@ -2,11 +2,11 @@
 // `Ferry RPC: http://127.0.0.1:6800/jsonrpc`, runs until SIGINT/SIGTERM or aria2.shutdown.
 // (The wiring of data folder, lock, stores and service repeats the headless host's; it belongs in
 // the shared host kit once there is one.)
-import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openEngine } from '../../engine/index';
 import { lockDataDir } from '../cli/data-dir-lock';
+import { openPrivateDataDir } from '../cli/private-data-dir';
 import { openConfBacking } from '../service/backing-store';
 import { createDestinationsStore } from '../service/destinations-store';
 import { createFerryService, engineSettingsFrom } from '../service/ferry-service';
@@ -44,7 +44,8 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
   const dataDir = path.resolve(options.dataDir);
   const print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
   const warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
-  await mkdir(dataDir, { recursive: true });
+  // 0700, as every host opens it: the local control socket inside relies on that.
+  await openPrivateDataDir(dataDir);
   const lock = await lockDataDir(dataDir);
   if (!lock.ok) throw new Error(lock.message);
 
