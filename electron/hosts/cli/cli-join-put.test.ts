@@ -194,3 +194,27 @@ describe('with ferry rpc running', () => {
     expect(put.stderr).toMatch(/ferry: another ferry \(pid \d+\) is using/);
   });
 });
+
+it('Ctrl-C stops following only (the upload goes on); a running Ferry that dies ends the follower with exit 1', async () => {
+  const dataDir = path.join(tmp, 'short-lived');
+  const host = startFerry(['rpc', '--port', '0', '--data-dir', dataDir], { env });
+  await waitFor(async () => (host.assertRunning(), /Ferry RPC: http/.test(host.stdout())), 60_000, 'ferry rpc');
+  const { file } = await sourceFile('slow.bin', 2_000_000, 10);
+
+  const first = startFerry(['put', file, raw.url('/slow1/'), '--limit', '100K', '--data-dir', dataDir], { env });
+  await waitFor(async () => raw.bodyBytesRead() > 0 && /running Ferry owns/.test(first.stderr()), 20_000, 'the first upload to start');
+  first.process.kill('SIGINT');
+  const interrupted = await first.result;
+  expect(interrupted.code).toBe(130);
+  expect(interrupted.stderr).toMatch(/stopped following; 1 transfer\(s\) go on in the running Ferry/);
+  const readAfterStop = raw.bodyBytesRead();
+  await waitFor(async () => raw.bodyBytesRead() > readAfterStop + 50_000, 10_000, 'the upload to go on without its follower');
+
+  const second = startFerry(['put', file, raw.url('/slow2/'), '--limit', '100K', '--data-dir', dataDir], { env });
+  await waitFor(async () => /running Ferry owns/.test(second.stderr()), 20_000, 'the second put to follow');
+  host.process.kill('SIGKILL');
+  const orphaned = await second.result;
+  expect(orphaned.code).toBe(1);
+  expect(orphaned.stderr).toMatch(/lost the running Ferry/);
+}, 60_000);
+
