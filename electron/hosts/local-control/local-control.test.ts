@@ -32,7 +32,7 @@ afterEach(async () => {
 /** Answers `echo` with its input and anything else with an error. */
 function standInService(): FerryService {
   return {
-    snapshot: () => ({ transfers: [], settings: DEFAULT_SETTINGS, destinations: [] }),
+    snapshot: () => ({ transfers: [], settings: { ...DEFAULT_SETTINGS, downloadDirectory: '/tmp' }, destinations: [] }),
     subscribe: () => () => undefined,
     handle: async (name, input): Promise<Reply<unknown>> =>
       name === 'echo' ? { ok: true, value: input } : { ok: false, error: { code: 'UNKNOWN_REQUEST', message: `Unknown request: ${String(name)}` } },
