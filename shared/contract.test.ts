@@ -53,6 +53,14 @@ const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
     { urls: ['http://127.0.0.1/x'], directory: '~/.config/autostart' },
     { urls: ['http://127.0.0.1/x'], directory: 'downloads' },
   ],
+  addUploadsTo: [
+    { uploads: [], method: 'PUT', protocol: 'raw' },
+    { uploads: [{ path: 'relative/a.bin', url: 'http://127.0.0.1/up' }], method: 'PUT', protocol: 'raw' },
+    { uploads: [{ path: '/a.bin', url: 'file:///tmp/b' }], method: 'PUT', protocol: 'raw' },
+    { uploads: [{ path: '/a.bin', url: 'http://127.0.0.1/up' }], method: 'PATCH', protocol: 'raw' },
+    { uploads: [{ path: '/a.bin', url: 'http://127.0.0.1/up' }], method: 'PUT', protocol: 'raw', headers: [{ name: 'X-A', value: 'a\r\nX-B: b' }] },
+    { uploads: [{ path: '/a.bin', url: 'http://127.0.0.1/up' }], method: 'PUT', protocol: 'raw', bytesPerSecond: 0 },
+  ],
   addUploads: [
     { paths: [], destinationId: 'd1' },
     { paths: ['/a'] },

@@ -61,7 +61,16 @@ export const addUploadsInput = z
  * are kept in the host's secret store, never in the records.
  */
 export const addUploadsToInput = z.strictObject({
-  uploads: z.array(z.strictObject({ path: z.string().min(1).max(4096), url: httpUrl })).min(1).max(1000),
+  uploads: z
+    .array(
+      z.strictObject({
+        // Absolute: a relative path would mean whatever the host's working folder is.
+        path: z.string().min(1).max(4096).refine((p) => /^(?:\/|[A-Za-z]:[\\/]|\\\\)/.test(p) && !p.includes('\0'), 'the file must be named by an absolute path'),
+        url: httpUrl,
+      }),
+    )
+    .min(1)
+    .max(1000),
   method: destinationSchema.shape.method,
   protocol: destinationSchema.shape.protocol,
   headers: z.array(destinationHeaderSchema.omit({ secret: true })).max(50).optional(),
