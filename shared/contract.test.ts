@@ -18,6 +18,7 @@ const VALID: Record<RequestName, unknown> = {
   snapshot: undefined,
   addDownloads: { urls: ['http://127.0.0.1:8080/file.bin'], fileName: 'a.bin' },
   addUploads: { paths: ['/tmp/a.bin'], destinationId: 'd1' },
+  addUploadsTo: { uploads: [{ path: '/tmp/a.bin', url: 'http://127.0.0.1:8080/up/a.bin' }], method: 'PUT', protocol: 'raw', headers: [{ name: 'Authorization', value: 'Bearer x' }] },
   pause: { ids: ['t1'] },
   resume: { ids: ['t1', 't2'] },
   cancel: { ids: ['t1'] },
@@ -52,6 +53,14 @@ const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
     { urls: ['http://127.0.0.1/x'], fileName: '' },
     { urls: ['http://127.0.0.1/x'], directory: '~/.config/autostart' },
     { urls: ['http://127.0.0.1/x'], directory: 'downloads' },
+  ],
+  addUploadsTo: [
+    { uploads: [], method: 'PUT', protocol: 'raw' },
+    { uploads: [{ path: 'relative/a.bin', url: 'http://127.0.0.1/up' }], method: 'PUT', protocol: 'raw' },
+    { uploads: [{ path: '/a.bin', url: 'file:///tmp/b' }], method: 'PUT', protocol: 'raw' },
+    { uploads: [{ path: '/a.bin', url: 'http://127.0.0.1/up' }], method: 'PATCH', protocol: 'raw' },
+    { uploads: [{ path: '/a.bin', url: 'http://127.0.0.1/up' }], method: 'PUT', protocol: 'raw', headers: [{ name: 'X-A', value: 'a\r\nX-B: b' }] },
+    { uploads: [{ path: '/a.bin', url: 'http://127.0.0.1/up' }], method: 'PUT', protocol: 'raw', bytesPerSecond: 0 },
   ],
   addUploads: [
     { paths: [], destinationId: 'd1' },

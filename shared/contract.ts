@@ -15,7 +15,7 @@
 //   with header `X-Ferry-Token: <token>` and the raw bytes → `{ path }` for addUploads.
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
-import { absoluteFolderSchema, destinationInputSchema, settingsPatchSchema } from './settings';
+import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';
 import type { TransferProgress, TransferView } from './transfer';
 import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './names';
 
@@ -58,6 +58,32 @@ export const addUploadsInput = z
   })
   .refine((input) => input.paths !== undefined || input.handles !== undefined, 'name the files to upload by paths or handles');
 
+/**
+ * Uploads to a target named in the call, not a saved destination: what `ferry put` hands to a
+ * running Ferry over its owner-only local channel. Paths, so only hosts whose caller owns the
+ * machine take it (the desktop app's window is refused, as for addUploads' paths). Header values
+ * are kept in the host's secret store, never in the records.
+ */
+export const addUploadsToInput = z.strictObject({
+  uploads: z
+    .array(
+      z.strictObject({
+        // Absolute: a relative path would mean whatever the host's working folder is.
+        path: z.string().min(1).max(4096).refine((p) => /^(?:\/|[A-Za-z]:[\\/]|\\\\)/.test(p) && !p.includes('\0'), 'the file must be named by an absolute path'),
+        url: httpUrl,
+      }),
+    )
+    .min(1)
+    .max(1000),
+  method: destinationSchema.shape.method,
+  protocol: destinationSchema.shape.protocol,
+  headers: z.array(destinationHeaderSchema.omit({ secret: true })).max(50).optional(),
+  fieldName: z.string().min(1).max(200).optional(),
+  fields: z.record(z.string().max(200), z.string().max(10_000)).optional(),
+  /** Per-transfer speed limit in bytes per second. */
+  bytesPerSecond: z.number().int().positive().max(10 * 1024 ** 3).optional(),
+});
+
 /** A file the main process let the user choose (dialog, drop, launch hand-off), as the UI holds it. */
 export interface ChosenFile {
   handle: string;
@@ -96,6 +122,7 @@ export const requests = {
   snapshot: { input: nothing, output: returns<Snapshot>() },
   addDownloads: { input: addDownloadsInput, output: returns<TransferView[]>() },
   addUploads: { input: addUploadsInput, output: returns<TransferView[]>() },
+  addUploadsTo: { input: addUploadsToInput, output: returns<TransferView[]>() },
   pause: { input: idsInput, output: returns<void>() },
   resume: { input: idsInput, output: returns<void>() },
   cancel: { input: idsInput, output: returns<void>() },

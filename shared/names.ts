@@ -7,6 +7,7 @@ export const REQUEST_NAMES = [
   'snapshot',
   'addDownloads',
   'addUploads',
+  'addUploadsTo',
   'pause',
   'resume',
   'cancel',

@@ -12,6 +12,7 @@ import { openConfBacking } from '../hosts/kit/service/backing-store';
 import { callChannel } from '../hosts/kit/ipc/channels';
 import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';
 import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairing';
+import { connectLocalControl } from '../hosts/kit/local-control/client';
 
 const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
 vi.mock('electron', async () => {
@@ -290,6 +291,24 @@ describe('desktop app decisions', () => {
     electron.app.emit('before-quit', { preventDefault: () => {} });
     await until(() => electron.app.exitCodes.length > 0);
     await expect(rpc('aria2.getVersion')).rejects.toThrow();
+  });
+
+  it("serves the owner's CLI on its local channel, where paths may be named; the window still may not", async () => {
+    await start();
+    const upload = { uploads: [{ path: '/etc/hostname', url: server.url('/up/hostname') }], method: 'PUT', protocol: 'raw' };
+    expect(await handleFromWindow('addUploadsTo', upload)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const client = await connectLocalControl(path.join(dir, 'data'));
+    expect(client).toBeDefined();
+    // A folder the window never picked: the CLI's user owns the machine.
+    const folder = path.join(dir, 'from-cli');
+    const [view] = await client!.call('addDownloads', { urls: [server.url('/file.bin')], directory: folder });
+    await until(() => engine!.get(view!.id)?.state === 'completed');
+    expect(await readFile(path.join(folder, 'file.bin'))).toEqual(body);
+    const closed = new Promise<void>((resolve) => client!.onClose(resolve));
+    electron.app.emit('before-quit', { preventDefault: () => {} });
+    await until(() => electron.app.exitCodes.length > 0);
+    await closed;
+    expect(existsSync(path.join(dir, 'data', 'control.sock'))).toBe(false);
   });
 
   it('accepts IPC calls only from its own window, and validates their input', async () => {

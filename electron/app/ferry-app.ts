@@ -15,6 +15,7 @@ import { createFerryService, engineSettingsFrom, type EngineLike, type FerryServ
 import { createFileSecretStore } from '../hosts/kit/service/secret-store';
 import { createSettingsStore } from '../hosts/kit/service/settings-store';
 import { unencryptedSecretsWarning } from '../hosts/kit/service/unencrypted-secrets';
+import { startLocalControlOrWarn } from '../hosts/kit/local-control/server';
 import { createUserChoices } from '../hosts/kit/service/user-choices';
 import type { ChosenFile, Notice } from '../../shared/contract';
 import { serviceBackend } from '../hosts/kit/rpc/backend';
@@ -149,6 +150,18 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     ...(options.browserPairing ? { browserPairing: options.browserPairing } : {}),
   });
   const rpcController = rpc;
+  // `ferry get`/`put` of the same user join the app over an owner-only socket in the data folder.
+  // They may name paths (the headless trust model), so they get a service of their own without the
+  // window's choices; the engine and stores are the same.
+  const controlService = createFerryService({
+    engine,
+    settingsStore,
+    destinationsStore,
+    adHocSecrets: secrets,
+    openPath: async () => 'Open files from the Ferry window',
+    showItemInFolder: () => undefined,
+  });
+  const localControl = await startLocalControlOrWarn({ dataDir, service: controlService }, (message) => say({ level: 'warn', message }));
 
   let window: BrowserWindow | undefined;
   const power = new PowerPolicy({
@@ -176,6 +189,8 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     },
     closeEngine: () => engine.close(),
     teardown: async () => {
+      await localControl?.close();
+      controlService.close();
       await rpcController.stop();
       feedback.stop();
       tray.destroy();

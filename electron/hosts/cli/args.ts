@@ -33,6 +33,8 @@ export interface PutCommand {
   limit: number | null;
   dataDir: string;
   quiet: boolean;
+  /** Hand the uploads to a running Ferry and return once it accepted them. */
+  detach?: boolean;
 }
 
 export interface ServeCommand {
@@ -90,6 +92,7 @@ const PUT_OPTIONS = {
   field: { type: 'string', multiple: true, short: 'F' },
   tus: { type: 'boolean' },
   header: { type: 'string', multiple: true, short: 'H' },
+  detach: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 const SERVE_OPTIONS = {
@@ -182,6 +185,7 @@ function parsePut(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
     quiet: values.quiet ?? false,
   };
   if (values.multipart !== undefined) command.fieldName = values.multipart;
+  if (values.detach) command.detach = true;
   return { ok: true, command };
 }
 

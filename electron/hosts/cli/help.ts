@@ -49,6 +49,9 @@ Options:
   -F, --field NAME=VALUE    extra text field for --multipart (repeatable)
   --tus                     resumable upload with the tus 1.0 protocol (URL = tus endpoint)
   -H, --header "Name: v"    extra request header (repeatable)
+  --detach                  when a running Ferry (app, serve, rpc) owns the data folder: hand the
+                            uploads to it and return at once (without it: follow them to the end;
+                            with no running Ferry it has no effect)
 ${COMMON}
 
 Raw and multipart uploads restart from byte 0 when resumed; tus continues from the

@@ -35,7 +35,7 @@ async function runGet(command: GetCommand): Promise<number> {
   const folder = await ensureDirectory(command.directory, '--dir');
   if (!folder.ok) return usageError(folder.message, 'get');
   const { enqueueDownloads } = await import('./run-get');
-  return withEngine(command, { downloadLimit: command.limit }, null, (session) => enqueueDownloads(command, session));
+  return withEngine(command, [], { downloadLimit: command.limit }, null, (session) => enqueueDownloads(command, session));
 }
 
 async function runPut(command: PutCommand): Promise<number> {
@@ -45,13 +45,15 @@ async function runPut(command: PutCommand): Promise<number> {
   if (!targets.ok) return usageError(targets.message, 'put');
   const [{ enqueueUploads }, { MemorySecretsProvider }] = await Promise.all([import('./run-put'), import('../../engine/index')]);
   const secrets = new MemorySecretsProvider();
-  return withEngine(command, { uploadLimit: command.limit }, secrets, (session) =>
+  return withEngine(command, targets.urls, { uploadLimit: command.limit }, secrets, (session) =>
     enqueueUploads(command, targets.urls, secrets, session),
   );
 }
 
 async function withEngine(
   command: GetCommand | PutCommand,
+  /** put: the URL each source goes to (for handing over to a running Ferry). */
+  putUrls: readonly string[],
   limits: { downloadLimit?: number | null; uploadLimit?: number | null },
   secrets: import('../../engine/index').SecretsProvider | null,
   enqueue: (session: import('./session').Session) => Promise<void>,
@@ -63,7 +65,11 @@ async function withEngine(
   await openPrivateDataDir(command.dataDir);
   const lock = await lockDataDir(command.dataDir);
   if (!lock.ok) {
-    // Another Ferry owns the data folder: a get joins it over its RPC when it serves one.
+    // Another Ferry owns the data folder: join it over its owner-only local channel, else (get
+    // only: uploads carry credentials the RPC must not) over its aria2 RPC when it serves one.
+    const { joinOverLocalControl } = await import('./join-local');
+    const joinedLocally = await joinOverLocalControl(command, putUrls, { out: process.stdout, err: process.stderr });
+    if (joinedLocally !== undefined) return joinedLocally;
     if (command.kind === 'get') {
       const { joinRunningFerry } = await import('./join-running');
       const joined = await joinRunningFerry(command, {

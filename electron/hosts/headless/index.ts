@@ -27,6 +27,7 @@ import type { FerryService } from '../kit/service/ferry-service';
 import { serviceBackend } from '../kit/rpc/backend';
 import { nodeBrowserPairing } from '../kit/browser-pairing/browser-pairing';
 import { createRpcController, type RpcController } from '../kit/rpc/controller';
+import { startLocalControlOrWarn } from '../kit/local-control/server';
 import { allowedHostsFor, createRequestGuard, type GuardResult } from './request-guard';
 import { packageRoot } from '../kit/package-root';
 import { buildRenderer, defaultRendererDir, rendererBuilt } from './renderer-build';
@@ -176,9 +177,13 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     if (endpoint) print(`aria2 RPC: ${endpoint} (secret in ${path.join(dataDir, 'rpc-secret')})`);
   }
 
+  // `ferry get`/`put` of the same user join this host here (owner-only socket in the data folder).
+  const localControl = await startLocalControlOrWarn({ dataDir, service }, (message) => warn(`ferry: ${message}`));
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await localControl?.close();
       await rpc?.stop();
       for (const client of sockets.clients) client.terminate();
       sockets.close();

@@ -65,6 +65,8 @@ export async function openHostService(options: HostServiceOptions): Promise<Host
     settingsStore,
     destinationsStore,
     ...(options.rpcInfo ? { rpcInfo: options.rpcInfo } : {}),
+    // The token holder, `ferry rpc`'s owner and the local control socket may name upload targets.
+    adHocSecrets: secrets,
     openPath: refuseOpen,
     showItemInFolder: refuseShow,
   });

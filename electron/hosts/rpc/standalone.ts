@@ -8,6 +8,7 @@ import { installBrowserPairing, nodeBrowserPairing } from '../kit/browser-pairin
 import { removeEndpointFile, writeEndpointFile } from '../kit/endpoint-file';
 import { loadOrCreateRpcSecret } from '../kit/rpc/secret';
 import { startRpcServer, type RpcServer } from '../kit/rpc/server';
+import { startLocalControlOrWarn, type LocalControl } from '../kit/local-control/server';
 
 export interface StandaloneRpcOptions {
   dataDir: string;
@@ -40,9 +41,11 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
     let resolveClosed!: () => void;
     const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
     let closing: Promise<void> | undefined;
+    let localControl: LocalControl | undefined;
     const close = () =>
       (closing ??= (async () => {
         await removeEndpointFile(dataDir);
+        await localControl?.close();
         await server.close();
         await host.close();
         resolveClosed();
@@ -57,6 +60,8 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
       process.on('SIGINT', exitAfterClose);
       process.on('SIGTERM', exitAfterClose);
     }
+    // `ferry get`/`put` of the same user join here first (owner-only socket in the data folder).
+    localControl = await startLocalControlOrWarn({ dataDir, service }, (message) => warn(`ferry: ${message}`));
     await writeEndpointFile(dataDir, server.endpoint, secret);
     if (options.browserPairing) await installBrowserPairing(dataDir, nodeBrowserPairing(), warn);
     print(`Ferry RPC: ${server.endpoint}`);

@@ -140,6 +140,8 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
       });
       return ok(views);
     },
+    // Like the desktop app's window, the demo names no paths.
+    addUploadsTo: () => Promise.resolve({ ok: false, error: { code: 'FORBIDDEN', message: 'Uploads to a URL are taken over Ferry’s local channel only.' } }),
     pause: ({ ids }) => forIds(ids, (v) => (isFinished(v.state) || v.state === 'paused' ? null : { state: 'paused', progress: { ...v.progress, ...stopped } })),
     resume: ({ ids }) => forIds(ids, (v) => (v.state === 'paused' ? { state: 'queued' } : null)),
     cancel: ({ ids }) => forIds(ids, (v) => (isFinished(v.state) ? null : { state: 'canceled', progress: { ...v.progress, ...stopped } })),

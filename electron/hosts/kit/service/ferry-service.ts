@@ -10,6 +10,7 @@ import type { EngineSettings, TransferEngine } from '../../../engine/index';
 import { checkDownloadFolder, DownloadFolderRefused } from '../../../engine/index';
 import { TransferFailure } from '../../../engine/index';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
+import { adHocUploadRequests, type AdHocSecretSink } from './ad-hoc-uploads';
 import { clientView } from './client-view';
 import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
@@ -39,6 +40,8 @@ export interface FerryServiceOptions {
   /** Native dialogs, where the host has them (the desktop app). */
   chooseUploadFiles?(): Promise<ChosenFile[]>;
   chooseDownloadFolder?(): Promise<string | null>;
+  /** Where addUploadsTo keeps header values (the host's secret store); hosts without it refuse addUploadsTo. */
+  adHocSecrets?: AdHocSecretSink;
   /** The aria2 RPC's state, where the host runs one. */
   rpcInfo?: () => RpcInfo;
   patchIntervalMs?: number;
@@ -150,6 +153,22 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       if (failed.length > 0) {
         const summary = added.length > 0 ? ` (${added.length} of ${sources.length} were added)` : '';
         throw new Refusal('FAILED', `Could not upload ${failed.join('; ')}${summary}`);
+      }
+      return added.map(clientView);
+    },
+    async addUploadsTo(input) {
+      // Paths named by the caller: never from the desktop app's window (see uploadSourcesFor).
+      uploadSourcesFor(options.choices, input.uploads.map((u) => u.path), undefined);
+      if (!options.adHocSecrets) throw new Refusal('FORBIDDEN', 'This host takes uploads to saved destinations only');
+      const requests = await adHocUploadRequests(input, options.adHocSecrets);
+      const added: TransferView[] = [];
+      for (const request of requests) {
+        try {
+          added.push(await engine.addUpload(request));
+        } catch (error) {
+          const summary = added.length > 0 ? ` (${added.length} of ${requests.length} were added: ${added.map((v) => v.id).join(', ')})` : '';
+          throw new Refusal('FAILED', `Could not upload ${request.sourcePath}: ${messageOf(error)}${summary}`);
+        }
       }
       return added.map(clientView);
     },
