@@ -44,12 +44,18 @@ export function TransferList({ initialHeight = Math.max(200, window.innerHeight 
   useEffect(() => {
     if (ids.length === 0 || window.__ferryListPainted) return;
     performance.mark('ferry:list-committed');
-    requestAnimationFrame(() => {
-      setTimeout(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
         window.__ferryListPainted = { at: performance.now(), count: ids.length };
         performance.mark('ferry:list-painted');
       }, 0);
     });
+    // An unmounted list (a closed window, a finished test) has nothing left to report.
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
   }, [ids.length]);
 
   if (ids.length === 0) return <EmptyState loaded={loaded} />;
