@@ -6,6 +6,7 @@
 // Extra connections are a favour the server may refuse: a 429/503, a refused connection or a
 // server that answers a range with a full body make us use fewer connections, never fail the
 // transfer, as long as one connection still works.
+import { setMaxListeners } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
 import type { ByteSegment, TransferFailure } from '../types';
 import { failure, networkFailure, stalledFailure } from './failures';
@@ -14,6 +15,7 @@ import { responseBody, type OpenedResponse } from './http-request';
 import { batchBytesFor, RangeWriter } from './range-writer';
 import { ConnectionRamp, RAMP_WINDOW_MS } from './connection-ramp';
 import type { RangeVerdict } from './range-verdict';
+import { MAX_CONNECTIONS } from './worker-settings';
 import { remaining, resumeSegments, takeWork, type LiveSegment } from './segment-plan';
 
 export type { RangeVerdict } from './range-verdict';
@@ -27,6 +29,8 @@ export interface SegmentedOptions {
   openRange(start: number, endExclusive: number, signal: AbortSignal): Promise<OpenedResponse>;
   judge(opened: OpenedResponse, start: number): Promise<RangeVerdict>;
   maxConnections: number;
+  /** The user named the count (`--connections`, a per-transfer override): open it at once. */
+  connectionsAsked?: boolean;
   minSplit: number;
   host: string;
   pool: HostConnectionPool;
@@ -72,8 +76,10 @@ export class SegmentedDownload {
   constructor(private readonly o: SegmentedOptions) {
     this.segments = o.segments;
     this.target = Math.max(1, o.maxConnections);
-    this.ramp = new ConnectionRamp(this.target, Date.now(), this.writtenTotal());
+    this.ramp = new ConnectionRamp(this.target, Date.now(), this.writtenTotal(), RAMP_WINDOW_MS, o.connectionsAsked ? this.target : 1);
     this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
+    // Each open connection listens on it (up to 32): not a leak, and no warning on the user's stderr.
+    setMaxListeners(4 * MAX_CONNECTIONS, this.signal);
   }
 
   /** Resolves when every byte is written and recorded as durable; rejects with the reason otherwise. */
