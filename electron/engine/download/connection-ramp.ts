@@ -1,5 +1,5 @@
 // How many connections a segmented download may use right now. A count the user asked for is
-// opened at once (as aria2c does). Otherwise start with one and judge it in a short first window:
+// opened at once (as aria2c does). Otherwise start with one and judge it in the first window:
 // one connection already faster than a gigabit link gains nothing from more (loopback, a fast
 // CDN), so it stays alone and costs no extra CPU or memory; a slower one is likely a server that
 // caps each connection, so open the whole default count at once instead of creeping up in steps.
@@ -18,18 +18,14 @@ export const FAST_ALONE_BYTES_PER_S = 100 * 1024 * 1024;
  * connection on a capped server (64 MiB at 4m per connection: 7.5 s instead of 1.8 s).
  */
 export const RAMP_WINDOW_MS = 200;
-/**
- * The first window only asks "is one connection slow?". A burst can only make it look faster
- * (never slower), so it may be short: a capped server waits less for its other connections.
- */
-export const FIRST_WINDOW_MS = 100;
-
 export class ConnectionRamp {
   private windowStart: number;
   private windowBytes: number;
   private previous: { speed: number; count: number } | undefined;
   private growing: boolean;
   allowed: number;
+  /** Bytes per second of the first window (for the log). */
+  firstSpeed: number | undefined;
 
   /** `initial` > 1: the caller asked for that many; they open at once and stay (unless refused). */
   constructor(
@@ -38,7 +34,6 @@ export class ConnectionRamp {
     bytes: number,
     private readonly windowMs = RAMP_WINDOW_MS,
     initial = 1,
-    private readonly firstWindowMs = Math.min(windowMs, FIRST_WINDOW_MS),
   ) {
     this.windowStart = now;
     this.windowBytes = bytes;
@@ -56,13 +51,13 @@ export class ConnectionRamp {
   /** Called often with the bytes written so far and the connections open; returns how many are allowed. */
   update(now: number, bytes: number, open: number): number {
     const previous = this.previous;
-    const window = previous === undefined ? this.firstWindowMs : this.windowMs;
-    if (!this.growing || now - this.windowStart < window) return this.allowed;
+    if (!this.growing || now - this.windowStart < this.windowMs) return this.allowed;
     const speed = ((bytes - this.windowBytes) * 1000) / (now - this.windowStart);
     this.windowStart = now;
     this.windowBytes = bytes;
     if (previous === undefined) {
       this.previous = { speed, count: open };
+      this.firstSpeed = speed;
       if (open <= 1 && speed >= FAST_ALONE_BYTES_PER_S) this.growing = false;
       else if (this.allowed >= this.limit) this.growing = false;
       else this.allowed = open <= 1 ? this.limit : Math.min(this.limit, this.allowed * GROWTH_FACTOR);

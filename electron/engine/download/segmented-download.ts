@@ -71,6 +71,7 @@ export class SegmentedDownload {
   private lastCheckpointAt = Date.now();
   private finished!: () => void;
   private readonly allDone = new Promise<void>((resolve) => (this.finished = resolve));
+  private firstSpeedLogged = false;
   private speedSample = new Map<LiveSegment, { at: number; written: number }>();
 
   constructor(private readonly o: SegmentedOptions) {
@@ -318,6 +319,11 @@ export class SegmentedDownload {
     const before = this.ramp.allowed;
     const allowed = this.ramp.update(now, this.writtenTotal(), this.working());
     if (allowed < before) this.o.log('info', `Using ${allowed} connection(s): more did not make the download faster`);
+    else if (this.ramp.firstSpeed !== undefined && !this.firstSpeedLogged) {
+      this.firstSpeedLogged = true;
+      const speed = `${(this.ramp.firstSpeed / 2 ** 20).toFixed(1)} MiB/s`;
+      this.o.log('info', allowed > before ? `One connection gave ${speed}: opening ${allowed}` : `One connection gave ${speed}: no more needed`);
+    }
     this.keepToShare();
     this.openMore();
     if (now - this.lastCheckpointAt >= this.o.checkpointIntervalMs && !this.checkpointing) {
