@@ -18,6 +18,7 @@ export const FAST_ALONE_BYTES_PER_S = 100 * 1024 * 1024;
  * connection on a capped server (64 MiB at 4m per connection: 7.5 s instead of 1.8 s).
  */
 export const RAMP_WINDOW_MS = 200;
+
 export class ConnectionRamp {
   private windowStart: number;
   private windowBytes: number;
