@@ -1,16 +1,23 @@
-// `npm run bench`: ferry against curl (and aria2c) on loopback nginx. Not part of `npm test`.
-//   BENCH_RUNS=3        measured runs per contender (alternating order)
-//   BENCH_SIZE_MB=1024  the big file; BENCH_SMALL_MB=256 the file that shows RSS does not grow
-//   BENCH_ONLY=download|upload|renderer|segments|queue
-//   BENCH_QUEUE=10000   transfers in the queue benchmark (added in calls of 1,000)
-import os from 'node:os';
+// `npm run bench`: issue 9's benchmark rows 1-6 on loopback (ferry against curl, aria2c and
+// `curl -T`, measured side by side in this run), ending with ONE table of every row, its target
+// and PASS/MISS, with the machine and its load. A full run rewrites that table in
+// docs/benchmarks.md. Not part of `npm test`. A full run takes about 6-10 minutes.
+//   BENCH_RUNS=3        measured runs per contender (alternating order), medians reported
+//   BENCH_SIZE_MB=1024  the big file (rows 1, 3, 4)
+//   BENCH_SEG_BIG_MB=4096 / BENCH_SEG_SKIP_BIG=1  row 4's large file; BENCH_SEG_ROWS=1,2,4,6
+//   BENCH_QUEUE=10000   transfers in row 5 (added in calls of 1,000)
+//   BENCH_ONLY=segments|upload|queue  one part only (rows 1,2,4,6 | 3 | 5): printed, docs untouched
+//   BENCH_ONLY=download|renderer      the older benchmarks (issue 2's download, the renderer's)
 import { downloadBench } from './download-bench';
+import { describeMachine, loadText } from './machine';
 import { queueBench } from './queue-bench';
 import { segmentsBench } from './segments-bench';
-import { verdictLine, type Verdict } from './report';
+import { machineLine, summaryText, writeDoc, DOC_PATH } from './summary';
+import type { Verdict } from './report';
 import { uploadBench } from './upload-bench';
 
 const MIB = 1024 * 1024;
+const PARTS = ['segments', 'upload', 'queue', 'download', 'renderer'];
 
 function intEnv(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -18,29 +25,43 @@ function intEnv(name: string, fallback: number): number {
   return value;
 }
 
+/** Everything printed, kept for docs/benchmarks.md's details. */
+function recordOutput(): () => string {
+  const lines: string[] = [];
+  const log = console.log.bind(console);
+  console.log = (...args: unknown[]) => {
+    lines.push(args.map(String).join(' '));
+    log(...args);
+  };
+  return () => lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const runs = intEnv('BENCH_RUNS', 3);
   const size = intEnv('BENCH_SIZE_MB', 1024) * MIB;
-  const smallSize = intEnv('BENCH_SMALL_MB', 256) * MIB;
   const only = process.env.BENCH_ONLY;
-  console.log(`ferry bench: ${runs} runs, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+  if (only !== undefined && !PARTS.includes(only)) throw new Error(`BENCH_ONLY must be one of ${PARTS.join(', ')}`);
+  const machine = describeMachine();
+  const output = recordOutput();
+  console.log(`ferry bench: ${runs} runs; ${machineLine(machine, '(see the end)')}`);
   const verdicts: Verdict[] = [];
-  if (!only || only === 'download') verdicts.push(...(await downloadBench({ runs, size, smallSize })));
-  if (!only || only === 'upload') verdicts.push(...(await uploadBench({ runs, size })));
   if (!only || only === 'segments') verdicts.push(...(await segmentsBench({ runs, size })));
+  if (!only || only === 'upload') verdicts.push(...(await uploadBench({ runs, size })));
   if (!only || only === 'queue') verdicts.push(...(await queueBench({ transfers: intEnv('BENCH_QUEUE', 10_000), batch: 1000 })));
-  if (!only || only === 'renderer') {
+  if (only === 'download') verdicts.push(...(await downloadBench({ runs, size, smallSize: intEnv('BENCH_SMALL_MB', 256) * MIB })));
+  if (only === 'renderer') {
     // Loaded only when asked for: it starts Chromium (bench/renderer-bench.ts, the renderer's own).
     const { runRendererBench } = await import('./renderer-bench');
-    console.log('');
     verdicts.push(...(await runRendererBench()));
   }
-  console.log('');
-  const load = os.loadavg()[0]!;
-  if (load > os.cpus().length) {
-    console.log(`note: load average ${load.toFixed(1)} on ${os.cpus().length} CPUs: other work shares the machine, timings are noisy.`);
+  const loadAtEnd = loadText();
+  console.log(`\nSummary (${runs} runs each where timed; load average at start ${machine.loadAtStart}, at end ${loadAtEnd}, on ${machine.cores} cores)`);
+  console.log(summaryText(verdicts));
+  if (!only) {
+    const settings = `BENCH_RUNS=${runs}, BENCH_SIZE_MB=${size / MIB}, BENCH_SEG_BIG_MB=${process.env.BENCH_SEG_SKIP_BIG === '1' ? 'skipped' : (process.env.BENCH_SEG_BIG_MB ?? 4096)}, BENCH_QUEUE=${process.env.BENCH_QUEUE ?? 10000}`;
+    await writeDoc(verdicts, machine, loadAtEnd, settings, output());
+    console.log(`\nwritten to ${DOC_PATH}`);
   }
-  for (const verdict of verdicts) console.log(verdictLine(verdict));
 }
 
 main().catch((error: unknown) => {

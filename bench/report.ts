@@ -29,6 +29,8 @@ export function table(header: string[], rows: string[][]): string {
 }
 
 export interface Verdict {
+  /** Issue 9's benchmark row (1-6); else read from a "(n) " at the start of `target`. */
+  row?: number;
   target: string;
   measured: string;
   pass: boolean | null; // null: could not be measured

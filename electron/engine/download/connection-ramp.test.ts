@@ -5,36 +5,51 @@ import { ConnectionRamp } from './connection-ramp';
 const MIB = 1 << 20;
 
 describe('ConnectionRamp', () => {
-  it('multiplies connections while each step raises the total speed (a per-connection cap)', () => {
+  it('opens the whole count after a short first window when one connection is slow (a per-connection cap)', () => {
     const ramp = new ConnectionRamp(16, 0, 0, 200);
     expect(ramp.allowed).toBe(1);
     expect(ramp.update(100, 0.4 * MIB, 1)).toBe(1); // window not over yet
-    expect(ramp.update(200, 0.8 * MIB, 1)).toBe(4); // 4 MiB/s with one: try four
-    expect(ramp.update(400, 0.8 * MIB + 3.2 * MIB, 4)).toBe(16); // 16 MiB/s with four: try sixteen
-    expect(ramp.update(600, 4 * MIB + 12.8 * MIB, 16)).toBe(16); // at the limit: stays
+    expect(ramp.update(200, 0.8 * MIB, 1)).toBe(16); // 4 MiB/s with one: all at once
+    expect(ramp.update(400, 0.8 * MIB + 12.8 * MIB, 16)).toBe(16); // 64 MiB/s with sixteen: stays
+    expect(ramp.update(700, 40 * MIB, 16)).toBe(16);
   });
 
-  it('goes back to one connection when four are no faster (uncapped loopback)', () => {
+  it('leaves one connection alone when it is already faster than a gigabit link (uncapped loopback)', () => {
     const ramp = new ConnectionRamp(8, 0, 0, 200);
-    expect(ramp.update(200, 60 * MIB, 1)).toBe(4);
-    expect(ramp.update(400, 60 * MIB + 62 * MIB, 4)).toBe(1);
-    // Decided: later windows do not reopen.
-    expect(ramp.update(600, 200 * MIB, 1)).toBe(1);
+    expect(ramp.update(200, 60 * MIB, 1)).toBe(1); // 300 MiB/s
+    expect(ramp.update(600, 200 * MIB, 1)).toBe(1); // decided: later windows do not reopen
+  });
+
+  it('goes back to one connection when more are no faster (a slow link, not a capped server)', () => {
+    const ramp = new ConnectionRamp(8, 0, 0, 200);
+    expect(ramp.update(200, 2 * MIB, 1)).toBe(8); // 10 MiB/s: try eight
+    expect(ramp.update(400, 2 * MIB + 2.1 * MIB, 8)).toBe(1); // 10.5 MiB/s with eight: back to one
+    expect(ramp.update(600, 10 * MIB, 1)).toBe(1);
+  });
+
+  it('opens a count the caller asked for at once and keeps it', () => {
+    const ramp = new ConnectionRamp(16, 0, 0, 200, 16);
+    expect(ramp.allowed).toBe(16);
+    expect(ramp.update(200, 60 * MIB, 16)).toBe(16);
+    expect(ramp.update(400, 120 * MIB, 16)).toBe(16); // no gain measured, still what was asked
   });
 
   it('never exceeds the limit the server tolerates', () => {
     const ramp = new ConnectionRamp(3, 0, 0, 200);
-    expect(ramp.update(200, MIB, 1)).toBe(3);
+    expect(ramp.update(200, 0.2 * MIB, 1)).toBe(3);
     ramp.setLimit(2);
     expect(ramp.allowed).toBe(2);
+    const asked = new ConnectionRamp(16, 0, 0, 200, 16);
+    asked.setLimit(5);
+    expect(asked.allowed).toBe(5);
   });
 });
 
 describe('ConnectionRamp, modest gains', () => {
   it('keeps connections that helped a little, without opening more', () => {
     const ramp = new ConnectionRamp(16, 0, 0, 200);
-    expect(ramp.update(200, 2 * MIB, 1)).toBe(4);
-    expect(ramp.update(400, 2 * MIB + 2.6 * MIB, 4)).toBe(4); // 1.3x: neither a gain nor nothing
-    expect(ramp.update(600, 10 * MIB, 4)).toBe(4);
+    expect(ramp.update(200, 2 * MIB, 1)).toBe(16);
+    expect(ramp.update(400, 2 * MIB + 2.6 * MIB, 16)).toBe(16); // 1.3x: neither a gain nor nothing
+    expect(ramp.update(600, 10 * MIB, 16)).toBe(16);
   });
 });

@@ -1,13 +1,17 @@
-// How many connections a segmented download may use right now: start with one and multiply while
-// the total speed rises, as a server that caps each connection rewards; where one connection is
-// already as fast as it gets (loopback, a fast CDN), go back to what was enough, so extra
-// connections cost no CPU or memory for nothing.
+// How many connections a segmented download may use right now. A count the user asked for is
+// opened at once (as aria2c does). Otherwise start with one and judge it in the first window:
+// one connection already faster than a gigabit link gains nothing from more (loopback, a fast
+// CDN), so it stays alone and costs no extra CPU or memory; a slower one is likely a server that
+// caps each connection, so open the whole default count at once instead of creeping up in steps.
+// If more connections then raise the total speed by (almost) nothing, go back to one.
 
-/** A step must raise the total speed by half to count as a gain (it multiplies connections by 4). */
+/** A step must raise the total speed by half to count as a gain. */
 const GAIN = 1.5;
 /** Going back costs a capped server dearly, so only when more connections brought (almost) nothing. */
 const NO_GAIN = 1.1;
 const GROWTH_FACTOR = 4;
+/** One connection at least this fast (a gigabit link's worth) is left alone. */
+export const FAST_ALONE_BYTES_PER_S = 100 * 1024 * 1024;
 /**
  * Long enough to see what new connections bring: nginx's limit_rate lets each connection send a
  * burst first, and 100 ms windows (tried) saw the bursts, not the rates, and fell back to one
@@ -19,18 +23,24 @@ export class ConnectionRamp {
   private windowStart: number;
   private windowBytes: number;
   private previous: { speed: number; count: number } | undefined;
-  private growing = true;
-  allowed = 1;
+  private growing: boolean;
+  allowed: number;
+  /** Bytes per second of the first window (for the log). */
+  firstSpeed: number | undefined;
 
+  /** `initial` > 1: the caller asked for that many; they open at once and stay (unless refused). */
   constructor(
     private limit: number,
     now: number,
     bytes: number,
     private readonly windowMs = RAMP_WINDOW_MS,
+    initial = 1,
   ) {
     this.windowStart = now;
     this.windowBytes = bytes;
     this.limit = Math.max(1, limit);
+    this.allowed = Math.max(1, Math.min(this.limit, Math.floor(initial)));
+    this.growing = this.allowed === 1;
   }
 
   /** The most connections the server tolerates (lowered on refusals). */
@@ -41,12 +51,20 @@ export class ConnectionRamp {
 
   /** Called often with the bytes written so far and the connections open; returns how many are allowed. */
   update(now: number, bytes: number, open: number): number {
+    const previous = this.previous;
     if (!this.growing || now - this.windowStart < this.windowMs) return this.allowed;
     const speed = ((bytes - this.windowBytes) * 1000) / (now - this.windowStart);
     this.windowStart = now;
     this.windowBytes = bytes;
-    const previous = this.previous;
-    if (previous === undefined || (open > previous.count && speed >= previous.speed * GAIN)) {
+    if (previous === undefined) {
+      this.previous = { speed, count: open };
+      this.firstSpeed = speed;
+      if (open <= 1 && speed >= FAST_ALONE_BYTES_PER_S) this.growing = false;
+      else if (this.allowed >= this.limit) this.growing = false;
+      else this.allowed = open <= 1 ? this.limit : Math.min(this.limit, this.allowed * GROWTH_FACTOR);
+      return this.allowed;
+    }
+    if (open > previous.count && speed >= previous.speed * GAIN) {
       this.previous = { speed, count: open };
       if (this.allowed >= this.limit) this.growing = false;
       else this.allowed = Math.min(this.limit, this.allowed * GROWTH_FACTOR);

@@ -366,6 +366,7 @@ class DownloadAttempt {
       openRange: (start, end, s) => openDownloadStream(url, this.rangeHeaders(start, end), s, this.ctx.stallTimeoutMs),
       judge: (opened, start) => judgeRangeResponse(opened, { offset: start, knownTotal: total, etag: this.facts.etag, lastModified: this.facts.lastModified }),
       maxConnections: this.connectionCount,
+      connectionsAsked: this.request.connections !== undefined,
       minSplit: this.segmentSettings.minSplitBytes,
       host: hostOf(url),
       pool: this.segmentSettings.pool,

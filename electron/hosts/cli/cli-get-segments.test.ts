@@ -55,4 +55,21 @@ describe('ferry get --connections', () => {
     console.log(`bytes sent / file size after two SIGKILLs: ${ratio.toFixed(3)}`);
     expect(ratio).toBeLessThanOrEqual(1.1);
   }, 120_000);
+
+  it('opens the connections asked for at once, with nothing on stderr', async () => {
+    const body = randomBytes(16 << 20, 43);
+    // 1 MB/s per connection: every one of the sixteen still has work when the last opens.
+    server.route('/asked.bin', { body, rateBytesPerSec: 1_000_000 });
+    const dir = path.join(tmp, 'out');
+    const result = await runFerry(['get', server.url('/asked.bin'), '--dir', dir, '--data-dir', path.join(tmp, 'data'), '-x', '16', '-q'], { timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(0);
+    // Sixteen listeners on one abort signal once printed Node's MaxListenersExceededWarning here.
+    expect(result.stderr).toBe('');
+    expect(sha256(await readFile(path.join(dir, 'asked.bin')))).toBe(sha256(body));
+    const requests = server.requestsFor('/asked.bin');
+    expect(requests.length).toBeGreaterThanOrEqual(16);
+    // A ramp (one connection for 200 ms, four for 200 ms, then sixteen) puts the 16th request at
+    // least 400 ms after the first; asked-for connections open together.
+    expect(requests[15]!.at - requests[0]!.at).toBeLessThan(350);
+  }, 120_000);
 });
