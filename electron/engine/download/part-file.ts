@@ -164,7 +164,8 @@ export class PartWriter {
   }
 }
 
-function dropBytes(buffers: Buffer[], count: number): Buffer[] {
+/** The buffers less their first `count` bytes (what a short write left to write). */
+export function dropBytes(buffers: Buffer[], count: number): Buffer[] {
   let rest = count;
   const out: Buffer[] = [];
   for (const b of buffers) {

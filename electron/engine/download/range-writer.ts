@@ -2,6 +2,7 @@
 // gathered into writes of up to 1 MiB (each write is a thread-pool round trip, see PartWriter);
 // gathered bytes wait at most HOLD_MS, so a slow connection still reaches the disk promptly.
 import type { FileHandle } from 'node:fs/promises';
+import { dropBytes } from './part-file';
 
 const MAX_BATCH_BYTES = 1 << 20;
 const MIN_BATCH_BYTES = 128 << 10;
@@ -85,18 +86,4 @@ export class RangeWriter {
     this.drop();
     await this.chain.catch(() => undefined);
   }
-}
-
-function dropBytes(buffers: Buffer[], count: number): Buffer[] {
-  let rest = count;
-  const out: Buffer[] = [];
-  for (const b of buffers) {
-    if (rest >= b.length) {
-      rest -= b.length;
-      continue;
-    }
-    out.push(rest > 0 ? b.subarray(rest) : b);
-    rest = 0;
-  }
-  return out;
 }

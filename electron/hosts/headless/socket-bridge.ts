@@ -6,11 +6,11 @@
 import type { WebSocket } from 'ws';
 import type { EventName, Events, Notice, Reply } from '../../../shared/contract';
 import type { FerryService } from '../kit/service/ferry-service';
+import { parseCallMessage, type CallId } from '../kit/call-message';
 
 /** A slow client that lets this much pile up is disconnected; it reconnects and takes a snapshot. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
-type CallId = string | number;
 
 /** `heldNotices`: said before any UI was connected (startup problems); sent after the snapshot. */
 export function bridgeSocket(socket: WebSocket, service: FerryService, heldNotices: readonly Notice[] = []): void {
@@ -35,19 +35,8 @@ export function bridgeSocket(socket: WebSocket, service: FerryService, heldNotic
 
   socket.on('message', (data, isBinary) => {
     if (isBinary) return invalid(null, 'Messages must be JSON text');
-    let message: unknown;
-    try {
-      message = JSON.parse(data.toString());
-    } catch {
-      return invalid(null, 'Message is not valid JSON');
-    }
-    if (!message || typeof message !== 'object' || Array.isArray(message)) return invalid(null, 'Message must be a JSON object');
-    const { t, id, name, input } = message as Record<string, unknown>;
-    const callId = typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
-    if (t !== 'call') return invalid(callId, `Unknown message type: ${String(t).slice(0, 32)}`);
-    if (callId === null || (typeof callId === 'string' && callId.length > 64)) {
-      return invalid(null, 'A call needs an id (a number or a short string)');
-    }
-    void service.handle(name, input).then((result) => reply(callId, result));
+    const call = parseCallMessage(data.toString());
+    if (!call.ok) return invalid(call.id, call.message);
+    void service.handle(call.name, call.input).then((result) => reply(call.id, result));
   });
 }

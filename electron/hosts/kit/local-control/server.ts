@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { EventName, Events, Reply } from '../../../../shared/contract';
 import type { FerryService } from '../service/ferry-service';
+import { parseCallMessage, type CallId } from '../call-message';
 import { encodeLine, lineReader } from './framing';
 import { controlSocketPath } from './socket-path';
 
@@ -61,7 +62,6 @@ export async function startLocalControl(options: { dataDir: string; service: Fer
   };
 }
 
-type CallId = string | number;
 
 function serveConnection(socket: net.Socket, service: FerryService): void {
   const send = (message: unknown) => {
@@ -83,20 +83,9 @@ function serveConnection(socket: net.Socket, service: FerryService): void {
 
   const reader = lineReader(
     (line) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(line);
-      } catch {
-        return invalid(null, 'Message is not valid JSON');
-      }
-      if (!message || typeof message !== 'object' || Array.isArray(message)) return invalid(null, 'Message must be a JSON object');
-      const { t, id, name, input } = message as Record<string, unknown>;
-      const callId = typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
-      if (t !== 'call') return invalid(callId, `Unknown message type: ${String(t).slice(0, 32)}`);
-      if (callId === null || (typeof callId === 'string' && callId.length > 64)) {
-        return invalid(null, 'A call needs an id (a number or a short string)');
-      }
-      void service.handle(name, input).then((result) => reply(callId, result));
+      const call = parseCallMessage(line);
+      if (!call.ok) return invalid(call.id, call.message);
+      void service.handle(call.name, call.input).then((result) => reply(call.id, result));
     },
     () => invalid(null, 'Message too long'),
   );
