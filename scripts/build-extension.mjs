@@ -18,5 +18,5 @@ await build({
   target: ['chrome120', 'firefox121'],
   logLevel: 'warning',
 });
-for (const file of ['manifest.json', 'options.html', 'icon-128.png']) copyFileSync(path.join(root, file), path.join(out, file));
+for (const file of ['manifest.json', 'options.html', 'options.css', 'icon-128.png']) copyFileSync(path.join(root, file), path.join(out, file));
 console.log(`[ferry] extension built into ${path.relative(process.cwd(), out) || out}`);

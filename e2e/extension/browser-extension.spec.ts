@@ -12,6 +12,7 @@ import { chromium, expect, test, type BrowserContext, type Page, type Worker } f
 import { makeTempDir, randomBytes, removeDir } from '../../test-support/files';
 import { startTestServer, type TestServer } from '../../test-support/http-test-server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
+import { shot } from '../support/shots';
 import { startFerryRpc, type RpcPeer } from './rpc-peer';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -80,6 +81,18 @@ test('pairs with Ferry through the native-messaging host, without copy-paste', a
   await expect
     .poll(() => worker.evaluate(() => chrome.storage.local.get(['endpoint', 'secret', 'pairedBy'])), { timeout: 15_000 })
     .toEqual({ endpoint: peer.endpoint, secret: peer.secret, pairedBy: 'native' });
+});
+
+test('the options page shows the pairing and reaches Ferry', async () => {
+  const options = await context.newPage();
+  await options.setViewportSize({ width: 900, height: 720 });
+  await options.goto(`chrome-extension://${new URL(worker.url()).host}/options.html`);
+  await expect(options.getByText('paired automatically')).toBeVisible();
+  await expect(options.getByLabel(/^Endpoint/)).toHaveValue(peer.endpoint);
+  await options.getByRole('button', { name: 'Test connection' }).click();
+  await expect(options.getByRole('status')).toHaveText(/^Ferry answers \(version /);
+  await shot(options, 'extension-options');
+  await options.close();
 });
 
 test('a click on a link ends as a completed transfer in Ferry, with the browser\'s cookies and referrer, and no browser download', async () => {

@@ -64,7 +64,7 @@ async function call(endpoint: string, method: string, params: unknown[], timeout
     return { kind: 'result', value: body.result };
   } catch (error) {
     const aborted = controller.signal.aborted;
-    return { kind: 'unreachable', message: aborted ? `no answer within ${timeoutMs} ms` : `Ferry is not reachable (${(error as Error).message})` };
+    return { kind: 'unreachable', message: aborted ? `no answer within ${timeoutMs} ms` : `Ferry is not running, or not at ${endpoint} (${(error as Error).message})` };
   } finally {
     clearTimeout(timer);
   }
