@@ -13,6 +13,7 @@ import { networkFaults } from './faults';
 import { lyingServers } from './lies';
 import { diskFull } from './disk-full';
 import { badInput } from './bad-input';
+import { rpcAttack } from './rpc-attack';
 import { tusLiar } from './tus-liar';
 import { uploadFaults } from './upload-faults';
 import { hostileNames } from './hostile-names';
@@ -31,6 +32,7 @@ const scenarios: Scenario[] = [
   { name: 'disk full', run: diskFull },
   { name: 'power loss storm', run: powerLossStorm },
   { name: 'bad input', run: badInput },
+  { name: 'rpc attack', run: rpcAttack },
   { name: 'hostile names', run: hostileNames },
   { name: 'truncated records', run: truncatedRecords },
 ];
