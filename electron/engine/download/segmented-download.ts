@@ -6,6 +6,7 @@
 // Extra connections are a favour the server may refuse: a 429/503, a refused connection or a
 // server that answers a range with a full body make us use fewer connections, never fail the
 // transfer, as long as one connection still works.
+import { setMaxListeners } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
 import type { ByteSegment, TransferFailure } from '../types';
 import { failure, networkFailure, stalledFailure } from './failures';
@@ -74,6 +75,9 @@ export class SegmentedDownload {
     this.target = Math.max(1, o.maxConnections);
     this.ramp = new ConnectionRamp(this.target, Date.now(), this.writtenTotal());
     this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
+    // Every open connection listens here once: more than Node's 10 is the design, not a leak
+    // (unraised, each 16-connection download printed a MaxListenersExceededWarning).
+    setMaxListeners(this.target + 10, this.signal);
   }
 
   /** Resolves when every byte is written and recorded as durable; rejects with the reason otherwise. */
