@@ -8,6 +8,7 @@
 //   proxy.script((k) => (k === 0 ? { kind: 'pass' } : { kind: 'trickle', bytesPerSec: 50_000 })); // slow all but one
 //   proxy.refuseFor(2000);                                            // nothing listens for 2 s (ECONNREFUSED)
 //   proxy.serverBytesSent() / proxy.clientBytesSent()             // what each side had to send (before any fault)
+//   proxy.deliveredBytes()                                        // what the clients received (after the faults)
 //   proxy.connections -> [{ index, fault, serverSent, clientSent, closed }]
 //   await proxy.close();                                              // destroys every open socket
 //
@@ -39,6 +40,8 @@ export interface ProxiedConnection {
   serverSent: number;
   /** Bytes read from the client (what it sent towards the server; a fault may not forward all). */
   clientSent: number;
+  /** Bytes written to the client: what the client received (a cut swallows what the server sent past it). */
+  delivered: number;
   closed: boolean;
 }
 
@@ -53,6 +56,8 @@ export interface FaultProxy {
   connections: ProxiedConnection[];
   serverBytesSent(): number;
   clientBytesSent(): number;
+  /** Bytes the clients received from the server through the proxy, over all connections. */
+  deliveredBytes(): number;
   close(): Promise<void>;
 }
 
@@ -91,7 +96,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const onConnection = (client: Socket): void => {
     track(client);
-    const conn: ProxiedConnection = { index: connections.length, fault: faultFor(connections.length), serverSent: 0, clientSent: 0, closed: false };
+    const conn: ProxiedConnection = { index: connections.length, fault: faultFor(connections.length), serverSent: 0, clientSent: 0, delivered: 0, closed: false };
     connections.push(conn);
     const { fault } = conn;
     if (fault.kind === 'reset-on-connect') {
@@ -114,7 +119,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       // a faulty response direction decides that itself (a stall stays silent).
       if ((fault.kind === 'pass' || !down) && !client.destroyed) client.end();
     });
-    server.on('data', (chunk: Buffer) => void (conn.serverSent += chunk.length));
+    server.on('data', (chunk: Buffer) => {
+      conn.serverSent += chunk.length;
+      if (fault.kind === 'pass' || !down) conn.delivered += chunk.length; // piped through whole
+    });
     client.on('data', (chunk: Buffer) => void (conn.clientSent += chunk.length));
 
     if (fault.kind === 'pass') {
@@ -125,7 +133,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     if (down) client.pipe(server);
     else server.pipe(client);
     const [from, to] = down ? [server, client] : [client, server];
-    forwardWithFault(from, to, fault, { later, finish, reset: () => resetBoth(client, server, conn) });
+    forwardWithFault(from, to, fault, { later, finish, reset: () => resetBoth(client, server, conn), forwarded: (n) => void (down && (conn.delivered += n)) });
   };
 
   const server = net.createServer(onConnection);
@@ -142,6 +150,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     connections,
     serverBytesSent: () => connections.reduce((sum, c) => sum + c.serverSent, 0),
     clientBytesSent: () => connections.reduce((sum, c) => sum + c.clientSent, 0),
+    deliveredBytes: () => connections.reduce((sum, c) => sum + c.delivered, 0),
     refuseFor: (ms) =>
       (refusing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -170,6 +179,7 @@ interface ForwardHelpers {
   later(ms: number, fn: () => void): void;
   finish(): void;
   reset(): void;
+  forwarded(bytes: number): void;
 }
 
 /** Moves bytes from `from` to `to`, applying the fault; pauses `from` for backpressure. */
@@ -213,6 +223,7 @@ function forwardWithFault(from: Socket, to: Socket, fault: Exclude<Fault, { kind
       if (size === head.length) queue.shift();
       else queue[0] = head.subarray(size);
       forwarded += size;
+      h.forwarded(size);
       const flushed = to.write(piece);
       if (forwarded >= limit) {
         atLimit();

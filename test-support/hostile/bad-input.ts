@@ -17,7 +17,7 @@ import { downloadOnce } from './engine-kit';
 import type { HostileRow } from './report';
 import { SCALE, SEED } from './settings';
 
-const row = (name: string, tried: number, failures: string[]): HostileRow => ({
+export const row = (name: string, tried: number, failures: string[]): HostileRow => ({
   name,
   tried,
   survived: failures.length === 0 ? 1 : 0,
@@ -28,7 +28,7 @@ const row = (name: string, tried: number, failures: string[]): HostileRow => ({
 });
 
 /** Every file under `dir` with size and mtime: "nothing written" means this does not change. */
-async function folderState(dir: string): Promise<string> {
+export async function folderState(dir: string): Promise<string> {
   const out: string[] = [];
   const walk = async (d: string): Promise<void> => {
     for (const entry of await readdir(d, { withFileTypes: true }).catch(() => [])) {

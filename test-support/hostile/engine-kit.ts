@@ -13,17 +13,23 @@ export interface DownloadOutcome {
   ms: number;
 }
 
-export async function downloadOnce(work: string, url: string, timeoutMs = 60_000): Promise<DownloadOutcome> {
+/**
+ * Ranges of 128 KiB are worth a connection here (1 MiB by default), so that a 4 MiB file really
+ * splits across 16 connections.
+ */
+const MIN_SPLIT = 128 * 1024;
+
+export async function downloadOnce(work: string, url: string, timeoutMs = 60_000, connections = 1): Promise<DownloadOutcome> {
   const dir = path.join(work, `out-${Math.random().toString(36).slice(2, 8)}`);
   await mkdir(dir, { recursive: true });
   const engine = await TransferEngine.open({
     dataDir: path.join(dir, '.data'),
-    workers: { download: createDownloadWorker({ checkpointIntervalMs: 200 }) },
+    workers: { download: createDownloadWorker({ checkpointIntervalMs: 200, minSplitBytes: MIN_SPLIT }) },
     settings: { stallTimeoutMs: 1500, retryBaseMs: 250, retryMaxMs: 1000, maxRetries: 8 },
   });
   const started = Date.now();
   try {
-    const added = await engine.addDownload({ url, directory: dir });
+    const added = await engine.addDownload({ url, directory: dir, connections });
     let timer: NodeJS.Timeout | undefined;
     // A transfer still unfinished at the deadline is reported as it stands (the row then fails).
     await Promise.race([engine.waitUntilFinished([added.id]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);

@@ -55,6 +55,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     } catch (error) {
       throw new RpcError(error instanceof OptionError ? error.message : String(error));
     }
+    // Checked before the add: a refused call must not leave a download behind.
+    const position = positionParam === undefined ? undefined : intParam(positionParam, 'position');
     // aria2 treats several URIs as mirrors of one file; Ferry downloads from the first.
     const url = urisParam[0] as string;
     if (!/^https?:\/\//i.test(url)) throw new RpcError(`Ferry downloads http and https URIs only: ${url.slice(0, 200)}`);
@@ -84,7 +86,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     }
     if (chosenGid !== undefined) assignGid(view.id, chosenGid);
     storedOptions.set(view.id, options);
-    if (positionParam !== undefined) moveInWaiting(view.id, intParam(positionParam, 'position'));
+    if (position !== undefined) moveInWaiting(view.id, position);
     return gidOf(view.id);
   }
 
@@ -186,7 +188,10 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     'aria2.getFiles': ([gid]) => filesOf(find(gid)),
     'aria2.getPeers': ([gid]) => (find(gid), []),
     'aria2.getServers': ([gid]) => (find(gid), []),
-    'aria2.tellActive': ([keys]) => index.active().map((v) => pickKeys(statusStruct(v), keysParam(keys))),
+    'aria2.tellActive': ([keys]) => {
+      const wanted = keysParam(keys); // refused also when nothing is active, as aria2 does
+      return index.active().map((v) => pickKeys(statusStruct(v), wanted));
+    },
     'aria2.tellWaiting': ([offset, num, keys]) => page(index.waiting(), offset, num, keys),
     'aria2.tellStopped': ([offset, num, keys]) => page(index.stopped(), offset, num, keys),
     'aria2.changePosition': ([gid, pos, how]) => {

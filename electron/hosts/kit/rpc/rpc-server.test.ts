@@ -159,6 +159,28 @@ describe('aria2 RPC endpoint', () => {
     }
   });
 
+  it('refuses malformed params before acting (found by the hostile suite)', async () => {
+    const before = engine.list().length;
+    const add = JSON.parse((await post(server.port, rpc('aria2.addUri', [`token:${SECRET}`, ['http://127.0.0.1:9/x'], { pause: 'true' }, 0.5]))).body);
+    expect(add.error.message).toMatch(/position must be an integer/);
+    expect(engine.list().length).toBe(before); // the refused call added no download
+    const keys = JSON.parse((await post(server.port, rpc('aria2.tellActive', [`token:${SECRET}`, 6]))).body);
+    expect(keys.error.message).toMatch(/keys must be an array/); // also with nothing active
+  });
+
+  it('closes a WebSocket that sends a message over 2 MiB (1009) and stays up', async () => {
+    // Found by the hostile suite: the server's socket had no error listener, so ws's "message too
+    // big" error was unhandled and ended the whole process.
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/jsonrpc`);
+    ws.on('error', () => {});
+    await new Promise((resolve) => ws.once('open', resolve));
+    const code = new Promise<number>((resolve) => ws.once('close', resolve));
+    ws.send(Buffer.alloc(3 * 1024 * 1024, 0x20));
+    expect(await code).toBe(1009);
+    const answer = JSON.parse((await post(server.port, rpc('aria2.getVersion', [`token:${SECRET}`]))).body);
+    expect(answer.result.version).toBeTypeOf('string');
+  });
+
   it('says clearly when the port is taken', async () => {
     await expect(startRpcServer({ backend: backend(), secret: SECRET, port: server.port })).rejects.toThrow(/port is in use/);
   });

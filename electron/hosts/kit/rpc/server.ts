@@ -119,6 +119,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   // socket): a web page that merely connects learns nothing, not even GIDs.
   const trusted = new WeakSet<WebSocket>();
   function serveSocket(ws: WebSocket): void {
+    // ws reports a message over maxPayload (and protocol errors) as an 'error' and closes with
+    // 1009/1002 by itself; unheard, that error would end the whole process.
+    ws.on('error', () => undefined);
     ws.on('message', (data) => {
       void answer(data.toString(), () => trusted.add(ws)).then((body) => {
         if (body !== undefined) send(ws, body);
