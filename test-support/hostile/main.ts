@@ -75,7 +75,7 @@ async function main(): Promise<number> {
   process.stdout.write(`\nFerry in a hostile world: ${where}, ${seconds} s\n\n${table}\n\n`);
   if (!only) {
     const doc = `# Ferry in a hostile world\n\nMeasured by \`npm run test:hostile\`: ${where}; ${seconds} s.\n` +
-      'Targets: 0 bytes lost everywhere, every transfer survives, servers re-send at most 1.3x the file in crash loops and one-connection proxy faults, 1.5x with 16 connections (behind the proxy: bytes that reached Ferry).\n\n' +
+      'Targets: 0 bytes lost everywhere, every transfer survives, servers re-send at most 1.3x the file in crash loops (1 and 16 connections) and one-connection proxy faults; 16-connection proxy rows report re-sent bytes unjudged (behind the proxy: bytes that reached Ferry).\n\n' +
       `${table}\n`;
     await writeFile(path.resolve(import.meta.dirname, '..', '..', 'docs', 'hostile-results.md'), doc);
   }
