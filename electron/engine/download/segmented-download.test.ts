@@ -92,6 +92,24 @@ describe('segmented downloads', () => {
     expect(view.download?.segments).toBeUndefined();
   });
 
+  it('a named connection count splits before asking: the ranges opened together never overlap', async () => {
+    const bytes = randomBytes(4 << 20, 24);
+    const p = uniquePath('fanout.bin');
+    server.route(p, { body: bytes, rateBytesPerSec: 2_000_000 });
+    const view = await download({ url: server.url(p), connections: 8 });
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+    // The probe's response is the first; the 7 after it are opened at once. A request sent before
+    // the next split would ask for bytes another connection asks for too, and the server's bytes
+    // in flight past the shortened end were thrown away (1.75x the file on the hostile rows).
+    const fanOut = server.requestsFor(p).slice(1, 8).map((r) => {
+      const m = /^bytes=(\d+)-(\d+)$/.exec(String(r.headers.range))!;
+      return [Number(m[1]), Number(m[2]) + 1] as const;
+    });
+    expect(fanOut).toHaveLength(7);
+    const sorted = [...fanOut].sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]![0]).toBeGreaterThanOrEqual(sorted[i - 1]![1]);
+  });
+
   it('a per-transfer connection count overrides the default', async () => {
     const bytes = randomBytes(3 << 20, 22);
     const p = uniquePath('two.bin');

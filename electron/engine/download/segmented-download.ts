@@ -120,16 +120,22 @@ export class SegmentedDownload {
 
   /** Opens connections up to the target while there is work and the host's budget allows. */
   private openMore(): void {
-    while (!this.signal.aborted && this.connections.size > 0 && this.connections.size < Math.min(this.target, this.ramp.allowed)) {
-      const release = this.o.pool.tryClaim(this.o.host, this.connections.size);
-      if (!release) return;
+    const starts: { release: () => void; segment: LiveSegment }[] = [];
+    const open = (): number => this.connections.size + starts.length;
+    while (!this.signal.aborted && this.connections.size > 0 && open() < Math.min(this.target, this.ramp.allowed)) {
+      const release = this.o.pool.tryClaim(this.o.host, open());
+      if (!release) break;
       const segment = this.take();
       if (!segment) {
         release();
-        return;
+        break;
       }
-      this.startConnection(release, { segment });
+      starts.push({ release, segment });
     }
+    // Every split is made before any of these requests goes out: a request sent at once would ask
+    // for a range that the next split shortens, and the server (nginx's limit_rate lets a second's
+    // worth through at once) has already pushed the bytes past the new end, which are thrown away.
+    for (const { release, segment } of starts) this.startConnection(release, { segment });
   }
 
   private startConnection(release: () => void, start: { segment: LiveSegment; opened?: OpenedResponse }): void {
