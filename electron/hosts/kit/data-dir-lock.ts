@@ -16,6 +16,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { link, mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isProcessAlive } from './process-alive';
 
 export type LockResult = { ok: true; release(): Promise<void> } | { ok: false; message: string };
 
@@ -35,7 +36,7 @@ export async function lockDataDir(dataDir: string): Promise<LockResult> {
     const seen = await readFile(lockPath, 'utf8').catch(() => null);
     if (seen === null) continue; // released in between: try again
     const owner = ownerPid(seen);
-    if (owner !== null && owner !== process.pid && isAlive(owner)) {
+    if (owner !== null && owner !== process.pid && isProcessAlive(owner)) {
       return { ok: false, message: `another ferry (pid ${owner}) is using ${dataDir}; wait for it or pass a different --data-dir` };
     }
     const taken = await removeStaleLock(dataDir, lockPath, seen);
@@ -72,7 +73,7 @@ async function removeStaleLock(dataDir: string, lockPath: string, stale: string)
     if (!(await createComplete(marker, mine))) {
       const holder = ownerPid((await readFile(marker, 'utf8').catch(() => '')) || '');
       // A marker with a live holder: it is theirs. A vanished one: the takeover is over.
-      if (holder === null || isAlive(holder)) return false;
+      if (holder === null || isProcessAlive(holder)) return false;
       continue; // its holder died mid-takeover: the next number decides
     }
     try {
@@ -109,11 +110,3 @@ function ownerPid(content: string): number | null {
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -6,6 +6,7 @@
 // process gone) is ignored.
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isProcessAlive } from './process-alive';
 
 export const ENDPOINT_FILE = 'rpc-endpoint.json';
 
@@ -31,15 +32,6 @@ export async function removeEndpointFile(dataDir: string): Promise<void> {
   if (record?.pid === process.pid) await rm(file, { force: true });
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function readRecord(file: string): Promise<EndpointRecord | undefined> {
   try {
     const record = JSON.parse(await readFile(file, 'utf8')) as Partial<EndpointRecord>;
@@ -54,5 +46,5 @@ async function readRecord(file: string): Promise<EndpointRecord | undefined> {
 /** The live endpoint of this data folder's Ferry, or undefined. */
 export async function readEndpointFile(dataDir: string): Promise<EndpointRecord | undefined> {
   const record = await readRecord(path.join(dataDir, ENDPOINT_FILE));
-  return record && processAlive(record.pid) ? record : undefined;
+  return record && isProcessAlive(record.pid) ? record : undefined;
 }
