@@ -4,15 +4,19 @@
 //   const reply = await ui.call('addDownloads', { urls: [...] });
 //   await ui.waitFor(() => ui.events.some((e) => e.name === 'notice'));
 //   ui.raw   // every message as received, JSON text (to check what never crossed the wire)
+//   await ui.sendRaw('not json')   // any text; resolves with the reply the host sends without an id
 //   ui.close();
 import http from 'node:http';
 import WebSocket from 'ws';
 
 export interface UiClient {
+  ws: WebSocket;
   events: { name: string; payload: unknown }[];
   /** Every message the host sent, as text. */
   raw: string[];
   call(name: string, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+  /** Sends any text; resolves with the next reply without a call id (what a malformed message gets). */
+  sendRaw(data: string): Promise<unknown>;
   waitFor(check: () => boolean, timeoutMs?: number): Promise<void>;
   close(): void;
 }
@@ -21,7 +25,7 @@ export async function connectUi(port: number, token: string): Promise<UiClient> 
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`, { origin: `http://127.0.0.1:${port}` });
   const events: UiClient['events'] = [];
   const raw: string[] = [];
-  const waiting = new Map<number, (reply: unknown) => void>();
+  const waiting = new Map<number | null, (reply: unknown) => void>();
   ws.on('message', (data) => {
     const text = data.toString();
     raw.push(text);
@@ -35,6 +39,7 @@ export async function connectUi(port: number, token: string): Promise<UiClient> 
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   let next = 1;
   return {
+    ws,
     events,
     raw,
     call(name, input) {
@@ -42,6 +47,11 @@ export async function connectUi(port: number, token: string): Promise<UiClient> 
       const reply = new Promise((resolve) => waiting.set(id, resolve));
       ws.send(JSON.stringify({ t: 'call', id, name, input }));
       return reply as ReturnType<UiClient['call']>;
+    },
+    sendRaw(data) {
+      const reply = new Promise((resolve) => waiting.set(null, resolve));
+      ws.send(data);
+      return reply;
     },
     waitFor: (check, timeoutMs = 15_000) =>
       new Promise<void>((resolve, reject) => {

@@ -12,6 +12,7 @@ import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-suppo
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { startRawReceiver, type RawReceiver } from '../../../test-support/upload-servers';
 import { runHeadlessHost, type HeadlessHost } from './index';
+import { connectUi, type UiClient } from '../../../test-support/headless-client';
 
 let dir: string;
 let host: HeadlessHost;
@@ -43,55 +44,12 @@ afterEach(async () => {
   await removeDir(dir);
 });
 
-interface Client {
-  ws: WebSocket;
-  events: { name: string; payload: unknown }[];
-  call(name: string, input?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
-  sendRaw(data: string): Promise<unknown>;
-  waitFor(check: () => boolean, timeoutMs?: number): Promise<void>;
-}
-
 function socketUrl(token = host.token): string {
   return `ws://127.0.0.1:${host.port}/ws?token=${token}`;
 }
 
-async function connect(): Promise<Client> {
-  const ws = new WebSocket(socketUrl(), { origin: `http://127.0.0.1:${host.port}` });
-  const events: Client['events'] = [];
-  const waiting = new Map<string | number | null, (reply: unknown) => void>();
-  ws.on('message', (data) => {
-    const message = JSON.parse(data.toString());
-    if (message.t === 'event') events.push({ name: message.name, payload: message.payload });
-    if (message.t === 'reply') {
-      waiting.get(message.id)?.(message.reply);
-      waiting.delete(message.id);
-    }
-  });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  let next = 1;
-  const replyFor = (id: string | number | null) => new Promise((resolve) => waiting.set(id, resolve));
-  const waitFor = (check: () => boolean, timeoutMs = 15_000) =>
-    new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const tick = () => (check() ? resolve() : Date.now() - started > timeoutMs ? reject(new Error('timed out')) : setTimeout(tick, 10));
-      tick();
-    });
-  return {
-    ws,
-    events,
-    waitFor,
-    call(name, input) {
-      const id = next++;
-      const reply = replyFor(id);
-      ws.send(JSON.stringify({ t: 'call', id, name, input }));
-      return reply as ReturnType<Client['call']>;
-    },
-    sendRaw(data) {
-      const reply = replyFor(null);
-      ws.send(data);
-      return reply;
-    },
-  };
+function connect(): Promise<UiClient> {
+  return connectUi(host.port, host.token);
 }
 
 /** Attempts a socket connection; resolves to the HTTP status it was refused with, or 101. */
