@@ -77,16 +77,7 @@ export async function crashLoopGet(ctx: LoopContext, connections: number): Promi
     await writeRandomFile(original, bytes);
     await mkdir(out, { recursive: true });
     const args = ['get', proxy.url(`/${name}`), '--dir', out, '--data-dir', path.join(ctx.work, 'data'), '-q', ...connectionArgs(connections)];
-    let early: FerryResult | undefined;
-    for (let i = 0; i < kills; i++) {
-      const ended = await runUntilKilled(args, ctx.env, killDelayMs(ctx, seconds, kills));
-      if (ended !== 'killed') {
-        early = ended;
-        break;
-      }
-      row.tried++;
-    }
-    const final = early ?? (await runToEnd(args, ctx.env, seconds * 4000 + 60_000));
+    const final = await killThenFinish(args, ctx, seconds, kills, row);
     const target = path.join(out, name);
     const leftovers = (await readdir(out)).filter((f) => f !== name);
     row.bytesLost = await bytesLost(original, target);
@@ -100,6 +91,19 @@ export async function crashLoopGet(ctx: LoopContext, connections: number): Promi
     await proxy.close();
     await nginx.stop();
   }
+}
+
+/**
+ * Runs the same command `kills` times, killing it at a random moment each time (counted in
+ * row.tried), then once more to the end; a run that ends before its kill is the final one.
+ */
+async function killThenFinish(args: string[], ctx: LoopContext, seconds: number, kills: number, row: HostileRow): Promise<FerryResult> {
+  for (let i = 0; i < kills; i++) {
+    const ended = await runUntilKilled(args, ctx.env, killDelayMs(ctx, seconds, kills));
+    if (ended !== 'killed') return ended;
+    row.tried++;
+  }
+  return runToEnd(args, ctx.env, seconds * 4000 + 60_000);
 }
 
 export async function crashLoopTusPut(ctx: LoopContext): Promise<HostileRow> {
@@ -122,16 +126,7 @@ export async function crashLoopTusPut(ctx: LoopContext): Promise<HostileRow> {
     const sourceHash = await writeRandomFile(source, bytes);
     const before = await stat(source);
     const args = ['put', source, tus.endpoint, '--tus', '--limit', String(rate), '--data-dir', path.join(ctx.work, 'data'), '-q'];
-    let early: FerryResult | undefined;
-    for (let i = 0; i < kills; i++) {
-      const ended = await runUntilKilled(args, ctx.env, killDelayMs(ctx, seconds, kills));
-      if (ended !== 'killed') {
-        early = ended;
-        break;
-      }
-      row.tried++;
-    }
-    const final = early ?? (await runToEnd(args, ctx.env, seconds * 4000 + 60_000));
+    const final = await killThenFinish(args, ctx, seconds, kills, row);
     const files = await tus.uploadedFiles();
     const after = existsSync(source) ? await stat(source) : undefined;
     const sourceUntouched =
