@@ -31,7 +31,8 @@ it('rpc prints its endpoint, answers with the saved secret only, and stops on ar
   );
   const endpoint = match[1]!;
   const secretFile = path.join(dataDir, 'rpc-secret');
-  expect(child.stdout()).toContain(secretFile);
+  // The second line may reach the pipe a moment after the first.
+  await waitFor(async () => (child.assertRunning(), child.stdout().includes(`Secret: in ${secretFile}`)), 10_000, 'the secret line');
   expect((await stat(secretFile)).mode & 0o777).toBe(0o600);
   const secret = (await readFile(secretFile, 'utf8')).trim();
   expect(child.stdout()).not.toContain(secret); // the secret stays out of terminal logs
