@@ -9,13 +9,13 @@ import { isFinished } from '../../shared/transfer';
 import type { AttemptOutcome } from './attempt-runner';
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
+import { EngineNotices, type Notice } from './engine-notices';
 import { LiveProgress } from './live-progress';
 import { checkDownloadFolder } from './download/folder-policy';
 import { FileRecordStore, type RecordStore } from './record-store';
 import { RecordWriter } from './record-writer';
 import { appendLog, durableBytes, freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
 import { RunningAttempts, type StopReason } from './running-attempts';
-import { createSaveFailureReporter } from './save-failure-reporter';
 import { Scheduler } from './scheduler';
 import { SpeedLimits } from './speed-limits';
 import { canTransition, InvalidTransitionError } from './state-machine';
@@ -35,11 +35,6 @@ export interface EngineOptions {
   clock?: Clock;
 }
 
-export interface Notice {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-}
-
 export interface EngineEvents {
   added: [view: TransferView];
   changed: [view: TransferView];
@@ -49,6 +44,7 @@ export interface EngineEvents {
 }
 
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
+export type { Notice } from './engine-notices';
 
 export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly records = new Map<string, TransferRecord>();
@@ -63,9 +59,9 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly views = new ViewChanges();
   private closed = false;
   private maxOrder = 0;
-  private readonly saveFailures = createSaveFailureReporter({ report: (level, message) => this.notice(level, message), now: () => this.clock.now() });
+  private readonly notices: EngineNotices;
   /** Problems found while loading the records (also emitted as notices). */
-  readonly startupProblems: string[] = [];
+  readonly startupProblems: string[];
 
   static async open(options: EngineOptions): Promise<TransferEngine> {
     const engine = new TransferEngine(options);
@@ -77,13 +73,10 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     super();
     this.settings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
     this.clock = options.clock ?? systemClock;
+    this.notices = new EngineNotices((notice) => this.emit('notice', notice), () => this.clock.now());
+    this.startupProblems = this.notices.problems;
     this.store = options.store ?? new FileRecordStore(path.join(options.dataDir, 'transfers'));
-    this.writer = new RecordWriter(
-      this.store,
-      (error) => this.saveFailed(error),
-      undefined,
-      () => this.saveFailures.succeeded(),
-    );
+    this.writer = new RecordWriter(this.store, (error) => this.notices.saveFailed(error), undefined, () => this.notices.saveSucceeded());
     this.scheduler = new Scheduler({
       clock: this.clock,
       limits: () => this.settings,
@@ -312,7 +305,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   private async load(resumeOnStart: boolean): Promise<void> {
     const { records, problems } = await this.store.loadAll();
-    for (const message of problems) this.notice('warn', message);
+    for (const message of problems) this.notices.notice('warn', message);
     for (const record of records) {
       record.view.progress = {
         ...record.view.progress,
@@ -445,17 +438,6 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   private log(record: TransferRecord, level: Notice['level'], message: string): void {
     appendLog(record.view, { at: this.clock.now(), level, message });
-  }
-
-  private notice(level: Notice['level'], message: string): void {
-    if (level !== 'info') this.startupProblems.push(message);
-    this.emit('notice', { level, message });
-  }
-
-  private saveFailed(error: unknown): void {
-    // Losing a checkpoint is survivable (the previous one stays valid); losing it silently is not,
-    // and a disk that keeps failing stays visible (the reporter repeats, at most once a minute).
-    this.saveFailures.failed(error);
   }
 
   private require(id: string): TransferRecord {
