@@ -19,6 +19,7 @@ import { RunningAttempts, type StopReason } from './running-attempts';
 import { Scheduler } from './scheduler';
 import { SpeedLimits } from './speed-limits';
 import { canTransition, InvalidTransitionError } from './state-machine';
+import { TransferList } from './transfer-list';
 import { transferTotals, type TransferTotals } from './transfer-totals';
 import type { DownloadRequest, TransferRecord, TransferWorker, UploadRequest } from './types';
 import { assertHttpUrl } from './url-check';
@@ -45,9 +46,10 @@ export interface EngineEvents {
 
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 export type { Notice } from './engine-notices';
+export { TransferNotFoundError } from './transfer-list';
 
 export class TransferEngine extends EventEmitter<EngineEvents> {
-  private readonly records = new Map<string, TransferRecord>();
+  private readonly transfers = new TransferList();
   private readonly attempts: RunningAttempts;
   private readonly settings: EngineSettings;
   private readonly clock: Clock;
@@ -58,7 +60,6 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly limits: SpeedLimits;
   private readonly views = new ViewChanges();
   private closed = false;
-  private maxOrder = 0;
   private readonly notices: EngineNotices;
   /** Problems found while loading the records (also emitted as notices). */
   readonly startupProblems: string[];
@@ -104,7 +105,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       },
       ended: (record) => {
         // Bytes the worker reported while winding down after a pause: one view carries them.
-        if (this.records.has(record.view.id)) this.changed(record);
+        if (this.transfers.has(record.view.id)) this.changed(record);
         this.scheduler.request();
       },
     });
@@ -113,12 +114,12 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   // ---- queries -------------------------------------------------------------------------
 
   get(id: string): TransferView | undefined {
-    const record = this.records.get(id);
+    const record = this.transfers.get(id);
     return record ? structuredClone(record.view) : undefined;
   }
 
   list(): TransferView[] {
-    return this.ordered().map((record) => structuredClone(record.view));
+    return this.transfers.ordered().map((record) => structuredClone(record.view));
   }
 
   /** Active count, bytes and speed over active transfers: cost proportional to them, not to the list. */
@@ -136,7 +137,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       const last = new Map<string, TransferView>();
       const check = () => {
         for (const id of ids) {
-          const record = this.records.get(id);
+          const record = this.transfers.get(id);
           if (record && !isFinished(record.view.state)) return;
           if (record) last.set(id, structuredClone(record.view));
         }
@@ -173,29 +174,29 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       }),
     );
     const now = this.clock.now();
-    return this.addAll(checked.map((req) => newDownloadRecord(req, ++this.maxOrder, now)));
+    return this.addAll(checked.map((req) => newDownloadRecord(req, this.transfers.nextOrder(), now)));
   }
 
   async addUpload(req: UploadRequest): Promise<TransferView> {
     assertHttpUrl(req.url.replaceAll('{filename}', 'x'));
-    const [view] = await this.addAll([newUploadRecord(req, ++this.maxOrder, this.clock.now())]);
+    const [view] = await this.addAll([newUploadRecord(req, this.transfers.nextOrder(), this.clock.now())]);
     return view!;
   }
 
   /** Pausing a finished transfer is refused (InvalidTransitionError); pausing a paused one is a no-op. */
   async pause(id: string): Promise<void> {
-    const record = this.require(id);
+    const record = this.transfers.require(id);
     if (record.view.state !== 'paused') this.pauseRecord(record);
     await this.stop(id, 'pause');
   }
 
   async resume(id: string): Promise<void> {
-    this.resumeRecord(this.require(id));
+    this.resumeRecord(this.transfers.require(id));
     this.scheduler.request();
   }
 
   async cancel(id: string): Promise<void> {
-    const record = this.require(id);
+    const record = this.transfers.require(id);
     // A completed transfer cannot be canceled (the table refuses it); a canceled one already is.
     if (record.view.state === 'canceled') return;
     this.transition(record, 'canceled', { finishedAt: this.clock.now() });
@@ -207,7 +208,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   }
 
   async retry(id: string): Promise<void> {
-    const record = this.require(id);
+    const record = this.transfers.require(id);
     if (record.view.state !== 'failed' && record.view.state !== 'canceled') return;
     if (record.view.state === 'canceled') {
       // Cancel discarded the partial file or staged copy: prepare again as if new.
@@ -222,10 +223,10 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   }
 
   async remove(id: string, opts: { deleteFile?: boolean } = {}): Promise<void> {
-    const record = this.require(id);
+    const record = this.transfers.require(id);
     await this.stop(id, 'remove');
     await this.workerFor(record).discard(record, { deleteFinishedFile: opts.deleteFile ?? false });
-    this.records.delete(id);
+    this.transfers.delete(id);
     this.scheduler.forget(record);
     this.live.forget(id);
     this.limits.forget(id);
@@ -238,7 +239,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   /** Every state change first, then the workers are stopped together: no waiting one by one. */
   async pauseAll(): Promise<void> {
     const stopping: Promise<void>[] = [];
-    for (const record of this.ordered()) {
+    for (const record of this.transfers.ordered()) {
       if (record.view.state !== 'queued' && record.view.state !== 'active') continue;
       this.pauseRecord(record);
       stopping.push(this.stop(record.view.id, 'pause'));
@@ -247,32 +248,20 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   }
 
   async resumeAll(): Promise<void> {
-    for (const record of this.ordered()) this.resumeRecord(record);
+    for (const record of this.transfers.ordered()) this.resumeRecord(record);
     this.scheduler.request();
   }
 
   /** Move a transfer to a position in the queue. Only that record's order changes on disk. */
   reorder(id: string, toIndex: number): void {
-    const record = this.require(id);
-    const others = this.ordered().filter((r) => r !== record);
-    const index = Math.max(0, Math.min(toIndex, others.length));
-    const before = others[index - 1]?.order;
-    const after = others[index]?.order;
-    record.order =
-      before === undefined && after === undefined
-        ? 0
-        : before === undefined
-          ? after! - 1
-          : after === undefined
-            ? before + 1
-            : (before + after) / 2;
-    this.maxOrder = Math.max(this.maxOrder, record.order);
+    const record = this.transfers.require(id);
+    this.transfers.moveTo(record, toIndex);
     this.writer.markDirty(record);
     this.scheduler.request();
   }
 
   setTransferSpeedLimit(id: string, bytesPerSecond: number | null): void {
-    const record = this.require(id);
+    const record = this.transfers.require(id);
     record.view.speedLimit = bytesPerSecond;
     this.limits.setTransfer(id, bytesPerSecond);
     this.changed(record);
@@ -295,7 +284,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     // Every other record was saved on its last change; only running ones hold unsaved progress.
     // (Saving all of them would cost one fsync per transfer at every quit, with thousands listed.)
     for (const id of wasRunning) {
-      const record = this.records.get(id);
+      const record = this.transfers.get(id);
       if (record) this.writer.markDirty(record);
     }
     await this.writer.idle();
@@ -319,8 +308,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
         record.view.state = resumeOnStart ? 'queued' : 'paused';
         this.log(record, 'info', 'Ferry restarted: continuing from the saved resume data');
       }
-      this.records.set(record.view.id, record);
-      this.maxOrder = Math.max(this.maxOrder, record.order);
+      this.transfers.add(record);
       this.scheduler.noteState(record, undefined, record.view.state);
     }
     for (const kind of ['download', 'upload'] as const) {
@@ -341,7 +329,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     await this.writer.addBatch(records);
     const views: TransferView[] = [];
     for (const record of records) {
-      this.records.set(record.view.id, record);
+      this.transfers.add(record);
       this.scheduler.noteState(record, undefined, record.view.state);
       this.views.sentNow(record.view);
       // One copy serves the event and the reply (listeners treat views as read-only): with
@@ -440,26 +428,9 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     appendLog(record.view, { at: this.clock.now(), level, message });
   }
 
-  private require(id: string): TransferRecord {
-    const record = this.records.get(id);
-    if (!record) throw new TransferNotFoundError(id);
-    return record;
-  }
-
   private workerFor(record: TransferRecord): TransferWorker {
     const worker = this.options.workers[record.view.kind];
     if (!worker) throw new Error(`This engine was started without a ${record.view.kind} worker`);
     return worker;
-  }
-
-  private ordered(): TransferRecord[] {
-    return [...this.records.values()].sort((a, b) => a.order - b.order);
-  }
-}
-
-export class TransferNotFoundError extends Error {
-  constructor(readonly id: string) {
-    super(`No transfer with id ${id}`);
-    this.name = 'TransferNotFoundError';
   }
 }
