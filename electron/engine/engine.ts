@@ -4,9 +4,8 @@
 // only move bytes for one attempt at a time.
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { TransferProgress, TransferState, TransferView } from '../../shared/transfer';
+import type { TransferProgress, TransferView } from '../../shared/transfer';
 import { isFinished } from '../../shared/transfer';
-import type { AttemptOutcome } from './attempt-runner';
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { EngineNotices, type Notice } from './engine-notices';
@@ -14,11 +13,11 @@ import { LiveProgress } from './live-progress';
 import { checkDownloadFolder } from './download/folder-policy';
 import { FileRecordStore, type RecordStore } from './record-store';
 import { RecordWriter } from './record-writer';
-import { appendLog, durableBytes, freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
+import { durableBytes, freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
 import { RunningAttempts, type StopReason } from './running-attempts';
 import { Scheduler } from './scheduler';
 import { SpeedLimits } from './speed-limits';
-import { canTransition, InvalidTransitionError } from './state-machine';
+import { TransferLifecycle } from './transfer-lifecycle';
 import { TransferList } from './transfer-list';
 import { transferTotals, type TransferTotals } from './transfer-totals';
 import type { DownloadRequest, TransferRecord, TransferWorker, UploadRequest } from './types';
@@ -51,6 +50,7 @@ export { TransferNotFoundError } from './transfer-list';
 export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly transfers = new TransferList();
   private readonly attempts: RunningAttempts;
+  private readonly lifecycle: TransferLifecycle;
   private readonly settings: EngineSettings;
   private readonly clock: Clock;
   private readonly store: RecordStore;
@@ -82,30 +82,33 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       clock: this.clock,
       limits: () => this.settings,
       isBusy: (id) => this.attempts.has(id),
-      start: (record) => this.start(record),
+      start: (record) => this.lifecycle.start(record),
     });
     this.live = new LiveProgress(this.clock, (id, progress) => this.emit('progress', id, progress));
     this.limits = new SpeedLimits(this.clock, this.settings);
+    this.lifecycle = new TransferLifecycle({
+      clock: this.clock,
+      live: this.live,
+      writer: this.writer,
+      views: this.views,
+      noteState: (record, from, to) => this.scheduler.noteState(record, from, to),
+      isRunning: (id) => this.attempts.has(id),
+      run: (record) => this.attempts.run(record),
+      emitChanged: (view) => this.emit('changed', view),
+    });
     this.attempts = new RunningAttempts({
       settings: this.settings,
       writer: this.writer,
       live: this.live,
       limits: this.limits,
       workerFor: (record) => this.workerFor(record),
-      viewPatched: (record) => this.emitIfChanged(record),
-      log: (record, level, message) => this.log(record, level, message),
-      outcome: (record, outcome) => this.afterAttempt(record, outcome),
-      crashed: (record, error) => {
-        if (record.view.state !== 'active') return;
-        const message = error instanceof Error ? error.message : String(error);
-        this.transition(record, 'failed', {
-          error: { code: 'INTERNAL', message: `Internal error: ${message}`, retryable: false },
-          finishedAt: this.clock.now(),
-        });
-      },
+      viewPatched: (record) => this.lifecycle.emitIfChanged(record),
+      log: (record, level, message) => this.lifecycle.log(record, level, message),
+      outcome: (record, outcome) => this.lifecycle.afterAttempt(record, outcome),
+      crashed: (record, error) => this.lifecycle.crashed(record, error),
       ended: (record) => {
         // Bytes the worker reported while winding down after a pause: one view carries them.
-        if (this.transfers.has(record.view.id)) this.changed(record);
+        if (this.transfers.has(record.view.id)) this.lifecycle.changed(record);
         this.scheduler.request();
       },
     });
@@ -186,12 +189,12 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   /** Pausing a finished transfer is refused (InvalidTransitionError); pausing a paused one is a no-op. */
   async pause(id: string): Promise<void> {
     const record = this.transfers.require(id);
-    if (record.view.state !== 'paused') this.pauseRecord(record);
+    if (record.view.state !== 'paused') this.lifecycle.pause(record);
     await this.stop(id, 'pause');
   }
 
   async resume(id: string): Promise<void> {
-    this.resumeRecord(this.transfers.require(id));
+    this.lifecycle.resume(this.transfers.require(id));
     this.scheduler.request();
   }
 
@@ -199,12 +202,12 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     const record = this.transfers.require(id);
     // A completed transfer cannot be canceled (the table refuses it); a canceled one already is.
     if (record.view.state === 'canceled') return;
-    this.transition(record, 'canceled', { finishedAt: this.clock.now() });
+    this.lifecycle.transition(record, 'canceled', { finishedAt: this.clock.now() });
     await this.stop(id, 'cancel');
     await this.workerFor(record).discard(record, { deleteFinishedFile: false });
     record.resume = freshResume(record.view.kind, record.view.url);
     record.view.progress = { bytesDone: 0, totalBytes: record.view.progress.totalBytes, speed: 0, etaSeconds: null };
-    this.changed(record);
+    this.lifecycle.changed(record);
   }
 
   async retry(id: string): Promise<void> {
@@ -218,7 +221,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     record.attemptsWithoutProgress = 0;
     const { error: _error, finishedAt: _finished, ...rest } = record.view;
     record.view = { ...rest, attempt: 1 };
-    this.transition(record, 'queued');
+    this.lifecycle.transition(record, 'queued');
     this.scheduler.request();
   }
 
@@ -241,14 +244,14 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     const stopping: Promise<void>[] = [];
     for (const record of this.transfers.ordered()) {
       if (record.view.state !== 'queued' && record.view.state !== 'active') continue;
-      this.pauseRecord(record);
+      this.lifecycle.pause(record);
       stopping.push(this.stop(record.view.id, 'pause'));
     }
     await Promise.all(stopping);
   }
 
   async resumeAll(): Promise<void> {
-    for (const record of this.transfers.ordered()) this.resumeRecord(record);
+    for (const record of this.transfers.ordered()) this.lifecycle.resume(record);
     this.scheduler.request();
   }
 
@@ -264,7 +267,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     const record = this.transfers.require(id);
     record.view.speedLimit = bytesPerSecond;
     this.limits.setTransfer(id, bytesPerSecond);
-    this.changed(record);
+    this.lifecycle.changed(record);
   }
 
   updateSettings(patch: Partial<EngineSettings>): void {
@@ -306,7 +309,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       if (record.view.state !== 'queued') delete record.view.nextRetryAt;
       if (record.view.state === 'active') {
         record.view.state = resumeOnStart ? 'queued' : 'paused';
-        this.log(record, 'info', 'Ferry restarted: continuing from the saved resume data');
+        this.lifecycle.log(record, 'info', 'Ferry restarted: continuing from the saved resume data');
       }
       this.transfers.add(record);
       this.scheduler.noteState(record, undefined, record.view.state);
@@ -342,90 +345,10 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     return views;
   }
 
-  private start(record: TransferRecord): void {
-    this.transition(record, 'active', { startedAt: record.view.startedAt ?? this.clock.now(), nextRetryAt: undefined });
-    this.attempts.run(record);
-  }
-
-  private afterAttempt(record: TransferRecord, outcome: AttemptOutcome): void {
-    if (outcome.kind === 'aborted') return;
-    const now = this.clock.now();
-    if (outcome.kind === 'completed') {
-      this.live.cancel(record.view.id);
-      const total = record.view.progress.totalBytes ?? record.view.progress.bytesDone;
-      this.transition(record, 'completed', {
-        ...outcome.patch,
-        progress: { bytesDone: total, totalBytes: total, speed: 0, etaSeconds: null },
-        finishedAt: now,
-        error: undefined,
-      });
-    } else if (outcome.kind === 'failed') {
-      this.log(record, 'error', outcome.error.message);
-      // Show what is kept, not what was received: bytes that never reached the disk (disk full) are not done.
-      const kept = record.view.kind === 'download' ? { progress: { ...record.view.progress, bytesDone: durableBytes(record.resume) } } : {};
-      this.transition(record, 'failed', { ...kept, error: outcome.error, finishedAt: now });
-    } else {
-      // Waiting is not working: back to the queue with a not-before time, the slot is free.
-      this.log(record, 'warn', outcome.message);
-      this.transition(record, 'queued', { attempt: record.view.attempt + 1, nextRetryAt: now + outcome.delayMs, error: outcome.error });
-    }
-  }
-
   // ---- helpers -------------------------------------------------------------------------
-
-  /**
-   * An active transfer's paused view goes out once its worker has stopped (the run's end emits
-   * it), so that one event carries the bytes written while winding down.
-   */
-  private pauseRecord(record: TransferRecord): void {
-    this.transition(record, 'paused', {}, { emit: record.view.state !== 'active' || !this.attempts.has(record.view.id) });
-  }
-
-  private resumeRecord(record: TransferRecord): void {
-    if (record.view.state !== 'paused') return;
-    record.attemptsWithoutProgress = 0;
-    this.transition(record, 'queued', { attempt: 1 });
-  }
-
-  /** The one place a transfer changes state: checks the table, persists, tells listeners. */
-  private transition(record: TransferRecord, to: TransferState, patch: Partial<TransferView> = {}, opts = { emit: true }): void {
-    const from = record.view.state;
-    if (from !== to && !canTransition(from, to)) throw new InvalidTransitionError(from, to);
-    // Progress already measured goes out before the new state, never after it.
-    if (from === 'active' && to !== 'active') this.live.flush(record.view.id);
-    Object.assign(record.view, patch, { state: to });
-    for (const key of Object.keys(patch) as (keyof TransferView)[]) {
-      if (patch[key] === undefined) delete record.view[key];
-    }
-    if (to !== 'active') {
-      if (!('nextRetryAt' in patch)) delete record.view.nextRetryAt;
-      record.view.progress = { ...record.view.progress, speed: 0, etaSeconds: null };
-    }
-    if (from !== to) {
-      this.log(record, to === 'failed' ? 'error' : 'info', `${from} → ${to}`);
-      this.scheduler.noteState(record, from, to);
-    }
-    if (opts.emit) this.changed(record);
-    else this.writer.markDirty(record);
-  }
-
-  /** Persist (batched) and tell listeners, if the view changed. */
-  private changed(record: TransferRecord): void {
-    this.writer.markDirty(record);
-    this.emitIfChanged(record);
-  }
-
-  private emitIfChanged(record: TransferRecord): void {
-    const copy = this.views.changedCopy(record.view);
-    if (copy) this.emit('changed', copy);
-  }
 
   private stop(id: string, reason: StopReason): Promise<void> {
     return this.attempts.stop(id, reason);
-  }
-
-  private log(record: TransferRecord, level: Notice['level'], message: string): void {
-    appendLog(record.view, { at: this.clock.now(), level, message });
   }
 
   private workerFor(record: TransferRecord): TransferWorker {
