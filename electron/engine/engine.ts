@@ -13,10 +13,11 @@ import { LiveProgress } from './live-progress';
 import { checkDownloadFolder } from './download/folder-policy';
 import { FileRecordStore, type RecordStore } from './record-store';
 import { RecordWriter } from './record-writer';
-import { durableBytes, freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
+import { freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
 import { RunningAttempts, type StopReason } from './running-attempts';
 import { Scheduler } from './scheduler';
 import { SpeedLimits } from './speed-limits';
+import { restoreTransfers } from './startup-restore';
 import { TransferLifecycle } from './transfer-lifecycle';
 import { TransferList } from './transfer-list';
 import { transferTotals, type TransferTotals } from './transfer-totals';
@@ -293,31 +294,17 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     await this.writer.idle();
   }
 
-  // ---- lifecycle -----------------------------------------------------------------------
+  // ---- helpers -------------------------------------------------------------------------
 
   private async load(resumeOnStart: boolean): Promise<void> {
-    const { records, problems } = await this.store.loadAll();
-    for (const message of problems) this.notices.notice('warn', message);
-    for (const record of records) {
-      record.view.progress = {
-        ...record.view.progress,
-        bytesDone: record.view.kind === 'download' ? durableBytes(record.resume) : record.view.progress.bytesDone,
-        speed: 0,
-        etaSeconds: null,
-      };
-      // A not-before time survives a restart only while the transfer is still waiting for it.
-      if (record.view.state !== 'queued') delete record.view.nextRetryAt;
-      if (record.view.state === 'active') {
-        record.view.state = resumeOnStart ? 'queued' : 'paused';
-        this.lifecycle.log(record, 'info', 'Ferry restarted: continuing from the saved resume data');
-      }
-      this.transfers.add(record);
-      this.scheduler.noteState(record, undefined, record.view.state);
-    }
-    for (const kind of ['download', 'upload'] as const) {
-      const worker = this.options.workers[kind];
-      await worker?.startup?.(records.filter((r) => r.view.kind === kind));
-    }
+    await restoreTransfers({
+      store: this.store,
+      workers: this.options.workers,
+      resumeOnStart,
+      now: () => this.clock.now(),
+      problem: (message) => this.notices.notice('warn', message),
+      add: (record) => this.register(record),
+    });
     this.scheduler.request();
   }
 
@@ -332,8 +319,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     await this.writer.addBatch(records);
     const views: TransferView[] = [];
     for (const record of records) {
-      this.transfers.add(record);
-      this.scheduler.noteState(record, undefined, record.view.state);
+      this.register(record);
       this.views.sentNow(record.view);
       // One copy serves the event and the reply (listeners treat views as read-only): with
       // 10,000 added, a second copy each is megabytes of garbage for nothing.
@@ -345,7 +331,11 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     return views;
   }
 
-  // ---- helpers -------------------------------------------------------------------------
+  /** A record joins the list and the queue's indexes (added now, or loaded at start). */
+  private register(record: TransferRecord): void {
+    this.transfers.add(record);
+    this.scheduler.noteState(record, undefined, record.view.state);
+  }
 
   private stop(id: string, reason: StopReason): Promise<void> {
     return this.attempts.stop(id, reason);
