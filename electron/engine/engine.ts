@@ -1,28 +1,28 @@
-// The transfer engine: owns every transfer's state and answers commands. The rules it applies
-// live in their own modules: the queue (scheduler), one attempt and what follows it (attempt
-// runner), persistence (record writer), live progress, speed limits. Workers (download, upload)
+// The transfer engine: owns every transfer and answers commands. The rules it applies live in
+// their own modules: the list and its order (transfer list), state changes and attempt outcomes
+// (transfer lifecycle), the queue (scheduler), running attempts, persistence (record writer),
+// restart (startup restore), live progress, speed limits, notices. Workers (download, upload)
 // only move bytes for one attempt at a time.
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { TransferProgress, TransferView } from '../../shared/transfer';
-import { isFinished } from '../../shared/transfer';
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { EngineNotices, type Notice } from './engine-notices';
+import { waitUntilFinished } from './finish-waiter';
 import { LiveProgress } from './live-progress';
-import { checkDownloadFolder } from './download/folder-policy';
 import { FileRecordStore, type RecordStore } from './record-store';
 import { RecordWriter } from './record-writer';
 import { freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
-import { RunningAttempts, type StopReason } from './running-attempts';
+import { RunningAttempts } from './running-attempts';
 import { Scheduler } from './scheduler';
 import { SpeedLimits } from './speed-limits';
 import { restoreTransfers } from './startup-restore';
 import { TransferLifecycle } from './transfer-lifecycle';
 import { TransferList } from './transfer-list';
+import { admitTransfers, checkDownloadRequests, checkUploadRequest } from './transfer-admission';
 import { transferTotals, type TransferTotals } from './transfer-totals';
 import type { DownloadRequest, TransferRecord, TransferWorker, UploadRequest } from './types';
-import { assertHttpUrl } from './url-check';
 import { ViewChanges } from './view-changes';
 
 export interface EngineOptions {
@@ -60,8 +60,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly live: LiveProgress;
   private readonly limits: SpeedLimits;
   private readonly views = new ViewChanges();
-  private closed = false;
   private readonly notices: EngineNotices;
+  private closed = false;
   /** Problems found while loading the records (also emitted as notices). */
   readonly startupProblems: string[];
 
@@ -137,22 +137,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   /** Resolves once every listed transfer is completed, failed, canceled or removed. */
   waitUntilFinished(ids: string[]): Promise<TransferView[]> {
-    return new Promise((resolve) => {
-      const last = new Map<string, TransferView>();
-      const check = () => {
-        for (const id of ids) {
-          const record = this.transfers.get(id);
-          if (record && !isFinished(record.view.state)) return;
-          if (record) last.set(id, structuredClone(record.view));
-        }
-        this.off('changed', check);
-        this.off('removed', check);
-        resolve(ids.flatMap((id) => last.get(id) ?? []));
-      };
-      this.on('changed', check);
-      this.on('removed', check);
-      check();
-    });
+    return waitUntilFinished(this, (id) => this.transfers.get(id)?.view, ids);
   }
 
   // ---- commands ------------------------------------------------------------------------
@@ -167,22 +152,13 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
    * see one batch instead of one round per transfer.
    */
   async addDownloads(reqs: readonly DownloadRequest[]): Promise<TransferView[]> {
-    for (const req of reqs) assertHttpUrl(req.url);
-    // Folders the OS runs files from at login are refused however they are spelt; checked once per folder.
-    const folders = new Map<string, Promise<string>>();
-    const checked = await Promise.all(
-      reqs.map((req) => {
-        let folder = folders.get(req.directory);
-        if (!folder) folders.set(req.directory, (folder = checkDownloadFolder(req.directory)));
-        return folder.then((directory) => ({ ...req, directory }));
-      }),
-    );
+    const checked = await checkDownloadRequests(reqs);
     const now = this.clock.now();
     return this.addAll(checked.map((req) => newDownloadRecord(req, this.transfers.nextOrder(), now)));
   }
 
   async addUpload(req: UploadRequest): Promise<TransferView> {
-    assertHttpUrl(req.url.replaceAll('{filename}', 'x'));
+    checkUploadRequest(req);
     const [view] = await this.addAll([newUploadRecord(req, this.transfers.nextOrder(), this.clock.now())]);
     return view!;
   }
@@ -191,7 +167,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   async pause(id: string): Promise<void> {
     const record = this.transfers.require(id);
     if (record.view.state !== 'paused') this.lifecycle.pause(record);
-    await this.stop(id, 'pause');
+    await this.attempts.stop(id, 'pause');
   }
 
   async resume(id: string): Promise<void> {
@@ -204,7 +180,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     // A completed transfer cannot be canceled (the table refuses it); a canceled one already is.
     if (record.view.state === 'canceled') return;
     this.lifecycle.transition(record, 'canceled', { finishedAt: this.clock.now() });
-    await this.stop(id, 'cancel');
+    await this.attempts.stop(id, 'cancel');
     await this.workerFor(record).discard(record, { deleteFinishedFile: false });
     record.resume = freshResume(record.view.kind, record.view.url);
     record.view.progress = { bytesDone: 0, totalBytes: record.view.progress.totalBytes, speed: 0, etaSeconds: null };
@@ -228,7 +204,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   async remove(id: string, opts: { deleteFile?: boolean } = {}): Promise<void> {
     const record = this.transfers.require(id);
-    await this.stop(id, 'remove');
+    await this.attempts.stop(id, 'remove');
     await this.workerFor(record).discard(record, { deleteFinishedFile: opts.deleteFile ?? false });
     this.transfers.delete(id);
     this.scheduler.forget(record);
@@ -246,7 +222,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     for (const record of this.transfers.ordered()) {
       if (record.view.state !== 'queued' && record.view.state !== 'active') continue;
       this.lifecycle.pause(record);
-      stopping.push(this.stop(record.view.id, 'pause'));
+      stopping.push(this.attempts.stop(record.view.id, 'pause'));
     }
     await Promise.all(stopping);
   }
@@ -283,7 +259,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     this.closed = true;
     this.scheduler.stop();
     const wasRunning = this.attempts.ids();
-    await Promise.allSettled(wasRunning.map((id) => this.stop(id, 'shutdown')));
+    await Promise.allSettled(wasRunning.map((id) => this.attempts.stop(id, 'shutdown')));
     for (const id of wasRunning) this.live.flush(id);
     // Every other record was saved on its last change; only running ones hold unsaved progress.
     // (Saving all of them would cost one fsync per transfer at every quit, with thousands listed.)
@@ -310,23 +286,15 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   private async addAll(records: TransferRecord[]): Promise<TransferView[]> {
     if (this.closed) throw new Error('The engine is shut down');
-    for (const record of records) {
-      const prepared = await this.workerFor(record).prepare?.(record);
-      if (prepared) mergeCheckpoint(record, prepared);
-    }
-    // Durable before anyone hears of them, with one fsync for the whole batch (each record's own
-    // file follows in the background through the bounded writer).
-    await this.writer.addBatch(records);
-    const views: TransferView[] = [];
-    for (const record of records) {
-      this.register(record);
-      this.views.sentNow(record.view);
-      // One copy serves the event and the reply (listeners treat views as read-only): with
-      // 10,000 added, a second copy each is megabytes of garbage for nothing.
-      const view = structuredClone(record.view);
-      this.emit('added', view);
-      views.push(view);
-    }
+    const views = await admitTransfers(records, {
+      workerFor: (record) => this.workerFor(record),
+      writer: this.writer,
+      admitted: (record, view) => {
+        this.register(record);
+        this.views.sentNow(record.view);
+        this.emit('added', view);
+      },
+    });
     this.scheduler.request();
     return views;
   }
@@ -335,10 +303,6 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private register(record: TransferRecord): void {
     this.transfers.add(record);
     this.scheduler.noteState(record, undefined, record.view.state);
-  }
-
-  private stop(id: string, reason: StopReason): Promise<void> {
-    return this.attempts.stop(id, reason);
   }
 
   private workerFor(record: TransferRecord): TransferWorker {
