@@ -4,11 +4,12 @@
 // restart (startup restore), live progress, speed limits, notices. Workers (download, upload)
 // only move bytes for one attempt at a time.
 import { EventEmitter } from 'node:events';
+import type { EngineEvents, EngineOptions } from './engine-options';
 import path from 'node:path';
-import type { TransferProgress, TransferView } from '../../shared/transfer';
+import type { TransferView } from '../../shared/transfer';
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
-import { EngineNotices, type Notice } from './engine-notices';
+import { EngineNotices } from './engine-notices';
 import { waitUntilFinished } from './finish-waiter';
 import { LiveProgress } from './live-progress';
 import { FileRecordStore, type RecordStore } from './record-store';
@@ -25,25 +26,7 @@ import { transferTotals, type TransferTotals } from './transfer-totals';
 import type { DownloadRequest, TransferRecord, TransferWorker, UploadRequest } from './types';
 import { ViewChanges } from './view-changes';
 
-export interface EngineOptions {
-  dataDir: string;
-  settings?: Partial<EngineSettings>;
-  workers: { download: TransferWorker; upload?: TransferWorker };
-  store?: RecordStore;
-  /** Resume transfers that were running when the engine last stopped. Default true. */
-  resumeOnStart?: boolean;
-  /** Time for the queue, retries, progress and limits; tests pass a manual clock. */
-  clock?: Clock;
-}
-
-export interface EngineEvents {
-  added: [view: TransferView];
-  changed: [view: TransferView];
-  progress: [id: string, progress: TransferProgress];
-  removed: [id: string];
-  notice: [notice: Notice];
-}
-
+export type { EngineEvents, EngineOptions } from './engine-options';
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 export type { Notice } from './engine-notices';
 export { TransferNotFoundError } from './transfer-list';
