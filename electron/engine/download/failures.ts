@@ -27,6 +27,15 @@ export function isFileSystemError(err: unknown): boolean {
   return DISK_FULL_CODES.has(code) || FILE_SYSTEM_CODES.has(code);
 }
 
+/**
+ * A write to an open .part failed in a way another connection would meet too (disk full, no
+ * permission, I/O error): a segmented download stops instead of moving the range elsewhere.
+ */
+export function isPartWriteError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  return /^E(NOSPC|DQUOT|ACCES|PERM|ROFS|IO|BADF)$/.test(code);
+}
+
 /** Errors from got / the socket while asking for or reading the body: the shared classifier decides. */
 export function networkFailure(err: unknown, stallTimeoutMs: number): TransferFailure {
   return classifyError(err, { stallTimeoutMs });

@@ -110,3 +110,23 @@ export function resumeSegments(segments: readonly LiveSegment[]): ByteSegment[] 
   }
   return out;
 }
+
+/** How much a new sample moves a segment's smoothed speed. */
+const SPEED_SMOOTHING = 0.3;
+
+/** Keeps each busy segment's `speed` (smoothed bytes per second) from samples taken on every tick. */
+export class SegmentSpeeds {
+  private readonly last = new Map<LiveSegment, { at: number; written: number }>();
+
+  sample(segments: readonly LiveSegment[], now: number): void {
+    for (const s of segments) {
+      if (!s.busy) continue;
+      const last = this.last.get(s);
+      if (last && now > last.at) {
+        const speed = ((s.written - last.written) * 1000) / (now - last.at);
+        s.speed = s.speed === 0 ? speed : s.speed + SPEED_SMOOTHING * (speed - s.speed);
+      }
+      this.last.set(s, { at: now, written: s.written });
+    }
+  }
+}

@@ -6,17 +6,21 @@
 // Extra connections are a favour the server may refuse: a 429/503, a refused connection or a
 // server that answers a range with a full body make us use fewer connections, never fail the
 // transfer, as long as one connection still works.
+// This file schedules the connections; how many (connection-policy.ts) and how one of them
+// reads its body (range-connection.ts) live beside it.
 import { setMaxListeners } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
-import type { ByteSegment, TransferFailure } from '../types';
-import { failure, networkFailure, stalledFailure } from './failures';
+import type { ByteSegment } from '../types';
+import { failure, isPartWriteError, networkFailure, stalledFailure } from './failures';
 import type { HostConnectionPool } from './host-pool';
-import { responseBody, type OpenedResponse } from './http-request';
-import { batchBytesFor, RangeWriter } from './range-writer';
-import { ConnectionRamp, RAMP_WINDOW_MS } from './connection-ramp';
+import { type OpenedResponse } from './http-request';
+import { batchBytesFor } from './range-writer';
+import { RAMP_WINDOW_MS } from './connection-ramp';
+import { ConnectionTarget } from './connection-policy';
+import { newConnection, receiveRange, type Connection } from './range-connection';
 import type { RangeVerdict } from './range-verdict';
 import { MAX_CONNECTIONS } from './worker-settings';
-import { remaining, resumeSegments, takeWork, type LiveSegment } from './segment-plan';
+import { remaining, resumeSegments, SegmentSpeeds, takeWork, type LiveSegment } from './segment-plan';
 
 export type { RangeVerdict } from './range-verdict';
 
@@ -44,40 +48,27 @@ export interface SegmentedOptions {
   log(level: 'info' | 'warn', message: string): void;
 }
 
-interface Connection {
-  controller: AbortController;
-  lastByteAt: number;
-  throttled: boolean;
-  stalled: boolean;
-  /** Closed to give the host's budget to another transfer: not an error. */
-  yielded: boolean;
-}
-
 const TICK_MS = 250;
-const SPEED_SMOOTHING = 0.3;
 
 export class SegmentedDownload {
   private readonly segments: LiveSegment[];
   private readonly connections = new Set<Connection>();
   private readonly stopAll = new AbortController();
   private readonly signal: AbortSignal;
-  /** The most connections this server tolerates (lowered on refusals). */
-  private target: number;
-  /** How many of them help (grows while the total speed rises). */
-  private readonly ramp: ConnectionRamp;
+  /** How many connections to use: refusals, the ramp and the host's budget decide. */
+  private readonly count: ConnectionTarget;
   private fatal: unknown;
   private lastError: unknown;
   private checkpointing: Promise<void> | undefined;
   private lastCheckpointAt = Date.now();
   private finished!: () => void;
   private readonly allDone = new Promise<void>((resolve) => (this.finished = resolve));
-  private firstSpeedLogged = false;
-  private speedSample = new Map<LiveSegment, { at: number; written: number }>();
+  private readonly speeds = new SegmentSpeeds();
 
   constructor(private readonly o: SegmentedOptions) {
     this.segments = o.segments;
-    this.target = Math.max(1, o.maxConnections);
-    this.ramp = new ConnectionRamp(this.target, Date.now(), this.writtenTotal(), RAMP_WINDOW_MS, o.connectionsAsked ? this.target : 1);
+    const log = (level: 'info' | 'warn', message: string): void => o.log(level, message);
+    this.count = new ConnectionTarget(o.maxConnections, o.connectionsAsked ?? false, Date.now(), this.writtenTotal(), log);
     this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
     // Each open connection listens on it (up to 32): not a leak, and no warning on the user's stderr.
     setMaxListeners(4 * MAX_CONNECTIONS, this.signal);
@@ -122,7 +113,7 @@ export class SegmentedDownload {
   private openMore(): void {
     const starts: { release: () => void; segment: LiveSegment }[] = [];
     const open = (): number => this.connections.size + starts.length;
-    while (!this.signal.aborted && this.connections.size > 0 && open() < Math.min(this.target, this.ramp.allowed)) {
+    while (!this.signal.aborted && this.connections.size > 0 && open() < this.count.wanted) {
       const release = this.o.pool.tryClaim(this.o.host, open());
       if (!release) break;
       const segment = this.take();
@@ -139,7 +130,7 @@ export class SegmentedDownload {
   }
 
   private startConnection(release: () => void, start: { segment: LiveSegment; opened?: OpenedResponse }): void {
-    const conn: Connection = { controller: new AbortController(), lastByteAt: Date.now(), throttled: false, stalled: false, yielded: false };
+    const conn = newConnection();
     this.connections.add(conn);
     void this.work(conn, start)
       // work() settles its own errors; anything else is a bug that must stop this attempt, not the process.
@@ -173,8 +164,8 @@ export class SegmentedDownload {
         segment.busy = false;
         segment.issued = segment.start + segment.written;
         if ((this.signal.aborted && !conn.stalled) || conn.yielded) return;
-        const reason = conn.stalled ? stalledFailure(this.o.stallTimeoutMs) : asFailure(err, this.o.stallTimeoutMs);
-        if (isFileSystemError(err)) return this.stop(err);
+        const reason = conn.stalled ? stalledFailure(this.o.stallTimeoutMs) : networkFailure(err, this.o.stallTimeoutMs);
+        if (isPartWriteError(err)) return this.stop(err);
         this.lastError = reason;
         if (this.connections.size <= 1) return;
         if (segment.written === writtenBefore) this.useFewer(reason.error.message);
@@ -205,7 +196,7 @@ export class SegmentedDownload {
       }
       if (this.connections.size > 1 && !this.signal.aborted) {
         segment.busy = false;
-        this.useFewer(asFailure(err, this.o.stallTimeoutMs).error.message);
+        this.useFewer(networkFailure(err, this.o.stallTimeoutMs).error.message);
         return undefined;
       }
       throw err;
@@ -225,59 +216,20 @@ export class SegmentedDownload {
     throw verdict.failure;
   }
 
-  /** Reads the body into the segment until it is complete or the response ends. */
-  private async receive(conn: Connection, segment: LiveSegment, opened: OpenedResponse): Promise<void> {
-    const body = responseBody(opened);
-    // The held-bytes budget is shared by the connections in use, not the most we might open: a
-    // download that stays on one connection writes in 1 MiB steps (0.1 s less CPU per GiB than 512 KiB).
-    const writer = new RangeWriter(this.o.handle, segment.start + segment.written, (bytes) => {
-      segment.written += bytes;
-      this.o.progress(this.writtenTotal());
-    }, batchBytesFor(Math.min(this.target, this.ramp.allowed)));
-    const cut = (): void => {
-      opened.stream.destroy();
-      body.destroy();
-    };
-    conn.controller.signal.addEventListener('abort', cut, { once: true });
-    this.signal.addEventListener('abort', cut, { once: true });
-    conn.lastByteAt = Date.now();
-    try {
-      for await (const data of body) {
-        let chunk = data as Buffer;
-        conn.lastByteAt = Date.now();
-        conn.throttled = true;
-        await this.o.throttle(chunk.length, this.signal);
-        conn.throttled = false;
-        conn.lastByteAt = Date.now();
-        if (this.signal.aborted) break;
-        // Another connection may have taken the end of this range meanwhile: never write past it.
-        const room = segment.end - segment.issued;
-        if (chunk.length > room) chunk = chunk.subarray(0, Math.max(0, room));
-        if (chunk.length > 0) {
-          segment.issued += chunk.length;
-          const wait = writer.push(chunk);
-          if (wait) await wait;
-        }
-        if (segment.issued >= segment.end) break;
-      }
-    } catch (err) {
-      // A broken connection keeps what already arrived: written below, then the error is raised.
-      await writer.drain().catch(() => undefined);
-      throw err;
-    } finally {
-      conn.controller.signal.removeEventListener('abort', cut);
-      this.signal.removeEventListener('abort', cut);
-      cut();
-    }
-    await writer.drain();
-    segment.issued = segment.start + segment.written;
+  private receive(conn: Connection, segment: LiveSegment, opened: OpenedResponse): Promise<void> {
+    return receiveRange(conn, segment, opened, {
+      handle: this.o.handle,
+      signal: this.signal,
+      // The held-bytes budget is shared by the connections in use, not the most we might open: a
+      // download that stays on one connection writes in 1 MiB steps (0.1 s less CPU per GiB than 512 KiB).
+      batchBytes: batchBytesFor(this.count.wanted),
+      throttle: (bytes, s) => this.o.throttle(bytes, s),
+      onWritten: () => this.o.progress(this.writtenTotal()),
+    });
   }
 
   private useFewer(why: string): void {
-    const before = this.target;
-    this.target = Math.max(1, this.connections.size - 1);
-    this.ramp.setLimit(this.target);
-    if (this.target < before) this.o.log('info', `Using ${this.target} connection(s): the server refused another (${why})`);
+    this.count.refused(this.connections.size, why);
   }
 
   private working(): number {
@@ -291,7 +243,7 @@ export class SegmentedDownload {
    * what helps (more connections did not make it faster).
    */
   private keepToShare(): void {
-    let over = this.working() - Math.min(this.o.pool.fairShare(this.o.host), this.ramp.allowed);
+    let over = this.working() - this.count.keep(this.o.pool.fairShare(this.o.host));
     if (over <= 0) return;
     for (const conn of [...this.connections].reverse()) {
       if (over <= 0) break;
@@ -315,23 +267,8 @@ export class SegmentedDownload {
         conn.controller.abort();
       }
     }
-    for (const s of this.segments) {
-      if (!s.busy) continue;
-      const last = this.speedSample.get(s);
-      if (last && now > last.at) {
-        const speed = ((s.written - last.written) * 1000) / (now - last.at);
-        s.speed = s.speed === 0 ? speed : s.speed + SPEED_SMOOTHING * (speed - s.speed);
-      }
-      this.speedSample.set(s, { at: now, written: s.written });
-    }
-    const before = this.ramp.allowed;
-    const allowed = this.ramp.update(now, this.writtenTotal(), this.working());
-    if (allowed < before) this.o.log('info', `Using ${allowed} connection(s): more did not make the download faster`);
-    else if (this.ramp.firstSpeed !== undefined && !this.firstSpeedLogged) {
-      this.firstSpeedLogged = true;
-      const speed = `${(this.ramp.firstSpeed / 2 ** 20).toFixed(1)} MiB/s`;
-      this.o.log('info', allowed > before ? `One connection gave ${speed}: opening ${allowed}` : `One connection gave ${speed}: no more needed`);
-    }
+    this.speeds.sample(this.segments, now);
+    this.count.update(now, this.writtenTotal(), this.working());
     this.keepToShare();
     this.openMore();
     if (now - this.lastCheckpointAt >= this.o.checkpointIntervalMs && !this.checkpointing) {
@@ -358,13 +295,4 @@ export class SegmentedDownload {
     for (const s of this.segments) sum += s.written;
     return sum;
   }
-}
-
-function isFileSystemError(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException)?.code ?? '';
-  return /^E(NOSPC|DQUOT|ACCES|PERM|ROFS|IO|BADF)$/.test(code);
-}
-
-function asFailure(err: unknown, stallTimeoutMs: number): TransferFailure {
-  return networkFailure(err, stallTimeoutMs);
 }

@@ -1,0 +1,52 @@
+// What one download attempt holds while it runs (the resume facts, the view's details, the open
+// .part writer) and the one way it is written back: checkpoints, and forgetting the bytes.
+// Kept apart so every step of an attempt (reopen, receive, finish) changes the same state and
+// records it the same way; a change to what a checkpoint holds or when it is safe starts here.
+import type { DownloadDetails } from '../../../shared/transfer';
+import type { AttemptContext, DownloadRequest } from '../types';
+import { checkpointPatch, detailsFromRecord, factsFromRecord, type DownloadFacts } from './download-state';
+import { failure } from './failures';
+import { removeIfExists, type PartWriter } from './part-file';
+
+export class AttemptState {
+  readonly facts: DownloadFacts;
+  details: DownloadDetails;
+  writer: PartWriter | undefined;
+
+  constructor(readonly ctx: AttemptContext) {
+    if (ctx.record.request.kind !== 'download') throw failure('INTERNAL', 'download worker got a non-download transfer', false);
+    this.facts = factsFromRecord(ctx.record);
+    this.details = detailsFromRecord(ctx.record);
+  }
+
+  get request(): DownloadRequest {
+    const r = this.ctx.record.request;
+    if (r.kind !== 'download') throw failure('INTERNAL', 'not a download', false);
+    return r.download;
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.ctx.checkpoint(checkpointPatch(this.request.url, this.facts, this.details));
+  }
+
+  /** Forget the bytes we have: the next request starts from 0 and nothing old is ever appended. */
+  async resetToZero(): Promise<void> {
+    if (this.writer) await this.writer.truncate(0).catch(() => undefined);
+    else await removeIfExists(this.facts.partPath).catch(() => undefined);
+    if (!this.writer) this.facts.partPath = undefined;
+    this.facts.done = 0;
+    this.facts.segments = undefined;
+    this.facts.connections = undefined;
+    this.facts.etag = undefined;
+    this.facts.lastModified = undefined;
+    this.facts.totalBytes = null;
+    await this.checkpoint();
+  }
+
+  /** After a final verdict against the bytes (wrong size or checksum): no partial file is left behind. */
+  async discardPart(): Promise<void> {
+    await this.writer?.close();
+    this.writer = undefined;
+    await this.resetToZero();
+  }
+}

@@ -1,0 +1,72 @@
+// The end of a download: the bytes are checked (length, the requested SHA-256, the server's
+// digest), marked as coming from the internet and moved from .part to a free final name, and the
+// final name is recorded before "completed" is reported. Kept apart because what makes a file
+// finished changes for its own reasons (new checks, naming rules), not with how bytes arrive.
+import path from 'node:path';
+import type { TransferView } from '../../../shared/transfer';
+import type { AttemptResult } from '../types';
+import type { AttemptState } from './attempt-state';
+import { failure, fileSystemFailure } from './failures';
+import { markFromInternet, referrerOf } from './origin-mark';
+import { moveToFreeName, sha256OfFile } from './part-file';
+import { verifyServerDigest, type ServerDigest } from './server-digest';
+
+/**
+ * Verifies length and checksum, then moves the .part to a free final name. `digest` is the SHA-256
+ * hashed while receiving, if any; `serverDigest` the Repr-Digest / Digest of the last response.
+ */
+export async function finishDownload(
+  state: AttemptState,
+  digest: string | undefined,
+  serverDigest: ServerDigest | undefined,
+  signal: AbortSignal,
+): Promise<AttemptResult> {
+  const { facts, request } = state;
+  const done = facts.done;
+  const total = facts.totalBytes;
+  if (total !== null && done < total) {
+    throw failure('NETWORK', `Connection closed after ${done} of ${total} bytes`, true);
+  }
+  if (total !== null && done > total) {
+    await state.discardPart();
+    throw failure('SIZE_MISMATCH', `Server sent ${done} bytes but announced ${total}`, false);
+  }
+  facts.totalBytes = done;
+  const partPath = facts.partPath!;
+  const expected = request.sha256?.toLowerCase();
+  if (expected) {
+    const actual = digest ?? (await sha256OfFile(partPath, signal));
+    if (actual !== expected) {
+      await state.discardPart();
+      throw failure('CHECKSUM_MISMATCH', `SHA-256 mismatch: expected ${expected}, got ${actual}; the file was discarded`, false);
+    }
+  }
+  await verifyServerDigest(partPath, serverDigest, signal);
+  await state.writer?.close();
+  state.writer = undefined;
+  await markFromInternet(partPath, { url: facts.finalUrl ?? request.url, referrer: referrerOf(request.headers) });
+  let finalPath: string;
+  try {
+    finalPath = await moveToFreeName(partPath, state.details.directory, state.details.fileName);
+  } catch (err) {
+    throw fileSystemFailure(err, partPath);
+  }
+  const fileName = path.basename(finalPath);
+  state.details = { ...state.details, fileName, filePath: finalPath };
+  facts.partPath = undefined;
+  await state.checkpoint();
+  state.ctx.progress(done, done);
+  const patch: Partial<TransferView> = { name: fileName, download: state.details };
+  return { outcome: 'completed', patch };
+}
+
+/** The last run renamed the finished file but died before recording it: record it now. */
+export async function completeRecovered(state: AttemptState, finalPath: string): Promise<AttemptResult> {
+  const fileName = path.basename(finalPath);
+  state.details = { ...state.details, fileName, filePath: finalPath };
+  state.facts.partPath = undefined;
+  state.ctx.log('info', `Found the finished file as ${fileName}; nothing left to download`);
+  await state.checkpoint();
+  state.ctx.progress(state.facts.done, state.facts.done);
+  return { outcome: 'completed', patch: { name: fileName, download: state.details } };
+}

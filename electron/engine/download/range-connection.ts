@@ -1,0 +1,83 @@
+// One connection of a segmented download reading its response body into its range: bytes past
+// the range's current end are never written (another connection may have taken the end
+// meanwhile), what arrived before a break is still written, and the connection's clock is kept
+// for the stall check. Kept apart from the scheduling of connections in SegmentedDownload.
+import type { FileHandle } from 'node:fs/promises';
+import { responseBody, type OpenedResponse } from './http-request';
+import { RangeWriter } from './range-writer';
+import type { LiveSegment } from './segment-plan';
+
+export interface Connection {
+  controller: AbortController;
+  lastByteAt: number;
+  throttled: boolean;
+  stalled: boolean;
+  /** Closed to give the host's budget to another transfer: not an error. */
+  yielded: boolean;
+}
+
+export function newConnection(): Connection {
+  return { controller: new AbortController(), lastByteAt: Date.now(), throttled: false, stalled: false, yielded: false };
+}
+
+export interface RangeReceiveOptions {
+  handle: FileHandle;
+  /** The whole download's signal; the connection's own controller also cuts it. */
+  signal: AbortSignal;
+  /** Bytes held before a write (see batchBytesFor). */
+  batchBytes: number;
+  throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  /** After `segment.written` grew. */
+  onWritten(): void;
+}
+
+/** Reads the body into the segment until it is complete or the response ends. */
+export async function receiveRange(conn: Connection, segment: LiveSegment, opened: OpenedResponse, o: RangeReceiveOptions): Promise<void> {
+  const body = responseBody(opened);
+  const writer = new RangeWriter(
+    o.handle,
+    segment.start + segment.written,
+    (bytes) => {
+      segment.written += bytes;
+      o.onWritten();
+    },
+    o.batchBytes,
+  );
+  const cut = (): void => {
+    opened.stream.destroy();
+    body.destroy();
+  };
+  conn.controller.signal.addEventListener('abort', cut, { once: true });
+  o.signal.addEventListener('abort', cut, { once: true });
+  conn.lastByteAt = Date.now();
+  try {
+    for await (const data of body) {
+      let chunk = data as Buffer;
+      conn.lastByteAt = Date.now();
+      conn.throttled = true;
+      await o.throttle(chunk.length, o.signal);
+      conn.throttled = false;
+      conn.lastByteAt = Date.now();
+      if (o.signal.aborted) break;
+      // Another connection may have taken the end of this range meanwhile: never write past it.
+      const room = segment.end - segment.issued;
+      if (chunk.length > room) chunk = chunk.subarray(0, Math.max(0, room));
+      if (chunk.length > 0) {
+        segment.issued += chunk.length;
+        const wait = writer.push(chunk);
+        if (wait) await wait;
+      }
+      if (segment.issued >= segment.end) break;
+    }
+  } catch (err) {
+    // A broken connection keeps what already arrived: written below, then the error is raised.
+    await writer.drain().catch(() => undefined);
+    throw err;
+  } finally {
+    conn.controller.signal.removeEventListener('abort', cut);
+    o.signal.removeEventListener('abort', cut);
+    cut();
+  }
+  await writer.drain();
+  segment.issued = segment.start + segment.written;
+}
