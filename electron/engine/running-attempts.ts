@@ -2,6 +2,7 @@
 // context its worker sees (throttle, progress, durable checkpoints, log). The engine decides
 // what an attempt's outcome means for the transfer's state; this module only runs and stops.
 import { runAttempt, type AttemptOutcome, type RetrySettings } from './attempt-runner';
+import { bufferReclaimer } from './buffer-reclaimer';
 import type { LiveProgress } from './live-progress';
 import type { RecordWriter } from './record-writer';
 import { mergeCheckpoint } from './records';
@@ -77,7 +78,7 @@ export class RunningAttempts {
       record,
       signal: running.controller.signal,
       stallTimeoutMs: this.deps.settings.stallTimeoutMs,
-      throttle: this.deps.limits.throttleFor(record),
+      throttle: reclaiming(this.deps.limits.throttleFor(record)),
       progress: (bytesDone, totalBytes) => this.deps.live.report(record, bytesDone, totalBytes),
       checkpoint: async (patch) => {
         mergeCheckpoint(record, patch);
@@ -87,4 +88,12 @@ export class RunningAttempts {
       log: (level, message) => this.deps.log(record, level, message),
     };
   }
+}
+
+/** Every chunk a worker moves passes its throttle: the one place to count bytes for the reclaimer. */
+function reclaiming(throttle: AttemptContext['throttle']): AttemptContext['throttle'] {
+  return (bytes, signal) => {
+    bufferReclaimer.moved(bytes);
+    return throttle(bytes, signal);
+  };
 }

@@ -7,13 +7,12 @@ import { link, open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { BatchWriter } from './batch-writer';
 import { ensureDownloadFolder } from './download-folder';
 import { MAX_NAME_BYTES, numberedName } from './filename';
 
 export const PART_SUFFIX = '.part';
 const WRITE_HIGH_WATER_MARK = 1 << 20;
-const WRITE_BATCH_BYTES = 1 << 20;
-const HOLD_MS = 50;
 const MAX_NAME_ATTEMPTS = 10_000;
 
 /** Creates a new empty `<name>.part` (or `<name (n)>.part` when another download holds that one). */
@@ -51,24 +50,13 @@ export async function reopenPartFile(partPath: string, offset: number): Promise<
 /**
  * Sequential writer from `start`. Its own Writable (not fs.WriteStream) because destroying a
  * pipeline must not close the file: after an error or abort we still fsync and record the offset.
- * Bytes are only durable after `sync()` reports them.
- *
- * Socket chunks (64 KiB or less) are gathered into writes of at least WRITE_BATCH_BYTES: writing
- * whatever single chunk arrived while the disk was idle meant twice as many writes, each a
- * thread-pool round trip (1 GiB from loopback nginx: 2.25 s -> 1.8 s with batches). Gathered bytes
- * wait at most HOLD_MS, so a slow download still reaches the disk promptly, and sync() writes them
- * first, so an abort loses none; until written they are not counted in `written`.
+ * Bytes are only durable after `sync()` reports them. Chunks are gathered into large writes by a
+ * BatchWriter (batch-writer.ts says why and how); gathered bytes are not counted in `written`
+ * until written, and sync() writes them first, so an abort loses none.
  */
 export class PartWriter {
   readonly stream: Writable;
-  private position: number;
-  private pending: Promise<unknown> = Promise.resolve();
-  /** Writes run one after another; a failed write fails every later one (the position is unknown). */
-  private chain: Promise<void> = Promise.resolve();
-  private held: Buffer[] = [];
-  private heldBytes = 0;
-  private holdTimer: NodeJS.Timeout | undefined;
-  private failure: Error | undefined;
+  private readonly batch: BatchWriter;
   private closed = false;
 
   constructor(
@@ -76,53 +64,22 @@ export class PartWriter {
     /** Where this run of writes began (received bytes are counted from here). */
     public start: number,
   ) {
-    this.position = start;
-    const accept = (chunks: Buffer[], callback: (err?: Error | null) => void): void => {
-      if (this.failure) return callback(this.failure);
+    this.batch = new BatchWriter(handle, start);
+    const accept = async (chunks: Buffer[]): Promise<void> => {
       for (const chunk of chunks) {
-        this.held.push(chunk);
-        this.heldBytes += chunk.length;
+        if (this.closed) return;
+        const wait = this.batch.push(chunk);
+        if (wait) await wait;
       }
-      // Backpressure comes from the big writes: the stream waits for them, not for held chunks.
-      if (this.heldBytes >= WRITE_BATCH_BYTES) return void this.writeHeld().then(() => callback(), callback);
-      this.holdTimer ??= setTimeout(() => {
-        this.holdTimer = undefined;
-        this.writeHeld().catch((err: unknown) => {
-          this.failure ??= err as Error;
-        });
-      }, HOLD_MS);
-      callback();
     };
     this.stream = new Writable({
       highWaterMark: WRITE_HIGH_WATER_MARK,
-      write: (chunk: Buffer, _enc, callback) => accept([chunk], callback),
-      writev: (chunks, callback) => accept(chunks.map((c) => c.chunk as Buffer), callback),
+      write: (chunk: Buffer, _enc, callback) => accept([chunk]).then(() => callback(), callback),
+      writev: (chunks, callback) => accept(chunks.map((c) => c.chunk as Buffer)).then(() => callback(), callback),
       final: (callback) => {
-        if (this.failure) return callback(this.failure);
-        this.writeHeld().then(() => callback(), callback);
+        this.batch.drain().then(() => callback(), callback);
       },
     });
-  }
-
-  /** Queues the held chunks as one write; resolves when it (and every write before it) is done. */
-  private writeHeld(): Promise<void> {
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = undefined;
-    const batch = this.held;
-    this.held = [];
-    this.heldBytes = 0;
-    if (this.closed || batch.length === 0) return this.chain;
-    const write = this.chain.then(async () => {
-      let buffers = batch;
-      while (buffers.length > 0) {
-        const { bytesWritten } = await this.handle.writev(buffers, this.position);
-        this.position += bytesWritten;
-        buffers = dropBytes(buffers, bytesWritten);
-      }
-    });
-    this.chain = write;
-    this.pending = write.catch(() => undefined);
-    return write;
   }
 
   /** The file itself, for segmented downloads that write at many offsets (this writer stays its owner). */
@@ -132,24 +89,23 @@ export class PartWriter {
 
   /** Offset of the first byte not yet written (durable only after sync). */
   get written(): number {
-    return this.position;
+    return this.batch.written;
   }
 
   /** Writes what is held, waits for the writes, flushes to disk; returns the offset now safe to record. */
   async sync(): Promise<number> {
-    // A failed write shows in `position` (it stops before the failure) and in the stream's error.
-    await this.writeHeld().catch(() => undefined);
-    await this.pending;
-    const written = this.position;
+    // A failed write shows in `written` (it stops before the failure) and in the stream's error.
+    await this.batch.drain().catch(() => undefined);
+    const written = this.batch.written;
     await this.handle.datasync();
     return written;
   }
 
   /** Only before writing: cut the file and begin the run of writes at `length`. */
   async truncate(length: number): Promise<void> {
-    await this.pending;
+    await this.batch.settle();
     await this.handle.truncate(length);
-    this.position = length;
+    this.batch.moveTo(length);
     this.start = length;
   }
 
@@ -157,26 +113,10 @@ export class PartWriter {
     if (!this.stream.destroyed) this.stream.destroy();
     // Anything still held was never synced nor reported: dropped like the stream's own buffer.
     this.closed = true;
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = undefined;
-    await this.pending;
+    await this.batch.settle();
+    this.batch.release();
     await this.handle.close().catch(() => undefined);
   }
-}
-
-/** The buffers less their first `count` bytes (what a short write left to write). */
-export function dropBytes(buffers: Buffer[], count: number): Buffer[] {
-  let rest = count;
-  const out: Buffer[] = [];
-  for (const b of buffers) {
-    if (rest >= b.length) {
-      rest -= b.length;
-      continue;
-    }
-    out.push(rest > 0 ? b.subarray(rest) : b);
-    rest = 0;
-  }
-  return out;
 }
 
 export async function fileSize(filePath: string): Promise<number | undefined> {

@@ -4,7 +4,8 @@
 // for the stall check. Kept apart from the scheduling of connections in SegmentedDownload.
 import type { FileHandle } from 'node:fs/promises';
 import { responseBody, type OpenedResponse } from './http-request';
-import { RangeWriter } from './range-writer';
+import { BatchWriter } from './batch-writer';
+import { eachChunk } from './chunk-reader';
 import type { LiveSegment } from './segment-plan';
 
 export interface Connection {
@@ -34,7 +35,7 @@ export interface RangeReceiveOptions {
 /** Reads the body into the segment until it is complete or the response ends. */
 export async function receiveRange(conn: Connection, segment: LiveSegment, opened: OpenedResponse, o: RangeReceiveOptions): Promise<void> {
   const body = responseBody(opened);
-  const writer = new RangeWriter(
+  const writer = new BatchWriter(
     o.handle,
     segment.start + segment.written,
     (bytes) => {
@@ -51,14 +52,14 @@ export async function receiveRange(conn: Connection, segment: LiveSegment, opene
   o.signal.addEventListener('abort', cut, { once: true });
   conn.lastByteAt = Date.now();
   try {
-    for await (const data of body) {
-      let chunk = data as Buffer;
+    await eachChunk(body, async (data) => {
+      let chunk = data;
       conn.lastByteAt = Date.now();
       conn.throttled = true;
       await o.throttle(chunk.length, o.signal);
       conn.throttled = false;
       conn.lastByteAt = Date.now();
-      if (o.signal.aborted) break;
+      if (o.signal.aborted) return false;
       // Another connection may have taken the end of this range meanwhile: never write past it.
       const room = segment.end - segment.issued;
       if (chunk.length > room) chunk = chunk.subarray(0, Math.max(0, room));
@@ -67,17 +68,22 @@ export async function receiveRange(conn: Connection, segment: LiveSegment, opene
         const wait = writer.push(chunk);
         if (wait) await wait;
       }
-      if (segment.issued >= segment.end) break;
-    }
+      return segment.issued < segment.end;
+    });
   } catch (err) {
     // A broken connection keeps what already arrived: written below, then the error is raised.
     await writer.drain().catch(() => undefined);
+    writer.release();
     throw err;
   } finally {
     conn.controller.signal.removeEventListener('abort', cut);
     o.signal.removeEventListener('abort', cut);
     cut();
   }
-  await writer.drain();
+  try {
+    await writer.drain();
+  } finally {
+    writer.release();
+  }
   segment.issued = segment.start + segment.written;
 }

@@ -14,7 +14,7 @@ import type { ByteSegment } from '../types';
 import { failure, isPartWriteError, networkFailure, stalledFailure } from './failures';
 import type { HostConnectionPool } from './host-pool';
 import { type OpenedResponse } from './http-request';
-import { batchBytesFor } from './range-writer';
+import { batchBytesFor } from './batch-writer';
 import { RAMP_WINDOW_MS } from './connection-ramp';
 import { ConnectionTarget } from './connection-policy';
 import { newConnection, receiveRange, type Connection } from './range-connection';
