@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../test-support/manual-clock';
 import { newDownloadRecord } from './records';
+import type { Throttle } from './types';
 import { SpeedLimits } from './speed-limits';
 
 const KiB = 1024;
@@ -14,7 +15,7 @@ function record(speedLimit: number | null) {
 }
 
 /** `connections` loops, each passing CHUNK after CHUNK through the throttle, counting bytes let through. */
-function run(throttle: (bytes: number, signal: AbortSignal) => Promise<void>, connections: number) {
+function run(throttle: Throttle, connections: number) {
   const controllers = Array.from({ length: connections }, () => new AbortController());
   const counter = { bytes: 0 };
   for (const { signal } of controllers) {

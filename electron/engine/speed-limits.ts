@@ -4,9 +4,7 @@
 import type { TransferKind } from '../../shared/transfer';
 import type { Clock } from './clock';
 import { RateLimiter } from './rate-limiter';
-import type { TransferRecord } from './types';
-
-const NO_WAIT: Promise<void> = Promise.resolve();
+import type { Throttle, TransferRecord } from './types';
 
 export class SpeedLimits {
   private readonly global: Record<TransferKind, RateLimiter>;
@@ -29,12 +27,12 @@ export class SpeedLimits {
   }
 
   /** The throttle a worker calls for every chunk of this transfer, on any of its connections. */
-  throttleFor(record: TransferRecord): (bytes: number, signal: AbortSignal) => Promise<void> {
+  throttleFor(record: TransferRecord): Throttle {
     const all = this.global[record.view.kind];
     const own = this.transferLimiter(record);
     return (bytes, signal) => {
-      // Called for every chunk (thousands a second): without limits, skip two async calls.
-      if (all.rate === null && own.rate === null) return NO_WAIT;
+      // Called for every chunk (thousands a second): without limits, nothing to wait for.
+      if (all.rate === null && own.rate === null) return undefined;
       return all.take(bytes, signal).then(() => own.take(bytes, signal));
     };
   }

@@ -99,6 +99,13 @@ export type AttemptResult =
   /** The worker stopped because the engine aborted it (pause, cancel, shutdown). */
   | { outcome: 'aborted' };
 
+/**
+ * Resolves when `bytes` may pass under the speed limits; undefined when they may pass at once (no
+ * limit set), so that per-chunk readers stay synchronous in the common case (a promise per 64 KiB
+ * chunk forces a pause and resume of the socket for each).
+ */
+export type Throttle = (bytes: number, signal: AbortSignal) => Promise<void> | undefined;
+
 /** What the engine hands a worker for one attempt. */
 export interface AttemptContext {
   readonly record: Readonly<TransferRecord>;
@@ -106,7 +113,7 @@ export interface AttemptContext {
   readonly signal: AbortSignal;
   readonly stallTimeoutMs: number;
   /** Waits until `bytes` may pass under the transfer's and the global speed limits. */
-  throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  throttle: Throttle;
   /** Live progress (coalesced by the engine before it reaches any UI). */
   progress(bytesDone: number, totalBytes: number | null): void;
   /**

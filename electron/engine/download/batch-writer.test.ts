@@ -106,8 +106,9 @@ describe('BatchWriter', () => {
     expect(buffers).toContain(now.other ?? now.fill);
   });
 
-  it('sizes batches from the connection count: 1 MiB alone, smaller with many, never tiny', () => {
-    expect(batchBytesFor(1)).toBe(1 << 20);
+  it('sizes range batches from the connection count: 256 KiB with few, smaller with many, never tiny', () => {
+    expect(batchBytesFor(1)).toBe(256 << 10);
+    expect(batchBytesFor(8)).toBe(256 << 10);
     expect(batchBytesFor(16)).toBe(128 << 10);
     expect(batchBytesFor(32)).toBe(128 << 10);
   });

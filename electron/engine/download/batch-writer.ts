@@ -12,8 +12,15 @@
 // the memory held is these two buffers, filled while the other is written.
 import type { FileHandle } from 'node:fs/promises';
 
-const MAX_BATCH_BYTES = 1 << 20;
-const MIN_BATCH_BYTES = 128 << 10;
+/** Sequential writes (one connection appending to the .part). */
+const SEQUENTIAL_BATCH_BYTES = 1 << 20;
+/**
+ * Writes at offsets inside the preallocated .part of a segmented download. Larger batches cost
+ * kernel time there (1 GiB from loopback nginx on one connection: 128-256 KiB 0.8 s of system
+ * time, 512 KiB 1.3-1.6 s, 1 MiB 1.7-2.0 s; appending, 1 MiB is the fastest: 0.7 s).
+ */
+const RANGE_MAX_BATCH_BYTES = 256 << 10;
+const RANGE_MIN_BATCH_BYTES = 128 << 10;
 /** What all connections of one download may gather between writes together (memory stays flat). */
 const HELD_BUDGET_BYTES = 2 << 20;
 const HOLD_MS = 50;
@@ -38,9 +45,9 @@ function release(buffer: Buffer | undefined): void {
   pool.set(buffer.length, spare);
 }
 
-/** Batch size for one of `connections`: 1 MiB alone, 128 KiB each with 16 (each writer has two). */
+/** Batch size for one range writer of `connections`: 256 KiB up to 8, 128 KiB with 16 (each writer has two). */
 export function batchBytesFor(connections: number): number {
-  return Math.max(MIN_BATCH_BYTES, Math.min(MAX_BATCH_BYTES, Math.floor(HELD_BUDGET_BYTES / Math.max(1, connections))));
+  return Math.max(RANGE_MIN_BATCH_BYTES, Math.min(RANGE_MAX_BATCH_BYTES, Math.floor(HELD_BUDGET_BYTES / Math.max(1, connections))));
 }
 
 export class BatchWriter {
@@ -61,7 +68,7 @@ export class BatchWriter {
     private position: number,
     /** Called after each completed write with its length (the bytes are written, not yet durable). */
     private readonly onWritten: (bytes: number) => void = () => undefined,
-    private readonly batchBytes = MAX_BATCH_BYTES,
+    private readonly batchBytes = SEQUENTIAL_BATCH_BYTES,
   ) {}
 
   /** Offset after the last completed write. */

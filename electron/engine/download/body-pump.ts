@@ -6,6 +6,7 @@ import type { Hash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+import type { Throttle } from '../types';
 import type { PartWriter } from './part-file';
 
 /**
@@ -81,7 +82,7 @@ export interface PumpOptions {
   source: Readable;
   writer: PartWriter;
   signal: AbortSignal;
-  throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  throttle: Throttle;
   /** Called after each chunk with the total bytes now received (offset in the file). */
   onBytes(received: number): void;
   /** While true the stall watchdog must not count the wait (we hold reading back, not the server). */
@@ -98,7 +99,7 @@ export async function pumpBody(o: PumpOptions): Promise<void> {
     writableHighWaterMark: 1 << 20,
     transform(chunk: Buffer, _enc, callback) {
       o.onThrottleWait(true);
-      o.throttle(chunk.length, o.signal).then(
+      Promise.resolve(o.throttle(chunk.length, o.signal)).then(
         () => {
           o.onThrottleWait(false);
           received += chunk.length;

@@ -1,5 +1,5 @@
-// Reads a response body chunk by chunk with an async handler, the stream paused while the handler
-// waits (the speed limit, a disk write). Not `for await`: Node's async iterator keeps chunks
+// Reads a response body chunk by chunk, the stream paused only while the handler waits (the speed
+// limit, a disk write): a handler that answers at once keeps the socket flowing. Not `for await`: Node's async iterator keeps chunks
 // referenced across awaits long enough for V8 to promote them out of its young generation, where
 // only a full collection frees them. Measured with a plain Node reader of 16 ranges of 1 GiB from
 // nginx capped at 4 MiB/s per connection and a young collection every 4 MiB: `for await` peaked at
@@ -12,7 +12,7 @@ import { finished } from 'node:stream/promises';
  * (the caller wants no more; it destroys the stream itself), rejects with the stream's error (the
  * same errors `for await` would raise: a premature close is one) once the last handler is done.
  */
-export function eachChunk(stream: Readable, handle: (chunk: Buffer) => Promise<boolean>): Promise<void> {
+export function eachChunk(stream: Readable, handle: (chunk: Buffer) => boolean | Promise<boolean>): Promise<void> {
   return new Promise((resolve, reject) => {
     let pending: Promise<unknown> = Promise.resolve();
     let stopped = false;
@@ -25,8 +25,17 @@ export function eachChunk(stream: Readable, handle: (chunk: Buffer) => Promise<b
     };
     const onData = (chunk: Buffer): void => {
       if (stopped) return;
+      let answer: boolean | Promise<boolean>;
+      try {
+        answer = handle(chunk);
+      } catch (err) {
+        stop(err);
+        return;
+      }
+      if (answer === true) return;
+      if (answer === false) return stop();
       stream.pause();
-      pending = handle(chunk).then((more) => {
+      pending = answer.then((more) => {
         if (!more) stop();
         else if (!stopped) stream.resume();
       }, stop);

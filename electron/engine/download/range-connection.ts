@@ -6,6 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { responseBody, type OpenedResponse } from './http-request';
 import { BatchWriter } from './batch-writer';
 import { eachChunk } from './chunk-reader';
+import type { Throttle } from '../types';
 import type { LiveSegment } from './segment-plan';
 
 export interface Connection {
@@ -27,7 +28,7 @@ export interface RangeReceiveOptions {
   signal: AbortSignal;
   /** Bytes held before a write (see batchBytesFor). */
   batchBytes: number;
-  throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  throttle: Throttle;
   /** After `segment.written` grew. */
   onWritten(): void;
 }
@@ -52,23 +53,29 @@ export async function receiveRange(conn: Connection, segment: LiveSegment, opene
   o.signal.addEventListener('abort', cut, { once: true });
   conn.lastByteAt = Date.now();
   try {
-    await eachChunk(body, async (data) => {
-      let chunk = data;
-      conn.lastByteAt = Date.now();
-      conn.throttled = true;
-      await o.throttle(chunk.length, o.signal);
-      conn.throttled = false;
-      conn.lastByteAt = Date.now();
+    // Synchronous unless the speed limit or the disk makes it wait (chunk-reader.ts says why).
+    const accept = (data: Buffer): boolean | Promise<boolean> => {
       if (o.signal.aborted) return false;
       // Another connection may have taken the end of this range meanwhile: never write past it.
       const room = segment.end - segment.issued;
-      if (chunk.length > room) chunk = chunk.subarray(0, Math.max(0, room));
+      const chunk = data.length > room ? data.subarray(0, Math.max(0, room)) : data;
       if (chunk.length > 0) {
         segment.issued += chunk.length;
         const wait = writer.push(chunk);
-        if (wait) await wait;
+        if (wait) return wait.then(() => segment.issued < segment.end);
       }
       return segment.issued < segment.end;
+    };
+    await eachChunk(body, (data) => {
+      conn.lastByteAt = Date.now();
+      const wait = o.throttle(data.length, o.signal);
+      if (!wait) return accept(data);
+      conn.throttled = true;
+      return wait.then(() => {
+        conn.throttled = false;
+        conn.lastByteAt = Date.now();
+        return accept(data);
+      });
     });
   } catch (err) {
     // A broken connection keeps what already arrived: written below, then the error is raised.

@@ -10,7 +10,7 @@
 // reads its body (range-connection.ts) live beside it.
 import { setMaxListeners } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
-import type { ByteSegment } from '../types';
+import type { ByteSegment, Throttle } from '../types';
 import { failure, isPartWriteError, networkFailure, stalledFailure } from './failures';
 import type { HostConnectionPool } from './host-pool';
 import { type OpenedResponse } from './http-request';
@@ -41,7 +41,7 @@ export interface SegmentedOptions {
   signal: AbortSignal;
   stallTimeoutMs: number;
   checkpointIntervalMs: number;
-  throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  throttle: Throttle;
   progress(bytesWritten: number): void;
   /** Persist resume data; called only with durable counts. */
   record(segments: ByteSegment[], connections: number): Promise<void>;

@@ -4,11 +4,12 @@
 // with backpressure: memory stays flat, the body is never held whole.
 import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, Readable, Transform } from 'node:stream';
+import type { Throttle } from '../types';
 import type { SentChunkPool } from './sent-chunk-pool';
 
 export interface BodyMeter {
   /** Waits until `bytes` may pass under the speed limits. */
-  throttle(bytes: number, signal: AbortSignal): Promise<void>;
+  throttle: Throttle;
   /** Called as each chunk is handed to the HTTP layer. */
   onBytes(bytes: number): void;
   /** Called each time the speed limit lets a slice through: slow, but not stalled. */
