@@ -11,6 +11,7 @@
 import { readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { lazyListFormat } from './lazy-list-format.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const outRoot = path.join(root, 'dist-cli');
@@ -28,7 +29,7 @@ export function signature(file) {
  * whose build options shape the bundle.
  */
 function watchedFiles(inputs) {
-  return [...inputs.filter((file) => !file.startsWith('node_modules/')), 'package-lock.json', 'bin/ferry.js', 'scripts/build-cli.mjs'];
+  return [...inputs.filter((file) => !file.startsWith('node_modules/')), 'package-lock.json', 'bin/ferry.js', 'scripts/build-cli.mjs', 'scripts/lazy-list-format.mjs'];
 }
 
 /** Builds and returns the new build's main.mjs. esbuild's errors are printed and thrown. */
@@ -63,6 +64,7 @@ export async function buildCli() {
       'http2-wrapper': './electron/hosts/cli/bundle-stubs/http2-wrapper.ts',
       'cacheable-request': './electron/hosts/cli/bundle-stubs/cacheable-request.ts',
     },
+    plugins: [lazyListFormat],
     // CommonJS dependencies inside an ES module bundle still call require().
     banner: { js: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);" },
   });
