@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['electron/**/*.test.ts', 'extension/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test-support/**/*.test.ts'],
+    include: ['electron/**/*.test.ts', 'extension/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test-support/**/*.test.ts', 'scripts/**/*.test.ts'],
     // Brings the CLI bundle up to date once, so no test sees bin/ferry.js rebuild it.
     globalSetup: ['test-support/cli-bundle-setup.ts'],
     testTimeout: 60_000,

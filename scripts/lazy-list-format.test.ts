@@ -5,9 +5,9 @@ import { build } from 'esbuild';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
-import { lazyListFormat } from '../../../scripts/lazy-list-format.mjs';
+import { lazyListFormat } from './lazy-list-format.mjs';
 
-const root = path.resolve(import.meta.dirname, '..', '..', '..');
+const root = path.resolve(import.meta.dirname, '..');
 
 describe('CLI bundle: lazy Intl.ListFormat', () => {
   it('rewrites both eager formatters of @sindresorhus/is, and its messages still list values', async () => {
