@@ -1,6 +1,7 @@
 // What the numbers were measured on: a ratio means little without the machine and its load,
 // and this machine is shared, so the load is read at the start and at the end of the run.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { BENCH_DIR } from './fixtures';
 
@@ -27,6 +28,8 @@ export function loadText(): string {
 }
 
 export function describeMachine(): Machine {
+  // A fresh clone has no .bench/ yet, and df cannot name the file system of a missing folder.
+  mkdirSync(BENCH_DIR, { recursive: true });
   const df = spawnSync('df', ['-T', BENCH_DIR], { encoding: 'utf8' }).stdout?.split('\n')[1]?.split(/\s+/)[1];
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
