@@ -40,8 +40,40 @@ describe('takeWork', () => {
     const slow = seg(10 * MIB, 16 * MIB, 0, true, 0.1 * MIB);
     const segments = [fast, slow];
     expect(takeWork(segments, MIB)).toBe(2);
-    expect(slow.end).toBe(13 * MIB);
+    // A new connection counts as typical (5.05 MiB/s): the slow one keeps 6 MiB x 0.1 / 5.15.
+    expect(slow.end).toBe(10 * MIB + Math.ceil((6 * MIB * 0.1 * MIB) / (5.15 * MIB)));
     expect(fast.end).toBe(10 * MIB);
+  });
+
+  it('halves between connections of equal speed, and when no speed is known', () => {
+    const even = [seg(0, 8 * MIB, 0, true, 2 * MIB)];
+    takeWork(even, MIB, 2 * MIB);
+    expect(even[0]!.end).toBe(4 * MIB);
+    const unknown = [seg(0, 8 * MIB)];
+    takeWork(unknown, MIB);
+    expect(unknown[0]!.end).toBe(4 * MIB);
+  });
+
+  it('cuts a slow range where both would finish together, so the slow one leaves no long tail', () => {
+    // 20 MiB left at 50 KiB/s (over 6 minutes); the free connection did 2 MiB/s.
+    const slow = seg(0, 20 * MIB, 0, true, 50 * 1024);
+    const segments = [slow];
+    expect(takeWork(segments, MIB, 2 * MIB)).toBe(1);
+    const keptBytes = slow.end;
+    expect(keptBytes / (50 * 1024)).toBeCloseTo((20 * MIB - keptBytes) / (2 * MIB), 1);
+    expect(keptBytes).toBeLessThan(MIB);
+  });
+
+  it('takes less than minSplit from a slow connection when that saves seconds, never a sliver', () => {
+    // 512 KiB left at 50 KiB/s: ten seconds alone; a 2 MiB/s connection needs a quarter second.
+    const slow = seg(0, 512 * 1024, 0, true, 50 * 1024);
+    expect(takeWork([slow], MIB, 2 * MIB)).toBe(1);
+    // Equal speeds: half of 1.5 MiB is below minSplit, as before.
+    expect(takeWork([seg(0, 1.5 * MIB, 0, true, MIB)], MIB, MIB)).toBeUndefined();
+    // Slow, but 64 KiB left at 50 KiB/s is not worth a request.
+    expect(takeWork([seg(0, 64 * 1024, 0, true, 50 * 1024)], MIB, 2 * MIB)).toBeUndefined();
+    // A taker that is not clearly faster does not go below minSplit.
+    expect(takeWork([seg(0, 512 * 1024, 0, true, 50 * 1024)], MIB, 60 * 1024)).toBeUndefined();
   });
 });
 

@@ -2,9 +2,11 @@
 // so the splitting rules are tested directly.
 //
 // The rule is IDM's (aria2 does the same with its min-split-size): a connection that is free takes
-// a range nobody works on, else it takes the second half of the range with the most work left,
-// if that half is at least `minSplit` bytes. "Most work left" is measured in time where speeds are
-// known, so a connection much slower than the others is the one that gives work up.
+// a range nobody works on, else it takes the end of the range with the most work left, if that end
+// is at least `minSplit` bytes. "Most work left" is measured in time where speeds are known, so a
+// connection much slower than the others is the one that gives work up. Where both speeds are
+// known the range is cut so both finish together (half between equals): halving alone leaves a
+// connection at a twentieth of the speed up to 2 x minSplit bytes, a tail of tens of seconds.
 import type { ByteSegment } from '../types';
 
 export interface LiveSegment {
@@ -48,11 +50,17 @@ export function coversExactly(segments: readonly ByteSegment[], total: number): 
   return at === total;
 }
 
+/** A slow connection's range is cut below minSplit when that saves at least this long... */
+export const STEAL_WORTH_SECONDS = 1;
+/** ...and the cut is at least this big: below it a request costs more than any tail it saves. */
+export const MIN_STEAL = 64 * 1024;
+
 /**
  * Gives a free connection its work: the index of a segment to continue, after splitting one if
- * needed. Returns undefined when nothing is worth another connection.
+ * needed. `takerSpeed`: bytes per second the free connection managed on its last range (0 or
+ * absent: unknown, e.g. a new connection). Returns undefined when nothing is worth another connection.
  */
-export function takeWork(segments: LiveSegment[], minSplit: number): number | undefined {
+export function takeWork(segments: LiveSegment[], minSplit: number, takerSpeed = 0): number | undefined {
   let idle: number | undefined;
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
@@ -62,26 +70,48 @@ export function takeWork(segments: LiveSegment[], minSplit: number): number | un
     segments[idle]!.busy = true;
     return idle;
   }
-  const victim = splitCandidate(segments, minSplit);
+  const typical = typicalSpeed(segments);
+  const victim = splitCandidate(segments, minSplit, takerSpeed || typical, typical);
   if (victim === undefined) return undefined;
   const s = segments[victim]!;
-  const left = s.end - s.issued;
-  const at = s.issued + Math.ceil(left / 2);
+  const at = s.issued + kept(s, takerSpeed || typical, typical);
   const taken: LiveSegment = { start: at, end: s.end, issued: at, written: 0, durable: 0, busy: true, speed: 0 };
   s.end = at;
   segments.splice(victim + 1, 0, taken);
   return victim + 1;
 }
 
-function splitCandidate(segments: readonly LiveSegment[], minSplit: number): number | undefined {
+function typicalSpeed(segments: readonly LiveSegment[]): number {
   const speeds = segments.filter((s) => s.busy && s.speed > 0).map((s) => s.speed);
-  const typical = speeds.length > 0 ? speeds.reduce((a, b) => a + b, 0) / speeds.length : 0;
+  return speeds.length > 0 ? speeds.reduce((a, b) => a + b, 0) / speeds.length : 0;
+}
+
+/**
+ * Bytes past `issued` that the victim keeps: its share of what is left in proportion to its speed
+ * and the taker's, so both ends come in together. Unknown speeds count as typical ones, and with
+ * nothing known the range is halved.
+ */
+function kept(s: LiveSegment, takerSpeed: number, typical: number): number {
+  const left = s.end - s.issued;
+  const own = s.speed || typical;
+  if (own <= 0 || takerSpeed <= 0) return Math.ceil(left / 2);
+  return Math.ceil((left * own) / (own + takerSpeed));
+}
+
+/** Whether cutting `taken` bytes off `s` is worth a new request. */
+function worthTaking(s: LiveSegment, taken: number, minSplit: number, takerSpeed: number): boolean {
+  if (taken >= minSplit) return true;
+  // A known-slow connection: what it would still take seconds for, a faster one fetches at once.
+  return s.speed > 0 && takerSpeed > 2 * s.speed && taken >= MIN_STEAL && taken / s.speed >= STEAL_WORTH_SECONDS;
+}
+
+function splitCandidate(segments: readonly LiveSegment[], minSplit: number, takerSpeed: number, typical: number): number | undefined {
   let best: number | undefined;
   let bestScore = 0;
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
     const left = s.end - s.issued;
-    if (!s.busy || Math.floor(left / 2) < minSplit) continue;
+    if (!s.busy || !worthTaking(s, left - kept(s, takerSpeed, typical), minSplit, takerSpeed)) continue;
     // Time left at this connection's speed; unknown speeds count as typical ones.
     const score = typical > 0 ? left / Math.max(s.speed || typical, 1) : left;
     if (score > bestScore) {

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TransferView } from '../../../shared/transfer';
+import { startFaultProxy } from '../../../test-support/fault-proxy';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { startNginx, type NginxServer } from '../../../test-support/nginx';
@@ -175,6 +176,25 @@ describe('segmented downloads', () => {
     expect(view.attempt).toBe(1);
     expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
     expect(view.log.map((l) => l.message).join('\n')).toMatch(/Using 1 connection/);
+  });
+
+  it('a connection far slower than the others gives its range up, leaving no long tail', async () => {
+    const bytes = randomBytes(4 << 20, 29);
+    const p = uniquePath('one-slow.bin');
+    server.route(p, { body: bytes, rateBytesPerSec: 1_000_000 });
+    // The second connection (the first range after the probe's) crawls at 32 KB/s.
+    const proxy = await startFaultProxy({ port: server.port, script: (k) => (k === 1 ? { kind: 'trickle', bytesPerSec: 32_000 } : { kind: 'pass' }) });
+    try {
+      const view = await download({ url: proxy.url(p) });
+      expect(view.state).toBe('completed');
+      expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+      const slow = proxy.connections.find((c) => c.fault.kind === 'trickle')!;
+      // Halving alone left it at least half of 2 x minSplit (256 KiB) to finish at 32 KB/s: 8+ s.
+      // Cut where both finish together, it carries what it got in the second or two before.
+      expect(slow.delivered).toBeLessThan(200_000);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('a server without range support gets one connection and every byte', async () => {

@@ -104,8 +104,9 @@ export class SegmentedDownload {
     }
   }
 
-  private take(): LiveSegment | undefined {
-    const index = takeWork(this.segments, this.o.minSplit);
+  /** `takerSpeed`: the smoothed speed of the range the taking connection just finished (0: unknown). */
+  private take(takerSpeed = 0): LiveSegment | undefined {
+    const index = takeWork(this.segments, this.o.minSplit, takerSpeed);
     return index === undefined ? undefined : this.segments[index];
   }
 
@@ -176,7 +177,7 @@ export class SegmentedDownload {
       next = remaining(segment) > 0 ? { segment } : undefined;
       if (!next) {
         segment.busy = false;
-        const more = this.take();
+        const more = this.take(segment.speed);
         if (more) next = { segment: more };
       }
     }
