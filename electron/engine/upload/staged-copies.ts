@@ -81,6 +81,11 @@ export class StagedCopies {
     return job.sha256 ?? (await job.done);
   }
 
+  /** The send ended without success: the copy stays, so make it durable now (no hold). */
+  release(transferId: string): void {
+    this.queue.syncNow(transferId);
+  }
+
   /** The outcome is in the record. */
   forget(transferId: string): void {
     this.queue.forget(transferId);

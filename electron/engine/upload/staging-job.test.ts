@@ -1,6 +1,6 @@
 // The background staging copy (with its SHA-256), the queue that bounds how many run, and the
 // body reader that never reads past what the copy has written.
-import { chmod, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, open, readdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
@@ -9,6 +9,17 @@ import { meteredStream } from './metered-read';
 import { MAX_PARALLEL_STAGING, SourceChangedFailure, STAGING_CHUNK_BYTES, StagingJob, StagingQueue } from './staging-job';
 
 let dir: string;
+
+/** Descriptors of this process open on `file` (Linux: /proc/self/fd); a deleted file still counts. */
+async function openDescriptorsOn(file: string): Promise<number> {
+  let n = 0;
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+    if (target === file || target === `${file} (deleted)`) n++;
+  }
+  return n;
+}
+
 beforeEach(async () => {
   dir = await makeTempDir('ferry-copy-');
 });
@@ -153,6 +164,59 @@ describe('StagingJob', () => {
     const unchanged = new StagingJob({ source: src, target: path.join(dir, 'staged2.bin'), size: 3_000_000, sourceMtimeMs: mtimeMs });
     unchanged.start();
     await expect(unchanged.done).resolves.toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('a cancel mid-copy stops the thread at its next step, and the thread closes both files', async () => {
+    const size = 16 * 1024 * 1024;
+    const src = path.join(dir, 'canceled.bin');
+    await writeFile(src, randomBytes(size, 37));
+    const target = path.join(dir, 'staged.bin');
+    const job = new StagingJob({ source: src, target, size, pauseMs: 50 });
+    job.start();
+    await job.waitFor(STAGING_CHUNK_BYTES);
+    await job.cancel();
+    await expect(job.done).rejects.toThrow(/canceled/);
+    // Stopped by the shared flag (no longer terminated): the thread still closes what it opened.
+    expect(await openDescriptorsOn(src)).toBe(0);
+    expect(await openDescriptorsOn(target)).toBe(0);
+    expect((await stat(target)).size).toBeLessThan(size);
+  });
+
+  it('while an upload reads the copy, its fsync waits: a cancel then ends the thread at once, unsynced', async () => {
+    const bytes = randomBytes(3_000_000, 38);
+    const src = path.join(dir, 'held.bin');
+    await writeFile(src, bytes);
+    const target = path.join(dir, 'staged.bin');
+    const job = new StagingJob({ source: src, target, size: bytes.length, syncHoldMs: 60_000 });
+    job.hold();
+    job.start();
+    await job.waitFor(bytes.length);
+    expect(job.sha256).toBe(sha256(bytes));
+    // Complete and checked, but not reported durable: the thread holds its fsync for the upload.
+    const durable = await Promise.race([job.done.then(() => true), new Promise((r) => setTimeout(() => r(false), 300))]);
+    expect(durable).toBe(false);
+    const started = Date.now();
+    await job.cancel();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await openDescriptorsOn(target)).toBe(0);
+    expect(sha256(await readFile(target))).toBe(sha256(bytes));
+  });
+
+  it('a held copy is made durable at once when its upload ends without success (release), and after the hold anyway', async () => {
+    const bytes = randomBytes(3_000_000, 39);
+    const src = path.join(dir, 'released.bin');
+    await writeFile(src, bytes);
+    const released = new StagingJob({ source: src, target: path.join(dir, 'a.bin'), size: bytes.length, syncHoldMs: 60_000 });
+    released.hold();
+    released.start();
+    await released.waitFor(bytes.length);
+    released.release();
+    expect(await released.done).toBe(sha256(bytes));
+
+    const timedOut = new StagingJob({ source: src, target: path.join(dir, 'b.bin'), size: bytes.length, syncHoldMs: 200 });
+    timedOut.hold();
+    timedOut.start();
+    expect(await timedOut.done).toBe(sha256(bytes));
   });
 
   it('a vanished source is SOURCE_UNREADABLE', async () => {

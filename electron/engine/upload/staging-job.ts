@@ -8,9 +8,19 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TransferFailure } from '../types';
-import { STAGING_THREAD_SOURCE, type StagingThreadData, type StagingThreadMessage } from './staging-thread';
+import { STAGING_HOLD, STAGING_STOP, STAGING_THREAD_SOURCE, type StagingThreadData, type StagingThreadMessage } from './staging-thread';
 
-export type StagingJobSpec = Omit<StagingThreadData, 'chunkBytes'>;
+export type StagingJobSpec = Omit<StagingThreadData, 'chunkBytes' | 'control' | 'syncHoldMs'> & {
+  /** Default SYNC_HOLD_MS; tests shorten it. */
+  syncHoldMs?: number;
+};
+
+/**
+ * While an upload reads the copy, the fsync of the complete copy waits this long for the upload
+ * to end (then the copy is deleted unsynced). Long enough for a loopback or LAN upload to finish
+ * after its last byte was copied; a crash inside it only means staging again from the source.
+ */
+export const SYNC_HOLD_MS = 2000;
 
 /**
  * Bytes per progress message (and check of the source): small enough that the upload starts
@@ -35,6 +45,8 @@ export class StagingJob {
   private finished = false;
   private worker: Worker | undefined;
   private stopped: Promise<unknown> = Promise.resolve();
+  /** Shared with the thread: see STAGING_STOP and STAGING_HOLD. */
+  private readonly control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   private readonly waiters = new Set<() => void>();
   private settle!: { resolve(sha256: string): void; reject(err: TransferFailure): void };
   private hash = '';
@@ -66,8 +78,10 @@ export class StagingJob {
   start(): void {
     if (this.started || this.finished) return;
     this.started = true;
-    const data: StagingThreadData = { ...this.spec, chunkBytes: STAGING_CHUNK_BYTES };
+    const { syncHoldMs = SYNC_HOLD_MS, ...spec } = this.spec;
+    const data: StagingThreadData = { ...spec, chunkBytes: STAGING_CHUNK_BYTES, control: this.control, syncHoldMs };
     const worker = new Worker(STAGING_THREAD_SOURCE, { eval: true, workerData: data });
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     // A copy in progress must not keep a closing Ferry alive: the next start copies again
     // (StagedCopies.restage), and an upload waiting for it holds its own socket open anyway.
     worker.unref();
@@ -88,6 +102,18 @@ export class StagingJob {
     });
     worker.on('error', (err) => this.finish(stagingFailure(`Staging stopped: ${err.message}`)));
     worker.on('exit', () => this.finish(stagingFailure('Staging was stopped')));
+    this.stopped = exited;
+  }
+
+  /** An upload is reading this copy: its fsync may wait for the upload to end (SYNC_HOLD_MS). */
+  hold(): void {
+    Atomics.store(this.control, STAGING_HOLD, 1);
+  }
+
+  /** The upload ended without success and the copy stays for the next attempt: fsync it now. */
+  release(): void {
+    Atomics.store(this.control, STAGING_HOLD, 0);
+    Atomics.notify(this.control, STAGING_STOP);
   }
 
   /** Resolves once bytes [0, offset) are in the staged copy; rejects if the copy failed. */
@@ -122,7 +148,10 @@ export class StagingJob {
     if (this.finished) return;
     this.finished = true;
     this.failure = failure;
-    if (this.worker) this.stopped = this.worker.terminate().catch(() => undefined);
+    // The thread stops at its next step (or wakes from its hold) and closes its files itself;
+    // `stopped` resolves when it has exited.
+    Atomics.store(this.control, STAGING_STOP, 1);
+    Atomics.notify(this.control, STAGING_STOP);
     if (failure) this.settle.reject(failure);
     else this.settle.resolve(sha256!);
     this.wake();
@@ -188,10 +217,17 @@ export class StagingQueue {
    */
   need(transferId: string): void {
     const job = this.jobs.get(transferId);
-    if (!job || job.started) return;
+    if (!job) return;
+    job.hold();
+    if (job.started) return;
     this.queue = this.queue.filter((j) => j !== job);
     this.running++;
     job.start();
+  }
+
+  /** See StagingJob.release. */
+  syncNow(transferId: string): void {
+    this.jobs.get(transferId)?.release();
   }
 
   /** The job's outcome is recorded; keep nothing. */
