@@ -1,7 +1,7 @@
 // The one path to disk for records, against the real file store in a temp folder: a waiter is
 // released only by a write that includes what it asked for, repeated changes coalesce, and a
 // delete racing a write leaves no file behind.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../test-support/files';
@@ -131,5 +131,38 @@ describe('batches of new records', () => {
     expect(files.filter((f) => f.startsWith('batch-'))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(39);
     expect(files).not.toContain(`${records[5]!.view.id}.json`);
+  });
+
+  it('while batches keep coming, their records wait for a quiet moment before getting their own files', async () => {
+    const store = countingStore(new FileRecordStore(dir));
+    const batches = new FileRecordStore(dir);
+    const writer = new RecordWriter(
+      Object.assign(store, { saveBatch: (r: readonly TransferRecord[]) => batches.saveBatch(r), retireBatch: (n: string) => batches.retireBatch(n) }),
+      (e) => {
+        throw e;
+      },
+      8,
+      () => {},
+      300,
+    );
+    const batch = (from: number) => Array.from({ length: 20 }, (_, i) => newDownloadRecord({ url: `http://127.0.0.1:9/${from + i}`, directory: dir }, from + i + 1, 0));
+    await writer.addBatch(batch(0));
+    await new Promise((r) => setTimeout(r, 150));
+    await writer.addBatch(batch(20));
+    await new Promise((r) => setTimeout(r, 150));
+    // 300 ms after the first batch, but only 150 ms after the second: nothing written one by one yet.
+    expect(store.saves).toBe(0);
+    await writer.idle();
+    expect(store.saves).toBe(40);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.json'))).toHaveLength(40);
+  });
+
+  it('a records folder removed under a running store is made again by the next save', async () => {
+    const store = new FileRecordStore(path.join(dir, 'records'));
+    const record = newDownloadRecord({ url: 'http://127.0.0.1:9/a', directory: dir }, 1, 0);
+    await store.save(record);
+    await rm(path.join(dir, 'records'), { recursive: true });
+    await store.save(record);
+    expect(await readdir(path.join(dir, 'records'))).toEqual([`${record.view.id}.json`]);
   });
 });
