@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { table, type Verdict } from './report';
+import { settle } from './settle';
 
 const FERRY_BIN = path.resolve(import.meta.dirname, '..', 'bin', 'ferry.js');
 const MB = 1000 * 1000;
@@ -39,6 +40,8 @@ export async function queueBench(options: QueueBenchOptions): Promise<Verdict[]>
   let host: ChildProcess | undefined;
   try {
     const dataDir = path.join(home, 'data');
+    // A bundle rebuild after a source edit runs esbuild as a child: it would count as the host's memory.
+    await settle();
     host = spawn(process.execPath, [FERRY_BIN, 'serve', '--port', '0', '--data-dir', dataDir], {
       env: { ...process.env, HOME: home },
       stdio: ['ignore', 'pipe', 'pipe'],

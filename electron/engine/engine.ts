@@ -272,10 +272,11 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     const views = await admitTransfers(records, {
       workerFor: (record) => this.workerFor(record),
       writer: this.writer,
-      admitted: (record, view) => {
+      admitted: (record) => {
         this.register(record);
-        this.views.sentNow(record.view);
+        const view = this.views.sentCopy(record.view);
         this.emit('added', view);
+        return view;
       },
     });
     this.scheduler.request();

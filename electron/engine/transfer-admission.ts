@@ -30,8 +30,8 @@ export function checkUploadRequest(req: UploadRequest): void {
 export interface AdmitDeps {
   workerFor(record: TransferRecord): TransferWorker;
   writer: RecordWriter;
-  /** The record is saved: it joins the engine, and `view` (its one copy) goes out as 'added'. */
-  admitted(record: TransferRecord, view: TransferView): void;
+  /** The record is saved: it joins the engine; returns the one copy of its view that goes out as 'added' (and in the reply). */
+  admitted(record: TransferRecord): TransferView;
 }
 
 /** Prepares and saves new records, then admits each; returns the views for the caller's reply. */
@@ -43,11 +43,7 @@ export async function admitTransfers(records: TransferRecord[], deps: AdmitDeps)
   // Durable before anyone hears of them, with one fsync for the whole batch (each record's own
   // file follows in the background through the bounded writer).
   await deps.writer.addBatch(records);
-  return records.map((record) => {
-    // One copy serves the event and the reply (listeners treat views as read-only): with
-    // 10,000 added, a second copy each is megabytes of garbage for nothing.
-    const view = structuredClone(record.view);
-    deps.admitted(record, view);
-    return view;
-  });
+  // One copy serves the event and the reply (listeners treat views as read-only): with
+  // 10,000 added, a second copy each is megabytes of garbage for nothing.
+  return records.map((record) => deps.admitted(record));
 }

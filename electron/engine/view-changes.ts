@@ -18,9 +18,14 @@ export class ViewChanges {
     return JSON.parse(json) as TransferView;
   }
 
-  /** Remember the view as sent (it went out some other way, e.g. as 'added'). */
-  sentNow(view: TransferView): void {
-    this.remember(view, JSON.stringify(view));
+  /**
+   * A copy of the view for an 'added' event, remembered as sent. Parsed from the JSON the
+   * fingerprint needs anyway: structuredClone on top cost ~10 µs a view, 0.1 s per 10,000 added.
+   */
+  sentCopy(view: TransferView): TransferView {
+    const json = JSON.stringify(view);
+    this.remember(view, json);
+    return JSON.parse(json) as TransferView;
   }
 
   /** False when the view's fingerprint equals the last one sent. */
