@@ -82,7 +82,7 @@ export class StagedCopies {
   }
 
   /** The send ended without success: the copy stays, so make it durable now (no hold). */
-  release(transferId: string): void {
+  syncNow(transferId: string): void {
     this.queue.syncNow(transferId);
   }
 

@@ -202,7 +202,7 @@ describe('StagingJob', () => {
     expect(sha256(await readFile(target))).toBe(sha256(bytes));
   });
 
-  it('a held copy is made durable at once when its upload ends without success (release), and after the hold anyway', async () => {
+  it('a held copy is made durable at once when its upload ends without success (syncNow), and after the hold anyway', async () => {
     const bytes = randomBytes(3_000_000, 39);
     const src = path.join(dir, 'released.bin');
     await writeFile(src, bytes);
@@ -210,7 +210,7 @@ describe('StagingJob', () => {
     released.hold();
     released.start();
     await released.waitFor(bytes.length);
-    released.release();
+    released.syncNow();
     expect(await released.done).toBe(sha256(bytes));
 
     const timedOut = new StagingJob({ source: src, target: path.join(dir, 'b.bin'), size: bytes.length, syncHoldMs: 200 });

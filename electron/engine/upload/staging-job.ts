@@ -111,7 +111,7 @@ export class StagingJob {
   }
 
   /** The upload ended without success and the copy stays for the next attempt: fsync it now. */
-  release(): void {
+  syncNow(): void {
     Atomics.store(this.control, STAGING_HOLD, 0);
     Atomics.notify(this.control, STAGING_STOP);
   }
@@ -225,9 +225,9 @@ export class StagingQueue {
     job.start();
   }
 
-  /** See StagingJob.release. */
+  /** See StagingJob.syncNow. */
   syncNow(transferId: string): void {
-    this.jobs.get(transferId)?.release();
+    this.jobs.get(transferId)?.syncNow();
   }
 
   /** The job's outcome is recorded; keep nothing. */

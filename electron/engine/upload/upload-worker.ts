@@ -159,7 +159,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
       return { outcome: 'completed', patch: { upload } };
     } catch (err) {
       // Paused, failed or retrying: the copy is kept, and a crash from here on must not lose it.
-      copies.release(id);
+      copies.syncNow(id);
       if (guard.stoppedByEngine) return { outcome: 'aborted' };
       if (err instanceof SourceChangedFailure) throw err;
       // A failed upload keeps its staged copy; its details should say what that copy is.
