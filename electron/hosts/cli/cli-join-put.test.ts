@@ -205,7 +205,7 @@ it('Ctrl-C stops following only (the upload goes on); a running Ferry that dies 
   await waitFor(async () => raw.bodyBytesRead() > 0 && /running Ferry owns/.test(first.stderr()), 20_000, 'the first upload to start');
   first.process.kill('SIGINT');
   const interrupted = await first.result;
-  expect(interrupted.code).toBe(130);
+  expect(interrupted.code, `signal ${interrupted.signal}; stderr: ${interrupted.stderr}`).toBe(130);
   expect(interrupted.stderr).toMatch(/stopped following; 1 transfer\(s\) go on in the running Ferry/);
   const readAfterStop = raw.bodyBytesRead();
   await waitFor(async () => raw.bodyBytesRead() > readAfterStop + 50_000, 10_000, 'the upload to go on without its follower');

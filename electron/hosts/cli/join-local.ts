@@ -7,6 +7,7 @@ import type { TransferView } from '../../../shared/transfer';
 import { isFinished } from '../../../shared/transfer';
 import { connectLocalControl, type ControlClient } from '../kit/local-control/client';
 import type { GetCommand, PutCommand } from './args';
+import { watchInterrupts, type InterruptWatch } from './interrupt-watch';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './outcome';
 import { Reporter, type OutputMode } from './reporter';
 
@@ -43,8 +44,13 @@ export async function joinOverLocalControl(
     }
     onUpdate();
   });
+  const interrupts = watchInterrupts();
   try {
-    const { accepted, refused } = await handOver(client, command, putUrls, reporter);
+    const { accepted, refused } = await handOver(client, command, putUrls, reporter, interrupts);
+    if (interrupts.happened) {
+      reporter.error(`ferry: interrupted; ${accepted.length} transfer(s) handed over go on in the running Ferry`);
+      return EXIT_INTERRUPTED;
+    }
     if (accepted.length === 0) return EXIT_FAILED;
     if (detach) {
       for (const view of accepted) output.out.write(command.quiet ? `${view.id}\n` : `handed over ${view.name} (id ${view.id})\n`);
@@ -53,13 +59,14 @@ export async function joinOverLocalControl(
     const doing = command.kind === 'get' ? 'downloads' : 'uploads';
     reporter.info(`ferry: the running Ferry owns ${command.dataDir}; it ${doing}, this command follows (Ctrl-C stops following only)`);
     for (const view of accepted) reporter.track(latest.get(view.id) ?? view);
-    const ended = await follow(client, accepted, latest, removed, reporter, (listener) => (onUpdate = listener));
+    const ended = await follow(client, accepted, latest, removed, reporter, interrupts, (listener) => (onUpdate = listener));
     reporter.stop();
     if (ended !== 'finished') return ended;
     const views = accepted.map((view) => latest.get(view.id) ?? view);
     const allCompleted = views.every((view) => view.state === 'completed' && !removed.has(view.id));
     return refused > 0 || !allCompleted ? EXIT_FAILED : EXIT_OK;
   } finally {
+    interrupts.dispose();
     reporter.stop();
     client.close();
   }
@@ -70,12 +77,14 @@ async function handOver(
   command: GetCommand | PutCommand,
   putUrls: readonly string[],
   reporter: Reporter,
+  interrupts: InterruptWatch,
 ): Promise<{ accepted: TransferView[]; refused: number }> {
   const accepted: TransferView[] = [];
   let refused = 0;
   // One call per transfer, so that one refused file does not hide which others were accepted.
   const items = command.kind === 'get' ? command.urls : command.sources;
   for (const [index, item] of items.entries()) {
+    if (interrupts.happened) break;
     try {
       const views = command.kind === 'get' ? await client.call('addDownloads', downloadInput(command, item)) : await client.call('addUploadsTo', uploadInput(command, item, putUrls[index]!));
       for (const view of views) {
@@ -119,6 +128,7 @@ function follow(
   latest: ReadonlyMap<string, TransferView>,
   removed: ReadonlySet<string>,
   reporter: Reporter,
+  interrupts: InterruptWatch,
   setOnUpdate: (listener: () => void) => void,
 ): Promise<'finished' | number> {
   return new Promise((resolve) => {
@@ -127,8 +137,6 @@ function follow(
     const done = (result: 'finished' | number) => {
       if (settled) return;
       settled = true;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       resolve(result);
     };
     const check = () => {
@@ -144,13 +152,12 @@ function follow(
       if (open === 0) done('finished');
       return open;
     };
-    const onSignal = () => {
+    interrupts.onInterrupt(() => {
+      if (settled) return;
       reporter.stop();
       reporter.error(`ferry: stopped following; ${check()} transfer(s) go on in the running Ferry`);
       done(EXIT_INTERRUPTED);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    });
     client.onClose(() => {
       if (settled) return;
       reporter.stop();

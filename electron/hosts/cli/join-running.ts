@@ -4,6 +4,7 @@
 // once they are accepted. The downloads belong to that Ferry: Ctrl-C stops following, not them.
 import { readEndpointFile } from '../kit/endpoint-file';
 import type { GetCommand } from './args';
+import { watchInterrupts, type InterruptWatch } from './interrupt-watch';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './outcome';
 
 const POLL_MS = 250;
@@ -58,8 +59,13 @@ export async function joinRunningFerry(command: GetCommand, output: Output): Pro
     for (const { gid, url } of accepted) output.out(command.quiet ? gid : `handed over ${url} (gid ${gid})`);
     return refused > 0 ? EXIT_FAILED : EXIT_OK;
   }
-  if (!command.quiet) output.err(`ferry: the running Ferry owns ${command.dataDir}; it downloads, this command follows (Ctrl-C stops following only)`);
-  return follow(call, accepted, command.quiet, output, refused);
+  const interrupts = watchInterrupts();
+  try {
+    if (!command.quiet) output.err(`ferry: the running Ferry owns ${command.dataDir}; it downloads, this command follows (Ctrl-C stops following only)`);
+    return await follow(call, accepted, command.quiet, output, refused, interrupts);
+  } finally {
+    interrupts.dispose();
+  }
 }
 
 async function follow(
@@ -68,50 +74,42 @@ async function follow(
   quiet: boolean,
   output: Output,
   refused: number,
+  interrupts: InterruptWatch,
 ): Promise<number> {
-  let interrupted = false;
-  const onSignal = () => (interrupted = true);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const open = new Map(accepted.map((a) => [a.gid, a.url]));
-    let failed = refused;
-    let missed = 0;
-    while (open.size > 0) {
-      if (interrupted) {
-        output.err(`ferry: stopped following; ${open.size} download(s) go on in the running Ferry`);
-        return EXIT_INTERRUPTED;
+  const open = new Map(accepted.map((a) => [a.gid, a.url]));
+  let failed = refused;
+  let missed = 0;
+  while (open.size > 0) {
+    if (interrupts.happened) {
+      output.err(`ferry: stopped following; ${open.size} download(s) go on in the running Ferry`);
+      return EXIT_INTERRUPTED;
+    }
+    let statuses: Status[];
+    try {
+      statuses = await Promise.all([...open.keys()].map((gid) => call<Status>('aria2.tellStatus', [gid, ['gid', 'status', 'errorMessage', 'files']])));
+      missed = 0;
+    } catch (error) {
+      if (++missed >= MAX_MISSED_POLLS) {
+        output.err(`ferry: lost the running Ferry (${(error as Error).message}); its downloads continue when it runs again`);
+        return EXIT_FAILED;
       }
-      let statuses: Status[];
-      try {
-        statuses = await Promise.all([...open.keys()].map((gid) => call<Status>('aria2.tellStatus', [gid, ['gid', 'status', 'errorMessage', 'files']])));
-        missed = 0;
-      } catch (error) {
-        if (++missed >= MAX_MISSED_POLLS) {
-          output.err(`ferry: lost the running Ferry (${(error as Error).message}); its downloads continue when it runs again`);
-          return EXIT_FAILED;
-        }
-        await new Promise((r) => setTimeout(r, POLL_MS));
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      continue;
+    }
+    for (const status of statuses) {
+      const url = open.get(status.gid)!;
+      const file = status.files?.[0]?.path || url;
+      if (status.status === 'complete') {
+        output.out(quiet ? file : `done ${file}`);
+      } else if (status.status === 'error' || status.status === 'removed') {
+        failed++;
+        output.err(`ferry: ${url}: ${status.status === 'removed' ? 'removed in the running Ferry' : status.errorMessage || 'failed'}`);
+      } else {
         continue;
       }
-      for (const status of statuses) {
-        const url = open.get(status.gid)!;
-        const file = status.files?.[0]?.path || url;
-        if (status.status === 'complete') {
-          output.out(quiet ? file : `done ${file}`);
-        } else if (status.status === 'error' || status.status === 'removed') {
-          failed++;
-          output.err(`ferry: ${url}: ${status.status === 'removed' ? 'removed in the running Ferry' : status.errorMessage || 'failed'}`);
-        } else {
-          continue;
-        }
-        open.delete(status.gid);
-      }
-      if (open.size > 0) await new Promise((r) => setTimeout(r, POLL_MS));
+      open.delete(status.gid);
     }
-    return failed > 0 ? EXIT_FAILED : EXIT_OK;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    if (open.size > 0) await new Promise((r) => setTimeout(r, POLL_MS));
   }
+  return failed > 0 ? EXIT_FAILED : EXIT_OK;
 }
