@@ -26,6 +26,21 @@ it('serve prints the headless host URL, answers on it, and stops on SIGINT', asy
   }
 });
 
+it('serve closes cleanly on a Ctrl-C that comes the moment its URL line shows', async () => {
+  // Whoever reads the URL may press Ctrl-C at once; the RPC and local channel may still be starting.
+  const child = startFerry(['serve', '--port', '0', '--data-dir', path.join(tmp, 'data')]);
+  try {
+    child.process.stdout!.on('data', () => {
+      if (/Ferry UI: http/.test(child.stdout())) child.process.kill('SIGINT');
+    });
+    const result = await child.result;
+    expect(result.signal, result.stderr).toBe(null); // before the fix: killed by the re-raised SIGINT
+    expect(result.code).toBe(0);
+  } finally {
+    await stopStartedFerries();
+  }
+});
+
 it('serve refuses a bad port as a usage error', async () => {
   const result = await runFerry(['serve', '--port', 'eighty']);
   expect(result.code).toBe(2);

@@ -27,7 +27,7 @@ import type { FerryService } from '../kit/service/ferry-service';
 import { serviceBackend } from '../kit/rpc/backend';
 import { nodeBrowserPairing } from '../kit/browser-pairing/browser-pairing';
 import { createRpcController, type RpcController } from '../kit/rpc/controller';
-import { startLocalControlOrWarn } from '../kit/local-control/server';
+import { startLocalControlOrWarn, type LocalControl } from '../kit/local-control/server';
 import { allowedHostsFor, createRequestGuard, type GuardResult } from './request-guard';
 import { packageRoot } from '../kit/package-root';
 import { buildRenderer, defaultRendererDir, rendererBuilt } from './renderer-build';
@@ -160,6 +160,27 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   }
   const shownHost = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/#token=${token}`;
+  let localControl: LocalControl | undefined;
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await localControl?.close();
+      await rpc?.stop();
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await host.close();
+    })());
+  if (options.handleSignals ?? true) {
+    // In place before the URL line: whoever reads it may press Ctrl-C at once. `on`, not `once`:
+    // when-exit (conf's atomic writes) re-raises a signal it is told of, which kills the process
+    // before the engine checkpoints unless a listener of ours is still there.
+    const stop = () => void close().finally(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  }
+
   print(`Ferry UI: ${url}`);
   if (options.rpc) {
     rpc = await createRpcController({
@@ -178,26 +199,6 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   }
 
   // `ferry get`/`put` of the same user join this host here (owner-only socket in the data folder).
-  const localControl = await startLocalControlOrWarn({ dataDir, service }, (message) => warn(`ferry: ${message}`));
-
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      await localControl?.close();
-      await rpc?.stop();
-      for (const client of sockets.clients) client.terminate();
-      sockets.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await host.close();
-    })());
-
-  if (options.handleSignals ?? true) {
-    // `on`, not `once`: signal-exit (used by conf's atomic writes) re-raises the signal, killing
-    // the process before the engine checkpoints, when it sees no other listener left.
-    const stop = () => void close().finally(() => process.exit(0));
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  }
+  localControl = await startLocalControlOrWarn({ dataDir, service }, (message) => warn(`ferry: ${message}`));
   return { url, token, port, service, close };
 }
