@@ -173,7 +173,8 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
       await host.close();
     })());
   if (options.handleSignals ?? true) {
-    // In place before the URL line: whoever reads it may press Ctrl-C at once. `on`, not `once`:
+    // In place before the slow steps below and the URL line (a Ctrl-C during either is a clean
+    // stop, and whoever reads the line may press it at once). `on`, not `once`:
     // when-exit (conf's atomic writes) re-raises a signal it is told of, which kills the process
     // before the engine checkpoints unless a listener of ours is still there.
     const stop = () => void close().finally(() => process.exit(0));
@@ -181,7 +182,6 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     process.on('SIGTERM', stop);
   }
 
-  print(`Ferry UI: ${url}`);
   if (options.rpc) {
     rpc = await createRpcController({
       dataDir,
@@ -194,11 +194,15 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     service.subscribe((event) => {
       if (event === 'settings') void running.apply();
     });
-    const endpoint = rpc.info().endpoint;
-    if (endpoint) print(`aria2 RPC: ${endpoint} (secret in ${path.join(dataDir, 'rpc-secret')})`);
   }
 
   // `ferry get`/`put` of the same user join this host here (owner-only socket in the data folder).
   localControl = await startLocalControlOrWarn({ dataDir, service }, (message) => warn(`ferry: ${message}`));
+
+  // Last, so that whoever waits for the URL line (a script, `ferry put` right after) finds every
+  // door open: the UI, the aria2 RPC and the local channel.
+  print(`Ferry UI: ${url}`);
+  const endpoint = rpc?.info().endpoint;
+  if (endpoint) print(`aria2 RPC: ${endpoint} (secret in ${path.join(dataDir, 'rpc-secret')})`);
   return { url, token, port, service, close };
 }

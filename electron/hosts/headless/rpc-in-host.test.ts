@@ -1,11 +1,14 @@
 // The RPC inside a host with a UI (here `ferry serve`'s headless host): shown in rpcInfo with its
 // secret, switched off and on by the settings, and a taken port is a problem to show, not a crash.
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { until } from '../../../test-support/wait';
 import type { RpcInfo } from '../../../shared/contract';
 import { makeTempDir, removeDir } from '../../../test-support/files';
+import { controlSocketPath } from '../kit/local-control/socket-path';
+import { ENDPOINT_FILE } from '../kit/endpoint-file';
 import { runHeadlessHost, type HeadlessHost } from './index';
 
 let dir: string;
@@ -28,6 +31,22 @@ const version = async (endpoint: string, secret: string) => {
   const response = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'aria2.getVersion', params: [`token:${secret}`] }) });
   return ((await response.json()) as { result?: { version: string } }).result?.version;
 };
+
+it('prints its lines only once every door is open (a `ferry put` right after the URL joins it)', async () => {
+  const dataDir = path.join(dir, 'data');
+  const socket = controlSocketPath(dataDir);
+  if (!socket.ok) throw new Error(socket.message);
+  const openWhenPrinted: boolean[] = [];
+  host = await runHeadlessHost({
+    dataDir,
+    rendererDir: dir,
+    handleSignals: false,
+    print: () => openWhenPrinted.push(existsSync(socket.path) && existsSync(path.join(dataDir, ENDPOINT_FILE))),
+    warn: () => undefined,
+    rpc: { port: 0 },
+  });
+  expect(openWhenPrinted).toEqual([true, true]); // the URL line, then the RPC line
+});
 
 it('serves the RPC beside the UI, follows the settings, and says why when the port is taken', async () => {
   const printed: string[] = [];
