@@ -74,9 +74,9 @@ test('a wrong secret is not accepted, with aria2c\'s reason', async () => {
 
 test('nobody listening: not accepted at once (the browser keeps its download)', async () => {
   const started = Date.now();
-  const result = await handOff({ endpoint: 'http://127.0.0.1:9/jsonrpc', secret: 's' }, submission(), 500);
+  const result = await handOff({ endpoint: 'http://127.0.0.1:9/jsonrpc', secret: 's' }, submission(), 5000);
   expect(result.accepted).toBe(false);
-  expect(Date.now() - started).toBeLessThan(500);
+  expect(Date.now() - started).toBeLessThan(2000); // refused at once, well before the budget
 });
 
 test('a Ferry that does not answer within the budget: not accepted, in time', async () => {
@@ -89,7 +89,7 @@ test('a Ferry that does not answer within the budget: not accepted, in time', as
   server.closeAllConnections();
   await new Promise((ok) => server.close(ok));
   expect(result).toEqual({ accepted: false, reason: expect.stringMatching(/no answer within/) });
-  expect(took).toBeLessThan(700);
+  expect(took).toBeLessThan(3_000); // the budget holds (without one this would wait forever); slack for a busy machine
 });
 
 for (const peer of ['aria2c', 'Ferry'] as const) {

@@ -122,7 +122,9 @@ describe('transfers store', () => {
     for (let k = 0; k < 20; k++) store.getState().applyPatches(many.slice(0, 16).map((v) => ({ id: v.id, progress: progress(k, 10) })));
     const batchMs = (performance.now() - t) / 20;
     expect(store.getState().speedDown).toBe(160);
-    expect(snapMs).toBeLessThan(500);
-    expect(batchMs).toBeLessThan(20);
+    // Bounds against work per row that grows with the list (seconds here), not a speed goal: those
+    // live in the benchmarks, and a busy CI machine must not turn this red.
+    expect(snapMs).toBeLessThan(2_000);
+    expect(batchMs).toBeLessThan(100);
   });
 });
