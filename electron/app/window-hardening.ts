@@ -3,7 +3,6 @@
 // <webview> and permission requests, and the CSP on every response.
 import type { Session, WebContents } from 'electron';
 import { isAppUrl } from './app-protocol';
-import { contentSecurityPolicy } from '../hosts/kit/security-policy';
 
 export function hardenWebContents(contents: WebContents): void {
   // The page is a single-page app: it never navigates, opens windows or embeds webviews.

@@ -43,7 +43,6 @@ export class StagingJob {
   private copiedBytes = 0;
   private failure: TransferFailure | undefined;
   private finished = false;
-  private worker: Worker | undefined;
   private stopped: Promise<unknown> = Promise.resolve();
   /** Shared with the thread: see STAGING_STOP and STAGING_HOLD. */
   private readonly control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
@@ -85,7 +84,6 @@ export class StagingJob {
     // A copy in progress must not keep a closing Ferry alive: the next start copies again
     // (StagedCopies.restage), and an upload waiting for it holds its own socket open anyway.
     worker.unref();
-    this.worker = worker;
     worker.on('message', (msg: StagingThreadMessage) => {
       if (msg.type === 'progress') {
         this.copiedBytes = msg.bytes;

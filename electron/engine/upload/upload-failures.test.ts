@@ -2,7 +2,6 @@
 // mtime and inode, and what the server receives is the staged copy, not the live file.
 // Also: servers that never answer or stop reading are bounded by timeouts.
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { randomBytes, sha256 } from '../../../test-support/files';
 import { startRawReceiver, startTusServer } from '../../../test-support/upload-servers';

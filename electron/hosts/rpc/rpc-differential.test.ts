@@ -3,7 +3,7 @@
 // notifications per download must match. Values that differ by nature (GIDs, sizes, speeds, paths)
 // are compared by type; GIDs are replaced by labels (A, B, C) so state sequences line up.
 import Aria2 from 'aria2';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../test-support/wait';
