@@ -12,6 +12,7 @@ import { isTrustedFrame, registerIpcHost } from '../hosts/kit/ipc/ipc-host';
 import type { JsonBacking } from '../hosts/kit/service/backing-store';
 import { createDestinationsStore } from '../hosts/kit/service/destinations-store';
 import { createFerryService, engineSettingsFrom, type EngineLike, type FerryService } from '../hosts/kit/service/ferry-service';
+import { keepAdHocSecrets } from '../hosts/kit/service/ad-hoc-secret-keeper';
 import { createFileSecretStore } from '../hosts/kit/service/secret-store';
 import { createSettingsStore } from '../hosts/kit/service/settings-store';
 import { unencryptedSecretsWarning } from '../hosts/kit/service/unencrypted-secrets';
@@ -35,7 +36,7 @@ import { createTray } from './tray';
 import { aggregateFromTotals } from './tray-status';
 import { applyContentSecurityPolicy, denyPermissions } from './window-hardening';
 
-export type AppEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupProblems' | 'totals'>;
+export type AppEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupProblems' | 'totals' | 'secretRefsInUse'>;
 
 export interface FerryAppOptions {
   argv: string[];
@@ -153,11 +154,13 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   // `ferry get`/`put` of the same user join the app over an owner-only socket in the data folder.
   // They may name paths (the headless trust model), so they get a service of their own without the
   // window's choices; the engine and stores are the same.
+  const adHocSecrets = keepAdHocSecrets(secrets, engine);
+  await adHocSecrets.sweep().catch((error: unknown) => say({ level: 'warn', message: `Could not drop unused upload secrets: ${(error as Error).message}` }));
   const controlService = createFerryService({
     engine,
     settingsStore,
     destinationsStore,
-    adHocSecrets: secrets,
+    adHocSecrets,
     openPath: async () => 'Open files from the Ferry window',
     showItemInFolder: () => undefined,
   });
@@ -191,6 +194,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     teardown: async () => {
       await localControl?.close();
       controlService.close();
+      adHocSecrets.dispose();
       await rpcController.stop();
       feedback.stop();
       tray.destroy();

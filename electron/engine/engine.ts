@@ -16,6 +16,7 @@ import { FileRecordStore, type RecordStore } from './record-store';
 import { RecordWriter } from './record-writer';
 import { freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
 import { RunningAttempts } from './running-attempts';
+import { isSecretRef, SECRET_REF_PREFIX } from './secrets';
 import { Scheduler } from './scheduler';
 import { SpeedLimits } from './speed-limits';
 import { restoreTransfers } from './startup-restore';
@@ -112,6 +113,16 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   /** Active count, bytes and speed over active transfers: cost proportional to them, not to the list. */
   totals(): TransferTotals {
     return transferTotals(this.scheduler.active.values());
+  }
+
+  /** The secret references ("secret:<ref>" header values) that listed transfers still name. */
+  secretRefsInUse(): Set<string> {
+    const refs = new Set<string>();
+    for (const record of this.transfers.ordered()) {
+      const headers = record.request.kind === 'upload' ? record.request.upload.headers : record.request.download.headers;
+      for (const value of Object.values(headers ?? {})) if (isSecretRef(value)) refs.add(value.slice(SECRET_REF_PREFIX.length));
+    }
+    return refs;
   }
 
   getSettings(): EngineSettings {

@@ -36,6 +36,30 @@ async function startHost(kind: 'serve' | 'rpc', dataDir: string): Promise<void> 
   await waitFor(async () => (host.assertRunning(), ready.test(host.stdout())), 60_000, `ferry ${kind}`);
 }
 
+/** One call over the running Ferry's local channel (one JSON message per line); its reply's value. */
+async function callLocal(dataDir: string, name: string, input?: unknown): Promise<unknown> {
+  const socket = net.connect(path.join(dataDir, 'control.sock'));
+  try {
+    await once(socket, 'connect');
+    socket.write(JSON.stringify({ t: 'call', id: 1, name, ...(input === undefined ? {} : { input }) }) + '\n');
+    let pending = '';
+    for await (const chunk of socket) {
+      pending += (chunk as Buffer).toString();
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const message = JSON.parse(line) as { t: string; id?: number; reply?: { ok: boolean; value?: unknown; error?: { message: string } } };
+        if (message.t !== 'reply' || message.id !== 1) continue;
+        if (!message.reply!.ok) throw new Error(message.reply!.error!.message);
+        return message.reply!.value;
+      }
+    }
+    throw new Error(`the running Ferry closed the channel before answering ${name}`);
+  } finally {
+    socket.destroy();
+  }
+}
+
 async function sourceFile(name: string, size: number, seed: number): Promise<{ file: string; body: Buffer }> {
   const body = randomBytes(size, seed);
   const file = path.join(tmp, name);
@@ -76,6 +100,12 @@ describe('with ferry serve running', () => {
     // The token is in the host's secret store only, not in its records or anywhere else.
     const holding = (await filesUnder(dataDir)).filter((f) => f.text.includes('join-token-123')).map((f) => path.basename(f.file));
     expect(holding).toEqual(['secrets.json']);
+
+    // Removing the upload from the list drops the token too (nothing else names it).
+    const snapshot = (await callLocal(dataDir, 'snapshot')) as { transfers: { id: string; name: string }[] };
+    const id = snapshot.transfers.find((t) => t.name === 'report.bin')!.id;
+    await callLocal(dataDir, 'remove', { ids: [id], deleteFiles: false });
+    await waitFor(async () => !(await readFile(path.join(dataDir, 'secrets.json'), 'utf8')).includes('join-token-123'), 10_000, 'the token to leave secrets.json');
   });
 
   it('put --detach returns once the upload is accepted; the running Ferry finishes it', async () => {

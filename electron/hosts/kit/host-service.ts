@@ -10,6 +10,7 @@ import { openPrivateDataDir } from './private-data-dir';
 import { openConfBacking } from './service/backing-store';
 import { createDestinationsStore } from './service/destinations-store';
 import { createFerryService, engineSettingsFrom, type FerryService } from './service/ferry-service';
+import { keepAdHocSecrets } from './service/ad-hoc-secret-keeper';
 import { createFileSecretStore } from './service/secret-store';
 import { createSettingsStore, type SettingsStore } from './service/settings-store';
 import { unencryptedSecretsWarning } from './service/unencrypted-secrets';
@@ -60,13 +61,15 @@ export async function openHostService(options: HostServiceOptions): Promise<Host
   }
   for (const problem of [...secrets.problems, ...settingsStore.problems, ...destinationsStore.problems, ...engine.startupProblems]) say(problem);
   plainSecrets?.check();
+  const adHocSecrets = keepAdHocSecrets(secrets, engine);
+  await adHocSecrets.sweep().catch((error: unknown) => say(`Could not drop unused upload secrets: ${(error as Error).message}`));
   const service = createFerryService({
     engine,
     settingsStore,
     destinationsStore,
     ...(options.rpcInfo ? { rpcInfo: options.rpcInfo } : {}),
     // The token holder, `ferry rpc`'s owner and the local control socket may name upload targets.
-    adHocSecrets: secrets,
+    adHocSecrets,
     openPath: refuseOpen,
     showItemInFolder: refuseShow,
   });
@@ -80,6 +83,7 @@ export async function openHostService(options: HostServiceOptions): Promise<Host
     close: () =>
       (closing ??= (async () => {
         service.close();
+        adHocSecrets.dispose();
         await Promise.allSettled([opened.close()]);
         await lock.release();
       })()),

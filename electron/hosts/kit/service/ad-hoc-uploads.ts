@@ -9,11 +9,16 @@ import type { UploadRequest } from '../../../engine/index';
 
 export interface AdHocSecretSink {
   set(ref: string, value: string): Promise<void>;
+  /** Held from storing the values until the uploads are in the engine (nothing sweeps them meanwhile). */
+  hold?(): () => void;
 }
+
+/** Every reference adHocSecretRef makes starts so (ad-hoc-secret-keeper.ts sweeps them). */
+export const AD_HOC_SECRET_PREFIX = 'cli-header.';
 
 export function adHocSecretRef(headerName: string, value: string): string {
   const digest = createHash('sha256').update(`${headerName.toLowerCase()}\n${value}`).digest('hex').slice(0, 32);
-  return `cli-header.${headerName.toLowerCase()}.${digest}`;
+  return `${AD_HOC_SECRET_PREFIX}${headerName.toLowerCase()}.${digest}`;
 }
 
 /** The engine requests for one addUploadsTo call, its header values stored as secrets first. */

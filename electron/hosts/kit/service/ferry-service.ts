@@ -160,17 +160,22 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       // Paths named by the caller: never from the desktop app's window (see uploadSourcesFor).
       uploadSourcesFor(options.choices, input.uploads.map((u) => u.path), undefined);
       if (!options.adHocSecrets) throw new Refusal('FORBIDDEN', 'This host takes uploads to saved destinations only');
-      const requests = await adHocUploadRequests(input, options.adHocSecrets);
-      const added: TransferView[] = [];
-      for (const request of requests) {
-        try {
-          added.push(await engine.addUpload(request));
-        } catch (error) {
-          const summary = added.length > 0 ? ` (${added.length} of ${requests.length} were added: ${added.map((v) => v.id).join(', ')})` : '';
-          throw new Refusal('FAILED', `Could not upload ${request.sourcePath}: ${messageOf(error)}${summary}`);
+      const release = options.adHocSecrets.hold?.();
+      try {
+        const requests = await adHocUploadRequests(input, options.adHocSecrets);
+        const added: TransferView[] = [];
+        for (const request of requests) {
+          try {
+            added.push(await engine.addUpload(request));
+          } catch (error) {
+            const summary = added.length > 0 ? ` (${added.length} of ${requests.length} were added: ${added.map((v) => v.id).join(', ')})` : '';
+            throw new Refusal('FAILED', `Could not upload ${request.sourcePath}: ${messageOf(error)}${summary}`);
+          }
         }
+        return added.map(clientView);
+      } finally {
+        release?.();
       }
-      return added.map(clientView);
     },
     pause: ({ ids }) => forEachId(ids, (id) => engine.pause(id)),
     resume: ({ ids }) => forEachId(ids, (id) => engine.resume(id)),

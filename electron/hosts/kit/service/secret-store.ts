@@ -23,6 +23,8 @@ export interface SecretStore extends SecretsProvider {
   set(ref: string, value: string): Promise<void>;
   delete(ref: string): Promise<void>;
   has(ref: string): boolean;
+  /** The references stored. */
+  refs(): string[];
   /** How many secrets are stored. */
   size(): number;
   /** True when values are encrypted with a key the OS keeps; false: file permissions only. */
@@ -97,6 +99,7 @@ export function createFileSecretStore(options: { dir: string; cipher?: SecretCip
     encrypted: options.cipher !== undefined && options.cipher.protectedByOs !== false,
     problems,
     has: (ref) => Object.prototype.hasOwnProperty.call(entries, ref),
+    refs: () => Object.keys(entries),
     size: () => Object.keys(entries).length,
     async set(ref, value) {
       save({
