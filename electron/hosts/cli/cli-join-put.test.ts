@@ -68,14 +68,21 @@ async function sourceFile(name: string, size: number, seed: number): Promise<{ f
 }
 
 /** Every file under a folder, recursively, with its contents. */
+/** Every file of a running host's folder; a writer's temp file listed a moment ago may be renamed by now. */
 async function filesUnder(dir: string): Promise<{ file: string; text: string }[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return Promise.all(
+  const files = await Promise.all(
     entries.filter((e) => e.isFile()).map(async (e) => {
       const file = path.join(e.parentPath, e.name);
-      return { file, text: await readFile(file, 'latin1') };
+      try {
+        return { file, text: await readFile(file, 'latin1') };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
     }),
   );
+  return files.filter((f) => f !== null);
 }
 
 describe('with ferry serve running', () => {

@@ -97,7 +97,9 @@ describe('headless host privacy', () => {
 
     // The engine still has the real URL (it must send it), in files only their owner can read.
     const records = path.join(dataDir, 'transfers');
-    const texts = await Promise.all((await readdir(records)).map((f) => readFile(path.join(records, f), 'utf8')));
+    // Records only: a writer's temp file listed a moment ago may be renamed by now.
+    const recordFiles = (await readdir(records)).filter((f) => f.endsWith('.json'));
+    const texts = await Promise.all(recordFiles.map((f) => readFile(path.join(records, f), 'utf8')));
     expect(texts.some((t) => t.includes('hunter2'))).toBe(true);
     const all = await modes(dataDir);
     expect(all.map((m) => m.entry)).toEqual(expect.arrayContaining(['.', 'transfers', 'secrets.json', 'settings.json', 'destinations.json']));
