@@ -57,6 +57,9 @@ describe('upload failures', () => {
     const ta = await fx.engine.addUpload({ sourcePath: a.file, url: raw.url('/a/{filename}') });
     const tb = await fx.engine.addUpload({ sourcePath: b.file, url: raw.url('/b/{filename}') });
     await waitFor(() => raw.bodyBytesRead() > 100_000, 10_000, 'upload under way');
+    // Once staged (copied and hashed), the sources are the user's again: a change while the copy is
+    // still being made is another case (the upload fails in words; staging-job.test.ts).
+    await waitFor(() => [ta, tb].every((t) => !!fx.engine!.get(t.id)?.upload?.staged?.sha256), 20_000, 'both copies staged');
     await writeFile(a.file, randomBytes(1_000_000, 99));
     await writeFile(a.file, 'truncated', { flag: 'a' });
     await rm(b.file);
