@@ -44,6 +44,14 @@ it('drops the ad-hoc secrets no listed transfer names; keeps named ones, other s
     await until(async () => !store.has(named));
     expect(store.refs().sort()).toEqual([fresh, destination].sort());
     expect(createFileSecretStore({ dir }).refs().sort()).toEqual([fresh, destination].sort()); // on disk too
+
+    // A call refused after storing its value: nothing names it, and it goes when the call ends.
+    const releaseRefused = keeper.hold();
+    const refused = adHocSecretRef('X-Token', 'refused-upload');
+    await keeper.set(refused, 'refused-upload');
+    releaseRefused();
+    await until(async () => !store.has(refused));
+    expect(store.has(fresh)).toBe(true);
     keeper.dispose();
   } finally {
     await removeDir(dir);

@@ -3,7 +3,7 @@
 // them is in the list: once the last one is removed the secret goes too, instead of tokens piling
 // up in secrets.json for ever. Swept at start (removals before a crash) and after removals. The
 // value is stored before its upload enters the engine, so no sweep runs while an addUploadsTo call
-// holds the keeper: it waits for the call to end.
+// holds the keeper: one runs when the call ends (a refused call leaves a value nothing names).
 import type { TransferEngine } from '../../../engine/index';
 import { AD_HOC_SECRET_PREFIX, type AdHocSecretSink } from './ad-hoc-uploads';
 
@@ -24,7 +24,6 @@ export interface AdHocSecretKeeper extends AdHocSecretSink {
 
 export function keepAdHocSecrets(store: SweptSecretStore, engine: Pick<TransferEngine, 'on' | 'off' | 'secretRefsInUse'>): AdHocSecretKeeper {
   let holds = 0;
-  let deferred = false;
   let sweeping: Promise<number> | undefined;
   let again = false;
 
@@ -34,6 +33,8 @@ export function keepAdHocSecrets(store: SweptSecretStore, engine: Pick<TransferE
     const inUse = engine.secretRefsInUse();
     let deleted = 0;
     for (const ref of ours) {
+      // A call that began meanwhile may be storing this very value again (same header, same ref).
+      if (holds > 0) break;
       if (inUse.has(ref)) continue;
       await store.delete(ref);
       deleted++;
@@ -42,10 +43,7 @@ export function keepAdHocSecrets(store: SweptSecretStore, engine: Pick<TransferE
   };
   // One sweep at a time; removals during one ask for one more after it.
   const sweep = (): Promise<number> => {
-    if (holds > 0) {
-      deferred = true;
-      return Promise.resolve(0);
-    }
+    if (holds > 0) return Promise.resolve(0); // the last release sweeps
     if (sweeping) {
       again = true;
       return sweeping;
@@ -56,7 +54,6 @@ export function keepAdHocSecrets(store: SweptSecretStore, engine: Pick<TransferE
         again = false;
         total += await sweepOnce();
       } while (again && holds === 0);
-      if (again) deferred = true;
       return total;
     })().finally(() => (sweeping = undefined));
     return sweeping;
@@ -80,10 +77,8 @@ export function keepAdHocSecrets(store: SweptSecretStore, engine: Pick<TransferE
         if (released) return;
         released = true;
         holds--;
-        if (holds === 0 && deferred) {
-          deferred = false;
-          sweepLater();
-        }
+        // Also after a refused call, whose value no upload names.
+        if (holds === 0) sweepLater();
       };
     },
     sweep,
