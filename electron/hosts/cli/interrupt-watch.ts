@@ -1,8 +1,8 @@
-// Ctrl-C for a command that follows transfers another Ferry owns. The handler is in place before
-// the command says "Ctrl-C stops following only", so a Ctrl-C right after that line is a clean
-// stop (exit 130), never Node's default death by signal; one that comes earlier is kept for later.
-// A second one exits at once, as in a session of our own (a running Ferry that stopped answering
-// must not hold the terminal).
+// Ctrl-C (and SIGTERM) for the CLI: a session of its own (session.ts) and a command that follows
+// transfers another Ferry owns. The handler is in place before the command says what Ctrl-C does,
+// so a Ctrl-C right after that line is a clean stop (exit 130), never Node's default death by
+// signal; one that comes before anyone listens is kept for later. A second one exits at once (a
+// close that hangs, or a running Ferry that stopped answering, must not hold the terminal).
 import { EXIT_INTERRUPTED } from './outcome';
 
 export interface InterruptWatch {

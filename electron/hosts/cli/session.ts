@@ -3,6 +3,7 @@
 // engine (which checkpoints every running transfer) before exiting 130.
 import type { TransferView } from '../../../shared/transfer';
 import type { TransferEngine } from '../../engine/index';
+import { watchInterrupts } from './interrupt-watch';
 import { EXIT_FAILED, EXIT_INTERRUPTED, exitCodeFor } from './outcome';
 import type { Reporter } from './reporter';
 
@@ -66,8 +67,8 @@ function interruption(engine: TransferEngine, reporter: Reporter) {
   let resolveSignalled!: (value: 'interrupted') => void;
   const signalled = new Promise<'interrupted'>((resolve) => (resolveSignalled = resolve));
   let exit: Promise<number> | null = null;
-  const handler = () => {
-    if (exit) process.exit(EXIT_INTERRUPTED);
+  const watch = watchInterrupts(); // the second one exits at once
+  watch.onInterrupt(() => {
     exit = (async () => {
       reporter.stop();
       reporter.info('ferry: interrupted; saving progress (run the same command again to continue)');
@@ -79,17 +80,12 @@ function interruption(engine: TransferEngine, reporter: Reporter) {
       return EXIT_INTERRUPTED;
     })();
     resolveSignalled('interrupted');
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  });
   return {
     signalled,
     get exit(): Promise<number> {
       return exit ?? Promise.resolve(EXIT_INTERRUPTED);
     },
-    dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
+    dispose: () => watch.dispose(),
   };
 }
