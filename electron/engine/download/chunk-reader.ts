@@ -1,9 +1,10 @@
 // Reads a response body chunk by chunk, the stream paused only while the handler waits (the speed
 // limit, a disk write): a handler that answers at once keeps the socket flowing. Not `for await`:
 // Node's async iterator keeps chunks referenced across awaits long enough for V8 to promote them
-// out of its young generation, where only a full collection frees them. Measured with a plain Node reader of 16 ranges of 1 GiB from
-// nginx capped at 4 MiB/s per connection and a young collection every 4 MiB: `for await` peaked at
-// 34 MiB of live socket buffers and 99 MB RSS, 'data' events with pause/resume at 12 MiB and 67 MB.
+// out of its young generation, where only a full collection frees them. Measured with a plain Node
+// reader of 16 ranges of 1 GiB from nginx capped at 4 MiB/s per connection and a young collection
+// every 4 MiB: `for await` peaked at 34 MiB of live socket buffers and 99 MB RSS, 'data' events
+// with pause/resume at 12 MiB and 67 MB.
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 

@@ -71,10 +71,10 @@ export function takeWork(segments: LiveSegment[], minSplit: number, takerSpeed =
     return idle;
   }
   const typical = typicalSpeed(segments);
-  const victim = splitCandidate(segments, minSplit, takerSpeed || typical, typical);
-  if (victim === undefined) return undefined;
+  const cut = splitCandidate(segments, minSplit, takerSpeed || typical, typical);
+  if (cut === undefined) return undefined;
+  const { victim, at } = cut;
   const s = segments[victim]!;
-  const at = s.issued + kept(s, takerSpeed || typical, typical);
   const taken: LiveSegment = { start: at, end: s.end, issued: at, written: 0, durable: 0, busy: true, speed: 0 };
   s.end = at;
   segments.splice(victim + 1, 0, taken);
@@ -105,17 +105,20 @@ function worthTaking(s: LiveSegment, taken: number, minSplit: number, takerSpeed
   return s.speed > 0 && takerSpeed > 2 * s.speed && taken >= MIN_STEAL && taken / s.speed >= STEAL_WORTH_SECONDS;
 }
 
-function splitCandidate(segments: readonly LiveSegment[], minSplit: number, takerSpeed: number, typical: number): number | undefined {
-  let best: number | undefined;
+/** The segment to cut and where (the offset from which the taker's range starts). */
+function splitCandidate(segments: readonly LiveSegment[], minSplit: number, takerSpeed: number, typical: number): { victim: number; at: number } | undefined {
+  let best: { victim: number; at: number } | undefined;
   let bestScore = 0;
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
+    if (!s.busy) continue;
     const left = s.end - s.issued;
-    if (!s.busy || !worthTaking(s, left - kept(s, takerSpeed, typical), minSplit, takerSpeed)) continue;
+    const keeps = kept(s, takerSpeed, typical);
+    if (!worthTaking(s, left - keeps, minSplit, takerSpeed)) continue;
     // Time left at this connection's speed; unknown speeds count as typical ones.
     const score = typical > 0 ? left / Math.max(s.speed || typical, 1) : left;
     if (score > bestScore) {
-      best = i;
+      best = { victim: i, at: s.issued + keeps };
       bestScore = score;
     }
   }

@@ -52,7 +52,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
 const { source, target, size, sourceMtimeMs, chunkBytes, pauseMs, control, syncHoldMs } = workerData;
-const STOP = 0, HOLD = 1;
+const STOP = ${STAGING_STOP}, HOLD = ${STAGING_HOLD};
 // Read, hash and write in steps that stay in the CPU's cache: with 2 MiB steps each byte comes
 // back from memory for the hash and again for the write, which measured 2-3x the CPU time.
 const stepBytes = 64 * 1024;
