@@ -5,25 +5,12 @@
 import type { Dialog, Shell } from 'electron';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-
-// What Chromium's download file-type policies call DANGEROUS or ALLOW_ON_USER_GESTURE, trimmed to
-// types an OS opens by running something (scripts, installers, launchers, shortcuts).
-const EXECUTABLE_EXTENSIONS = new Set([
-  // Windows
-  'exe', 'com', 'bat', 'cmd', 'msi', 'msp', 'msix', 'msixbundle', 'appx', 'appxbundle', 'scr', 'pif', 'cpl', 'lnk', 'url',
-  'vbs', 'vbe', 'js', 'jse', 'wsf', 'wsh', 'ws', 'ps1', 'psm1', 'hta', 'reg', 'inf', 'application', 'appref-ms', 'gadget',
-  'jar', 'jnlp', 'settingcontent-ms', 'library-ms', 'diagcab', 'chm',
-  // macOS
-  'app', 'command', 'tool', 'pkg', 'mpkg', 'terminal', 'workflow', 'scpt', 'applescript', 'webloc', 'fileloc',
-  // Linux and Unix
-  'desktop', 'sh', 'bash', 'zsh', 'csh', 'ksh', 'run', 'appimage', 'deb', 'rpm', 'flatpakref', 'snap',
-  'py', 'pyw', 'pl', 'rb', 'php',
-]);
+import { runsWhenOpened } from './dangerous-file-types';
 
 /** Why a file would run as a program when opened, or undefined when it would just be shown. */
 export async function executableReason(file: string, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
-  const extension = path.extname(file).slice(1).toLowerCase();
-  if (EXECUTABLE_EXTENSIONS.has(extension)) return `“.${extension}” files run as programs`;
+  const extension = runsWhenOpened(file);
+  if (extension) return `“.${extension}” files can run programs or change settings when opened`;
   if (platform === 'win32') return undefined;
   try {
     const info = await stat(file);

@@ -1,10 +1,11 @@
 // The extension's service worker: "Download with Ferry" in context menus, and capture of the
 // browser's own downloads. The browser keeps a download unless Ferry accepted it in time.
 import { decideCapture } from './capture-rules';
+import { cookiesToForward, type CookieRequest } from './cookie-filter';
 import { askNativeHost } from './pairing';
 import { handOff, type HandOff } from './rpc-client';
 import { isLoopbackHttpUrl, type ExtensionSettings } from './settings';
-import { loadSettings, saveSettings } from './storage';
+import { closeLocalStorageToContentScripts, loadSettings, moveCredentialsOutOfLocalStorage, saveSettings } from './storage';
 import { cookieHeader, newGid, type Submission } from './submission';
 
 /** How long a captured browser download waits for Ferry before the browser keeps it. */
@@ -16,6 +17,10 @@ const MENU_ID = 'ferry-download';
 
 /** URLs of links clicked with Alt, which the user wants the browser to keep. */
 const altClicks = new Map<string, number>();
+
+// Every start of the worker (an update included): an earlier version's secret leaves chrome.storage.local.
+void closeLocalStorageToContentScripts();
+void moveCredentialsOutOfLocalStorage().catch((error: Error) => console.warn(`[ferry] could not move the RPC secret out of local storage: ${error.message}`));
 
 chrome.runtime.onInstalled.addListener(() => {
   chrome.contextMenus.removeAll(() => {
@@ -36,7 +41,10 @@ chrome.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId !== MENU_ID) return;
   const url = info.linkUrl ?? info.srcUrl;
   if (!url) return;
-  void sendFromMenu(url, info.pageUrl, tab?.incognito ?? false);
+  const initiators = [info.pageUrl, info.frameUrl].filter((u): u is string => Boolean(u));
+  // A link is followed as a navigation; an image/video/audio is the page's own resource.
+  const request: CookieRequest = { url, initiators, kind: info.linkUrl ? 'navigation' : 'subresource' };
+  void sendFromMenu(request, info.pageUrl, tab?.incognito ?? false);
 });
 
 // Chromium holds the download in onDeterminingFilename until suggest() is called, before a file
@@ -74,7 +82,15 @@ async function consider(item: chrome.downloads.DownloadItem): Promise<boolean> {
     { altClicked: takeAltClick(item.url) || takeAltClick(item.finalUrl), ownExtensionId: chrome.runtime.id },
   );
   if (!decision.capture) return false;
-  const submission = await describe(item.finalUrl || item.url, item.referrer, item.filename, item.incognito);
+  const url = item.finalUrl || item.url;
+  const request: CookieRequest = {
+    url,
+    redirectedFrom: url === item.url ? [] : [item.url],
+    // The referrer is the page that started it; without one the initiator is unknown (cross-site).
+    initiators: item.referrer ? [item.referrer] : [],
+    kind: 'navigation',
+  };
+  const submission = await describe(request, item.referrer, item.filename, item.incognito);
   const result = await submit(settings, submission, CAPTURE_BUDGET_MS);
   if (!result.accepted) {
     console.warn(`[ferry] the browser keeps ${submission.url}: ${result.reason}`);
@@ -86,9 +102,10 @@ async function consider(item: chrome.downloads.DownloadItem): Promise<boolean> {
   return true;
 }
 
-async function sendFromMenu(url: string, pageUrl: string | undefined, incognito: boolean): Promise<void> {
+async function sendFromMenu(request: CookieRequest, pageUrl: string | undefined, incognito: boolean): Promise<void> {
+  const { url } = request;
   const settings = await loadSettings();
-  const submission = await describe(url, pageUrl, undefined, incognito);
+  const submission = await describe(request, pageUrl, undefined, incognito);
   const result = await submit(settings, submission, MENU_BUDGET_MS);
   if (result.accepted) return;
   console.warn(`[ferry] Ferry did not take ${url} (${result.reason}); the browser downloads it`);
@@ -108,14 +125,15 @@ async function submit(settings: ExtensionSettings, submission: Submission, budge
   return result;
 }
 
-async function describe(url: string, referrer: string | undefined, suggestedName: string | undefined, incognito: boolean): Promise<Submission> {
-  const cookies = await chrome.cookies.getAll({ url }).catch(() => [] as chrome.cookies.Cookie[]);
+async function describe(request: CookieRequest, referrer: string | undefined, suggestedName: string | undefined, incognito: boolean): Promise<Submission> {
+  // Cookies of a private window stay in it.
+  const cookies = incognito ? [] : await chrome.cookies.getAll({ url: request.url }).catch(() => [] as chrome.cookies.Cookie[]);
   return {
-    url,
+    url: request.url,
     referrer: referrer || undefined,
     userAgent: navigator.userAgent,
-    // Cookies of a private window stay in it.
-    cookieHeader: incognito ? undefined : cookieHeader(cookies),
+    // Only what the browser itself would send with this request (SameSite against the page, scope, Secure).
+    cookieHeader: cookieHeader(cookiesToForward(cookies, request)),
     suggestedName: suggestedName || undefined,
     gid: newGid(),
   };

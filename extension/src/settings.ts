@@ -1,5 +1,7 @@
-// What the extension remembers (chrome.storage.local): where Ferry answers and when to hand a
-// browser download to it. Pairing through native messaging fills endpoint and secret.
+// What the extension remembers: where Ferry answers (endpoint, secret: the credentials, kept where
+// only the extension's own contexts read them, see credential-store.ts) and when to hand a browser
+// download to it (capture rules, in chrome.storage.local). Pairing through native messaging fills
+// endpoint and secret.
 export interface ExtensionSettings {
   /** aria2-compatible JSON-RPC endpoint of Ferry. */
   endpoint: string;
@@ -23,6 +25,35 @@ export const DEFAULT_SETTINGS: ExtensionSettings = {
   fileTypes: [],
   pairedBy: 'none',
 };
+
+/** The settings that let a caller use Ferry's RPC: never where a content script can read them. */
+export const CREDENTIAL_KEYS = ['endpoint', 'secret', 'pairedBy'] as const;
+export type CredentialKey = (typeof CREDENTIAL_KEYS)[number];
+export type RpcCredentials = Pick<ExtensionSettings, CredentialKey>;
+
+const isCredentialKey = (key: string): key is CredentialKey => (CREDENTIAL_KEYS as readonly string[]).includes(key);
+
+/** A settings patch split by where each part is kept. */
+export function splitSettings(patch: Partial<ExtensionSettings>): { credentials: Partial<RpcCredentials>; rest: Record<string, unknown> } {
+  const credentials: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) (isCredentialKey(key) ? credentials : rest)[key] = value;
+  return { credentials: credentials as Partial<RpcCredentials>, rest };
+}
+
+/**
+ * Earlier versions kept endpoint and secret in chrome.storage.local, which content scripts
+ * read. What to do with what is found there: the credential store keeps what it already has (it
+ * was written after the move), else takes the old values; the old keys always leave local storage.
+ */
+export function planCredentialMove(local: Record<string, unknown>, stored: Record<string, unknown> | undefined): { take?: Partial<RpcCredentials>; removeFromLocal: CredentialKey[] } {
+  const removeFromLocal = CREDENTIAL_KEYS.filter((key) => key in local);
+  if (removeFromLocal.length === 0) return { removeFromLocal };
+  if (stored && Object.keys(stored).length > 0) return { removeFromLocal };
+  const take: Partial<RpcCredentials> = {};
+  for (const key of removeFromLocal) (take as Record<string, unknown>)[key] = local[key];
+  return { take, removeFromLocal };
+}
 
 /** Storage may hold anything (older versions, a hand edit): keep only well-typed values. */
 export function readSettings(stored: Record<string, unknown>): ExtensionSettings {

@@ -25,6 +25,7 @@ test('no cookie header without cookies, and a non-http referrer is not sent', ()
   expect(options).toEqual({ gid: '00000000000000aa', 'user-agent': 'UA' });
   expect(cookieHeader([])).toBeUndefined();
   expect(cookieHeader([{ name: 'a', value: '1' }, { name: 'b', value: '2' }])).toBe('a=1; b=2');
+  expect(cookieHeader([{ name: '', value: 'bare' }, { name: 'b', value: '' }])).toBe('bare; b=');
 });
 
 test('newGid: 16 hex digits, never all zeros, different each time', () => {

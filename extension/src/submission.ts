@@ -30,7 +30,8 @@ function baseName(name: string): string {
 
 export function cookieHeader(cookies: ReadonlyArray<{ name: string; value: string }>): string | undefined {
   if (cookies.length === 0) return undefined;
-  return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  // A cookie without a name is sent as its value alone, as browsers do.
+  return cookies.map((c) => (c.name ? `${c.name}=${c.value}` : c.value)).join('; ');
 }
 
 /** 16 hex digits, the shape aria2 requires of a GID. */

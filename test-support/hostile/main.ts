@@ -17,6 +17,8 @@ import { rpcAttack } from './rpc-attack';
 import { tusLiar } from './tus-liar';
 import { uploadFaults } from './upload-faults';
 import { hostileNames } from './hostile-names';
+import { dangerousOpens } from './dangerous-opens';
+import { cookieHandoff } from './cookie-handoff';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -34,6 +36,8 @@ const scenarios: Scenario[] = [
   { name: 'bad input', run: badInput },
   { name: 'rpc attack', run: rpcAttack },
   { name: 'hostile names', run: hostileNames },
+  { name: 'dangerous opens', run: dangerousOpens },
+  { name: 'cookie hand-off', run: cookieHandoff },
   { name: 'truncated records', run: truncatedRecords },
 ];
 
