@@ -13,6 +13,7 @@ import { completeRecovered, finishDownload } from './finish-download';
 import type { HostConnectionPool } from './host-pool';
 import { header, isHttpUrl, openDownloadStream, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
 import { createPartFile, PART_SUFFIX, PartWriter, removeIfExists } from './part-file';
+import { originOf } from '../origin-headers';
 import { reopenPart } from './part-reopen';
 import { resumeHeaders } from './request-headers';
 import { checkResponse, ifRangeValidator } from './response-check';
@@ -102,7 +103,7 @@ class DownloadAttempt {
   }
 
   private send(signal: AbortSignal): Promise<OpenedResponse> {
-    const headers = resumeHeaders(this.request.headers, this.state.writer?.start ?? 0, ifRangeValidator(this.facts));
+    const headers = resumeHeaders(this.request.headers, originOf(this.request.url), this.state.writer?.start ?? 0, ifRangeValidator(this.facts));
     return openDownloadStream(this.request.url, headers, signal, this.ctx.stallTimeoutMs);
   }
 
@@ -156,6 +157,7 @@ class DownloadAttempt {
     facts.lastModified = header(opened, 'last-modified');
     facts.totalBytes = totalBytes;
     facts.finalUrl = opened.finalUrl;
+    facts.finalUrlKeepsHeaders = opened.headersOrigin !== null;
     try {
       if (!state.writer) {
         // The name is settled when the .part is created; later responses never rename it.
