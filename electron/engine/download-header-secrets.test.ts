@@ -152,6 +152,17 @@ describe('download headers in the secret store', () => {
     expect(server.requestsFor(p)[0]!.headers.authorization).toBe('secret:destination.other/Authorization');
   });
 
+  it('a secret store that refuses the values refuses the add: nothing is listed, nothing written in clear', async () => {
+    vault.set = () => {
+      throw new Error('secrets.json cannot be written');
+    };
+    await openEngine();
+    await expect(engine.addDownload({ url: server.url(route()), directory: dir, headers: GIVEN })).rejects.toThrow(/secret store: secrets.json cannot be written/);
+    expect(engine.list()).toEqual([]);
+    await engine.close();
+    expect(await recordsText()).not.toContain('s3cr3t');
+  });
+
   it('a stored value that went missing fails the download in words that name the header, not a value', async () => {
     await openEngine();
     const p = route();
