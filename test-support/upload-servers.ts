@@ -6,6 +6,7 @@
 //   const hung = await startTusServer({ hangFirstPatches: 1 }); // first PATCH: body read, never answered
 //   const stuck = await startTusServer({ stallFirstPatches: 1 }); // first PATCH: body never read
 //   tus.endpoint ; tus.bytesReceived() (all bytes read from sockets) ; tus.uploadedFiles() -> paths of uploads
+//   tus.requests -> [{ method, url, headers }]
 //   const raw = await startRawReceiver();               // stores each PUT/POST body
 //   raw.setMode('store' | 'fail500' | 'hang' | 'see-other' | 'no-read'); raw.received -> [{ method, path, headers, size, sha256, path }]
 //     store:     201 + Location: /stored/<name>
@@ -155,6 +156,8 @@ export interface TusTestServer {
   bytesReceived(): number;
   /** PATCH requests seen, with the Upload-Offset each one started at. */
   patchOffsets: number[];
+  /** Every request, with its headers (which credentials reached this server). */
+  requests: { method: string; url: string; headers: http.IncomingHttpHeaders }[];
   /** Paths of the upload data files in the store (one per upload). */
   uploadedFiles(): Promise<string[]>;
   close(): Promise<void>;
@@ -175,7 +178,9 @@ export async function startTusServer(options: TusServerOptions = {}): Promise<Tu
   const dir = await mkdtemp(path.join(tmpdir(), 'ferry-tus-'));
   const tus = new TusServer({ path: '/files', datastore: new FileStore({ directory: dir }) });
   const patchOffsets: number[] = [];
+  const requests: TusTestServer['requests'] = [];
   const l = await listen((req, res) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     if (req.method === 'PATCH') {
       patchOffsets.push(Number(req.headers['upload-offset']));
       if (patchesToStall > 0) {
@@ -204,6 +209,7 @@ export async function startTusServer(options: TusServerOptions = {}): Promise<Tu
     dir,
     bytesReceived: () => l.allSockets.reduce((sum, s) => sum + s.bytesRead, 0),
     patchOffsets,
+    requests,
     async uploadedFiles() {
       const names = await readdir(dir);
       return names.filter((n) => !n.endsWith('.json')).map((n) => path.join(dir, n));

@@ -4,7 +4,7 @@
 import { app, dialog, ipcMain, powerMonitor, powerSaveBlocker, session, shell, type BrowserWindow } from 'electron';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { SecretsProvider, TransferEngine } from '../engine/index';
+import type { SecretsProvider, SecretVault, TransferEngine } from '../engine/index';
 import { lockDataDir } from '../hosts/kit/data-dir-lock';
 import { defaultDataDir } from '../hosts/kit/data-dir';
 import { openPrivateDataDir } from '../hosts/kit/private-data-dir';
@@ -46,7 +46,7 @@ export interface FerryAppOptions {
   iconPath: string;
   trayIconPath: string;
   dataDir?: string;
-  openEngine(options: { dataDir: string; settings: ReturnType<typeof engineSettingsFrom>; secrets: SecretsProvider }): Promise<AppEngine>;
+  openEngine(options: { dataDir: string; settings: ReturnType<typeof engineSettingsFrom>; secrets: SecretsProvider; downloadSecrets: SecretVault }): Promise<AppEngine>;
   /** Quit cleanly on SIGINT/SIGTERM (default true; tests turn it off). */
   handleSignals?: boolean;
   /** Test seam: where settings files live (electron-store by default). */
@@ -119,7 +119,8 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   const settingsStore = createSettingsStore(openBacking(dataDir, 'settings'), app.getPath('downloads'));
   const plainSecrets = unencryptedSecretsWarning(secrets, secretsUnprotectedReason(), say);
   const destinationsStore = plainSecrets.watchDestinations(createDestinationsStore(openBacking(dataDir, 'destinations'), secrets));
-  const engine = await options.openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
+  // Download headers (the extension's cookies) are kept there too, never in the transfer records.
+  const engine = await options.openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets, downloadSecrets: secrets });
   const choices = createUserChoices();
   const choosers = createFileChoosers({
     dialog,

@@ -5,6 +5,7 @@ import type { Clock } from './clock';
 import type { Notice } from './engine-notices';
 import type { EngineSettings } from './engine-settings';
 import type { RecordStore } from './record-store';
+import type { SecretVault } from './secrets';
 import type { TransferWorker } from './types';
 
 export interface EngineOptions {
@@ -16,6 +17,12 @@ export interface EngineOptions {
   resumeOnStart?: boolean;
   /** Time for the queue, retries, progress and limits; tests pass a manual clock. */
   clock?: Clock;
+  /**
+   * Where download header values are kept while their download needs them (the records hold
+   * references; download-header-secrets.ts). The hosts pass their secret store; without one the
+   * headers stay in the records as given.
+   */
+  downloadSecrets?: SecretVault;
 }
 
 export interface EngineEvents {

@@ -17,6 +17,7 @@ import { RecordWriter } from './record-writer';
 import { freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
 import { RunningAttempts } from './running-attempts';
 import { isSecretRef, SECRET_REF_PREFIX } from './secrets';
+import { DownloadHeaderSecrets } from './download-header-secrets';
 import { Scheduler } from './scheduler';
 import { SpeedLimits } from './speed-limits';
 import { restoreTransfers } from './startup-restore';
@@ -45,6 +46,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly limits: SpeedLimits;
   private readonly views = new ViewChanges();
   private readonly notices: EngineNotices;
+  private readonly headerSecrets: DownloadHeaderSecrets;
   private closed = false;
   /** Problems found while loading the records (also emitted as notices). */
   readonly startupProblems: string[];
@@ -61,6 +63,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     this.clock = options.clock ?? systemClock;
     this.notices = new EngineNotices((notice) => this.emit('notice', notice), () => this.clock.now());
     this.startupProblems = this.notices.problems;
+    this.headerSecrets = new DownloadHeaderSecrets(options.downloadSecrets, (message) => this.notices.notice('warn', message));
     this.store = options.store ?? new FileRecordStore(path.join(options.dataDir, 'transfers'));
     this.writer = new RecordWriter(this.store, (error) => this.notices.saveFailed(error), undefined, () => this.notices.saveSucceeded());
     this.scheduler = new Scheduler({
@@ -80,6 +83,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       isRunning: (id) => this.attempts.has(id),
       run: (record) => this.attempts.run(record),
       emitChanged: (view) => this.emit('changed', view),
+      completing: (record) => this.headerSecrets.completed(record),
     });
     this.attempts = new RunningAttempts({
       settings: this.settings,
@@ -148,7 +152,10 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   async addDownloads(reqs: readonly DownloadRequest[]): Promise<TransferView[]> {
     const checked = await checkDownloadRequests(reqs);
     const now = this.clock.now();
-    return this.addAll(checked.map((req) => newDownloadRecord(req, this.transfers.nextOrder(), now)));
+    const records = checked.map((req) => newDownloadRecord(req, this.transfers.nextOrder(), now));
+    // Header values go to the secret store before the records reach the disk.
+    await this.headerSecrets.seal(records);
+    return this.addAll(records);
   }
 
   async addUpload(req: UploadRequest): Promise<TransferView> {
@@ -206,6 +213,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     this.limits.forget(id);
     this.views.forget(id);
     await this.writer.delete(id);
+    this.headerSecrets.removed(record);
     this.emit('removed', id);
     this.scheduler.request();
   }
@@ -262,6 +270,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       if (record) this.writer.markDirty(record);
     }
     await this.writer.idle();
+    await this.headerSecrets.idle();
   }
 
   // ---- helpers -------------------------------------------------------------------------
@@ -275,6 +284,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       problem: (message) => this.notices.notice('warn', message),
       add: (record) => this.register(record),
     });
+    for (const record of await this.headerSecrets.atStart(this.transfers.ordered())) this.writer.markDirty(record);
     this.scheduler.request();
   }
 

@@ -2,13 +2,14 @@
 import { createDownloadWorker } from './download/download-worker';
 import { TransferEngine, type EngineSettings } from './engine';
 import { lazyUploadWorker } from './lazy-upload-worker';
-import type { SecretsProvider } from './secrets';
+import type { SecretsProvider, SecretVault } from './secrets';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
 export type { DownloadRequest, UploadRequest } from './types';
 // For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
 export { TransferFailure } from './types';
-export { isSecretRef, MemorySecretsProvider, SECRET_REF_PREFIX, secretRefValue, UnknownSecretError, type SecretsProvider } from './secrets';
+export { isSecretRef, MemorySecretsProvider, SECRET_REF_PREFIX, secretRefValue, UnknownSecretError, type SecretsProvider, type SecretVault } from './secrets';
+export { DOWNLOAD_HEADER_REF_PREFIX } from './download-header-secrets';
 export { uploadRequestFromDestination } from './upload/destination';
 // For hosts that receive files themselves (the headless upload inbox): the same rules as the engine's.
 export { safeFileName } from './download/filename';
@@ -18,7 +19,10 @@ export { checkDownloadFolder, DownloadFolderRefused, folderSyntaxProblem } from 
 export interface OpenEngineOptions {
   dataDir: string;
   settings?: Partial<EngineSettings>;
+  /** Resolves the secret header references of uploads. */
   secrets?: SecretsProvider;
+  /** Keeps download header values out of the records (EngineOptions.downloadSecrets); the hosts pass their secret store. */
+  downloadSecrets?: SecretVault;
   resumeOnStart?: boolean;
 }
 
@@ -27,8 +31,9 @@ export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> 
     dataDir: options.dataDir,
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.resumeOnStart !== undefined ? { resumeOnStart: options.resumeOnStart } : {}),
+    ...(options.downloadSecrets ? { downloadSecrets: options.downloadSecrets } : {}),
     workers: {
-      download: createDownloadWorker(),
+      download: createDownloadWorker(options.downloadSecrets ? { secrets: options.downloadSecrets } : {}),
       // Loaded on first use (lazy-upload-worker.ts): a `ferry get` with no uploads around never loads it.
       upload: lazyUploadWorker({ dataDir: options.dataDir, ...(options.secrets ? { secrets: options.secrets } : {}) }),
     },

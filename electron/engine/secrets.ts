@@ -1,10 +1,18 @@
-// Secret header values (API tokens, passwords) never live in the records file: an upload request
-// holds a reference ("secret:<ref>") and the host resolves it at attempt time. The Electron host
-// backs this with safeStorage; tests and the CLI use the in-memory provider below.
+// Secret header values (API tokens, passwords, a download's cookies) never live in the records
+// file: a request holds a reference ("secret:<ref>") and the worker resolves it at attempt time.
+// The Electron host backs this with safeStorage; tests and the CLI use the in-memory provider below.
 
 export interface SecretsProvider {
   /** The clear value for a reference; rejects when the reference is unknown. */
   resolve(ref: string): Promise<string>;
+}
+
+/** A store the engine may also write: where it keeps download header values (download-header-secrets.ts). */
+export interface SecretVault extends SecretsProvider {
+  set(ref: string, value: string): void | Promise<void>;
+  delete(ref: string): void | Promise<void>;
+  /** Every reference stored. */
+  refs(): string[];
 }
 
 /** Header values starting with this prefix are references, not values. */
@@ -26,7 +34,7 @@ export class UnknownSecretError extends Error {
 }
 
 /** Plain in-memory secrets for tests and the CLI (values typed on the command line stay in memory). */
-export class MemorySecretsProvider implements SecretsProvider {
+export class MemorySecretsProvider implements SecretVault {
   private readonly values = new Map<string, string>();
 
   constructor(initial: Record<string, string> = {}) {
@@ -39,6 +47,10 @@ export class MemorySecretsProvider implements SecretsProvider {
 
   delete(ref: string): void {
     this.values.delete(ref);
+  }
+
+  refs(): string[] {
+    return [...this.values.keys()];
   }
 
   async resolve(ref: string): Promise<string> {

@@ -24,6 +24,8 @@ export interface TransferLifecycleDeps {
   /** Runs one attempt of a transfer just made active. */
   run(record: TransferRecord): void;
   emitChanged(view: TransferView): void;
+  /** Just before a transfer becomes completed: what only running it needed is dropped from the record. */
+  completing(record: TransferRecord): void;
 }
 
 export class TransferLifecycle {
@@ -54,6 +56,7 @@ export class TransferLifecycle {
     const now = this.deps.clock.now();
     if (outcome.kind === 'completed') {
       this.deps.live.cancel(record.view.id);
+      this.deps.completing(record);
       const total = record.view.progress.totalBytes ?? record.view.progress.bytesDone;
       this.transition(record, 'completed', {
         ...outcome.patch,

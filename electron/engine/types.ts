@@ -14,6 +14,11 @@ export interface DownloadResumeData {
   kind: 'download';
   url: string;
   finalUrl?: string;
+  /**
+   * Whether the user's headers may go to `finalUrl`: false when a redirect on the way to it left
+   * their origin (origin-headers.ts). Absent in records of older versions: judged by the URLs.
+   */
+  finalUrlKeepsHeaders?: boolean;
   etag?: string;
   lastModified?: string;
   totalBytes: number | null;

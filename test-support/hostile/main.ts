@@ -14,6 +14,7 @@ import { lyingServers } from './lies';
 import { diskFull } from './disk-full';
 import { badInput } from './bad-input';
 import { rpcAttack } from './rpc-attack';
+import { credentialRedirects } from './credential-redirect';
 import { tusLiar } from './tus-liar';
 import { uploadFaults } from './upload-faults';
 import { hostileNames } from './hostile-names';
@@ -35,6 +36,7 @@ const scenarios: Scenario[] = [
   { name: 'power loss storm', run: powerLossStorm },
   { name: 'bad input', run: badInput },
   { name: 'rpc attack', run: rpcAttack },
+  { name: 'credential redirect', run: credentialRedirects },
   { name: 'hostile names', run: hostileNames },
   { name: 'dangerous opens', run: dangerousOpens },
   { name: 'cookie hand-off', run: cookieHandoff },

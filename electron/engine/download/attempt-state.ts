@@ -12,6 +12,8 @@ export class AttemptState {
   readonly facts: DownloadFacts;
   details: DownloadDetails;
   writer: PartWriter | undefined;
+  /** The user's headers with stored values resolved, for this attempt only: never persisted. */
+  headers: Record<string, string> | undefined;
 
   constructor(readonly ctx: AttemptContext) {
     if (ctx.record.request.kind !== 'download') throw failure('INTERNAL', 'download worker got a non-download transfer', false);

@@ -1,10 +1,13 @@
 // What one download attempt knows about its transfer, read from the record at the start and
 // written back through checkpoints. Kept apart so the record's shape is mapped in one place.
 import type { DownloadDetails, TransferView } from '../../../shared/transfer';
+import { originOf, sameOrigin, type HeaderOrigin } from '../origin-headers';
 import type { ByteSegment, DownloadResumeData, ResumeData, TransferRecord } from '../types';
 
 export interface DownloadFacts {
   finalUrl?: string;
+  /** See DownloadResumeData.finalUrlKeepsHeaders. */
+  finalUrlKeepsHeaders?: boolean;
   etag?: string;
   lastModified?: string;
   totalBytes: number | null;
@@ -23,6 +26,7 @@ export function factsFromRecord(record: Readonly<TransferRecord>): DownloadFacts
   const resume = record.resume as Partial<DownloadResumeData>;
   return {
     finalUrl: resume.finalUrl,
+    finalUrlKeepsHeaders: resume.finalUrlKeepsHeaders,
     etag: resume.etag,
     lastModified: resume.lastModified,
     totalBytes: resume.totalBytes ?? null,
@@ -54,6 +58,7 @@ export function checkpointPatch(
   const resume: Partial<DownloadResumeData> = {
     url,
     finalUrl: facts.finalUrl,
+    finalUrlKeepsHeaders: facts.finalUrlKeepsHeaders,
     etag: facts.etag,
     lastModified: facts.lastModified,
     totalBytes: facts.totalBytes,
@@ -73,4 +78,15 @@ export function checkpointPatch(
     ...(facts.finalUrl && facts.finalUrl !== url ? { finalUrl: facts.finalUrl } : {}),
   };
   return { resume, view };
+}
+
+/**
+ * The origin the user's headers were given for, as it stands for requests sent straight to
+ * `facts.finalUrl`: null when the redirects that led there left it (a record of an older version,
+ * which did not note it, is judged by the two URLs).
+ */
+export function headersOriginAtFinalUrl(facts: DownloadFacts, url: string): HeaderOrigin {
+  if (facts.finalUrl === undefined) return originOf(url);
+  const kept = facts.finalUrlKeepsHeaders ?? sameOrigin(facts.finalUrl, url);
+  return kept ? originOf(url) : null;
 }

@@ -13,6 +13,9 @@ import { completeRecovered, finishDownload } from './finish-download';
 import type { HostConnectionPool } from './host-pool';
 import { header, isHttpUrl, openDownloadStream, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
 import { createPartFile, PART_SUFFIX, PartWriter, removeIfExists } from './part-file';
+import { unsealHeaders } from '../download-header-secrets';
+import { originOf } from '../origin-headers';
+import type { SecretsProvider } from '../secrets';
 import { reopenPart } from './part-reopen';
 import { resumeHeaders } from './request-headers';
 import { checkResponse, ifRangeValidator } from './response-check';
@@ -39,7 +42,7 @@ export function createDownloadWorker(options: DownloadWorkerOptions = {}): Downl
     setConnections(count) {
       settings.connections = clampConnections(count);
     },
-    attempt: async (ctx) => new DownloadAttempt(ctx, settings).run(),
+    attempt: async (ctx) => new DownloadAttempt(ctx, settings, options.secrets).run(),
     async discard(record, { deleteFinishedFile }) {
       const resume = record.resume.kind === 'download' ? record.resume : undefined;
       await removeIfExists(resume?.partPath);
@@ -57,6 +60,7 @@ class DownloadAttempt {
   constructor(
     private readonly ctx: AttemptContext,
     private readonly segmentSettings: SegmentSettings,
+    private readonly secrets: SecretsProvider | undefined,
   ) {
     this.state = new AttemptState(ctx);
   }
@@ -77,6 +81,7 @@ class DownloadAttempt {
     try {
       const reopened = await reopenPart(this.state);
       if (reopened.recoveredPath) return await completeRecovered(this.state, reopened.recoveredPath);
+      this.state.headers = await unsealHeaders(this.ctx.record.view.id, this.request.headers, this.secrets);
       if (reopened.resumeSegmented) return await this.receiveSegmented(undefined, signal);
       // At most two requests: a 416 that does not prove completion restarts from byte 0 once.
       for (let round = 0; round < 2; round++) {
@@ -102,7 +107,7 @@ class DownloadAttempt {
   }
 
   private send(signal: AbortSignal): Promise<OpenedResponse> {
-    const headers = resumeHeaders(this.request.headers, this.state.writer?.start ?? 0, ifRangeValidator(this.facts));
+    const headers = resumeHeaders(this.state.headers, originOf(this.request.url), this.state.writer?.start ?? 0, ifRangeValidator(this.facts));
     return openDownloadStream(this.request.url, headers, signal, this.ctx.stallTimeoutMs);
   }
 
@@ -156,6 +161,7 @@ class DownloadAttempt {
     facts.lastModified = header(opened, 'last-modified');
     facts.totalBytes = totalBytes;
     facts.finalUrl = opened.finalUrl;
+    facts.finalUrlKeepsHeaders = opened.headersOrigin !== null;
     try {
       if (!state.writer) {
         // The name is settled when the .part is created; later responses never rename it.

@@ -44,7 +44,7 @@ export async function finishDownload(
   await verifyServerDigest(partPath, serverDigest, signal);
   await state.writer?.close();
   state.writer = undefined;
-  await markFromInternet(partPath, { url: facts.finalUrl ?? request.url, referrer: referrerOf(request.headers) });
+  await markFromInternet(partPath, { url: facts.finalUrl ?? request.url, referrer: referrerOf(state.headers) });
   let finalPath: string;
   try {
     finalPath = await moveToFreeName(partPath, state.details.directory, state.details.fileName);

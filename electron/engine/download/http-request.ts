@@ -1,10 +1,13 @@
 // One GET through got's stream API, configured for a download manager: raw bytes (no decoding),
 // no retries of its own (the engine retries with resume data), bounded waits before the body,
-// http/https only, also after redirects.
+// http/https only, also after redirects, and the user's headers on each hop only where the
+// origin rule (origin-headers.ts) allows.
 import got, { type Request } from 'got';
 import { IncomingMessage, type IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import { originAfterHop, type HeaderOrigin } from '../origin-headers';
 import { failure, networkFailure } from './failures';
+import { headersToSend, type DownloadHeaders } from './request-headers';
 import type { ResponseFacts } from './response-check';
 
 export const MAX_REDIRECTS = 10;
@@ -16,6 +19,8 @@ export interface OpenedResponse {
   headers: IncomingHttpHeaders;
   /** URL after redirects. */
   finalUrl: string;
+  /** Where the user's headers stand at `finalUrl`: their origin, or null when the redirects left it. */
+  headersOrigin: HeaderOrigin;
 }
 
 export function isHttpUrl(url: string): boolean {
@@ -30,12 +35,13 @@ export function isHttpUrl(url: string): boolean {
 /** Sends the request and resolves once the final response's headers are in (body not read yet). */
 export function openDownloadStream(
   url: string,
-  headers: Record<string, string>,
+  headers: DownloadHeaders,
   signal: AbortSignal,
   waitLimitMs: number,
 ): Promise<OpenedResponse> {
+  let givenFor = originAfterHop(headers.givenFor, url);
   const stream = got.stream(url, {
-    headers,
+    headers: headersToSend(url, { ...headers, givenFor }),
     decompress: false,
     retry: { limit: 0 },
     throwHttpErrors: false,
@@ -54,6 +60,9 @@ export function openDownloadStream(
               code: 'ERR_FORBIDDEN_REDIRECT',
             });
           }
+          // got itself drops only Cookie and Authorization, and only when host or port change.
+          givenFor = originAfterHop(givenFor, target);
+          replaceUserHeaders(options.headers, target, { ...headers, givenFor });
         },
       ],
     },
@@ -66,7 +75,7 @@ export function openDownloadStream(
     };
     const onResponse = (res: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders; url: string }): void => {
       cleanup();
-      resolve({ stream, status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, finalUrl: res.url });
+      resolve({ stream, status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, finalUrl: res.url, headersOrigin: givenFor });
     };
     const cleanup = (): void => {
       stream.off('error', onError);
@@ -79,6 +88,12 @@ export function openDownloadStream(
     stream.once('error', onError);
     stream.once('response', onResponse);
   });
+}
+
+/** The next hop's headers: the user's ones taken out, then put back as far as the rule allows. */
+function replaceUserHeaders(sent: Record<string, string | string[] | undefined>, target: string, headers: DownloadHeaders): void {
+  for (const name of Object.keys(headers.user)) delete sent[name.toLowerCase()];
+  for (const [name, value] of Object.entries(headersToSend(target, headers))) sent[name.toLowerCase()] = value;
 }
 
 function redirectAwareFailure(err: unknown, waitLimitMs: number) {

@@ -9,6 +9,7 @@ import { failure, fileSystemFailure } from './failures';
 import { openDownloadStream, type OpenedResponse } from './http-request';
 import { judgeRangeResponse } from './range-verdict';
 import { rangeHeaders } from './request-headers';
+import { headersOriginAtFinalUrl } from './download-state';
 import { ifRangeValidator } from './response-check';
 import { liveFromResume, type LiveSegment } from './segment-plan';
 import { SegmentedDownload } from './segmented-download';
@@ -42,13 +43,15 @@ export async function receiveSegmented(
   } else {
     segments = liveFromResume(facts.segments!, total);
   }
+  // Straight to where the redirects ended, with the user's headers only if they reached it too.
   const url = facts.finalUrl ?? request.url;
+  const givenFor = headersOriginAtFinalUrl(facts, request.url);
   const download = new SegmentedDownload({
     handle,
     total,
     segments,
     ...(first ? { first: { opened: first, segment: segments[0]! } } : {}),
-    openRange: (start, end, s) => openDownloadStream(url, rangeHeaders(request.headers, start, end, ifRangeValidator(facts)!), s, ctx.stallTimeoutMs),
+    openRange: (start, end, s) => openDownloadStream(url, rangeHeaders(state.headers, givenFor, start, end, ifRangeValidator(facts)!), s, ctx.stallTimeoutMs),
     judge: (opened, start) => judgeRangeResponse(opened, { offset: start, knownTotal: total, etag: facts.etag, lastModified: facts.lastModified }),
     maxConnections: connectionCountFor(request, settings),
     connectionsAsked: request.connections !== undefined,

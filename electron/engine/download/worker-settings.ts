@@ -1,5 +1,6 @@
 // The download worker's knobs: how often it checkpoints and how many connections a download
 // may use. Kept apart from the attempt logic so hosts and tests read them in one place.
+import type { SecretsProvider } from '../secrets';
 import { HostConnectionPool } from './host-pool';
 import { DEFAULT_MIN_SPLIT } from './segment-plan';
 
@@ -12,6 +13,8 @@ export interface DownloadWorkerOptions {
   minSplitBytes?: number;
   /** Connections per host shared by every download of this worker (and so of its engine). */
   pool?: HostConnectionPool;
+  /** Resolves the header references the engine stored (download-header-secrets.ts). */
+  secrets?: SecretsProvider;
 }
 
 export const DEFAULT_CONNECTIONS = 8;

@@ -1,5 +1,6 @@
 // One HTTP request with a streamed body (raw and multipart share it). got with retries off (the
-// engine retries), no redirects followed (a 303 + Location is the server's answer, not a hop),
+// engine retries), no redirects followed (a 303 + Location is the server's answer, not a hop; so
+// the user's headers reach only the destination they were given for, see origin-headers.ts),
 // a stall watchdog while the body goes out and a response timeout once it is out.
 import got from 'got';
 import type { IncomingHttpHeaders } from 'node:http';

@@ -6,8 +6,12 @@
 //
 // Checksums: tus-js-client 4 does not implement the checksum extension (no Upload-Checksum
 // support), and neither does @tus/server 2, so none is sent.
+//
+// The user's headers were given for the creation endpoint's origin; the upload URL the server
+// names may be elsewhere, so each request gets them only where origin-headers.ts allows.
 import type { Readable } from 'node:stream';
 import * as tus from 'tus-js-client';
+import { headersFor, originOf } from '../origin-headers';
 import { TransferFailure, type UploadResumeData } from '../types';
 import { meteredStream } from './metered-read';
 import type { UploadAnswer, UploadJob } from './upload-job';
@@ -30,6 +34,7 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
   // The offset the server last confirmed: a PATCH that leaves it where it was sent bytes for nothing.
   let confirmedOffset = resume.bytesConfirmed ?? 0;
   let urlSaved: Promise<void> = Promise.resolve();
+  const headersOrigin = originOf(job.url);
   // Timers of the request in flight: stall while its body goes out, then the response timeout.
   let timers: Timer[] = [];
   const stopTimers = () => {
@@ -91,7 +96,8 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
       uploadSize: staged.size,
       chunkSize: options.chunkSize,
       retryDelays: null,
-      headers: job.headers,
+      // Set per request in onBeforeRequest, where the request's URL is known.
+      headers: {},
       metadata: { filename: job.fileName, filetype: job.contentType },
       fileReader: fileReader as unknown as tus.UploadOptions['fileReader'],
       // Resume state lives in our record, not in tus-js-client's URL storage.
@@ -106,6 +112,7 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
         urlSaved = ctx.checkpoint({ resume: { tusUploadUrl: url, bytesConfirmed: 0 } });
       },
       async onBeforeRequest(req) {
+        for (const [name, value] of Object.entries(headersFor(req.getURL(), job.headers, headersOrigin))) req.setHeader(name, value);
         // Never send body bytes for an upload URL the record does not know yet.
         await urlSaved;
         // A PATCH got its stall watchdog when its body was sliced (just before this call).

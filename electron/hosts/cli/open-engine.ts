@@ -1,7 +1,9 @@
 // Opens the engine for one CLI command. Transfers that belong to other (earlier, interrupted)
 // commands in the same data folder are held paused, so a command runs only what it asked for;
-// running that other command again resumes them.
+// running that other command again resumes them. The data folder's secret store is opened too:
+// downloads added by a Ferry that ran on this folder keep their header values there.
 import { openEngine, type SecretsProvider, type TransferEngine } from '../../engine/index';
+import { createFileSecretStore } from '../kit/service/secret-store';
 
 export interface CliEngineOptions {
   dataDir: string;
@@ -11,8 +13,11 @@ export interface CliEngineOptions {
 }
 
 export async function openCliEngine(options: CliEngineOptions): Promise<TransferEngine> {
+  const downloadSecrets = createFileSecretStore({ dir: options.dataDir });
+  for (const problem of downloadSecrets.problems) options.onNotice(problem);
   const engine = await openEngine({
     dataDir: options.dataDir,
+    downloadSecrets,
     settings: options.limits,
     // Interrupted transfers come back paused; the command that owns one resumes it.
     resumeOnStart: false,

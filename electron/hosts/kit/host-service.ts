@@ -54,7 +54,7 @@ export async function openHostService(options: HostServiceOptions): Promise<Host
   const destinationsStore = plainSecrets ? plainSecrets.watchDestinations(plainDestinations) : plainDestinations;
   let engine: TransferEngine;
   try {
-    engine = await openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
+    engine = await openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets, downloadSecrets: secrets });
   } catch (error) {
     await lock.release();
     throw error;
