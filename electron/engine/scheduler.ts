@@ -31,7 +31,7 @@ export class Scheduler {
   /** Keeps the indexes true; the engine calls it on every state change (and for loaded records). */
   noteState(record: TransferRecord, from: TransferState | undefined, to: TransferState): void {
     if (from === to) return;
-    const id = record.view.id;
+    const id = record.transfer.id;
     if (from === 'queued') this.queued.delete(id);
     if (from === 'active') this.countActive(record, -1);
     if (to === 'queued') this.queued.set(id, record);
@@ -40,7 +40,7 @@ export class Scheduler {
 
   /** The record is gone (removed): forget it whatever its state. */
   forget(record: TransferRecord): void {
-    this.noteState(record, record.view.state, 'completed');
+    this.noteState(record, record.transfer.state, 'completed');
   }
 
   /** The active transfers, without scanning the list: for totals shown every half second. */
@@ -75,20 +75,20 @@ export class Scheduler {
     while (this.activeRecords.size < maxActive) {
       let best: TransferRecord | undefined;
       for (const record of this.queued.values()) {
-        const notBefore = record.view.nextRetryAt;
+        const notBefore = record.transfer.nextRetryAt;
         if (notBefore !== undefined && notBefore > now) {
           earliestWait = Math.min(earliestWait, notBefore);
           continue;
         }
         if (best && record.order >= best.order) continue;
         if ((this.activeByHost.get(hostOf(record)) ?? 0) >= maxPerHost) continue;
-        if (this.deps.isBusy(record.view.id)) continue;
+        if (this.deps.isBusy(record.transfer.id)) continue;
         best = record;
       }
       if (!best) break;
       // start() makes it active, which calls noteState and updates the counts.
       this.deps.start(best);
-      if (this.queued.has(best.view.id)) break; // never spin on a transfer that did not start
+      if (this.queued.has(best.transfer.id)) break; // never spin on a transfer that did not start
     }
     // Slots full: the next finish runs the scheduler anyway, no timer needed until then.
     if (this.activeRecords.size >= maxActive || earliestWait === Infinity) return this.disarm();
@@ -112,8 +112,8 @@ export class Scheduler {
 
   private countActive(record: TransferRecord, delta: number): void {
     const host = hostOf(record);
-    if (delta > 0) this.activeRecords.set(record.view.id, record);
-    else this.activeRecords.delete(record.view.id);
+    if (delta > 0) this.activeRecords.set(record.transfer.id, record);
+    else this.activeRecords.delete(record.transfer.id);
     const next = (this.activeByHost.get(host) ?? 0) + delta;
     if (next > 0) this.activeByHost.set(host, next);
     else this.activeByHost.delete(host);

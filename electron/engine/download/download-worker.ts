@@ -46,7 +46,7 @@ export function createDownloadWorker(options: DownloadWorkerOptions = {}): Downl
     async discard(record, { deleteFinishedFile }) {
       const resume = record.resume.kind === 'download' ? record.resume : undefined;
       await removeIfExists(resume?.partPath);
-      if (deleteFinishedFile) await removeIfExists(record.view.download?.filePath);
+      if (deleteFinishedFile) await removeIfExists(record.transfer.download?.filePath);
     },
   };
 }
@@ -81,7 +81,7 @@ class DownloadAttempt {
     try {
       const reopened = await reopenPart(this.state);
       if (reopened.recoveredPath) return await completeRecovered(this.state, reopened.recoveredPath);
-      this.state.headers = await unsealHeaders(this.ctx.record.view.id, this.request.headers, this.secrets);
+      this.state.headers = await unsealHeaders(this.ctx.record.transfer.id, this.request.headers, this.secrets);
       if (reopened.resumeSegmented) return await this.receiveSegmented(undefined, signal);
       // At most two requests: a 416 that does not prove completion restarts from byte 0 once.
       for (let round = 0; round < 2; round++) {

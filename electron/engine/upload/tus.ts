@@ -102,7 +102,7 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
       fileReader: fileReader as unknown as tus.UploadOptions['fileReader'],
       // Resume state lives in our record, not in tus-js-client's URL storage.
       storeFingerprintForResuming: false,
-      fingerprint: async () => `ferry-${ctx.record.view.id}`,
+      fingerprint: async () => `ferry-${ctx.record.transfer.id}`,
       onUploadUrlAvailable() {
         const url = upload.url ?? undefined;
         if (!url || url === savedUrl) return;

@@ -71,7 +71,7 @@ describe('the npm aria2 client drives Ferry', () => {
     expect(await client.call('getOption', gid)).toMatchObject({ split: '8', 'max-download-limit': String(2 * 1024 * 1024), out: 'renamed.bin' });
     // ...and in the saved record, where segmented downloads will find it.
     const records = await Promise.all((await readdir(path.join(dataDir, 'transfers'))).map((f) => readFile(path.join(dataDir, 'transfers', f), 'utf8')));
-    expect(records.map((text) => JSON.parse(text)).find((r) => r.view.name === 'renamed.bin')?.request.download.connections).toBe(8);
+    expect(records.map((text) => JSON.parse(text)).find((r) => r.transfer.name === 'renamed.bin')?.request.download.connections).toBe(8);
   });
 
   it('adds paused without connecting, then unpauses to completion', async () => {

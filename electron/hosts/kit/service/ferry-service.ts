@@ -8,10 +8,9 @@ import type { Settings } from '../../../../shared/settings';
 import type { TransferView } from '../../../../shared/transfer';
 import type { EngineSettings, TransferEngine } from '../../../engine/index';
 import { checkDownloadFolder, DownloadFolderRefused } from '../../../engine/index';
-import { TransferFailure } from '../../../engine/index';
+import { InvalidTransitionError, TransferFailure, TransferNotFoundError } from '../../../engine/index';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { adHocUploadRequests, type AdHocSecretSink } from './ad-hoc-uploads';
-import { clientView } from './client-view';
 import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import type { SettingsStore } from './settings-store';
@@ -92,7 +91,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     }
   };
   const batcher = createPatchBatcher((patches) => emit('patches', patches), options.patchIntervalMs ?? PATCH_INTERVAL_MS);
-  const onView = (view: TransferView) => batcher.view(clientView(view));
+  // The engine's views are already what a client may see (engine/transfer-view.ts: URL passwords masked).
+  const onView = (view: TransferView) => batcher.view(view);
   const onProgress = (id: string, progress: TransferView['progress']) => batcher.progress(id, progress);
   const onRemoved = (id: string) => batcher.removed(id);
   const onNotice = (notice: Events['notice']) => emit('notice', { ...notice, message: maskUrlPasswords(notice.message) });
@@ -135,7 +135,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       const count = connections ?? settings.connectionsPerDownload;
       // One batch: all URLs checked before any is added, one scheduler run, writes batched.
       const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count })));
-      return added.map(clientView);
+      return added;
     },
     async addUploads({ paths, handles, destinationId }) {
       const sources = uploadSourcesFor(options.choices, paths, handles);
@@ -154,7 +154,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         const summary = added.length > 0 ? ` (${added.length} of ${sources.length} were added)` : '';
         throw new Refusal('FAILED', `Could not upload ${failed.join('; ')}${summary}`);
       }
-      return added.map(clientView);
+      return added;
     },
     async addUploadsTo(input) {
       // Paths named by the caller: never from the desktop app's window (see uploadSourcesFor).
@@ -172,7 +172,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
             throw new Refusal('FAILED', `Could not upload ${request.sourcePath}: ${messageOf(error)}${summary}`);
           }
         }
-        return added.map(clientView);
+        return added;
       } finally {
         release?.();
       }
@@ -252,7 +252,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   };
 
   function snapshot(): Snapshot {
-    return { transfers: engine.list().map(clientView), settings: settingsStore.get(), destinations: destinationsStore.list() };
+    return { transfers: engine.list(), settings: settingsStore.get(), destinations: destinationsStore.list() };
   }
 
   return {
@@ -293,7 +293,7 @@ function messageOf(error: unknown): string {
 function errorReplyFrom(error: unknown): ErrorReply {
   if (error instanceof Refusal || error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
   if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
-  if (error instanceof Error && error.name === 'TransferNotFoundError') return { code: 'NOT_FOUND', message: error.message };
-  if (error instanceof Error && error.name === 'InvalidTransitionError') return { code: 'FAILED', message: error.message };
+  if (error instanceof TransferNotFoundError) return { code: 'NOT_FOUND', message: error.message };
+  if (error instanceof InvalidTransitionError) return { code: 'FAILED', message: error.message };
   return { code: 'FAILED', message: messageOf(error) };
 }
