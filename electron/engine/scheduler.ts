@@ -19,7 +19,8 @@ export interface SchedulerDeps {
 }
 
 export class Scheduler {
-  private readonly queued = new Map<string, TransferRecord>();
+  /** Each queued record with its host, parsed once: a run may look at every queued transfer. */
+  private readonly queued = new Map<string, { record: TransferRecord; host: string }>();
   private readonly activeByHost = new Map<string, number>();
   private readonly activeRecords = new Map<string, TransferRecord>();
   private requested = false;
@@ -34,7 +35,7 @@ export class Scheduler {
     const id = record.transfer.id;
     if (from === 'queued') this.queued.delete(id);
     if (from === 'active') this.countActive(record, -1);
-    if (to === 'queued') this.queued.set(id, record);
+    if (to === 'queued') this.queued.set(id, { record, host: hostOf(record) });
     if (to === 'active') this.countActive(record, +1);
   }
 
@@ -74,14 +75,16 @@ export class Scheduler {
     // the whole queue: slots are few, the queue may hold thousands.
     while (this.activeRecords.size < maxActive) {
       let best: TransferRecord | undefined;
-      for (const record of this.queued.values()) {
+      for (const { record, host } of this.queued.values()) {
         const notBefore = record.transfer.nextRetryAt;
         if (notBefore !== undefined && notBefore > now) {
           earliestWait = Math.min(earliestWait, notBefore);
           continue;
         }
         if (best && record.order >= best.order) continue;
-        if ((this.activeByHost.get(hostOf(record)) ?? 0) >= maxPerHost) continue;
+        // With every queued transfer on a host at its limit and a slot free, each run looks at
+        // all of them: a URL parse each (10,000 queued, ten adds) showed as ~0.1 s of an add.
+        if ((this.activeByHost.get(host) ?? 0) >= maxPerHost) continue;
         if (this.deps.isBusy(record.transfer.id)) continue;
         best = record;
       }
