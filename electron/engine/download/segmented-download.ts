@@ -159,10 +159,11 @@ export class SegmentedDownload {
       } finally {
         if (turn !== 'again') lease.release();
       }
-      // The response ended early: ask again for the rest; else take new work.
       if (turn === 'end') return;
+      // The response ended early: ask again for the rest; else take new work.
       job = turn === 'again' ? { lease } : this.nextJob(lease.speed);
     }
+    // Stopped before working on what it held.
     if (job) job.lease.release();
   }
 
