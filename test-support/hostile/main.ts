@@ -17,6 +17,7 @@ import { rpcAttack } from './rpc-attack';
 import { tusLiar } from './tus-liar';
 import { uploadFaults } from './upload-faults';
 import { hostileNames } from './hostile-names';
+import { partSwap } from './part-swap';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -34,6 +35,7 @@ const scenarios: Scenario[] = [
   { name: 'bad input', run: badInput },
   { name: 'rpc attack', run: rpcAttack },
   { name: 'hostile names', run: hostileNames },
+  { name: 'part swap', run: partSwap },
   { name: 'truncated records', run: truncatedRecords },
 ];
 
