@@ -4,8 +4,9 @@
 // this table and the UI's API type is derived from it. No Node or DOM imports.
 //
 // Transports (both carry exactly this table; see electron/hosts/kit/ipc/ and electron/hosts/headless/):
-// - Electron: the preload exposes `window.ferry` (FerryApi + chooseDroppedFile, which trades a
-//   dropped File for a main-process handle); one IPC channel per request (`ferry:call:<name>`),
+// - Electron: the preload exposes `window.ferry` (FerryApi + chooseDroppedFiles, which trades one
+//   drop's Files for main-process handles once the user confirmed them in a native dialog); one
+//   IPC channel per request (`ferry:call:<name>`),
 //   events on `ferry:event`. No snapshot is pushed: call snapshot(). The renderer holds handles
 //   for upload files and picks download folders with chooseDownloadFolder: it names no path.
 // - Headless: the host prints `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`. The page takes the
@@ -47,8 +48,8 @@ export const addDownloadsInput = z.strictObject({
 /**
  * Files to upload, named in one of two ways. The headless host takes absolute `paths` (its token
  * holder owns the machine). The desktop app takes only `handles`: opaque ids its main process
- * issued for files the user picked in the native dialog, dropped on the window or handed over at
- * launch, so a compromised renderer cannot name a file the user never chose.
+ * issued for files the user picked in the native dialog, dropped on the window (and confirmed in a
+ * native dialog) or handed over at launch, so a compromised renderer cannot name a file the user never chose.
  */
 export const addUploadsInput = z
   .strictObject({

@@ -15,6 +15,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   notifications: true,
   confirmQuitWhileActive: true,
   preventSleepWhileActive: true,
+  confirmDroppedFiles: true,
   droppedFileLimitMiB: 4096,
   rpcEnabled: true,
   rpcPort: 6800,

@@ -31,6 +31,11 @@ export const settingsSchema = z.strictObject({
   notifications: z.boolean(),
   confirmQuitWhileActive: z.boolean(),
   preventSleepWhileActive: z.boolean(),
+  /**
+   * Desktop app: files dropped on the window are uploaded only after a native dialog listed them.
+   * Turning it off needs a yes in a native dialog too (a renderer must not switch off its own guard).
+   */
+  confirmDroppedFiles: z.boolean(),
   /** Headless host: the largest file a browser may drop into its upload inbox, in MiB. */
   droppedFileLimitMiB: z.number().int().min(1).max(1024 * 1024),
   /** The aria2-compatible JSON-RPC on 127.0.0.1 (AriaNg, browser extensions); always needs its secret. */

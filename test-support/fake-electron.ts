@@ -79,6 +79,8 @@ export function createFakeElectron() {
   const notifications: { title: string; body: string }[] = [];
   const dialogAnswers: number[] = [];
   const dialogQuestions: string[] = [];
+  /** Every native message box shown, whole (with or without a parent window). */
+  const messageBoxes: { message: string; detail?: string; buttons?: string[]; defaultId?: number; cancelId?: number }[] = [];
   /** What the next native open dialogs return (file or folder paths); empty = cancelled. */
   const openDialogAnswers: string[][] = [];
   const openDialogs: { properties?: string[] }[] = [];
@@ -120,8 +122,10 @@ export function createFakeElectron() {
     },
     dialog: {
       showErrorBox: (title: string, text: string) => void dialogQuestions.push(`${title}: ${text}`),
-      showMessageBox: async (options: { message: string }) => {
+      showMessageBox: async (...args: unknown[]) => {
+        const options = args.at(-1) as (typeof messageBoxes)[number];
         dialogQuestions.push(options.message);
+        messageBoxes.push(options);
         return { response: dialogAnswers.shift() ?? 0 };
       },
       showOpenDialog: async (...args: unknown[]) => {
@@ -149,7 +153,7 @@ export function createFakeElectron() {
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
   };
-  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, openDialogAnswers, openDialogs, opened, Tray };
+  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, messageBoxes, openDialogAnswers, openDialogs, opened, Tray };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

@@ -70,8 +70,8 @@ setTimeout(async () => {
   const report = JSON.parse(last);
   expect(report.errors, run.stderr).toEqual([]);
   expect(report.urls).toEqual(['app://ferry/index.html']);
-  // The contract's requests, plus the preload's channel that trades a dropped file for a handle.
-  expect(report.handlers.sort()).toEqual([...REQUEST_NAMES.map((n) => `ferry:call:${n}`), 'ferry:choose-dropped-file'].sort());
+  // The contract's requests, plus the preload's channel that trades one drop's files for handles.
+  expect(report.handlers.sort()).toEqual([...REQUEST_NAMES.map((n) => `ferry:call:${n}`), 'ferry:choose-dropped-files'].sort());
   expect(report.snapshot).toMatchObject({ ok: true, value: { transfers: [], destinations: [] } });
   expect(report.exitCodes).toEqual([0]);
   expect(await readdir(dataDir)).not.toContain('cli.lock'); // the data folder lock was released

@@ -24,6 +24,7 @@ import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairin
 import { createRpcController, type RpcController } from '../hosts/kit/rpc/controller';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
 import { createDesktopFeedback, notify } from './desktop-feedback';
+import { confirmSettingsChange, registerDroppedFiles } from './dropped-files';
 import { createFileChoosers } from './file-choosers';
 import { openElectronBacking, safeStorageCipher, secretsUnprotectedReason } from './electron-stores';
 import { parseLaunchArgs, type LaunchRequest } from './launch-args';
@@ -124,11 +125,17 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   const choices = createUserChoices();
   const choosers = createFileChoosers({
     dialog,
-    ipcMain,
     choices,
     window: () => window,
     downloadDirectory: () => settingsStore.get().downloadDirectory,
+  });
+  registerDroppedFiles({
+    dialog,
+    ipcMain,
+    choices,
+    window: () => window,
     isTrustedSender: (event) => isTrustedFrame(event.senderFrame, window && !window.isDestroyed() ? [window.webContents] : [], isAppUrl),
+    askBeforeUploading: () => settingsStore.get().confirmDroppedFiles,
   });
   let rpc: RpcController | undefined;
   const service = createFerryService({
@@ -138,6 +145,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     choices,
     chooseUploadFiles: choosers.chooseUploadFiles,
     chooseDownloadFolder: choosers.chooseDownloadFolder,
+    confirmSettingsChange: (patch, current) => confirmSettingsChange(patch, current, { dialog, window: () => window }),
     openPath: (file) => openDownloadedFile(file, { shell, dialog }),
     showItemInFolder: (file) => shell.showItemInFolder(file),
     rpcInfo: () => rpc?.info() ?? { enabled: settingsStore.get().rpcEnabled, endpoint: null, secret: null, problem: 'Starting' },

@@ -33,6 +33,12 @@ export interface DownloadResumeData {
    * the rename and its checkpoint the finished file can be recognised instead of downloaded again.
    */
   partInode?: number;
+  /**
+   * Device and birth time of the .part. With the inode they say which file Ferry created: a .part
+   * that is now a link or another file is never continued (part-identity.ts).
+   */
+  partDev?: number;
+  partBirthtimeMs?: number;
 }
 
 export interface UploadResumeData {

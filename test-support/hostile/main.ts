@@ -20,6 +20,7 @@ import { uploadFaults } from './upload-faults';
 import { hostileNames } from './hostile-names';
 import { dangerousOpens } from './dangerous-opens';
 import { cookieHandoff } from './cookie-handoff';
+import { partSwap } from './part-swap';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -40,6 +41,7 @@ const scenarios: Scenario[] = [
   { name: 'hostile names', run: hostileNames },
   { name: 'dangerous opens', run: dangerousOpens },
   { name: 'cookie hand-off', run: cookieHandoff },
+  { name: 'part swap', run: partSwap },
   { name: 'truncated records', run: truncatedRecords },
 ];
 

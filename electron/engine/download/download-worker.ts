@@ -12,10 +12,12 @@ import { MAX_NAME_BYTES, safeFileName, suggestedFileName } from './filename';
 import { completeRecovered, finishDownload } from './finish-download';
 import type { HostConnectionPool } from './host-pool';
 import { header, isHttpUrl, openDownloadStream, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
+import { adoptPart, partIdentityOf } from './download-state';
 import { createPartFile, PART_SUFFIX, PartWriter, removeIfExists } from './part-file';
 import { unsealHeaders } from '../download-header-secrets';
 import { originOf } from '../origin-headers';
 import type { SecretsProvider } from '../secrets';
+import { identityOf, removeOwnPart } from './part-identity';
 import { reopenPart } from './part-reopen';
 import { resumeHeaders } from './request-headers';
 import { checkResponse, ifRangeValidator } from './response-check';
@@ -45,7 +47,8 @@ export function createDownloadWorker(options: DownloadWorkerOptions = {}): Downl
     attempt: async (ctx) => new DownloadAttempt(ctx, settings, options.secrets).run(),
     async discard(record, { deleteFinishedFile }) {
       const resume = record.resume.kind === 'download' ? record.resume : undefined;
-      await removeIfExists(resume?.partPath);
+      // Only Ferry's own .part: a link or file someone put under its name is not Ferry's to delete.
+      await removeOwnPart(resume?.partPath, resume && partIdentityOf(resume));
       if (deleteFinishedFile) await removeIfExists(record.view.download?.filePath);
     },
   };
@@ -168,9 +171,8 @@ class DownloadAttempt {
         const raw = this.request.fileName ?? suggestedFileName(header(opened, 'content-disposition'), opened.finalUrl);
         state.details = { ...state.details, fileName: safeFileName(raw, NAME_BYTES) };
         const { partPath, handle } = await createPartFile(state.details.directory, state.details.fileName);
-        facts.partPath = partPath;
-        facts.partInode = (await handle.stat()).ino;
         state.writer = new PartWriter(handle, 0);
+        adoptPart(facts, partPath, identityOf(await handle.stat()));
       } else if (offset !== state.writer.start) {
         await state.writer.truncate(offset);
       }

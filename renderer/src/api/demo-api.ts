@@ -202,11 +202,14 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     label: 'Demo',
     pushesSnapshot: true,
     canOpenFiles: true,
-    fileToSource(file) {
-      if (!opts.desktop) return Promise.resolve({ ok: true, value: { path: `/tmp/ferry-demo-uploads/${file.name}` } });
-      const handle = `demo-dropped-${chosenNames.size}`;
-      chosenNames.set(handle, file.name);
-      return Promise.resolve({ ok: true, value: { handle } });
+    filesToSources(files) {
+      const sources = files.map((file) => {
+        if (!opts.desktop) return { path: `/tmp/ferry-demo-uploads/${file.name}` };
+        const handle = `demo-dropped-${chosenNames.size}`;
+        chosenNames.set(handle, file.name);
+        return { handle };
+      });
+      return Promise.resolve({ ok: true, value: sources });
     },
     nativeDialogs: opts.desktop === true,
     onConnection(listener) {

@@ -6,7 +6,7 @@
 // Reconnects with backoff; the snapshot sent on each connection replaces the UI's state.
 import type { FerryApi, EventName, Events, Reply } from '../../../shared/contract';
 import { REQUEST_NAMES } from '../../../shared/names';
-import type { ConnectionState, Transport } from './transport';
+import type { ConnectionState, Transport, UploadSource } from './transport';
 import { failed } from './transport';
 
 type Listener = (payload: unknown) => void;
@@ -194,9 +194,14 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
     api,
     fileToPath,
     // The headless host's token holder owns the machine: host paths are what it takes.
-    async fileToSource(file) {
-      const r = await fileToPath(file);
-      return r.ok ? { ok: true, value: { path: r.value } } : r;
+    async filesToSources(files) {
+      const sources: UploadSource[] = [];
+      for (const file of files) {
+        const r = await fileToPath(file);
+        if (!r.ok) return r;
+        sources.push({ path: r.value });
+      }
+      return { ok: true, value: sources };
     },
     nativeDialogs: false,
     pushesSnapshot: true,

@@ -45,7 +45,11 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
   }
 
   const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
-  const check = (k: 'closeToTray' | 'startHidden' | 'startAtLogin' | 'notifications' | 'confirmQuitWhileActive' | 'preventSleepWhileActive', label: string, help?: string) => (
+  const check = (
+    k: 'closeToTray' | 'startHidden' | 'startAtLogin' | 'notifications' | 'confirmQuitWhileActive' | 'preventSleepWhileActive' | 'confirmDroppedFiles',
+    label: string,
+    help?: string,
+  ) => (
     <label className="check">
       <input type="checkbox" checked={draft?.[k] ?? false} onChange={(e) => set(k, e.target.checked)} />
       <span>
@@ -158,6 +162,12 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                 {num('stallTimeoutSeconds', 'Stall timeout (seconds)', 5, 3600)}
                 {num('maxRetries', 'Retries without progress', 0, 100)}
               </fieldset>
+              {transport().nativeDialogs && (
+                <fieldset className="group">
+                  <legend>Files dropped on this window</legend>
+                  {check('confirmDroppedFiles', 'Ask before uploading dropped files', 'Ferry lists them in its own dialog before it reads them. Turning this off asks you once more.')}
+                </fieldset>
+              )}
               <fieldset className="group">
                 <legend>Files dropped into a browser</legend>
                 {num('droppedFileLimitMiB', 'Largest dropped file (MiB)', 1, 1024 * 1024)}

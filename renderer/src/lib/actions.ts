@@ -93,18 +93,18 @@ export async function addDownloads(urls: string[], directory?: string, sha256?: 
 }
 
 /**
- * Sends each File to the host (browser) or trades it for a main-process handle (Electron), adds
+ * Sends the Files to the host (browser) or trades them, in one go, for main-process handles (Electron), adds
  * the files already chosen in the host's dialog, then queues the uploads.
  */
 export async function uploadFiles(files: File[], chosen: ChosenFile[], destinationId: string): Promise<string | null> {
   const t = transport();
   const paths: string[] = [];
   const handles = chosen.map((c) => c.handle);
-  for (const f of files) {
-    const r = await t.fileToSource(f);
-    if (!r.ok) return r.error.message;
-    if ('handle' in r.value) handles.push(r.value.handle);
-    else paths.push(r.value.path);
+  const sources = await t.filesToSources(files);
+  if (!sources.ok) return sources.error.message;
+  for (const source of sources.value) {
+    if ('handle' in source) handles.push(source.handle);
+    else paths.push(source.path);
   }
   if (paths.length + handles.length === 0) return 'Choose at least one file.';
   const r = await t.api.addUploads({ ...(paths.length > 0 ? { paths } : {}), ...(handles.length > 0 ? { handles } : {}), destinationId });

@@ -4,7 +4,7 @@
 // value, never an exception that could take the host down.
 import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../../shared/contract';
 import { parseRequest } from '../../../../shared/contract';
-import type { Settings } from '../../../../shared/settings';
+import type { Settings, SettingsPatch } from '../../../../shared/settings';
 import type { TransferView } from '../../../../shared/transfer';
 import type { EngineSettings, TransferEngine } from '../../../engine/index';
 import { checkDownloadFolder, DownloadFolderRefused } from '../../../engine/index';
@@ -42,6 +42,11 @@ export interface FerryServiceOptions {
   chooseDownloadFolder?(): Promise<string | null>;
   /** Where addUploadsTo keeps header values (the host's secret store); hosts without it refuse addUploadsTo. */
   adHocSecrets?: AdHocSecretSink;
+  /**
+   * A change of settings that needs the user's own yes first (the desktop app: turning off the
+   * question before dropped files are uploaded). Resolves to why it was refused, or undefined.
+   */
+  confirmSettingsChange?(patch: SettingsPatch, current: Settings): Promise<string | undefined>;
   /** The aria2 RPC's state, where the host runs one. */
   rpcInfo?: () => RpcInfo;
   patchIntervalMs?: number;
@@ -198,6 +203,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         requireChosenFolder(options.choices, patch.downloadDirectory, settingsStore.get().downloadDirectory);
         await checkDownloadFolder(patch.downloadDirectory);
       }
+      const declined = await options.confirmSettingsChange?.(patch, settingsStore.get());
+      if (declined) throw new Refusal('FAILED', declined);
       let next: Settings;
       try {
         next = settingsStore.update(patch);
