@@ -15,7 +15,6 @@ import type { MessageTransport } from '../../../../shared/wire/transport';
 const VERSION = 1;
 /** Each end waits this long for the other's next step; a silent peer is dropped. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
-const NONCE = /^[0-9a-f]{64}$/;
 
 export type HandshakeResult = { ok: true } | { ok: false; message: string };
 
@@ -23,8 +22,11 @@ function proof(secret: Buffer, role: 'host' | 'client', first: string, second: s
   return createHmac('sha256', secret).update(`ferry-control/${VERSION} ${role} ${first} ${second}`).digest('hex');
 }
 
+const HEX_64 = /^[0-9a-f]{64}$/;
+
 function sameProof(given: unknown, expected: string): boolean {
-  return typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  // Only 64 hex digits get compared: timingSafeEqual throws on buffers of unequal length.
+  return typeof given === 'string' && HEX_64.test(given) && timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(expected, 'hex'));
 }
 
 type Step = { kind: 'message'; value: Record<string, unknown>; text: string } | { kind: 'closed' } | { kind: 'timeout' } | { kind: 'unreadable' };
@@ -63,7 +65,7 @@ export async function answerHandshake(transport: MessageTransport, secret: Buffe
   const hello = await nextStep(transport);
   if (hello.kind !== 'message') return refuse('no hello');
   const { t, v, nonce } = hello.value;
-  if (t !== 'hello' || v !== VERSION || typeof nonce !== 'string' || !NONCE.test(nonce)) {
+  if (t !== 'hello' || v !== VERSION || typeof nonce !== 'string' || !HEX_64.test(nonce)) {
     // A client from before the handshake starts with a call: its reply says what to do.
     const call = parseCallMessage(hello.text);
     const message = 'This Ferry’s local channel starts with a handshake: update the ferry command';
@@ -92,7 +94,7 @@ export async function openHandshake(transport: MessageTransport, secret: Buffer,
     return { ok: false, message: `the process listening on ${where} ${what} during the handshake; nothing was sent to it` };
   }
   const hostNonce = hello.value.nonce;
-  if (hello.value.t !== 'hello' || typeof hostNonce !== 'string' || !NONCE.test(hostNonce) || !sameProof(hello.value.proof, proof(secret, 'host', nonce, hostNonce))) {
+  if (hello.value.t !== 'hello' || typeof hostNonce !== 'string' || !HEX_64.test(hostNonce) || !sameProof(hello.value.proof, proof(secret, 'host', nonce, hostNonce))) {
     return {
       ok: false,
       message: `the process listening on ${where} did not prove it knows this data folder's control secret, so nothing was sent to it (another user's program may have taken the channel's name)`,

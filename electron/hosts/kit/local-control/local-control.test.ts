@@ -183,7 +183,11 @@ describe('a client meeting a program that does not know the secret', () => {
 });
 
 describe('a host meeting a client that does not know the secret', () => {
-  it('sends it no snapshot and serves none of its calls', async () => {
+  const guessedProof = (hostNonce: string, nonce: string) => createHmac('sha256', randomBytes(32)).update(`ferry-control/1 client ${hostNonce} ${nonce}`).digest('hex');
+  it.each([
+    ['a guessed proof', guessedProof],
+    ['64 characters that are not hex', () => 'é'.repeat(64)],
+  ])('sends it no snapshot and serves none of its calls (%s), and stays up', async (_what, makeProof) => {
     const { service, seen } = countingService();
     control = await startLocalControl({ dataDir, service });
     const got = await connectPlain(control.path);
@@ -191,14 +195,16 @@ describe('a host meeting a client that does not know the secret', () => {
     const nonce = hex();
     send(socket, { t: 'hello', v: 1, nonce });
     await until(() => got.lines.length === 1);
-    const hostNonce = got.lines[0]!.nonce as string;
-    const guessed = createHmac('sha256', randomBytes(32)).update(`ferry-control/1 client ${hostNonce} ${nonce}`).digest('hex');
-    send(socket, { t: 'proof', proof: guessed });
+    send(socket, { t: 'proof', proof: makeProof(got.lines[0]!.nonce as string, nonce) });
     send(socket, { t: 'call', id: 1, name: 'addDownloads', input: { urls: ['http://127.0.0.1:9/x'] } });
     await until(() => got.closed);
     expect(got.lines.map((l) => l.t)).toEqual(['hello', 'refused']);
     expect(got.lines[1]).toEqual({ t: 'refused', message: 'The client did not prove it knows this Ferry’s control secret' });
     expect(seen).toEqual({ snapshots: 0, calls: [] });
+    const owner = (await connectLocalControl(dataDir)) as ControlClient;
+    expect(await owner.call('snapshot')).toBeNull(); // the stand-in's answer: served
+    expect(seen.calls).toEqual(['snapshot']);
+    owner.close();
   });
 
   it('answers a client that skips the handshake (a ferry from before it) with words, and nothing else', async () => {

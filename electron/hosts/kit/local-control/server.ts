@@ -42,9 +42,10 @@ export async function startLocalControl(options: LocalControlOptions): Promise<L
     connections.add(socket);
     socket.once('close', () => connections.delete(socket));
     const transport = lineTransport(socket);
-    void answerHandshake(transport, secret).then((handshake) => {
-      if (handshake.ok) serveContract(transport, options.service);
-    });
+    answerHandshake(transport, secret).then(
+      (handshake) => handshake.ok && serveContract(transport, options.service),
+      () => socket.destroy(), // never expected; a client must not take the host down with it
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
