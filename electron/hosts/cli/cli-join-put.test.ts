@@ -246,7 +246,6 @@ it('Ctrl-C stops following only (the upload goes on); a running Ferry that dies 
   expect(orphaned.stderr).toMatch(/lost the running Ferry/);
 }, 60_000);
 
-
 describe('with an impostor holding the local channel', () => {
   it('put and get send it nothing of theirs (no header value, no URL) and end with exit 1, saying why', async () => {
     const dataDir = path.join(tmp, 'squatted');

@@ -77,6 +77,13 @@ it('listens only in a folder no one else may enter', async () => {
   await expect(startLocalControl({ dataDir, service: standInService() })).rejects.toThrow(/open to other users \(mode 755\)/);
 });
 
+it('leaves no control secret behind when it cannot listen (a data folder too deep for a socket path)', async () => {
+  const deep = path.join(dataDir, 'x'.repeat(120));
+  await mkdir(deep, { mode: 0o700 });
+  await expect(startLocalControl({ dataDir: deep, service: standInService() })).rejects.toThrow(/too long for a local socket/);
+  expect(await readControlSecret(deep)).toBeUndefined();
+});
+
 it('answers calls and errors, survives an over-long message, and tells the client when it closes', async () => {
   expect(await connectLocalControl(dataDir)).toBeUndefined(); // nothing listens yet
   control = await startLocalControl({ dataDir, service: standInService() });

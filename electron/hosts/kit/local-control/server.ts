@@ -31,12 +31,6 @@ export async function startLocalControl(options: LocalControlOptions): Promise<L
     if ((folder.mode & 0o077) !== 0) throw new Error(`${path.resolve(dataDir)} is open to other users (mode ${(folder.mode & 0o777).toString(8)}); no local channel there`);
   }
   const secret = await createControlSecret(dataDir);
-  const where = controlSocketPath(dataDir, process.platform, secret);
-  if (!where.ok) throw new Error(where.message);
-  const socketPath = where.path;
-  // Only the data folder's lock holder gets here, so a socket file left there is a dead Ferry's.
-  if (process.platform !== 'win32') await rm(socketPath, { force: true });
-
   const connections = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     connections.add(socket);
@@ -47,15 +41,13 @@ export async function startLocalControl(options: LocalControlOptions): Promise<L
       () => socket.destroy(), // never expected; a client must not take the host down with it
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  // The folder (0700) already keeps others out; the socket's own mode says so again.
-  if (process.platform !== 'win32') await chmod(socketPath, 0o600);
+  let socketPath: string;
+  try {
+    socketPath = await listen(server, dataDir, secret);
+  } catch (error) {
+    await removeControlSecret(dataDir, secret); // no channel, so no secret of one lying about
+    throw error;
+  }
   server.on('error', () => undefined); // a failing accept must not end the host
 
   let closing: Promise<void> | undefined;
@@ -69,6 +61,24 @@ export async function startLocalControl(options: LocalControlOptions): Promise<L
         await removeControlSecret(dataDir, secret);
       })()),
   };
+}
+
+/** Listens where clients look for this data folder's channel; resolves to that path (or pipe name). */
+async function listen(server: net.Server, dataDir: string, secret: Buffer): Promise<string> {
+  const where = controlSocketPath(dataDir, process.platform, secret);
+  if (!where.ok) throw new Error(where.message);
+  // Only the data folder's lock holder gets here, so a socket file left there is a dead Ferry's.
+  if (process.platform !== 'win32') await rm(where.path, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(where.path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // The folder (0700) already keeps others out; the socket's own mode says so again.
+  if (process.platform !== 'win32') await chmod(where.path, 0o600);
+  return where.path;
 }
 
 /** For hosts: the channel is an extra; a Ferry that cannot open it still runs (joining falls back to the RPC). */
