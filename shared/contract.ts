@@ -3,17 +3,17 @@
 // the names in ./names.ts (which the transports read without loading zod); the hosts dispatch by
 // this table and the UI's API type is derived from it. No Node or DOM imports.
 //
-// Transports (both carry exactly this table; see electron/hosts/kit/ipc/ and electron/hosts/headless/):
+// Transports (all carry exactly this table; see electron/hosts/kit/ipc/, shared/wire/ and electron/hosts/headless/):
 // - Electron: the preload exposes `window.ferry` (FerryApi + chooseDroppedFiles, which trades one
 //   drop's Files for main-process handles once the user confirmed them in a native dialog); one
 //   IPC channel per request (`ferry:call:<name>`),
 //   events on `ferry:event`. No snapshot is pushed: call snapshot(). The renderer holds handles
 //   for upload files and picks download folders with chooseDownloadFolder: it names no path.
-// - Headless: the host prints `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`. The page takes the
-//   token from the fragment and opens `ws://<host>/ws?token=<token>`; JSON messages
-//   `{ t: 'call', id, name, input }` → `{ t: 'reply', id, reply }`, pushes `{ t: 'event', name, payload }`,
-//   the first event on every connection being `snapshot`. Dropped files: `POST /api/upload-file?name=`
-//   with header `X-Ferry-Token: <token>` and the raw bytes → `{ path }` for addUploads.
+// - The wire (shared/wire/messages.ts: calls, replies, events, the snapshot first) over the headless
+//   host's WebSocket and the local control socket. Headless: the host prints
+//   `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`; the page takes the token from the fragment and
+//   opens `ws://<host>/ws?token=<token>`. Dropped files: `POST /api/upload-file?name=` with header
+//   `X-Ferry-Token: <token>` and the raw bytes → `{ path }` for addUploads.
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';

@@ -12,7 +12,7 @@ import { openConfBacking } from '../hosts/kit/service/backing-store';
 import { callChannel } from '../hosts/kit/ipc/channels';
 import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';
 import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairing';
-import { connectLocalControl } from '../hosts/kit/local-control/client';
+import { connectLocalControl, type ControlClient } from '../hosts/kit/local-control/client';
 
 const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
 vi.mock('electron', async () => {
@@ -297,8 +297,10 @@ describe('desktop app decisions', () => {
     await start();
     const upload = { uploads: [{ path: '/etc/hostname', url: server.url('/up/hostname') }], method: 'PUT', protocol: 'raw' };
     expect(await handleFromWindow('addUploadsTo', upload)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const client = await connectLocalControl(path.join(dir, 'data'));
-    expect(client).toBeDefined();
+    const joined = await connectLocalControl(path.join(dir, 'data'));
+    expect(joined).toBeDefined();
+    expect(joined).not.toHaveProperty('refused');
+    const client = joined as ControlClient;
     // A folder the window never picked: the CLI's user owns the machine.
     const folder = path.join(dir, 'from-cli');
     const [view] = await client!.call('addDownloads', { urls: [server.url('/file.bin')], directory: folder });

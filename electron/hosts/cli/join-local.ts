@@ -16,7 +16,7 @@ interface Output {
   err: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-/** undefined: no Ferry listens on the data folder's local channel (the caller tries the RPC, then reports the lock). */
+/** undefined: no Ferry listens on the data folder's local channel (the caller tries the RPC, then reports the lock). A listener that fails the handshake ends the command (exit 1). */
 export async function joinOverLocalControl(
   command: GetCommand | PutCommand,
   putUrls: readonly string[],
@@ -24,6 +24,11 @@ export async function joinOverLocalControl(
 ): Promise<number | undefined> {
   const client = await connectLocalControl(command.dataDir);
   if (!client) return undefined;
+  if ('refused' in client) {
+    // Not the RPC either: whatever holds the channel is not to be trusted with this command.
+    output.err.write(`ferry: ${client.message}\n`);
+    return EXIT_FAILED;
+  }
   const detach = command.detach === true;
   const mode: OutputMode = command.quiet ? 'quiet' : detach || !output.err.isTTY ? 'plain' : 'live';
   const reporter = new Reporter(mode, { out: output.out, err: output.err });

@@ -5,10 +5,8 @@
 // - On start the host prints exactly one line: `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`.
 //   The token sits in the fragment so it never reaches the server, logs or Referer headers.
 //   The page reads it from `location.hash` (and may drop it from the address bar).
-// - WebSocket: `ws://<location.host>/ws?token=<token>`. Messages are JSON text:
-//     client → host  { t: 'call', id, name, input }   name/input as in shared/contract.ts
-//     host → client  { t: 'reply', id, reply }       reply: the contract's Reply
-//     host → client  { t: 'event', name, payload }   the first event on every connect is 'snapshot'
+// - WebSocket: `ws://<location.host>/ws?token=<token>`, carrying the wire (shared/wire/messages.ts):
+//   calls, replies and events as JSON text, the snapshot first on every connect.
 // - Dropped files: `POST /api/upload-file?name=<encodeURIComponent(file.name)>` with header
 //   `X-Ferry-Token: <token>` and the raw file bytes as body. Answer: JSON `{ path }` (errors: `{ ok: false, error }`); then
 //   call addUploads({ paths: [path], destinationId }).

@@ -29,6 +29,5 @@ export type UploadSource = { path: string } | { handle: string };
 /** What Electron's preload exposes on `window.ferry`. */
 export type FerryBridge = FerryApi & { chooseDroppedFiles(files: File[]): Promise<Reply<ChosenFile[]>> };
 
-export function failed<T>(message: string): Reply<T> {
-  return { ok: false, error: { code: 'FAILED', message } };
-}
+/** An error reply the UI's side makes itself (a transport that could not deliver). */
+export { failedReply as failed } from '../../../shared/wire/contract-client';
