@@ -12,6 +12,8 @@ export interface DownloadWorkerOptions {
   minSplitBytes?: number;
   /** Connections per host shared by every download of this worker (and so of its engine). */
   pool?: HostConnectionPool;
+  /** Video streams: the ffmpeg that remuxes them (null: none); absent: FERRY_FFMPEG, else `ffmpeg` on PATH. */
+  ffmpeg?: string | null;
 }
 
 export const DEFAULT_CONNECTIONS = 8;
