@@ -64,15 +64,21 @@ export class StreamTestKit {
   }
 }
 
-/** Requests nginx logged, as [path, status, body bytes] (the default "combined" format). */
-export async function accessLog(server: NginxServer): Promise<{ path: string; status: number; bytes: number; range: boolean }[]> {
+/** Requests nginx logged (the default "combined" format), from line `since` on (see logLines). */
+export async function accessLog(server: NginxServer, since = 0): Promise<{ path: string; status: number; bytes: number; range: boolean }[]> {
   const text = await readFile(server.accessLog, 'utf8').catch(() => '');
   const rows: { path: string; status: number; bytes: number; range: boolean }[] = [];
-  for (const line of text.split('\n')) {
+  for (const line of text.split('\n').slice(since)) {
     const m = /"[A-Z]+ (\S+) HTTP\/[\d.]+" (\d{3}) (\d+)/.exec(line);
     if (m) rows.push({ path: m[1]!, status: Number(m[2]), bytes: Number(m[3]), range: m[2] === '206' });
   }
   return rows;
+}
+
+/** Lines in the access log so far: pass to accessLog to see only what came after. */
+export async function logLines(server: NginxServer): Promise<number> {
+  const text = await readFile(server.accessLog, 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).length;
 }
 
 export function errorOf(view: TransferView): string {
