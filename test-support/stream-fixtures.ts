@@ -51,6 +51,8 @@ export type FixtureName =
   | 'agroup' // video variant + EXT-X-MEDIA audio rendition: master.m3u8
   | 'byterange' // one .ts file, segments as EXT-X-BYTERANGE: index.m3u8
   | 'dash' // SegmentTemplate + SegmentTimeline, separate video and audio: manifest.mpd
+  | 'dash-number' // SegmentTemplate with $Number$ and a duration, no timeline: manifest.mpd
+  | 'dash-time' // SegmentTemplate with $Time$ and SegmentTimeline: manifest.mpd
   | 'dash-list' // SegmentList with mediaRange into one file per track: manifest.mpd
   | 'dash-base' // SegmentBase (sidx index range) per track: manifest.mpd
   | 'heavy'; // one 30 s variant at ~6 Mbit/s (filler NALs): index.m3u8
@@ -138,6 +140,12 @@ const MAKERS: Record<FixtureName, (dir: string) => Promise<void>> = {
   },
   async dash(dir) {
     await ffmpeg(dir, [...SOURCES(FIXTURE_SECONDS, '320x180'), ...X264, '-f', 'dash', '-seg_duration', '2', '-adaptation_sets', 'id=0,streams=v id=1,streams=a', 'manifest.mpd']);
+  },
+  async 'dash-number'(dir) {
+    await ffmpeg(dir, [...SOURCES(FIXTURE_SECONDS, '320x180'), ...X264, '-f', 'dash', '-seg_duration', '2', '-use_timeline', '0', '-adaptation_sets', 'id=0,streams=v id=1,streams=a', 'manifest.mpd']);
+  },
+  async 'dash-time'(dir) {
+    await ffmpeg(dir, [...SOURCES(FIXTURE_SECONDS, '320x180'), ...X264, '-f', 'dash', '-seg_duration', '2', '-avoid_negative_ts', 'make_zero', '-media_seg_name', 'chunk-$RepresentationID$-$Time$.m4s', '-adaptation_sets', 'id=0,streams=v id=1,streams=a', 'manifest.mpd']);
   },
   async 'dash-list'(dir) {
     await ffmpeg(dir, [...SOURCES(FIXTURE_SECONDS, '320x180'), ...X264, '-f', 'dash', '-seg_duration', '2', '-single_file', '1', '-adaptation_sets', 'id=0,streams=v id=1,streams=a', 'manifest.mpd']);
