@@ -111,3 +111,26 @@ describe.skipIf(skip)(`segments and keys the server refuses or falters on (${ski
     expect(server.requestsFor(`${prefix}/v0/s003.ts`).length).toBe(3);
   }, 60_000);
 });
+
+describe.skipIf(skip)(`credentials have an origin (${skip ?? 'ffmpeg found'})`, () => {
+  it("the user's cookies go to the playlist's origin only; segments on a CDN get User-Agent and Referer", async () => {
+    const cdn = await startTestServer();
+    try {
+      const dir = await fixtures.get('master');
+      const names = (await readdir(path.join(dir, 'v1'))).filter((n) => n.endsWith('.ts'));
+      for (const name of names) cdn.route(`/cdn/${name}`, { body: await readFile(path.join(dir, 'v1', name)) });
+      const playlist = (await readFile(path.join(dir, 'v1', 'index.m3u8'), 'utf8')).replace(/^(s\d+\.ts)$/gm, `${cdn.url('/cdn')}/$1`);
+      const url = playlistRoute(playlist);
+      const headers = { Cookie: 'session=secret', Authorization: 'Bearer t0ken', 'User-Agent': 'Ferry-test/1', Referer: 'http://127.0.0.1/page' };
+      const view = await kit.download({ url, headers });
+      expect(view.state, errorOf(view)).toBe('completed');
+      expect(server.requestsFor(new URL(url).pathname)[0]!.headers).toMatchObject({ cookie: 'session=secret', authorization: 'Bearer t0ken' });
+      const seen = cdn.requestsFor('/cdn/s000.ts')[0]!.headers;
+      expect(seen).toMatchObject({ 'user-agent': 'Ferry-test/1', referer: 'http://127.0.0.1/page' });
+      expect(seen.cookie).toBeUndefined();
+      expect(seen.authorization).toBeUndefined();
+    } finally {
+      await cdn.close();
+    }
+  }, 60_000);
+});
