@@ -9,7 +9,7 @@ import { eachChunk } from '../download/chunk-reader';
 import { failure } from '../download/failures';
 import { header, openDownloadStream, responseBody } from '../download/http-request';
 import type { Connection } from '../download/range-connection';
-import { parseContentLength, parseContentRange } from '../download/response-check';
+import { parseContentLength, parseContentRange, parseUnsatisfiedRange } from '../download/response-check';
 import type { Throttle } from '../types';
 import { requireOk } from './stream-http';
 import type { FetchItem } from './stream-plan';
@@ -51,11 +51,21 @@ export async function fetchItem(o: ItemFetchOptions): Promise<ItemFetched> {
   const end = o.item.range ? base + o.item.range.length : undefined;
   let from = o.from > 0 && o.validator ? o.from : 0;
   if (from !== o.from) await restart(o);
+  // Every byte of a ranged item is there (its connection was closed before it was marked done).
+  if (o.item.range && from >= o.item.range.length) return { size: from };
   const headers = { ...o.headers };
   if (from > 0 || o.item.range) headers.range = `bytes=${base + from}-${end !== undefined ? end - 1 : ''}`;
   if (from > 0) headers['if-range'] = o.validator!;
   const signal = AbortSignal.any([o.signal, o.conn.controller.signal]);
   const opened = await openDownloadStream(o.item.url, headers, signal, o.stallTimeoutMs);
+  if (opened.status === 416 && from > 0) {
+    // The continuation starts at the end: complete if the server's size says so, else start over.
+    opened.stream.destroy();
+    const total = parseUnsatisfiedRange(header(opened, 'content-range'));
+    if (total !== null && total === base + from) return { size: from };
+    await restart(o);
+    throw failure('RESPONSE_MISMATCH', `${o.label}: the server says the segment is ${total ?? 'of unknown size'} bytes, not more than ${from}; starting it over`, true);
+  }
   await requireOk(opened, `${o.label} (${o.item.url})`);
   const validators = { etag: header(opened, 'etag'), lastModified: header(opened, 'last-modified') };
   o.answered(validators);

@@ -1,12 +1,14 @@
 // Streams that cannot or must not become a file: DRM and SAMPLE-AES, live playlists, a segment
 // or key the server refuses; and servers that falter (503s, a body cut short) where the stream must
 // still complete. Served by the project's awkward test server, fixtures by ffmpeg.
-import { readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type RouteOptions, type TestServer } from '../../../test-support/http-test-server';
 import { decodeErrors, ffmpegMissing, StreamFixtures } from '../../../test-support/stream-fixtures';
 import { errorOf, StreamTestKit } from '../../../test-support/stream-test-kit';
+import { newConnection } from '../download/range-connection';
+import { fetchItem } from './item-fetch';
 
 const skip = ffmpegMissing();
 const kit = new StreamTestKit();
@@ -133,4 +135,38 @@ describe.skipIf(skip)(`credentials have an origin (${skip ?? 'ffmpeg found'})`, 
       await cdn.close();
     }
   }, 60_000);
+});
+
+describe('a segment whose bytes are all on disk already', () => {
+  it('(its connection closed before it was marked done) is complete when the server answers 416 at its end', async () => {
+    const body = Buffer.alloc(50_000, 7);
+    server.route('/whole/s000.ts', { body });
+    const file = path.join(await kit.fixtures.root(), 'whole-s000.seg');
+    await writeFile(file, body);
+    const etag = `"${(await fetch(server.url('/whole/s000.ts'), { method: 'HEAD' })).headers.get('etag')?.replace(/"/g, '') ?? ''}"`;
+    const handle = await open(file, 'r+');
+    try {
+      const fetched = await fetchItem({
+        item: { url: server.url('/whole/s000.ts'), init: false, duration: 2 },
+        from: body.length,
+        validator: etag,
+        headers: {},
+        handle,
+        conn: newConnection(),
+        signal: new AbortController().signal,
+        stallTimeoutMs: 5000,
+        throttle: () => undefined,
+        batchBytes: 1 << 16,
+        label: 'Segment 1 of 1',
+        answered: () => undefined,
+        restarted: () => undefined,
+        written: () => undefined,
+      });
+      expect(fetched.size).toBe(body.length);
+    } finally {
+      await handle.close();
+    }
+    expect(server.responsesFor('/whole/s000.ts').at(-1)?.status).toBe(416);
+    expect((await readFile(file)).equals(body)).toBe(true);
+  });
 });

@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { decodeErrors, ffmpegMissing, FIXTURE_SECONDS, probe } from '../../../test-support/stream-fixtures';
+import { bytesOf, decodeErrors, ffmpegMissing, FIXTURE_SECONDS, probe } from '../../../test-support/stream-fixtures';
 import { accessLog, errorOf, StreamTestKit } from '../../../test-support/stream-test-kit';
 
 const skip = ffmpegMissing();
@@ -61,6 +61,18 @@ describe.skipIf(skip)(`HLS streams (${skip ?? 'ffmpeg found'})`, () => {
     expect(missing.error?.code).toBe('UNSUPPORTED_STREAM');
     expect(missing.error?.message).toMatch(/No variant is 1920x1080; the stream offers: 640x360, .*; 320x180/);
   }, 90_000);
+
+  it("keeps to the transfer's speed limit across all its connections", async () => {
+    const dir = await kit.fixtures.get('master');
+    const bytes = await bytesOf(path.join(dir, 'v0'), /\.ts$/);
+    const limit = 1 << 20;
+    const started = Date.now();
+    const view = await kit.download({ url: `${kit.plain.baseUrl}/master/master.m3u8`, speedLimit: limit, fileName: 'limited.mp4' });
+    const seconds = (Date.now() - started) / 1000;
+    expect(view.state, errorOf(view)).toBe('completed');
+    // The limiter lets at most half a second through ahead: never faster than that.
+    expect(seconds).toBeGreaterThanOrEqual(bytes / limit - 0.5);
+  }, 60_000);
 
   it('names the file after the page title when one is given', async () => {
     await kit.fixtures.get('master');
