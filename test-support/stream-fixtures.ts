@@ -50,6 +50,7 @@ export type FixtureName =
   | 'fmp4' // fMP4 segments after EXT-X-MAP init.mp4: index.m3u8
   | 'agroup' // video variant + EXT-X-MEDIA audio rendition: master.m3u8
   | 'byterange' // one .ts file, segments as EXT-X-BYTERANGE: index.m3u8
+  | 'subs' // a variant naming an EXT-X-MEDIA WebVTT subtitle rendition (cues at 1-4 s and 20-22 s): master.m3u8
   | 'dash' // SegmentTemplate + SegmentTimeline, separate video and audio: manifest.mpd
   | 'dash-number' // SegmentTemplate with $Number$ and a duration, no timeline: manifest.mpd
   | 'dash-time' // SegmentTemplate with $Time$ and SegmentTimeline: manifest.mpd
@@ -133,6 +134,13 @@ const MAKERS: Record<FixtureName, (dir: string) => Promise<void>> = {
       ...SOURCES(FIXTURE_SECONDS, '320x180'), '-map', '0:v', '-map', '1:a', ...X264, ...HLS,
       '-var_stream_map', 'v:0,agroup:aud a:0,agroup:aud,default:yes,language:en', '-master_pl_name', 'master.m3u8',
       '-hls_segment_filename', 'v%v/s%03d.ts', 'v%v/index.m3u8',
+    ]);
+  },
+  async subs(dir) {
+    await writeFile(path.join(dir, 'subs.srt'), '1\n00:00:01,000 --> 00:00:04,000\nHello\n\n2\n00:00:20,000 --> 00:00:22,000\nWorld\n');
+    await ffmpeg(dir, [
+      ...SOURCES(FIXTURE_SECONDS, '320x180'), '-i', 'subs.srt', '-map', '0:v', '-map', '1:a', '-map', '2:s', ...X264, '-c:s', 'webvtt', ...HLS,
+      '-var_stream_map', 'v:0,a:0,s:0,sgroup:subs,language:en', '-master_pl_name', 'master.m3u8', '-hls_segment_filename', 'v%v/s%03d.ts', 'v%v/index.m3u8',
     ]);
   },
   async byterange(dir) {

@@ -150,6 +150,20 @@ describe.skipIf(skip)(`HLS streams (${skip ?? 'ffmpeg found'})`, () => {
     expect((await probe(path.join(kit.dir, 'agroup.audio.en.ts'))).streams.map((s) => s.type)).toEqual(['audio']);
   }, 90_000);
 
+  it('saves the subtitle rendition the variant names beside the video, its segments under one header', async () => {
+    await kit.fixtures.get('subs');
+    const view = await kit.download({ url: `${kit.plain.baseUrl}/subs/master.m3u8` });
+    expect(view.state, errorOf(view)).toBe('completed');
+    expect(view.download?.stream?.tracks).toEqual(['video+audio', 'subtitles (en)']);
+    expect(await kit.files()).toEqual(['subs.en.vtt', 'subs.mp4']);
+    await checkPlayable(path.join(kit.dir, 'subs.mp4'), { width: 320, height: 180 });
+    const vtt = await readFile(path.join(kit.dir, 'subs.en.vtt'), 'utf8');
+    expect(vtt.match(/WEBVTT/g)).toHaveLength(1);
+    expect(vtt).toMatch(/Hello[\s\S]*World/);
+    const facts = await probe(path.join(kit.dir, 'subs.en.vtt'));
+    expect(facts.streams.map((s) => s.type)).toEqual(['subtitle']);
+  }, 60_000);
+
   it('never by the extension: a .m3u8 that serves something else is the file it is, unless its type says HLS', async () => {
     const root = await kit.fixtures.root();
     await writeFile(path.join(root, 'not-a-playlist.m3u8'), '<html><body>Sign in first</body></html>');
