@@ -182,6 +182,8 @@ class StreamAttempt {
       await this.checkpoint(plan, resumeFrom(base, plan, items), items, estimate, connections);
     };
     await record(0);
+    // The host budget is counted on the first segment's host: a stream keeps its segments on one
+    // server (or one CDN name), and a per-item host would make one transfer hold several shares.
     const firstUrl = plan.tracks[0]!.items[0]!.url;
     const fetch = new StreamFetch({
       items,
