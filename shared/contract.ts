@@ -17,6 +17,7 @@
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';
+import { parseVariantChoice, STREAM_KINDS } from './stream';
 import type { TransferProgress, TransferView } from './transfer';
 import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './names';
 
@@ -43,6 +44,14 @@ export const addDownloadsInput = z.strictObject({
     .optional(),
   /** Connections for these downloads (1-32); the settings' connectionsPerDownload when absent. */
   connections: z.number().int().min(1).max(32).optional(),
+  /** Video streams (HLS/DASH): the variant to take, the page's title for the name, "must be a stream". */
+  stream: z
+    .strictObject({
+      kind: z.enum(STREAM_KINDS).optional(),
+      variant: z.string().max(32).refine((v) => parseVariantChoice(v) !== undefined, 'best, worst, WIDTHxHEIGHT or a bandwidth').optional(),
+      title: z.string().max(300).optional(),
+    })
+    .optional(),
 });
 
 /**

@@ -1,6 +1,7 @@
 // The transfer model every front end sees. Plain data only: it crosses IPC, WebSockets and
 // lands in the records files, so no classes, no Dates (epoch milliseconds instead), no Node
 // or DOM types.
+import type { StreamView } from './stream';
 
 export const TRANSFER_STATES = ['queued', 'active', 'paused', 'completed', 'failed', 'canceled'] as const;
 export type TransferState = (typeof TRANSFER_STATES)[number];
@@ -25,6 +26,7 @@ export type ErrorCode =
   | 'FILE_SYSTEM' // permission denied, path vanished, ...
   | 'SOURCE_UNREADABLE' // upload source missing, a directory, unreadable
   | 'NO_SPACE_FOR_STAGING'
+  | 'UNSUPPORTED_STREAM' // a live, DRM-protected or SAMPLE-AES video stream Ferry cannot save
   | 'INTERNAL';
 
 /** An error as a value people can read. `status` is set whenever an HTTP status caused it. */
@@ -68,6 +70,8 @@ export interface DownloadDetails {
   connections?: number;
   /** Byte ranges of a segmented download (coalesced, updated about once a second); `done` bytes from each start are on disk. */
   segments?: SegmentView[];
+  /** Set once the URL turned out to be a video stream (HLS/DASH): its segments and variant. */
+  stream?: StreamView;
 }
 
 export interface SegmentView {

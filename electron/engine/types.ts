@@ -1,6 +1,8 @@
 // The engine's internal model: what it persists per transfer and the seam between the
 // engine (queue, states, retries, persistence) and the workers that move bytes.
+import type { StreamOptions } from '../../shared/stream';
 import type { TransferError, TransferView, UploadMethod, UploadProtocol } from '../../shared/transfer';
+import type { StreamResumeData } from './stream/stream-resume';
 
 /** A contiguous byte range of the target file. `end` is exclusive; null while the size is unknown. */
 export interface ByteSegment {
@@ -39,6 +41,8 @@ export interface DownloadResumeData {
    */
   partDev?: number;
   partBirthtimeMs?: number;
+  /** Set once the URL turned out to be a video stream: which of its segments are on disk. */
+  stream?: StreamResumeData;
 }
 
 export interface UploadResumeData {
@@ -63,6 +67,8 @@ export interface DownloadRequest {
   paused?: boolean;
   /** Connections for this download (1-32); absent: the worker's default. */
   connections?: number;
+  /** Video streams: the variant to take, the page title, or "this URL must be a stream". */
+  stream?: StreamOptions;
 }
 
 export interface UploadRequest {

@@ -2,6 +2,7 @@
 // checks that need the disk (upload sources, --dir) live in preflight.ts.
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseVariantChoice, VARIANT_CHOICE_HELP } from '../../../shared/stream';
 import type { UploadMethod, UploadProtocol } from '../../../shared/transfer';
 import { defaultDataDir } from '../kit/data-dir';
 import { parseRate } from './rate';
@@ -19,6 +20,8 @@ export interface GetCommand {
   quiet: boolean;
   /** With a running Ferry owning the data folder: hand over and return at once. */
   detach?: boolean;
+  /** Video streams: which variant (best, worst, WIDTHxHEIGHT, bandwidth). */
+  variant?: string;
 }
 
 export interface PutCommand {
@@ -83,6 +86,7 @@ const GET_OPTIONS = {
   sha256: { type: 'string' },
   detach: { type: 'boolean' },
   connections: { type: 'string', short: 'x' },
+  variant: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const PUT_OPTIONS = {
@@ -158,6 +162,10 @@ function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
   if (sha256 !== undefined) command.sha256 = sha256;
   if (values.detach) command.detach = true;
   if (values.connections !== undefined) command.connections = connectionsOption(values.connections);
+  if (values.variant !== undefined) {
+    if (!parseVariantChoice(values.variant)) throw new UsageError(`--variant takes ${VARIANT_CHOICE_HELP} (got '${values.variant}')`);
+    command.variant = values.variant.trim().toLowerCase();
+  }
   return { ok: true, command };
 }
 

@@ -22,7 +22,8 @@ const COMMON = `  --limit RATE        total speed limit for this command: 500K, 
 const GET = `Usage: ferry get <url>... [options]
 
 Downloads each URL into --dir. The file is written as <name>.part and renamed when
-complete (and verified, with --sha256).
+complete (and verified, with --sha256). A URL that serves an HLS playlist or a DASH
+manifest is saved as the video itself, one file (MP4 where ffmpeg is installed).
 
 Options:
   -d, --dir DIR       folder to save into (default: current folder)
@@ -30,6 +31,9 @@ Options:
   --sha256 HEX        expected SHA-256 of the file; a mismatch fails the download
   -x, --connections N connections per file, 1-32 (default 8); used when the server
                       serves ranges and the file is 2 MiB or more
+  --variant CHOICE    for a video stream (HLS playlist, DASH manifest): best (default),
+                      worst, WIDTHxHEIGHT (1280x720) or a bandwidth in bits/s (the highest
+                      variant at or below it)
   --detach            when a running Ferry (app, serve, rpc) owns the data folder: hand the
                       downloads to it and return at once (without it: follow them to the end;
                       with no running Ferry it has no effect)

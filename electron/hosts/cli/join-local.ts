@@ -111,6 +111,7 @@ function downloadInput(command: GetCommand, url: string) {
     ...(command.fileName !== undefined ? { fileName: command.fileName } : {}),
     ...(command.sha256 !== undefined ? { sha256: command.sha256 } : {}),
     ...(command.connections !== undefined ? { connections: command.connections } : {}),
+    ...(command.variant !== undefined ? { stream: { variant: command.variant } } : {}),
   };
 }
 

@@ -78,6 +78,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
         ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
         ...(options.pause ? { paused: true } : {}),
         ...(options.connections !== undefined ? { connections: options.connections } : {}),
+        ...(options.stream ? { stream: options.stream } : {}),
       });
     } catch (error) {
       throw new RpcError(error instanceof Error ? error.message : String(error));

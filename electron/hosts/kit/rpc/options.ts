@@ -1,6 +1,7 @@
 // aria2 options as Ferry understands them. aria2 sends every option value as a string (sizes like
 // "1M"), ignores option names it does not know, and refuses a known option with a bad value.
 import type { Settings, SettingsPatch } from '../../../../shared/settings';
+import { parseVariantChoice, STREAM_KINDS, VARIANT_CHOICE_HELP, type StreamKind, type StreamOptions } from '../../../../shared/stream';
 
 export class OptionError extends Error {}
 
@@ -19,6 +20,8 @@ export interface DownloadOptions {
   pause?: boolean;
   /** aria2's `gid`: the GID the client wants for the new download. */
   gid?: string;
+  /** Ferry's own options for video streams: `ferry-stream`, `ferry-variant`, `ferry-title`. */
+  stream?: StreamOptions;
 }
 
 /** aria2 sizes: a decimal number with an optional K or M suffix (1024-based); "0" means unlimited. */
@@ -117,6 +120,21 @@ export function downloadOptionsFrom(raw: unknown): DownloadOptions {
         }
         result.gid = value.toLowerCase();
         break;
+      case 'ferry-stream':
+        if (value === 'auto') break;
+        if (!(STREAM_KINDS as readonly string[]).includes(value)) {
+          throw new OptionError(`We encountered a problem while processing the option '--ferry-stream': must be hls, dash or auto`);
+        }
+        result.stream = { ...result.stream, kind: value as StreamKind };
+        break;
+      case 'ferry-variant':
+        if (!parseVariantChoice(value)) throw new OptionError(`We encountered a problem while processing the option '--ferry-variant': must be ${VARIANT_CHOICE_HELP}`);
+        result.stream = { ...result.stream, variant: value.trim().toLowerCase() };
+        break;
+      case 'ferry-title':
+        // The page's title, for the file name (it is made safe there); bounded like any name.
+        if (value.trim() !== '') result.stream = { ...result.stream, title: value.slice(0, 300) };
+        break;
       default:
       // Unknown or not applicable to Ferry: ignored, as aria2 ignores options it does not know.
     }
@@ -137,6 +155,9 @@ export function optionsView(view: { directory: string; fileName?: string; speedL
   if (stored.sha256) out.checksum = `sha-256=${stored.sha256}`;
   if (stored.headers?.Referer) out.referer = stored.headers.Referer;
   if (stored.headers?.['User-Agent']) out['user-agent'] = stored.headers['User-Agent'];
+  if (stored.stream?.kind) out['ferry-stream'] = stored.stream.kind;
+  if (stored.stream?.variant) out['ferry-variant'] = stored.stream.variant;
+  if (stored.stream?.title) out['ferry-title'] = stored.stream.title;
   return out;
 }
 

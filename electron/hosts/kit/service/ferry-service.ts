@@ -131,7 +131,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
 
   const handlers: Handlers = {
     snapshot: () => snapshot(),
-    async addDownloads({ urls, directory, fileName, sha256, connections }) {
+    async addDownloads({ urls, directory, fileName, sha256, connections, stream }) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
       if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
       const settings = settingsStore.get();
@@ -139,7 +139,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       // The setting is copied into each download, so changing it affects new downloads only.
       const count = connections ?? settings.connectionsPerDownload;
       // One batch: all URLs checked before any is added, one scheduler run, writes batched.
-      const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count })));
+      const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...(stream ? { stream } : {}) })));
       return added.map(clientView);
     },
     async addUploads({ paths, handles, destinationId }) {
