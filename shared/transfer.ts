@@ -14,6 +14,7 @@ export const FINISHED_STATES: readonly TransferState[] = ['completed', 'failed',
 export type ErrorCode =
   | 'HTTP_STATUS' // the server answered with a non-2xx status
   | 'NETWORK' // connection refused, reset, DNS, TLS ...
+  | 'PROXY' // the proxy refused, wants other credentials, is down, or its setting cannot be used
   | 'STALLED' // no bytes for the stall timeout
   | 'RESPONSE_TIMEOUT' // upload body sent, no answer in time
   | 'REDIRECT' // redirect loop, too many redirects, or redirect to a forbidden protocol

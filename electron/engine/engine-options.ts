@@ -4,7 +4,9 @@ import type { TransferProgress, TransferView } from '../../shared/transfer';
 import type { Clock } from './clock';
 import type { Notice } from './engine-notices';
 import type { EngineSettings } from './engine-settings';
+import type { SystemProxy } from './net/proxy-choice';
 import type { RecordStore } from './record-store';
+import type { SecretsProvider } from './secrets';
 import type { TransferWorker } from './types';
 
 export interface EngineOptions {
@@ -16,6 +18,15 @@ export interface EngineOptions {
   resumeOnStart?: boolean;
   /** Time for the queue, retries, progress and limits; tests pass a manual clock. */
   clock?: Clock;
+  /** What the "system" proxy setting means on this host, and where proxy passwords are kept. */
+  network?: NetworkOptions;
+}
+
+export interface NetworkOptions {
+  /** The system's proxy per URL (Electron's resolver, or the environment); absent: none. */
+  systemProxy?: SystemProxy;
+  /** Resolves the secret references that stand for proxy passwords in settings and records. */
+  secrets?: SecretsProvider;
 }
 
 export interface EngineEvents {

@@ -12,6 +12,8 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
 import { EngineNotices } from './engine-notices';
 import { waitUntilFinished } from './finish-waiter';
 import { LiveProgress } from './live-progress';
+import { proxyAgentFor } from './net/proxy-choice';
+import { proxyAddresses, proxyPasswordRef } from './net/proxy-secret';
 import { FileRecordStore, type RecordStore } from './record-store';
 import { RecordWriter } from './record-writer';
 import { freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
@@ -87,6 +89,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       live: this.live,
       limits: this.limits,
       workerFor: (record) => this.workerFor(record),
+      agentFor: (record) => this.agentFor(record),
       viewPatched: (record) => this.lifecycle.emitIfChanged(record),
       log: (record, level, message) => this.lifecycle.log(record, level, message),
       outcome: (record, outcome) => this.lifecycle.afterAttempt(record, outcome),
@@ -115,12 +118,16 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     return transferTotals(this.scheduler.active.values());
   }
 
-  /** The secret references ("secret:<ref>" header values) that listed transfers still name. */
+  /** The secret references ("secret:<ref>" header values, proxy passwords) that listed transfers still name. */
   secretRefsInUse(): Set<string> {
     const refs = new Set<string>();
     for (const record of this.transfers.ordered()) {
-      const headers = record.request.kind === 'upload' ? record.request.upload.headers : record.request.download.headers;
-      for (const value of Object.values(headers ?? {})) if (isSecretRef(value)) refs.add(value.slice(SECRET_REF_PREFIX.length));
+      const request = record.request.kind === 'upload' ? record.request.upload : record.request.download;
+      for (const value of Object.values(request.headers ?? {})) if (isSecretRef(value)) refs.add(value.slice(SECRET_REF_PREFIX.length));
+      for (const address of proxyAddresses(request.proxy)) {
+        const ref = proxyPasswordRef(address);
+        if (ref !== undefined) refs.add(ref);
+      }
     }
     return refs;
   }
@@ -298,6 +305,17 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private register(record: TransferRecord): void {
     this.transfers.add(record);
     this.scheduler.noteState(record, undefined, record.view.state);
+  }
+
+  /** The transfer's own proxy choice, else the setting; read at each attempt, so a change applies to the next. */
+  private agentFor(record: TransferRecord) {
+    const request = record.request.kind === 'upload' ? record.request.upload : record.request.download;
+    const network = this.options.network;
+    return proxyAgentFor(request.proxy ?? this.settings.proxy, {
+      ...(network?.systemProxy ? { system: network.systemProxy } : {}),
+      ...(network?.secrets ? { secrets: network.secrets } : {}),
+      handshakeTimeoutMs: this.settings.stallTimeoutMs,
+    });
   }
 
   private workerFor(record: TransferRecord): TransferWorker {

@@ -2,6 +2,7 @@
 import { createDownloadWorker } from './download/download-worker';
 import { TransferEngine, type EngineSettings } from './engine';
 import { lazyUploadWorker } from './lazy-upload-worker';
+import type { SystemProxy } from './net/proxy-choice';
 import type { SecretsProvider } from './secrets';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
@@ -20,6 +21,8 @@ export interface OpenEngineOptions {
   settings?: Partial<EngineSettings>;
   secrets?: SecretsProvider;
   resumeOnStart?: boolean;
+  /** What the "system" proxy setting means here: Electron's resolver, or the environment's rules. */
+  systemProxy?: SystemProxy;
 }
 
 export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> {
@@ -27,6 +30,10 @@ export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> 
     dataDir: options.dataDir,
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.resumeOnStart !== undefined ? { resumeOnStart: options.resumeOnStart } : {}),
+    network: {
+      ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+    },
     workers: {
       download: createDownloadWorker(),
       // Loaded on first use (lazy-upload-worker.ts): a `ferry get` with no uploads around never loads it.

@@ -2,8 +2,9 @@
 // no retries of its own (the engine retries with resume data), bounded waits before the body,
 // http/https only, also after redirects.
 import got, { type Request } from 'got';
-import { IncomingMessage, type IncomingHttpHeaders } from 'node:http';
+import { IncomingMessage, type Agent, type IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import { gotAgent, proxyRefusal } from '../net/proxy-answer';
 import { failure, networkFailure } from './failures';
 import type { ResponseFacts } from './response-check';
 
@@ -27,14 +28,19 @@ export function isHttpUrl(url: string): boolean {
   }
 }
 
-/** Sends the request and resolves once the final response's headers are in (body not read yet). */
+/**
+ * Sends the request and resolves once the final response's headers are in (body not read yet).
+ * `agent` routes each request (redirects too) through the attempt's proxy, when one applies.
+ */
 export function openDownloadStream(
   url: string,
   headers: Record<string, string>,
   signal: AbortSignal,
   waitLimitMs: number,
+  agent?: Agent,
 ): Promise<OpenedResponse> {
   const stream = got.stream(url, {
+    ...gotAgent(agent),
     headers,
     decompress: false,
     retry: { limit: 0 },
@@ -64,8 +70,14 @@ export function openDownloadStream(
       cleanup();
       reject(redirectAwareFailure(err, waitLimitMs));
     };
-    const onResponse = (res: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders; url: string }): void => {
+    const onResponse = (res: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders; url: string; req?: unknown }): void => {
       cleanup();
+      const refusal = proxyRefusal(res);
+      if (refusal) {
+        stream.destroy();
+        reject(networkFailure(refusal, waitLimitMs));
+        return;
+      }
       resolve({ stream, status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, finalUrl: res.url });
     };
     const cleanup = (): void => {
