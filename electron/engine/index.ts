@@ -15,6 +15,12 @@ export { uploadRequestFromDestination } from './upload/destination';
 export { safeFileName } from './download/filename';
 export { freeBytesAt, stagingSpaceError } from './upload/staging';
 export { checkDownloadFolder, DownloadFolderRefused, folderSyntaxProblem } from './download/folder-policy';
+// Proxies, for the hosts: the environment's and the options' rules, addresses checked in words.
+export { rulesFromEnvironment, rulesWithOptions, systemProxyFromEnvironment, systemProxyFromRules, type ProxyRules } from './net/proxy-rules';
+export { proxyUrlProblem, parseProxyUrl } from './net/proxy-url';
+export { choiceFromPacResult } from './net/pac-result';
+export { proxyChoiceProblem, type SystemProxy } from './net/proxy-choice';
+export { hasClearPassword, proxyAddresses, proxyPasswordRef, withPasswordRef } from './net/proxy-secret';
 
 export interface OpenEngineOptions {
   dataDir: string;

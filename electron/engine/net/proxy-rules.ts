@@ -70,3 +70,13 @@ function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
 }
+
+/** The rules as what "system" means on a host without a system resolver; undefined: always direct. */
+export function systemProxyFromRules(rules: ProxyRules): ((url: URL) => string | undefined) | undefined {
+  return namesAProxy(rules) ? (url) => proxyForUrl(rules, url) : undefined;
+}
+
+/** What "system" means for the CLI and the headless hosts: the environment under the command-line options. */
+export function systemProxyFromEnvironment(env: Readonly<Record<string, string | undefined>>, options: ProxyRules = {}) {
+  return systemProxyFromRules(rulesWithOptions(rulesFromEnvironment(env), options));
+}

@@ -1,18 +1,23 @@
 // Opens the engine for one CLI command. Transfers that belong to other (earlier, interrupted)
 // commands in the same data folder are held paused, so a command runs only what it asked for;
 // running that other command again resumes them.
-import { openEngine, type SecretsProvider, type TransferEngine } from '../../engine/index';
+import { openEngine, systemProxyFromEnvironment, type ProxyRules, type SecretsProvider, type TransferEngine } from '../../engine/index';
 
 export interface CliEngineOptions {
   dataDir: string;
   limits: { downloadLimit?: number | null; uploadLimit?: number | null };
   secrets: SecretsProvider | null;
   onNotice(text: string): void;
+  /** The command's proxy options, over http_proxy & co. of `env` (curl's reading). */
+  proxy: ProxyRules;
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export async function openCliEngine(options: CliEngineOptions): Promise<TransferEngine> {
+  const systemProxy = systemProxyFromEnvironment(options.env, options.proxy);
   const engine = await openEngine({
     dataDir: options.dataDir,
+    ...(systemProxy ? { systemProxy } : {}),
     settings: options.limits,
     // Interrupted transfers come back paused; the command that owns one resumes it.
     resumeOnStart: false,

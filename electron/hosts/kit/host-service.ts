@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { RpcInfo } from '../../../shared/contract';
-import { openEngine, type TransferEngine } from '../../engine/index';
+import { openEngine, type SystemProxy, type TransferEngine } from '../../engine/index';
 import { lockDataDir } from './data-dir-lock';
 import { openPrivateDataDir } from './private-data-dir';
 import { openConfBacking } from './service/backing-store';
@@ -22,6 +22,8 @@ export interface HostServiceOptions {
   /** Why secrets are stored unencrypted here: warned about (once) when destinations hold some. */
   plainSecretsReason?: string;
   rpcInfo?: () => RpcInfo;
+  /** What the "system" proxy setting means here (the environment and command-line options); absent: direct. */
+  systemProxy?: SystemProxy;
 }
 
 export interface HostService {
@@ -54,7 +56,12 @@ export async function openHostService(options: HostServiceOptions): Promise<Host
   const destinationsStore = plainSecrets ? plainSecrets.watchDestinations(plainDestinations) : plainDestinations;
   let engine: TransferEngine;
   try {
-    engine = await openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets });
+    engine = await openEngine({
+      dataDir,
+      settings: engineSettingsFrom(settingsStore.get()),
+      secrets,
+      ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+    });
   } catch (error) {
     await lock.release();
     throw error;
