@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';
+import { proxyChoiceSchema } from './proxy';
 import type { TransferProgress, TransferView } from './transfer';
 import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './names';
 
@@ -42,6 +43,8 @@ export const addDownloadsInput = z.strictObject({
     .optional(),
   /** Connections for these downloads (1-32); the settings' connectionsPerDownload when absent. */
   connections: z.number().int().min(1).max(32).optional(),
+  /** Their own way to the network; the proxy setting when absent. Passwords go to the host's secret store. */
+  proxy: proxyChoiceSchema.optional(),
 });
 
 /**

@@ -79,6 +79,8 @@ export function createFakeElectron() {
   const notifications: { title: string; body: string }[] = [];
   const dialogAnswers: number[] = [];
   const dialogQuestions: string[] = [];
+  /** session.resolveProxy: the PAC result Chromium would give (set per test) and the URLs asked about. */
+  const proxyResolver = { answer: 'DIRECT', asked: [] as string[] };
   /** What the next native open dialogs return (file or folder paths); empty = cancelled. */
   const openDialogAnswers: string[][] = [];
   const openDialogs: { properties?: string[] }[] = [];
@@ -144,12 +146,16 @@ export function createFakeElectron() {
         setPermissionCheckHandler: () => {},
         setDevicePermissionHandler: () => {},
         webRequest: { onHeadersReceived: () => {} },
+        resolveProxy: async (url: string) => {
+          proxyResolver.asked.push(url);
+          return proxyResolver.answer;
+        },
       },
     },
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
   };
-  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, openDialogAnswers, openDialogs, opened, Tray };
+  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, openDialogAnswers, openDialogs, opened, Tray, proxyResolver };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

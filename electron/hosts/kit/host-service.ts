@@ -77,6 +77,7 @@ export async function openHostService(options: HostServiceOptions): Promise<Host
     ...(options.rpcInfo ? { rpcInfo: options.rpcInfo } : {}),
     // The token holder, `ferry rpc`'s owner and the local control socket may name upload targets.
     adHocSecrets,
+    proxySecrets: secrets,
     openPath: refuseOpen,
     showItemInFolder: refuseShow,
   });
