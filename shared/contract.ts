@@ -85,6 +85,8 @@ export const addUploadsToInput = z.strictObject({
   fields: z.record(z.string().max(200), z.string().max(10_000)).optional(),
   /** Per-transfer speed limit in bytes per second. */
   bytesPerSecond: z.number().int().positive().max(10 * 1024 ** 3).optional(),
+  /** The uploads' own way to the network (`ferry put --all-proxy`); passwords go to the secret store. */
+  proxy: proxyChoiceSchema.optional(),
 });
 
 /** A file the main process let the user choose (dialog, drop, launch hand-off), as the UI holds it. */

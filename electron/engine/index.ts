@@ -17,7 +17,7 @@ export { freeBytesAt, stagingSpaceError } from './upload/staging';
 export { checkDownloadFolder, DownloadFolderRefused, folderSyntaxProblem } from './download/folder-policy';
 // Proxies, for the hosts: the environment's and the options' rules, addresses checked in words.
 export { rulesFromEnvironment, rulesWithOptions, systemProxyFromEnvironment, systemProxyFromRules, type ProxyRules } from './net/proxy-rules';
-export { proxyUrlProblem, parseProxyUrl } from './net/proxy-url';
+export { proxyUrlProblem, parseProxyUrl } from '../../shared/proxy-address';
 export { choiceFromPacResult } from './net/pac-result';
 export { proxyChoiceProblem, type SystemProxy } from './net/proxy-choice';
 export { hasClearPassword, proxyAddresses, proxyPasswordRef, withPasswordRef } from './net/proxy-secret';

@@ -3,7 +3,7 @@
 // Ferry takes the first entry it can use and stays with it: a failing proxy is an error, never a
 // quiet move down the list to DIRECT. Chromium's own meanings: SOCKS is SOCKS4, SOCKS5 resolves
 // names at the proxy, HTTPS is a proxy spoken to over TLS; QUIC is not supported here and skipped.
-import type { ProxyScheme } from './proxy-url';
+import type { ProxyScheme } from '../../../shared/proxy-address';
 
 export type PacChoice = { kind: 'direct' } | { kind: 'proxy'; url: string } | { kind: 'unusable'; result: string };
 

@@ -7,7 +7,7 @@ import type { SecretsProvider } from '../secrets';
 import { ProxyError } from './proxy-error';
 import { namesAProxy, proxyForUrl } from './proxy-rules';
 import { hasClearPassword, proxyAddresses, resolveProxyPassword } from './proxy-secret';
-import { parseProxyUrl, proxyUrlProblem, type ProxyEndpoint } from './proxy-url';
+import { parseProxyUrl, proxyUrlProblem, type ProxyEndpoint } from '../../../shared/proxy-address';
 import { RoutingAgent, type ProxyRoute, type RouteResolver } from './routing-agent';
 
 /**

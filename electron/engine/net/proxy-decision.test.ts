@@ -5,7 +5,7 @@ import { bypassesProxy } from './no-proxy';
 import { choiceFromPacResult } from './pac-result';
 import { proxyForUrl, rulesFromEnvironment, rulesWithOptions } from './proxy-rules';
 import { hasClearPassword, proxyPasswordRef, withPasswordRef } from './proxy-secret';
-import { parseProxyUrl, proxyUrlProblem } from './proxy-url';
+import { parseProxyUrl, proxyUrlProblem } from '../../../shared/proxy-address';
 
 const bypass = (url: string, list: string) => bypassesProxy(new URL(url), list);
 

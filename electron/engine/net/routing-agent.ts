@@ -12,7 +12,7 @@ import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { SocksProxyAgent } from 'socks-proxy-agent';
 import { ProxyError } from './proxy-error';
-import type { ProxyEndpoint } from './proxy-url';
+import type { ProxyEndpoint } from '../../../shared/proxy-address';
 
 export type ProxyRoute = { kind: 'direct' } | { kind: 'proxy'; endpoint: ProxyEndpoint };
 

@@ -2,7 +2,9 @@
 // --https-proxy, --no-proxy. They stand over http_proxy & co. of the environment as curl's
 // options do (engine/net/proxy-rules.ts); an unusable address is a usage error before anything runs.
 import type { ParseArgsConfig } from 'node:util';
-import { proxyUrlProblem, type ProxyRules } from '../../engine/index';
+import type { ProxyChoice } from '../../../shared/proxy';
+import { proxyUrlProblem } from '../../../shared/proxy-address';
+import type { ProxyRules } from '../../engine/index';
 
 export const PROXY_OPTIONS = {
   'all-proxy': { type: 'string' },
@@ -35,3 +37,20 @@ export function proxyOptionRules(values: ProxyValues): ProxyRules {
 }
 
 export class ProxyOptionError extends Error {}
+
+/**
+ * What a command hands to a running Ferry with its transfers: the proxy options given, as the
+ * transfers' own choice (all of them empty: no proxy). Without options the running Ferry's setting
+ * applies (its environment or system, not this shell's).
+ */
+export function handedOverProxy(rules: ProxyRules): ProxyChoice | undefined {
+  const given = [rules.all, rules.http, rules.https].filter((a): a is string => a !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.every((a) => a.trim() === '')) return { mode: 'none' };
+  const choice: ProxyChoice = { mode: 'manual' };
+  if (rules.all) choice.all = rules.all;
+  if (rules.http) choice.http = rules.http;
+  if (rules.https) choice.https = rules.https;
+  if (rules.noProxy !== undefined) choice.noProxy = rules.noProxy;
+  return choice;
+}

@@ -1,7 +1,21 @@
 // A proxy address as people write it (curl's and aria2's forms): `host:port`, `http://u:p@host:port`,
 // `socks5h://host`. Parsed once into an endpoint with an explicit port, so the agents, the logs and
 // the error messages all name the same proxy. Passwords are shown masked everywhere but the agent.
-import { maskUrlPasswords } from '../../../shared/secret-mask';
+// In shared/ (no Node, no zod): the CLI checks its options with it without loading the engine.
+import { maskUrlPasswords } from './secret-mask';
+
+// The WHATWG URL parser every runtime here has; declared because shared/ is compiled without
+// Node's or the DOM's types (as in secret-mask.ts).
+declare const URL: new (input: string) => {
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port: string;
+  readonly username: string;
+  readonly password: string;
+  readonly pathname: string;
+  readonly search: string;
+  readonly hash: string;
+};
 
 export type ProxyScheme = 'http' | 'https' | 'socks4' | 'socks4a' | 'socks5' | 'socks5h';
 
@@ -38,7 +52,7 @@ export function parseProxyUrl(text: string): ProxyEndpoint {
   // Without a scheme it is an HTTP proxy, as for curl and aria2.
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
   const shown = maskUrlPasswords(withScheme);
-  let url: URL;
+  let url: InstanceType<typeof URL>;
   try {
     url = new URL(withScheme);
   } catch {
