@@ -3,6 +3,8 @@
 // 127.0.0.1. An https origin with a loopback certificate (trusted through NODE_EXTRA_CA_CERTS)
 // makes tinyproxy tunnel with CONNECT.
 import { readdir, readFile } from 'node:fs/promises';
+import { connect, type AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runFerry, stopStartedFerries } from '../../../test-support/ferry-process';
@@ -97,6 +99,29 @@ describe.skipIf(skip)(`ferry get through proxies${skip ? ` (skipped: ${skip})` :
     expect(result.stderr).toMatch(new RegExp(`Proxy http://alice:•+@127\\.0\\.0\\.1:${tinyproxy.port} answered 401`));
     expect(result.stdout + result.stderr).not.toContain('hunter2');
     expect(secure.requestsFor('/refused.bin')).toHaveLength(0);
+  });
+
+  it('an https:// proxy: TLS to the proxy (a TLS front on tinyproxy), user:password inside it', async () => {
+    const tls = await loopbackCertificate();
+    const front = createTlsServer({ key: tls.key, cert: tls.cert }, (client) => {
+      const upstream = connect(tinyproxy.port, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const body = randomBytes(150_000, 4);
+      plain.route('/tls-proxy.bin', { body });
+      const port = (front.address() as AddressInfo).port;
+      const out = path.join(tmp, 'out');
+      const result = await runFerry(['get', plain.url('/tls-proxy.bin'), '--dir', out, '--all-proxy', `https://alice:pw@127.0.0.1:${port}`], { env: env({}) });
+      expect(result.code, result.stderr).toBe(0);
+      expect(sha256(await readFile(path.join(out, 'tls-proxy.bin')))).toBe(sha256(body));
+      expect(await tinyproxy.log()).toContain(`GET ${plain.url('/tls-proxy.bin')} HTTP/1.1`);
+    } finally {
+      front.close();
+    }
   });
 
   it('an unusable proxy option is a usage error (exit 2) before anything starts', async () => {
