@@ -28,6 +28,7 @@ const VALID: Record<RequestName, unknown> = {
   resumeAll: undefined,
   reorder: { id: 't1', toIndex: 0 },
   setTransferSpeedLimit: { id: 't1', bytesPerSecond: null },
+  setTransferProxy: { id: 't1', proxy: { mode: 'manual', all: 'socks5h://127.0.0.1:1080', noProxy: 'localhost' } },
   getSettings: undefined,
   setSettings: { maxActive: 4 },
   listDestinations: undefined,

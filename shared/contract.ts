@@ -140,6 +140,8 @@ export const requests = {
     input: z.strictObject({ id, bytesPerSecond: z.number().int().positive().nullable() }),
     output: returns<void>(),
   },
+  /** The transfer's own proxy (null: follow the setting again); used from its next connection on. */
+  setTransferProxy: { input: z.strictObject({ id, proxy: proxyChoiceSchema.nullable() }), output: returns<void>() },
   getSettings: { input: nothing, output: returns<Settings>() },
   setSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   listDestinations: { input: nothing, output: returns<Destination[]>() },

@@ -111,6 +111,8 @@ export interface TransferLogEntry {
   message: string;
 }
 
+import type { ProxyChoice } from './proxy';
+
 export interface TransferView {
   id: string;
   kind: TransferKind;
@@ -132,6 +134,8 @@ export interface TransferView {
   error?: TransferError;
   /** Bytes per second for this transfer; null or absent: no own limit. */
   speedLimit?: number | null;
+  /** This transfer's own way to the network; absent: the proxy setting. Passwords masked in every UI. */
+  proxy?: ProxyChoice;
   validators?: Validators;
   download?: DownloadDetails;
   upload?: UploadDetails;

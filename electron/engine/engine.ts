@@ -12,7 +12,7 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
 import { EngineNotices } from './engine-notices';
 import { waitUntilFinished } from './finish-waiter';
 import { LiveProgress } from './live-progress';
-import { proxyAgentFor } from './net/proxy-choice';
+import { proxyAgentFor, proxyChoiceProblem } from './net/proxy-choice';
 import { proxyAddresses, proxyPasswordRef } from './net/proxy-secret';
 import { FileRecordStore, type RecordStore } from './record-store';
 import { RecordWriter } from './record-writer';
@@ -26,7 +26,8 @@ import { TransferLifecycle } from './transfer-lifecycle';
 import { TransferList } from './transfer-list';
 import { admitTransfers, checkDownloadRequests, checkUploadRequest } from './transfer-admission';
 import { transferTotals, type TransferTotals } from './transfer-totals';
-import type { DownloadRequest, TransferRecord, TransferWorker, UploadRequest } from './types';
+import { TransferFailure, type DownloadRequest, type TransferRecord, type TransferWorker, type UploadRequest } from './types';
+import type { ProxyChoice } from '../../shared/proxy';
 import { ViewChanges } from './view-changes';
 
 export type { EngineEvents, EngineOptions } from './engine-options';
@@ -245,6 +246,25 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     const record = this.transfers.require(id);
     record.view.speedLimit = bytesPerSecond;
     this.limits.setTransfer(id, bytesPerSecond);
+    this.lifecycle.changed(record);
+  }
+
+  /**
+   * The transfer's own proxy (undefined: the setting again), from its next attempt on; a running
+   * attempt keeps its connections. Passwords must be secret references, as in requests.
+   */
+  setTransferProxy(id: string, proxy: ProxyChoice | undefined): void {
+    const record = this.transfers.require(id);
+    const problem = proxy ? proxyChoiceProblem(proxy) : undefined;
+    if (problem) throw new TransferFailure({ code: 'PROXY', message: problem, retryable: false });
+    const request = record.request.kind === 'upload' ? record.request.upload : record.request.download;
+    if (proxy) {
+      request.proxy = proxy;
+      record.view.proxy = proxy;
+    } else {
+      delete request.proxy;
+      delete record.view.proxy;
+    }
     this.lifecycle.changed(record);
   }
 

@@ -22,7 +22,7 @@ import { PathRefused, requireChosenFolder, uploadSourcesFor, type UserChoices } 
 export type EngineLike = Pick<
   TransferEngine,
   | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
-  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'updateSettings'
+  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'setTransferProxy' | 'updateSettings'
 >;
 
 export interface FerryServiceOptions {
@@ -214,6 +214,17 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     setTransferSpeedLimit({ id, bytesPerSecond }) {
       requireTransfer(id);
       engine.setTransferSpeedLimit(id, bytesPerSecond);
+    },
+    async setTransferProxy({ id, proxy: given }) {
+      requireTransfer(id);
+      const sink = options.transferProxySecrets ?? options.adHocSecrets;
+      const release = sink?.hold?.();
+      try {
+        const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink, engine.get(id)?.proxy)) : undefined;
+        engine.setTransferProxy(id, proxy);
+      } finally {
+        release?.();
+      }
     },
     getSettings: () => settingsView(settingsStore.get()),
     async setSettings(patch) {

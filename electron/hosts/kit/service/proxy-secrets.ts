@@ -42,8 +42,16 @@ export async function storeSettingsProxy(next: ProxyChoice, before: ProxyChoice,
   return stored;
 }
 
-/** A transfer's own choice: each password stored under a reference derived from it (a rerun reuses it). */
-export async function storeTransferProxy(choice: ProxyChoice, store: Pick<ProxySecretStore, 'set'> | undefined): Promise<ProxyChoice> {
+/**
+ * A transfer's own choice: each password stored under a reference derived from it (a rerun reuses
+ * it). `current` is the transfer's choice before an edit: a masked password keeps its stored one
+ * for the same proxy and user.
+ */
+export async function storeTransferProxy(
+  choice: ProxyChoice,
+  store: Pick<ProxySecretStore, 'set'> | undefined,
+  current?: ProxyChoice,
+): Promise<ProxyChoice> {
   if (choice.mode !== 'manual') return choice;
   const stored: ProxyChoice = { ...choice };
   for (const field of FIELDS) {
@@ -52,6 +60,11 @@ export async function storeTransferProxy(choice: ProxyChoice, store: Pick<ProxyS
     const endpoint = parsed(address, field);
     if (!endpoint.password) {
       stored[field] = endpoint.href;
+      continue;
+    }
+    const before = current?.mode === 'manual' ? current[field] : undefined;
+    if (hasMaskedPassword(endpoint.href) && before && proxyPasswordRef(before) !== undefined && sameOrigin(before, endpoint.href) && userOf(before) === userOf(endpoint.href)) {
+      stored[field] = before;
       continue;
     }
     if (hasMaskedPassword(endpoint.href) || isSecretRef(endpoint.password)) throw new ProxyInputError(`${label(field)}: type the proxy's password`);

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { TransferView } from '../../../../shared/transfer';
 import { makeTempDir, randomBytes, removeDir } from '../../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../../test-support/http-test-server';
+import { freePort } from '../../../../test-support/ports';
 import { proxiesMissing, startMicrosocks, startTinyproxy, type Microsocks, type Tinyproxy } from '../../../../test-support/proxies';
 import { openHostService, type HostService } from '../host-service';
 
@@ -90,5 +91,31 @@ describe.skipIf(skip)(`proxy setting and per-transfer proxies in the service${sk
     expect(await readFile(path.join(dataDir, 'secrets.json'), 'utf8')).toContain('socks-secret');
     await call('remove', { ids: [added!.id], deleteFiles: false });
     await expect.poll(async () => readFile(path.join(dataDir, 'secrets.json'), 'utf8'), { timeout: 5000 }).not.toContain('socks-secret');
+  });
+
+  it("a failed transfer's proxy is changed on its own (the details panel's override), then retried through it", async () => {
+    const dead = await freePort();
+    await call('setSettings', { maxRetries: 0, proxy: { mode: 'manual', all: `socks5h://127.0.0.1:${dead}` } });
+    const [added] = await call<TransferView[]>('addDownloads', { urls: [server.url('/a.bin?through=changed')], directory: path.join(tmp, 'out') });
+    const [failed] = await host.engine.waitUntilFinished([added!.id]);
+    expect(failed?.error?.message).toContain(`Proxy socks5h://127.0.0.1:${dead} refused the connection`);
+
+    await call('setTransferProxy', { id: added!.id, proxy: { mode: 'manual', all: socks.url('socks5') } });
+    const shown = host.service.snapshot().transfers.find((t) => t.id === added!.id)!;
+    expect(shown.proxy).toEqual({ mode: 'manual', all: `socks5://bob:••••••••@127.0.0.1:${socks.port}` });
+    // The mask sent back (an edit of something else) keeps the password; a ref typed by a client is refused.
+    await call('setTransferProxy', { id: added!.id, proxy: shown.proxy });
+    await expect(call('setTransferProxy', { id: added!.id, proxy: { mode: 'manual', all: `socks5://bob:secret%3Asettings.proxy.all@127.0.0.1:${socks.port}` } })).rejects.toThrow(
+      /type the proxy's password/,
+    );
+    const connections = () => socks.log().split('\n').filter((l) => l.includes(`connected to 127.0.0.1:${server.port}`)).length;
+    const before = connections();
+    await call('retry', { ids: [added!.id] });
+    const [done] = await host.engine.waitUntilFinished([added!.id]);
+    expect(done?.state, done?.error?.message).toBe('completed');
+    expect(connections()).toBe(before + 1);
+
+    await call('setTransferProxy', { id: added!.id, proxy: null });
+    expect(host.service.snapshot().transfers.find((t) => t.id === added!.id)!.proxy).toBeUndefined();
   });
 });
