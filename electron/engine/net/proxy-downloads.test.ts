@@ -2,6 +2,7 @@
 // 127.0.0.1, through the real engine and worker. Each test reads the proxy's own log to prove the
 // traffic went through it, and the origin's request list to prove nothing went around it.
 import { mkdir, readFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProxyChoice } from '../../../shared/proxy';
@@ -190,5 +191,21 @@ describe.skipIf(skip)(`downloads through real proxies${skip ? ` (skipped: ${skip
     expect(view.error).toMatchObject({ code: 'PROXY', retryable: false });
     expect(view.error!.message).toMatch(/Proxy socks5:\/\/bob:•+@127\.0\.0\.1:\d+ refused the user name and password/);
     expect(server.requestsFor(p)).toHaveLength(0);
+  });
+
+  it('a proxy that takes the connection and never answers is an error within the stall bound, not a hang', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      await openEngine({ stallTimeoutMs: 1000, maxRetries: 0, proxy: manual(`http://127.0.0.1:${port}`) });
+      const p = served(randomBytes(10_000, 9));
+      const view = await download({ url: `https://127.0.0.1:${server.port}${p}` });
+      expect(view.error).toMatchObject({ code: 'PROXY', retryable: true });
+      expect(view.error!.message).toMatch(new RegExp(`^Proxy http://127\\.0\\.0\\.1:${port} did not answer within 1\\.0 s`));
+      expect(server.requestsFor(p)).toHaveLength(0);
+    } finally {
+      silent.close();
+    }
   });
 });

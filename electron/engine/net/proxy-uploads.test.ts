@@ -81,4 +81,21 @@ describe.skipIf(skip)(`uploads through real proxies${skip ? ` (skipped: ${skip})
     expect(done?.error?.message).toMatch(new RegExp(`Proxy socks5h://u:•+@127\\.0\\.0\\.1:${dead} refused the connection`));
     expect(raw.received).toHaveLength(0);
   });
+
+  it('407 from the proxy fails raw and tus uploads at once, naming the proxy', async () => {
+    const [raw, tus, proxy] = await Promise.all([startRawReceiver(), startTusServer(), startTinyproxy({ user: 'alice', password: 'pw' })]);
+    fx.closers.push(() => raw.close(), () => tus.close(), () => proxy.stop());
+    const { file } = await fx.sourceFile('b.bin', 20_000);
+    const engine = await openEngine({ proxy: manual(`http://127.0.0.1:${proxy.port}`) });
+    const rawAdded = await engine.addUpload({ sourcePath: file, url: raw.url('/x/{filename}') });
+    const tusAdded = await engine.addUpload({ sourcePath: file, url: tus.endpoint, protocol: 'tus' });
+    const done = await engine.waitUntilFinished([rawAdded.id, tusAdded.id]);
+    for (const view of done) {
+      expect(view.error).toMatchObject({ code: 'PROXY', status: 407, retryable: false });
+      expect(view.error?.message).toMatch(new RegExp(`Proxy http://127\\.0\\.0\\.1:${proxy.port} answered 407 .*wants a user name and password`));
+      expect(view.attempt).toBe(1);
+    }
+    expect(raw.received).toHaveLength(0);
+    expect(tus.patchOffsets).toHaveLength(0);
+  });
 });
