@@ -27,7 +27,8 @@ async function call<T>(name: string, input: unknown): Promise<T> {
 
 async function filesUnder(dir: string): Promise<string> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const texts = await Promise.all(entries.filter((e) => e.isFile()).map((e) => readFile(path.join(e.parentPath, e.name), 'utf8')));
+  // Records are written to a temp file and renamed: one may vanish between the listing and the read.
+  const texts = await Promise.all(entries.filter((e) => e.isFile()).map((e) => readFile(path.join(e.parentPath, e.name), 'utf8').catch(() => '')));
   return texts.join('\n');
 }
 
