@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';
 import { parseVariantChoice, STREAM_KINDS } from './stream';
+import { proxyChoiceSchema } from './proxy';
 import type { TransferProgress, TransferView } from './transfer';
 import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './names';
 
@@ -52,6 +53,8 @@ export const addDownloadsInput = z.strictObject({
       title: z.string().max(300).optional(),
     })
     .optional(),
+  /** Their own way to the network; the proxy setting when absent. Passwords go to the host's secret store. */
+  proxy: proxyChoiceSchema.optional(),
 });
 
 /**
@@ -92,6 +95,8 @@ export const addUploadsToInput = z.strictObject({
   fields: z.record(z.string().max(200), z.string().max(10_000)).optional(),
   /** Per-transfer speed limit in bytes per second. */
   bytesPerSecond: z.number().int().positive().max(10 * 1024 ** 3).optional(),
+  /** The uploads' own way to the network (`ferry put --all-proxy`); passwords go to the secret store. */
+  proxy: proxyChoiceSchema.optional(),
 });
 
 /** A file the main process let the user choose (dialog, drop, launch hand-off), as the UI holds it. */
@@ -145,6 +150,8 @@ export const requests = {
     input: z.strictObject({ id, bytesPerSecond: z.number().int().positive().nullable() }),
     output: returns<void>(),
   },
+  /** The transfer's own proxy (null: follow the setting again); used from its next connection on. */
+  setTransferProxy: { input: z.strictObject({ id, proxy: proxyChoiceSchema.nullable() }), output: returns<void>() },
   getSettings: { input: nothing, output: returns<Settings>() },
   setSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   listDestinations: { input: nothing, output: returns<Destination[]>() },

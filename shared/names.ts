@@ -17,6 +17,7 @@ export const REQUEST_NAMES = [
   'resumeAll',
   'reorder',
   'setTransferSpeedLimit',
+  'setTransferProxy',
   'getSettings',
   'setSettings',
   'listDestinations',

@@ -19,4 +19,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   droppedFileLimitMiB: 4096,
   rpcEnabled: true,
   rpcPort: 6800,
+  proxy: { mode: 'system' },
 };

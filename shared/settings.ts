@@ -1,6 +1,7 @@
 // User settings and upload destinations: one schema, used by the Electron host (electron-store),
 // the headless host (conf), the engine and the renderer's settings form.
 import { z } from 'zod';
+import { proxyChoiceSchema } from './proxy';
 
 /** Bytes per second; null means unlimited. */
 const rate = z.number().int().positive().max(10 * 1024 ** 3).nullable();
@@ -41,6 +42,8 @@ export const settingsSchema = z.strictObject({
   /** The aria2-compatible JSON-RPC on 127.0.0.1 (AriaNg, browser extensions); always needs its secret. */
   rpcEnabled: z.boolean(),
   rpcPort: z.number().int().min(1024).max(65535),
+  /** How transfers reach the network: the system's proxy settings, none, or proxies given by hand. */
+  proxy: proxyChoiceSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -15,6 +15,7 @@ export const FINISHED_STATES: readonly TransferState[] = ['completed', 'failed',
 export type ErrorCode =
   | 'HTTP_STATUS' // the server answered with a non-2xx status
   | 'NETWORK' // connection refused, reset, DNS, TLS ...
+  | 'PROXY' // the proxy refused, wants other credentials, is down, or its setting cannot be used
   | 'STALLED' // no bytes for the stall timeout
   | 'RESPONSE_TIMEOUT' // upload body sent, no answer in time
   | 'REDIRECT' // redirect loop, too many redirects, or redirect to a forbidden protocol
@@ -114,6 +115,8 @@ export interface TransferLogEntry {
   message: string;
 }
 
+import type { ProxyChoice } from './proxy';
+
 export interface TransferView {
   id: string;
   kind: TransferKind;
@@ -135,6 +138,8 @@ export interface TransferView {
   error?: TransferError;
   /** Bytes per second for this transfer; null or absent: no own limit. */
   speedLimit?: number | null;
+  /** This transfer's own way to the network; absent: the proxy setting. Passwords masked in every UI. */
+  proxy?: ProxyChoice;
   validators?: Validators;
   download?: DownloadDetails;
   upload?: UploadDetails;

@@ -81,6 +81,8 @@ export function createFakeElectron() {
   const dialogQuestions: string[] = [];
   /** Every native message box shown, whole (with or without a parent window). */
   const messageBoxes: { message: string; detail?: string; buttons?: string[]; defaultId?: number; cancelId?: number }[] = [];
+  /** session.resolveProxy: the PAC result Chromium would give (set per test) and the URLs asked about. */
+  const proxyResolver = { answer: 'DIRECT', asked: [] as string[] };
   /** What the next native open dialogs return (file or folder paths); empty = cancelled. */
   const openDialogAnswers: string[][] = [];
   const openDialogs: { properties?: string[] }[] = [];
@@ -148,12 +150,16 @@ export function createFakeElectron() {
         setPermissionCheckHandler: () => {},
         setDevicePermissionHandler: () => {},
         webRequest: { onHeadersReceived: () => {} },
+        resolveProxy: async (url: string) => {
+          proxyResolver.asked.push(url);
+          return proxyResolver.answer;
+        },
       },
     },
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
   };
-  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, messageBoxes, openDialogAnswers, openDialogs, opened, Tray };
+  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, messageBoxes, openDialogAnswers, openDialogs, opened, Tray, proxyResolver };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

@@ -13,6 +13,7 @@ import { callChannel } from '../hosts/kit/ipc/channels';
 import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';
 import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairing';
 import { connectLocalControl, type ControlClient } from '../hosts/kit/local-control/client';
+import { proxiesMissing, startTinyproxy } from '../../test-support/proxies';
 
 const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
 vi.mock('electron', async () => {
@@ -50,8 +51,8 @@ async function start(options: { settings?: Record<string, unknown>; argv?: strin
     openBacking: openConfBacking,
     rpcPort: 0,
     ...(options.browserPairing ? { browserPairing: options.browserPairing } : {}),
-    openEngine: async ({ dataDir: d, settings }) => {
-      engine = await openEngine({ dataDir: d, settings });
+    openEngine: async ({ dataDir: d, settings, secrets, systemProxy }) => {
+      engine = await openEngine({ dataDir: d, settings, secrets, systemProxy });
       realClose = engine.close.bind(engine);
       if (options.holdClose) {
         const close = realClose;
@@ -311,6 +312,29 @@ describe('desktop app decisions', () => {
     await until(() => electron.app.exitCodes.length > 0);
     await closed;
     expect(existsSync(path.join(dir, 'data', 'control.sock'))).toBe(false);
+  });
+
+  it.skipIf(proxiesMissing())("follows the system's proxy for each URL (session.resolveProxy: PAC, WPAD) unless Settings say no proxy", async () => {
+    const proxy = await startTinyproxy();
+    try {
+      electron.proxyResolver.answer = `PROXY 127.0.0.1:${proxy.port}; DIRECT`;
+      electron.proxyResolver.asked.length = 0;
+      await start();
+      const first = (await handleFromWindow('addDownloads', { urls: [server.url('/file.bin?via=system')] })) as { value: { id: string }[] };
+      const [done] = await engine!.waitUntilFinished([first.value[0]!.id]);
+      expect(done?.state).toBe('completed');
+      expect(electron.proxyResolver.asked).toContain(server.url('/file.bin?via=system'));
+      expect(await proxy.log()).toContain(`GET ${server.url('/file.bin?via=system')} HTTP/1.1`);
+
+      expect(await handleFromWindow('setSettings', { proxy: { mode: 'none' } })).toMatchObject({ ok: true });
+      const second = (await handleFromWindow('addDownloads', { urls: [server.url('/file.bin?via=none')] })) as { value: { id: string }[] };
+      expect((await engine!.waitUntilFinished([second.value[0]!.id]))[0]?.state).toBe('completed');
+      expect(await proxy.log()).not.toContain('via=none');
+      expect(server.requestsFor('/file.bin').find((r) => r.query.includes('via=none'))?.headers.via).toBeUndefined();
+    } finally {
+      electron.proxyResolver.answer = 'DIRECT';
+      await proxy.stop();
+    }
   });
 
   it('accepts IPC calls only from its own window, and validates their input', async () => {

@@ -51,6 +51,7 @@ export function newDownloadRecord(req: DownloadRequest, order: number, now: numb
   const view = baseView('download', req.url, name, now);
   if (req.paused) view.state = 'paused';
   view.speedLimit = req.speedLimit ?? null;
+  if (req.proxy) view.proxy = req.proxy;
   view.download = {
     directory,
     fileName: name,
@@ -72,6 +73,7 @@ export function newUploadRecord(req: UploadRequest, order: number, now: number):
   const protocol = req.protocol ?? 'raw';
   const view = baseView('upload', req.url, path.basename(sourcePath), now);
   view.speedLimit = req.speedLimit ?? null;
+  if (req.proxy) view.proxy = req.proxy;
   view.upload = {
     sourcePath,
     protocol,

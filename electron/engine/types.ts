@@ -1,5 +1,7 @@
 // The engine's internal model: what it persists per transfer and the seam between the
 // engine (queue, states, retries, persistence) and the workers that move bytes.
+import type { Agent } from 'node:http';
+import type { ProxyChoice } from '../../shared/proxy';
 import type { StreamOptions } from '../../shared/stream';
 import type { TransferError, TransferView, UploadMethod, UploadProtocol } from '../../shared/transfer';
 import type { StreamResumeData } from './stream/stream-resume';
@@ -69,6 +71,8 @@ export interface DownloadRequest {
   connections?: number;
   /** Video streams: the variant to take, the page title, or "this URL must be a stream". */
   stream?: StreamOptions;
+  /** This transfer's own way to the network; absent: the engine's proxy setting. Passwords as secret references. */
+  proxy?: ProxyChoice;
 }
 
 export interface UploadRequest {
@@ -83,6 +87,8 @@ export interface UploadRequest {
   headers?: Record<string, string>;
   destinationId?: string;
   speedLimit?: number | null;
+  /** As for downloads: this upload's own proxy choice, passwords as secret references. */
+  proxy?: ProxyChoice;
 }
 
 /** Everything persisted for one transfer. The view is derived from it, never stored apart. */
@@ -129,6 +135,11 @@ export interface AttemptContext {
   /** Aborted on pause, cancel, remove and shutdown. Workers must stop promptly and keep resume data true. */
   readonly signal: AbortSignal;
   readonly stallTimeoutMs: number;
+  /**
+   * Every request of the attempt goes through this agent (got's `agent`, tus-js-client's request
+   * options): it routes each URL direct or through the proxy. Absent: no proxy applies, Node's defaults.
+   */
+  readonly agent?: Agent;
   /** Waits until `bytes` may pass under the transfer's and the global speed limits. */
   throttle: Throttle;
   /** Live progress (coalesced by the engine before it reaches any UI). */

@@ -123,7 +123,7 @@ class DownloadAttempt {
 
   private send(signal: AbortSignal): Promise<OpenedResponse> {
     const headers = resumeHeaders(this.state.headers, originOf(this.request.url), this.state.writer?.start ?? 0, ifRangeValidator(this.facts));
-    return openDownloadStream(this.request.url, headers, signal, this.ctx.stallTimeoutMs);
+    return openDownloadStream(this.request.url, headers, signal, this.ctx.stallTimeoutMs, this.ctx.agent);
   }
 
   /** Returns the attempt's result, or undefined to send the request again from byte 0. */

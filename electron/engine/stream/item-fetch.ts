@@ -14,6 +14,7 @@ import type { Throttle } from '../types';
 import { requireOk } from './stream-http';
 import type { FetchItem } from './stream-plan';
 import type { DownloadHeaders } from '../download/request-headers';
+import type { Agent } from 'node:http';
 
 export interface ItemFetchOptions {
   item: FetchItem;
@@ -22,6 +23,8 @@ export interface ItemFetchOptions {
   /** If-Range value recorded with those bytes; without one a continuation starts over. */
   validator: string | undefined;
   headers: DownloadHeaders;
+  /** The attempt's way to the network (its proxy). */
+  agent?: Agent;
   handle: FileHandle;
   conn: Connection;
   /** The fetch's signal; the connection's own controller also cuts it. */
@@ -59,7 +62,7 @@ export async function fetchItem(o: ItemFetchOptions): Promise<ItemFetched> {
   if (from > 0) own['if-range'] = o.validator!;
   const headers: DownloadHeaders = { ...o.headers, own };
   const signal = AbortSignal.any([o.signal, o.conn.controller.signal]);
-  const opened = await openDownloadStream(o.item.url, headers, signal, o.stallTimeoutMs);
+  const opened = await openDownloadStream(o.item.url, headers, signal, o.stallTimeoutMs, o.agent);
   if (opened.status === 416 && from > 0) {
     // The continuation starts at the end: complete if the server's size says so, else start over.
     opened.stream.destroy();

@@ -19,6 +19,7 @@ import { TransferFailure, type Throttle } from '../types';
 import { fetchItem } from './item-fetch';
 import type { FetchItem } from './stream-plan';
 import type { DownloadHeaders } from '../download/request-headers';
+import type { Agent } from 'node:http';
 
 /** One fetch item while a stream downloads. */
 export interface LiveItem {
@@ -45,6 +46,8 @@ export interface StreamFetchOptions {
   items: LiveItem[];
   /** The request headers of every item (the user's go where origin-headers.ts says, hop by hop). */
   headers: DownloadHeaders;
+  /** The attempt's way to the network (its proxy). */
+  agent?: Agent;
   maxConnections: number;
   connectionsAsked: boolean;
   host: string;
@@ -188,6 +191,7 @@ export class StreamFetch {
         from: live.durable,
         validator: ifRangeValidator(live),
         headers: this.o.headers,
+        ...(this.o.agent ? { agent: this.o.agent } : {}),
         handle,
         conn,
         signal: this.signal,

@@ -3,6 +3,7 @@
 // reads as "the key at …: Server says 404 Not Found", not as the whole download's status.
 import { resumeHeaders, type DownloadHeaders } from '../download/request-headers';
 import { originOf } from '../origin-headers';
+import type { Agent } from 'node:http';
 import { failure } from '../download/failures';
 import { header, openDownloadStream, readExcerpt, type OpenedResponse } from '../download/http-request';
 import { httpStatusFailure } from '../retry-policy';
@@ -63,10 +64,12 @@ export interface SmallFetchContext {
   headers: Record<string, string> | undefined;
   signal: AbortSignal;
   waitLimitMs: number;
+  /** The attempt's way to the network (its proxy), as every other request of the transfer. */
+  agent?: Agent;
 }
 
 export async function fetchManifest(url: string, c: SmallFetchContext, what = `The playlist ${url}`): Promise<FetchedManifest> {
-  const opened = await openDownloadStream(url, headersFor(c.streamUrl, c.headers), c.signal, c.waitLimitMs);
+  const opened = await openDownloadStream(url, headersFor(c.streamUrl, c.headers), c.signal, c.waitLimitMs, c.agent);
   await requireOk(opened, what);
   const body = await readAll(opened, MAX_MANIFEST_BYTES, what);
   return { text: body.toString('utf8'), url: opened.finalUrl, contentType: header(opened, 'content-type') };
@@ -76,7 +79,7 @@ export async function fetchManifest(url: string, c: SmallFetchContext, what = `T
 export async function fetchKey(url: string, c: SmallFetchContext): Promise<Buffer> {
   if (url.startsWith('data:')) return keyFromDataUrl(url);
   const what = `The AES-128 key ${url}`;
-  const opened = await openDownloadStream(url, headersFor(c.streamUrl, c.headers), c.signal, c.waitLimitMs);
+  const opened = await openDownloadStream(url, headersFor(c.streamUrl, c.headers), c.signal, c.waitLimitMs, c.agent);
   await requireOk(opened, what);
   const key = await readAll(opened, 4096, what);
   if (key.length !== 16) throw failure('UNSUPPORTED_STREAM', `${what} is ${key.length} bytes, not the 16 of an AES-128 key`, false);
@@ -94,7 +97,7 @@ function keyFromDataUrl(url: string): Buffer {
 export async function fetchRangeBytes(url: string, range: { offset: number; length: number }, c: SmallFetchContext): Promise<Buffer> {
   const what = `The index of ${url}`;
   const headers = withRange(headersFor(c.streamUrl, c.headers), `bytes=${range.offset}-${range.offset + range.length - 1}`);
-  const opened = await openDownloadStream(url, headers, c.signal, c.waitLimitMs);
+  const opened = await openDownloadStream(url, headers, c.signal, c.waitLimitMs, c.agent);
   await requireOk(opened, what);
   const body = await readAll(opened, opened.status === 206 ? range.length : range.offset + range.length + (64 << 20), what);
   // A 200 is the whole file: cut the range out of it.

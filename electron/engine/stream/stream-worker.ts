@@ -87,7 +87,7 @@ class StreamAttempt {
   ) {
     this.request = requestOf(ctx.record);
     this.details = ctx.record.view.download ?? { directory: this.request.directory, fileName: '', resumable: true };
-    this.small = { streamUrl: this.request.url, headers: undefined, signal: ctx.signal, waitLimitMs: ctx.stallTimeoutMs };
+    this.small = { streamUrl: this.request.url, headers: undefined, signal: ctx.signal, waitLimitMs: ctx.stallTimeoutMs, ...(ctx.agent ? { agent: ctx.agent } : {}) };
   }
 
   private get stored(): StreamResumeData | undefined {
@@ -196,6 +196,7 @@ class StreamAttempt {
     const fetch = new StreamFetch({
       items,
       headers: headersFor(this.request.url, this.headers),
+      ...(this.ctx.agent ? { agent: this.ctx.agent } : {}),
       maxConnections: connectionCountFor(this.request, settings),
       connectionsAsked: this.request.connections !== undefined,
       host: new URL(firstUrl).host,

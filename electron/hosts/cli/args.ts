@@ -5,6 +5,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseVariantChoice, VARIANT_CHOICE_HELP } from '../../../shared/stream';
 import type { UploadMethod, UploadProtocol } from '../../../shared/transfer';
 import { defaultDataDir } from '../kit/data-dir';
+import type { ProxyRules } from '../../engine/index';
+import { PROXY_OPTIONS, ProxyOptionError, proxyOptionRules } from './proxy-options';
 import { parseRate } from './rate';
 
 export interface GetCommand {
@@ -22,6 +24,8 @@ export interface GetCommand {
   detach?: boolean;
   /** Video streams: which variant (best, worst, WIDTHxHEIGHT, bandwidth). */
   variant?: string;
+  /** --all-proxy, --http-proxy, --https-proxy, --no-proxy as given (the environment is read where the engine opens). */
+  proxy: ProxyRules;
 }
 
 export interface PutCommand {
@@ -38,6 +42,7 @@ export interface PutCommand {
   quiet: boolean;
   /** Hand the uploads to a running Ferry and return once it accepted them. */
   detach?: boolean;
+  proxy: ProxyRules;
 }
 
 export interface ServeCommand {
@@ -45,6 +50,7 @@ export interface ServeCommand {
   port?: number;
   host?: string;
   dataDir: string;
+  proxy: ProxyRules;
 }
 
 /** `ferry rpc`: the aria2-compatible JSON-RPC alone (flag names as aria2's). */
@@ -53,6 +59,7 @@ export interface RpcCommand {
   port?: number;
   secret?: string;
   dataDir: string;
+  proxy: ProxyRules;
 }
 
 export type HelpTopic = 'get' | 'put' | 'serve' | 'rpc';
@@ -73,6 +80,7 @@ export interface ParseEnv {
 }
 
 const COMMON = {
+  ...PROXY_OPTIONS,
   'data-dir': { type: 'string' },
   limit: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -100,6 +108,7 @@ const PUT_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 const SERVE_OPTIONS = {
+  ...PROXY_OPTIONS,
   'data-dir': { type: 'string' },
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
@@ -107,6 +116,7 @@ const SERVE_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 const RPC_OPTIONS = {
+  ...PROXY_OPTIONS,
   'data-dir': { type: 'string' },
   port: { type: 'string', short: 'p' },
   'rpc-listen-port': { type: 'string' },
@@ -157,6 +167,7 @@ function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
     limit: limitOption(values.limit),
     dataDir: dataDirOption(values['data-dir'], cwd, env),
     quiet: values.quiet ?? false,
+    proxy: proxyOptionRules(values),
   };
   if (values.out !== undefined) command.fileName = values.out;
   if (sha256 !== undefined) command.sha256 = sha256;
@@ -191,6 +202,7 @@ function parsePut(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
     limit: limitOption(values.limit),
     dataDir: dataDirOption(values['data-dir'], cwd, env),
     quiet: values.quiet ?? false,
+    proxy: proxyOptionRules(values),
   };
   if (values.multipart !== undefined) command.fieldName = values.multipart;
   if (values.detach) command.detach = true;
@@ -201,7 +213,7 @@ function parseServe(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseR
   const { values, positionals } = parseArgs({ args, options: SERVE_OPTIONS, allowPositionals: true, strict: true });
   if (values.help) return { ok: true, command: { kind: 'help', topic: 'serve' } };
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got '${positionals[0]}')`);
-  const command: ServeCommand = { kind: 'serve', dataDir: dataDirOption(values['data-dir'], cwd, env) };
+  const command: ServeCommand = { kind: 'serve', dataDir: dataDirOption(values['data-dir'], cwd, env), proxy: proxyOptionRules(values) };
   if (values.port !== undefined) {
     const port = Number(values.port);
     if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got '${values.port}')`);
@@ -218,7 +230,7 @@ function parseRpc(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
   const { values, positionals } = parseArgs({ args, options: RPC_OPTIONS, allowPositionals: true, strict: true });
   if (values.help) return { ok: true, command: { kind: 'help', topic: 'rpc' } };
   if (positionals.length > 0) throw new UsageError(`rpc takes no arguments (got '${positionals[0]}')`);
-  const command: RpcCommand = { kind: 'rpc', dataDir: dataDirOption(values['data-dir'], cwd, env) };
+  const command: RpcCommand = { kind: 'rpc', dataDir: dataDirOption(values['data-dir'], cwd, env), proxy: proxyOptionRules(values) };
   const portText = values.port ?? values['rpc-listen-port'];
   if (portText !== undefined) {
     const port = Number(portText);
@@ -293,7 +305,7 @@ function parseHeader(text: string): [string, string] {
 }
 
 function usageMessage(error: unknown): string {
-  if (error instanceof UsageError) return error.message;
+  if (error instanceof UsageError || error instanceof ProxyOptionError) return error.message;
   // node:util parseArgs errors carry codes such as ERR_PARSE_ARGS_UNKNOWN_OPTION and a readable message.
   if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     return error.message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');

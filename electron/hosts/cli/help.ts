@@ -14,7 +14,15 @@ interrupted transfer, also after the process was killed.
 
 Exit status: 0 all completed, 1 a transfer failed, 2 usage error, 130 interrupted.`;
 
-const COMMON = `  --limit RATE        total speed limit for this command: 500K, 2M, 1.5MB/s (K/M/G = 1024-based)
+const PROXY = `  --all-proxy URL     proxy for every URL: http://[user:pass@]host[:port], socks5://, socks5h://
+                      (remote DNS); default: all_proxy / ALL_PROXY; "" for none
+  --http-proxy URL    proxy for http:// URLs (default: http_proxy)
+  --https-proxy URL   proxy for https:// URLs (default: https_proxy / HTTPS_PROXY)
+  --no-proxy LIST     hosts that go direct: names (and their subdomains), .domains, IPs, CIDR,
+                      host:port, or * (default: no_proxy / NO_PROXY)`;
+
+const COMMON = `${PROXY}
+  --limit RATE        total speed limit for this command: 500K, 2M, 1.5MB/s (K/M/G = 1024-based)
   --data-dir DIR      records and resume data (default: per-user data folder)
   -q, --quiet         print only the result of each finished transfer
   -h, --help          this help`;
@@ -69,6 +77,8 @@ Options:
   -p, --port N        port to listen on
   --host ADDR         address to bind (default: the host's own default, loopback)
   --data-dir DIR      records and resume data (default: per-user data folder)
+${PROXY}
+                      (used while Settings › Proxy says "system", the default)
   -h, --help          this help`;
 
 const RPC = `Usage: ferry rpc [options]
@@ -82,6 +92,8 @@ Options:
   --rpc-secret S      the secret clients send as token:S (default: the one Ferry made at first
                       run, in <data dir>/rpc-secret)
   --data-dir DIR      records and resume data (default: per-user data folder)
+${PROXY}
+                      (used while Settings › Proxy says "system", the default)
   -h, --help          this help`;
 
 export function helpText(topic?: 'get' | 'put' | 'serve' | 'rpc'): string {

@@ -9,6 +9,7 @@ import { connectLocalControl, type ControlClient } from '../kit/local-control/cl
 import type { GetCommand, PutCommand } from './args';
 import { watchInterrupts, type InterruptWatch } from './interrupt-watch';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './outcome';
+import { handedOverProxy } from './proxy-options';
 import { Reporter, type OutputMode } from './reporter';
 
 interface Output {
@@ -112,7 +113,13 @@ function downloadInput(command: GetCommand, url: string) {
     ...(command.sha256 !== undefined ? { sha256: command.sha256 } : {}),
     ...(command.connections !== undefined ? { connections: command.connections } : {}),
     ...(command.variant !== undefined ? { stream: { variant: command.variant } } : {}),
+    ...proxyInput(command),
   };
+}
+
+function proxyInput(command: GetCommand | PutCommand) {
+  const proxy = handedOverProxy(command.proxy);
+  return proxy ? { proxy } : {};
 }
 
 function uploadInput(command: PutCommand, source: string, url: string) {
@@ -124,6 +131,7 @@ function uploadInput(command: PutCommand, source: string, url: string) {
     ...(command.fieldName !== undefined ? { fieldName: command.fieldName } : {}),
     ...(Object.keys(command.fields).length > 0 ? { fields: command.fields } : {}),
     ...(command.limit !== null ? { bytesPerSecond: command.limit } : {}),
+    ...proxyInput(command),
   };
 }
 

@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { Notice } from '../../../shared/contract';
+import type { SystemProxy } from '../../engine/index';
 import { isLoopbackName } from '../kit/loopback';
 import { defaultDataDir } from '../kit/data-dir';
 import { openHostService } from '../kit/host-service';
@@ -53,6 +54,8 @@ export interface HeadlessHostOptions {
   rpc?: boolean | { port: number };
   /** With the RPC: install the native-messaging host that pairs Ferry's browser extension (`ferry serve`). */
   browserPairing?: boolean;
+  /** What the "system" proxy setting means here (`ferry serve`: the environment under its proxy options). */
+  systemProxy?: SystemProxy;
 }
 
 export interface HeadlessHost {
@@ -93,6 +96,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     problem: (message) => say({ level: 'warn', message }),
     plainSecretsReason: 'the headless host has no OS keychain',
     rpcInfo: () => rpc?.info() ?? { enabled: false, endpoint: null, secret: null, problem: 'Started without the aria2 RPC' },
+    ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
   });
   const { engine, service, settingsStore } = host;
   await cleanInbox(dataDir, engine.list().flatMap((v) => (v.upload ? [v.upload.sourcePath] : [])));

@@ -2,6 +2,7 @@
 // `Ferry RPC: http://127.0.0.1:6800/jsonrpc`, runs until SIGINT/SIGTERM or aria2.shutdown.
 // The data folder, stores, engine and service are the host kit's, wired as for `ferry serve`.
 import path from 'node:path';
+import type { SystemProxy } from '../../engine/index';
 import { openHostService } from '../kit/host-service';
 import { serviceBackend } from '../kit/rpc/backend';
 import { installBrowserPairing, nodeBrowserPairing } from '../kit/browser-pairing/browser-pairing';
@@ -19,6 +20,8 @@ export interface StandaloneRpcOptions {
   warn?: (line: string) => void;
   /** Install the native-messaging host that pairs Ferry's browser extension (`ferry rpc` does). */
   browserPairing?: boolean;
+  /** What the "system" proxy setting means (`ferry rpc`: the environment under its proxy options). */
+  systemProxy?: SystemProxy;
   /** Exit the process on SIGINT/SIGTERM/shutdown (default true; tests turn it off). */
   handleSignals?: boolean;
 }
@@ -34,7 +37,11 @@ export interface StandaloneRpc {
 export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<StandaloneRpc> {
   const print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
   const warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
-  const host = await openHostService({ dataDir: options.dataDir, problem: (message) => warn(`ferry: ${message}`) });
+  const host = await openHostService({
+    dataDir: options.dataDir,
+    problem: (message) => warn(`ferry: ${message}`),
+    ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+  });
   const { dataDir, engine, service, settingsStore } = host;
   try {
     const secret = options.secret ?? (await loadOrCreateRpcSecret(dataDir));

@@ -154,6 +154,7 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     resumeAll: () => forIds([...transfers.keys()], (v) => (v.state === 'paused' ? { state: 'queued' } : null)),
     reorder: () => ok(undefined),
     setTransferSpeedLimit: ({ id, bytesPerSecond }) => (transfers.has(id) ? (change(id, () => ({ speedLimit: bytesPerSecond })), ok(undefined)) : notFound('transfer')),
+    setTransferProxy: ({ id, proxy }) => (transfers.has(id) ? (change(id, () => (proxy ? { proxy } : { proxy: undefined })), ok(undefined)) : notFound('transfer')),
     getSettings: () => ok(settings),
     setSettings(patch) {
       settings = { ...settings, ...patch };

@@ -7,11 +7,13 @@ import { useUi } from '../store/ui-store';
 import { DestinationsPane } from './DestinationsPane';
 import { FolderField } from './FolderField';
 import { Modal } from './Modal';
+import { ProxyFields, proxyProblem } from './ProxyFields';
 import { RpcPane } from './RpcPane';
 
 const TABS: Array<[SettingsTab, string]> = [
   ['general', 'General'],
   ['transfers', 'Transfers'],
+  ['network', 'Network'],
   ['destinations', 'Upload destinations'],
   ['rpc', 'aria2 RPC'],
 ];
@@ -38,6 +40,8 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
     const downloadLimit = fromMb(down);
     const uploadLimit = fromMb(up);
     if (downloadLimit === 'bad' || uploadLimit === 'bad') return setError('Speed limits are positive numbers of MB/s, or empty for no limit.');
+    const proxyError = proxyProblem(draft.proxy);
+    if (proxyError) return setError(proxyError);
     const r = await transport().api.setSettings({ ...draft, downloadLimit, uploadLimit });
     if (!r.ok) return setError(r.error.message);
     useTransfers.getState().setSettings(r.value);
@@ -173,6 +177,16 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                 {num('droppedFileLimitMiB', 'Largest dropped file (MiB)', 1, 1024 * 1024)}
               </fieldset>
             </>
+          )}
+          {draft && tab === 'network' && (
+            <fieldset className="group">
+              <legend>Proxy</legend>
+              <ProxyFields value={draft.proxy} onChange={(proxy) => proxy && set('proxy', proxy)} />
+              <span className="field__help">
+                Every download and upload uses it unless it has its own (add dialog, details panel). A proxy that fails is an error, never a
+                direct connection.
+              </span>
+            </fieldset>
           )}
           {draft && tab === 'rpc' && <RpcPane draft={draft} set={set} />}
           {isDestinations && <DestinationsPane />}

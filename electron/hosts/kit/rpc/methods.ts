@@ -6,9 +6,10 @@ import type { TransferView } from '../../../../shared/transfer';
 import type { RpcBackend } from './backend';
 import { DownloadIndex, isStopped, page } from './download-index';
 import { assignGid, gidOf } from './gid';
-import { downloadOptionsFrom, globalOptionsView, optionsView, OptionError, settingsPatchFrom, type DownloadOptions } from './options';
+import { asOptions, downloadOptionsFrom, globalOptionsView, optionsView, OptionError, proxyChoiceFrom, settingsPatchFrom, type DownloadOptions } from './options';
 import { filesOf, pickKeys, statusStruct, urisOf } from './status-view';
 import { intParam, keysParam, RpcError } from './rpc-error';
+import { hasClearPassword, proxyAddresses } from '../../../engine/index';
 
 export { RpcError } from './rpc-error';
 
@@ -59,6 +60,9 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     const position = positionParam === undefined ? undefined : intParam(positionParam, 'position');
     // aria2 treats several URIs as mirrors of one file; Ferry downloads from the first.
     const url = urisParam[0] as string;
+    if (proxyAddresses(options.proxy).some(hasClearPassword)) {
+      throw new RpcError('A proxy password for one download is not kept over the RPC: give the proxy with its password in changeGlobalOption (all-proxy), or one without a password here');
+    }
     if (!/^https?:\/\//i.test(url)) throw new RpcError(`Ferry downloads http and https URIs only: ${url.slice(0, 200)}`);
     // A chosen GID is an idempotency key: a resent submission whose first answer was lost must not
     // add a second download. Reserved before the (asynchronous) add, so two at once cannot both pass.
@@ -79,6 +83,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
         ...(options.pause ? { paused: true } : {}),
         ...(options.connections !== undefined ? { connections: options.connections } : {}),
         ...(options.stream ? { stream: options.stream } : {}),
+        // Passwords are refused here (the engine keeps none in a record); Settings' proxy takes one.
+        ...(options.proxy ? { proxy: options.proxy } : {}),
       });
     } catch (error) {
       throw new RpcError(error instanceof Error ? error.message : String(error));
@@ -152,6 +158,15 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     }
     if (options.speedLimit !== undefined) engine.setTransferSpeedLimit(view.id, options.speedLimit);
     if (options.connections !== undefined) storedOptions.set(view.id, { ...storedOptions.get(view.id), connections: options.connections });
+    const proxy = proxyChoiceFrom(asOptions(raw) as Record<string, string>, engine.get(view.id)?.proxy);
+    if (proxy) {
+      try {
+        engine.setTransferProxy(view.id, proxy);
+      } catch (error) {
+        throw new RpcError(error instanceof Error ? error.message : String(error));
+      }
+      storedOptions.set(view.id, { ...storedOptions.get(view.id), proxy });
+    }
     // dir, out, header and checksum of an existing download stay as they were (aria2 too refuses
     // most of them once a download started); they are accepted and ignored.
     return 'OK';
@@ -217,7 +232,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     'aria2.changeGlobalOption': async ([options]) => {
       let patch;
       try {
-        patch = settingsPatchFrom(options);
+        patch = settingsPatchFrom(options, backend.getSettings());
       } catch (error) {
         throw new RpcError(error instanceof Error ? error.message : String(error));
       }

@@ -1,5 +1,8 @@
 // aria2 options as Ferry understands them. aria2 sends every option value as a string (sizes like
 // "1M"), ignores option names it does not know, and refuses a known option with a bad value.
+import type { ProxyChoice } from '../../../../shared/proxy';
+import { proxyUrlProblem } from '../../../../shared/proxy-address';
+import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import type { Settings, SettingsPatch } from '../../../../shared/settings';
 import { parseVariantChoice, STREAM_KINDS, VARIANT_CHOICE_HELP, type StreamKind, type StreamOptions } from '../../../../shared/stream';
 
@@ -22,6 +25,8 @@ export interface DownloadOptions {
   gid?: string;
   /** Ferry's own options for video streams: `ferry-stream`, `ferry-variant`, `ferry-title`. */
   stream?: StreamOptions;
+  /** all-proxy, http-proxy, https-proxy, no-proxy: this download's own proxy ("" for all: none). */
+  proxy?: ProxyChoice;
 }
 
 /** aria2 sizes: a decimal number with an optional K or M suffix (1024-based); "0" means unlimited. */
@@ -68,9 +73,65 @@ function addHeader(headers: Record<string, string>, line: string): void {
   headers[name] = line.slice(colon + 1).trim();
 }
 
+const PROXY_FIELDS = { 'all-proxy': 'all', 'http-proxy': 'http', 'https-proxy': 'https' } as const;
+type ProxyField = (typeof PROXY_FIELDS)[keyof typeof PROXY_FIELDS];
+
+/**
+ * aria2's proxy options over `current` (changeOption and changeGlobalOption change only the options
+ * named): an address sets that proxy, "" clears it, no-proxy replaces the list. Undefined when no
+ * proxy option was given. Proxies cleared to none mean no proxy (aria2's meaning), except where
+ * none was set by hand to begin with: then nothing changes. A bad address is refused, as aria2
+ * refuses a known option with a bad value. The addresses kept from `current` come back with their
+ * passwords masked: the service keeps a stored password for a masked one, and nothing else.
+ */
+export function proxyChoiceFrom(options: Aria2Options, current?: ProxyChoice): ProxyChoice | undefined {
+  const named = Object.keys(options).filter((name) => name in PROXY_FIELDS || name === 'no-proxy');
+  if (named.length === 0) return undefined;
+  const next: Partial<Record<ProxyField, string>> & { noProxy?: string } = {};
+  if (current?.mode === 'manual') {
+    for (const field of Object.values(PROXY_FIELDS)) if (current[field]) next[field] = maskUrlPasswords(current[field]!);
+    if (current.noProxy !== undefined) next.noProxy = current.noProxy;
+  }
+  for (const name of named) {
+    const value = options[name];
+    if (typeof value !== 'string') throw new OptionError(`option ${name} must be a string`);
+    if (name === 'no-proxy') {
+      if (/[\r\n\0]/.test(value)) throw new OptionError("We encountered a problem while processing the option '--no-proxy': line breaks");
+      if (value.trim() === '') delete next.noProxy;
+      else next.noProxy = value.trim();
+      continue;
+    }
+    const field = PROXY_FIELDS[name as keyof typeof PROXY_FIELDS];
+    if (value.trim() === '') {
+      delete next[field];
+      continue;
+    }
+    const problem = proxyUrlProblem(value);
+    if (problem) throw new OptionError(`We encountered a problem while processing the option '--${name}': ${problem}`);
+    next[field] = value.trim();
+  }
+  if (next.all || next.http || next.https) return { mode: 'manual', ...next };
+  if (next.noProxy !== undefined && named.every((n) => n === 'no-proxy')) {
+    throw new OptionError("We encountered a problem while processing the option '--no-proxy': no proxy is set by hand (all-proxy, http-proxy, https-proxy)");
+  }
+  return current === undefined || current.mode === 'manual' ? { mode: 'none' } : current;
+}
+
+/** A choice as aria2's option strings, passwords masked (getOption, getGlobalOption). */
+export function proxyOptionsView(choice: ProxyChoice | undefined): Aria2Options {
+  if (choice?.mode === 'none') return { 'all-proxy': '' };
+  if (choice?.mode !== 'manual') return {};
+  const out: Aria2Options = {};
+  for (const [name, field] of Object.entries(PROXY_FIELDS)) if (choice[field]) out[name] = maskUrlPasswords(choice[field]!);
+  if (choice.noProxy) out['no-proxy'] = choice.noProxy;
+  return out;
+}
+
 export function downloadOptionsFrom(raw: unknown): DownloadOptions {
   const options = asOptions(raw);
   const result: DownloadOptions = {};
+  const proxy = proxyChoiceFrom(options as Aria2Options);
+  if (proxy) result.proxy = proxy;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options)) {
     if (name === 'header') {
@@ -158,7 +219,7 @@ export function optionsView(view: { directory: string; fileName?: string; speedL
   if (stored.stream?.kind) out['ferry-stream'] = stored.stream.kind;
   if (stored.stream?.variant) out['ferry-variant'] = stored.stream.variant;
   if (stored.stream?.title) out['ferry-title'] = stored.stream.title;
-  return out;
+  return { ...out, ...proxyOptionsView(stored.proxy) };
 }
 
 export function globalOptionsView(settings: Settings, extra: { listenPort: number }): Aria2Options {
@@ -172,13 +233,19 @@ export function globalOptionsView(settings: Settings, extra: { listenPort: numbe
     'max-connection-per-server': '1',
     continue: 'true',
     'rpc-listen-port': String(extra.listenPort),
+    ...proxyOptionsView(settings.proxy),
   };
 }
 
-/** changeGlobalOption: the keys that are Ferry settings; everything else is accepted and ignored. */
-export function settingsPatchFrom(raw: unknown): SettingsPatch {
+/**
+ * changeGlobalOption: the keys that are Ferry settings; everything else is accepted and ignored.
+ * `current` settings let the proxy options change only what they name.
+ */
+export function settingsPatchFrom(raw: unknown, current?: Settings): SettingsPatch {
   const options = asOptions(raw);
   const patch: SettingsPatch = {};
+  const proxy = proxyChoiceFrom(options as Aria2Options, current?.proxy);
+  if (proxy) patch.proxy = proxy;
   for (const [name, value] of Object.entries(options)) {
     if (typeof value !== 'string') continue;
     switch (name) {

@@ -11,6 +11,7 @@ import { checkDownloadFolder, DownloadFolderRefused } from '../../../engine/inde
 import { TransferFailure } from '../../../engine/index';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { adHocUploadRequests, type AdHocSecretSink } from './ad-hoc-uploads';
+import { ProxyInputError, settingsView, storeSettingsProxy, storeTransferProxy, type ProxySecretStore } from './proxy-secrets';
 import { clientView } from './client-view';
 import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
@@ -21,7 +22,7 @@ import { PathRefused, requireChosenFolder, uploadSourcesFor, type UserChoices } 
 export type EngineLike = Pick<
   TransferEngine,
   | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
-  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'updateSettings'
+  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'setTransferProxy' | 'updateSettings'
 >;
 
 export interface FerryServiceOptions {
@@ -47,6 +48,10 @@ export interface FerryServiceOptions {
    * question before dropped files are uploaded). Resolves to why it was refused, or undefined.
    */
   confirmSettingsChange?(patch: SettingsPatch, current: Settings): Promise<string | undefined>;
+  /** Where proxy passwords typed into Settings are kept (the host's secret store); absent: refused. */
+  proxySecrets?: ProxySecretStore;
+  /** Where a single transfer's proxy password goes (kept while a transfer names it); default adHocSecrets. */
+  transferProxySecrets?: AdHocSecretSink;
   /** The aria2 RPC's state, where the host runs one. */
   rpcInfo?: () => RpcInfo;
   patchIntervalMs?: number;
@@ -66,6 +71,16 @@ export interface FerryService {
 
 type Handlers = { [N in RequestName]: (input: ParsedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N> };
 
+/** A proxy address or password the caller must fix: refused in words. */
+async function proxyInput<T>(store: () => Promise<T>): Promise<T> {
+  try {
+    return await store();
+  } catch (error) {
+    if (error instanceof ProxyInputError) throw new Refusal('INVALID_INPUT', error.message);
+    throw error;
+  }
+}
+
 /** A refusal the service raises on purpose, with the error code UIs should see. */
 class Refusal extends Error {
   constructor(readonly code: ErrorReply['code'], message: string) {
@@ -81,6 +96,7 @@ export function engineSettingsFrom(settings: Settings): Partial<EngineSettings> 
     uploadLimit: settings.uploadLimit,
     stallTimeoutMs: settings.stallTimeoutSeconds * 1000,
     maxRetries: settings.maxRetries,
+    proxy: settings.proxy,
   };
 }
 
@@ -131,16 +147,23 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
 
   const handlers: Handlers = {
     snapshot: () => snapshot(),
-    async addDownloads({ urls, directory, fileName, sha256, connections, stream }) {
+    async addDownloads({ urls, directory, fileName, sha256, connections, stream, proxy: given }) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
       if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
       const settings = settingsStore.get();
       const target = directory ?? settings.downloadDirectory;
       // The setting is copied into each download, so changing it affects new downloads only.
       const count = connections ?? settings.connectionsPerDownload;
-      // One batch: all URLs checked before any is added, one scheduler run, writes batched.
-      const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...(stream ? { stream } : {}) })));
-      return added.map(clientView);
+      const sink = options.transferProxySecrets ?? options.adHocSecrets;
+      const release = given ? sink?.hold?.() : undefined;
+      try {
+        const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink)) : undefined;
+        // One batch: all URLs checked before any is added, one scheduler run, writes batched.
+        const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
+        return added.map(clientView);
+      } finally {
+        release?.();
+      }
     },
     async addUploads({ paths, handles, destinationId }) {
       const sources = uploadSourcesFor(options.choices, paths, handles);
@@ -197,8 +220,23 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       requireTransfer(id);
       engine.setTransferSpeedLimit(id, bytesPerSecond);
     },
-    getSettings: () => settingsStore.get(),
+    async setTransferProxy({ id, proxy: given }) {
+      requireTransfer(id);
+      const sink = options.transferProxySecrets ?? options.adHocSecrets;
+      const release = sink?.hold?.();
+      try {
+        const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink, engine.get(id)?.proxy)) : undefined;
+        engine.setTransferProxy(id, proxy);
+      } finally {
+        release?.();
+      }
+    },
+    getSettings: () => settingsView(settingsStore.get()),
     async setSettings(patch) {
+      if (patch.proxy !== undefined) {
+        const proxy = patch.proxy;
+        patch = { ...patch, proxy: await proxyInput(() => storeSettingsProxy(proxy, settingsStore.get().proxy, options.proxySecrets)) };
+      }
       if (patch.downloadDirectory !== undefined) {
         requireChosenFolder(options.choices, patch.downloadDirectory, settingsStore.get().downloadDirectory);
         await checkDownloadFolder(patch.downloadDirectory);
@@ -212,8 +250,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         throw new Refusal('INVALID_INPUT', messageOf(error));
       }
       engine.updateSettings(engineSettingsFrom(next));
-      emit('settings', next);
-      return next;
+      emit('settings', settingsView(next));
+      return settingsView(next);
     },
     listDestinations: () => destinationsStore.list(),
     async createDestination(input) {
@@ -259,7 +297,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   };
 
   function snapshot(): Snapshot {
-    return { transfers: engine.list().map(clientView), settings: settingsStore.get(), destinations: destinationsStore.list() };
+    return { transfers: engine.list().map(clientView), settings: settingsView(settingsStore.get()), destinations: destinationsStore.list() };
   }
 
   return {
