@@ -18,4 +18,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   droppedFileLimitMiB: 4096,
   rpcEnabled: true,
   rpcPort: 6800,
+  rpcSaveFolders: [],
+  rpcAllowedOrigins: [],
+  rpcAllowAnyOrigin: false,
 };

@@ -1,6 +1,8 @@
 // aria2 options as Ferry understands them. aria2 sends every option value as a string (sizes like
 // "1M"), ignores option names it does not know, and refuses a known option with a bad value.
-import type { Settings, SettingsPatch } from '../../../../shared/settings';
+import type { Settings } from '../../../../shared/settings';
+import { maskUrlPasswords } from '../../../../shared/secret-mask';
+import type { RpcSettingsPatch } from './backend';
 
 export class OptionError extends Error {}
 
@@ -47,13 +49,11 @@ function parseBool(name: string, value: string): boolean {
 export function asOptions(value: unknown): Aria2Options & { header?: string | string[] } {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new OptionError('options must be a struct');
-  const out: Record<string, string | string[]> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[key] = v;
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[key] = v as string[];
-    else throw new OptionError(`option ${key} must be a string`);
+    if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw new OptionError(`option ${key} must be a string`);
   }
-  return out as Aria2Options & { header?: string | string[] };
+  // fromEntries makes own properties even of "__proto__", never a prototype.
+  return Object.fromEntries(Object.entries(value)) as Aria2Options & { header?: string | string[] };
 }
 
 function addHeader(headers: Record<string, string>, line: string): void {
@@ -81,9 +81,7 @@ export function downloadOptionsFrom(raw: unknown): DownloadOptions {
         result.dir = value;
         break;
       case 'out':
-        if (value.trim() === '' || /[/\\\0]/.test(value)) {
-          throw new OptionError(`We encountered a problem while processing the option '--out': "${value}" is not a file name`);
-        }
+        // Whether it is a name that stays in its folder is the caller's rule (client-save-folders.ts).
         result.out = value;
         break;
       case 'referer':
@@ -135,7 +133,7 @@ export function optionsView(view: { directory: string; fileName?: string; speedL
   };
   if (stored.out) out.out = stored.out;
   if (stored.sha256) out.checksum = `sha-256=${stored.sha256}`;
-  if (stored.headers?.Referer) out.referer = stored.headers.Referer;
+  if (stored.headers?.Referer) out.referer = maskUrlPasswords(stored.headers.Referer);
   if (stored.headers?.['User-Agent']) out['user-agent'] = stored.headers['User-Agent'];
   return out;
 }
@@ -155,9 +153,9 @@ export function globalOptionsView(settings: Settings, extra: { listenPort: numbe
 }
 
 /** changeGlobalOption: the keys that are Ferry settings; everything else is accepted and ignored. */
-export function settingsPatchFrom(raw: unknown): SettingsPatch {
+export function settingsPatchFrom(raw: unknown): RpcSettingsPatch {
   const options = asOptions(raw);
-  const patch: SettingsPatch = {};
+  const patch: RpcSettingsPatch = {};
   for (const [name, value] of Object.entries(options)) {
     if (typeof value !== 'string') continue;
     switch (name) {
