@@ -38,6 +38,7 @@ const VALID: Record<RequestName, unknown> = {
   showInFolder: { id: 't1' },
   chooseUploadFiles: undefined,
   chooseDownloadFolder: undefined,
+  copyRpcSecret: undefined,
   rpcInfo: undefined,
 };
 

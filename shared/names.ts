@@ -28,6 +28,7 @@ export const REQUEST_NAMES = [
   'chooseDownloadFolder',
   'showInFolder',
   'rpcInfo',
+  'copyRpcSecret',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

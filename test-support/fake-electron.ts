@@ -83,6 +83,7 @@ export function createFakeElectron() {
   const openDialogAnswers: string[][] = [];
   const openDialogs: { properties?: string[] }[] = [];
   const opened: string[] = [];
+  const clipboard = { text: '', writeText: (text: string) => void (clipboard.text = text), readText: () => clipboard.text };
   class Notification extends EventEmitter {
     static isSupported = () => true;
     constructor(public options: { title: string; body: string }) {
@@ -110,6 +111,7 @@ export function createFakeElectron() {
     Notification,
     Menu: { buildFromTemplate: (items: unknown[]) => ({ items }) },
     nativeImage: { createFromPath: (p: string) => ({ path: p }) },
+    clipboard,
     screen: { getPrimaryDisplay: () => ({ workArea: area }), getAllDisplays: () => [{ workArea: area }] },
     shell: {
       openPath: async (file: string) => {
@@ -149,7 +151,7 @@ export function createFakeElectron() {
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
   };
-  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, openDialogAnswers, openDialogs, opened, Tray };
+  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, openDialogAnswers, openDialogs, opened, clipboard, Tray };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;
