@@ -14,6 +14,7 @@ import { lyingServers } from './lies';
 import { diskFull } from './disk-full';
 import { badInput } from './bad-input';
 import { rpcAttack } from './rpc-attack';
+import { rpcDoor } from './rpc-door';
 import { tusLiar } from './tus-liar';
 import { uploadFaults } from './upload-faults';
 import { hostileNames } from './hostile-names';
@@ -33,6 +34,7 @@ const scenarios: Scenario[] = [
   { name: 'power loss storm', run: powerLossStorm },
   { name: 'bad input', run: badInput },
   { name: 'rpc attack', run: rpcAttack },
+  { name: 'rpc door', run: rpcDoor },
   { name: 'hostile names', run: hostileNames },
   { name: 'truncated records', run: truncatedRecords },
 ];
@@ -79,6 +81,8 @@ async function main(): Promise<number> {
       `${table}\n`;
     await writeFile(path.resolve(import.meta.dirname, '..', '..', 'docs', 'hostile-results.md'), doc);
   }
+  // Payloads and kill moments follow from the seed: a failing run says how to replay it.
+  if (failed > 0) process.stdout.write(`Replay this run: FERRY_HOSTILE_SEED=${SEED} npm run test:hostile\n`);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
 }

@@ -56,6 +56,15 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     }
   }
 
+  /** An `out` an RPC caller named: one plain name that stays in its folder. */
+  function clientFileName(out: string): void {
+    try {
+      checkClientFileName(out);
+    } catch (error) {
+      throw new RpcError(`We encountered a problem while processing the option '--out': ${(error as Error).message}`);
+    }
+  }
+
   async function addUri(urisParam: unknown, optionsParam: unknown, positionParam: unknown): Promise<string> {
     if (!Array.isArray(urisParam) || urisParam.length === 0 || !urisParam.every((u) => typeof u === 'string')) {
       throw new RpcError('URI is not provided.');
@@ -73,13 +82,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     if (!/^https?:\/\//i.test(url)) throw new RpcError(`Ferry downloads http and https URIs only: ${url.slice(0, 200)}`);
     // Checked before anything is kept, so a refused folder gets no download, no folder and no .part.
     const directory = options.dir === undefined ? backend.getSettings().downloadDirectory : await clientFolder(options.dir);
-    if (options.out !== undefined) {
-      try {
-        checkClientFileName(options.out);
-      } catch (error) {
-        throw new RpcError(`We encountered a problem while processing the option '--out': ${(error as Error).message}`);
-      }
-    }
+    if (options.out !== undefined) clientFileName(options.out);
     // A chosen GID is an idempotency key: a resent submission whose first answer was lost must not
     // add a second download. Reserved before the (asynchronous) add, so two at once cannot both pass.
     const chosenGid = options.gid;
@@ -169,6 +172,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     } catch (error) {
       throw new RpcError(error instanceof Error ? error.message : String(error));
     }
+    // Refused as addUri refuses it, though an existing download keeps its name.
+    if (options.out !== undefined) clientFileName(options.out);
     if (options.speedLimit !== undefined) engine.setTransferSpeedLimit(view.id, options.speedLimit);
     if (options.connections !== undefined) storedOptions.set(view.id, { ...storedOptions.get(view.id), connections: options.connections });
     // dir, out, header and checksum of an existing download stay as they were (aria2 too refuses

@@ -65,6 +65,9 @@ describe('folders RPC callers may save into', () => {
       expect((await add({ out, pause: 'true' })).error?.message, out).toMatch(/--out.*is not a file name/);
     }
     expect(host.engine.list()).toEqual([]);
+    const held = (await add({ pause: 'true' })).result as string;
+    expect((await host.call('aria2.changeOption', [held, { out: '../../.ssh/authorized_keys' }])).error?.message).toMatch(/--out.*is not a file name/);
+    await host.call('aria2.remove', [held]);
   });
 
   it('saves into the download folder, a new subfolder of it, and a folder listed in Settings', async () => {
