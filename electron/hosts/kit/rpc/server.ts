@@ -12,7 +12,7 @@ import { GuessGate, type Caller, type GuessDelays } from './guess-gate';
 import { createDispatcher, PARSE_ERROR } from './json-rpc';
 import { createMethods } from './methods';
 import { followNotifications } from './notifications';
-import { corsHeaders, originAllowed, type OriginPolicy } from './origin-policy';
+import { corsHeaders, normaliseOrigin, originAllowed, type OriginPolicy } from './origin-policy';
 import { inspectMessage } from './secret-check';
 
 export const DEFAULT_RPC_PORT = 6800;
@@ -124,7 +124,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       req.destroy();
     };
     if (Number(req.headers['content-length']) > MAX_REQUEST_BYTES) return tooLarge();
-    const caller: Caller = origin ?? req.socket;
+    const caller: Caller = origin === undefined ? req.socket : normaliseOrigin(origin);
     const release = await gate.enter(caller);
     if (!release) {
       res.writeHead(429, { 'content-type': 'application/json-rpc', ...cors }).end(BUSY);
@@ -164,7 +164,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   // socket): a web page that merely connects learns nothing, not even GIDs.
   const trusted = new WeakSet<WebSocket>();
   function serveSocket(ws: WebSocket, origin: string | undefined): void {
-    const caller: Caller = origin ?? ws;
+    const caller: Caller = origin === undefined ? ws : normaliseOrigin(origin);
     // Messages take their turn at the gate in order; the calls themselves then run side by side.
     let turn: Promise<void> = Promise.resolve();
     let readAhead = 0;
