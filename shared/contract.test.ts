@@ -39,6 +39,7 @@ const VALID: Record<RequestName, unknown> = {
   showInFolder: { id: 't1' },
   chooseUploadFiles: undefined,
   chooseDownloadFolder: undefined,
+  copyRpcSecret: undefined,
   rpcInfo: undefined,
 };
 

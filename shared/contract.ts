@@ -116,13 +116,19 @@ function returns<T>(): T {
   return undefined as T;
 }
 
-/** Where aria2 clients reach this Ferry (the Settings dialog shows it with its secret). */
+/**
+ * Where aria2 clients reach this Ferry (Settings › aria2 RPC). The secret itself never goes to a
+ * UI: a page that held it could call the RPC as any client; the desktop app copies it to the
+ * clipboard in its main process (copyRpcSecret), and every host names the file that holds it.
+ */
 export interface RpcInfo {
   enabled: boolean;
   /** http://127.0.0.1:PORT/jsonrpc while it runs, else null. */
   endpoint: string | null;
-  /** null where this host serves no RPC. */
-  secret: string | null;
+  /** The file that holds the secret (`<data dir>/rpc-secret`); null where this host serves no RPC. */
+  secretFile: string | null;
+  /** Whether copyRpcSecret works here (the desktop app, whose main process writes the clipboard). */
+  canCopySecret: boolean;
   /** Why it is not running although enabled (port taken ...). */
   problem?: string;
 }
@@ -165,6 +171,8 @@ export const requests = {
   chooseDownloadFolder: { input: nothing, output: returns<string | null>() },
   showInFolder: { input: oneIdInput, output: returns<void>() },
   rpcInfo: { input: nothing, output: returns<RpcInfo>() },
+  /** The desktop app: its main process puts the RPC secret on the clipboard (the renderer never sees it). */
+  copyRpcSecret: { input: nothing, output: returns<void>() },
 } as const satisfies { [N in RequestName]: { input: z.ZodType; output: unknown } };
 
 export type Requests = typeof requests;

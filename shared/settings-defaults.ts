@@ -20,4 +20,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   rpcEnabled: true,
   rpcPort: 6800,
   proxy: { mode: 'system' },
+  rpcSaveFolders: [],
+  rpcAllowedOrigins: [],
+  rpcAllowAnyOrigin: false,
 };

@@ -16,6 +16,16 @@ export const absoluteFolderSchema = z
   .max(1024, 'a folder path longer than 1024 characters is not accepted')
   .refine((d) => /^(?:\/|[A-Za-z]:[\\/]|\\\\[^\\]+\\[^\\]+)/.test(d) && !d.includes('\0'), 'the folder must be an absolute path');
 
+/**
+ * A web origin as browsers send it in `Origin`: scheme://host[:port], no path. Extensions' origins
+ * (chrome-extension://ID) count too. Compared case-insensitively, a trailing slash ignored.
+ */
+export const webOriginSchema = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]+\/?$/i, 'an origin is scheme://host[:port], like https://ariang.example');
+
 export const settingsSchema = z.strictObject({
   downloadDirectory: absoluteFolderSchema,
   maxActive: z.number().int().min(1).max(32),
@@ -44,6 +54,15 @@ export const settingsSchema = z.strictObject({
   rpcPort: z.number().int().min(1024).max(65535),
   /** How transfers reach the network: the system's proxy settings, none, or proxies given by hand. */
   proxy: proxyChoiceSchema,
+  /**
+   * Folders that browser and RPC clients may save into, besides the download folder and its
+   * subfolders. Changed only in Ferry's own UI, never over the RPC.
+   */
+  rpcSaveFolders: z.array(absoluteFolderSchema).max(50),
+  /** Web origins (scheme://host[:port]) whose pages may call the RPC, with the secret. Ferry's UI only. */
+  rpcAllowedOrigins: z.array(webOriginSchema).max(50),
+  /** aria2's --rpc-allow-origin-all: any web page may call the RPC (it still needs the secret). Ferry's UI only. */
+  rpcAllowAnyOrigin: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -87,6 +87,7 @@ export function createFakeElectron() {
   const openDialogAnswers: string[][] = [];
   const openDialogs: { properties?: string[] }[] = [];
   const opened: string[] = [];
+  const clipboard = { text: '', writeText: (text: string) => void (clipboard.text = text), readText: () => clipboard.text };
   class Notification extends EventEmitter {
     static isSupported = () => true;
     constructor(public options: { title: string; body: string }) {
@@ -114,6 +115,7 @@ export function createFakeElectron() {
     Notification,
     Menu: { buildFromTemplate: (items: unknown[]) => ({ items }) },
     nativeImage: { createFromPath: (p: string) => ({ path: p }) },
+    clipboard,
     screen: { getPrimaryDisplay: () => ({ workArea: area }), getAllDisplays: () => [{ workArea: area }] },
     shell: {
       openPath: async (file: string) => {
@@ -159,7 +161,7 @@ export function createFakeElectron() {
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
   };
-  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, messageBoxes, openDialogAnswers, openDialogs, opened, Tray, proxyResolver };
+  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, messageBoxes, openDialogAnswers, openDialogs, opened, clipboard, Tray, proxyResolver };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

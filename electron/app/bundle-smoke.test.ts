@@ -32,7 +32,7 @@ it('the bundled main process starts, serves the contract over IPC and quits clea
     `import { createFakeElectron } from './fake.mjs';
 const f = createFakeElectron();
 globalThis.__fake = f;
-export const { app, BrowserWindow, Tray, Notification, Menu, nativeImage, screen, shell, dialog, powerMonitor, powerSaveBlocker, ipcMain, session, protocol, safeStorage } = f.module;
+export const { app, BrowserWindow, Tray, Notification, Menu, nativeImage, clipboard, screen, shell, dialog, powerMonitor, powerSaveBlocker, ipcMain, session, protocol, safeStorage } = f.module;
 export default f.module;`,
   );
   await writeFile(

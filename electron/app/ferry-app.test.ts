@@ -273,17 +273,22 @@ describe('desktop app decisions', () => {
     }
   });
 
-  it('serves the aria2 RPC with its secret shown to the window, refuses aria2.shutdown, and stops it on quit', async () => {
+  it('serves the aria2 RPC, copies its secret in the main process (the window never gets it), refuses aria2.shutdown, and stops it on quit', async () => {
     await start({ rpc: true });
     const info = (await handleFromWindow('rpcInfo', undefined)) as { ok: true; value: RpcInfo };
-    expect(info.value).toMatchObject({ enabled: true, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/jsonrpc$/) });
+    expect(info.value).toEqual({ enabled: true, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/jsonrpc$/), secretFile: path.join(dir, 'data', 'rpc-secret'), canCopySecret: true });
+    const secret = (await readFile(path.join(dir, 'data', 'rpc-secret'), 'utf8')).trim();
+    expect(JSON.stringify([info, await handleFromWindow('snapshot', undefined), await handleFromWindow('getSettings', undefined)])).not.toContain(secret);
+    expect(electron.clipboard.text).toBe('');
+    expect(await handleFromWindow('copyRpcSecret', undefined)).toEqual({ ok: true, value: undefined });
+    expect(electron.clipboard.text).toBe(secret);
     const rpc = (method: string) =>
-      fetch(info.value.endpoint!, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [`token:${info.value.secret}`] }) }).then(
+      fetch(info.value.endpoint!, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [`token:${secret}`] }) }).then(
         (r) => r.json() as Promise<{ result?: unknown; error?: { code: number; message: string } }>,
       );
     const added = (await fetch(info.value.endpoint!, {
       method: 'POST',
-      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'aria2.addUri', params: [`token:${info.value.secret}`, [server.url('/file.bin')]] }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'aria2.addUri', params: [`token:${secret}`, [server.url('/file.bin')]] }),
     }).then((r) => r.json())) as { result: string };
     expect(added.result).toMatch(/^[0-9a-f]{16}$/);
     await until(() => engine!.list().some((v) => v.state === 'completed'));

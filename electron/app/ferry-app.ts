@@ -1,7 +1,7 @@
 // The desktop app's wiring: single instance first, then the engine, the contract over IPC, the
 // window, the tray and the OS integrations. main.ts only calls startFerryApp; the decisions
 // live in lifecycle.ts, power.ts, launch-args.ts and friends, which tests drive directly.
-import { app, dialog, ipcMain, powerMonitor, powerSaveBlocker, session, shell, type BrowserWindow } from 'electron';
+import { app, clipboard, dialog, ipcMain, powerMonitor, powerSaveBlocker, session, shell, type BrowserWindow } from 'electron';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { SecretsProvider, SecretVault, SystemProxy, TransferEngine } from '../engine/index';
@@ -155,7 +155,12 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     confirmSettingsChange: (patch, current) => confirmSettingsChange(patch, current, { dialog, window: () => window }),
     openPath: (file) => openDownloadedFile(file, { shell, dialog }),
     showItemInFolder: (file) => shell.showItemInFolder(file),
-    rpcInfo: () => rpc?.info() ?? { enabled: settingsStore.get().rpcEnabled, endpoint: null, secret: null, problem: 'Starting' },
+    rpcInfo: () => rpc?.info() ?? { enabled: settingsStore.get().rpcEnabled, endpoint: null, secretFile: null, canCopySecret: false, problem: 'Starting' },
+    // The renderer never holds the secret: the main process writes it to the clipboard itself.
+    copyRpcSecret: () => {
+      if (!rpc) throw new Error('The aria2 RPC is still starting');
+      clipboard.writeText(rpc.secret());
+    },
     proxySecrets: secrets,
     transferProxySecrets: adHocSecrets,
   });
@@ -167,6 +172,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     warn: (message) => service.emit('notice', { level: 'warn', message }),
     ...(options.rpcPort !== undefined ? { portOverride: options.rpcPort } : {}),
     ...(options.browserPairing ? { browserPairing: options.browserPairing } : {}),
+    canCopySecret: true,
   });
   const rpcController = rpc;
   // `ferry get`/`put` of the same user join the app over an owner-only socket in the data folder.

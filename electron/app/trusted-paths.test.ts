@@ -279,6 +279,21 @@ describe('download folders come from the folder picker or settings', () => {
   });
 });
 
+describe('folders RPC clients may save into (Settings › aria2 RPC)', () => {
+  it('takes only folders the user picked, never an autostart one, and keeps those already listed', async () => {
+    const picked = path.join(dir, 'media');
+    await mkdir(picked);
+    expect(await fromRenderer('setSettings', { rpcSaveFolders: [picked] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    electron.openDialogAnswers.push([picked]);
+    expect(await fromRenderer('chooseDownloadFolder')).toEqual({ ok: true, value: picked });
+    expect(await fromRenderer('setSettings', { rpcSaveFolders: [picked] })).toMatchObject({ ok: true, value: { rpcSaveFolders: [picked] } });
+    // Saving other settings later resends the list: what is listed already stays accepted.
+    expect(await fromRenderer('setSettings', { maxActive: 4, rpcSaveFolders: [picked] })).toMatchObject({ ok: true });
+    const autostart = path.join(os.homedir(), '.config', 'autostart');
+    expect(await fromRenderer('setSettings', { rpcSaveFolders: [picked, autostart] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
 describe('openFile', () => {
   it('opens only completed downloads, never an upload’s source', async () => {
     const file = path.join(dir, 'source.txt');

@@ -58,6 +58,8 @@ export interface RpcCommand {
   kind: 'rpc';
   port?: number;
   secret?: string;
+  /** --rpc-allow-origin-all: any web page may call (still with the secret). */
+  allowAnyOrigin?: boolean;
   dataDir: string;
   proxy: ProxyRules;
 }
@@ -121,6 +123,7 @@ const RPC_OPTIONS = {
   port: { type: 'string', short: 'p' },
   'rpc-listen-port': { type: 'string' },
   'rpc-secret': { type: 'string' },
+  'rpc-allow-origin-all': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -239,9 +242,13 @@ function parseRpc(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
   }
   if (values['rpc-secret'] !== undefined) {
     // Printable ASCII without spaces: it travels as "token:SECRET" in JSON and in clients' forms.
-    if (!/^[\x21-\x7e]{8,128}$/.test(values['rpc-secret'])) throw new UsageError('--rpc-secret needs 8 to 128 printable characters, no spaces');
+    // At least 16: wrong guesses are slowed down, but a short secret is still found by patience.
+    if (!/^[\x21-\x7e]{16,128}$/.test(values['rpc-secret'])) {
+      throw new UsageError(`--rpc-secret needs 16 to 128 printable characters, no spaces (got ${values['rpc-secret'].length})`);
+    }
     command.secret = values['rpc-secret'];
   }
+  if (values['rpc-allow-origin-all']) command.allowAnyOrigin = true;
   return { ok: true, command };
 }
 

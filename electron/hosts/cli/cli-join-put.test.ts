@@ -206,11 +206,16 @@ describe('with ferry rpc running', () => {
     expect(raw.received.find((r) => r.path === '/after/after.bin')?.sha256).toBe(sha256(body));
   });
 
-  it('get falls back to the aria2 RPC when the local channel is gone', async () => {
+  it('get falls back to the aria2 RPC when the local channel is gone, saving only where RPC clients may', async () => {
+    const dir = path.join(tmp, 'dl-fallback');
+    // Over the RPC the CLI is an RPC client: its folder must be one the owner listed in Settings.
+    await callLocal(dataDir, 'setSettings', { rpcSaveFolders: [dir] });
     await rm(path.join(dataDir, 'control.sock'));
     const body = randomBytes(200_000, 8);
     downloads.route('/fallback.bin', { body });
-    const dir = path.join(tmp, 'dl-fallback');
+    const elsewhere = await runFerry(['get', downloads.url('/fallback.bin'), '--dir', path.join(tmp, 'elsewhere'), '--data-dir', dataDir], { env });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toMatch(/does not save into .*elsewhere.* only into the download folder/);
     const result = await runFerry(['get', downloads.url('/fallback.bin'), '--dir', dir, '--data-dir', dataDir], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(`done ${path.join(dir, 'fallback.bin')}`); // the RPC follower's line

@@ -89,8 +89,10 @@ Prints the endpoint; stops on Ctrl-C or an aria2.shutdown call.
 
 Options:
   -p, --port N, --rpc-listen-port N   port on 127.0.0.1 (default 6800)
-  --rpc-secret S      the secret clients send as token:S (default: the one Ferry made at first
-                      run, in <data dir>/rpc-secret)
+  --rpc-secret S      the secret clients send as token:S, 16 to 128 characters (default: the
+                      one Ferry made at first run, in <data dir>/rpc-secret)
+  --rpc-allow-origin-all  let any web page call (with the secret), e.g. a hosted AriaNg; by
+                      default only scripts, Ferry's extension and origins listed in Settings
   --data-dir DIR      records and resume data (default: per-user data folder)
 ${PROXY}
                       (used while Settings › Proxy says "system", the default)

@@ -16,6 +16,7 @@ export async function rpc(command: RpcCommand, fronts: OtherFronts): Promise<num
       browserPairing: true,
       ...(command.port !== undefined ? { port: command.port } : {}),
       ...(command.secret !== undefined ? { secret: command.secret } : {}),
+      ...(command.allowAnyOrigin ? { allowAnyOrigin: true } : {}),
     });
   } catch (error) {
     process.stderr.write(`ferry: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -95,7 +95,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     dataDir,
     problem: (message) => say({ level: 'warn', message }),
     plainSecretsReason: 'the headless host has no OS keychain',
-    rpcInfo: () => rpc?.info() ?? { enabled: false, endpoint: null, secret: null, problem: 'Started without the aria2 RPC' },
+    rpcInfo: () => rpc?.info() ?? { enabled: false, endpoint: null, secretFile: null, canCopySecret: false, problem: 'Started without the aria2 RPC' },
     ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
   });
   const { engine, service, settingsStore } = host;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../test-support/wait';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
+import { seedSettings } from '../../../test-support/rpc-host';
 import { runStandaloneRpc, type StandaloneRpc } from './standalone';
 
 const SECRET = 'client-test-secret-0123';
@@ -25,6 +26,8 @@ describe('the npm aria2 client drives Ferry', () => {
     server.route('/again.bin', { body: BODY });
     dataDir = await makeTempDir('ferry-rpc-data-');
     downloads = await makeTempDir('ferry-rpc-dl-');
+    // Clients may name folders inside the download folder or listed in Settings only.
+    seedSettings(dataDir, { rpcSaveFolders: [downloads] });
     ferry = await runStandaloneRpc({ dataDir, port: 0, secret: SECRET, handleSignals: false, print: () => {} });
     client = new Aria2({ host: '127.0.0.1', port: ferry.server.port, secret: SECRET });
   });
@@ -70,7 +73,7 @@ describe('the npm aria2 client drives Ferry', () => {
     // Connections are kept for segmented downloads (split wins when larger); the limit is the download's own.
     expect(await client.call('getOption', gid)).toMatchObject({ split: '8', 'max-download-limit': String(2 * 1024 * 1024), out: 'renamed.bin' });
     // ...and in the saved record, where segmented downloads will find it.
-    const records = await Promise.all((await readdir(path.join(dataDir, 'transfers'))).map((f) => readFile(path.join(dataDir, 'transfers', f), 'utf8')));
+    const records = await Promise.all((await readdir(path.join(dataDir, 'transfers'))).filter((f) => f.endsWith('.json')).map((f) => readFile(path.join(dataDir, 'transfers', f), 'utf8')));
     expect(records.map((text) => JSON.parse(text)).find((r) => r.view.name === 'renamed.bin')?.request.download.connections).toBe(8);
   });
 

@@ -10,6 +10,7 @@ import { until } from '../../../test-support/wait';
 import { startAria2cRpc, type Aria2cRpc } from '../../../test-support/aria2c';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
+import { seedSettings } from '../../../test-support/rpc-host';
 import { runStandaloneRpc, type StandaloneRpc } from './standalone';
 
 const SECRET = 'differential-secret-0123';
@@ -199,7 +200,9 @@ describe('aria2 RPC: Ferry answers like aria2c', () => {
     await aria2c.close();
 
     const ferryDir = await newDir();
-    ferry = await runStandaloneRpc({ dataDir: await newDir(), port: 0, secret: SECRET, handleSignals: false, print: () => {} });
+    const dataDir = await newDir();
+    seedSettings(dataDir, { downloadDirectory: ferryDir }); // as aria2c's --dir
+    ferry = await runStandaloneRpc({ dataDir, port: 0, secret: SECRET, handleSignals: false, print: () => {} });
     const ours = await scenario({ port: ferry.server.port, dir: ferryDir }, server);
 
     // Sanity: the reference really went through the states (a broken scenario must not pass).

@@ -10,6 +10,7 @@ import { startTestServer, type TestServer } from '../../../test-support/http-tes
 import { proxiesMissing, startMicrosocks, startTinyproxy, type Microsocks, type Tinyproxy } from '../../../test-support/proxies';
 import { until } from '../../../test-support/wait';
 import { runStandaloneRpc, type StandaloneRpc } from './standalone';
+import { seedSettings } from '../../../test-support/rpc-host';
 
 const SECRET = 'proxy-test-secret-0123';
 const BODY = randomBytes(300_000, 9);
@@ -30,6 +31,8 @@ describe.skipIf(skip)(`aria2 proxy options${skip ? ` (skipped: ${skip})` : ''}`,
     [tinyproxy, socks] = await Promise.all([startTinyproxy({ user: 'alice', password: 'rpc-secret-pw' }), startMicrosocks()]);
     dataDir = await makeTempDir('ferry-rpc-proxy-');
     downloads = await makeTempDir('ferry-rpc-proxy-dl-');
+    // The user's own choice, as RPC callers may save only where Settings allow.
+    seedSettings(dataDir, { rpcSaveFolders: [downloads] });
     ferry = await runStandaloneRpc({ dataDir, port: 0, secret: SECRET, handleSignals: false, print: () => {} });
     client = new Aria2({ host: '127.0.0.1', port: ferry.server.port, secret: SECRET });
   });

@@ -9,6 +9,7 @@ import { makeTempDir, removeDir } from '../../../test-support/files';
 import { startNginx, type NginxServer } from '../../../test-support/nginx';
 import { decodeErrors, ffmpegMissing, probe, StreamFixtures } from '../../../test-support/stream-fixtures';
 import { runStandaloneRpc, type StandaloneRpc } from './standalone';
+import { seedSettings } from '../../../test-support/rpc-host';
 
 const SECRET = 'stream-test-secret-0123';
 const skip = ffmpegMissing();
@@ -26,6 +27,8 @@ describe.skipIf(skip)(`video streams over the aria2 RPC (${skip ?? 'ffmpeg found
     nginx = await startNginx({ root: await fixtures.root() });
     dataDir = await makeTempDir('ferry-rpc-stream-data-');
     downloads = await makeTempDir('ferry-rpc-stream-dl-');
+    // The user's own choice, as RPC callers may save only where Settings allow.
+    seedSettings(dataDir, { rpcSaveFolders: [downloads] });
     ferry = await runStandaloneRpc({ dataDir, port: 0, secret: SECRET, handleSignals: false, print: () => {} });
     client = new Aria2({ host: '127.0.0.1', port: ferry.server.port, secret: SECRET });
   }, 60_000);

@@ -9,6 +9,7 @@ import { installBrowserPairing, nodeBrowserPairing } from '../kit/browser-pairin
 import { removeEndpointFile, writeEndpointFile } from '../kit/endpoint-file';
 import { loadOrCreateRpcSecret } from '../kit/rpc/secret';
 import { startRpcServer, type RpcServer } from '../kit/rpc/server';
+import type { GuessDelays } from '../kit/rpc/guess-gate';
 import { startLocalControlOrWarn, type LocalControl } from '../kit/local-control/server';
 
 export interface StandaloneRpcOptions {
@@ -16,6 +17,10 @@ export interface StandaloneRpcOptions {
   port?: number;
   /** --rpc-secret: used instead of the saved one for this run. */
   secret?: string;
+  /** --rpc-allow-origin-all: any web origin may call (with the secret) for this run. */
+  allowAnyOrigin?: boolean;
+  /** How long wrong secrets are held (tests of other things shorten it). */
+  guessDelays?: GuessDelays;
   print?: (line: string) => void;
   warn?: (line: string) => void;
   /** Install the native-messaging host that pairs Ferry's browser extension (`ferry rpc` does). */
@@ -62,6 +67,8 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
       backend: serviceBackend(engine, service, settingsStore, exitAfterClose),
       secret,
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.allowAnyOrigin ? { allowAnyOrigin: true } : {}),
+      ...(options.guessDelays ? { guessDelays: options.guessDelays } : {}),
     });
     if (options.handleSignals ?? true) {
       process.on('SIGINT', exitAfterClose);

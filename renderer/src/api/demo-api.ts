@@ -27,6 +27,7 @@ const DEMO_CHOSEN: ChosenFile[] = [
   { handle: 'demo-chosen-2', name: 'notes.md', size: 4_210 },
 ];
 const DEMO_PICKED_FOLDER = '/home/you/Projects/releases';
+const DEMO_SECRET_FILE = '/home/you/.local/share/ferry/rpc-secret';
 
 export function demoOptionsFromHash(hash: string): DemoOptions | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -186,7 +187,14 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     // Without `&desktop`, like the headless host: the page's own file input and folder field serve.
     chooseUploadFiles: () => ok(opts.desktop ? DEMO_CHOSEN : []),
     chooseDownloadFolder: () => ok(opts.desktop ? DEMO_PICKED_FOLDER : null),
-    rpcInfo: () => ok({ enabled: true, endpoint: 'http://127.0.0.1:6800/jsonrpc', secret: 'demo-secret-not-for-use' }),
+    // As the hosts do: the page gets the secret's file, never the secret; with `&desktop` a copy
+    // works (in the app the main process writes the clipboard; here the demo stands in for it).
+    rpcInfo: () => ok({ enabled: true, endpoint: 'http://127.0.0.1:6800/jsonrpc', secretFile: DEMO_SECRET_FILE, canCopySecret: opts.desktop === true }),
+    copyRpcSecret: async () => {
+      if (!opts.desktop) return { ok: false, error: { code: 'FAILED', message: `Only the desktop app copies the secret; here it is in ${DEMO_SECRET_FILE}` } };
+      await navigator.clipboard.writeText('demo-secret-not-for-use');
+      return ok(undefined);
+    },
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));

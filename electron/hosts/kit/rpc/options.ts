@@ -3,8 +3,9 @@
 import type { ProxyChoice } from '../../../../shared/proxy';
 import { proxyUrlProblem } from '../../../../shared/proxy-address';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
-import type { Settings, SettingsPatch } from '../../../../shared/settings';
+import type { Settings } from '../../../../shared/settings';
 import { parseVariantChoice, STREAM_KINDS, VARIANT_CHOICE_HELP, type StreamKind, type StreamOptions } from '../../../../shared/stream';
+import type { RpcSettingsPatch } from './backend';
 
 export class OptionError extends Error {}
 
@@ -55,13 +56,11 @@ function parseBool(name: string, value: string): boolean {
 export function asOptions(value: unknown): Aria2Options & { header?: string | string[] } {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new OptionError('options must be a struct');
-  const out: Record<string, string | string[]> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[key] = v;
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[key] = v as string[];
-    else throw new OptionError(`option ${key} must be a string`);
+    if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw new OptionError(`option ${key} must be a string`);
   }
-  return out as Aria2Options & { header?: string | string[] };
+  // fromEntries makes own properties even of "__proto__", never a prototype.
+  return Object.fromEntries(Object.entries(value)) as Aria2Options & { header?: string | string[] };
 }
 
 function addHeader(headers: Record<string, string>, line: string): void {
@@ -145,9 +144,7 @@ export function downloadOptionsFrom(raw: unknown): DownloadOptions {
         result.dir = value;
         break;
       case 'out':
-        if (value.trim() === '' || /[/\\\0]/.test(value)) {
-          throw new OptionError(`We encountered a problem while processing the option '--out': "${value}" is not a file name`);
-        }
+        // Whether it is a name that stays in its folder is the caller's rule (client-save-folders.ts).
         result.out = value;
         break;
       case 'referer':
@@ -214,7 +211,7 @@ export function optionsView(view: { directory: string; fileName?: string; speedL
   };
   if (stored.out) out.out = stored.out;
   if (stored.sha256) out.checksum = `sha-256=${stored.sha256}`;
-  if (stored.headers?.Referer) out.referer = stored.headers.Referer;
+  if (stored.headers?.Referer) out.referer = maskUrlPasswords(stored.headers.Referer);
   if (stored.headers?.['User-Agent']) out['user-agent'] = stored.headers['User-Agent'];
   if (stored.stream?.kind) out['ferry-stream'] = stored.stream.kind;
   if (stored.stream?.variant) out['ferry-variant'] = stored.stream.variant;
@@ -241,9 +238,9 @@ export function globalOptionsView(settings: Settings, extra: { listenPort: numbe
  * changeGlobalOption: the keys that are Ferry settings; everything else is accepted and ignored.
  * `current` settings let the proxy options change only what they name.
  */
-export function settingsPatchFrom(raw: unknown, current?: Settings): SettingsPatch {
+export function settingsPatchFrom(raw: unknown, current?: Settings): RpcSettingsPatch {
   const options = asOptions(raw);
-  const patch: SettingsPatch = {};
+  const patch: RpcSettingsPatch = {};
   const proxy = proxyChoiceFrom(options as Aria2Options, current?.proxy);
   if (proxy) patch.proxy = proxy;
   for (const [name, value] of Object.entries(options)) {

@@ -54,6 +54,8 @@ export interface FerryServiceOptions {
   transferProxySecrets?: AdHocSecretSink;
   /** The aria2 RPC's state, where the host runs one. */
   rpcInfo?: () => RpcInfo;
+  /** Puts the RPC secret on the clipboard from the main process (the desktop app). */
+  copyRpcSecret?: () => void | Promise<void>;
   patchIntervalMs?: number;
 }
 
@@ -237,12 +239,20 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         const proxy = patch.proxy;
         patch = { ...patch, proxy: await proxyInput(() => storeSettingsProxy(proxy, settingsStore.get().proxy, options.proxySecrets)) };
       }
+      const current = settingsStore.get();
       if (patch.downloadDirectory !== undefined) {
-        requireChosenFolder(options.choices, patch.downloadDirectory, settingsStore.get().downloadDirectory);
+        requireChosenFolder(options.choices, patch.downloadDirectory, current.downloadDirectory);
         await checkDownloadFolder(patch.downloadDirectory);
       }
-      const declined = await options.confirmSettingsChange?.(patch, settingsStore.get());
+      const declined = await options.confirmSettingsChange?.(patch, current);
       if (declined) throw new Refusal('FAILED', declined);
+      // Folders added for browser and RPC clients follow the download folder's rules: in the desktop
+      // app only ones picked in its dialog, nowhere one the OS runs files from.
+      for (const folder of patch.rpcSaveFolders ?? []) {
+        if (current.rpcSaveFolders.includes(folder)) continue;
+        requireChosenFolder(options.choices, folder, current.downloadDirectory);
+        await checkDownloadFolder(folder);
+      }
       let next: Settings;
       try {
         next = settingsStore.update(patch);
@@ -293,7 +303,14 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       options.choices?.chooseFolder(normalised);
       return normalised;
     },
-    rpcInfo: () => options.rpcInfo?.() ?? { enabled: false, endpoint: null, secret: null, problem: 'This Ferry serves no aria2 RPC' },
+    rpcInfo: () => options.rpcInfo?.() ?? { enabled: false, endpoint: null, secretFile: null, canCopySecret: false, problem: 'This Ferry serves no aria2 RPC' },
+    async copyRpcSecret() {
+      if (!options.copyRpcSecret) {
+        const file = options.rpcInfo?.().secretFile;
+        throw new Refusal('FAILED', file ? `Only the desktop app copies the secret; here it is in ${file}` : 'This Ferry serves no aria2 RPC');
+      }
+      await options.copyRpcSecret();
+    },
   };
 
   function snapshot(): Snapshot {
