@@ -111,7 +111,7 @@ test('a page that fetches an HLS manifest: the badge counts one video, the popup
   await expect(video.locator('.url')).toHaveText(`127.0.0.1:${server.port}/hls/master.m3u8`);
   await expect(video.locator('.facts').first()).toHaveText('HLS · 0:30 · 2 variants');
   const variants = video.getByRole('combobox', { name: 'Variant of Launch day' });
-  await expect(variants.locator('option')).toHaveText(['Best (640×360 · 950 kbit/s)', '640×360 · 950 kbit/s', '320×180 · 400 kbit/s']);
+  await expect(variants.locator('option')).toHaveText(['Best (640×360)', '640×360 · 950 kbit/s', '320×180 · 400 kbit/s']);
   await expect(popup.getByRole('heading', { name: 'Videos on this page (1)' })).toBeVisible();
   await popupShot('extension-popup-video');
 });
@@ -177,5 +177,6 @@ test('without Ferry the popup says what to do, in words', async () => {
   await session.peer.stop();
   await popup.reload();
   await expect(popup.locator('#connection')).toHaveText('Not reachable');
-  await expect(popup.locator('#notice .todo')).toContainText('`ferry rpc`');
+  await expect(popup.locator('#notice .todo')).toContainText('"ferry rpc"');
+  await popupShot('extension-popup-unreachable');
 });

@@ -5,7 +5,7 @@ test('"native messaging host not found" (Chromium) and "No such native applicati
   for (const reason of ["Ferry's native host is not installed or failed (Specified native messaging host not found.)", 'No such native application dev.ferry.host']) {
     const advice = pairingAdvice(reason);
     expect(advice.problem).toBe('Ferry has not set up pairing for this browser yet.');
-    expect(advice.todo).toContain('`ferry rpc`');
+    expect(advice.todo).toContain('"ferry rpc"');
     expect(advice.todo).toContain('Settings › aria2 RPC › Copy');
   }
 });

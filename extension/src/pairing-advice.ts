@@ -3,7 +3,7 @@
 // errors, which differ between Chromium and Firefox) or from Ferry's native host.
 
 const ENTER_BY_HAND = 'Or type the endpoint and secret into the extension\'s options (in Ferry: Settings › aria2 RPC › Copy).';
-const START_FERRY = 'Start Ferry (the desktop app, or `ferry rpc` in a terminal), then click "Find Ferry".';
+const START_FERRY = 'Start Ferry (the desktop app, or "ferry rpc" in a terminal), then click "Find Ferry".';
 
 export interface PairingAdvice {
   /** What went wrong, in a few words. */

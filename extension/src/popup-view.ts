@@ -32,7 +32,8 @@ export function videoRow(video: DetectedVideo, state: VideoRowState, onDownload:
   if (video.detailsMissing) facts.push(`details not read: ${video.detailsMissing}`);
   const select = el('select');
   select.setAttribute('aria-label', `Variant of ${videoTitle(video)}`);
-  select.append(el('option', { text: summary?.variants[0] ? `Best (${summary.variants[0].label})` : 'Best available' }));
+  // The best's size alone keeps the list narrow beside the button; the full labels follow.
+  select.append(el('option', { text: summary?.variants[0] ? `Best (${summary.variants[0].label.split(' · ')[0]})` : 'Best available' }));
   (select.lastChild as HTMLOptionElement).value = '';
   for (const variant of summary?.variants ?? []) {
     const option = el('option', { text: variant.label });

@@ -62,7 +62,7 @@ async function showConnection(): Promise<void> {
 }
 
 function showCapture(): void {
-  $('capture-state').textContent = capture.checked ? 'On: downloads go to Ferry (Alt+click keeps one in the browser)' : 'Paused: the browser keeps its downloads';
+  $('capture-state').textContent = capture.checked ? 'On: Alt+click a link to keep that one in the browser' : 'Paused: the browser keeps its downloads';
   capture.closest('.switch-row')!.classList.toggle('paused', !capture.checked);
 }
 
