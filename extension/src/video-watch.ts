@@ -25,7 +25,21 @@ export function watchVideos(onTabChanged: (tabId: number) => void): void {
   chrome.tabs.onRemoved.addListener((tabId) => void clearTab(tabId));
 }
 
+/** Sightings being handled: a player that asks for the same playlist twice at once is read once. */
+const handling = new Set<string>();
+
 async function seen(tabId: number, frameId: number, url: string, kind: DetectedVideo['kind'], byType: boolean): Promise<void> {
+  const key = `${tabId} ${url}`;
+  if (handling.has(key)) return;
+  handling.add(key);
+  try {
+    await handle(tabId, frameId, url, kind, byType);
+  } finally {
+    handling.delete(key);
+  }
+}
+
+async function handle(tabId: number, frameId: number, url: string, kind: DetectedVideo['kind'], byType: boolean): Promise<void> {
   const tab = await chrome.tabs.get(tabId).catch(() => undefined);
   if (!tab?.url) return;
   const frameUrl = frameId > 0 ? (await chrome.webNavigation.getFrame({ tabId, frameId }).catch(() => null))?.url : undefined;
