@@ -10,6 +10,7 @@ import { asOptions, downloadOptionsFrom, globalOptionsView, optionsView, OptionE
 import { filesOf, pickKeys, statusStruct, urisOf } from './status-view';
 import { intParam, keysParam, RpcError } from './rpc-error';
 import { hasClearPassword, proxyAddresses } from '../../../engine/index';
+import { ferryVersion } from '../ferry-version';
 import { checkClientFileName, checkClientFolder, clientSaveRoots, ClientPathRefused } from '../service/client-save-folders';
 
 export { RpcError } from './rpc-error';
@@ -298,7 +299,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
       return 'OK';
     },
     'aria2.removeDownloadResult': ([gid]) => removeResult(gid),
-    'aria2.getVersion': () => ({ version: FERRY_ARIA2_VERSION, enabledFeatures: ['HTTPS', 'Message Digest', 'GZip'] }),
+    // `version` stays aria2's number (clients compare it to enable features); `ferryVersion` is Ferry's own.
+    'aria2.getVersion': () => ({ version: FERRY_ARIA2_VERSION, ferryVersion: ferryVersion(), enabledFeatures: ['HTTPS', 'Message Digest', 'GZip'] }),
     'aria2.getSessionInfo': () => ({ sessionId }),
     // Ferry checkpoints every transfer on every change: the session is always saved.
     'aria2.saveSession': () => 'OK',
