@@ -9,6 +9,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { webSocketTransport } from '../electron/hosts/kit/ws-transport';
+import { createContractClient } from '../shared/wire/contract-client';
 import { table, type Verdict } from './report';
 import { settle } from './settle';
 
@@ -122,34 +124,16 @@ export async function queueBench(options: QueueBenchOptions): Promise<Verdict[]>
 
 function connect(base: URL): Promise<Client> {
   const ws = new WebSocket(`ws://${base.host}/ws?token=${base.searchParams.get('token')}`, { origin: base.origin, maxPayload: 256 * MB });
-  let nextId = 1;
-  const pending = new Map<number, (reply: { ok: boolean; error?: { message: string } }) => void>();
-  let resolveFirst: (bytes: number) => void;
-  const firstMessageBytes = new Promise<number>((resolve) => (resolveFirst = resolve));
-  let first = true;
-  ws.on('message', (data: Buffer) => {
-    if (first) {
-      first = false;
-      resolveFirst(data.length);
-    }
-    const message = JSON.parse(data.toString()) as { t: string; id?: number; reply?: { ok: boolean } };
-    if (message.t === 'reply' && typeof message.id === 'number') pending.get(message.id)?.(message.reply!);
+  const firstMessageBytes = new Promise<number>((resolve) => ws.once('message', (data: Buffer) => resolve(data.length)));
+  const client = createContractClient({
+    callTimeoutMs: 10 * 60_000,
+    queueWhileDown: false,
+    words: { lost: 'ferry serve closed the socket', timedOut: (name) => `ferry serve did not answer ${name}` },
   });
+  client.attach(webSocketTransport(ws));
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
-    ws.once('open', () =>
-      resolve({
-        call(name, input) {
-          const id = nextId++;
-          return new Promise((done) => {
-            pending.set(id, done);
-            ws.send(JSON.stringify({ t: 'call', id, name, input }));
-          });
-        },
-        firstMessageBytes,
-        close: () => ws.close(),
-      }),
-    );
+    ws.once('open', () => resolve({ call: (name, input) => client.call(name, input), firstMessageBytes, close: () => ws.close() }));
   });
 }
 

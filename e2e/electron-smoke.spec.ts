@@ -53,7 +53,7 @@ test('the desktop app starts, exposes only window.ferry, hides to the tray on cl
     expect(exposed.keys).toContain('on');
     expect(exposed.keys).not.toContain('ipcRenderer');
     // Dropped files become main-process handles; no path leaves the preload.
-    expect(exposed.keys).toContain('chooseDroppedFile');
+    expect(exposed.keys).toContain('chooseDroppedFiles');
     expect(exposed.keys).not.toContain('getPathForFile');
     expect(exposed.node).toBe(false);
     const snapshot = await page.evaluate(() => (window as unknown as { ferry: { snapshot(): Promise<unknown> } }).ferry.snapshot());

@@ -27,10 +27,10 @@ vi.mock('electron', async () => {
 await import('./preload');
 
 describe('preload bridge', () => {
-  it('exposes only window.ferry, with one method per request, on and chooseDroppedFile', () => {
+  it('exposes only window.ferry, with one method per request, on and chooseDroppedFiles', () => {
     expect([...bridge.exposed.keys()]).toEqual(['ferry']);
     const api = bridge.exposed.get('ferry')!;
-    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'on', 'chooseDroppedFile'].sort());
+    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES, 'on', 'chooseDroppedFiles'].sort());
     expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipc|send|invoke/i);
   });
@@ -54,10 +54,12 @@ describe('preload bridge', () => {
     expect(got).toEqual([{ level: 'info', message: 'hi' }]);
   });
 
-  it('exchanges a dropped file for a handle from the main process; the page never gets a path', async () => {
-    const api = bridge.exposed.get('ferry') as { chooseDroppedFile: (f: unknown) => Promise<unknown> };
-    expect(await api.chooseDroppedFile({ name: 'a.txt' })).toEqual({ ok: true, value: 'ferry:choose-dropped-file' });
-    expect(bridge.invoked.at(-1)).toEqual({ channel: 'ferry:choose-dropped-file', input: '/dropped/a.txt' });
-    expect(await api.chooseDroppedFile({ name: '' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  it('exchanges one drop for handles from the main process in one call; the page never gets a path', async () => {
+    const api = bridge.exposed.get('ferry') as { chooseDroppedFiles: (f: unknown) => Promise<unknown> };
+    expect(await api.chooseDroppedFiles([{ name: 'a.txt' }, { name: 'b.txt' }])).toEqual({ ok: true, value: 'ferry:choose-dropped-files' });
+    expect(bridge.invoked.at(-1)).toEqual({ channel: 'ferry:choose-dropped-files', input: ['/dropped/a.txt', '/dropped/b.txt'] });
+    const calls = bridge.invoked.length;
+    expect(await api.chooseDroppedFiles([{ name: 'a.txt' }, { name: '' }])).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(bridge.invoked.length).toBe(calls);
   });
 });

@@ -3,7 +3,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ChosenFile, EventName, Events, FerryApi, Reply } from '../shared/contract';
 import { EVENT_NAMES, REQUEST_NAMES } from '../shared/names';
-import { callChannel, CHOOSE_DROPPED_FILE_CHANNEL, EVENT_CHANNEL } from './hosts/kit/ipc/channels';
+import { callChannel, CHOOSE_DROPPED_FILES_CHANNEL, EVENT_CHANNEL } from './hosts/kit/ipc/channels';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<EventName, Set<Listener>>();
@@ -36,18 +36,23 @@ const api = {
     };
   },
   // Dropped files: only the preload can learn their paths (File.path is gone since Electron 32).
-  // The page never sees one: it hands over the File object (which script cannot forge into a path
-  // on disk) and gets the main process's handle for it.
-  chooseDroppedFile(file: File): Promise<Reply<ChosenFile>> {
-    let filePath = '';
-    try {
-      filePath = webUtils.getPathForFile(file);
-    } catch {
-      // Not a File: fall through to the refusal.
+  // The page never sees one: it hands over the File objects of one drop and gets the main
+  // process's handles for them, after the main process asked the user about exactly those files
+  // (this world runs in the renderer process too, so the main process does not take its word).
+  chooseDroppedFiles(files: File[]): Promise<Reply<ChosenFile[]>> {
+    const paths: string[] = [];
+    for (const file of Array.isArray(files) ? files : []) {
+      let filePath = '';
+      try {
+        filePath = webUtils.getPathForFile(file);
+      } catch {
+        // Not a File: refused below.
+      }
+      if (!filePath) return Promise.resolve({ ok: false, error: { code: 'INVALID_INPUT', message: 'Only files on this computer can be uploaded' } });
+      paths.push(filePath);
     }
-    if (!filePath) return Promise.resolve({ ok: false, error: { code: 'INVALID_INPUT', message: 'Only files on this computer can be uploaded' } });
-    return ipcRenderer.invoke(CHOOSE_DROPPED_FILE_CHANNEL, filePath) as Promise<Reply<ChosenFile>>;
+    return ipcRenderer.invoke(CHOOSE_DROPPED_FILES_CHANNEL, paths) as Promise<Reply<ChosenFile[]>>;
   },
-} as FerryApi & { chooseDroppedFile(file: File): Promise<Reply<ChosenFile>> };
+} as FerryApi & { chooseDroppedFiles(files: File[]): Promise<Reply<ChosenFile[]>> };
 
 contextBridge.exposeInMainWorld('ferry', api);

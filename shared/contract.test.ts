@@ -28,6 +28,7 @@ const VALID: Record<RequestName, unknown> = {
   resumeAll: undefined,
   reorder: { id: 't1', toIndex: 0 },
   setTransferSpeedLimit: { id: 't1', bytesPerSecond: null },
+  setTransferProxy: { id: 't1', proxy: null },
   getSettings: undefined,
   setSettings: { maxActive: 4 },
   listDestinations: undefined,
@@ -38,11 +39,17 @@ const VALID: Record<RequestName, unknown> = {
   showInFolder: { id: 't1' },
   chooseUploadFiles: undefined,
   chooseDownloadFolder: undefined,
+  copyRpcSecret: undefined,
   rpcInfo: undefined,
 };
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */
 const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
+  setTransferProxy: [
+    { id: 't1', proxy: { mode: 'manual', all: 'http://a b' } },
+    { id: 't1', proxy: { mode: 'pac' } },
+    { id: 't1', proxy: { mode: 'none', all: 'http://p.test' } },
+  ],
   addDownloads: [
     { urls: [] },
     { urls: ['ftp://127.0.0.1/x'] },

@@ -3,19 +3,22 @@
 // the names in ./names.ts (which the transports read without loading zod); the hosts dispatch by
 // this table and the UI's API type is derived from it. No Node or DOM imports.
 //
-// Transports (both carry exactly this table; see electron/hosts/kit/ipc/ and electron/hosts/headless/):
-// - Electron: the preload exposes `window.ferry` (FerryApi + chooseDroppedFile, which trades a
-//   dropped File for a main-process handle); one IPC channel per request (`ferry:call:<name>`),
+// Transports (all carry exactly this table; see electron/hosts/kit/ipc/, shared/wire/ and electron/hosts/headless/):
+// - Electron: the preload exposes `window.ferry` (FerryApi + chooseDroppedFiles, which trades one
+//   drop's Files for main-process handles once the user confirmed them in a native dialog); one
+//   IPC channel per request (`ferry:call:<name>`),
 //   events on `ferry:event`. No snapshot is pushed: call snapshot(). The renderer holds handles
 //   for upload files and picks download folders with chooseDownloadFolder: it names no path.
-// - Headless: the host prints `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`. The page takes the
-//   token from the fragment and opens `ws://<host>/ws?token=<token>`; JSON messages
-//   `{ t: 'call', id, name, input }` → `{ t: 'reply', id, reply }`, pushes `{ t: 'event', name, payload }`,
-//   the first event on every connection being `snapshot`. Dropped files: `POST /api/upload-file?name=`
-//   with header `X-Ferry-Token: <token>` and the raw bytes → `{ path }` for addUploads.
+// - The wire (shared/wire/messages.ts: calls, replies, events, the snapshot first) over the headless
+//   host's WebSocket and the local control socket. Headless: the host prints
+//   `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`; the page takes the token from the fragment and
+//   opens `ws://<host>/ws?token=<token>`. Dropped files: `POST /api/upload-file?name=` with header
+//   `X-Ferry-Token: <token>` and the raw bytes → `{ path }` for addUploads.
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';
+import { parseVariantChoice, STREAM_KINDS } from './stream';
+import { proxyChoiceSchema } from './proxy';
 import type { TransferProgress, TransferView } from './transfer';
 import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './names';
 
@@ -42,13 +45,23 @@ export const addDownloadsInput = z.strictObject({
     .optional(),
   /** Connections for these downloads (1-32); the settings' connectionsPerDownload when absent. */
   connections: z.number().int().min(1).max(32).optional(),
+  /** Video streams (HLS/DASH): the variant to take, the page's title for the name, "must be a stream". */
+  stream: z
+    .strictObject({
+      kind: z.enum(STREAM_KINDS).optional(),
+      variant: z.string().max(32).refine((v) => parseVariantChoice(v) !== undefined, 'best, worst, WIDTHxHEIGHT or a bandwidth').optional(),
+      title: z.string().max(300).optional(),
+    })
+    .optional(),
+  /** Their own way to the network; the proxy setting when absent. Passwords go to the host's secret store. */
+  proxy: proxyChoiceSchema.optional(),
 });
 
 /**
  * Files to upload, named in one of two ways. The headless host takes absolute `paths` (its token
  * holder owns the machine). The desktop app takes only `handles`: opaque ids its main process
- * issued for files the user picked in the native dialog, dropped on the window or handed over at
- * launch, so a compromised renderer cannot name a file the user never chose.
+ * issued for files the user picked in the native dialog, dropped on the window (and confirmed in a
+ * native dialog) or handed over at launch, so a compromised renderer cannot name a file the user never chose.
  */
 export const addUploadsInput = z
   .strictObject({
@@ -82,6 +95,8 @@ export const addUploadsToInput = z.strictObject({
   fields: z.record(z.string().max(200), z.string().max(10_000)).optional(),
   /** Per-transfer speed limit in bytes per second. */
   bytesPerSecond: z.number().int().positive().max(10 * 1024 ** 3).optional(),
+  /** The uploads' own way to the network (`ferry put --all-proxy`); passwords go to the secret store. */
+  proxy: proxyChoiceSchema.optional(),
 });
 
 /** A file the main process let the user choose (dialog, drop, launch hand-off), as the UI holds it. */
@@ -101,13 +116,19 @@ function returns<T>(): T {
   return undefined as T;
 }
 
-/** Where aria2 clients reach this Ferry (the Settings dialog shows it with its secret). */
+/**
+ * Where aria2 clients reach this Ferry (Settings › aria2 RPC). The secret itself never goes to a
+ * UI: a page that held it could call the RPC as any client; the desktop app copies it to the
+ * clipboard in its main process (copyRpcSecret), and every host names the file that holds it.
+ */
 export interface RpcInfo {
   enabled: boolean;
   /** http://127.0.0.1:PORT/jsonrpc while it runs, else null. */
   endpoint: string | null;
-  /** null where this host serves no RPC. */
-  secret: string | null;
+  /** The file that holds the secret (`<data dir>/rpc-secret`); null where this host serves no RPC. */
+  secretFile: string | null;
+  /** Whether copyRpcSecret works here (the desktop app, whose main process writes the clipboard). */
+  canCopySecret: boolean;
   /** Why it is not running although enabled (port taken ...). */
   problem?: string;
 }
@@ -135,6 +156,8 @@ export const requests = {
     input: z.strictObject({ id, bytesPerSecond: z.number().int().positive().nullable() }),
     output: returns<void>(),
   },
+  /** The transfer's own proxy (null: follow the setting again); used from its next connection on. */
+  setTransferProxy: { input: z.strictObject({ id, proxy: proxyChoiceSchema.nullable() }), output: returns<void>() },
   getSettings: { input: nothing, output: returns<Settings>() },
   setSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   listDestinations: { input: nothing, output: returns<Destination[]>() },
@@ -148,6 +171,8 @@ export const requests = {
   chooseDownloadFolder: { input: nothing, output: returns<string | null>() },
   showInFolder: { input: oneIdInput, output: returns<void>() },
   rpcInfo: { input: nothing, output: returns<RpcInfo>() },
+  /** The desktop app: its main process puts the RPC secret on the clipboard (the renderer never sees it). */
+  copyRpcSecret: { input: nothing, output: returns<void>() },
 } as const satisfies { [N in RequestName]: { input: z.ZodType; output: unknown } };
 
 export type Requests = typeof requests;

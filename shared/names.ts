@@ -17,6 +17,7 @@ export const REQUEST_NAMES = [
   'resumeAll',
   'reorder',
   'setTransferSpeedLimit',
+  'setTransferProxy',
   'getSettings',
   'setSettings',
   'listDestinations',
@@ -28,6 +29,7 @@ export const REQUEST_NAMES = [
   'chooseDownloadFolder',
   'showInFolder',
   'rpcInfo',
+  'copyRpcSecret',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

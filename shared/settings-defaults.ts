@@ -15,7 +15,12 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   notifications: true,
   confirmQuitWhileActive: true,
   preventSleepWhileActive: true,
+  confirmDroppedFiles: true,
   droppedFileLimitMiB: 4096,
   rpcEnabled: true,
   rpcPort: 6800,
+  proxy: { mode: 'system' },
+  rpcSaveFolders: [],
+  rpcAllowedOrigins: [],
+  rpcAllowAnyOrigin: false,
 };

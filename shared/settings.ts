@@ -1,6 +1,7 @@
 // User settings and upload destinations: one schema, used by the Electron host (electron-store),
 // the headless host (conf), the engine and the renderer's settings form.
 import { z } from 'zod';
+import { proxyChoiceSchema } from './proxy';
 
 /** Bytes per second; null means unlimited. */
 const rate = z.number().int().positive().max(10 * 1024 ** 3).nullable();
@@ -14,6 +15,16 @@ export const absoluteFolderSchema = z
   .min(1)
   .max(1024, 'a folder path longer than 1024 characters is not accepted')
   .refine((d) => /^(?:\/|[A-Za-z]:[\\/]|\\\\[^\\]+\\[^\\]+)/.test(d) && !d.includes('\0'), 'the folder must be an absolute path');
+
+/**
+ * A web origin as browsers send it in `Origin`: scheme://host[:port], no path. Extensions' origins
+ * (chrome-extension://ID) count too. Compared case-insensitively, a trailing slash ignored.
+ */
+export const webOriginSchema = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]+\/?$/i, 'an origin is scheme://host[:port], like https://ariang.example');
 
 export const settingsSchema = z.strictObject({
   downloadDirectory: absoluteFolderSchema,
@@ -31,11 +42,27 @@ export const settingsSchema = z.strictObject({
   notifications: z.boolean(),
   confirmQuitWhileActive: z.boolean(),
   preventSleepWhileActive: z.boolean(),
+  /**
+   * Desktop app: files dropped on the window are uploaded only after a native dialog listed them.
+   * Turning it off needs a yes in a native dialog too (a renderer must not switch off its own guard).
+   */
+  confirmDroppedFiles: z.boolean(),
   /** Headless host: the largest file a browser may drop into its upload inbox, in MiB. */
   droppedFileLimitMiB: z.number().int().min(1).max(1024 * 1024),
   /** The aria2-compatible JSON-RPC on 127.0.0.1 (AriaNg, browser extensions); always needs its secret. */
   rpcEnabled: z.boolean(),
   rpcPort: z.number().int().min(1024).max(65535),
+  /** How transfers reach the network: the system's proxy settings, none, or proxies given by hand. */
+  proxy: proxyChoiceSchema,
+  /**
+   * Folders that browser and RPC clients may save into, besides the download folder and its
+   * subfolders. Changed only in Ferry's own UI, never over the RPC.
+   */
+  rpcSaveFolders: z.array(absoluteFolderSchema).max(50),
+  /** Web origins (scheme://host[:port]) whose pages may call the RPC, with the secret. Ferry's UI only. */
+  rpcAllowedOrigins: z.array(webOriginSchema).max(50),
+  /** aria2's --rpc-allow-origin-all: any web page may call the RPC (it still needs the secret). Ferry's UI only. */
+  rpcAllowAnyOrigin: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

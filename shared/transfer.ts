@@ -1,6 +1,7 @@
 // The transfer model every front end sees. Plain data only: it crosses IPC, WebSockets and
 // lands in the records files, so no classes, no Dates (epoch milliseconds instead), no Node
 // or DOM types.
+import type { StreamView } from './stream';
 
 export const TRANSFER_STATES = ['queued', 'active', 'paused', 'completed', 'failed', 'canceled'] as const;
 export type TransferState = (typeof TRANSFER_STATES)[number];
@@ -14,6 +15,7 @@ export const FINISHED_STATES: readonly TransferState[] = ['completed', 'failed',
 export type ErrorCode =
   | 'HTTP_STATUS' // the server answered with a non-2xx status
   | 'NETWORK' // connection refused, reset, DNS, TLS ...
+  | 'PROXY' // the proxy refused, wants other credentials, is down, or its setting cannot be used
   | 'STALLED' // no bytes for the stall timeout
   | 'RESPONSE_TIMEOUT' // upload body sent, no answer in time
   | 'REDIRECT' // redirect loop, too many redirects, or redirect to a forbidden protocol
@@ -25,6 +27,7 @@ export type ErrorCode =
   | 'FILE_SYSTEM' // permission denied, path vanished, ...
   | 'SOURCE_UNREADABLE' // upload source missing, a directory, unreadable
   | 'NO_SPACE_FOR_STAGING'
+  | 'UNSUPPORTED_STREAM' // a live, DRM-protected or SAMPLE-AES video stream Ferry cannot save
   | 'INTERNAL';
 
 /** An error as a value people can read. `status` is set whenever an HTTP status caused it. */
@@ -68,6 +71,8 @@ export interface DownloadDetails {
   connections?: number;
   /** Byte ranges of a segmented download (coalesced, updated about once a second); `done` bytes from each start are on disk. */
   segments?: SegmentView[];
+  /** Set once the URL turned out to be a video stream (HLS/DASH): its segments and variant. */
+  stream?: StreamView;
 }
 
 export interface SegmentView {
@@ -110,6 +115,8 @@ export interface TransferLogEntry {
   message: string;
 }
 
+import type { ProxyChoice } from './proxy';
+
 export interface TransferView {
   id: string;
   kind: TransferKind;
@@ -131,6 +138,8 @@ export interface TransferView {
   error?: TransferError;
   /** Bytes per second for this transfer; null or absent: no own limit. */
   speedLimit?: number | null;
+  /** This transfer's own way to the network; absent: the proxy setting. Passwords masked in every UI. */
+  proxy?: ProxyChoice;
   validators?: Validators;
   download?: DownloadDetails;
   upload?: UploadDetails;

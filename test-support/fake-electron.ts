@@ -79,10 +79,15 @@ export function createFakeElectron() {
   const notifications: { title: string; body: string }[] = [];
   const dialogAnswers: number[] = [];
   const dialogQuestions: string[] = [];
+  /** Every native message box shown, whole (with or without a parent window). */
+  const messageBoxes: { message: string; detail?: string; buttons?: string[]; defaultId?: number; cancelId?: number }[] = [];
+  /** session.resolveProxy: the PAC result Chromium would give (set per test) and the URLs asked about. */
+  const proxyResolver = { answer: 'DIRECT', asked: [] as string[] };
   /** What the next native open dialogs return (file or folder paths); empty = cancelled. */
   const openDialogAnswers: string[][] = [];
   const openDialogs: { properties?: string[] }[] = [];
   const opened: string[] = [];
+  const clipboard = { text: '', writeText: (text: string) => void (clipboard.text = text), readText: () => clipboard.text };
   class Notification extends EventEmitter {
     static isSupported = () => true;
     constructor(public options: { title: string; body: string }) {
@@ -110,6 +115,7 @@ export function createFakeElectron() {
     Notification,
     Menu: { buildFromTemplate: (items: unknown[]) => ({ items }) },
     nativeImage: { createFromPath: (p: string) => ({ path: p }) },
+    clipboard,
     screen: { getPrimaryDisplay: () => ({ workArea: area }), getAllDisplays: () => [{ workArea: area }] },
     shell: {
       openPath: async (file: string) => {
@@ -120,8 +126,10 @@ export function createFakeElectron() {
     },
     dialog: {
       showErrorBox: (title: string, text: string) => void dialogQuestions.push(`${title}: ${text}`),
-      showMessageBox: async (options: { message: string }) => {
+      showMessageBox: async (...args: unknown[]) => {
+        const options = args.at(-1) as (typeof messageBoxes)[number];
         dialogQuestions.push(options.message);
+        messageBoxes.push(options);
         return { response: dialogAnswers.shift() ?? 0 };
       },
       showOpenDialog: async (...args: unknown[]) => {
@@ -144,12 +152,16 @@ export function createFakeElectron() {
         setPermissionCheckHandler: () => {},
         setDevicePermissionHandler: () => {},
         webRequest: { onHeadersReceived: () => {} },
+        resolveProxy: async (url: string) => {
+          proxyResolver.asked.push(url);
+          return proxyResolver.answer;
+        },
       },
     },
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
   };
-  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, openDialogAnswers, openDialogs, opened, Tray };
+  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, messageBoxes, openDialogAnswers, openDialogs, opened, clipboard, Tray, proxyResolver };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

@@ -1,4 +1,4 @@
-// A WebSocket client of the headless host for tests: records every event, answers calls.
+// A WebSocket client of the headless host for tests (the wire's own client): records every event, answers calls.
 //
 //   const ui = await connectUi(host.port, host.token);
 //   const reply = await ui.call('addDownloads', { urls: [...] });
@@ -8,6 +8,9 @@
 //   ui.close();
 import http from 'node:http';
 import WebSocket from 'ws';
+import { webSocketTransport } from '../electron/hosts/kit/ws-transport';
+import { EVENT_NAMES } from '../shared/names';
+import { createContractClient } from '../shared/wire/contract-client';
 
 export interface UiClient {
   ws: WebSocket;
@@ -25,31 +28,29 @@ export async function connectUi(port: number, token: string): Promise<UiClient> 
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`, { origin: `http://127.0.0.1:${port}` });
   const events: UiClient['events'] = [];
   const raw: string[] = [];
-  const waiting = new Map<number | null, (reply: unknown) => void>();
-  ws.on('message', (data) => {
-    const text = data.toString();
-    raw.push(text);
-    const message = JSON.parse(text);
-    if (message.t === 'event') events.push({ name: message.name, payload: message.payload });
-    if (message.t === 'reply') {
-      waiting.get(message.id)?.(message.reply);
-      waiting.delete(message.id);
-    }
+  ws.on('message', (data) => raw.push(data.toString()));
+  const client = createContractClient({
+    callTimeoutMs: 60_000,
+    queueWhileDown: false,
+    words: { lost: 'the host closed the socket', timedOut: (name) => `the host did not answer ${name}` },
   });
+  for (const name of EVENT_NAMES) client.on(name, (payload) => events.push({ name, payload }));
+  // Attached before the socket opens: the snapshot may come in the same packet as the handshake's answer.
+  client.attach(webSocketTransport(ws));
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  let next = 1;
   return {
     ws,
     events,
     raw,
-    call(name, input) {
-      const id = next++;
-      const reply = new Promise((resolve) => waiting.set(id, resolve));
-      ws.send(JSON.stringify({ t: 'call', id, name, input }));
-      return reply as ReturnType<UiClient['call']>;
-    },
+    call: (name, input) => client.call(name, input),
     sendRaw(data) {
-      const reply = new Promise((resolve) => waiting.set(null, resolve));
+      const reply = new Promise((resolve) => {
+        const stop = client.onStrayReply((message) => {
+          if (message.id !== null) return;
+          stop();
+          resolve(message.reply);
+        });
+      });
       ws.send(data);
       return reply;
     },

@@ -18,11 +18,13 @@
 //   server.requestsFor('/file.bin')  -> [{ method, path, query, headers, at }]  (Range, If-Range ...)
 //   server.responsesFor('/file.bin') -> [{ status, bytesSent }]   (status -1 for custom handlers)
 //   await server.close();                                          // destroys open (stalled) sockets
+//   const tlsServer = await startTestServer({ tls: await loopbackCertificate() }); // https://127.0.0.1:PORT
 //
 // Routes match on the path only; the query string is ignored for matching (recorded though), so a
 // test can add ?x=1 to make URLs distinct. Unknown paths answer 404.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -99,7 +101,12 @@ export interface TestServer {
 
 const CHUNK = 64 * 1024;
 
-export async function startTestServer(): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Serve https with this key and certificate (tls-certificate.ts makes a loopback one). */
+  tls?: { key: string; cert: string };
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const routes = new Map<string, RouteOptions | RouteHandler>();
   const requests: RecordedRequest[] = [];
   const responses = new Map<string, RecordedResponse[]>();
@@ -110,7 +117,8 @@ export async function startTestServer(): Promise<TestServer> {
   let openAll = 0;
   let peakAll = 0;
 
-  const server = http.createServer((req, res) => {
+  const server = options.tls ? https.createServer(options.tls) : http.createServer();
+  (server as http.Server).on('request', (req: IncomingMessage, res: ServerResponse) => {
     const parsed = new URL(req.url ?? '/', 'http://127.0.0.1');
     const now = (open.get(parsed.pathname) ?? 0) + 1;
     open.set(parsed.pathname, now);
@@ -164,7 +172,7 @@ export async function startTestServer(): Promise<TestServer> {
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
     port,

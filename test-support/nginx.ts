@@ -27,6 +27,9 @@ export interface NginxOptions {
   extraLocationConfig?: string;
 }
 
+/** `$bytes_sent $uri` per request (headers included; an aborted response counts what it sent). */
+export const SENT_LOG = 'sent.log';
+
 export interface NginxServer {
   port: number;
   baseUrl: string;
@@ -138,6 +141,8 @@ error_log ${quote(path.join(o.work, 'error.log'))} warn;
 events { worker_connections 256; }
 http {
   access_log ${quote(path.join(o.work, 'access.log'))};
+  log_format sent '$bytes_sent $uri';
+  access_log ${quote(path.join(o.work, SENT_LOG))} sent;
   client_body_temp_path ${quote(path.join(o.temp, 'client_body'))};
   proxy_temp_path ${quote(path.join(o.temp, 'proxy'))};
   fastcgi_temp_path ${quote(path.join(o.temp, 'fastcgi'))};
@@ -163,6 +168,17 @@ http {
 /** nginx strings in double quotes, so folders with spaces work. */
 function quote(value: string): string {
   return `"${value.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** Bytes nginx sent (headers and body, `$bytes_sent`) for requests whose path matches. */
+export async function bytesSentMatching(server: NginxServer, match: RegExp): Promise<number> {
+  const text = await readFile(path.join(path.dirname(server.accessLog), SENT_LOG), 'utf8').catch(() => '');
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^(\d+) (\S+)$/.exec(line);
+    if (m && match.test(m[2]!)) sum += Number(m[1]);
+  }
+  return sum;
 }
 
 /** Body bytes nginx sent for requests whose path is `urlPath` (an aborted response counts what it sent). */

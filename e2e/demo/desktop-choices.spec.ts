@@ -44,3 +44,26 @@ test('desktop: upload files come from the native dialog, listed by name and size
   await dialog.getByRole('button', { name: 'Upload 2' }).click();
   await expect(page.getByRole('grid').getByRole('row')).toHaveCount(2);
 });
+
+test('desktop: files dropped on the window still open the upload sheet and upload; Settings shows the question before uploading them', async ({ page }) => {
+  await page.goto(`${base()}#demo&count=0&desktop`);
+  const dt = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    d.items.add(new File(['minutes'], 'minutes.txt', { type: 'text/plain' }));
+    d.items.add(new File(['slides'], 'slides.pdf', { type: 'application/pdf' }));
+    return d;
+  });
+  await page.dispatchEvent('.main', 'dragenter', { dataTransfer: dt });
+  await page.dispatchEvent('.main', 'drop', { dataTransfer: dt });
+  const sheet = page.getByRole('dialog', { name: 'Upload files' });
+  await expect(sheet.getByRole('list', { name: 'Chosen files' }).getByRole('listitem')).toHaveCount(2);
+  await sheet.getByRole('button', { name: 'Upload 2' }).click();
+  await expect(sheet).toBeHidden();
+  await expect(page.getByRole('grid').getByRole('row')).toHaveCount(2);
+
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByRole('tab', { name: 'Transfers' }).click();
+  await expect(settings.getByLabel(/Ask before uploading dropped files/)).toBeChecked();
+  await shot(page, 'desktop-settings-dropped-files');
+});

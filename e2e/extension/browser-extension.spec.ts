@@ -1,27 +1,26 @@
 /// <reference types="chrome" />
 // Ferry's browser extension in Debian's Chromium (headless, loaded unpacked), against a real Ferry
 // (`ferry rpc` under the test's HOME): it pairs through the native-messaging host that Ferry
-// installed for that HOME's Chromium, keeps the secret out of the content script's reach, hands a
+// installed for that HOME's Chromium before Chromium ever ran there, keeps the secret out of the
+// content script's reach, hands a
 // clicked download over (no browser download left) with only the cookies the browser itself sent,
 // moves an earlier version's secret out of chrome.storage.local, lets Alt+click downloads stay in
 // the browser, and with Ferry stopped the browser downloads the file itself.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, expect, test, type BrowserContext, type CDPSession, type Page, type Worker } from '@playwright/test';
-import { makeTempDir, randomBytes, removeDir } from '../../test-support/files';
+import { expect, test, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { randomBytes } from '../../test-support/files';
 import { startTestServer, type TestServer } from '../../test-support/http-test-server';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium';
 import { shot } from '../support/shots';
-import { startFerryRpc, type RpcPeer } from './rpc-peer';
+import type { RpcPeer } from './rpc-peer';
+import { startExtensionSession, type ExtensionSession } from './extension-session';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const EXTENSION_DIR = path.join(ROOT, 'extension', 'dist');
 
 test.describe.configure({ mode: 'serial' });
 
-let home: string;
+let session: ExtensionSession;
 let dataDir: string;
 let server: TestServer;
 let peer: RpcPeer;
@@ -36,11 +35,6 @@ const movedBody = randomBytes(300_000, 15);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 test.beforeAll(async () => {
-  const built = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-extension.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  expect(built.status, built.stderr).toBe(0);
-  home = await makeTempDir('ferry-ext-home-');
-  dataDir = path.join(home, '.local', 'share', 'ferry');
-  await mkdir(dataDir, { recursive: true });
   server = await startTestServer();
   const attachment = (name: string) => ({ 'content-disposition': `attachment; filename="${name}"` });
   server.route('/files/report.bin', { body: fileBody, headers: attachment('report.bin') });
@@ -57,32 +51,26 @@ test.beforeAll(async () => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.end(`<!doctype html><a id="cross" href="${server.url('/files/cross.bin')}">cross-site file</a>`);
   });
-  // Chromium's default user data dir under HOME: where Ferry installs its native-messaging manifest.
-  const profile = path.join(home, '.config', 'chromium');
-  await mkdir(profile, { recursive: true });
-  peer = await startFerryRpc({ home, dataDir, downloadDir: path.join(home, 'ferry-downloads') });
-  expect(JSON.parse(await readFile(path.join(profile, 'NativeMessagingHosts', 'dev.ferry.host.json'), 'utf8'))).toMatchObject({
-    allowed_origins: ['chrome-extension://lojocmffkaoblkneplpkmbkkmlbboifh/'],
-  });
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    env: { ...process.env, HOME: home },
-    args: [...CHROMIUM_ARGS, '--headless=new', `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`],
-  });
-  worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  page = await context.newPage();
-  // Playwright takes over downloads by default; give them back to Chromium, as for a user.
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Browser.setDownloadBehavior', { behavior: 'default', eventsEnabled: true });
+  session = await startExtensionSession('ferry-ext-home-');
+  ({ dataDir, peer, context, worker } = session);
+  page = await session.newPage();
   await page.goto(server.url('/page'));
 });
 
 test.afterAll(async () => {
-  await context?.close();
-  await peer?.stop();
+  await session?.close();
   await server?.close();
-  if (home) await removeDir(home);
+});
+
+test('Ferry installed the pairing for Chromium before Chromium had a profile in this HOME (issue 18)', async () => {
+  // The session started `ferry rpc` first and Chromium after it, in an empty HOME: the manifest
+  // was there when Chromium made its profile folder around it.
+  expect(JSON.parse(await readFile(path.join(session.profile, 'NativeMessagingHosts', 'dev.ferry.host.json'), 'utf8'))).toMatchObject({
+    allowed_origins: ['chrome-extension://lojocmffkaoblkneplpkmbkkmlbboifh/'],
+  });
+  for (const other of ['google-chrome', 'microsoft-edge', 'BraveSoftware/Brave-Browser', 'vivaldi']) {
+    expect((await stat(path.join(session.home, '.config', other, 'NativeMessagingHosts', 'dev.ferry.host.json'))).isFile()).toBe(true);
+  }
 });
 
 const browserDownloads = () => worker.evaluate(() => chrome.downloads.search({}));
@@ -106,21 +94,6 @@ const storedCredentials = () =>
 const localStorageOfExtension = () => worker.evaluate(() => chrome.storage.local.get(null));
 const cookiesOf = (header: string | string[] | undefined) => new Set(String(header ?? '').split(/;\s*/).filter(Boolean));
 
-/** Runs an expression in the world of Ferry's content script in `target` (found over CDP), as a page that took over its renderer could. */
-async function inContentScript(target: Page, expression: string): Promise<string> {
-  const cdp: CDPSession = await context.newCDPSession(target);
-  const worlds: { id: number; origin: string; auxData?: { type?: string } }[] = [];
-  cdp.on('Runtime.executionContextCreated', (event) => worlds.push(event.context));
-  await cdp.send('Runtime.enable');
-  const extensionOrigin = `chrome-extension://${new URL(worker.url()).host}`;
-  await expect.poll(() => worlds.some((w) => w.origin === extensionOrigin && w.auxData?.type === 'isolated')).toBe(true);
-  const world = worlds.find((w) => w.origin === extensionOrigin && w.auxData?.type === 'isolated')!;
-  const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { contextId: world.id, expression, awaitPromise: true, returnByValue: true });
-  await cdp.detach();
-  if (exceptionDetails) throw new Error(`in the content script: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
-  return String(result.value);
-}
-
 test('pairs with Ferry through the native-messaging host, without copy-paste; the secret is kept out of chrome.storage.local', async () => {
   await expect.poll(storedCredentials, { timeout: 15_000 }).toEqual({ endpoint: peer.endpoint, secret: peer.secret, pairedBy: 'native' });
   const local = await localStorageOfExtension();
@@ -130,7 +103,7 @@ test('pairs with Ferry through the native-messaging host, without copy-paste; th
 
 test('the content script, which runs in every page, cannot reach the RPC secret or endpoint', async () => {
   // Every storage area a content script has, and the IndexedDB it sees (the page's origin, not the extension's).
-  const seen = await inContentScript(
+  const seen = await session.inContentScript(
     page,
     `(async () => {
       const area = (name) => chrome.storage[name].get(null).then((v) => JSON.stringify(v), (e) => 'refused: ' + e.message);
@@ -162,7 +135,9 @@ test('the options page shows the pairing and reaches Ferry', async () => {
   await expect(options.getByText('paired automatically')).toBeVisible();
   await expect(options.getByLabel(/^Endpoint/)).toHaveValue(peer.endpoint);
   await options.getByRole('button', { name: 'Test connection' }).click();
-  await expect(options.getByRole('status')).toHaveText(/^Ferry answers \(version /);
+  // Ferry's own version, not the aria2 number it also answers for aria2 clients.
+  const { version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  await expect(options.getByRole('status')).toHaveText(`Ferry ${version} answers.`);
   await shot(options, 'extension-options');
   await options.close();
 });

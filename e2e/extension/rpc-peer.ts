@@ -1,7 +1,7 @@
 // The Ferry the extension talks to in its e2e test: `ferry rpc` on a free port, under the test's
 // HOME, so that it installs its native-messaging host for that HOME's Chromium itself.
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -21,6 +21,10 @@ export interface RpcPeer {
 type Status = { gid: string; status: string; errorMessage?: string; files: { path: string; uris: { uri: string }[] }[] };
 
 export async function startFerryRpc(options: { home: string; dataDir: string; downloadDir: string }): Promise<RpcPeer> {
+  // Downloads land in the test's folder, not the test HOME's ~/Downloads: the settings the user
+  // would have saved (RPC clients may not move the download folder outside where they may save).
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  await writeFile(path.join(options.dataDir, 'settings.json'), JSON.stringify({ downloadDirectory: options.downloadDir }), { mode: 0o600 });
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'ferry.js'), 'rpc', '--port', '0', '--data-dir', options.dataDir], {
     cwd: ROOT,
     env: { ...process.env, HOME: options.home },
@@ -47,8 +51,6 @@ export async function startFerryRpc(options: { home: string; dataDir: string; do
     if (body.error) throw new Error(body.error.message);
     return body.result;
   };
-  // Downloads land in the test's folder, not the test HOME's ~/Downloads.
-  await call('aria2.changeGlobalOption', { dir: options.downloadDir });
   const keys = ['gid', 'status', 'files', 'errorMessage'];
   const all = async (): Promise<Status[]> => [
     ...((await call('aria2.tellActive', keys)) as Status[]),

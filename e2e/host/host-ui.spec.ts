@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import WebSocket from 'ws';
 import type { Snapshot } from '../../shared/contract';
 import type { Page, WebSocketRoute } from '@playwright/test';
 import type { HostFixtureInfo } from '../support/host-fixture';
 import { startHostFixture } from '../support/host-process';
 import { shot } from '../support/shots';
+import { connectUi } from '../../test-support/headless-client';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -230,12 +230,12 @@ test('after the connection drops, the UI reconnects and shows the true state at 
   await expect(page.getByRole('status').filter({ hasText: /Disconnected|Connecting/ })).toBeVisible();
 
   // While the page is away, another client removes a transfer and the host keeps going.
-  const token = new URL(info.ui).hash.replace('#token=', '');
-  const other = new WebSocket(`${new URL(info.ui).origin.replace('http', 'ws')}/ws?token=${token}`);
-  const snap = await new Promise<Snapshot>((ok) => other.once('message', (d) => ok(JSON.parse(String(d)).payload)));
+  const ui = new URL(info.ui);
+  const other = await connectUi(Number(ui.port), ui.hash.replace('#token=', ''));
+  await other.waitFor(() => other.events.length > 0);
+  const snap = other.events[0]!.payload as Snapshot;
   const stream = snap.transfers.find((t) => t.name === 'stream.bin')!;
-  other.send(JSON.stringify({ t: 'call', id: 1, name: 'remove', input: { ids: [stream.id], deleteFiles: false } }));
-  await new Promise((ok) => other.on('message', (d) => JSON.parse(String(d)).t === 'reply' && ok(null)));
+  await other.call('remove', { ids: [stream.id], deleteFiles: false });
   other.close();
   await expect(row('stream.bin')).toBeVisible(); // the page cannot know yet
 

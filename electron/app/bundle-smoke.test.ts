@@ -32,7 +32,7 @@ it('the bundled main process starts, serves the contract over IPC and quits clea
     `import { createFakeElectron } from './fake.mjs';
 const f = createFakeElectron();
 globalThis.__fake = f;
-export const { app, BrowserWindow, Tray, Notification, Menu, nativeImage, screen, shell, dialog, powerMonitor, powerSaveBlocker, ipcMain, session, protocol, safeStorage } = f.module;
+export const { app, BrowserWindow, Tray, Notification, Menu, nativeImage, clipboard, screen, shell, dialog, powerMonitor, powerSaveBlocker, ipcMain, session, protocol, safeStorage } = f.module;
 export default f.module;`,
   );
   await writeFile(
@@ -70,8 +70,8 @@ setTimeout(async () => {
   const report = JSON.parse(last);
   expect(report.errors, run.stderr).toEqual([]);
   expect(report.urls).toEqual(['app://ferry/index.html']);
-  // The contract's requests, plus the preload's channel that trades a dropped file for a handle.
-  expect(report.handlers.sort()).toEqual([...REQUEST_NAMES.map((n) => `ferry:call:${n}`), 'ferry:choose-dropped-file'].sort());
+  // The contract's requests, plus the preload's channel that trades one drop's files for handles.
+  expect(report.handlers.sort()).toEqual([...REQUEST_NAMES.map((n) => `ferry:call:${n}`), 'ferry:choose-dropped-files'].sort());
   expect(report.snapshot).toMatchObject({ ok: true, value: { transfers: [], destinations: [] } });
   expect(report.exitCodes).toEqual([0]);
   expect(await readdir(dataDir)).not.toContain('cli.lock'); // the data folder lock was released

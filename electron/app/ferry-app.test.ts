@@ -12,7 +12,8 @@ import { openConfBacking } from '../hosts/kit/service/backing-store';
 import { callChannel } from '../hosts/kit/ipc/channels';
 import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';
 import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairing';
-import { connectLocalControl } from '../hosts/kit/local-control/client';
+import { connectLocalControl, type ControlClient } from '../hosts/kit/local-control/client';
+import { proxiesMissing, startTinyproxy } from '../../test-support/proxies';
 
 const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
 vi.mock('electron', async () => {
@@ -50,8 +51,8 @@ async function start(options: { settings?: Record<string, unknown>; argv?: strin
     openBacking: openConfBacking,
     rpcPort: 0,
     ...(options.browserPairing ? { browserPairing: options.browserPairing } : {}),
-    openEngine: async ({ dataDir: d, settings }) => {
-      engine = await openEngine({ dataDir: d, settings });
+    openEngine: async ({ dataDir: d, settings, secrets, systemProxy }) => {
+      engine = await openEngine({ dataDir: d, settings, secrets, systemProxy });
       realClose = engine.close.bind(engine);
       if (options.holdClose) {
         const close = realClose;
@@ -272,17 +273,22 @@ describe('desktop app decisions', () => {
     }
   });
 
-  it('serves the aria2 RPC with its secret shown to the window, refuses aria2.shutdown, and stops it on quit', async () => {
+  it('serves the aria2 RPC, copies its secret in the main process (the window never gets it), refuses aria2.shutdown, and stops it on quit', async () => {
     await start({ rpc: true });
     const info = (await handleFromWindow('rpcInfo', undefined)) as { ok: true; value: RpcInfo };
-    expect(info.value).toMatchObject({ enabled: true, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/jsonrpc$/) });
+    expect(info.value).toEqual({ enabled: true, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/jsonrpc$/), secretFile: path.join(dir, 'data', 'rpc-secret'), canCopySecret: true });
+    const secret = (await readFile(path.join(dir, 'data', 'rpc-secret'), 'utf8')).trim();
+    expect(JSON.stringify([info, await handleFromWindow('snapshot', undefined), await handleFromWindow('getSettings', undefined)])).not.toContain(secret);
+    expect(electron.clipboard.text).toBe('');
+    expect(await handleFromWindow('copyRpcSecret', undefined)).toEqual({ ok: true, value: undefined });
+    expect(electron.clipboard.text).toBe(secret);
     const rpc = (method: string) =>
-      fetch(info.value.endpoint!, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [`token:${info.value.secret}`] }) }).then(
+      fetch(info.value.endpoint!, { method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [`token:${secret}`] }) }).then(
         (r) => r.json() as Promise<{ result?: unknown; error?: { code: number; message: string } }>,
       );
     const added = (await fetch(info.value.endpoint!, {
       method: 'POST',
-      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'aria2.addUri', params: [`token:${info.value.secret}`, [server.url('/file.bin')]] }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'aria2.addUri', params: [`token:${secret}`, [server.url('/file.bin')]] }),
     }).then((r) => r.json())) as { result: string };
     expect(added.result).toMatch(/^[0-9a-f]{16}$/);
     await until(() => engine!.list().some((v) => v.state === 'completed'));
@@ -297,8 +303,10 @@ describe('desktop app decisions', () => {
     await start();
     const upload = { uploads: [{ path: '/etc/hostname', url: server.url('/up/hostname') }], method: 'PUT', protocol: 'raw' };
     expect(await handleFromWindow('addUploadsTo', upload)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const client = await connectLocalControl(path.join(dir, 'data'));
-    expect(client).toBeDefined();
+    const joined = await connectLocalControl(path.join(dir, 'data'));
+    expect(joined).toBeDefined();
+    expect(joined).not.toHaveProperty('refused');
+    const client = joined as ControlClient;
     // A folder the window never picked: the CLI's user owns the machine.
     const folder = path.join(dir, 'from-cli');
     const [view] = await client!.call('addDownloads', { urls: [server.url('/file.bin')], directory: folder });
@@ -309,6 +317,29 @@ describe('desktop app decisions', () => {
     await until(() => electron.app.exitCodes.length > 0);
     await closed;
     expect(existsSync(path.join(dir, 'data', 'control.sock'))).toBe(false);
+  });
+
+  it.skipIf(proxiesMissing())("follows the system's proxy for each URL (session.resolveProxy: PAC, WPAD) unless Settings say no proxy", async () => {
+    const proxy = await startTinyproxy();
+    try {
+      electron.proxyResolver.answer = `PROXY 127.0.0.1:${proxy.port}; DIRECT`;
+      electron.proxyResolver.asked.length = 0;
+      await start();
+      const first = (await handleFromWindow('addDownloads', { urls: [server.url('/file.bin?via=system')] })) as { value: { id: string }[] };
+      const [done] = await engine!.waitUntilFinished([first.value[0]!.id]);
+      expect(done?.state).toBe('completed');
+      expect(electron.proxyResolver.asked).toContain(server.url('/file.bin?via=system'));
+      expect(await proxy.log()).toContain(`GET ${server.url('/file.bin?via=system')} HTTP/1.1`);
+
+      expect(await handleFromWindow('setSettings', { proxy: { mode: 'none' } })).toMatchObject({ ok: true });
+      const second = (await handleFromWindow('addDownloads', { urls: [server.url('/file.bin?via=none')] })) as { value: { id: string }[] };
+      expect((await engine!.waitUntilFinished([second.value[0]!.id]))[0]?.state).toBe('completed');
+      expect(await proxy.log()).not.toContain('via=none');
+      expect(server.requestsFor('/file.bin').find((r) => r.query.includes('via=none'))?.headers.via).toBeUndefined();
+    } finally {
+      electron.proxyResolver.answer = 'DIRECT';
+      await proxy.stop();
+    }
   });
 
   it('accepts IPC calls only from its own window, and validates their input', async () => {

@@ -1,10 +1,10 @@
 // The desktop app's wiring: single instance first, then the engine, the contract over IPC, the
 // window, the tray and the OS integrations. main.ts only calls startFerryApp; the decisions
 // live in lifecycle.ts, power.ts, launch-args.ts and friends, which tests drive directly.
-import { app, dialog, ipcMain, powerMonitor, powerSaveBlocker, session, shell, type BrowserWindow } from 'electron';
+import { app, clipboard, dialog, ipcMain, powerMonitor, powerSaveBlocker, session, shell, type BrowserWindow } from 'electron';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { SecretsProvider, SecretVault, TransferEngine } from '../engine/index';
+import type { SecretsProvider, SecretVault, SystemProxy, TransferEngine } from '../engine/index';
 import { lockDataDir } from '../hosts/kit/data-dir-lock';
 import { defaultDataDir } from '../hosts/kit/data-dir';
 import { openPrivateDataDir } from '../hosts/kit/private-data-dir';
@@ -24,7 +24,9 @@ import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairin
 import { createRpcController, type RpcController } from '../hosts/kit/rpc/controller';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
 import { createDesktopFeedback, notify } from './desktop-feedback';
+import { confirmSettingsChange, registerDroppedFiles } from './dropped-files';
 import { createFileChoosers } from './file-choosers';
+import { electronSystemProxy } from './system-proxy';
 import { openElectronBacking, safeStorageCipher, secretsUnprotectedReason } from './electron-stores';
 import { parseLaunchArgs, type LaunchRequest } from './launch-args';
 import { setLinuxAutostart } from './linux-autostart';
@@ -46,7 +48,7 @@ export interface FerryAppOptions {
   iconPath: string;
   trayIconPath: string;
   dataDir?: string;
-  openEngine(options: { dataDir: string; settings: ReturnType<typeof engineSettingsFrom>; secrets: SecretsProvider; downloadSecrets: SecretVault }): Promise<AppEngine>;
+  openEngine(options: { dataDir: string; settings: ReturnType<typeof engineSettingsFrom>; secrets: SecretsProvider; downloadSecrets: SecretVault; systemProxy: SystemProxy }): Promise<AppEngine>;
   /** Quit cleanly on SIGINT/SIGTERM (default true; tests turn it off). */
   handleSignals?: boolean;
   /** Test seam: where settings files live (electron-store by default). */
@@ -119,18 +121,30 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   const settingsStore = createSettingsStore(openBacking(dataDir, 'settings'), app.getPath('downloads'));
   const plainSecrets = unencryptedSecretsWarning(secrets, secretsUnprotectedReason(), say);
   const destinationsStore = plainSecrets.watchDestinations(createDestinationsStore(openBacking(dataDir, 'destinations'), secrets));
-  // Download headers (the extension's cookies) are kept there too, never in the transfer records.
-  const engine = await options.openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets, downloadSecrets: secrets });
+  // "System" proxy: what Chromium resolves for each URL (system settings, PAC, WPAD).
+  const systemProxy = electronSystemProxy(session.defaultSession);
+  // Download headers (the extension's cookies) are kept in the secret store too, never in the transfer records.
+  const engine = await options.openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets, downloadSecrets: secrets, systemProxy });
   const choices = createUserChoices();
   const choosers = createFileChoosers({
+    dialog,
+    choices,
+    window: () => window,
+    downloadDirectory: () => settingsStore.get().downloadDirectory,
+  });
+  registerDroppedFiles({
     dialog,
     ipcMain,
     choices,
     window: () => window,
-    downloadDirectory: () => settingsStore.get().downloadDirectory,
     isTrustedSender: (event) => isTrustedFrame(event.senderFrame, window && !window.isDestroyed() ? [window.webContents] : [], isAppUrl),
+    askBeforeUploading: () => settingsStore.get().confirmDroppedFiles,
   });
   let rpc: RpcController | undefined;
+  // Secrets given with single transfers (upload headers of `ferry put`, proxy passwords) are kept
+  // while a listed transfer names them.
+  const adHocSecrets = keepAdHocSecrets(secrets, engine);
+  await adHocSecrets.sweep().catch((error: unknown) => say({ level: 'warn', message: `Could not drop unused upload secrets: ${(error as Error).message}` }));
   const service = createFerryService({
     engine,
     settingsStore,
@@ -138,9 +152,17 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     choices,
     chooseUploadFiles: choosers.chooseUploadFiles,
     chooseDownloadFolder: choosers.chooseDownloadFolder,
+    confirmSettingsChange: (patch, current) => confirmSettingsChange(patch, current, { dialog, window: () => window }),
     openPath: (file) => openDownloadedFile(file, { shell, dialog }),
     showItemInFolder: (file) => shell.showItemInFolder(file),
-    rpcInfo: () => rpc?.info() ?? { enabled: settingsStore.get().rpcEnabled, endpoint: null, secret: null, problem: 'Starting' },
+    rpcInfo: () => rpc?.info() ?? { enabled: settingsStore.get().rpcEnabled, endpoint: null, secretFile: null, canCopySecret: false, problem: 'Starting' },
+    // The renderer never holds the secret: the main process writes it to the clipboard itself.
+    copyRpcSecret: () => {
+      if (!rpc) throw new Error('The aria2 RPC is still starting');
+      clipboard.writeText(rpc.secret());
+    },
+    proxySecrets: secrets,
+    transferProxySecrets: adHocSecrets,
   });
   // aria2 clients and browser extensions reach the app here; no shutdown handler: the app refuses
   // aria2.shutdown (quitting is the user's, from the window or tray).
@@ -150,13 +172,12 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     warn: (message) => service.emit('notice', { level: 'warn', message }),
     ...(options.rpcPort !== undefined ? { portOverride: options.rpcPort } : {}),
     ...(options.browserPairing ? { browserPairing: options.browserPairing } : {}),
+    canCopySecret: true,
   });
   const rpcController = rpc;
   // `ferry get`/`put` of the same user join the app over an owner-only socket in the data folder.
   // They may name paths (the headless trust model), so they get a service of their own without the
   // window's choices; the engine and stores are the same.
-  const adHocSecrets = keepAdHocSecrets(secrets, engine);
-  await adHocSecrets.sweep().catch((error: unknown) => say({ level: 'warn', message: `Could not drop unused upload secrets: ${(error as Error).message}` }));
   const controlService = createFerryService({
     engine,
     settingsStore,

@@ -1,23 +1,18 @@
 // Where the desktop app's files and folders come from: the native open dialog, the native folder
-// picker, a file dropped on the window (its path learned by the preload through webUtils and
-// exchanged here for a handle) and files handed over at launch. Each becomes a UserChoices entry,
-// so the renderer only ever holds handles and picks among folders the user chose.
-import type { BrowserWindow, Dialog, IpcMain, IpcMainInvokeEvent, OpenDialogOptions } from 'electron';
+// picker and files handed over at launch (dropped files: dropped-files.ts). Each becomes a
+// UserChoices entry, so the renderer only ever holds handles and picks among folders the user chose.
+import type { BrowserWindow, Dialog, OpenDialogOptions } from 'electron';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ChosenFile, Reply } from '../../shared/contract';
-import { CHOOSE_DROPPED_FILE_CHANNEL } from '../hosts/kit/ipc/channels';
+import type { ChosenFile } from '../../shared/contract';
 import type { UserChoices } from '../hosts/kit/service/user-choices';
 
 export interface FileChoosersOptions {
   dialog: Pick<Dialog, 'showOpenDialog'>;
-  ipcMain: Pick<IpcMain, 'handle'>;
   choices: UserChoices;
   window(): BrowserWindow | undefined;
   /** The download folder the picker opens in. */
   downloadDirectory(): string;
-  /** Whether an IPC call came from Ferry's own window (the IPC host's rule). */
-  isTrustedSender(event: IpcMainInvokeEvent): boolean;
 }
 
 export interface FileChoosers {
@@ -47,13 +42,6 @@ async function showOpenDialog(options: FileChoosersOptions, dialogOptions: OpenD
 export function createFileChoosers(options: FileChoosersOptions): FileChoosers {
   const { choices } = options;
   const chooseAll = async (paths: string[]) => (await Promise.all(paths.map((p) => regularFile(choices, p)))).filter((f): f is ChosenFile => f !== undefined);
-
-  options.ipcMain.handle(CHOOSE_DROPPED_FILE_CHANNEL, async (event, filePath: unknown): Promise<Reply<ChosenFile>> => {
-    if (!options.isTrustedSender(event)) return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are only accepted from Ferry’s own window' } };
-    const chosen = await regularFile(choices, filePath);
-    if (!chosen) return { ok: false, error: { code: 'INVALID_INPUT', message: 'Only files (not folders) can be uploaded' } };
-    return { ok: true, value: chosen };
-  });
 
   return {
     chooseUploadFiles: async () => chooseAll(await showOpenDialog(options, { title: 'Upload files', properties: ['openFile', 'multiSelections'] })),

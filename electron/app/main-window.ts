@@ -29,7 +29,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     backgroundColor: '#1e1f22',
     // The page never gets Node: isolated, sandboxed, only the preload's window.ferry.
     webPreferences: {
-      // Reviewed: the preload exposes only window.ferry (the contract) and chooseDroppedFile (File → handle).
+      // Reviewed: the preload exposes only window.ferry (the contract) and chooseDroppedFiles (Files → handles).
       preload: options.preloadPath, // eng-disable PRELOAD_JS_CHECK
       contextIsolation: true,
       sandbox: true,

@@ -1,8 +1,9 @@
 // The desktop app's main process chooses every path: a renderer (playing a compromised one here,
 // calling the IPC handlers from Ferry's own window) can only hold handles for files the user chose
-// in a native dialog, dropped or handed over, pick among folders the user chose, and open only
-// completed downloads, asking first for anything that would run. Driven through the fake
-// 'electron' module over the real engine, a real upload receiver and a real download server.
+// in a native dialog, confirmed in one after dropping them, or handed over, pick among folders the
+// user chose, and open only completed downloads, asking first for anything that would run. Driven
+// through the fake 'electron' module over the real engine, a real upload receiver and a real
+// download server.
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,8 +14,8 @@ import { startRawReceiver, type RawReceiver } from '../../test-support/upload-se
 import type { TransferView } from '../../shared/transfer';
 import { openEngine, type TransferEngine } from '../engine/index';
 import { openConfBacking } from '../hosts/kit/service/backing-store';
-import { callChannel, CHOOSE_DROPPED_FILE_CHANNEL } from '../hosts/kit/ipc/channels';
-import type { RequestName } from '../../shared/contract';
+import { callChannel, CHOOSE_DROPPED_FILES_CHANNEL } from '../hosts/kit/ipc/channels';
+import type { ChosenFile, RequestName } from '../../shared/contract';
 import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';
 
 const fake = vi.hoisted(() => ({ current: undefined as FakeElectron | undefined }));
@@ -42,6 +43,7 @@ beforeEach(async () => {
   receiver = await startRawReceiver();
   electron.app.removeAllListeners();
   electron.dialogQuestions.length = 0;
+  electron.messageBoxes.length = 0;
   electron.dialogAnswers.length = 0;
   electron.openDialogAnswers.length = 0;
   electron.openDialogs.length = 0;
@@ -80,10 +82,23 @@ async function fromRenderer(name: RequestName, input?: unknown): Promise<{ ok: b
   return (await handler({ senderFrame: window.webContents.mainFrame }, input)) as never;
 }
 
-async function dropped(filePath: unknown, frame?: unknown) {
+/** What the preload sends for one drop (the paths webUtils gave it), or what a compromised renderer sends instead. */
+async function dropped(paths: unknown, frame?: unknown) {
   const window = FakeBrowserWindow.all.at(-1)!;
-  const handler = electron.handlers.get(CHOOSE_DROPPED_FILE_CHANNEL)!;
-  return (await handler({ senderFrame: frame ?? window.webContents.mainFrame }, filePath)) as { ok: boolean; value?: { handle: string; name: string; size: number }; error?: { code: string } };
+  const handler = electron.handlers.get(CHOOSE_DROPPED_FILES_CHANNEL)!;
+  return (await handler({ senderFrame: frame ?? window.webContents.mainFrame }, paths)) as {
+    ok: boolean;
+    value?: ChosenFile[];
+    error?: { code: string; message: string };
+  };
+}
+
+/** A dropped file the user confirmed in the native dialog ("Upload"), as its handle. */
+async function confirmedDrop(file: string): Promise<string> {
+  electron.dialogAnswers.push(0);
+  const reply = await dropped([file]);
+  expect(reply.ok).toBe(true);
+  return reply.value![0]!.handle;
 }
 
 async function destinationId(): Promise<string> {
@@ -134,25 +149,105 @@ describe('upload files come only from the main process', () => {
     expect(receiver.received[0]!.headers.authorization).toBe('Bearer s3cret');
   });
 
-  it('turns a dropped file into a handle, only for Ferry’s own window and only for files', async () => {
+});
+
+describe('dropped files become handles only after the main process asked about them', () => {
+  async function secretKey(): Promise<string> {
+    const key = path.join(dir, 'home', '.ssh', 'id_rsa');
+    await mkdir(path.dirname(key), { recursive: true });
+    await writeFile(key, 'PRIVATE KEY');
+    return key;
+  }
+
+  it('a renderer naming ~/.ssh/id_rsa through the drop channel gets no handle when the dialog is cancelled', async () => {
+    const key = await secretKey();
+    electron.dialogAnswers.push(1); // Cancel
+    const reply = await dropped([key]);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'FAILED', message: 'Not uploaded: you chose Cancel' } });
+    expect(reply.value).toBeUndefined();
+    // The user saw exactly what was asked for, in the main process's own dialog; Cancel is the default.
+    expect(electron.messageBoxes).toEqual([
+      expect.objectContaining({ message: 'Upload “id_rsa”?', buttons: ['Upload', 'Cancel'], defaultId: 1, cancelId: 1, detail: expect.stringContaining(`id_rsa (11 bytes)\n\nFrom ${path.dirname(key)}`) }),
+    ]);
+  });
+
+  it('one dialog for the whole drop; "Upload" gives handles for exactly the listed files, and they upload', async () => {
+    const a = path.join(dir, 'a.txt');
+    const b = path.join(dir, 'b.bin');
+    const odd = path.join(dir, 'sub', 'line\nbreak\u202Etxt.log');
+    await mkdir(path.dirname(odd));
+    await writeFile(a, 'aaa');
+    await writeFile(b, Buffer.alloc(2048, 7));
+    await writeFile(odd, 'odd name');
+    const destination = await destinationId();
+    electron.dialogAnswers.push(0); // Upload
+    const reply = await dropped([a, b, odd, a]);
+    expect(reply.ok).toBe(true);
+    expect(reply.value!.map(({ name, size }) => ({ name, size }))).toEqual([
+      { name: 'a.txt', size: 3 },
+      { name: 'b.bin', size: 2048 },
+      { name: 'line\nbreak\u202Etxt.log', size: 8 },
+    ]);
+    expect(new Set(reply.value!.map((f) => f.handle)).size).toBe(3);
+    expect(electron.messageBoxes).toHaveLength(1);
+    const box = electron.messageBoxes[0]!;
+    expect(box.message).toBe('Upload these 3 files?');
+    // Every file by name and size, every folder; no line break or direction override from a name reaches the dialog.
+    expect(box.detail).toContain('a.txt (3 bytes)\nb.bin (2.0 KiB)\nline\ufffdbreak\ufffdtxt.log (8 bytes)\n\nFrom 2 folders:\n' + dir + '\n' + path.join(dir, 'sub'));
+    const added = await fromRenderer('addUploads', { handles: reply.value!.map((f) => f.handle), destinationId: destination });
+    expect(added.ok).toBe(true);
+    await engine!.waitUntilFinished((added.value as TransferView[]).map((v) => v.id));
+    const received = await Promise.all(receiver.received.map((r) => readFile(r.file, 'utf8')));
+    expect(received.sort()).toEqual(['aaa', Buffer.alloc(2048, 7).toString('utf8'), 'odd name'].sort());
+  });
+
+  it('refuses before asking: another frame, a folder in the drop, a relative path, not a list, a second drop meanwhile', async () => {
     const file = path.join(dir, 'dropped.txt');
     await writeFile(file, 'dropped bytes');
-    const destination = await destinationId();
-    const reply = await dropped(file);
-    expect(reply).toEqual({ ok: true, value: { handle: expect.stringMatching(/^[0-9a-f]{32}$/), name: 'dropped.txt', size: 13 } });
-    expect(await dropped(file, { parent: null, url: 'app://ferry/index.html' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(await dropped(dir)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await dropped('relative.txt')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    expect(await dropped({ toString: () => file })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
-    const added = await fromRenderer('addUploads', { handles: [reply.value!.handle], destinationId: destination });
-    expect(added.ok).toBe(true);
-    expect((await finished((added.value as TransferView[])[0]!.id)).state).toBe('completed');
-    expect(await readFile(receiver.received[0]!.file, 'utf8')).toBe('dropped bytes');
+    expect(await dropped([file], { parent: null, url: 'app://ferry/index.html' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await dropped([file, dir])).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/only files/) } });
+    expect(await dropped(['relative.txt'])).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dropped(file)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dropped([{ toString: () => file }])).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await dropped(Array.from({ length: 1001 }, () => file))).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(electron.messageBoxes).toEqual([]);
+    // While one drop's question is open, another drop is refused rather than stacked on top of it.
+    electron.dialogAnswers.push(0);
+    const [first, second] = await Promise.all([dropped([file]), dropped([file])]);
+    expect(first).toMatchObject({ ok: true });
+    expect(second).toMatchObject({ ok: false, error: { code: 'FAILED', message: expect.stringMatching(/still asking/) } });
+    expect(electron.messageBoxes).toHaveLength(1);
     // A handle the main process never issued names nothing.
+    const destination = await destinationId();
     expect(await fromRenderer('addUploads', { handles: ['0'.repeat(32)], destinationId: destination })).toMatchObject({
       ok: false,
       error: { code: 'NOT_FOUND' },
     });
+  });
+
+  it('"Ask before uploading dropped files" goes off only with a yes in a native dialog; on again without one', async () => {
+    const key = await secretKey();
+    expect(await fromRenderer('getSettings')).toMatchObject({ ok: true, value: { confirmDroppedFiles: true } });
+    electron.dialogAnswers.push(1); // Keep asking
+    expect(await fromRenderer('setSettings', { confirmDroppedFiles: false, maxActive: 5 })).toMatchObject({
+      ok: false,
+      error: { code: 'FAILED', message: expect.stringMatching(/still asks before uploading dropped files/) },
+    });
+    expect(electron.messageBoxes.at(-1)).toMatchObject({ message: 'Upload dropped files without asking?', buttons: ['Stop asking', 'Keep asking'], defaultId: 1 });
+    expect(await fromRenderer('getSettings')).toMatchObject({ ok: true, value: { confirmDroppedFiles: true, maxActive: 3 } });
+    electron.dialogAnswers.push(1); // The drop's own question is still asked: Cancel
+    expect(await dropped([key])).toMatchObject({ ok: false });
+
+    electron.dialogAnswers.push(0); // Stop asking
+    expect(await fromRenderer('setSettings', { confirmDroppedFiles: false })).toMatchObject({ ok: true, value: { confirmDroppedFiles: false } });
+    const asked = electron.messageBoxes.length;
+    const reply = await dropped([key]);
+    expect(reply).toMatchObject({ ok: true, value: [{ name: 'id_rsa', size: 11 }] });
+    expect(electron.messageBoxes).toHaveLength(asked);
+    // Asking again is always allowed, and takes no dialog.
+    expect(await fromRenderer('setSettings', { confirmDroppedFiles: true })).toMatchObject({ ok: true, value: { confirmDroppedFiles: true } });
+    expect(await fromRenderer('setSettings', { confirmDroppedFiles: true, maxActive: 4 })).toMatchObject({ ok: true });
+    expect(electron.messageBoxes).toHaveLength(asked);
   });
 });
 
@@ -184,12 +279,28 @@ describe('download folders come from the folder picker or settings', () => {
   });
 });
 
+describe('folders RPC clients may save into (Settings › aria2 RPC)', () => {
+  it('takes only folders the user picked, never an autostart one, and keeps those already listed', async () => {
+    const picked = path.join(dir, 'media');
+    await mkdir(picked);
+    expect(await fromRenderer('setSettings', { rpcSaveFolders: [picked] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    electron.openDialogAnswers.push([picked]);
+    expect(await fromRenderer('chooseDownloadFolder')).toEqual({ ok: true, value: picked });
+    expect(await fromRenderer('setSettings', { rpcSaveFolders: [picked] })).toMatchObject({ ok: true, value: { rpcSaveFolders: [picked] } });
+    // Saving other settings later resends the list: what is listed already stays accepted.
+    expect(await fromRenderer('setSettings', { maxActive: 4, rpcSaveFolders: [picked] })).toMatchObject({ ok: true });
+    const autostart = path.join(os.homedir(), '.config', 'autostart');
+    expect(await fromRenderer('setSettings', { rpcSaveFolders: [picked, autostart] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
 describe('openFile', () => {
   it('opens only completed downloads, never an upload’s source', async () => {
     const file = path.join(dir, 'source.txt');
     await writeFile(file, 'source');
     const destination = await destinationId();
-    const handle = (await dropped(file)).value!.handle;
+    const handle = await confirmedDrop(file);
+    electron.dialogQuestions.length = 0; // the drop's question; openFile below must ask none
     const upload = ((await fromRenderer('addUploads', { handles: [handle], destinationId: destination })).value as TransferView[])[0]!;
     await finished(upload.id);
     expect(await fromRenderer('openFile', { id: upload.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

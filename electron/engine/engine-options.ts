@@ -4,8 +4,9 @@ import type { TransferProgress, TransferView } from '../../shared/transfer';
 import type { Clock } from './clock';
 import type { Notice } from './engine-notices';
 import type { EngineSettings } from './engine-settings';
+import type { SystemProxy } from './net/proxy-choice';
 import type { RecordStore } from './record-store';
-import type { SecretVault } from './secrets';
+import type { SecretsProvider, SecretVault } from './secrets';
 import type { TransferWorker } from './types';
 
 export interface EngineOptions {
@@ -23,6 +24,15 @@ export interface EngineOptions {
    * headers stay in the records as given.
    */
   downloadSecrets?: SecretVault;
+  /** What the "system" proxy setting means on this host, and where proxy passwords are kept. */
+  network?: NetworkOptions;
+}
+
+export interface NetworkOptions {
+  /** The system's proxy per URL (Electron's resolver, or the environment); absent: none. */
+  systemProxy?: SystemProxy;
+  /** Resolves the secret references that stand for proxy passwords in settings and records. */
+  secrets?: SecretsProvider;
 }
 
 export interface EngineEvents {

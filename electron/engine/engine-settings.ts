@@ -1,5 +1,7 @@
 // The engine's tunables, as the settings store hands them over. Defaults err on the side of
 // being polite to servers: few connections, patient retries.
+import { SYSTEM_PROXY, type ProxyChoice } from '../../shared/proxy';
+
 export interface EngineSettings {
   maxActive: number;
   maxPerHost: number;
@@ -9,6 +11,8 @@ export interface EngineSettings {
   maxRetries: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** How transfers without a proxy of their own reach the network (read at every attempt). */
+  proxy: ProxyChoice;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -20,4 +24,5 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   maxRetries: 8,
   retryBaseMs: 1000,
   retryMaxMs: 60_000,
+  proxy: SYSTEM_PROXY,
 };

@@ -12,6 +12,8 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings'
 import { EngineNotices } from './engine-notices';
 import { waitUntilFinished } from './finish-waiter';
 import { LiveProgress } from './live-progress';
+import { proxyAgentFor, proxyChoiceProblem } from './net/proxy-choice';
+import { proxyAddresses, proxyPasswordRef } from './net/proxy-secret';
 import { FileRecordStore, type RecordStore } from './record-store';
 import { RecordWriter } from './record-writer';
 import { freshResume, mergeCheckpoint, newDownloadRecord, newUploadRecord } from './records';
@@ -26,7 +28,8 @@ import { TransferList } from './transfer-list';
 import { admitTransfers, checkDownloadRequests, checkUploadRequest } from './transfer-admission';
 import { transferTotals, type TransferTotals } from './transfer-totals';
 import { transferView } from './transfer-view';
-import type { DownloadRequest, TransferRecord, TransferWorker, UploadRequest } from './types';
+import { TransferFailure, type DownloadRequest, type TransferRecord, type TransferWorker, type UploadRequest } from './types';
+import type { ProxyChoice } from '../../shared/proxy';
 
 export type { EngineEvents, EngineOptions } from './engine-options';
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
@@ -93,6 +96,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       live: this.live,
       limits: this.limits,
       workerFor: (record) => this.workerFor(record),
+      agentFor: (record) => this.agentFor(record),
       checkpoint: (record, patch) => this.lifecycle.checkpoint(record, patch),
       log: (record, level, message) => this.lifecycle.log(record, level, message),
       outcome: (record, outcome) => this.lifecycle.afterAttempt(record, outcome),
@@ -123,12 +127,16 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     return transferTotals(this.scheduler.active.values());
   }
 
-  /** The secret references ("secret:<ref>" header values) that listed transfers still name. */
+  /** The secret references ("secret:<ref>" header values, proxy passwords) that listed transfers still name. */
   secretRefsInUse(): Set<string> {
     const refs = new Set<string>();
     for (const record of this.transfers.ordered()) {
-      const headers = record.request.kind === 'upload' ? record.request.upload.headers : record.request.download.headers;
-      for (const value of Object.values(headers ?? {})) if (isSecretRef(value)) refs.add(value.slice(SECRET_REF_PREFIX.length));
+      const request = record.request.kind === 'upload' ? record.request.upload : record.request.download;
+      for (const value of Object.values(request.headers ?? {})) if (isSecretRef(value)) refs.add(value.slice(SECRET_REF_PREFIX.length));
+      for (const address of proxyAddresses(request.proxy)) {
+        const ref = proxyPasswordRef(address);
+        if (ref !== undefined) refs.add(ref);
+      }
     }
     return refs;
   }
@@ -249,6 +257,30 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     this.lifecycle.update(record, { speedLimit: bytesPerSecond });
   }
 
+  /**
+   * The transfer's own proxy (undefined: the setting again), from its next attempt on; a running
+   * attempt keeps its connections. Passwords must be secret references, as in requests.
+   */
+  /**
+   * The transfer's own proxy as stored, passwords as secret references (its view shows them
+   * masked): an edit that sends the mask back keeps the stored password by it.
+   */
+  transferProxy(id: string): ProxyChoice | undefined {
+    const record = this.transfers.require(id);
+    const request = record.request.kind === 'upload' ? record.request.upload : record.request.download;
+    return request.proxy ? structuredClone(request.proxy) : undefined;
+  }
+
+  setTransferProxy(id: string, proxy: ProxyChoice | undefined): void {
+    const record = this.transfers.require(id);
+    const problem = proxy ? proxyChoiceProblem(proxy) : undefined;
+    if (problem) throw new TransferFailure({ code: 'PROXY', message: problem, retryable: false });
+    const request = record.request.kind === 'upload' ? record.request.upload : record.request.download;
+    if (proxy) request.proxy = proxy;
+    else delete request.proxy;
+    this.lifecycle.update(record, { proxy });
+  }
+
   updateSettings(patch: Partial<EngineSettings>): void {
     Object.assign(this.settings, patch);
     this.limits.setGlobal(this.settings);
@@ -308,6 +340,17 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private register(record: TransferRecord): void {
     this.transfers.add(record);
     this.scheduler.noteState(record, undefined, record.transfer.state);
+  }
+
+  /** The transfer's own proxy choice, else the setting; read at each attempt, so a change applies to the next. */
+  private agentFor(record: TransferRecord) {
+    const request = record.request.kind === 'upload' ? record.request.upload : record.request.download;
+    const network = this.options.network;
+    return proxyAgentFor(request.proxy ?? this.settings.proxy, {
+      ...(network?.systemProxy ? { system: network.systemProxy } : {}),
+      ...(network?.secrets ? { secrets: network.secrets } : {}),
+      handshakeTimeoutMs: this.settings.stallTimeoutMs,
+    });
   }
 
   private workerFor(record: TransferRecord): TransferWorker {

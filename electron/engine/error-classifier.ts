@@ -3,6 +3,7 @@
 // transient network conditions retries; anything unrecognised fails with its message instead of
 // looping. A certificate problem will not fix itself (fails at once, saying so); a host name
 // that does not resolve gets a few tries at most (a resolver may be briefly down).
+import { proxyErrorIn, proxyFailure } from './net/proxy-error';
 import { TransferFailure } from './types';
 
 /** Connection-level conditions that another attempt may well not meet. */
@@ -99,6 +100,9 @@ function hostnameOf(err: unknown): string | undefined {
 
 export function classifyError(err: unknown, context: ClassifyContext = {}): TransferFailure {
   if (err instanceof TransferFailure) return err;
+  // Through a proxy: the same rules, applied to what the proxy's connection met, said of the proxy.
+  const proxied = proxyErrorIn(err);
+  if (proxied) return proxyFailure(proxied, (cause) => classifyError(cause, context));
   const e = (err && typeof err === 'object' ? err : {}) as ErrorShape;
   const detail = e.message ?? String(err);
   const code = errorCodeOf(err) ?? '';

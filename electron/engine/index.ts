@@ -2,6 +2,7 @@
 import { createDownloadWorker } from './download/download-worker';
 import { TransferEngine, type EngineSettings } from './engine';
 import { lazyUploadWorker } from './lazy-upload-worker';
+import type { SystemProxy } from './net/proxy-choice';
 import type { SecretsProvider, SecretVault } from './secrets';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
@@ -17,6 +18,12 @@ export { uploadRequestFromDestination } from './upload/destination';
 export { safeFileName } from './download/filename';
 export { freeBytesAt, stagingSpaceError } from './upload/staging';
 export { checkDownloadFolder, DownloadFolderRefused, folderSyntaxProblem } from './download/folder-policy';
+// Proxies, for the hosts: the environment's and the options' rules, addresses checked in words.
+export { rulesFromEnvironment, rulesWithOptions, systemProxyFromEnvironment, systemProxyFromRules, type ProxyRules } from './net/proxy-rules';
+export { proxyUrlProblem, parseProxyUrl } from '../../shared/proxy-address';
+export { choiceFromPacResult } from './net/pac-result';
+export { proxyChoiceProblem, type SystemProxy } from './net/proxy-choice';
+export { hasClearPassword, proxyAddresses, proxyPasswordRef, withPasswordRef } from './net/proxy-secret';
 
 export interface OpenEngineOptions {
   dataDir: string;
@@ -26,6 +33,8 @@ export interface OpenEngineOptions {
   /** Keeps download header values out of the records (EngineOptions.downloadSecrets); the hosts pass their secret store. */
   downloadSecrets?: SecretVault;
   resumeOnStart?: boolean;
+  /** What the "system" proxy setting means here: Electron's resolver, or the environment's rules. */
+  systemProxy?: SystemProxy;
 }
 
 export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> {
@@ -34,6 +43,10 @@ export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> 
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.resumeOnStart !== undefined ? { resumeOnStart: options.resumeOnStart } : {}),
     ...(options.downloadSecrets ? { downloadSecrets: options.downloadSecrets } : {}),
+    network: {
+      ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+    },
     workers: {
       download: createDownloadWorker(options.downloadSecrets ? { secrets: options.downloadSecrets } : {}),
       // Loaded on first use (lazy-upload-worker.ts): a `ferry get` with no uploads around never loads it.

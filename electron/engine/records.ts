@@ -51,6 +51,7 @@ export function newDownloadRecord(req: DownloadRequest, order: number, now: numb
   const transfer = baseFacts('download', req.url, name, now);
   if (req.paused) transfer.state = 'paused';
   transfer.speedLimit = req.speedLimit ?? null;
+  if (req.proxy) transfer.proxy = req.proxy;
   transfer.download = {
     directory,
     fileName: name,
@@ -72,6 +73,7 @@ export function newUploadRecord(req: UploadRequest, order: number, now: number):
   const protocol = req.protocol ?? 'raw';
   const transfer = baseFacts('upload', req.url, path.basename(sourcePath), now);
   transfer.speedLimit = req.speedLimit ?? null;
+  if (req.proxy) transfer.proxy = req.proxy;
   transfer.upload = {
     sourcePath,
     protocol,

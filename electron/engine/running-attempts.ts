@@ -5,6 +5,7 @@ import { runAttempt, type AttemptOutcome, type RetrySettings } from './attempt-r
 import { bufferReclaimer } from './buffer-reclaimer';
 import type { LiveProgress } from './live-progress';
 import type { SpeedLimits } from './speed-limits';
+import type { Agent } from 'node:http';
 import type { AttemptContext, CheckpointPatch, TransferRecord, TransferWorker } from './types';
 
 export type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown';
@@ -20,6 +21,8 @@ export interface RunningAttemptsDeps {
   live: LiveProgress;
   limits: SpeedLimits;
   workerFor(record: TransferRecord): TransferWorker;
+  /** The agent routing this attempt's requests through a proxy; undefined when none applies. */
+  agentFor?(record: TransferRecord): Agent | undefined;
   /** A worker's durable facts: merged into the record and saved (the lifecycle's). */
   checkpoint(record: TransferRecord, patch: CheckpointPatch): Promise<void>;
   log(record: TransferRecord, level: 'info' | 'warn' | 'error', message: string): void;
@@ -48,13 +51,15 @@ export class RunningAttempts {
     const id = record.transfer.id;
     const running: Running = { controller: new AbortController(), done: Promise.resolve() };
     this.running.set(id, running);
-    running.done = runAttempt(this.deps.workerFor(record), this.contextFor(record, running), record, this.deps.settings)
+    const agent = this.deps.agentFor?.(record);
+    running.done = runAttempt(this.deps.workerFor(record), this.contextFor(record, running, agent), record, this.deps.settings)
       .then((outcome) => this.deps.outcome(record, outcome))
       .catch((error: unknown) => {
         // A bug must not take the engine down: it fails that one transfer.
         if (!running.controller.signal.aborted) this.deps.crashed(record, error);
       })
       .finally(() => {
+        agent?.destroy();
         this.running.delete(id);
         this.deps.live.forget(id);
         this.deps.ended(record);
@@ -70,11 +75,12 @@ export class RunningAttempts {
     await running.done;
   }
 
-  private contextFor(record: TransferRecord, running: Running): AttemptContext {
+  private contextFor(record: TransferRecord, running: Running, agent: Agent | undefined): AttemptContext {
     return {
       record,
       signal: running.controller.signal,
       stallTimeoutMs: this.deps.settings.stallTimeoutMs,
+      ...(agent ? { agent } : {}),
       throttle: reclaiming(this.deps.limits.throttleFor(record)),
       progress: (bytesDone, totalBytes) => this.deps.live.report(record, bytesDone, totalBytes),
       checkpoint: (patch) => this.deps.checkpoint(record, patch),

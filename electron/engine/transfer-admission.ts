@@ -4,14 +4,18 @@
 // and how a batch of thousands is saved, changes apart from the commands on transfers already listed.
 import type { TransferView } from '../../shared/transfer';
 import { checkDownloadFolder } from './download/folder-policy';
+import { proxyChoiceProblem } from './net/proxy-choice';
 import type { RecordWriter } from './record-writer';
 import { mergeCheckpoint } from './records';
-import type { DownloadRequest, TransferRecord, TransferWorker, UploadRequest } from './types';
+import { TransferFailure, type DownloadRequest, type TransferRecord, type TransferWorker, type UploadRequest } from './types';
 import { assertHttpUrl } from './url-check';
 
 /** Every request checked before any is added; each download folder resolved once (checked per folder, not per file). */
 export async function checkDownloadRequests(reqs: readonly DownloadRequest[]): Promise<DownloadRequest[]> {
-  for (const req of reqs) assertHttpUrl(req.url);
+  for (const req of reqs) {
+    assertHttpUrl(req.url);
+    assertProxyChoice(req);
+  }
   // Folders the OS runs files from at login are refused however they are spelt.
   const folders = new Map<string, Promise<string>>();
   return Promise.all(
@@ -25,6 +29,12 @@ export async function checkDownloadRequests(reqs: readonly DownloadRequest[]): P
 
 export function checkUploadRequest(req: UploadRequest): void {
   assertHttpUrl(req.url.replaceAll('{filename}', 'x'));
+  assertProxyChoice(req);
+}
+
+function assertProxyChoice(req: DownloadRequest | UploadRequest): void {
+  const problem = req.proxy ? proxyChoiceProblem(req.proxy) : undefined;
+  if (problem) throw new TransferFailure({ code: 'PROXY', message: problem, retryable: false });
 }
 
 export interface AdmitDeps {

@@ -2,11 +2,13 @@
 // window, socket, CLI and RPC client), derived from the record's facts in this one function. The
 // record keeps the URL a user typed with its `user:password@` because the engine must send it; a
 // window, a terminal, a screenshot or another program never needs the password, and log lines and
-// errors may quote the URL, so they are masked too. Only facts are copied: the request (with its
-// header values or their secret references) and the resume data never reach a view.
+// errors may quote the URL, so they are masked too; a transfer's own proxy shows with its password
+// (a secret reference) masked. Only facts are copied: the request (with its header values or their
+// secret references) and the resume data never reach a view.
 //
 // The view is a fresh object that shares nothing mutable with the record, so it is built once per
 // change and handed to every listener as it is (they treat views as read-only).
+import { maskedProxyChoice } from '../../shared/proxy';
 import { maskUrlPasswords } from '../../shared/secret-mask';
 import type { TransferLogEntry, TransferView } from '../../shared/transfer';
 import type { TransferRecord } from './types';
@@ -17,6 +19,7 @@ export function transferView(record: Readonly<TransferRecord>): TransferView {
   // (passwords) is masked below, and each nested object is copied one level deep.
   const view: TransferView = { ...facts, url: masked(facts.url), progress: { ...facts.progress }, log: maskedLog(facts.log) };
   if (facts.finalUrl !== undefined) view.finalUrl = masked(facts.finalUrl);
+  if (facts.proxy) view.proxy = maskedProxyChoice(facts.proxy);
   if (facts.error) view.error = { ...facts.error, message: masked(facts.error.message) };
   if (facts.validators) view.validators = { ...facts.validators };
   if (facts.download) {

@@ -1,6 +1,10 @@
 // The engine's internal model: what it persists per transfer and the seam between the
 // engine (queue, states, retries, persistence) and the workers that move bytes.
+import type { Agent } from 'node:http';
+import type { ProxyChoice } from '../../shared/proxy';
+import type { StreamOptions } from '../../shared/stream';
 import type { TransferError, TransferView, UploadMethod, UploadProtocol } from '../../shared/transfer';
+import type { StreamResumeData } from './stream/stream-resume';
 
 /** A contiguous byte range of the target file. `end` is exclusive; null while the size is unknown. */
 export interface ByteSegment {
@@ -33,6 +37,14 @@ export interface DownloadResumeData {
    * the rename and its checkpoint the finished file can be recognised instead of downloaded again.
    */
   partInode?: number;
+  /**
+   * Device and birth time of the .part. With the inode they say which file Ferry created: a .part
+   * that is now a link or another file is never continued (part-identity.ts).
+   */
+  partDev?: number;
+  partBirthtimeMs?: number;
+  /** Set once the URL turned out to be a video stream: which of its segments are on disk. */
+  stream?: StreamResumeData;
 }
 
 export interface UploadResumeData {
@@ -57,6 +69,10 @@ export interface DownloadRequest {
   paused?: boolean;
   /** Connections for this download (1-32); absent: the worker's default. */
   connections?: number;
+  /** Video streams: the variant to take, the page title, or "this URL must be a stream". */
+  stream?: StreamOptions;
+  /** This transfer's own way to the network; absent: the engine's proxy setting. Passwords as secret references. */
+  proxy?: ProxyChoice;
 }
 
 export interface UploadRequest {
@@ -71,6 +87,8 @@ export interface UploadRequest {
   headers?: Record<string, string>;
   destinationId?: string;
   speedLimit?: number | null;
+  /** As for downloads: this upload's own proxy choice, passwords as secret references. */
+  proxy?: ProxyChoice;
 }
 
 /**
@@ -138,6 +156,11 @@ export interface AttemptContext {
   /** Aborted on pause, cancel, remove and shutdown. Workers must stop promptly and keep resume data true. */
   readonly signal: AbortSignal;
   readonly stallTimeoutMs: number;
+  /**
+   * Every request of the attempt goes through this agent (got's `agent`, tus-js-client's request
+   * options): it routes each URL direct or through the proxy. Absent: no proxy applies, Node's defaults.
+   */
+  readonly agent?: Agent;
   /** Waits until `bytes` may pass under the transfer's and the global speed limits. */
   throttle: Throttle;
   /** Live progress (coalesced by the engine before it reaches any UI). */

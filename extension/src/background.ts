@@ -1,12 +1,15 @@
-// The extension's service worker: "Download with Ferry" in context menus, and capture of the
-// browser's own downloads. The browser keeps a download unless Ferry accepted it in time.
+// The extension's service worker: "Download with Ferry" in context menus, capture of the
+// browser's own downloads (the browser keeps a download unless Ferry accepted it in time), and the
+// videos pages play ("Download video with Ferry", the toolbar badge and popup).
 import { decideCapture } from './capture-rules';
-import { cookiesToForward, type CookieRequest } from './cookie-filter';
-import { askNativeHost } from './pairing';
-import { handOff, type HandOff } from './rpc-client';
-import { isLoopbackHttpUrl, type ExtensionSettings } from './settings';
-import { closeLocalStorageToContentScripts, loadSettings, moveCredentialsOutOfLocalStorage, saveSettings } from './storage';
-import { cookieHeader, newGid, type Submission } from './submission';
+import type { CookieRequest } from './cookie-filter';
+import { describe, linkName, pair, submit } from './handoff';
+import { isPopupRequest, LAST_PROBLEM_KEY, type VideoHandoffAnswer } from './messages';
+import { closeLocalStorageToContentScripts, loadSettings, moveCredentialsOutOfLocalStorage } from './storage';
+import { handOffVideo } from './video-handoff';
+import { refreshVideoMenu, videoOfMenuItem } from './video-menu';
+import { readTab } from './video-store';
+import { watchVideos } from './video-watch';
 
 /** How long a captured browser download waits for Ferry before the browser keeps it. */
 const CAPTURE_BUDGET_MS = 500;
@@ -30,14 +33,26 @@ chrome.runtime.onInstalled.addListener(() => {
 });
 chrome.runtime.onStartup.addListener(() => void pair(false));
 
-chrome.runtime.onMessage.addListener((message: unknown, sender) => {
+watchVideos((tabId) => void chrome.tabs.get(tabId).then((tab) => tab.active && refreshVideoMenu(), () => undefined));
+chrome.tabs.onActivated.addListener(() => refreshVideoMenu());
+chrome.windows.onFocusChanged.addListener(() => refreshVideoMenu());
+
+chrome.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id) return;
   const m = message as { type?: unknown; url?: unknown } | null;
   if (m?.type === 'ferry-alt-click' && typeof m.url === 'string') altClicks.set(m.url, Date.now());
+  // Requests that act (hand a video over, pair) come only from the extension's own pages, never
+  // from the content script, which runs in every page's renderer.
+  if (!sender.url?.startsWith(chrome.runtime.getURL(''))) return;
   if (m?.type === 'ferry-pair') return void pair(true);
+  if (isPopupRequest(message)) {
+    void handOffVideo(message.tabId, message.url, message.variant).then((answer: VideoHandoffAnswer) => sendResponse(answer));
+    return true;
+  }
 });
 
 chrome.contextMenus.onClicked.addListener((info, tab) => {
+  if (tab?.id !== undefined && String(info.menuItemId).startsWith('ferry-video')) return void videoFromMenu(tab.id, info.menuItemId);
   if (info.menuItemId !== MENU_ID) return;
   const url = info.linkUrl ?? info.srcUrl;
   if (!url) return;
@@ -91,7 +106,7 @@ async function consider(item: chrome.downloads.DownloadItem): Promise<boolean> {
     kind: 'navigation',
   };
   const submission = await describe(request, item.referrer, item.filename, item.incognito);
-  const result = await submit(settings, submission, CAPTURE_BUDGET_MS);
+  const result = await submit(settings, submission, CAPTURE_BUDGET_MS, { name: linkName(url, item.filename), kind: 'link' });
   if (!result.accepted) {
     console.warn(`[ferry] the browser keeps ${submission.url}: ${result.reason}`);
     return false;
@@ -106,37 +121,12 @@ async function sendFromMenu(request: CookieRequest, pageUrl: string | undefined,
   const { url } = request;
   const settings = await loadSettings();
   const submission = await describe(request, pageUrl, undefined, incognito);
-  const result = await submit(settings, submission, MENU_BUDGET_MS);
+  const result = await submit(settings, submission, MENU_BUDGET_MS, { name: linkName(url, undefined), kind: 'link' });
   if (result.accepted) return;
   console.warn(`[ferry] Ferry did not take ${url} (${result.reason}); the browser downloads it`);
   // Never lose the download the user asked for: the browser makes it (our own capture lets
   // downloads this extension started pass, by byExtensionId).
   await chrome.downloads.download({ url }).catch((error: Error) => console.warn(`[ferry] browser download failed too: ${error.message}`));
-}
-
-async function submit(settings: ExtensionSettings, submission: Submission, budgetMs: number): Promise<HandOff> {
-  if (!settings.secret) {
-    void pair(true);
-    return { accepted: false, reason: 'not paired with Ferry yet' };
-  }
-  const result = await handOff({ endpoint: settings.endpoint, secret: settings.secret }, submission, budgetMs);
-  // Ferry may have moved (another port, a new secret) or stopped: ask the native host again, for next time.
-  if (!result.accepted && settings.pairedBy !== 'manual') void pair(true);
-  return result;
-}
-
-async function describe(request: CookieRequest, referrer: string | undefined, suggestedName: string | undefined, incognito: boolean): Promise<Submission> {
-  // Cookies of a private window stay in it.
-  const cookies = incognito ? [] : await chrome.cookies.getAll({ url: request.url }).catch(() => [] as chrome.cookies.Cookie[]);
-  return {
-    url: request.url,
-    referrer: referrer || undefined,
-    userAgent: navigator.userAgent,
-    // Only what the browser itself would send with this request (SameSite against the page, scope, Secure).
-    cookieHeader: cookieHeader(cookiesToForward(cookies, request)),
-    suggestedName: suggestedName || undefined,
-    gid: newGid(),
-  };
 }
 
 function takeAltClick(url: string | undefined): boolean {
@@ -145,15 +135,13 @@ function takeAltClick(url: string | undefined): boolean {
   return url !== undefined && altClicks.delete(url);
 }
 
-let pairing: Promise<void> | null = null;
-function pair(launch: boolean): Promise<void> {
-  pairing ??= (async () => {
-    const settings = await loadSettings();
-    if (settings.pairedBy === 'manual') return;
-    const answer = await askNativeHost(launch);
-    if (answer.ok && isLoopbackHttpUrl(answer.endpoint)) await saveSettings({ endpoint: answer.endpoint, secret: answer.secret, pairedBy: 'native' });
-  })().finally(() => {
-    pairing = null;
-  });
-  return pairing;
+/** A video from the context menu: the best variant. When Ferry did not take it, the popup says why and what to do. */
+async function videoFromMenu(tabId: number, menuItemId: string | number): Promise<void> {
+  const video = videoOfMenuItem(menuItemId, await readTab(tabId));
+  if (!video) return;
+  const result = await handOffVideo(tabId, video.url, undefined);
+  if (result.accepted) return;
+  console.warn(`[ferry] Ferry did not take the video ${video.url}: ${result.reason}`);
+  await chrome.storage.session.set({ [LAST_PROBLEM_KEY]: { at: Date.now(), reason: result.reason } });
+  await chrome.action.openPopup().catch(() => undefined);
 }

@@ -1,6 +1,7 @@
 // The options page: pair through the native host, or type endpoint and secret; capture rules.
 import { askNativeHost } from './pairing';
-import { probe } from './rpc-client';
+import { pairingAdvice, unreachableAdvice } from './pairing-advice';
+import { describeServer, probe } from './rpc-client';
 import { isLoopbackHttpUrl, parseFileTypes } from './settings';
 import { loadSettings, saveSettings } from './storage';
 
@@ -38,12 +39,17 @@ $('save').addEventListener('click', async () => {
 
 $('test').addEventListener('click', async () => {
   const answer = await probe({ endpoint: endpoint.value.trim(), secret: secret.value }, 2000);
-  say(answer.ok ? `Ferry answers (version ${answer.version}).` : `No: ${answer.reason}`, answer.ok);
+  if (answer.ok) return say(`${describeServer(answer)} answers.`, true);
+  const advice = unreachableAdvice(endpoint.value.trim(), answer.reason);
+  say(`${advice.problem} ${advice.todo} (${answer.reason})`, false);
 });
 
 $('pair').addEventListener('click', async () => {
   const answer = await askNativeHost(true);
-  if (!answer.ok) return say(answer.reason, false);
+  if (!answer.ok) {
+    const advice = pairingAdvice(answer.reason);
+    return say(`${advice.problem} ${advice.todo}`, false);
+  }
   if (!isLoopbackHttpUrl(answer.endpoint)) return say(`Ferry's native host named an endpoint off this computer (${answer.endpoint}); not used.`, false);
   await saveSettings({ endpoint: answer.endpoint, secret: answer.secret, pairedBy: 'native' });
   await show();

@@ -1,12 +1,14 @@
 // The extension's hand-off against Debian's aria2c (the protocol's reference), against Ferry's own
 // RPC, and against fronts that are slow or lose an answer.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runStandaloneRpc, type StandaloneRpc } from '../../electron/hosts/rpc/standalone';
 import { startAria2c, type Aria2cServer } from '../../test-support/aria2c';
 import { makeTempDir, removeDir } from '../../test-support/files';
-import { handOff, probe } from './rpc-client';
+import { describeServer, handOff, probe, tellStatuses } from './rpc-client';
 import { newGid } from './submission';
 
 let aria: Aria2cServer;
@@ -115,5 +117,30 @@ for (const peer of ['aria2c', 'Ferry'] as const) {
 test('probe reads the version, or says why not', async () => {
   const ok = await probe({ endpoint: aria.endpoint, secret: aria.secret }, 2000);
   expect(ok).toMatchObject({ ok: true, version: expect.stringMatching(/^\d+\.\d+/) });
+  expect(ok).not.toHaveProperty('ferryVersion');
+  expect(describeServer(ok as { version: string })).toMatch(/^an aria2-compatible server \(aria2 \d/);
   expect(await probe({ endpoint: aria.endpoint, secret: 'nope' }, 6000)).toEqual({ ok: false, reason: 'Unauthorized' });
 });
+
+test('"Test connection" names Ferry\'s own version, not aria2\'s number', async () => {
+  const answer = await probe({ endpoint: ferry.server.endpoint, secret: ferry.secret }, 2000);
+  const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+  expect(answer).toEqual({ ok: true, version: '1.36.0', ferryVersion: pkg.version });
+  expect(describeServer(answer as { version: string; ferryVersion: string })).toBe(`Ferry ${pkg.version}`);
+});
+
+for (const peer of ['aria2c', 'Ferry'] as const) {
+  test(`tellStatuses: the progress of several handoffs in one call (${peer}); a GID it does not have is undefined`, async () => {
+    const target = peer === 'aria2c' ? { endpoint: aria.endpoint, secret: aria.secret } : { endpoint: ferry.server.endpoint, secret: ferry.secret };
+    const s = submission();
+    expect(await handOff(target, { ...s, url: 'http://127.0.0.1:9/paused.bin' }, 2000)).toEqual({ accepted: true, gid: s.gid });
+    await rpc('aria2.forcePause', [s.gid], target);
+    const answer = await tellStatuses(target, [s.gid, '00000000000000ff'], 2000);
+    expect(answer.ok).toBe(true);
+    const [known, unknown] = (answer as { statuses: unknown[] }).statuses;
+    expect(known).toMatchObject({ gid: s.gid, status: expect.stringMatching(/^(paused|error|waiting)$/), totalLength: expect.any(String), completedLength: expect.any(String) });
+    expect(unknown).toBeUndefined();
+    expect(await tellStatuses({ ...target, secret: 'wrong-secret' }, [s.gid], 6000)).toMatchObject({ ok: false });
+    await rpc('aria2.forceRemove', [s.gid], target);
+  });
+}

@@ -1,5 +1,6 @@
 // Hands a submission to Ferry over aria2's JSON-RPC, within a time budget. Fail-open: any doubt
 // (refused, timed out, an error answer) is "not accepted", and the browser keeps its download.
+import type { Aria2Status } from './handoff-progress';
 import { addUriParams, type Submission } from './submission';
 
 export type HandOff = { accepted: true; gid: string } | { accepted: false; reason: string };
@@ -35,14 +36,38 @@ export async function handOff(target: RpcTarget, submission: Submission, budgetM
   return { accepted: false, reason: lastReason };
 }
 
-/** aria2.getVersion: does the endpoint answer and take the secret? */
-export async function probe(target: RpcTarget, budgetMs: number, fetchImpl: typeof fetch = fetch): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+export type Probe = { ok: true; version: string; ferryVersion?: string } | { ok: false; reason: string };
+
+/** aria2.getVersion: does the endpoint answer and take the secret? Ferry adds its own version (`ferryVersion`) to aria2's. */
+export async function probe(target: RpcTarget, budgetMs: number, fetchImpl: typeof fetch = fetch): Promise<Probe> {
   const answer = await call(target.endpoint, 'aria2.getVersion', [`token:${target.secret}`], budgetMs, fetchImpl);
   if (answer.kind === 'result') {
-    const version = (answer.value as { version?: unknown } | null)?.version;
-    return { ok: true, version: typeof version === 'string' ? version : '?' };
+    const value = answer.value as { version?: unknown; ferryVersion?: unknown } | null;
+    const version = typeof value?.version === 'string' ? value.version : '?';
+    return typeof value?.ferryVersion === 'string' ? { ok: true, version, ferryVersion: value.ferryVersion } : { ok: true, version };
   }
   return { ok: false, reason: answer.message };
+}
+
+/** Who answered a probe, in words: "Ferry 0.3.0", or "an aria2-compatible server (aria2 1.36.0)". */
+export function describeServer(answer: { version: string; ferryVersion?: string }): string {
+  return answer.ferryVersion ? `Ferry ${answer.ferryVersion}` : `an aria2-compatible server (aria2 ${answer.version})`;
+}
+
+const STATUS_KEYS = ['gid', 'status', 'totalLength', 'completedLength', 'downloadSpeed', 'errorMessage', 'files'];
+
+/** tellStatus of several GIDs in one system.multicall; a GID Ferry no longer has gives undefined. */
+export async function tellStatuses(target: RpcTarget, gids: readonly string[], budgetMs: number, fetchImpl: typeof fetch = fetch): Promise<{ ok: true; statuses: (Aria2Status | undefined)[] } | { ok: false; reason: string }> {
+  if (gids.length === 0) return { ok: true, statuses: [] };
+  const token = `token:${target.secret}`;
+  const calls = gids.map((gid) => ({ methodName: 'aria2.tellStatus', params: [token, gid, STATUS_KEYS] }));
+  const answer = await call(target.endpoint, 'system.multicall', [calls], budgetMs, fetchImpl);
+  if (answer.kind !== 'result') return { ok: false, reason: answer.message };
+  if (!Array.isArray(answer.value)) return { ok: false, reason: 'unexpected answer' };
+  // Each entry is [result] or a fault {code, message}: "GID … is not found" is a handoff Ferry forgot; a refused secret refuses them all.
+  const refused = answer.value.find((entry: unknown) => !Array.isArray(entry) && /unauthorized/i.test(String((entry as { message?: unknown } | null)?.message)));
+  if (refused) return { ok: false, reason: String((refused as { message: string }).message) };
+  return { ok: true, statuses: answer.value.map((entry: unknown) => (Array.isArray(entry) && entry[0] && typeof entry[0] === 'object' ? (entry[0] as Aria2Status) : undefined)) };
 }
 
 type Answer = { kind: 'result'; value: unknown } | { kind: 'error'; message: string } | { kind: 'unreachable'; message: string };

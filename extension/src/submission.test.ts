@@ -34,3 +34,23 @@ test('newGid: 16 hex digits, never all zeros, different each time', () => {
   for (const gid of gids) expect(gid).toMatch(/^[0-9a-f]{16}$/);
   expect(newGid((b) => b.fill(0))).toBe('0000000000000001');
 });
+
+test('a video carries Ferry\'s stream options: the kind, the variant unless it is the best, the page\'s title', () => {
+  const base = { url: 'https://cdn.test/v/master.m3u8', userAgent: 'UA', referrer: 'https://site.test/watch', gid: '00000000000000bb', cookieHeader: 'sid=1' };
+  expect(addUriParams({ ...base, stream: { kind: 'hls', variant: '1280x720', title: '  A clip  ' } }).options).toEqual({
+    gid: '00000000000000bb',
+    'user-agent': 'UA',
+    header: ['Cookie: sid=1'],
+    referer: 'https://site.test/watch',
+    'ferry-stream': 'hls',
+    'ferry-variant': '1280x720',
+    'ferry-title': 'A clip',
+  });
+  expect(addUriParams({ ...base, stream: { kind: 'dash', variant: 'best', title: ' ' } }).options).toEqual({
+    gid: '00000000000000bb',
+    'user-agent': 'UA',
+    header: ['Cookie: sid=1'],
+    referer: 'https://site.test/watch',
+    'ferry-stream': 'dash',
+  });
+});

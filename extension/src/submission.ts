@@ -1,5 +1,15 @@
 // What Ferry needs to fetch a download the browser would have made: the URL after the browser's
-// redirects, its cookies, referrer, user agent and suggested name, as aria2 addUri options.
+// redirects, its cookies, referrer, user agent and suggested name, as aria2 addUri options; for a
+// video the page played, Ferry's own stream options (`ferry-stream`, `ferry-variant`, `ferry-title`).
+import type { StreamKind } from './video-detect';
+
+export interface StreamRequest {
+  kind: StreamKind;
+  /** `best`, `worst`, `WIDTHxHEIGHT` or a bandwidth (Ferry's `ferry-variant`); Ferry takes the best without it. */
+  variant?: string;
+  /** The page's title, for the file's name. */
+  title?: string;
+}
 export interface Submission {
   url: string;
   referrer?: string;
@@ -8,6 +18,8 @@ export interface Submission {
   suggestedName?: string;
   /** Idempotency key: aria2's `gid` option. A resent submission with the same gid cannot add a second transfer. */
   gid: string;
+  /** Set for a video (HLS or DASH manifest): Ferry saves the video, never the manifest's text. */
+  stream?: StreamRequest;
 }
 
 export type AddUriOptions = Record<string, string | string[]>;
@@ -20,6 +32,12 @@ export function addUriParams(s: Submission): { uris: string[]; options: AddUriOp
   if (s.referrer && /^https?:/i.test(s.referrer)) options.referer = s.referrer;
   const out = s.suggestedName ? baseName(s.suggestedName) : '';
   if (out) options.out = out;
+  if (s.stream) {
+    options['ferry-stream'] = s.stream.kind;
+    if (s.stream.variant && s.stream.variant !== 'best') options['ferry-variant'] = s.stream.variant;
+    const title = s.stream.title?.trim();
+    if (title) options['ferry-title'] = title;
+  }
   return { uris: [s.url], options };
 }
 

@@ -15,11 +15,13 @@ import { diskFull } from './disk-full';
 import { badInput } from './bad-input';
 import { rpcAttack } from './rpc-attack';
 import { credentialRedirects } from './credential-redirect';
+import { rpcDoor } from './rpc-door';
 import { tusLiar } from './tus-liar';
 import { uploadFaults } from './upload-faults';
 import { hostileNames } from './hostile-names';
 import { dangerousOpens } from './dangerous-opens';
 import { cookieHandoff } from './cookie-handoff';
+import { partSwap } from './part-swap';
 import { formatTable, machineLine, rowPassed, type HostileRow } from './report';
 import { CONNECTION_COUNTS, SCALE, SEED, seededRandom } from './settings';
 
@@ -37,9 +39,11 @@ const scenarios: Scenario[] = [
   { name: 'bad input', run: badInput },
   { name: 'rpc attack', run: rpcAttack },
   { name: 'credential redirect', run: credentialRedirects },
+  { name: 'rpc door', run: rpcDoor },
   { name: 'hostile names', run: hostileNames },
   { name: 'dangerous opens', run: dangerousOpens },
   { name: 'cookie hand-off', run: cookieHandoff },
+  { name: 'part swap', run: partSwap },
   { name: 'truncated records', run: truncatedRecords },
 ];
 
@@ -85,6 +89,8 @@ async function main(): Promise<number> {
       `${table}\n`;
     await writeFile(path.resolve(import.meta.dirname, '..', '..', 'docs', 'hostile-results.md'), doc);
   }
+  // Payloads and kill moments follow from the seed: a failing run says how to replay it.
+  if (failed > 0) process.stdout.write(`Replay this run: FERRY_HOSTILE_SEED=${SEED} npm run test:hostile\n`);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
 }

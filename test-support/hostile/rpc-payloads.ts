@@ -8,7 +8,33 @@ export const SECRET = 'hostile-rpc-secret-2f1c9a';
 export const OLD_SECRET = 'hostile-rpc-secret-of-an-earlier-run';
 const UNKNOWN_GID = '0123456789abcdef';
 
-/** Seeded malformed JSON-RPC messages for every method; none is a valid call that may succeed (an empty multicall, answered [] as by aria2, is left out). */
+/**
+ * Names every plain object answers to: in every run whatever the seed (seed 282559896 once found
+ * `toString` answered as a method), as method names, multicall entries and option names.
+ */
+export const PROTOTYPE_NAMES = [
+  'toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable',
+  'toLocaleString', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+];
+
+function prototypePayloads(): { text: string; why: string }[] {
+  const call = (method: string, params: unknown[]) => JSON.stringify({ jsonrpc: '2.0', id: 'p', method, params });
+  return PROTOTYPE_NAMES.flatMap((name) => [
+    call(name, [`token:${SECRET}`]),
+    call(name, []),
+    call(`aria2.${name}`, [`token:${SECRET}`]),
+    call(`system.${name}`, [`token:${SECRET}`]),
+    JSON.stringify([{ jsonrpc: '2.0', id: 1, method: name, params: [`token:${SECRET}`] }]),
+    call('system.multicall', [[{ methodName: name, params: [`token:${SECRET}`] }, { methodName: `aria2.${name}`, params: [`token:${SECRET}`] }]]),
+    // As an option name ("__proto__" written as JSON text: an object literal would set a prototype).
+    `{"jsonrpc":"2.0","id":"p","method":"aria2.addUri","params":["token:${SECRET}",["http://127.0.0.1:9/p"],{"${name}":{"dir":"/"},"pause":"true"}]}`,
+  ]).map((text) => ({ text, why: 'prototype name' }));
+}
+
+/**
+ * Seeded malformed JSON-RPC messages for every method, after the prototype-name payloads every run
+ * sends; none is a valid call that may succeed (an empty multicall, answered [] as by aria2, is left out).
+ */
 export function payloads(methods: string[], knownGid: string, count: number): { text: string; why: string }[] {
   const token = fc.oneof(
     fc.constant(undefined),
@@ -127,6 +153,6 @@ export function payloads(methods: string[], knownGid: string, count: number): { 
   });
   // Text that is not JSON at all.
   const broken = fc.sample(fc.oneof(fc.string(), fc.constantFrom('{', '{"jsonrpc":"2.0","method":"aria2.addUri","params":["token:', '[{"method":', '\u0000', 'null null')).filter((s) => { try { JSON.parse(s); return false; } catch { return true; } }), { numRuns: Math.ceil(count / 10), seed: SEED });
-  return [...texts, ...broken.map((text) => ({ text, why: 'not JSON' }))];
+  return [...prototypePayloads(), ...texts, ...broken.map((text) => ({ text, why: 'not JSON' }))];
 }
 

@@ -4,9 +4,10 @@
 // records it the same way; a change to what a checkpoint holds or when it is safe starts here.
 import type { DownloadDetails } from '../../../shared/transfer';
 import type { AttemptContext, DownloadRequest } from '../types';
-import { checkpointPatch, detailsFromRecord, factsFromRecord, type DownloadFacts } from './download-state';
+import { checkpointPatch, detailsFromRecord, factsFromRecord, forgetPart, partIdentityOf, type DownloadFacts } from './download-state';
 import { failure } from './failures';
-import { removeIfExists, type PartWriter } from './part-file';
+import type { PartWriter } from './part-file';
+import { removeOwnPart } from './part-identity';
 
 export class AttemptState {
   readonly facts: DownloadFacts;
@@ -34,7 +35,7 @@ export class AttemptState {
   /** Forget the bytes we have: the next request starts from 0 and nothing old is ever appended. */
   async resetToZero(): Promise<void> {
     if (this.writer) await this.writer.truncate(0).catch(() => undefined);
-    else await removeIfExists(this.facts.partPath).catch(() => undefined);
+    else await removeOwnPart(this.facts.partPath, partIdentityOf(this.facts)).catch(() => undefined);
     if (!this.writer) this.facts.partPath = undefined;
     this.facts.done = 0;
     this.facts.segments = undefined;
@@ -42,6 +43,17 @@ export class AttemptState {
     this.facts.etag = undefined;
     this.facts.lastModified = undefined;
     this.facts.totalBytes = null;
+    await this.checkpoint();
+  }
+
+  /**
+   * The .part's name stands for something else now (a link, another file): close Ferry's file,
+   * leave what is under the name as it is, and let the next attempt start over in a fresh .part.
+   */
+  async abandonPart(): Promise<void> {
+    await this.writer?.close();
+    this.writer = undefined;
+    forgetPart(this.facts);
     await this.checkpoint();
   }
 

@@ -3,6 +3,7 @@
 import type { DownloadDetails } from '../../../shared/transfer';
 import { originOf, sameOrigin, type HeaderOrigin } from '../origin-headers';
 import type { ByteSegment, CheckpointPatch, DownloadResumeData, ResumeData, TransferFacts, TransferRecord } from '../types';
+import type { PartIdentity } from './part-identity';
 
 export interface DownloadFacts {
   finalUrl?: string;
@@ -12,8 +13,10 @@ export interface DownloadFacts {
   lastModified?: string;
   totalBytes: number | null;
   partPath?: string;
-  /** Inode of the .part (see DownloadResumeData.partInode). */
+  /** Inode, device and birth time of the .part (see DownloadResumeData.partInode, partDev). */
   partInode?: number;
+  partDev?: number;
+  partBirthtimeMs?: number;
   /** Bytes of the .part that are fsync'd (the one segment's `done`). */
   done: number;
   /** Set while a segmented download has more than one range: they replace `done`. */
@@ -32,9 +35,36 @@ export function factsFromRecord(record: Readonly<TransferRecord>): DownloadFacts
     totalBytes: resume.totalBytes ?? null,
     partPath: resume.partPath,
     partInode: resume.partInode,
+    partDev: resume.partDev,
+    partBirthtimeMs: resume.partBirthtimeMs,
     done: resume.segments?.[0]?.done ?? 0,
     ...(resume.segments && resume.segments.length > 1 ? { segments: resume.segments.map((s) => ({ ...s })) } : {}),
   };
+}
+
+/** The .part's recorded identity, if any (from the facts or the resume data, which name it alike). */
+export function partIdentityOf(facts: Pick<DownloadFacts, 'partInode' | 'partDev' | 'partBirthtimeMs'>): PartIdentity | undefined {
+  if (facts.partInode === undefined) return undefined;
+  return { ino: facts.partInode, dev: facts.partDev, birthtimeMs: facts.partBirthtimeMs };
+}
+
+/** Ferry's own .part, as it was just created or opened: its identity goes into the next checkpoint. */
+export function adoptPart(facts: DownloadFacts, partPath: string, identity: PartIdentity): void {
+  facts.partPath = partPath;
+  facts.partInode = identity.ino;
+  facts.partDev = identity.dev;
+  facts.partBirthtimeMs = identity.birthtimeMs;
+}
+
+/** No .part any more (gone, or not Ferry's): the next response starts a fresh one from byte 0. */
+export function forgetPart(facts: DownloadFacts): void {
+  facts.partPath = undefined;
+  facts.partInode = undefined;
+  facts.partDev = undefined;
+  facts.partBirthtimeMs = undefined;
+  facts.done = 0;
+  facts.segments = undefined;
+  facts.connections = undefined;
 }
 
 export function detailsFromRecord(record: Readonly<TransferRecord>): DownloadDetails {
@@ -65,6 +95,8 @@ export function checkpointPatch(
     segments: facts.segments ?? [{ start: 0, end: facts.totalBytes, done: facts.done }],
     partPath: facts.partPath,
     partInode: facts.partInode,
+    partDev: facts.partDev,
+    partBirthtimeMs: facts.partBirthtimeMs,
   };
   const segmented = facts.segments && facts.totalBytes !== null;
   const transfer: Partial<TransferFacts> = {

@@ -12,16 +12,20 @@ import { MAX_NAME_BYTES, safeFileName, suggestedFileName } from './filename';
 import { completeRecovered, finishDownload } from './finish-download';
 import type { HostConnectionPool } from './host-pool';
 import { header, isHttpUrl, openDownloadStream, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
+import { adoptPart, partIdentityOf } from './download-state';
 import { createPartFile, PART_SUFFIX, PartWriter, removeIfExists } from './part-file';
 import { unsealHeaders } from '../download-header-secrets';
 import { originOf } from '../origin-headers';
 import type { SecretsProvider } from '../secrets';
+import { identityOf, removeOwnPart } from './part-identity';
 import { reopenPart } from './part-reopen';
 import { resumeHeaders } from './request-headers';
 import { checkResponse, ifRangeValidator } from './response-check';
 import { receiveSegmented } from './segmented-attempt';
 import { serverDigestOf, type ServerDigest } from './server-digest';
 import { receiveSingle } from './single-connection';
+import { manifestInFile } from '../stream/manifest-sniff';
+import { createStreamWorker, type StreamWorker } from '../stream/stream-worker';
 import { clampConnections, segmentSettingsFrom, type DownloadWorkerOptions, type SegmentSettings } from './worker-settings';
 
 export { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type DownloadWorkerOptions } from './worker-settings';
@@ -37,15 +41,23 @@ export interface DownloadWorker extends TransferWorker {
 
 export function createDownloadWorker(options: DownloadWorkerOptions = {}): DownloadWorker {
   const settings = segmentSettingsFrom(options);
+  // A URL may turn out to be a video stream (HLS/DASH): that worker shares the host budget.
+  const streams = createStreamWorker({
+    settings,
+    ...(options.ffmpeg !== undefined ? { ffmpeg: options.ffmpeg } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  });
   return {
     pool: settings.pool,
     setConnections(count) {
       settings.connections = clampConnections(count);
     },
-    attempt: async (ctx) => new DownloadAttempt(ctx, settings, options.secrets).run(),
+    attempt: async (ctx) => (streams.owns(ctx.record) ? streams.attempt(ctx) : new DownloadAttempt(ctx, settings, options.secrets, streams).run()),
     async discard(record, { deleteFinishedFile }) {
       const resume = record.resume.kind === 'download' ? record.resume : undefined;
-      await removeIfExists(resume?.partPath);
+      // Only Ferry's own .part: a link or file someone put under its name is not Ferry's to delete.
+      await removeOwnPart(resume?.partPath, resume && partIdentityOf(resume));
+      await streams.discard(record);
       if (deleteFinishedFile) await removeIfExists(record.transfer.download?.filePath);
     },
   };
@@ -56,11 +68,14 @@ class DownloadAttempt {
   private readonly stall = new AbortController();
   /** Repr-Digest / Digest of the response whose bytes complete the file. */
   private serverDigest: ServerDigest | undefined;
+  /** Content-Type of the response whose bytes fill the .part (a manifest is recognised by it). */
+  private contentType: string | undefined;
 
   constructor(
     private readonly ctx: AttemptContext,
     private readonly segmentSettings: SegmentSettings,
     private readonly secrets: SecretsProvider | undefined,
+    private readonly streams: StreamWorker,
   ) {
     this.state = new AttemptState(ctx);
   }
@@ -108,7 +123,7 @@ class DownloadAttempt {
 
   private send(signal: AbortSignal): Promise<OpenedResponse> {
     const headers = resumeHeaders(this.state.headers, originOf(this.request.url), this.state.writer?.start ?? 0, ifRangeValidator(this.facts));
-    return openDownloadStream(this.request.url, headers, signal, this.ctx.stallTimeoutMs);
+    return openDownloadStream(this.request.url, headers, signal, this.ctx.stallTimeoutMs, this.ctx.agent);
   }
 
   /** Returns the attempt's result, or undefined to send the request again from byte 0. */
@@ -121,6 +136,7 @@ class DownloadAttempt {
       responseFacts(opened, excerpt),
     );
     this.serverDigest = serverDigestOf((name) => header(opened, name));
+    this.contentType = header(opened, 'content-type');
     switch (decision.action) {
       case 'fail':
         opened.stream.destroy();
@@ -168,9 +184,8 @@ class DownloadAttempt {
         const raw = this.request.fileName ?? suggestedFileName(header(opened, 'content-disposition'), opened.finalUrl);
         state.details = { ...state.details, fileName: safeFileName(raw, NAME_BYTES) };
         const { partPath, handle } = await createPartFile(state.details.directory, state.details.fileName);
-        facts.partPath = partPath;
-        facts.partInode = (await handle.stat()).ino;
         state.writer = new PartWriter(handle, 0);
+        adoptPart(facts, partPath, identityOf(await handle.stat()));
       } else if (offset !== state.writer.start) {
         await state.writer.truncate(offset);
       }
@@ -196,8 +211,15 @@ class DownloadAttempt {
     return this.finish(undefined, signal);
   }
 
-  private finish(digest: string | undefined, signal: AbortSignal): Promise<AttemptResult> {
-    return finishDownload(this.state, digest, this.serverDigest, signal);
+  private async finish(digest: string | undefined, signal: AbortSignal): Promise<AttemptResult> {
+    const manifest = this.facts.partPath ? await manifestInFile(this.facts.partPath, this.facts.done, this.contentType) : undefined;
+    if (!manifest) return finishDownload(this.state, digest, this.serverDigest, signal);
+    // Not a file but a video stream: its playlist goes to the stream worker, the .part goes away.
+    await this.state.writer?.close();
+    this.state.writer = undefined;
+    await removeOwnPart(this.facts.partPath, partIdentityOf(this.facts));
+    this.facts.partPath = undefined;
+    return this.streams.attempt(this.ctx, { ...manifest, url: this.facts.finalUrl ?? this.request.url });
   }
 
   private async settleError(err: unknown): Promise<AttemptResult> {

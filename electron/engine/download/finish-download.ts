@@ -8,7 +8,9 @@ import type { AttemptResult } from '../types';
 import type { AttemptState } from './attempt-state';
 import { failure, fileSystemFailure } from './failures';
 import { markFromInternet, referrerOf } from './origin-mark';
+import { partIdentityOf } from './download-state';
 import { moveToFreeName, sha256OfFile } from './part-file';
+import { identityOf, partNameForeign, PartReplaced, type PartIdentity } from './part-identity';
 import { verifyServerDigest, type ServerDigest } from './server-digest';
 
 /**
@@ -21,7 +23,7 @@ export async function finishDownload(
   serverDigest: ServerDigest | undefined,
   signal: AbortSignal,
 ): Promise<AttemptResult> {
-  const { facts, request } = state;
+  const { facts } = state;
   const done = facts.done;
   const total = facts.totalBytes;
   if (total !== null && done < total) {
@@ -33,6 +35,29 @@ export async function finishDownload(
   }
   facts.totalBytes = done;
   const partPath = facts.partPath!;
+  try {
+    return await verifyAndMove(state, partPath, digest, serverDigest, signal);
+  } catch (err) {
+    if (!(err instanceof PartReplaced)) throw err;
+    state.ctx.log('warn', `${err.message}; leaving it alone and starting over in a new partial file`);
+    await state.abandonPart();
+    throw failure('FILE_SYSTEM', `${err.message} (replaced while downloading); starting over`, true);
+  }
+}
+
+/** The checks on the bytes and the move, on the .part Ferry wrote; PartReplaced when its name was pointed elsewhere. */
+async function verifyAndMove(
+  state: AttemptState,
+  partPath: string,
+  digest: string | undefined,
+  serverDigest: ServerDigest | undefined,
+  signal: AbortSignal,
+): Promise<AttemptResult> {
+  const { facts, request } = state;
+  const done = facts.done;
+  const own = partIdentityOf(facts) ?? identityOf(await state.writer!.fileHandle.stat());
+  // Hashing and marking go by name: first make sure the name is still Ferry's file.
+  await requireOwnPart(partPath, own);
   const expected = request.sha256?.toLowerCase();
   if (expected) {
     const actual = digest ?? (await sha256OfFile(partPath, signal));
@@ -44,11 +69,13 @@ export async function finishDownload(
   await verifyServerDigest(partPath, serverDigest, signal);
   await state.writer?.close();
   state.writer = undefined;
+  await requireOwnPart(partPath, own);
   await markFromInternet(partPath, { url: facts.finalUrl ?? request.url, referrer: referrerOf(state.headers) });
   let finalPath: string;
   try {
-    finalPath = await moveToFreeName(partPath, state.details.directory, state.details.fileName);
+    finalPath = await moveToFreeName(partPath, state.details.directory, state.details.fileName, own);
   } catch (err) {
+    if (err instanceof PartReplaced) throw err;
     throw fileSystemFailure(err, partPath);
   }
   const fileName = path.basename(finalPath);
@@ -69,4 +96,9 @@ export async function completeRecovered(state: AttemptState, finalPath: string):
   await state.checkpoint();
   state.ctx.progress(state.facts.done, state.facts.done);
   return { outcome: 'completed', patch: { name: fileName, download: state.details } };
+}
+
+async function requireOwnPart(partPath: string, own: PartIdentity): Promise<void> {
+  const foreign = await partNameForeign(partPath, own);
+  if (foreign) throw new PartReplaced(partPath, foreign);
 }

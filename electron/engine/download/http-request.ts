@@ -3,9 +3,10 @@
 // http/https only, also after redirects, and the user's headers on each hop only where the
 // origin rule (origin-headers.ts) allows.
 import got, { type Request } from 'got';
-import { IncomingMessage, type IncomingHttpHeaders } from 'node:http';
+import { IncomingMessage, type Agent, type IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { originAfterHop, type HeaderOrigin } from '../origin-headers';
+import { gotAgent, proxyRefusal } from '../net/proxy-answer';
 import { failure, networkFailure } from './failures';
 import { headersToSend, type DownloadHeaders } from './request-headers';
 import type { ResponseFacts } from './response-check';
@@ -32,15 +33,20 @@ export function isHttpUrl(url: string): boolean {
   }
 }
 
-/** Sends the request and resolves once the final response's headers are in (body not read yet). */
+/**
+ * Sends the request and resolves once the final response's headers are in (body not read yet).
+ * `agent` routes each request (redirects too) through the attempt's proxy, when one applies.
+ */
 export function openDownloadStream(
   url: string,
   headers: DownloadHeaders,
   signal: AbortSignal,
   waitLimitMs: number,
+  agent?: Agent,
 ): Promise<OpenedResponse> {
   let givenFor = originAfterHop(headers.givenFor, url);
   const stream = got.stream(url, {
+    ...gotAgent(agent),
     headers: headersToSend(url, { ...headers, givenFor }),
     decompress: false,
     retry: { limit: 0 },
@@ -73,8 +79,14 @@ export function openDownloadStream(
       cleanup();
       reject(redirectAwareFailure(err, waitLimitMs));
     };
-    const onResponse = (res: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders; url: string }): void => {
+    const onResponse = (res: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders; url: string; req?: unknown }): void => {
       cleanup();
+      const refusal = proxyRefusal(res);
+      if (refusal) {
+        stream.destroy();
+        reject(networkFailure(refusal, waitLimitMs));
+        return;
+      }
       resolve({ stream, status: res.statusCode, statusText: res.statusMessage ?? '', headers: res.headers, finalUrl: res.url, headersOrigin: givenFor });
     };
     const cleanup = (): void => {

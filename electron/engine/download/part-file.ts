@@ -1,15 +1,17 @@
 // The .part file beside the target: created exclusively, written sequentially through one large
 // buffered stream, fsync'd before any offset describing it is recorded, and moved to a free final
-// name only when complete. An existing file is never overwritten.
+// name only when complete. An existing file is never overwritten, and a link is never followed
+// (part-identity.ts: reopening the .part is there).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, open, rename, stat, unlink } from 'node:fs/promises';
+import { link, lstat, open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { BatchWriter } from './batch-writer';
 import { ensureDownloadFolder } from './download-folder';
 import { MAX_NAME_BYTES, numberedName } from './filename';
+import { partNameForeign, PartReplaced, removeOwnPart, type PartIdentity } from './part-identity';
 
 export const PART_SUFFIX = '.part';
 const WRITE_HIGH_WATER_MARK = 1 << 20;
@@ -27,24 +29,6 @@ export async function createPartFile(directory: string, fileName: string): Promi
     }
   }
   throw Object.assign(new Error(`No free .part name for ${fileName} in ${directory}`), { code: 'EEXIST' });
-}
-
-/**
- * Opens an existing .part to continue at `offset`. Bytes past the offset were never recorded as
- * durable, so they are cut off. A file shorter than the offset (someone truncated it) means we
- * cannot trust it: the returned offset is 0 and the file is emptied.
- */
-export async function reopenPartFile(partPath: string, offset: number): Promise<{ handle: FileHandle; offset: number }> {
-  const handle = await open(partPath, 'r+');
-  try {
-    const { size } = await handle.stat();
-    const usable = size >= offset ? offset : 0;
-    if (size !== usable) await handle.truncate(usable);
-    return { handle, offset: usable };
-  } catch (err) {
-    await handle.close();
-    throw err;
-  }
 }
 
 /**
@@ -119,14 +103,6 @@ export class PartWriter {
   }
 }
 
-export async function fileSize(filePath: string): Promise<number | undefined> {
-  try {
-    return (await stat(filePath)).size;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function sha256OfFile(filePath: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(filePath, { highWaterMark: WRITE_HIGH_WATER_MARK, signal })) {
@@ -138,29 +114,35 @@ export async function sha256OfFile(filePath: string, signal?: AbortSignal): Prom
 /**
  * Moves the finished .part to `name.ext`, else `name (1).ext`, ... . link() fails atomically when the
  * name exists, so a file that appeared meanwhile is never overwritten. Filesystems without hard
- * links fall back to a check followed by rename.
+ * links fall back to a check followed by rename. `own` is the .part Ferry wrote: if the name was
+ * pointed elsewhere meanwhile (a link, another file), the new name is taken back at once and
+ * PartReplaced is thrown, so no finished download is ever a link or someone else's file.
  */
-export async function moveToFreeName(partPath: string, directory: string, fileName: string): Promise<string> {
+export async function moveToFreeName(partPath: string, directory: string, fileName: string, own: PartIdentity): Promise<string> {
   for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
     const target = path.join(directory, numberedName(fileName, n));
     if (target === partPath) continue;
     try {
       await link(partPath, target);
-      await unlink(partPath);
+      await requireOwnFile(target, partPath, own);
+      await removeOwnPart(partPath, own);
       await syncDirectory(directory);
       return target;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' && (await sameFile(partPath, target))) {
+      if (code === 'EEXIST' && (await isSameFile(target, own))) {
         // Our own link from a run killed between link and unlink: finish that move, take no new name.
-        await unlink(partPath);
+        await removeOwnPart(partPath, own);
         await syncDirectory(directory);
         return target;
       }
       if (code === 'EEXIST') continue;
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw err;
-      if ((await fileSize(target)) !== undefined) continue;
+      if (await exists(target)) continue;
+      const foreign = await partNameForeign(partPath, own);
+      if (foreign) throw new PartReplaced(partPath, foreign);
       await rename(partPath, target);
+      await requireOwnFile(target, partPath, own);
       await syncDirectory(directory);
       return target;
     }
@@ -168,9 +150,24 @@ export async function moveToFreeName(partPath: string, directory: string, fileNa
   throw Object.assign(new Error(`No free name for ${fileName} in ${directory}`), { code: 'EEXIST' });
 }
 
-async function sameFile(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
-  return x !== undefined && y !== undefined && x.ino === y.ino && x.dev === y.dev;
+/** After linking or renaming: the new name must be Ferry's file, else it is removed again (what it names stays as it was). */
+async function requireOwnFile(target: string, partPath: string, own: PartIdentity): Promise<void> {
+  const foreign = await partNameForeign(target, own);
+  if (!foreign) return;
+  await unlink(target).catch(() => undefined);
+  throw new PartReplaced(partPath, foreign);
+}
+
+/** lstat, not stat: a link under the final name is never taken for the file it points to. */
+async function isSameFile(filePath: string, own: PartIdentity): Promise<boolean> {
+  return (await partNameForeign(filePath, own)) === undefined;
+}
+
+async function exists(filePath: string): Promise<boolean> {
+  return lstat(filePath).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Makes a rename durable before the record says "completed". Best effort: not every OS can fsync a directory. */
@@ -196,8 +193,8 @@ export async function findFinishedByInode(directory: string, fileName: string, i
   for (let n = 0; n < 100; n++) {
     const candidate = path.join(directory, numberedName(fileName, n));
     try {
-      const facts = await stat(candidate);
-      if (facts.ino === inode && facts.size === size) return candidate;
+      const facts = await lstat(candidate);
+      if (facts.isFile() && facts.ino === inode && facts.size === size) return candidate;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && n > 0) return undefined;
     }

@@ -51,7 +51,7 @@ export async function receiveSegmented(
     total,
     table,
     ...(first ? { first } : {}),
-    openRange: (start, end, s) => openDownloadStream(url, rangeHeaders(state.headers, givenFor, start, end, ifRangeValidator(facts)!), s, ctx.stallTimeoutMs),
+    openRange: (start, end, s) => openDownloadStream(url, rangeHeaders(state.headers, givenFor, start, end, ifRangeValidator(facts)!), s, ctx.stallTimeoutMs, ctx.agent),
     judge: (opened, start) => judgeRangeResponse(opened, { offset: start, knownTotal: total, etag: facts.etag, lastModified: facts.lastModified }),
     maxConnections: connectionCountFor(request, settings),
     connectionsAsked: request.connections !== undefined,

@@ -15,6 +15,8 @@ export interface DownloadWorkerOptions {
   pool?: HostConnectionPool;
   /** Resolves the header references the engine stored (download-header-secrets.ts). */
   secrets?: SecretsProvider;
+  /** Video streams: the ffmpeg that remuxes them (null: none); absent: FERRY_FFMPEG, else `ffmpeg` on PATH. */
+  ffmpeg?: string | null;
 }
 
 export const DEFAULT_CONNECTIONS = 8;

@@ -51,6 +51,7 @@ export async function uploadMultipart(job: UploadJob): Promise<UploadAnswer> {
     guard: job.guard,
     stallTimeoutMs: job.ctx.stallTimeoutMs,
     responseTimeoutMs: job.responseTimeoutMs,
+    ...(job.ctx.agent ? { agent: job.ctx.agent } : {}),
   });
   return interpretAnswer(answer);
 }

@@ -25,6 +25,7 @@ export async function uploadRaw(job: UploadJob): Promise<UploadAnswer> {
     guard: job.guard,
     stallTimeoutMs: job.ctx.stallTimeoutMs,
     responseTimeoutMs: job.responseTimeoutMs,
+    ...(job.ctx.agent ? { agent: job.ctx.agent } : {}),
   });
   return interpretAnswer(answer);
 }

@@ -3,8 +3,9 @@
 // the user's headers reach only the destination they were given for, see origin-headers.ts),
 // a stall watchdog while the body goes out and a response timeout once it is out.
 import got from 'got';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { Agent, IncomingHttpHeaders } from 'node:http';
 import type { FormData } from 'formdata-node';
+import { gotAgent, proxyRefusal } from '../net/proxy-answer';
 import type { AttemptGuard } from './attempt-guard';
 import { TransferFailure } from '../types';
 import { networkFailure } from './upload-errors';
@@ -25,6 +26,8 @@ export interface SendBodyOptions {
   guard: AttemptGuard;
   stallTimeoutMs: number;
   responseTimeoutMs: number;
+  /** The attempt's proxy routing (AttemptContext.agent), when one applies. */
+  agent?: Agent;
   /** Bytes of the whole request body accepted by the socket so far. */
   onSent?(transferred: number, total: number | undefined): void;
 }
@@ -44,6 +47,7 @@ export async function sendBody(options: SendBodyOptions): Promise<HttpAnswer> {
     });
   }
   const stream = got.stream(options.url, {
+    ...gotAgent(options.agent),
     method: options.method,
     body: options.body as never,
     headers: { 'user-agent': 'Ferry', ...options.headers },
@@ -69,6 +73,8 @@ export async function sendBody(options: SendBodyOptions): Promise<HttpAnswer> {
       stream.once('error', reject);
     });
     stall.stop();
+    const refusal = proxyRefusal(response);
+    if (refusal) throw refusal;
     // Some servers answer (e.g. 413) before the body is out; bound the excerpt read as well.
     responseTimer ??= guard.watchResponse(options.responseTimeoutMs);
     const body = await readCapped(stream, RESPONSE_BODY_LIMIT);

@@ -1,5 +1,6 @@
 // tus-js-client reports failures as DetailedError (with the HTTP response when there was one).
 import * as tus from 'tus-js-client';
+import { proxyRefusal } from '../net/proxy-answer';
 import { httpStatusFailure } from '../retry-policy';
 import { TransferFailure } from '../types';
 import { networkFailure } from './upload-errors';
@@ -9,6 +10,8 @@ export function tusErrorFailure(err: unknown): TransferFailure {
   const detailed = err as Partial<tus.DetailedError>;
   const res = detailed.originalResponse;
   if (res) {
+    const refusal = proxyRefusal(res.getUnderlyingObject() as Parameters<typeof proxyRefusal>[0]);
+    if (refusal) return networkFailure(refusal);
     return httpStatusFailure(res.getStatus(), undefined, res.getHeader('Retry-After'), res.getBody());
   }
   if (detailed.causingError) return networkFailure(detailed.causingError);

@@ -103,6 +103,9 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
       // Resume state lives in our record, not in tus-js-client's URL storage.
       storeFingerprintForResuming: false,
       fingerprint: async () => `ferry-${ctx.record.transfer.id}`,
+      // tus-js-client's Node stack passes its request options to http(s).request: the attempt's
+      // proxy routing reaches every POST, HEAD and PATCH that way.
+      ...(ctx.agent ? { httpStack: new tus.DefaultHttpStack({ agent: ctx.agent }) } : {}),
       onUploadUrlAvailable() {
         const url = upload.url ?? undefined;
         if (!url || url === savedUrl) return;

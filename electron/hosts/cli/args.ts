@@ -2,8 +2,11 @@
 // checks that need the disk (upload sources, --dir) live in preflight.ts.
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseVariantChoice, VARIANT_CHOICE_HELP } from '../../../shared/stream';
 import type { UploadMethod, UploadProtocol } from '../../../shared/transfer';
 import { defaultDataDir } from '../kit/data-dir';
+import type { ProxyRules } from '../../engine/index';
+import { PROXY_OPTIONS, ProxyOptionError, proxyOptionRules } from './proxy-options';
 import { parseRate } from './rate';
 
 export interface GetCommand {
@@ -19,6 +22,10 @@ export interface GetCommand {
   quiet: boolean;
   /** With a running Ferry owning the data folder: hand over and return at once. */
   detach?: boolean;
+  /** Video streams: which variant (best, worst, WIDTHxHEIGHT, bandwidth). */
+  variant?: string;
+  /** --all-proxy, --http-proxy, --https-proxy, --no-proxy as given (the environment is read where the engine opens). */
+  proxy: ProxyRules;
 }
 
 export interface PutCommand {
@@ -35,6 +42,7 @@ export interface PutCommand {
   quiet: boolean;
   /** Hand the uploads to a running Ferry and return once it accepted them. */
   detach?: boolean;
+  proxy: ProxyRules;
 }
 
 export interface ServeCommand {
@@ -42,6 +50,7 @@ export interface ServeCommand {
   port?: number;
   host?: string;
   dataDir: string;
+  proxy: ProxyRules;
 }
 
 /** `ferry rpc`: the aria2-compatible JSON-RPC alone (flag names as aria2's). */
@@ -49,7 +58,10 @@ export interface RpcCommand {
   kind: 'rpc';
   port?: number;
   secret?: string;
+  /** --rpc-allow-origin-all: any web page may call (still with the secret). */
+  allowAnyOrigin?: boolean;
   dataDir: string;
+  proxy: ProxyRules;
 }
 
 export type HelpTopic = 'get' | 'put' | 'serve' | 'rpc';
@@ -70,6 +82,7 @@ export interface ParseEnv {
 }
 
 const COMMON = {
+  ...PROXY_OPTIONS,
   'data-dir': { type: 'string' },
   limit: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -83,6 +96,7 @@ const GET_OPTIONS = {
   sha256: { type: 'string' },
   detach: { type: 'boolean' },
   connections: { type: 'string', short: 'x' },
+  variant: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const PUT_OPTIONS = {
@@ -96,6 +110,7 @@ const PUT_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 const SERVE_OPTIONS = {
+  ...PROXY_OPTIONS,
   'data-dir': { type: 'string' },
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
@@ -103,10 +118,12 @@ const SERVE_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 const RPC_OPTIONS = {
+  ...PROXY_OPTIONS,
   'data-dir': { type: 'string' },
   port: { type: 'string', short: 'p' },
   'rpc-listen-port': { type: 'string' },
   'rpc-secret': { type: 'string' },
+  'rpc-allow-origin-all': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -153,11 +170,16 @@ function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
     limit: limitOption(values.limit),
     dataDir: dataDirOption(values['data-dir'], cwd, env),
     quiet: values.quiet ?? false,
+    proxy: proxyOptionRules(values),
   };
   if (values.out !== undefined) command.fileName = values.out;
   if (sha256 !== undefined) command.sha256 = sha256;
   if (values.detach) command.detach = true;
   if (values.connections !== undefined) command.connections = connectionsOption(values.connections);
+  if (values.variant !== undefined) {
+    if (!parseVariantChoice(values.variant)) throw new UsageError(`--variant takes ${VARIANT_CHOICE_HELP} (got '${values.variant}')`);
+    command.variant = values.variant.trim().toLowerCase();
+  }
   return { ok: true, command };
 }
 
@@ -183,6 +205,7 @@ function parsePut(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
     limit: limitOption(values.limit),
     dataDir: dataDirOption(values['data-dir'], cwd, env),
     quiet: values.quiet ?? false,
+    proxy: proxyOptionRules(values),
   };
   if (values.multipart !== undefined) command.fieldName = values.multipart;
   if (values.detach) command.detach = true;
@@ -193,7 +216,7 @@ function parseServe(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseR
   const { values, positionals } = parseArgs({ args, options: SERVE_OPTIONS, allowPositionals: true, strict: true });
   if (values.help) return { ok: true, command: { kind: 'help', topic: 'serve' } };
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got '${positionals[0]}')`);
-  const command: ServeCommand = { kind: 'serve', dataDir: dataDirOption(values['data-dir'], cwd, env) };
+  const command: ServeCommand = { kind: 'serve', dataDir: dataDirOption(values['data-dir'], cwd, env), proxy: proxyOptionRules(values) };
   if (values.port !== undefined) {
     const port = Number(values.port);
     if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got '${values.port}')`);
@@ -210,7 +233,7 @@ function parseRpc(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
   const { values, positionals } = parseArgs({ args, options: RPC_OPTIONS, allowPositionals: true, strict: true });
   if (values.help) return { ok: true, command: { kind: 'help', topic: 'rpc' } };
   if (positionals.length > 0) throw new UsageError(`rpc takes no arguments (got '${positionals[0]}')`);
-  const command: RpcCommand = { kind: 'rpc', dataDir: dataDirOption(values['data-dir'], cwd, env) };
+  const command: RpcCommand = { kind: 'rpc', dataDir: dataDirOption(values['data-dir'], cwd, env), proxy: proxyOptionRules(values) };
   const portText = values.port ?? values['rpc-listen-port'];
   if (portText !== undefined) {
     const port = Number(portText);
@@ -219,9 +242,13 @@ function parseRpc(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
   }
   if (values['rpc-secret'] !== undefined) {
     // Printable ASCII without spaces: it travels as "token:SECRET" in JSON and in clients' forms.
-    if (!/^[\x21-\x7e]{8,128}$/.test(values['rpc-secret'])) throw new UsageError('--rpc-secret needs 8 to 128 printable characters, no spaces');
+    // At least 16: wrong guesses are slowed down, but a short secret is still found by patience.
+    if (!/^[\x21-\x7e]{16,128}$/.test(values['rpc-secret'])) {
+      throw new UsageError(`--rpc-secret needs 16 to 128 printable characters, no spaces (got ${values['rpc-secret'].length})`);
+    }
     command.secret = values['rpc-secret'];
   }
+  if (values['rpc-allow-origin-all']) command.allowAnyOrigin = true;
   return { ok: true, command };
 }
 
@@ -285,7 +312,7 @@ function parseHeader(text: string): [string, string] {
 }
 
 function usageMessage(error: unknown): string {
-  if (error instanceof UsageError) return error.message;
+  if (error instanceof UsageError || error instanceof ProxyOptionError) return error.message;
   // node:util parseArgs errors carry codes such as ERR_PARSE_ARGS_UNKNOWN_OPTION and a readable message.
   if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     return error.message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');

@@ -6,10 +6,15 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestName } from '../../../shared/contract';
+import { openControlSocket } from '../../../test-support/control-socket';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { startMultipartReceiver, startRawReceiver, startTusServer, type MultipartReceiver, type RawReceiver, type TusTestServer } from '../../../test-support/upload-servers';
 import { runFerry, startFerry, stopStartedFerries, waitFor } from '../../../test-support/ferry-process';
+import { lockDataDir } from '../kit/data-dir-lock';
+import { connectLocalControl } from '../kit/local-control/client';
+import { createControlSecret } from '../kit/local-control/control-secret';
 
 let tmp: string;
 let raw: RawReceiver;
@@ -36,27 +41,14 @@ async function startHost(kind: 'serve' | 'rpc', dataDir: string): Promise<void> 
   await waitFor(async () => (host.assertRunning(), ready.test(host.stdout())), 60_000, `ferry ${kind}`);
 }
 
-/** One call over the running Ferry's local channel (one JSON message per line); its reply's value. */
-async function callLocal(dataDir: string, name: string, input?: unknown): Promise<unknown> {
-  const socket = net.connect(path.join(dataDir, 'control.sock'));
+/** One call over the running Ferry's local channel; its reply's value. */
+async function callLocal(dataDir: string, name: RequestName, input?: unknown): Promise<unknown> {
+  const client = await connectLocalControl(dataDir);
+  if (!client || 'refused' in client) throw new Error(`no local channel in ${dataDir}: ${client?.message ?? 'nothing listens'}`);
   try {
-    await once(socket, 'connect');
-    socket.write(JSON.stringify({ t: 'call', id: 1, name, ...(input === undefined ? {} : { input }) }) + '\n');
-    let pending = '';
-    for await (const chunk of socket) {
-      pending += (chunk as Buffer).toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const message = JSON.parse(line) as { t: string; id?: number; reply?: { ok: boolean; value?: unknown; error?: { message: string } } };
-        if (message.t !== 'reply' || message.id !== 1) continue;
-        if (!message.reply!.ok) throw new Error(message.reply!.error!.message);
-        return message.reply!.value;
-      }
-    }
-    throw new Error(`the running Ferry closed the channel before answering ${name}`);
+    return await client.call(name, input);
   } finally {
-    socket.destroy();
+    client.close();
   }
 }
 
@@ -184,8 +176,7 @@ describe('with ferry rpc running', () => {
     expect(socketInfo.mode & 0o777).toBe(0o600);
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
 
-    const socket = net.connect(socketPath);
-    await once(socket, 'connect');
+    const socket = await openControlSocket(dataDir);
     const lines: Record<string, unknown>[] = [];
     let pending = '';
     socket.on('data', (chunk: Buffer) => {
@@ -215,11 +206,16 @@ describe('with ferry rpc running', () => {
     expect(raw.received.find((r) => r.path === '/after/after.bin')?.sha256).toBe(sha256(body));
   });
 
-  it('get falls back to the aria2 RPC when the local channel is gone', async () => {
+  it('get falls back to the aria2 RPC when the local channel is gone, saving only where RPC clients may', async () => {
+    const dir = path.join(tmp, 'dl-fallback');
+    // Over the RPC the CLI is an RPC client: its folder must be one the owner listed in Settings.
+    await callLocal(dataDir, 'setSettings', { rpcSaveFolders: [dir] });
     await rm(path.join(dataDir, 'control.sock'));
     const body = randomBytes(200_000, 8);
     downloads.route('/fallback.bin', { body });
-    const dir = path.join(tmp, 'dl-fallback');
+    const elsewhere = await runFerry(['get', downloads.url('/fallback.bin'), '--dir', path.join(tmp, 'elsewhere'), '--data-dir', dataDir], { env });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toMatch(/does not save into .*elsewhere.* only into the download folder/);
     const result = await runFerry(['get', downloads.url('/fallback.bin'), '--dir', dir, '--data-dir', dataDir], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(`done ${path.join(dir, 'fallback.bin')}`); // the RPC follower's line
@@ -255,3 +251,41 @@ it('Ctrl-C stops following only (the upload goes on); a running Ferry that dies 
   expect(orphaned.stderr).toMatch(/lost the running Ferry/);
 }, 60_000);
 
+describe('with an impostor holding the local channel', () => {
+  it('put and get send it nothing of theirs (no header value, no URL) and end with exit 1, saying why', async () => {
+    const dataDir = path.join(tmp, 'squatted');
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    // A Ferry (this test) owns the folder and made its control secret; an impostor listens instead.
+    const lock = await lockDataDir(dataDir);
+    if (!lock.ok) throw new Error(lock.message);
+    await createControlSecret(dataDir);
+    const received: string[] = [];
+    const impostor = net.createServer((socket) =>
+      socket.on('data', (chunk: Buffer) => {
+        received.push(chunk.toString());
+        // It answers a hello with a proof it cannot make (and hangs up on anything else).
+        if (chunk.toString().includes('"hello"')) socket.write(`${JSON.stringify({ t: 'hello', v: 1, nonce: 'ab'.repeat(32), proof: 'cd'.repeat(32) })}\n`);
+        else socket.destroy();
+      }),
+    );
+    impostor.listen(path.join(dataDir, 'control.sock'));
+    await once(impostor, 'listening');
+    try {
+      const { file } = await sourceFile('squat.bin', 1000, 10);
+      const put = await runFerry(['put', file, raw.url('/squat/'), '-H', 'Authorization: Bearer squat-token-456', '--data-dir', dataDir], { env });
+      expect(put.code).toBe(1);
+      expect(put.stderr).toMatch(/did not prove it knows this data folder's control secret, so nothing was sent to it/);
+      downloads.route('/squat.bin', { body: randomBytes(1000, 11) });
+      const get = await runFerry(['get', downloads.url('/squat.bin'), '--dir', path.join(tmp, 'dl-squat'), '--data-dir', dataDir], { env });
+      expect(get.code).toBe(1);
+      expect(get.stderr).toMatch(/did not prove it knows/);
+      const heard = received.join('');
+      expect(heard).not.toContain('squat-token-456');
+      expect(heard).not.toContain('squat.bin');
+      expect(heard.trim().split('\n').map((line) => JSON.parse(line).t)).toEqual(['hello', 'hello']);
+    } finally {
+      await new Promise((resolve) => impostor.close(resolve));
+      await lock.release();
+    }
+  });
+});

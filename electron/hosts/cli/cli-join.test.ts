@@ -1,12 +1,13 @@
 // `ferry get` while another Ferry owns the data folder (here `ferry rpc`): the downloads are handed
 // to it over its local channel (the aria2 RPC is the fallback, see cli-join-put.test.ts) and
 // followed to the end, or left to it at once with --detach.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { runFerry, startFerry, stopStartedFerries, waitFor, type FerryChild } from '../../../test-support/ferry-process';
+import { proxiesMissing, startMicrosocks } from '../../../test-support/proxies';
 
 const BODY = randomBytes(400_000, 11);
 let tmp: string;
@@ -54,4 +55,23 @@ it('get reports a failed handed-over download with exit 1', async () => {
   const result = await runFerry(['get', server.url('/gone.bin'), '--dir', path.join(tmp, 'dl3'), '--data-dir', dataDir]);
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/gone\.bin: .*404/);
+});
+
+it.skipIf(proxiesMissing())("get --all-proxy hands its proxy over: the running Ferry goes through it, the password only in its secret store", async () => {
+  const socks = await startMicrosocks({ user: 'bob', password: 'join-secret' });
+  try {
+    const dir = path.join(tmp, 'dl4');
+    const result = await runFerry(['get', server.url('/one.bin'), '--dir', dir, '--out', 'proxied.bin', '--data-dir', dataDir, '--all-proxy', socks.url('socks5h')]);
+    expect(result.stderr).toMatch(/running Ferry owns/);
+    expect(result.code, result.stderr).toBe(0);
+    expect(sha256(await readFile(path.join(dir, 'proxied.bin')))).toBe(sha256(BODY));
+    expect(socks.log()).toContain(`connected to 127.0.0.1:${server.port}`);
+    // The running Ferry keeps writing records (a temp file, then a rename): read what is there now.
+    const records = (await readdir(path.join(dataDir, 'transfers'))).filter((name) => name.endsWith('.json'));
+    expect(records.length).toBeGreaterThan(0);
+    for (const name of records) expect(await readFile(path.join(dataDir, 'transfers', name), 'utf8').catch(() => '')).not.toContain('join-secret');
+    expect(await readFile(path.join(dataDir, 'secrets.json'), 'utf8')).toContain('join-secret');
+  } finally {
+    await socks.stop();
+  }
 });

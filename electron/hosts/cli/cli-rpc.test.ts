@@ -48,7 +48,26 @@ it('rpc takes aria2 flag names and refuses bad ones as usage errors', async () =
   const bad = await runFerry(['rpc', '--rpc-listen-port', 'eighty']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/--port/);
-  const weak = await runFerry(['rpc', '--rpc-secret', 'short']);
-  expect(weak.code).toBe(2);
-  expect(weak.stderr).toMatch(/--rpc-secret/);
+  for (const secret of ['short', 'fifteen-chars-x']) {
+    const weak = await runFerry(['rpc', '--rpc-secret', secret]);
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toMatch(/--rpc-secret needs 16 to 128 printable characters/);
+  }
+});
+
+it('rpc --rpc-allow-origin-all lets any web page call with the secret; without it a page is refused', async () => {
+  const secret = 'sixteen-chars-ok';
+  for (const flags of [[], ['--rpc-allow-origin-all']]) {
+    const child = startFerry(['rpc', '--port', '0', '--rpc-secret', secret, ...flags, '--data-dir', path.join(tmp, `data${flags.length}`)]);
+    const endpoint = (await waitFor(async () => (child.assertRunning(), /Ferry RPC: (\S+)/.exec(child.stdout())), 30_000, 'the endpoint line'))[1]!;
+    const answer = await fetch(endpoint, { method: 'POST', headers: { origin: 'https://hosted-ariang.example' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'aria2.shutdown', params: [`token:${secret}`] }) });
+    if (flags.length === 0) {
+      expect(answer.status).toBe(403);
+      expect((await call(endpoint, 'aria2.shutdown', [`token:${secret}`])).result).toBe('OK'); // a script, no Origin
+    } else {
+      expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+      expect(((await answer.json()) as { result: unknown }).result).toBe('OK');
+    }
+    expect((await child.result).code).toBe(0);
+  }
 });

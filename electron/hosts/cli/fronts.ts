@@ -2,8 +2,12 @@
 // does not import them: the `ferry` entry (electron/ferry-cli.ts) hands in loaders, so each front
 // depends only on the host kit and the CLI's commands stay lazy (get/put never load them).
 
+import type { SystemProxy } from '../../engine/index';
+
 export interface ServeOptions {
   dataDir: string;
+  /** What the "system" proxy setting means: the environment under --all-proxy & co. */
+  systemProxy?: SystemProxy;
   port?: number;
   host?: string;
   rpc: boolean;
@@ -12,6 +16,7 @@ export interface ServeOptions {
 
 export interface RpcOptions {
   dataDir: string;
+  systemProxy?: SystemProxy;
   browserPairing: boolean;
   port?: number;
   secret?: string;

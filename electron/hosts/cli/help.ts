@@ -14,7 +14,15 @@ interrupted transfer, also after the process was killed.
 
 Exit status: 0 all completed, 1 a transfer failed, 2 usage error, 130 interrupted.`;
 
-const COMMON = `  --limit RATE        total speed limit for this command: 500K, 2M, 1.5MB/s (K/M/G = 1024-based)
+const PROXY = `  --all-proxy URL     proxy for every URL: http://[user:pass@]host[:port], socks5://, socks5h://
+                      (remote DNS); default: all_proxy / ALL_PROXY; "" for none
+  --http-proxy URL    proxy for http:// URLs (default: http_proxy)
+  --https-proxy URL   proxy for https:// URLs (default: https_proxy / HTTPS_PROXY)
+  --no-proxy LIST     hosts that go direct: names (and their subdomains), .domains, IPs, CIDR,
+                      host:port, or * (default: no_proxy / NO_PROXY)`;
+
+const COMMON = `${PROXY}
+  --limit RATE        total speed limit for this command: 500K, 2M, 1.5MB/s (K/M/G = 1024-based)
   --data-dir DIR      records and resume data (default: per-user data folder)
   -q, --quiet         print only the result of each finished transfer
   -h, --help          this help`;
@@ -22,7 +30,8 @@ const COMMON = `  --limit RATE        total speed limit for this command: 500K, 
 const GET = `Usage: ferry get <url>... [options]
 
 Downloads each URL into --dir. The file is written as <name>.part and renamed when
-complete (and verified, with --sha256).
+complete (and verified, with --sha256). A URL that serves an HLS playlist or a DASH
+manifest is saved as the video itself, one file (MP4 where ffmpeg is installed).
 
 Options:
   -d, --dir DIR       folder to save into (default: current folder)
@@ -30,6 +39,9 @@ Options:
   --sha256 HEX        expected SHA-256 of the file; a mismatch fails the download
   -x, --connections N connections per file, 1-32 (default 8); used when the server
                       serves ranges and the file is 2 MiB or more
+  --variant CHOICE    for a video stream (HLS playlist, DASH manifest): best (default),
+                      worst, WIDTHxHEIGHT (1280x720) or a bandwidth in bits/s (the highest
+                      variant at or below it)
   --detach            when a running Ferry (app, serve, rpc) owns the data folder: hand the
                       downloads to it and return at once (without it: follow them to the end;
                       with no running Ferry it has no effect)
@@ -65,6 +77,8 @@ Options:
   -p, --port N        port to listen on
   --host ADDR         address to bind (default: the host's own default, loopback)
   --data-dir DIR      records and resume data (default: per-user data folder)
+${PROXY}
+                      (used while Settings › Proxy says "system", the default)
   -h, --help          this help`;
 
 const RPC = `Usage: ferry rpc [options]
@@ -75,9 +89,13 @@ Prints the endpoint; stops on Ctrl-C or an aria2.shutdown call.
 
 Options:
   -p, --port N, --rpc-listen-port N   port on 127.0.0.1 (default 6800)
-  --rpc-secret S      the secret clients send as token:S (default: the one Ferry made at first
-                      run, in <data dir>/rpc-secret)
+  --rpc-secret S      the secret clients send as token:S, 16 to 128 characters (default: the
+                      one Ferry made at first run, in <data dir>/rpc-secret)
+  --rpc-allow-origin-all  let any web page call (with the secret), e.g. a hosted AriaNg; by
+                      default only scripts, Ferry's extension and origins listed in Settings
   --data-dir DIR      records and resume data (default: per-user data folder)
+${PROXY}
+                      (used while Settings › Proxy says "system", the default)
   -h, --help          this help`;
 
 export function helpText(topic?: 'get' | 'put' | 'serve' | 'rpc'): string {

@@ -9,6 +9,7 @@ import { connectLocalControl, type ControlClient } from '../kit/local-control/cl
 import type { GetCommand, PutCommand } from './args';
 import { watchInterrupts, type InterruptWatch } from './interrupt-watch';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './outcome';
+import { handedOverProxy } from './proxy-options';
 import { Reporter, type OutputMode } from './reporter';
 
 interface Output {
@@ -16,7 +17,7 @@ interface Output {
   err: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-/** undefined: no Ferry listens on the data folder's local channel (the caller tries the RPC, then reports the lock). */
+/** undefined: no Ferry listens on the data folder's local channel (the caller tries the RPC, then reports the lock). A listener that fails the handshake ends the command (exit 1). */
 export async function joinOverLocalControl(
   command: GetCommand | PutCommand,
   putUrls: readonly string[],
@@ -24,6 +25,11 @@ export async function joinOverLocalControl(
 ): Promise<number | undefined> {
   const client = await connectLocalControl(command.dataDir);
   if (!client) return undefined;
+  if ('refused' in client) {
+    // Not the RPC either: whatever holds the channel is not to be trusted with this command.
+    output.err.write(`ferry: ${client.message}\n`);
+    return EXIT_FAILED;
+  }
   const detach = command.detach === true;
   const mode: OutputMode = command.quiet ? 'quiet' : detach || !output.err.isTTY ? 'plain' : 'live';
   const reporter = new Reporter(mode, { out: output.out, err: output.err });
@@ -106,7 +112,14 @@ function downloadInput(command: GetCommand, url: string) {
     ...(command.fileName !== undefined ? { fileName: command.fileName } : {}),
     ...(command.sha256 !== undefined ? { sha256: command.sha256 } : {}),
     ...(command.connections !== undefined ? { connections: command.connections } : {}),
+    ...(command.variant !== undefined ? { stream: { variant: command.variant } } : {}),
+    ...proxyInput(command),
   };
+}
+
+function proxyInput(command: GetCommand | PutCommand) {
+  const proxy = handedOverProxy(command.proxy);
+  return proxy ? { proxy } : {};
 }
 
 function uploadInput(command: PutCommand, source: string, url: string) {
@@ -118,6 +131,7 @@ function uploadInput(command: PutCommand, source: string, url: string) {
     ...(command.fieldName !== undefined ? { fieldName: command.fieldName } : {}),
     ...(Object.keys(command.fields).length > 0 ? { fields: command.fields } : {}),
     ...(command.limit !== null ? { bytesPerSecond: command.limit } : {}),
+    ...proxyInput(command),
   };
 }
 

@@ -88,7 +88,14 @@ async function withEngine(
   try {
     const [{ openCliEngine }, { runSession }] = await loading;
     const reporter = new Reporter(outputMode(command.quiet), { out: process.stdout, err: process.stderr });
-    const engine = await openCliEngine({ dataDir: command.dataDir, limits, secrets, onNotice: (text) => reporter.info(`ferry: ${text}`) });
+    const engine = await openCliEngine({
+      dataDir: command.dataDir,
+      limits,
+      secrets,
+      onNotice: (text) => reporter.info(`ferry: ${text}`),
+      proxy: command.proxy,
+      env: process.env,
+    });
     process.off('SIGINT', early);
     process.off('SIGTERM', early);
     return await runSession(engine, reporter, enqueue);

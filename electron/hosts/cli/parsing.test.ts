@@ -138,3 +138,24 @@ describe('progress line', () => {
     expect(formatEta(185)).toBe('3m05s');
   });
 });
+
+describe('proxy options (aria2 names)', () => {
+  it('every command takes them; they are kept as given', () => {
+    const get = command<GetCommand>(parse('get', 'http://x.test/a', '--all-proxy', 'socks5h://u:p@127.0.0.1:1080', '--no-proxy', 'intra.test,10.0.0.0/8'));
+    expect(get.proxy).toEqual({ all: 'socks5h://u:p@127.0.0.1:1080', noProxy: 'intra.test,10.0.0.0/8' });
+    const put = command<PutCommand>(parse('put', 'a.bin', 'http://x.test/', '--http-proxy=proxy.test:3128', '--https-proxy', ''));
+    expect(put.proxy).toEqual({ http: 'proxy.test:3128', https: '' });
+    expect(command<{ proxy: object }>(parse('serve', '--all-proxy', 'http://p.test:8080')).proxy).toEqual({ all: 'http://p.test:8080' });
+    expect(command<{ proxy: object }>(parse('rpc', '--no-proxy', '*')).proxy).toEqual({ noProxy: '*' });
+    expect(command<GetCommand>(parse('get', 'http://x.test/a')).proxy).toEqual({});
+  });
+
+  it('an address that cannot be a proxy is a usage error naming the option, its password masked', () => {
+    const result = parse('get', 'http://x.test/a', '--all-proxy', 'ftp://me:hunter2@p.test');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toMatch(/^--all-proxy: Unsupported proxy scheme "ftp"/);
+    expect(result.message).not.toContain('hunter2');
+    expect(result.topic).toBe('get');
+  });
+});

@@ -127,10 +127,14 @@ function describeDirection(view: TransferView): string {
 
 function retryNote(view: TransferView): string {
   const connections = view.download?.connections;
-  const retry = retryText(view);
-  // Segmented downloads show their connections: "8 conn".
-  if (connections && connections > 1) return retry ? `${connections} conn  ${retry}` : `${connections} conn`;
-  return retry;
+  const stream = view.download?.stream;
+  // Streams show their segments ("12/15 seg"), segmented downloads their connections ("8 conn").
+  const notes = [
+    ...(stream ? [`${stream.segmentsDone}/${stream.segmentsTotal} seg${stream.sizeEstimated ? ', size estimated' : ''}`] : []),
+    ...(connections && connections > 1 ? [`${connections} conn`] : []),
+    retryText(view),
+  ];
+  return notes.filter(Boolean).join('  ');
 }
 
 function retryText(view: TransferView): string {

@@ -7,12 +7,16 @@ import { EXIT_FAILED } from './outcome';
 
 export async function rpc(command: RpcCommand, fronts: OtherFronts): Promise<number> {
   const runStandaloneRpc = await fronts.loadRpc();
+  const { systemProxyFromEnvironment } = await import('../../engine/index');
+  const systemProxy = systemProxyFromEnvironment(process.env, command.proxy);
   try {
     await runStandaloneRpc({
       dataDir: command.dataDir,
+      ...(systemProxy ? { systemProxy } : {}),
       browserPairing: true,
       ...(command.port !== undefined ? { port: command.port } : {}),
       ...(command.secret !== undefined ? { secret: command.secret } : {}),
+      ...(command.allowAnyOrigin ? { allowAnyOrigin: true } : {}),
     });
   } catch (error) {
     process.stderr.write(`ferry: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -22,6 +22,7 @@ export async function enqueueDownloads(command: GetCommand, session: Session): P
     if (command.fileName !== undefined) request.fileName = command.fileName;
     if (command.sha256 !== undefined) request.sha256 = command.sha256;
     if (command.connections !== undefined) request.connections = command.connections;
+    if (command.variant !== undefined) request.stream = { variant: command.variant };
     try {
       const view = await session.engine.addDownload(request);
       taken.add(view.id);

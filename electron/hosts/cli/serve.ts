@@ -15,7 +15,9 @@ export async function serve(command: ServeCommand, fronts: OtherFronts): Promise
     process.stderr.write(`ferry: serve is not available in this build: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILED;
   }
-  const options: ServeOptions = { dataDir: command.dataDir, rpc: true, browserPairing: true };
+  const { systemProxyFromEnvironment } = await import('../../engine/index');
+  const systemProxy = systemProxyFromEnvironment(process.env, command.proxy);
+  const options: ServeOptions = { dataDir: command.dataDir, rpc: true, browserPairing: true, ...(systemProxy ? { systemProxy } : {}) };
   if (command.port !== undefined) options.port = command.port;
   if (command.host !== undefined) options.host = command.host;
   try {

@@ -5,10 +5,8 @@
 // - On start the host prints exactly one line: `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`.
 //   The token sits in the fragment so it never reaches the server, logs or Referer headers.
 //   The page reads it from `location.hash` (and may drop it from the address bar).
-// - WebSocket: `ws://<location.host>/ws?token=<token>`. Messages are JSON text:
-//     client → host  { t: 'call', id, name, input }   name/input as in shared/contract.ts
-//     host → client  { t: 'reply', id, reply }       reply: the contract's Reply
-//     host → client  { t: 'event', name, payload }   the first event on every connect is 'snapshot'
+// - WebSocket: `ws://<location.host>/ws?token=<token>`, carrying the wire (shared/wire/messages.ts):
+//   calls, replies and events as JSON text, the snapshot first on every connect.
 // - Dropped files: `POST /api/upload-file?name=<encodeURIComponent(file.name)>` with header
 //   `X-Ferry-Token: <token>` and the raw file bytes as body. Answer: JSON `{ path }` (errors: `{ ok: false, error }`); then
 //   call addUploads({ paths: [path], destinationId }).
@@ -20,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { Notice } from '../../../shared/contract';
+import type { SystemProxy } from '../../engine/index';
 import { isLoopbackName } from '../kit/loopback';
 import { defaultDataDir } from '../kit/data-dir';
 import { openHostService } from '../kit/host-service';
@@ -55,6 +54,8 @@ export interface HeadlessHostOptions {
   rpc?: boolean | { port: number };
   /** With the RPC: install the native-messaging host that pairs Ferry's browser extension (`ferry serve`). */
   browserPairing?: boolean;
+  /** What the "system" proxy setting means here (`ferry serve`: the environment under its proxy options). */
+  systemProxy?: SystemProxy;
 }
 
 export interface HeadlessHost {
@@ -94,7 +95,8 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     dataDir,
     problem: (message) => say({ level: 'warn', message }),
     plainSecretsReason: 'the headless host has no OS keychain',
-    rpcInfo: () => rpc?.info() ?? { enabled: false, endpoint: null, secret: null, problem: 'Started without the aria2 RPC' },
+    rpcInfo: () => rpc?.info() ?? { enabled: false, endpoint: null, secretFile: null, canCopySecret: false, problem: 'Started without the aria2 RPC' },
+    ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
   });
   const { engine, service, settingsStore } = host;
   await cleanInbox(dataDir, engine.list().flatMap((v) => (v.upload ? [v.upload.sourcePath] : [])));

@@ -1,5 +1,6 @@
 // `npm run headless [-- --port N] [--host ADDR] [--data-dir DIR]`: runs the headless host from
 // a checkout (the script builds the renderer first). `ferry serve` is the installed equivalent.
+import { systemProxyFromEnvironment } from '../../engine/index';
 import { runHeadlessHost } from './index';
 
 function parseHeadlessArgs(argv: string[]): { port?: number; host?: string; dataDir?: string } | { error: string } {
@@ -32,7 +33,8 @@ if ('error' in parsed) {
   process.stderr.write(`ferry headless: ${parsed.error}\nusage: npm run headless -- [--port N] [--host ADDR] [--data-dir DIR]\n`);
   process.exit(2);
 }
-runHeadlessHost({ ...parsed, rpc: true, browserPairing: true }).catch((error: unknown) => {
+const systemProxy = systemProxyFromEnvironment(process.env);
+runHeadlessHost({ ...parsed, rpc: true, browserPairing: true, ...(systemProxy ? { systemProxy } : {}) }).catch((error: unknown) => {
   process.stderr.write(`ferry headless: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

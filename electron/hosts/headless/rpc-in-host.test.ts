@@ -1,6 +1,7 @@
-// The RPC inside a host with a UI (here `ferry serve`'s headless host): shown in rpcInfo with its
-// secret, switched off and on by the settings, and a taken port is a problem to show, not a crash.
-import { existsSync } from 'node:fs';
+// The RPC inside a host with a UI (here `ferry serve`'s headless host): shown in rpcInfo with the
+// file that holds its secret (never the secret: the UI is a browser page), switched off and on by
+// the settings, and a taken port is a problem to show, not a crash.
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -64,21 +65,25 @@ it('serves the RPC beside the UI, follows the settings, and says why when the po
       rpc: { port: 0 },
     });
     const info = await infoOf(host);
-    expect(info).toMatchObject({ enabled: true, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/jsonrpc$/) });
-    expect(info.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(printed[1]).toBe(`aria2 RPC: ${info.endpoint} (secret in ${path.join(dir, 'data', 'rpc-secret')})`);
-    expect(await version(info.endpoint!, info.secret!)).toMatch(/^\d/);
+    const secretFile = path.join(dir, 'data', 'rpc-secret');
+    expect(info).toEqual({ enabled: true, endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/jsonrpc$/), secretFile, canCopySecret: false });
+    const secret = readFileSync(secretFile, 'utf8').trim();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(JSON.stringify(await host.service.handle('snapshot', undefined))).not.toContain(secret);
+    // Copying is the desktop app's main process's; here the UI is told where the file is.
+    expect(await host.service.handle('copyRpcSecret', undefined)).toMatchObject({ ok: false, error: { message: expect.stringContaining(secretFile) } });
+    expect(printed[1]).toBe(`aria2 RPC: ${info.endpoint} (secret in ${secretFile})`);
+    expect(await version(info.endpoint!, secret)).toMatch(/^\d/);
 
     expect((await host.service.handle('setSettings', { rpcEnabled: false })).ok).toBe(true);
     const running = host;
     await until(async () => (await infoOf(running)).endpoint === null);
     expect(await infoOf(host)).toMatchObject({ enabled: false, endpoint: null });
-    await expect(version(info.endpoint!, info.secret!)).rejects.toThrow();
+    await expect(version(info.endpoint!, secret)).rejects.toThrow();
     expect((await host.service.handle('setSettings', { rpcEnabled: true })).ok).toBe(true);
     await until(async () => (await infoOf(running)).endpoint !== null);
     const again = await infoOf(host);
-    expect(again.secret).toBe(info.secret); // the same secret across restarts
-    expect(await version(again.endpoint!, again.secret!)).toMatch(/^\d/);
+    expect(await version(again.endpoint!, secret)).toMatch(/^\d/); // the same secret across restarts
     await host.close();
 
     host = await runHeadlessHost({

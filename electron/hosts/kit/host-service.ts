@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { RpcInfo } from '../../../shared/contract';
-import { openEngine, type TransferEngine } from '../../engine/index';
+import { openEngine, type SystemProxy, type TransferEngine } from '../../engine/index';
 import { lockDataDir } from './data-dir-lock';
 import { openPrivateDataDir } from './private-data-dir';
 import { openConfBacking } from './service/backing-store';
@@ -22,6 +22,8 @@ export interface HostServiceOptions {
   /** Why secrets are stored unencrypted here: warned about (once) when destinations hold some. */
   plainSecretsReason?: string;
   rpcInfo?: () => RpcInfo;
+  /** What the "system" proxy setting means here (the environment and command-line options); absent: direct. */
+  systemProxy?: SystemProxy;
 }
 
 export interface HostService {
@@ -54,7 +56,13 @@ export async function openHostService(options: HostServiceOptions): Promise<Host
   const destinationsStore = plainSecrets ? plainSecrets.watchDestinations(plainDestinations) : plainDestinations;
   let engine: TransferEngine;
   try {
-    engine = await openEngine({ dataDir, settings: engineSettingsFrom(settingsStore.get()), secrets, downloadSecrets: secrets });
+    engine = await openEngine({
+      dataDir,
+      settings: engineSettingsFrom(settingsStore.get()),
+      secrets,
+      downloadSecrets: secrets,
+      ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+    });
   } catch (error) {
     await lock.release();
     throw error;
@@ -70,6 +78,7 @@ export async function openHostService(options: HostServiceOptions): Promise<Host
     ...(options.rpcInfo ? { rpcInfo: options.rpcInfo } : {}),
     // The token holder, `ferry rpc`'s owner and the local control socket may name upload targets.
     adHocSecrets,
+    proxySecrets: secrets,
     openPath: refuseOpen,
     showItemInFolder: refuseShow,
   });

@@ -67,30 +67,44 @@ describe('the extension identity', () => {
 });
 
 describe('install', () => {
-  test('writes manifests only for browsers this user has, allowing only Ferry\'s extension', async () => {
-    await mkdir(path.join(home, '.config', 'chromium'), { recursive: true });
-    await mkdir(path.join(home, '.mozilla', 'firefox'), { recursive: true });
+  test('writes manifests for every supported browser in a HOME where none has run yet, allowing only Ferry\'s extension', async () => {
+    // Issue 18: a browser whose profile folder appears after Ferry started must find the host without a restart of Ferry.
     const written = await installNativeHost({ home, platform: 'linux', dataDir, host: { command: process.execPath, args: [HOST_SCRIPT] } }, {});
-    expect(written.sort()).toEqual([path.join(home, '.config', 'chromium', 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`), path.join(home, '.mozilla', 'native-messaging-hosts', `${NATIVE_HOST_NAME}.json`)].sort());
-    const chromium = JSON.parse(await readFile(written.find((f) => f.includes('chromium'))!, 'utf8'));
-    expect(chromium).toMatchObject({ name: NATIVE_HOST_NAME, type: 'stdio', allowed_origins: [ORIGIN] });
+    const inConfig = (...parts: string[]) => path.join(home, '.config', ...parts, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`);
+    expect(written.sort()).toEqual(
+      [
+        inConfig('chromium'),
+        inConfig('google-chrome'),
+        inConfig('microsoft-edge'),
+        inConfig('BraveSoftware', 'Brave-Browser'),
+        inConfig('vivaldi'),
+        path.join(home, '.mozilla', 'native-messaging-hosts', `${NATIVE_HOST_NAME}.json`),
+      ].sort(),
+    );
+    for (const file of written.filter((f) => !f.includes('mozilla'))) {
+      expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ name: NATIVE_HOST_NAME, type: 'stdio', allowed_origins: [ORIGIN] });
+    }
+    const chromium = JSON.parse(await readFile(inConfig('chromium'), 'utf8'));
     const firefox = JSON.parse(await readFile(written.find((f) => f.includes('mozilla'))!, 'utf8'));
     expect(firefox).toMatchObject({ allowed_extensions: [FIREFOX_EXTENSION_ID] });
+    expect(firefox).not.toHaveProperty('allowed_origins');
     expect(path.isAbsolute(chromium.path)).toBe(true);
     expect((await stat(chromium.path)).mode & 0o777).toBe(0o700);
-    expect(await stat(path.join(home, '.config', 'google-chrome')).catch(() => null)).toBeNull();
   });
 
   test('targets per platform', () => {
     expect(browserTargets('/Users/u', 'darwin').map((t) => t.manifestDir)).toContain('/Users/u/Library/Application Support/Mozilla/NativeMessagingHosts');
     expect(browserTargets('/h', 'linux', { XDG_CONFIG_HOME: '/cfg' })[0]!.manifestDir).toBe('/cfg/chromium/NativeMessagingHosts');
-    expect(browserTargets('C:\\Users\\u', 'win32', { LOCALAPPDATA: 'C:\\L' }).every((t) => t.registryKey?.startsWith('HKCU\\Software\\'))).toBe(true);
+    expect(browserTargets('/Users/u', 'darwin').map((t) => t.manifestDir)).toContain('/Users/u/Library/Application Support/Vivaldi/NativeMessagingHosts');
+    const windows = browserTargets('C:\\Users\\u', 'win32', {});
+    expect(windows.map((t) => t.registryKey)).toEqual(
+      ['Google\\Chrome', 'Chromium', 'Microsoft\\Edge', 'BraveSoftware\\Brave-Browser', 'Vivaldi', 'Mozilla'].map((vendor) => `HKCU\\Software\\${vendor}\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`),
+    );
   });
 });
 
 describe('the host process', () => {
   async function installed(): Promise<string> {
-    await mkdir(path.join(home, '.config', 'chromium'), { recursive: true });
     const [file] = await installNativeHost({ home, platform: 'linux', dataDir, host: { command: process.execPath, args: [HOST_SCRIPT] } }, {});
     return JSON.parse(await readFile(file!, 'utf8')).path as string;
   }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../test-support/wait';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
+import { seedSettings } from '../../../test-support/rpc-host';
 import { runStandaloneRpc, type StandaloneRpc } from './standalone';
 
 const SECRET = 'client-test-secret-0123';
@@ -25,6 +26,8 @@ describe('the npm aria2 client drives Ferry', () => {
     server.route('/again.bin', { body: BODY });
     dataDir = await makeTempDir('ferry-rpc-data-');
     downloads = await makeTempDir('ferry-rpc-dl-');
+    // Clients may name folders inside the download folder or listed in Settings only.
+    seedSettings(dataDir, { rpcSaveFolders: [downloads] });
     ferry = await runStandaloneRpc({ dataDir, port: 0, secret: SECRET, handleSignals: false, print: () => {} });
     client = new Aria2({ host: '127.0.0.1', port: ferry.server.port, secret: SECRET });
   });

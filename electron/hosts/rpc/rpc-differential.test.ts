@@ -10,6 +10,8 @@ import { until } from '../../../test-support/wait';
 import { startAria2cRpc, type Aria2cRpc } from '../../../test-support/aria2c';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
+import { seedSettings } from '../../../test-support/rpc-host';
+import { FERRY_ARIA2_VERSION } from '../kit/rpc/methods';
 import { runStandaloneRpc, type StandaloneRpc } from './standalone';
 
 const SECRET = 'differential-secret-0123';
@@ -69,7 +71,9 @@ async function scenario(target: Target, server: TestServer) {
   const statusOf = async (gid: string) => ((await call('tellStatus', gid, ['status'])) as { status: string }).status;
   const pick = (options: Record<string, string>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, options[k]]));
 
-  record('getVersion', await call('getVersion'));
+  // Named difference: Ferry adds `ferryVersion` (its own version) beside aria2's fields.
+  const { ferryVersion, ...aria2Version } = (await call('getVersion')) as Record<string, unknown>;
+  record('getVersion', aria2Version);
   record('getSessionInfo', await call('getSessionInfo'));
 
   // A: added paused, options checked, started, paused, started, removed.
@@ -165,7 +169,7 @@ async function scenario(target: Target, server: TestServer) {
   }
   await client.close();
   const perDownload = (label: string) => notes.filter(([gid]) => (labels.get(gid) ?? gid) === label).map(([, event]) => event);
-  return { trace, notifications: Object.fromEntries(['A', 'B', 'C', 'D', 'E'].map((label) => [label, perDownload(label)])) };
+  return { trace, ferryVersion, aria2Version: aria2Version.version, notifications: Object.fromEntries(['A', 'B', 'C', 'D', 'E'].map((label) => [label, perDownload(label)])) };
 }
 
 describe('aria2 RPC: Ferry answers like aria2c', () => {
@@ -199,9 +203,15 @@ describe('aria2 RPC: Ferry answers like aria2c', () => {
     await aria2c.close();
 
     const ferryDir = await newDir();
-    ferry = await runStandaloneRpc({ dataDir: await newDir(), port: 0, secret: SECRET, handleSignals: false, print: () => {} });
+    const dataDir = await newDir();
+    seedSettings(dataDir, { downloadDirectory: ferryDir }); // as aria2c's --dir
+    ferry = await runStandaloneRpc({ dataDir, port: 0, secret: SECRET, handleSignals: false, print: () => {} });
     const ours = await scenario({ port: ferry.server.port, dir: ferryDir }, server);
 
+    // aria2 clients keep reading aria2's number; Ferry's own version is an extra field aria2 does not have.
+    expect(reference.ferryVersion).toBeUndefined();
+    expect(ours.aria2Version).toBe(FERRY_ARIA2_VERSION);
+    expect(ours.ferryVersion).toBe((JSON.parse(readFileSync(path.join(import.meta.dirname, '../../../package.json'), 'utf8')) as { version: string }).version);
     // Sanity: the reference really went through the states (a broken scenario must not pass).
     expect(reference.trace.find(([step]) => step === 'tellStatus 404')?.[1]).toMatchObject({ status: 'error', errorCode: '3' });
     const differences = reference.trace.flatMap(([step, expected], i) => {

@@ -2,12 +2,14 @@
 // `Ferry RPC: http://127.0.0.1:6800/jsonrpc`, runs until SIGINT/SIGTERM or aria2.shutdown.
 // The data folder, stores, engine and service are the host kit's, wired as for `ferry serve`.
 import path from 'node:path';
+import type { SystemProxy } from '../../engine/index';
 import { openHostService } from '../kit/host-service';
 import { serviceBackend } from '../kit/rpc/backend';
 import { installBrowserPairing, nodeBrowserPairing } from '../kit/browser-pairing/browser-pairing';
 import { removeEndpointFile, writeEndpointFile } from '../kit/endpoint-file';
 import { loadOrCreateRpcSecret } from '../kit/rpc/secret';
 import { startRpcServer, type RpcServer } from '../kit/rpc/server';
+import type { GuessDelays } from '../kit/rpc/guess-gate';
 import { startLocalControlOrWarn, type LocalControl } from '../kit/local-control/server';
 
 export interface StandaloneRpcOptions {
@@ -15,10 +17,16 @@ export interface StandaloneRpcOptions {
   port?: number;
   /** --rpc-secret: used instead of the saved one for this run. */
   secret?: string;
+  /** --rpc-allow-origin-all: any web origin may call (with the secret) for this run. */
+  allowAnyOrigin?: boolean;
+  /** How long wrong secrets are held (tests of other things shorten it). */
+  guessDelays?: GuessDelays;
   print?: (line: string) => void;
   warn?: (line: string) => void;
   /** Install the native-messaging host that pairs Ferry's browser extension (`ferry rpc` does). */
   browserPairing?: boolean;
+  /** What the "system" proxy setting means (`ferry rpc`: the environment under its proxy options). */
+  systemProxy?: SystemProxy;
   /** Exit the process on SIGINT/SIGTERM/shutdown (default true; tests turn it off). */
   handleSignals?: boolean;
 }
@@ -34,7 +42,11 @@ export interface StandaloneRpc {
 export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<StandaloneRpc> {
   const print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
   const warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
-  const host = await openHostService({ dataDir: options.dataDir, problem: (message) => warn(`ferry: ${message}`) });
+  const host = await openHostService({
+    dataDir: options.dataDir,
+    problem: (message) => warn(`ferry: ${message}`),
+    ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+  });
   const { dataDir, engine, service, settingsStore } = host;
   try {
     const secret = options.secret ?? (await loadOrCreateRpcSecret(dataDir));
@@ -55,6 +67,8 @@ export async function runStandaloneRpc(options: StandaloneRpcOptions): Promise<S
       backend: serviceBackend(engine, service, settingsStore, exitAfterClose),
       secret,
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.allowAnyOrigin ? { allowAnyOrigin: true } : {}),
+      ...(options.guessDelays ? { guessDelays: options.guessDelays } : {}),
     });
     if (options.handleSignals ?? true) {
       process.on('SIGINT', exitAfterClose);

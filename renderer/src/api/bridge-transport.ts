@@ -1,5 +1,6 @@
 // Electron: the preload already speaks FerryApi over IPC. Dropped files become main-process
-// handles (the page never learns their paths), and files and folders are chosen in native dialogs.
+// handles (the page never learns their paths; the main process asks the user about them first),
+// and files and folders are chosen in native dialogs.
 import type { FerryBridge, Transport } from './transport';
 import { failed } from './transport';
 
@@ -9,12 +10,13 @@ export function bridgeTransport(bridge: FerryBridge): Transport {
     pushesSnapshot: false,
     canOpenFiles: true,
     nativeDialogs: true,
-    async fileToSource(file) {
+    async filesToSources(files) {
+      if (files.length === 0) return { ok: true, value: [] };
       try {
-        const r = await bridge.chooseDroppedFile(file);
-        return r.ok ? { ok: true, value: { handle: r.value.handle } } : failed(`“${file.name}”: ${r.error.message}`);
+        const r = await bridge.chooseDroppedFiles(files);
+        return r.ok ? { ok: true, value: r.value.map((chosen) => ({ handle: chosen.handle })) } : failed(r.error.message);
       } catch (e) {
-        return failed(`Could not hand “${file.name}” to Ferry: ${(e as Error).message}`);
+        return failed(`Could not hand the dropped files to Ferry: ${(e as Error).message}`);
       }
     },
     onConnection(listener) {

@@ -27,6 +27,7 @@ const DEMO_CHOSEN: ChosenFile[] = [
   { handle: 'demo-chosen-2', name: 'notes.md', size: 4_210 },
 ];
 const DEMO_PICKED_FOLDER = '/home/you/Projects/releases';
+const DEMO_SECRET_FILE = '/home/you/.local/share/ferry/rpc-secret';
 
 export function demoOptionsFromHash(hash: string): DemoOptions | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
@@ -154,6 +155,7 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     resumeAll: () => forIds([...transfers.keys()], (v) => (v.state === 'paused' ? { state: 'queued' } : null)),
     reorder: () => ok(undefined),
     setTransferSpeedLimit: ({ id, bytesPerSecond }) => (transfers.has(id) ? (change(id, () => ({ speedLimit: bytesPerSecond })), ok(undefined)) : notFound('transfer')),
+    setTransferProxy: ({ id, proxy }) => (transfers.has(id) ? (change(id, () => (proxy ? { proxy } : { proxy: undefined })), ok(undefined)) : notFound('transfer')),
     getSettings: () => ok(settings),
     setSettings(patch) {
       settings = { ...settings, ...patch };
@@ -185,7 +187,14 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     // Without `&desktop`, like the headless host: the page's own file input and folder field serve.
     chooseUploadFiles: () => ok(opts.desktop ? DEMO_CHOSEN : []),
     chooseDownloadFolder: () => ok(opts.desktop ? DEMO_PICKED_FOLDER : null),
-    rpcInfo: () => ok({ enabled: true, endpoint: 'http://127.0.0.1:6800/jsonrpc', secret: 'demo-secret-not-for-use' }),
+    // As the hosts do: the page gets the secret's file, never the secret; with `&desktop` a copy
+    // works (in the app the main process writes the clipboard; here the demo stands in for it).
+    rpcInfo: () => ok({ enabled: true, endpoint: 'http://127.0.0.1:6800/jsonrpc', secretFile: DEMO_SECRET_FILE, canCopySecret: opts.desktop === true }),
+    copyRpcSecret: async () => {
+      if (!opts.desktop) return { ok: false, error: { code: 'FAILED', message: `Only the desktop app copies the secret; here it is in ${DEMO_SECRET_FILE}` } };
+      await navigator.clipboard.writeText('demo-secret-not-for-use');
+      return ok(undefined);
+    },
     on(event, listener) {
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
@@ -202,11 +211,14 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     label: 'Demo',
     pushesSnapshot: true,
     canOpenFiles: true,
-    fileToSource(file) {
-      if (!opts.desktop) return Promise.resolve({ ok: true, value: { path: `/tmp/ferry-demo-uploads/${file.name}` } });
-      const handle = `demo-dropped-${chosenNames.size}`;
-      chosenNames.set(handle, file.name);
-      return Promise.resolve({ ok: true, value: { handle } });
+    filesToSources(files) {
+      const sources = files.map((file) => {
+        if (!opts.desktop) return { path: `/tmp/ferry-demo-uploads/${file.name}` };
+        const handle = `demo-dropped-${chosenNames.size}`;
+        chosenNames.set(handle, file.name);
+        return { handle };
+      });
+      return Promise.resolve({ ok: true, value: sources });
     },
     nativeDialogs: opts.desktop === true,
     onConnection(listener) {

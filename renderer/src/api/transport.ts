@@ -8,10 +8,11 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 export interface Transport {
   api: FerryApi;
   /**
-   * What the host accepts for a File the user picked or dropped: its path on the host's machine
-   * (headless: the bytes are sent there first), or in the desktop app the main process's handle.
+   * What the host accepts for Files the user picked or dropped, in one go (the desktop app asks
+   * about them in one native dialog): their paths on the host's machine (headless: the bytes are
+   * sent there first), or in the desktop app the main process's handles.
    */
-  fileToSource(file: File): Promise<Reply<UploadSource>>;
+  filesToSources(files: File[]): Promise<Reply<UploadSource[]>>;
   /** Whether upload files and download folders are chosen in the host's native dialogs (desktop app). */
   nativeDialogs: boolean;
   onConnection(listener: (state: ConnectionState) => void): () => void;
@@ -26,8 +27,7 @@ export interface Transport {
 export type UploadSource = { path: string } | { handle: string };
 
 /** What Electron's preload exposes on `window.ferry`. */
-export type FerryBridge = FerryApi & { chooseDroppedFile(file: File): Promise<Reply<ChosenFile>> };
+export type FerryBridge = FerryApi & { chooseDroppedFiles(files: File[]): Promise<Reply<ChosenFile[]>> };
 
-export function failed<T>(message: string): Reply<T> {
-  return { ok: false, error: { code: 'FAILED', message } };
-}
+/** An error reply the UI's side makes itself (a transport that could not deliver). */
+export { failedReply as failed } from '../../../shared/wire/contract-client';

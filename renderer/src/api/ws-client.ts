@@ -1,20 +1,12 @@
-// Browser transport for the headless host. Protocol (agreed with electron/hosts/headless):
+// Browser transport for the headless host: the wire's client (shared/wire/) over a WebSocket.
 //   page at http://HOST/#token=<hex>; socket at ws(s)://HOST/ws?token=<hex>
-//   client → { t: 'call', id, name, input }     server → { t: 'reply', id, reply: Reply<T> }
-//   server → { t: 'event', name, payload }       (the first event of every connection is `snapshot`)
 //   files: POST /api/upload-file?name=<enc> with X-Ferry-Token and the raw body → { path }
 // Reconnects with backoff; the snapshot sent on each connection replaces the UI's state.
-import type { FerryApi, EventName, Events, Reply } from '../../../shared/contract';
-import { REQUEST_NAMES } from '../../../shared/names';
-import type { ConnectionState, Transport } from './transport';
+import type { Reply } from '../../../shared/contract';
+import { contractApi, createContractClient } from '../../../shared/wire/contract-client';
+import type { MessageTransport } from '../../../shared/wire/transport';
+import type { ConnectionState, Transport, UploadSource } from './transport';
 import { failed } from './transport';
-
-type Listener = (payload: unknown) => void;
-
-interface Pending {
-  resolve(reply: Reply<unknown>): void;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 /** The subset of the WebSocket API we use, so tests can pass the `ws` package's class. */
 export interface SocketLike {
@@ -42,25 +34,44 @@ export interface WsTransportOptions {
 
 const OPEN = 1;
 
+/** The wire's transport over one open browser WebSocket; `closeListeners` hear its end from `connect`. */
+function socketTransport(s: SocketLike, closeListeners: Set<() => void>): MessageTransport {
+  const messageListeners = new Set<(text: string) => void>();
+  s.onmessage = (ev) => {
+    const text = typeof ev.data === 'string' ? ev.data : String(ev.data);
+    for (const listener of [...messageListeners]) listener(text);
+  };
+  const subscribe = <T>(set: Set<T>, listener: T) => (set.add(listener), () => void set.delete(listener));
+  return {
+    send: (text) => void (s.readyState === OPEN && s.send(text)),
+    onMessage: (listener) => subscribe(messageListeners, listener),
+    onClose: (listener) => subscribe(closeListeners, listener),
+    close: () => s.close(),
+  };
+}
+
 export function createWsTransport(opts: WsTransportOptions): Transport & { close(): void; fileToPath(file: File): Promise<Reply<string>> } {
   const createSocket = opts.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
-  const callTimeoutMs = opts.callTimeoutMs ?? 30_000;
   const minBackoff = opts.minBackoffMs ?? 250;
   const maxBackoff = opts.maxBackoffMs ?? 5_000;
 
-  const listeners = new Map<string, Set<Listener>>();
   const connectionListeners = new Set<(s: ConnectionState) => void>();
-  const pending = new Map<number, Pending>();
-  // Calls made while the socket is down wait here and go out on the next open.
-  const outbox: string[] = [];
+  const client = createContractClient({
+    callTimeoutMs: opts.callTimeoutMs ?? 30_000,
+    // Calls made while the socket is down wait for the next open.
+    queueWhileDown: true,
+    words: { lost: 'The connection to Ferry was lost; try again.', timedOut: (name) => `Ferry did not answer “${name}” in time.` },
+    onListenerError: (event, e) => console.error(`Ferry: listener for ${event} failed`, e),
+  });
   let socket: SocketLike | null = null;
   let state: ConnectionState = 'connecting';
-  let nextId = 1;
   let backoff = minBackoff;
   let closedByUser = false;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   /** The host's limit for dropped files (settings), so a file over it is not sent only to be refused. */
   let droppedFileLimitMiB: number | undefined;
+  client.on('snapshot', (snapshot) => noteSettings(snapshot?.settings));
+  client.on('settings', noteSettings);
 
   function setState(next: ConnectionState): void {
     if (state === next) return;
@@ -68,55 +79,22 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
     for (const l of connectionListeners) l(next);
   }
 
-  function emit(name: string, payload: unknown): void {
-    for (const l of listeners.get(name) ?? []) {
-      try {
-        l(payload);
-      } catch (e) {
-        console.error(`Ferry: listener for ${name} failed`, e);
-      }
-    }
-  }
-
-  function onMessage(data: unknown): void {
-    let msg: { t?: unknown; id?: unknown; reply?: unknown; name?: unknown; payload?: unknown };
-    try {
-      msg = JSON.parse(typeof data === 'string' ? data : String(data));
-    } catch {
-      return; // a host never sends non-JSON; ignore rather than crash the UI
-    }
-    if (msg.t === 'reply' && typeof msg.id === 'number') {
-      const p = pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id);
-      clearTimeout(p.timer);
-      p.resolve(msg.reply as Reply<unknown>);
-    } else if (msg.t === 'event' && typeof msg.name === 'string') {
-      noteSettings(msg.name, msg.payload);
-      emit(msg.name, msg.payload);
-    }
-  }
-
   function connect(): void {
     setState('connecting');
     const s = createSocket(opts.socketUrl);
     socket = s;
+    const closeListeners = new Set<() => void>();
     s.onopen = () => {
       backoff = minBackoff;
       setState('open');
-      while (outbox.length > 0 && s.readyState === OPEN) s.send(outbox.shift()!);
+      client.attach(socketTransport(s, closeListeners));
     };
-    s.onmessage = (ev) => onMessage(ev.data);
     s.onerror = () => {};
     s.onclose = () => {
       if (socket !== s) return;
       socket = null;
-      // Calls in flight died with the socket: answer them so no button spins forever.
-      for (const [id, p] of pending) {
-        clearTimeout(p.timer);
-        p.resolve(failed('The connection to Ferry was lost; try again.'));
-        pending.delete(id);
-      }
+      // Calls in flight died with the socket: the client answers them, so no button spins forever.
+      for (const listener of [...closeListeners]) listener();
       setState('closed');
       if (closedByUser) return;
       reconnectTimer = setTimeout(connect, backoff);
@@ -124,38 +102,10 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
     };
   }
 
-  function call(name: string, input: unknown): Promise<Reply<unknown>> {
-    return new Promise((resolve) => {
-      const id = nextId++;
-      const text = JSON.stringify({ t: 'call', id, name, input });
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        const at = outbox.indexOf(text);
-        if (at >= 0) outbox.splice(at, 1);
-        resolve(failed(`Ferry did not answer “${name}” in time.`));
-      }, callTimeoutMs);
-      pending.set(id, { resolve, timer });
-      if (socket && socket.readyState === OPEN) socket.send(text);
-      else outbox.push(text);
-    });
-  }
+  const api = contractApi(client);
 
-  function on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
-    let set = listeners.get(event);
-    if (!set) listeners.set(event, (set = new Set()));
-    set.add(listener as Listener);
-    return () => set.delete(listener as Listener);
-  }
-
-  // One call per request the contract names (shared/names.ts); `on` is the only other member.
-  const api = {
-    ...Object.fromEntries(REQUEST_NAMES.map((name) => [name, (input?: unknown) => call(name, input)])),
-    on,
-  } as unknown as FerryApi;
-
-  function noteSettings(name: string, payload: unknown): void {
-    const settings = name === 'snapshot' ? (payload as { settings?: unknown } | null)?.settings : name === 'settings' ? payload : undefined;
-    const limit = (settings as { droppedFileLimitMiB?: unknown } | null | undefined)?.droppedFileLimitMiB;
+  function noteSettings(settings: { droppedFileLimitMiB?: unknown } | null | undefined): void {
+    const limit = settings?.droppedFileLimitMiB;
     if (typeof limit === 'number') droppedFileLimitMiB = limit;
   }
 
@@ -194,9 +144,14 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
     api,
     fileToPath,
     // The headless host's token holder owns the machine: host paths are what it takes.
-    async fileToSource(file) {
-      const r = await fileToPath(file);
-      return r.ok ? { ok: true, value: { path: r.value } } : r;
+    async filesToSources(files) {
+      const sources: UploadSource[] = [];
+      for (const file of files) {
+        const r = await fileToPath(file);
+        if (!r.ok) return r;
+        sources.push({ path: r.value });
+      }
+      return { ok: true, value: sources };
     },
     nativeDialogs: false,
     pushesSnapshot: true,

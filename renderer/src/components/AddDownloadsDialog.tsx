@@ -6,12 +6,15 @@ import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { FolderField } from './FolderField';
 import { Modal } from './Modal';
+import { ProxyFields, proxyProblem } from './ProxyFields';
+import type { ProxyChoice } from '../../../shared/proxy';
 
 export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) {
   const defaultDir = useTransfers((s) => s.settings?.downloadDirectory ?? '');
   const [text, setText] = useState(initialUrls?.join('\n') ?? '');
   const [directory, setDirectory] = useState('');
   const [sha256, setSha256] = useState('');
+  const [proxy, setProxy] = useState<ProxyChoice | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const close = () => useUi.getState().closeDialog();
@@ -23,9 +26,11 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
     if (urls.length === 0) return setError('Enter at least one http:// or https:// link.');
     if (!shaOk) return setError('A SHA-256 is 64 hexadecimal characters.');
     if (sha256.trim() && urls.length > 1) return setError('A SHA-256 can only be checked for a single link.');
+    const proxyError = proxyProblem(proxy);
+    if (proxyError) return setError(proxyError);
     setBusy(true);
     setError(null);
-    const added = await addDownloads(urls, directory.trim() || undefined, sha256.trim() || undefined);
+    const added = await addDownloads(urls, directory.trim() || undefined, sha256.trim() || undefined, proxy);
     setBusy(false);
     if (added) close();
   }
@@ -79,6 +84,10 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
         <span className="field__label">SHA-256 (optional)</span>
         <input className="input input--mono" aria-invalid={!shaOk} spellCheck={false} placeholder="64 hex characters, checked when the download ends" value={sha256} onChange={(e) => setSha256(e.target.value)} />
       </label>
+      <div className="field">
+        <span className="field__label">Proxy</span>
+        <ProxyFields value={proxy} onChange={setProxy} perTransfer />
+      </div>
       {error && (
         <p className="form-error" role="alert">
           {error}

@@ -1,12 +1,14 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import type { ProxyChoice } from '../../../shared/proxy';
 import type { TransferView } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
-import { canCancel, canPause, canResume, canRetry, cancel, copyText, openFile, pause, resume, retry, setOwnLimit, showInFolder } from '../lib/actions';
+import { canCancel, canPause, canResume, canRetry, cancel, copyText, openFile, pause, resume, retry, setOwnLimit, setOwnProxy, showInFolder } from '../lib/actions';
 import { errorText, formatBytes, formatEta, formatSpeed, formatTime, percent, STATE_LABEL } from '../lib/format';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { Icon } from './icons';
 import { ProgressBar } from './ProgressBar';
+import { ProxyFields, proxyProblem } from './ProxyFields';
 import { SegmentsBar } from './SegmentsBar';
 import { Sparkline } from './Sparkline';
 
@@ -108,6 +110,9 @@ function Body({ v }: { v: TransferView }) {
         <Row label="Speed limit">
           <OwnLimit v={v} />
         </Row>
+        <Row label="Proxy">
+          <OwnProxy key={v.id} v={v} />
+        </Row>
       </dl>
       <section className="log" aria-label="Log">
         <h3>Log</h3>
@@ -157,5 +162,49 @@ function OwnLimit({ v }: { v: TransferView }) {
         </option>
       ))}
     </select>
+  );
+}
+
+function proxyText(proxy: ProxyChoice | undefined): string {
+  if (!proxy) return 'As in Settings';
+  if (proxy.mode === 'none') return 'No proxy';
+  if (proxy.mode === 'system') return "The system's";
+  const shown = [proxy.all, proxy.http && `http → ${proxy.http}`, proxy.https && `https → ${proxy.https}`].filter(Boolean).join(' · ');
+  return proxy.noProxy ? `${shown} (not for ${proxy.noProxy})` : shown;
+}
+
+/** The transfer's own proxy: shown, and changed from its next connection on (a failed one: then Retry). */
+function OwnProxy({ v }: { v: TransferView }) {
+  const [draft, setDraft] = useState<ProxyChoice | undefined | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  if (draft === null) {
+    return (
+      <span className="own-proxy">
+        <span className={v.proxy?.mode === 'manual' ? 'mono' : undefined}>{proxyText(v.proxy)}</span>{' '}
+        <button type="button" className="btn btn--small" onClick={() => setDraft(v.proxy)}>
+          Change…
+        </button>
+      </span>
+    );
+  }
+  const save = async () => {
+    const error = proxyProblem(draft);
+    if (error) return setProblem(error);
+    if (await setOwnProxy(v.id, draft ?? null)) setDraft(null);
+  };
+  return (
+    <div className="own-proxy own-proxy--editing">
+      <ProxyFields value={draft} onChange={setDraft} perTransfer />
+      {problem && <p className="form-error" role="alert">{problem}</p>}
+      <span className="field__help">Used from its next connection{v.state === 'active' ? ' (pause and resume to apply it now)' : ''}.</span>
+      <div className="details__actions">
+        <button type="button" className="btn btn--small btn--primary" onClick={() => void save()}>
+          Save
+        </button>
+        <button type="button" className="btn btn--small" onClick={() => (setDraft(null), setProblem(null))}>
+          Cancel
+        </button>
+      </div>
+    </div>
   );
 }

@@ -7,11 +7,13 @@ import { useUi } from '../store/ui-store';
 import { DestinationsPane } from './DestinationsPane';
 import { FolderField } from './FolderField';
 import { Modal } from './Modal';
+import { ProxyFields, proxyProblem } from './ProxyFields';
 import { RpcPane } from './RpcPane';
 
 const TABS: Array<[SettingsTab, string]> = [
   ['general', 'General'],
   ['transfers', 'Transfers'],
+  ['network', 'Network'],
   ['destinations', 'Upload destinations'],
   ['rpc', 'aria2 RPC'],
 ];
@@ -38,6 +40,8 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
     const downloadLimit = fromMb(down);
     const uploadLimit = fromMb(up);
     if (downloadLimit === 'bad' || uploadLimit === 'bad') return setError('Speed limits are positive numbers of MB/s, or empty for no limit.');
+    const proxyError = proxyProblem(draft.proxy);
+    if (proxyError) return setError(proxyError);
     const r = await transport().api.setSettings({ ...draft, downloadLimit, uploadLimit });
     if (!r.ok) return setError(r.error.message);
     useTransfers.getState().setSettings(r.value);
@@ -45,7 +49,11 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
   }
 
   const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
-  const check = (k: 'closeToTray' | 'startHidden' | 'startAtLogin' | 'notifications' | 'confirmQuitWhileActive' | 'preventSleepWhileActive', label: string, help?: string) => (
+  const check = (
+    k: 'closeToTray' | 'startHidden' | 'startAtLogin' | 'notifications' | 'confirmQuitWhileActive' | 'preventSleepWhileActive' | 'confirmDroppedFiles',
+    label: string,
+    help?: string,
+  ) => (
     <label className="check">
       <input type="checkbox" checked={draft?.[k] ?? false} onChange={(e) => set(k, e.target.checked)} />
       <span>
@@ -158,11 +166,27 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                 {num('stallTimeoutSeconds', 'Stall timeout (seconds)', 5, 3600)}
                 {num('maxRetries', 'Retries without progress', 0, 100)}
               </fieldset>
+              {transport().nativeDialogs && (
+                <fieldset className="group">
+                  <legend>Files dropped on this window</legend>
+                  {check('confirmDroppedFiles', 'Ask before uploading dropped files', 'Ferry lists them in its own dialog before it reads them. Turning this off asks you once more.')}
+                </fieldset>
+              )}
               <fieldset className="group">
                 <legend>Files dropped into a browser</legend>
                 {num('droppedFileLimitMiB', 'Largest dropped file (MiB)', 1, 1024 * 1024)}
               </fieldset>
             </>
+          )}
+          {draft && tab === 'network' && (
+            <fieldset className="group">
+              <legend>Proxy</legend>
+              <ProxyFields value={draft.proxy} onChange={(proxy) => proxy && set('proxy', proxy)} />
+              <span className="field__help">
+                Every download and upload uses it unless it has its own (add dialog, details panel). A proxy that fails is an error, never a
+                direct connection.
+              </span>
+            </fieldset>
           )}
           {draft && tab === 'rpc' && <RpcPane draft={draft} set={set} />}
           {isDestinations && <DestinationsPane />}

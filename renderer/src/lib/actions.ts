@@ -1,5 +1,6 @@
 // What buttons, menus and shortcuts do: one call to the host, failures shown as a toast.
 import type { ChosenFile, Reply } from '../../../shared/contract';
+import type { ProxyChoice } from '../../../shared/proxy';
 import type { TransferView } from '../../../shared/transfer';
 import { transport } from '../api/current';
 import { matches } from '../store/filters';
@@ -38,6 +39,12 @@ export const pauseAll = () => run('Pause all', api().pauseAll());
 export const resumeAll = () => run('Resume all', api().resumeAll());
 export const moveToTop = (id: string) => run('Move to top', api().reorder({ id, toIndex: 0 }));
 export const setOwnLimit = (id: string, bytesPerSecond: number | null) => run('Speed limit', api().setTransferSpeedLimit({ id, bytesPerSecond }));
+/** true once the host took it (used from the transfer's next connection). */
+export async function setOwnProxy(id: string, proxy: ProxyChoice | null): Promise<boolean> {
+  const r = await transport().api.setTransferProxy({ id, proxy });
+  if (!r.ok) useUi.getState().toast(`Proxy: ${r.error.message}`, 'error');
+  return r.ok;
+}
 export const openFile = (id: string) => run('Open', api().openFile({ id }));
 export const showInFolder = (id: string) => run('Show in folder', api().showInFolder({ id }));
 
@@ -81,8 +88,8 @@ export async function copyText(text: string): Promise<void> {
   useUi.getState().toast('Copied the URL');
 }
 
-export async function addDownloads(urls: string[], directory?: string, sha256?: string): Promise<TransferView[] | undefined> {
-  const input = { urls, ...(directory ? { directory } : {}), ...(sha256 ? { sha256 } : {}) };
+export async function addDownloads(urls: string[], directory?: string, sha256?: string, proxy?: ProxyChoice): Promise<TransferView[] | undefined> {
+  const input = { urls, ...(directory ? { directory } : {}), ...(sha256 ? { sha256 } : {}), ...(proxy ? { proxy } : {}) };
   const r = await transport().api.addDownloads(input);
   if (!r.ok) {
     useUi.getState().toast(r.error.message, 'error');
@@ -93,18 +100,18 @@ export async function addDownloads(urls: string[], directory?: string, sha256?: 
 }
 
 /**
- * Sends each File to the host (browser) or trades it for a main-process handle (Electron), adds
+ * Sends the Files to the host (browser) or trades them, in one go, for main-process handles (Electron), adds
  * the files already chosen in the host's dialog, then queues the uploads.
  */
 export async function uploadFiles(files: File[], chosen: ChosenFile[], destinationId: string): Promise<string | null> {
   const t = transport();
   const paths: string[] = [];
   const handles = chosen.map((c) => c.handle);
-  for (const f of files) {
-    const r = await t.fileToSource(f);
-    if (!r.ok) return r.error.message;
-    if ('handle' in r.value) handles.push(r.value.handle);
-    else paths.push(r.value.path);
+  const sources = await t.filesToSources(files);
+  if (!sources.ok) return sources.error.message;
+  for (const source of sources.value) {
+    if ('handle' in source) handles.push(source.handle);
+    else paths.push(source.path);
   }
   if (paths.length + handles.length === 0) return 'Choose at least one file.';
   const r = await t.api.addUploads({ ...(paths.length > 0 ? { paths } : {}), ...(handles.length > 0 ? { handles } : {}), destinationId });

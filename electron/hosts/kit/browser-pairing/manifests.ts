@@ -1,8 +1,12 @@
 // Installs Ferry's native-messaging host for the user's browsers, so that Ferry's extension finds
 // Ferry (endpoint and secret) without copy-paste. Per user, rewritten at every start (the paths
-// inside change when Ferry moves), and only for browsers whose profile folder exists.
+// inside change when Ferry moves), and for every supported browser whether or not its profile
+// folder exists yet: a browser installed (or first started) after Ferry must find the host
+// without a restart of Ferry. Where each browser looks is its documented per-user location:
+// Chromium's `<user data dir>/NativeMessagingHosts/` on Linux and macOS and `HKCU\Software\<vendor
+// path>\NativeMessagingHosts\<name>` on Windows; Firefox's `~/.mozilla/native-messaging-hosts/`,
+// `~/Library/Application Support/Mozilla/NativeMessagingHosts/` and `HKCU\Software\Mozilla\…`.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from './extension-ids';
@@ -24,8 +28,7 @@ export interface InstallOptions {
 
 export interface BrowserTarget {
   browser: string;
-  /** Folder whose existence says the browser is installed for this user. */
-  profileRoot: string;
+  /** Linux and macOS: the folder the browser reads host manifests from ('' on Windows). */
   manifestDir: string;
   kind: 'chromium' | 'firefox';
   /** Windows: the registry key naming the manifest. */
@@ -33,13 +36,7 @@ export interface BrowserTarget {
 }
 
 export function browserTargets(home: string, platform: NodeJS.Platform, env: NodeJS.ProcessEnv = process.env): BrowserTarget[] {
-  const chromium = (browser: string, profileRoot: string, registryKey?: string): BrowserTarget => ({
-    browser,
-    profileRoot,
-    manifestDir: platform === 'win32' ? '' : path.join(profileRoot, 'NativeMessagingHosts'),
-    kind: 'chromium',
-    registryKey,
-  });
+  const chromium = (browser: string, userDataDir: string): BrowserTarget => ({ browser, manifestDir: path.join(userDataDir, 'NativeMessagingHosts'), kind: 'chromium' });
   if (platform === 'darwin') {
     const support = path.join(home, 'Library', 'Application Support');
     return [
@@ -47,17 +44,19 @@ export function browserTargets(home: string, platform: NodeJS.Platform, env: Nod
       chromium('Google Chrome', path.join(support, 'Google', 'Chrome')),
       chromium('Microsoft Edge', path.join(support, 'Microsoft Edge')),
       chromium('Brave', path.join(support, 'BraveSoftware', 'Brave-Browser')),
-      { browser: 'Firefox', profileRoot: path.join(support, 'Firefox'), manifestDir: path.join(support, 'Mozilla', 'NativeMessagingHosts'), kind: 'firefox' },
+      chromium('Vivaldi', path.join(support, 'Vivaldi')),
+      { browser: 'Firefox', manifestDir: path.join(support, 'Mozilla', 'NativeMessagingHosts'), kind: 'firefox' },
     ];
   }
   if (platform === 'win32') {
-    const local = env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local');
-    const roaming = env.APPDATA ?? path.join(home, 'AppData', 'Roaming');
+    const key = (vendorPath: string) => `HKCU\\Software\\${vendorPath}\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`;
     return [
-      chromium('Google Chrome', path.join(local, 'Google', 'Chrome'), `HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`),
-      chromium('Chromium', path.join(local, 'Chromium'), `HKCU\\Software\\Chromium\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`),
-      chromium('Microsoft Edge', path.join(local, 'Microsoft', 'Edge'), `HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\${NATIVE_HOST_NAME}`),
-      { browser: 'Firefox', profileRoot: path.join(roaming, 'Mozilla', 'Firefox'), manifestDir: '', kind: 'firefox', registryKey: `HKCU\\Software\\Mozilla\\NativeMessagingHosts\\${NATIVE_HOST_NAME}` },
+      { browser: 'Google Chrome', manifestDir: '', kind: 'chromium', registryKey: key('Google\\Chrome') },
+      { browser: 'Chromium', manifestDir: '', kind: 'chromium', registryKey: key('Chromium') },
+      { browser: 'Microsoft Edge', manifestDir: '', kind: 'chromium', registryKey: key('Microsoft\\Edge') },
+      { browser: 'Brave', manifestDir: '', kind: 'chromium', registryKey: key('BraveSoftware\\Brave-Browser') },
+      { browser: 'Vivaldi', manifestDir: '', kind: 'chromium', registryKey: key('Vivaldi') },
+      { browser: 'Firefox', manifestDir: '', kind: 'firefox', registryKey: key('Mozilla') },
     ];
   }
   const config = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(home, '.config');
@@ -66,7 +65,8 @@ export function browserTargets(home: string, platform: NodeJS.Platform, env: Nod
     chromium('Google Chrome', path.join(config, 'google-chrome')),
     chromium('Microsoft Edge', path.join(config, 'microsoft-edge')),
     chromium('Brave', path.join(config, 'BraveSoftware', 'Brave-Browser')),
-    { browser: 'Firefox', profileRoot: path.join(home, '.mozilla', 'firefox'), manifestDir: path.join(home, '.mozilla', 'native-messaging-hosts'), kind: 'firefox' },
+    chromium('Vivaldi', path.join(config, 'vivaldi')),
+    { browser: 'Firefox', manifestDir: path.join(home, '.mozilla', 'native-messaging-hosts'), kind: 'firefox' },
   ];
 }
 
@@ -77,31 +77,30 @@ export function hostManifest(kind: 'chromium' | 'firefox', executable: string): 
     : { ...common, allowed_extensions: [FIREFOX_EXTENSION_ID] };
 }
 
-/** Returns the manifests written, one per browser found. */
+/** Returns the manifests written: one per browser (Linux, macOS), one per kind of browser (Windows). */
 export async function installNativeHost(options: InstallOptions, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const ownDir = path.join(options.dataDir, 'native-host');
   await mkdir(ownDir, { recursive: true, mode: 0o700 });
   const executable = await writeLauncherScript(ownDir, options);
   // Only the desktop app knows how to start itself; a server host leaves its launch command alone.
   if (options.launch) await writeAtomically(path.join(ownDir, 'launch.json'), JSON.stringify(options.launch));
-  const written: string[] = [];
+  const written = new Set<string>();
   for (const target of browserTargets(options.home, options.platform, env)) {
-    if (!existsSync(target.profileRoot)) continue;
     const manifest = JSON.stringify(hostManifest(target.kind, executable), null, 2);
     if (options.platform === 'win32') {
       const file = path.join(ownDir, `${NATIVE_HOST_NAME}.${target.kind}.json`);
       await writeAtomically(file, manifest);
       // Windows finds manifests through the registry, not a folder.
       spawnSync('reg', ['add', target.registryKey!, '/ve', '/t', 'REG_SZ', '/d', file, '/f'], { stdio: 'ignore' });
-      written.push(file);
+      written.add(file);
     } else {
       await mkdir(target.manifestDir, { recursive: true });
       const file = path.join(target.manifestDir, `${NATIVE_HOST_NAME}.json`);
       await writeAtomically(file, manifest);
-      written.push(file);
+      written.add(file);
     }
   }
-  return written;
+  return [...written];
 }
 
 /**

@@ -5,8 +5,11 @@ import type { RequestName } from '../../../../shared/names';
 
 export const CALL_PREFIX = 'ferry:call:';
 export const EVENT_CHANNEL = 'ferry:event';
-/** Preload → main, outside the contract: a dropped file's path (from webUtils) exchanged for a handle. */
-export const CHOOSE_DROPPED_FILE_CHANNEL = 'ferry:choose-dropped-file';
+/**
+ * Preload → main, outside the contract: the paths of one drop's files (from webUtils), exchanged
+ * for handles once the main process has asked the user about exactly those files (app/dropped-files.ts).
+ */
+export const CHOOSE_DROPPED_FILES_CHANNEL = 'ferry:choose-dropped-files';
 
 export function callChannel(name: RequestName): string {
   return CALL_PREFIX + name;

@@ -1,9 +1,14 @@
-// The CLI's end of the local channel: connect to the running Ferry's socket, call the contract,
-// receive its events. undefined from connect: no Ferry listens there (none running, or one too
-// old to have the channel), so the caller falls back to the aria2 RPC or the lock's message.
+// The CLI's end of the local channel: read the control secret, connect to the running Ferry's
+// socket (pipe), prove both ends know the secret, then call the contract over the wire's client.
+// undefined: no Ferry listens there (none running, or one too old to have the channel), so the
+// caller falls back to the aria2 RPC or the lock's message. `refused`: something listens but the
+// handshake failed; nothing but a random nonce was sent to it, and the caller says why.
 import net from 'node:net';
-import type { ErrorReply, EventName, Events, Reply, RequestName, RequestOutput } from '../../../../shared/contract';
-import { encodeLine, lineReader } from './framing';
+import type { ErrorReply, EventName, Events, RequestName, RequestOutput } from '../../../../shared/contract';
+import { createContractClient } from '../../../../shared/wire/contract-client';
+import { readControlSecret } from './control-secret';
+import { lineTransport } from './framing';
+import { openHandshake } from './handshake';
 import { controlSocketPath } from './socket-path';
 
 const CONNECT_TIMEOUT_MS = 2000;
@@ -24,8 +29,15 @@ export interface ControlClient {
   close(): void;
 }
 
-export async function connectLocalControl(dataDir: string): Promise<ControlClient | undefined> {
-  const where = controlSocketPath(dataDir);
+export interface ControlRefused {
+  refused: true;
+  message: string;
+}
+
+export async function connectLocalControl(dataDir: string): Promise<ControlClient | ControlRefused | undefined> {
+  const secret = await readControlSecret(dataDir);
+  if (!secret) return undefined;
+  const where = controlSocketPath(dataDir, process.platform, secret);
   if (!where.ok) return undefined;
   const socket = await new Promise<net.Socket | undefined>((resolve) => {
     const s = net.connect(where.path);
@@ -35,70 +47,29 @@ export async function connectLocalControl(dataDir: string): Promise<ControlClien
   });
   if (!socket) return undefined;
 
-  let nextId = 0;
-  const pending = new Map<number, { resolve(reply: Reply<unknown>): void; reject(error: Error): void; timer: NodeJS.Timeout }>();
-  const listeners = new Map<string, ((payload: unknown) => void)[]>();
-  const closeListeners: (() => void)[] = [];
-  let closed = false;
-
-  const reader = lineReader(
-    (line) => {
-      let message: { t?: string; id?: unknown; reply?: Reply<unknown>; name?: string; payload?: unknown };
-      try {
-        message = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (message.t === 'reply' && typeof message.id === 'number') {
-        const waiting = pending.get(message.id);
-        if (!waiting || !message.reply) return;
-        pending.delete(message.id);
-        clearTimeout(waiting.timer);
-        waiting.resolve(message.reply);
-      } else if (message.t === 'event' && typeof message.name === 'string') {
-        for (const listener of listeners.get(message.name) ?? []) listener(message.payload);
-      }
+  const transport = lineTransport(socket);
+  const handshake = await openHandshake(transport, secret, where.path);
+  if (!handshake.ok) {
+    socket.destroy();
+    return { refused: true, message: handshake.message };
+  }
+  const client = createContractClient({
+    callTimeoutMs: CALL_TIMEOUT_MS,
+    queueWhileDown: false,
+    words: {
+      lost: 'the running Ferry closed the connection',
+      timedOut: (name) => `the running Ferry did not answer ${name} within ${CALL_TIMEOUT_MS / 1000} s`,
     },
-    () => undefined,
-  );
-  socket.on('data', (chunk: Buffer) => reader.push(chunk));
-  socket.on('error', () => socket.destroy());
-  socket.once('close', () => {
-    closed = true;
-    for (const [, waiting] of pending) {
-      clearTimeout(waiting.timer);
-      waiting.reject(new Error('the running Ferry closed the connection'));
-    }
-    pending.clear();
-    for (const listener of closeListeners) listener();
   });
-
+  client.attach(transport);
   return {
     async call(name, input) {
-      if (closed) throw new Error('the running Ferry closed the connection');
-      const id = ++nextId;
-      const reply = await new Promise<Reply<unknown>>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(new Error(`the running Ferry did not answer ${name} within ${CALL_TIMEOUT_MS / 1000} s`));
-        }, CALL_TIMEOUT_MS);
-        pending.set(id, { resolve, reject, timer });
-        socket.write(encodeLine({ t: 'call', id, name, input }));
-      });
+      const reply = await client.call(name, input);
       if (!reply.ok) throw new ControlCallError(reply.error);
       return reply.value as RequestOutput<typeof name>;
     },
-    on(event, listener) {
-      const list = listeners.get(event) ?? [];
-      list.push(listener as (payload: unknown) => void);
-      listeners.set(event, list);
-    },
-    onClose(listener) {
-      closeListeners.push(listener);
-    },
-    close() {
-      socket.end();
-      socket.destroy();
-    },
+    on: (event, listener) => void client.on(event, listener),
+    onClose: (listener) => void transport.onClose(listener),
+    close: () => socket.destroy(),
   };
 }

@@ -1,19 +1,16 @@
 // The owner-only local channel of a running Ferry (desktop app, `ferry serve`, `ferry rpc`): a
-// Unix socket in the data folder speaking the contract, line by line. Callers have the headless
-// trust model (they are the machine's user: they may name paths), which is why the socket is
-// reachable only by the data folder's owner. Anything malformed gets an error reply (id null when
-// it had none) and the connection stays open; nothing a client sends can take the host down.
+// Unix socket in the data folder (a named pipe on Windows) carrying the wire, one message per line.
+// Callers have the headless trust model (they are the machine's user: they may name paths), so a
+// connection is served only after the client proved it knows the control secret (./handshake.ts),
+// which only readers of the data folder do; on Unix the folder's permissions keep others out as well.
 import { chmod, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import type { EventName, Events, Reply } from '../../../../shared/contract';
-import type { FerryService } from '../service/ferry-service';
-import { parseCallMessage, type CallId } from '../call-message';
-import { encodeLine, lineReader } from './framing';
+import { serveContract, type ContractService } from '../../../../shared/wire/contract-server';
+import { createControlSecret, removeControlSecret } from './control-secret';
+import { lineTransport } from './framing';
+import { answerHandshake } from './handshake';
 import { controlSocketPath } from './socket-path';
-
-/** A client that lets this much pile up unread is disconnected (it may reconnect and take a snapshot). */
-const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
 export interface LocalControl {
   /** The socket's path (or pipe name) clients connect to. */
@@ -21,33 +18,36 @@ export interface LocalControl {
   close(): Promise<void>;
 }
 
-export async function startLocalControl(options: { dataDir: string; service: FerryService }): Promise<LocalControl> {
-  const where = controlSocketPath(options.dataDir);
-  if (!where.ok) throw new Error(where.message);
-  const socketPath = where.path;
-  if (process.platform !== 'win32') {
-    // The folder's permissions are the channel's only lock: never listen in one others can enter.
-    const folder = await stat(path.dirname(socketPath));
-    if ((folder.mode & 0o077) !== 0) throw new Error(`${path.dirname(socketPath)} is open to other users (mode ${(folder.mode & 0o777).toString(8)}); no local channel there`);
-  }
-  // Only the data folder's lock holder gets here, so a socket file left there is a dead Ferry's.
-  if (process.platform !== 'win32') await rm(socketPath, { force: true });
+export interface LocalControlOptions {
+  dataDir: string;
+  service: ContractService;
+}
 
+export async function startLocalControl(options: LocalControlOptions): Promise<LocalControl> {
+  const { dataDir } = options;
+  if (process.platform !== 'win32') {
+    // The folder's permissions are the first lock: never listen in one others can enter.
+    const folder = await stat(path.resolve(dataDir));
+    if ((folder.mode & 0o077) !== 0) throw new Error(`${path.resolve(dataDir)} is open to other users (mode ${(folder.mode & 0o777).toString(8)}); no local channel there`);
+  }
+  const secret = await createControlSecret(dataDir);
   const connections = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     connections.add(socket);
     socket.once('close', () => connections.delete(socket));
-    serveConnection(socket, options.service);
+    const transport = lineTransport(socket);
+    answerHandshake(transport, secret).then(
+      (handshake) => handshake.ok && serveContract(transport, options.service),
+      () => socket.destroy(), // never expected; a client must not take the host down with it
+    );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  // The folder (0700) already keeps others out; the socket's own mode says so again.
-  if (process.platform !== 'win32') await chmod(socketPath, 0o600);
+  let socketPath: string;
+  try {
+    socketPath = await listen(server, dataDir, secret);
+  } catch (error) {
+    await removeControlSecret(dataDir, secret); // no channel, so no secret of one lying about
+    throw error;
+  }
   server.on('error', () => undefined); // a failing accept must not end the host
 
   let closing: Promise<void> | undefined;
@@ -58,45 +58,31 @@ export async function startLocalControl(options: { dataDir: string; service: Fer
         for (const socket of connections) socket.destroy();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         if (process.platform !== 'win32') await rm(socketPath, { force: true });
+        await removeControlSecret(dataDir, secret);
       })()),
   };
 }
 
-
-function serveConnection(socket: net.Socket, service: FerryService): void {
-  const send = (message: unknown) => {
-    if (socket.destroyed || !socket.writable) return;
-    if (socket.writableLength > MAX_BUFFERED_BYTES) {
-      socket.destroy();
-      return;
-    }
-    socket.write(encodeLine(message));
-  };
-  const sendEvent = <E extends EventName>(name: E, payload: Events[E]) => send({ t: 'event', name, payload });
-  const reply = (id: CallId | null, value: Reply<unknown>) => send({ t: 'reply', id, reply: value });
-  const invalid = (id: CallId | null, message: string) => reply(id, { ok: false, error: { code: 'INVALID_INPUT', message } });
-
-  sendEvent('snapshot', service.snapshot());
-  const unsubscribe = service.subscribe(sendEvent);
-  socket.once('close', unsubscribe);
-  socket.on('error', () => socket.destroy());
-
-  const reader = lineReader(
-    (line) => {
-      const call = parseCallMessage(line);
-      if (!call.ok) return invalid(call.id, call.message);
-      void service.handle(call.name, call.input).then((result) => reply(call.id, result));
-    },
-    () => invalid(null, 'Message too long'),
-  );
-  socket.on('data', (chunk: Buffer) => reader.push(chunk));
+/** Listens where clients look for this data folder's channel; resolves to that path (or pipe name). */
+async function listen(server: net.Server, dataDir: string, secret: Buffer): Promise<string> {
+  const where = controlSocketPath(dataDir, process.platform, secret);
+  if (!where.ok) throw new Error(where.message);
+  // Only the data folder's lock holder gets here, so a socket file left there is a dead Ferry's.
+  if (process.platform !== 'win32') await rm(where.path, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(where.path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // The folder (0700) already keeps others out; the socket's own mode says so again.
+  if (process.platform !== 'win32') await chmod(where.path, 0o600);
+  return where.path;
 }
 
 /** For hosts: the channel is an extra; a Ferry that cannot open it still runs (joining falls back to the RPC). */
-export async function startLocalControlOrWarn(
-  options: { dataDir: string; service: FerryService },
-  warn: (message: string) => void,
-): Promise<LocalControl | undefined> {
+export async function startLocalControlOrWarn(options: LocalControlOptions, warn: (message: string) => void): Promise<LocalControl | undefined> {
   try {
     return await startLocalControl(options);
   } catch (error) {

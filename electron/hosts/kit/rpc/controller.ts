@@ -6,11 +6,14 @@ import type { Settings } from '../../../../shared/settings';
 import type { RpcBackend } from './backend';
 import { installBrowserPairing, type BrowserPairing } from '../browser-pairing/browser-pairing';
 import { removeEndpointFile, writeEndpointFile } from '../endpoint-file';
-import { loadOrCreateRpcSecret } from './secret';
+import { loadOrCreateRpcSecret, secretPath } from './secret';
 import { startRpcServer, type RpcServer } from './server';
 
 export interface RpcController {
+  /** For UIs: never the secret itself. */
   info(): RpcInfo;
+  /** For the host's main process only (the desktop app's clipboard copy). */
+  secret(): string;
   /** Apply the current settings (start, stop or move); call after every settings change. */
   apply(): Promise<void>;
   stop(): Promise<void>;
@@ -24,6 +27,8 @@ export interface RpcControllerOptions {
   browserPairing?: BrowserPairing;
   /** Test seam: listen here instead of settings.rpcPort (0: any free port). */
   portOverride?: number;
+  /** Whether the host's UI can have the secret copied by its main process (the desktop app). */
+  canCopySecret?: boolean;
 }
 
 export async function createRpcController(options: RpcControllerOptions): Promise<RpcController> {
@@ -63,9 +68,11 @@ export async function createRpcController(options: RpcControllerOptions): Promis
     info: () => ({
       enabled: options.backend.getSettings().rpcEnabled,
       endpoint: server?.endpoint ?? null,
-      secret,
+      secretFile: secretPath(options.dataDir),
+      canCopySecret: options.canCopySecret === true,
       ...(problem ? { problem } : {}),
     }),
+    secret: () => secret,
     apply: () => (queue = queue.then(reconcile, reconcile)),
     async stop() {
       stopped = true;

@@ -1,9 +1,12 @@
 // JSON-RPC 2.0 as aria2 speaks it: single calls and batches, `token:SECRET` as the first param of
 // every aria2.* call (and of every call inside system.multicall), failures as code 1 with a message.
 // Only system.listMethods and system.listNotifications answer without the secret, as in aria2.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Ferry's limits (aria2 has none): 1,000 calls in a batch or a multicall, and a message without
+// the secret holds at most 16 calls, so a page without it makes Ferry do next to nothing.
+import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { NOTIFICATIONS, type MethodTable } from './methods';
 import { RpcError } from './rpc-error';
+import { carriesToken, type MessageInspection } from './secret-check';
 
 export type JsonRpcId = string | number | null;
 export interface JsonRpcError {
@@ -17,43 +20,40 @@ export type JsonRpcResponse =
 export const PARSE_ERROR: JsonRpcError = { code: -32700, message: 'Parse error.' };
 const INVALID_REQUEST: JsonRpcError = { code: -32600, message: 'Invalid Request.' };
 
+export const MAX_BATCH_CALLS = 1000;
+export const MAX_MULTICALL_CALLS = 1000;
+export const MAX_CALLS_WITHOUT_SECRET = 16;
+
 export interface Dispatcher {
-  /**
-   * One parsed JSON message (a call or a batch) → what to send back (undefined: nothing).
-   * `onAuthorized` runs when a call in it carried the right secret.
-   */
-  handle(message: unknown, onAuthorized?: () => void): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined>;
+  /** One parsed JSON message (a call or a batch), judged by inspectMessage → what to send back (undefined: nothing). */
+  handle(message: unknown, judged: MessageInspection): Promise<JsonRpcResponse | JsonRpcResponse[] | undefined>;
 }
 
-function secretMatches(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b) && given.length === expected.length;
-}
-
-export function createDispatcher(table: MethodTable, secret: string): Dispatcher {
-  const allNames = [...Object.keys(table.methods), 'system.multicall', 'system.listMethods', 'system.listNotifications'];
-  type Context = { onAuthorized: (() => void) | undefined };
+export function createDispatcher(table: MethodTable): Dispatcher {
+  const discovery = new Map<string, () => unknown>([
+    ['system.listMethods', () => [...table.methods.keys(), 'system.multicall', 'system.listMethods', 'system.listNotifications']],
+    ['system.listNotifications', () => [...NOTIFICATIONS]],
+  ]);
+  type Context = { authorised: boolean };
 
   /** Runs one method call; throws RpcError. */
   async function call(method: string, params: unknown[], ctx: Context): Promise<unknown> {
-    if (method === 'system.listMethods') return allNames;
-    if (method === 'system.listNotifications') return [...NOTIFICATIONS];
+    // Own entries of Maps only: "toString" or "constructor" name no method.
+    const discover = discovery.get(method);
+    if (discover) return discover();
     if (method === 'system.multicall') return multicall(params, ctx);
-    const impl = table.methods[method];
-    // aria2 checks the secret before it looks the method up.
-    const [first, ...rest] = params;
-    if (typeof first !== 'string' || !first.startsWith('token:') || !secretMatches(first.slice(6), secret)) {
-      throw new RpcError('Unauthorized');
-    }
-    ctx.onAuthorized?.();
+    // aria2 checks the secret before it looks the method up. The message's verdict covers every
+    // token in it: a call is authorised when it carries one and none in the message was wrong.
+    if (!ctx.authorised || !carriesToken(params)) throw new RpcError('Unauthorized');
+    const impl = table.methods.get(method);
     if (!impl) throw new RpcError(`No such method: ${method}`);
-    return impl(rest);
+    return impl(params.slice(1));
   }
 
   async function multicall(params: unknown[], ctx: Context): Promise<unknown[]> {
     const [calls] = params;
     if (!Array.isArray(calls)) throw new RpcError('system.multicall expected an array of structs');
+    if (calls.length > MAX_MULTICALL_CALLS) throw new RpcError(`system.multicall takes at most ${MAX_MULTICALL_CALLS} calls`);
     const results: unknown[] = [];
     for (const entry of calls) {
       const struct = entry as { methodName?: unknown; params?: unknown } | null;
@@ -89,9 +89,15 @@ export function createDispatcher(table: MethodTable, secret: string): Dispatcher
   }
 
   return {
-    async handle(message, onAuthorized) {
-      const ctx: Context = { onAuthorized };
+    async handle(message, judged) {
+      const ctx: Context = { authorised: judged.verdict === 'right' };
+      if (!ctx.authorised && judged.calls > MAX_CALLS_WITHOUT_SECRET) {
+        return { id: null, jsonrpc: '2.0', error: { code: 1, message: `Unauthorized: without the secret a message may hold at most ${MAX_CALLS_WITHOUT_SECRET} calls` } };
+      }
       if (Array.isArray(message)) {
+        if (message.length > MAX_BATCH_CALLS) {
+          return { id: null, jsonrpc: '2.0', error: { ...INVALID_REQUEST, message: `Invalid Request: a batch holds at most ${MAX_BATCH_CALLS} calls` } };
+        }
         // Calls of a batch run one after another: their effects must happen in the order sent.
         const replies: JsonRpcResponse[] = [];
         for (const entry of message) {
@@ -106,6 +112,7 @@ export function createDispatcher(table: MethodTable, secret: string): Dispatcher
 }
 
 function errorOf(error: unknown): JsonRpcError {
-  if (error instanceof RpcError) return { code: error.code, message: error.message };
-  return { code: 1, message: error instanceof Error ? error.message : String(error) };
+  const { code, message } = error instanceof RpcError ? error : { code: 1, message: error instanceof Error ? error.message : String(error) };
+  // Engine messages may quote a URL with its password.
+  return { code, message: maskUrlPasswords(message) };
 }

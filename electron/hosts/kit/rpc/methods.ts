@@ -6,9 +6,12 @@ import type { TransferView } from '../../../../shared/transfer';
 import type { RpcBackend } from './backend';
 import { DownloadIndex, isStopped, page } from './download-index';
 import { assignGid, gidOf } from './gid';
-import { downloadOptionsFrom, globalOptionsView, optionsView, OptionError, settingsPatchFrom, type DownloadOptions } from './options';
+import { asOptions, downloadOptionsFrom, globalOptionsView, optionsView, OptionError, proxyChoiceFrom, settingsPatchFrom, type DownloadOptions } from './options';
 import { filesOf, pickKeys, statusStruct, urisOf } from './status-view';
 import { intParam, keysParam, RpcError } from './rpc-error';
+import { hasClearPassword, proxyAddresses } from '../../../engine/index';
+import { ferryVersion } from '../ferry-version';
+import { checkClientFileName, checkClientFolder, clientSaveRoots, ClientPathRefused } from '../service/client-save-folders';
 
 export { RpcError } from './rpc-error';
 
@@ -26,7 +29,8 @@ export const NOTIFICATIONS = [
 type Method = (params: unknown[]) => unknown;
 
 export interface MethodTable {
-  methods: Record<string, Method>;
+  /** By aria2 name; a Map, so that names like "toString" or "__proto__" find nothing. */
+  methods: ReadonlyMap<string, Method>;
   /** Forget per-download options of transfers that are gone. */
   forget(id: string): void;
   close(): void;
@@ -45,6 +49,24 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
   const find = (gid: unknown) => index.find(gid);
   const downloads = () => index.all();
 
+  /** A folder an RPC caller named: only inside the download folder or the folders listed in Settings. */
+  async function clientFolder(folder: string): Promise<string> {
+    try {
+      return await checkClientFolder(folder, clientSaveRoots(backend.getSettings()));
+    } catch (error) {
+      throw new RpcError(error instanceof ClientPathRefused ? error.message : String(error));
+    }
+  }
+
+  /** An `out` an RPC caller named: one plain name that stays in its folder. */
+  function clientFileName(out: string): void {
+    try {
+      checkClientFileName(out);
+    } catch (error) {
+      throw new RpcError(`We encountered a problem while processing the option '--out': ${(error as Error).message}`);
+    }
+  }
+
   async function addUri(urisParam: unknown, optionsParam: unknown, positionParam: unknown): Promise<string> {
     if (!Array.isArray(urisParam) || urisParam.length === 0 || !urisParam.every((u) => typeof u === 'string')) {
       throw new RpcError('URI is not provided.');
@@ -59,7 +81,13 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     const position = positionParam === undefined ? undefined : intParam(positionParam, 'position');
     // aria2 treats several URIs as mirrors of one file; Ferry downloads from the first.
     const url = urisParam[0] as string;
+    if (proxyAddresses(options.proxy).some(hasClearPassword)) {
+      throw new RpcError('A proxy password for one download is not kept over the RPC: give the proxy with its password in changeGlobalOption (all-proxy), or one without a password here');
+    }
     if (!/^https?:\/\//i.test(url)) throw new RpcError(`Ferry downloads http and https URIs only: ${url.slice(0, 200)}`);
+    // Checked before anything is kept, so a refused folder gets no download, no folder and no .part.
+    const directory = options.dir === undefined ? backend.getSettings().downloadDirectory : await clientFolder(options.dir);
+    if (options.out !== undefined) clientFileName(options.out);
     // A chosen GID is an idempotency key: a resent submission whose first answer was lost must not
     // add a second download. Reserved before the (asynchronous) add, so two at once cannot both pass.
     const chosenGid = options.gid;
@@ -71,13 +99,16 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     try {
       view = await engine.addDownload({
         url,
-        directory: options.dir ?? backend.getSettings().downloadDirectory,
+        directory,
         ...(options.out ? { fileName: options.out } : {}),
         ...(options.sha256 ? { sha256: options.sha256 } : {}),
         ...(options.headers ? { headers: options.headers } : {}),
         ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
         ...(options.pause ? { paused: true } : {}),
         ...(options.connections !== undefined ? { connections: options.connections } : {}),
+        ...(options.stream ? { stream: options.stream } : {}),
+        // Passwords are refused here (the engine keeps none in a record); Settings' proxy takes one.
+        ...(options.proxy ? { proxy: options.proxy } : {}),
       });
     } catch (error) {
       throw new RpcError(error instanceof Error ? error.message : String(error));
@@ -149,10 +180,46 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     } catch (error) {
       throw new RpcError(error instanceof Error ? error.message : String(error));
     }
+    // Refused as addUri refuses it, though an existing download keeps its name.
+    if (options.out !== undefined) clientFileName(options.out);
     if (options.speedLimit !== undefined) engine.setTransferSpeedLimit(view.id, options.speedLimit);
     if (options.connections !== undefined) storedOptions.set(view.id, { ...storedOptions.get(view.id), connections: options.connections });
+    const proxy = proxyChoiceFrom(asOptions(raw) as Record<string, string>, engine.transferProxy(view.id));
+    if (proxy) {
+      try {
+        engine.setTransferProxy(view.id, proxy);
+      } catch (error) {
+        throw new RpcError(error instanceof Error ? error.message : String(error));
+      }
+      storedOptions.set(view.id, { ...storedOptions.get(view.id), proxy });
+    }
     // dir, out, header and checksum of an existing download stay as they were (aria2 too refuses
     // most of them once a download started); they are accepted and ignored.
+    return 'OK';
+  }
+
+  async function pauseAll(): Promise<string> {
+    for (const v of downloads()) if (v.state === 'active' || v.state === 'queued') await engine.pause(v.id);
+    return 'OK';
+  }
+
+  async function changeGlobalOption(raw: unknown): Promise<string> {
+    let patch;
+    try {
+      patch = settingsPatchFrom(raw, backend.getSettings());
+    } catch (error) {
+      throw new RpcError(error instanceof Error ? error.message : String(error));
+    }
+    // The download folder may move only where a client may save anyway: else two calls (move it,
+    // then add) would write anywhere.
+    if (patch.downloadDirectory !== undefined) patch.downloadDirectory = await clientFolder(patch.downloadDirectory);
+    if (Object.keys(patch).length > 0) {
+      try {
+        await backend.updateSettings(patch);
+      } catch (error) {
+        throw new RpcError(`Ferry refused the options: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     return 'OK';
   }
 
@@ -168,11 +235,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     'aria2.forceRemove': ([gid]) => remove(gid),
     'aria2.pause': ([gid]) => pause(gid),
     'aria2.forcePause': ([gid]) => pause(gid),
-    'aria2.pauseAll': async () => {
-      for (const v of downloads()) if (v.state === 'active' || v.state === 'queued') await engine.pause(v.id);
-      return 'OK';
-    },
-    'aria2.forcePauseAll': async () => methods['aria2.pauseAll']!([]),
+    'aria2.pauseAll': () => pauseAll(),
+    'aria2.forcePauseAll': () => pauseAll(),
     'aria2.unpause': ([gid]) => unpause(gid),
     'aria2.unpauseAll': async () => {
       for (const v of downloads()) if (v.state === 'paused') await engine.resume(v.id);
@@ -213,22 +277,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     },
     'aria2.changeOption': ([gid, options]) => changeOption(gid, options),
     'aria2.getGlobalOption': () => globalOptionsView(backend.getSettings(), { listenPort: info.listenPort() }),
-    'aria2.changeGlobalOption': async ([options]) => {
-      let patch;
-      try {
-        patch = settingsPatchFrom(options);
-      } catch (error) {
-        throw new RpcError(error instanceof Error ? error.message : String(error));
-      }
-      if (Object.keys(patch).length > 0) {
-        try {
-          await backend.updateSettings(patch);
-        } catch (error) {
-          throw new RpcError(`Ferry refused the options: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-      return 'OK';
-    },
+    'aria2.changeGlobalOption': ([options]) => changeGlobalOption(options),
     'aria2.getGlobalStat': () => {
       const list = downloads();
       const active = list.filter((v) => v.state === 'active');
@@ -250,7 +299,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
       return 'OK';
     },
     'aria2.removeDownloadResult': ([gid]) => removeResult(gid),
-    'aria2.getVersion': () => ({ version: FERRY_ARIA2_VERSION, enabledFeatures: ['HTTPS', 'Message Digest', 'GZip'] }),
+    // `version` stays aria2's number (clients compare it to enable features); `ferryVersion` is Ferry's own.
+    'aria2.getVersion': () => ({ version: FERRY_ARIA2_VERSION, ferryVersion: ferryVersion(), enabledFeatures: ['HTTPS', 'Message Digest', 'GZip'] }),
     'aria2.getSessionInfo': () => ({ sessionId }),
     // Ferry checkpoints every transfer on every change: the session is always saved.
     'aria2.saveSession': () => 'OK',
@@ -264,5 +314,5 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     return 'OK';
   }
 
-  return { methods, forget: (id) => storedOptions.delete(id), close: () => index.close() };
+  return { methods: new Map(Object.entries(methods)), forget: (id) => storedOptions.delete(id), close: () => index.close() };
 }

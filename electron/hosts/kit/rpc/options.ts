@@ -1,6 +1,11 @@
 // aria2 options as Ferry understands them. aria2 sends every option value as a string (sizes like
 // "1M"), ignores option names it does not know, and refuses a known option with a bad value.
-import type { Settings, SettingsPatch } from '../../../../shared/settings';
+import type { ProxyChoice } from '../../../../shared/proxy';
+import { proxyUrlProblem } from '../../../../shared/proxy-address';
+import { maskUrlPasswords } from '../../../../shared/secret-mask';
+import type { Settings } from '../../../../shared/settings';
+import { parseVariantChoice, STREAM_KINDS, VARIANT_CHOICE_HELP, type StreamKind, type StreamOptions } from '../../../../shared/stream';
+import type { RpcSettingsPatch } from './backend';
 
 export class OptionError extends Error {}
 
@@ -19,6 +24,10 @@ export interface DownloadOptions {
   pause?: boolean;
   /** aria2's `gid`: the GID the client wants for the new download. */
   gid?: string;
+  /** Ferry's own options for video streams: `ferry-stream`, `ferry-variant`, `ferry-title`. */
+  stream?: StreamOptions;
+  /** all-proxy, http-proxy, https-proxy, no-proxy: this download's own proxy ("" for all: none). */
+  proxy?: ProxyChoice;
 }
 
 /** aria2 sizes: a decimal number with an optional K or M suffix (1024-based); "0" means unlimited. */
@@ -47,13 +56,11 @@ function parseBool(name: string, value: string): boolean {
 export function asOptions(value: unknown): Aria2Options & { header?: string | string[] } {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new OptionError('options must be a struct');
-  const out: Record<string, string | string[]> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[key] = v;
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[key] = v as string[];
-    else throw new OptionError(`option ${key} must be a string`);
+    if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) throw new OptionError(`option ${key} must be a string`);
   }
-  return out as Aria2Options & { header?: string | string[] };
+  // fromEntries makes own properties even of "__proto__", never a prototype.
+  return Object.fromEntries(Object.entries(value)) as Aria2Options & { header?: string | string[] };
 }
 
 function addHeader(headers: Record<string, string>, line: string): void {
@@ -65,9 +72,65 @@ function addHeader(headers: Record<string, string>, line: string): void {
   headers[name] = line.slice(colon + 1).trim();
 }
 
+const PROXY_FIELDS = { 'all-proxy': 'all', 'http-proxy': 'http', 'https-proxy': 'https' } as const;
+type ProxyField = (typeof PROXY_FIELDS)[keyof typeof PROXY_FIELDS];
+
+/**
+ * aria2's proxy options over `current` (changeOption and changeGlobalOption change only the options
+ * named): an address sets that proxy, "" clears it, no-proxy replaces the list. Undefined when no
+ * proxy option was given. Proxies cleared to none mean no proxy (aria2's meaning), except where
+ * none was set by hand to begin with: then nothing changes. A bad address is refused, as aria2
+ * refuses a known option with a bad value. The addresses kept from `current` come back with their
+ * passwords masked: the service keeps a stored password for a masked one, and nothing else.
+ */
+export function proxyChoiceFrom(options: Aria2Options, current?: ProxyChoice): ProxyChoice | undefined {
+  const named = Object.keys(options).filter((name) => name in PROXY_FIELDS || name === 'no-proxy');
+  if (named.length === 0) return undefined;
+  const next: Partial<Record<ProxyField, string>> & { noProxy?: string } = {};
+  if (current?.mode === 'manual') {
+    for (const field of Object.values(PROXY_FIELDS)) if (current[field]) next[field] = maskUrlPasswords(current[field]!);
+    if (current.noProxy !== undefined) next.noProxy = current.noProxy;
+  }
+  for (const name of named) {
+    const value = options[name];
+    if (typeof value !== 'string') throw new OptionError(`option ${name} must be a string`);
+    if (name === 'no-proxy') {
+      if (/[\r\n\0]/.test(value)) throw new OptionError("We encountered a problem while processing the option '--no-proxy': line breaks");
+      if (value.trim() === '') delete next.noProxy;
+      else next.noProxy = value.trim();
+      continue;
+    }
+    const field = PROXY_FIELDS[name as keyof typeof PROXY_FIELDS];
+    if (value.trim() === '') {
+      delete next[field];
+      continue;
+    }
+    const problem = proxyUrlProblem(value);
+    if (problem) throw new OptionError(`We encountered a problem while processing the option '--${name}': ${problem}`);
+    next[field] = value.trim();
+  }
+  if (next.all || next.http || next.https) return { mode: 'manual', ...next };
+  if (next.noProxy !== undefined && named.every((n) => n === 'no-proxy')) {
+    throw new OptionError("We encountered a problem while processing the option '--no-proxy': no proxy is set by hand (all-proxy, http-proxy, https-proxy)");
+  }
+  return current === undefined || current.mode === 'manual' ? { mode: 'none' } : current;
+}
+
+/** A choice as aria2's option strings, passwords masked (getOption, getGlobalOption). */
+export function proxyOptionsView(choice: ProxyChoice | undefined): Aria2Options {
+  if (choice?.mode === 'none') return { 'all-proxy': '' };
+  if (choice?.mode !== 'manual') return {};
+  const out: Aria2Options = {};
+  for (const [name, field] of Object.entries(PROXY_FIELDS)) if (choice[field]) out[name] = maskUrlPasswords(choice[field]!);
+  if (choice.noProxy) out['no-proxy'] = choice.noProxy;
+  return out;
+}
+
 export function downloadOptionsFrom(raw: unknown): DownloadOptions {
   const options = asOptions(raw);
   const result: DownloadOptions = {};
+  const proxy = proxyChoiceFrom(options as Aria2Options);
+  if (proxy) result.proxy = proxy;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options)) {
     if (name === 'header') {
@@ -81,9 +144,7 @@ export function downloadOptionsFrom(raw: unknown): DownloadOptions {
         result.dir = value;
         break;
       case 'out':
-        if (value.trim() === '' || /[/\\\0]/.test(value)) {
-          throw new OptionError(`We encountered a problem while processing the option '--out': "${value}" is not a file name`);
-        }
+        // Whether it is a name that stays in its folder is the caller's rule (client-save-folders.ts).
         result.out = value;
         break;
       case 'referer':
@@ -117,6 +178,21 @@ export function downloadOptionsFrom(raw: unknown): DownloadOptions {
         }
         result.gid = value.toLowerCase();
         break;
+      case 'ferry-stream':
+        if (value === 'auto') break;
+        if (!(STREAM_KINDS as readonly string[]).includes(value)) {
+          throw new OptionError(`We encountered a problem while processing the option '--ferry-stream': must be hls, dash or auto`);
+        }
+        result.stream = { ...result.stream, kind: value as StreamKind };
+        break;
+      case 'ferry-variant':
+        if (!parseVariantChoice(value)) throw new OptionError(`We encountered a problem while processing the option '--ferry-variant': must be ${VARIANT_CHOICE_HELP}`);
+        result.stream = { ...result.stream, variant: value.trim().toLowerCase() };
+        break;
+      case 'ferry-title':
+        // The page's title, for the file name (it is made safe there); bounded like any name.
+        if (value.trim() !== '') result.stream = { ...result.stream, title: value.slice(0, 300) };
+        break;
       default:
       // Unknown or not applicable to Ferry: ignored, as aria2 ignores options it does not know.
     }
@@ -135,9 +211,12 @@ export function optionsView(view: { directory: string; fileName?: string; speedL
   };
   if (stored.out) out.out = stored.out;
   if (stored.sha256) out.checksum = `sha-256=${stored.sha256}`;
-  if (stored.headers?.Referer) out.referer = stored.headers.Referer;
+  if (stored.headers?.Referer) out.referer = maskUrlPasswords(stored.headers.Referer);
   if (stored.headers?.['User-Agent']) out['user-agent'] = stored.headers['User-Agent'];
-  return out;
+  if (stored.stream?.kind) out['ferry-stream'] = stored.stream.kind;
+  if (stored.stream?.variant) out['ferry-variant'] = stored.stream.variant;
+  if (stored.stream?.title) out['ferry-title'] = stored.stream.title;
+  return { ...out, ...proxyOptionsView(stored.proxy) };
 }
 
 export function globalOptionsView(settings: Settings, extra: { listenPort: number }): Aria2Options {
@@ -151,13 +230,19 @@ export function globalOptionsView(settings: Settings, extra: { listenPort: numbe
     'max-connection-per-server': '1',
     continue: 'true',
     'rpc-listen-port': String(extra.listenPort),
+    ...proxyOptionsView(settings.proxy),
   };
 }
 
-/** changeGlobalOption: the keys that are Ferry settings; everything else is accepted and ignored. */
-export function settingsPatchFrom(raw: unknown): SettingsPatch {
+/**
+ * changeGlobalOption: the keys that are Ferry settings; everything else is accepted and ignored.
+ * `current` settings let the proxy options change only what they name.
+ */
+export function settingsPatchFrom(raw: unknown, current?: Settings): RpcSettingsPatch {
   const options = asOptions(raw);
-  const patch: SettingsPatch = {};
+  const patch: RpcSettingsPatch = {};
+  const proxy = proxyChoiceFrom(options as Aria2Options, current?.proxy);
+  if (proxy) patch.proxy = proxy;
   for (const [name, value] of Object.entries(options)) {
     if (typeof value !== 'string') continue;
     switch (name) {

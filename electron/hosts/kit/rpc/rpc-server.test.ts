@@ -40,7 +40,7 @@ describe('aria2 RPC endpoint', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('ferry-rpc-server-');
-    settings = { ...DEFAULT_SETTINGS, downloadDirectory: dir };
+    settings = { ...DEFAULT_SETTINGS, downloadDirectory: dir, rpcAllowedOrigins: ['http://ariang.example'] };
     engine = await openEngine({ dataDir: dir });
     server = await startRpcServer({ backend: backend(), secret: SECRET, port: 0 });
   });
@@ -91,7 +91,7 @@ describe('aria2 RPC endpoint', () => {
     expect(outcome).toBe('refused');
   });
 
-  it('answers CORS so that web frontends (AriaNg) and extensions can call it', async () => {
+  it('answers CORS so that web frontends the user allowed (AriaNg) can call it', async () => {
     const preflight = await post(server.port, '', { origin: 'http://ariang.example', 'access-control-request-method': 'POST' }, 'OPTIONS');
     expect(preflight.status).toBe(200);
     expect(preflight.headers['access-control-allow-origin']).toBe('http://ariang.example');

@@ -2,6 +2,7 @@
 // aria2's six, errorCode one of aria2's exit codes. Only the keys aria2 sends for a plain HTTP
 // download (no BitTorrent keys).
 import path from 'node:path';
+import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import type { TransferError, TransferState, TransferView } from '../../../../shared/transfer';
 import { gidOf } from './gid';
 
@@ -41,12 +42,14 @@ export type Aria2StatusStruct = Record<string, string | Aria2File[]>;
 
 /**
  * aria2's URI list: "waiting" until a download first connects, "used" after; a download that
- * ended without an error has its URI back in the pool too, so aria2 lists it twice.
+ * ended without an error has its URI back in the pool too, so aria2 lists it twice. A password in
+ * the URI is masked, as on every other surface (aria2 shows it).
  */
 export function urisOf(view: TransferView): Aria2Uri[] {
-  if (view.startedAt === undefined) return [{ uri: view.url, status: 'waiting' }];
-  const used: Aria2Uri = { uri: view.url, status: 'used' };
-  return view.state === 'completed' || view.state === 'canceled' ? [used, { uri: view.url, status: 'waiting' }] : [used];
+  const uri = maskUrlPasswords(view.url);
+  if (view.startedAt === undefined) return [{ uri, status: 'waiting' }];
+  const used: Aria2Uri = { uri, status: 'used' };
+  return view.state === 'completed' || view.state === 'canceled' ? [used, { uri, status: 'waiting' }] : [used];
 }
 
 export function filesOf(view: TransferView): Aria2File[] {
@@ -87,7 +90,7 @@ export function statusStruct(view: TransferView): Aria2StatusStruct {
   if (numPieces > 0) struct.bitfield = bitfield(done, total, numPieces);
   if (status === 'complete' || status === 'error' || status === 'removed') {
     struct.errorCode = errorCodeOf(view);
-    struct.errorMessage = status === 'error' ? (view.error?.message ?? '') : '';
+    struct.errorMessage = status === 'error' ? maskUrlPasswords(view.error?.message ?? '') : '';
   }
   return struct;
 }
@@ -96,7 +99,7 @@ export function statusStruct(view: TransferView): Aria2StatusStruct {
 export function pickKeys(struct: Aria2StatusStruct, keys: readonly string[] | undefined): Aria2StatusStruct {
   if (!keys || keys.length === 0) return struct;
   const picked: Aria2StatusStruct = {};
-  for (const key of keys) if (key in struct) picked[key] = struct[key]!;
+  for (const key of keys) if (Object.hasOwn(struct, key)) picked[key] = struct[key]!;
   return picked;
 }
 

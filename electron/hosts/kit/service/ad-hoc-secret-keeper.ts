@@ -6,6 +6,7 @@
 // holds the keeper: one runs when the call ends (a refused call leaves a value nothing names).
 import type { TransferEngine } from '../../../engine/index';
 import { AD_HOC_SECRET_PREFIX, type AdHocSecretSink } from './ad-hoc-uploads';
+import { TRANSFER_PROXY_PREFIX } from './proxy-secrets';
 
 const SWEEP_DELAY_MS = 200;
 
@@ -28,7 +29,8 @@ export function keepAdHocSecrets(store: SweptSecretStore, engine: Pick<TransferE
   let again = false;
 
   const sweepOnce = async (): Promise<number> => {
-    const ours = store.refs().filter((ref) => ref.startsWith(AD_HOC_SECRET_PREFIX));
+    // Proxy passwords given with transfers (add dialog, `ferry get --all-proxy` handed over) too.
+    const ours = store.refs().filter((ref) => ref.startsWith(AD_HOC_SECRET_PREFIX) || ref.startsWith(TRANSFER_PROXY_PREFIX));
     if (ours.length === 0) return 0; // the usual case: no walk over the whole list
     const inUse = engine.secretRefsInUse();
     let deleted = 0;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { ParsedInput } from '../../../../shared/contract';
 import { secretRefValue } from '../../../engine/index';
 import type { UploadRequest } from '../../../engine/index';
+import { storeTransferProxy } from './proxy-secrets';
 
 export interface AdHocSecretSink {
   set(ref: string, value: string): Promise<void>;
@@ -29,8 +30,9 @@ export async function adHocUploadRequests(input: ParsedInput<'addUploadsTo'>, se
     await secrets.set(ref, header.value);
     headers[header.name] = secretRefValue(ref);
   }
+  const proxy = input.proxy ? await storeTransferProxy(input.proxy, secrets) : undefined;
   return input.uploads.map(({ path, url }) => {
-    const request: UploadRequest = { sourcePath: path, url, protocol: input.protocol, method: input.method, headers };
+    const request: UploadRequest = { sourcePath: path, url, protocol: input.protocol, method: input.method, headers, ...(proxy ? { proxy } : {}) };
     if (input.fieldName !== undefined) request.fieldName = input.fieldName;
     if (input.fields !== undefined && Object.keys(input.fields).length > 0) request.fields = input.fields;
     if (input.bytesPerSecond !== undefined) request.speedLimit = input.bytesPerSecond;

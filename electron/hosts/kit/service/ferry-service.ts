@@ -4,13 +4,14 @@
 // value, never an exception that could take the host down.
 import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../../shared/contract';
 import { parseRequest } from '../../../../shared/contract';
-import type { Settings } from '../../../../shared/settings';
+import type { Settings, SettingsPatch } from '../../../../shared/settings';
 import type { TransferView } from '../../../../shared/transfer';
 import type { EngineSettings, TransferEngine } from '../../../engine/index';
 import { checkDownloadFolder, DownloadFolderRefused } from '../../../engine/index';
 import { InvalidTransitionError, TransferFailure, TransferNotFoundError } from '../../../engine/index';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { adHocUploadRequests, type AdHocSecretSink } from './ad-hoc-uploads';
+import { ProxyInputError, settingsView, storeSettingsProxy, storeTransferProxy, type ProxySecretStore } from './proxy-secrets';
 import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import type { SettingsStore } from './settings-store';
@@ -20,7 +21,7 @@ import { PathRefused, requireChosenFolder, uploadSourcesFor, type UserChoices } 
 export type EngineLike = Pick<
   TransferEngine,
   | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
-  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'updateSettings'
+  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy' | 'updateSettings'
 >;
 
 export interface FerryServiceOptions {
@@ -41,8 +42,19 @@ export interface FerryServiceOptions {
   chooseDownloadFolder?(): Promise<string | null>;
   /** Where addUploadsTo keeps header values (the host's secret store); hosts without it refuse addUploadsTo. */
   adHocSecrets?: AdHocSecretSink;
+  /**
+   * A change of settings that needs the user's own yes first (the desktop app: turning off the
+   * question before dropped files are uploaded). Resolves to why it was refused, or undefined.
+   */
+  confirmSettingsChange?(patch: SettingsPatch, current: Settings): Promise<string | undefined>;
+  /** Where proxy passwords typed into Settings are kept (the host's secret store); absent: refused. */
+  proxySecrets?: ProxySecretStore;
+  /** Where a single transfer's proxy password goes (kept while a transfer names it); default adHocSecrets. */
+  transferProxySecrets?: AdHocSecretSink;
   /** The aria2 RPC's state, where the host runs one. */
   rpcInfo?: () => RpcInfo;
+  /** Puts the RPC secret on the clipboard from the main process (the desktop app). */
+  copyRpcSecret?: () => void | Promise<void>;
   patchIntervalMs?: number;
 }
 
@@ -60,6 +72,16 @@ export interface FerryService {
 
 type Handlers = { [N in RequestName]: (input: ParsedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N> };
 
+/** A proxy address or password the caller must fix: refused in words. */
+async function proxyInput<T>(store: () => Promise<T>): Promise<T> {
+  try {
+    return await store();
+  } catch (error) {
+    if (error instanceof ProxyInputError) throw new Refusal('INVALID_INPUT', error.message);
+    throw error;
+  }
+}
+
 /** A refusal the service raises on purpose, with the error code UIs should see. */
 class Refusal extends Error {
   constructor(readonly code: ErrorReply['code'], message: string) {
@@ -75,6 +97,7 @@ export function engineSettingsFrom(settings: Settings): Partial<EngineSettings> 
     uploadLimit: settings.uploadLimit,
     stallTimeoutMs: settings.stallTimeoutSeconds * 1000,
     maxRetries: settings.maxRetries,
+    proxy: settings.proxy,
   };
 }
 
@@ -126,16 +149,23 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
 
   const handlers: Handlers = {
     snapshot: () => snapshot(),
-    async addDownloads({ urls, directory, fileName, sha256, connections }) {
+    async addDownloads({ urls, directory, fileName, sha256, connections, stream, proxy: given }) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
       if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
       const settings = settingsStore.get();
       const target = directory ?? settings.downloadDirectory;
       // The setting is copied into each download, so changing it affects new downloads only.
       const count = connections ?? settings.connectionsPerDownload;
-      // One batch: all URLs checked before any is added, one scheduler run, writes batched.
-      const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count })));
-      return added;
+      const sink = options.transferProxySecrets ?? options.adHocSecrets;
+      const release = given ? sink?.hold?.() : undefined;
+      try {
+        const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink)) : undefined;
+        // One batch: all URLs checked before any is added, one scheduler run, writes batched.
+        const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
+        return added;
+      } finally {
+        release?.();
+      }
     },
     async addUploads({ paths, handles, destinationId }) {
       const sources = uploadSourcesFor(options.choices, paths, handles);
@@ -192,11 +222,36 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       requireTransfer(id);
       engine.setTransferSpeedLimit(id, bytesPerSecond);
     },
-    getSettings: () => settingsStore.get(),
+    async setTransferProxy({ id, proxy: given }) {
+      requireTransfer(id);
+      const sink = options.transferProxySecrets ?? options.adHocSecrets;
+      const release = sink?.hold?.();
+      try {
+        const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink, engine.transferProxy(id))) : undefined;
+        engine.setTransferProxy(id, proxy);
+      } finally {
+        release?.();
+      }
+    },
+    getSettings: () => settingsView(settingsStore.get()),
     async setSettings(patch) {
+      if (patch.proxy !== undefined) {
+        const proxy = patch.proxy;
+        patch = { ...patch, proxy: await proxyInput(() => storeSettingsProxy(proxy, settingsStore.get().proxy, options.proxySecrets)) };
+      }
+      const current = settingsStore.get();
       if (patch.downloadDirectory !== undefined) {
-        requireChosenFolder(options.choices, patch.downloadDirectory, settingsStore.get().downloadDirectory);
+        requireChosenFolder(options.choices, patch.downloadDirectory, current.downloadDirectory);
         await checkDownloadFolder(patch.downloadDirectory);
+      }
+      const declined = await options.confirmSettingsChange?.(patch, current);
+      if (declined) throw new Refusal('FAILED', declined);
+      // Folders added for browser and RPC clients follow the download folder's rules: in the desktop
+      // app only ones picked in its dialog, nowhere one the OS runs files from.
+      for (const folder of patch.rpcSaveFolders ?? []) {
+        if (current.rpcSaveFolders.includes(folder)) continue;
+        requireChosenFolder(options.choices, folder, current.downloadDirectory);
+        await checkDownloadFolder(folder);
       }
       let next: Settings;
       try {
@@ -205,8 +260,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         throw new Refusal('INVALID_INPUT', messageOf(error));
       }
       engine.updateSettings(engineSettingsFrom(next));
-      emit('settings', next);
-      return next;
+      emit('settings', settingsView(next));
+      return settingsView(next);
     },
     listDestinations: () => destinationsStore.list(),
     async createDestination(input) {
@@ -248,11 +303,18 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       options.choices?.chooseFolder(normalised);
       return normalised;
     },
-    rpcInfo: () => options.rpcInfo?.() ?? { enabled: false, endpoint: null, secret: null, problem: 'This Ferry serves no aria2 RPC' },
+    rpcInfo: () => options.rpcInfo?.() ?? { enabled: false, endpoint: null, secretFile: null, canCopySecret: false, problem: 'This Ferry serves no aria2 RPC' },
+    async copyRpcSecret() {
+      if (!options.copyRpcSecret) {
+        const file = options.rpcInfo?.().secretFile;
+        throw new Refusal('FAILED', file ? `Only the desktop app copies the secret; here it is in ${file}` : 'This Ferry serves no aria2 RPC');
+      }
+      await options.copyRpcSecret();
+    },
   };
 
   function snapshot(): Snapshot {
-    return { transfers: engine.list(), settings: settingsStore.get(), destinations: destinationsStore.list() };
+    return { transfers: engine.list(), settings: settingsView(settingsStore.get()), destinations: destinationsStore.list() };
   }
 
   return {

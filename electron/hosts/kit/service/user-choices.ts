@@ -1,6 +1,6 @@
 // What the user chose through the desktop app's main process: files (native open dialog, a drop
-// the preload reported, the second-launch hand-off) and download folders (the native folder
-// picker), and the rule that requests may name nothing else there. The renderer gets opaque
+// the user confirmed in a native dialog, the second-launch hand-off) and download folders (the
+// native folder picker), and the rule that requests may name nothing else there. The renderer gets opaque
 // handles for the files and may pick among the folders. Handles are random, live for the app's
 // run and are capped in number, oldest forgotten first, so a renderer cannot grow the map without
 // bound. Hosts without choices (headless: the token holder owns the machine) take paths.
