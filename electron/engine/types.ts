@@ -148,6 +148,11 @@ export type Throttle = (bytes: number, signal: AbortSignal) => Promise<void> | u
 export interface CheckpointPatch {
   resume?: Partial<ResumeData>;
   transfer?: Partial<TransferFacts>;
+  /**
+   * The facts' name before records and views were told apart. mergeCheckpoint ignores it, so a
+   * patch built elsewhere that still says `view` would lose its facts without a word: refused here.
+   */
+  view?: never;
 }
 
 /** What the engine hands a worker for one attempt. */
