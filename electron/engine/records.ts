@@ -107,7 +107,8 @@ export function durableBytes(resume: ResumeData): number {
 const NESTED_FACT_KEYS: readonly string[] = ['download', 'upload', 'validators'];
 
 /**
- * Merge a worker's checkpoint: nested detail objects merge one level deep, the rest replaces.
+ * Merge a worker's checkpoint: nested detail objects merge one level deep, the rest replaces, and a
+ * value of undefined removes that fact.
  * Returns whether a fact a client sees changed (an active transfer's progress streams on its own
  * and does not count): a worker re-stating what the record holds is no news.
  */
@@ -120,7 +121,9 @@ export function mergeCheckpoint(record: TransferRecord, patch: CheckpointPatch):
     const before = facts[key];
     const after = NESTED_FACT_KEYS.includes(key) && value && typeof value === 'object' ? { ...(before ?? {}), ...value } : value;
     if (!changed && !(key === 'progress' && record.transfer.state === 'active')) changed = !samePlainData(before, after);
-    facts[key] = after;
+    // As in a state change, undefined removes the fact (a transfer's own proxy taken away).
+    if (after === undefined) delete facts[key];
+    else facts[key] = after;
   }
   return changed;
 }
