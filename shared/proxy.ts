@@ -4,6 +4,7 @@
 // address never reaches a record or a settings file: the hosts keep it in their secret store and
 // write a reference in its place (electron/engine/net/proxy-secret.ts).
 import { z } from 'zod';
+import { maskUrlPasswords } from './secret-mask';
 
 const proxyAddress = z
   .string()
@@ -26,3 +27,11 @@ export const proxyChoiceSchema = z.discriminatedUnion('mode', [
 export type ProxyChoice = z.infer<typeof proxyChoiceSchema>;
 
 export const SYSTEM_PROXY: ProxyChoice = { mode: 'system' };
+
+/** A choice as every view shows it: the addresses' passwords (secret references) masked. */
+export function maskedProxyChoice(choice: ProxyChoice): ProxyChoice {
+  if (choice.mode !== 'manual') return choice;
+  const masked: ProxyChoice = { ...choice };
+  for (const field of ['all', 'http', 'https'] as const) if (masked[field]) masked[field] = maskUrlPasswords(masked[field]!);
+  return masked;
+}

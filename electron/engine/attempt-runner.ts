@@ -1,10 +1,10 @@
 // One attempt of one transfer, and what follows it: completed, stopped by the engine, failed for
 // good, or "retry after N ms". Waiting is not done here: the engine queues the transfer with a
 // "not before" time, so a transfer waiting to retry holds no active slot.
-import type { TransferError, TransferView } from '../../shared/transfer';
+import type { TransferError } from '../../shared/transfer';
 import { durableBytes } from './records';
 import { retryDelayMs } from './retry-policy';
-import { TransferFailure, type AttemptContext, type TransferRecord, type TransferWorker } from './types';
+import { TransferFailure, type AttemptContext, type TransferFacts, type TransferRecord, type TransferWorker } from './types';
 
 export interface RetrySettings {
   maxRetries: number;
@@ -13,7 +13,7 @@ export interface RetrySettings {
 }
 
 export type AttemptOutcome =
-  | { kind: 'completed'; patch?: Partial<TransferView> }
+  | { kind: 'completed'; patch?: Partial<TransferFacts> }
   | { kind: 'aborted' }
   | { kind: 'failed'; error: TransferError }
   | { kind: 'retry'; error: TransferError; delayMs: number; message: string };

@@ -35,7 +35,7 @@ function downloadOf(record: TransferRecord): DownloadRequest | undefined {
 export function sealedRefs(record: TransferRecord): string[] {
   const refs: string[] = [];
   for (const value of Object.values(downloadOf(record)?.headers ?? {})) {
-    const ref = ownRef(record.view.id, value);
+    const ref = ownRef(record.transfer.id, value);
     if (ref !== undefined) refs.push(ref);
   }
   return refs;
@@ -45,7 +45,7 @@ export function sealedRefs(record: TransferRecord): string[] {
 async function sealRecord(record: TransferRecord, vault: SecretVault): Promise<string[]> {
   const download = downloadOf(record);
   if (!download?.headers) return [];
-  const id = record.view.id;
+  const id = record.transfer.id;
   const stored: string[] = [];
   const sealed: Record<string, string> = {};
   let index = 0;
@@ -141,12 +141,12 @@ export class DownloadHeaderSecrets {
     for (const record of records) {
       const download = downloadOf(record);
       if (!download?.headers) continue;
-      if (record.view.state === 'completed') {
+      if (record.transfer.state === 'completed') {
         delete download.headers;
         changed.push(record);
         continue;
       }
-      const clear = Object.values(download.headers).some((value) => ownRef(record.view.id, value) === undefined);
+      const clear = Object.values(download.headers).some((value) => ownRef(record.transfer.id, value) === undefined);
       if (clear && this.vault) {
         try {
           await sealRecord(record, this.vault);

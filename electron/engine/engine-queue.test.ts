@@ -28,9 +28,9 @@ function flakyHostWorker(): TransferWorker & { attempts: Map<string, number> } {
   return {
     attempts,
     async attempt(ctx) {
-      const n = (attempts.get(ctx.record.view.name) ?? 0) + 1;
-      attempts.set(ctx.record.view.name, n);
-      if (new URL(ctx.record.view.url).hostname === '127.0.0.1' && n === 1) {
+      const n = (attempts.get(ctx.record.transfer.name) ?? 0) + 1;
+      attempts.set(ctx.record.transfer.name, n);
+      if (new URL(ctx.record.transfer.url).hostname === '127.0.0.1' && n === 1) {
         throw new TransferFailure({ code: 'HTTP_STATUS', status: 503, message: 'Server says 503 Service Unavailable', retryable: true }, 40_000);
       }
       return { outcome: 'completed' };
@@ -75,7 +75,7 @@ describe('a queue that never stalls', () => {
     let index = 0;
     const worker: TransferWorker = {
       async attempt(ctx) {
-        if (ctx.record.view.attempt === 1) {
+        if (ctx.record.transfer.attempt === 1) {
           throw new TransferFailure({ code: 'HTTP_STATUS', status: 429, message: '429', retryable: true }, delays[index++]);
         }
         return { outcome: 'completed' };
@@ -110,7 +110,7 @@ describe('a queue that never stalls', () => {
         inFlight += 1;
         saves += 1;
         peak = Math.max(peak, inFlight);
-        saved.set(record.view.id, record.view.state);
+        saved.set(record.transfer.id, record.transfer.state);
         await new Promise((resolve) => setImmediate(resolve));
         inFlight -= 1;
       },
@@ -141,8 +141,8 @@ describe('a queue that never stalls', () => {
   it('totals for the tray come from the active transfers and agree with the full list', async () => {
     const worker: TransferWorker = {
       async attempt(ctx) {
-        const total = ctx.record.view.name === 'unknown' ? null : 1000;
-        ctx.progress(ctx.record.view.name === 'a' ? 250 : 400, total);
+        const total = ctx.record.transfer.name === 'unknown' ? null : 1000;
+        ctx.progress(ctx.record.transfer.name === 'a' ? 250 : 400, total);
         await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
         return { outcome: 'aborted' };
       },

@@ -20,12 +20,12 @@ function scriptedWorker(script: Script): TransferWorker & { attempts: Map<string
     attempts,
     discarded,
     async attempt(ctx) {
-      const n = (attempts.get(ctx.record.view.id) ?? 0) + 1;
-      attempts.set(ctx.record.view.id, n);
+      const n = (attempts.get(ctx.record.transfer.id) ?? 0) + 1;
+      attempts.set(ctx.record.transfer.id, n);
       return script(ctx, n);
     },
     async discard(record) {
-      discarded.push(record.view.id);
+      discarded.push(record.transfer.id);
     },
   };
 }
@@ -76,7 +76,7 @@ describe('TransferEngine', () => {
       for (let done = 100; done <= 500; done += 100) {
         ctx.progress(done, 500);
         await ctx.checkpoint({
-          view: { validators: { etag: '"v1"' } },
+          transfer: { validators: { etag: '"v1"' } },
           resume: { kind: 'download', totalBytes: 500, segments: [{ start: 0, end: 500, done }] },
         });
       }
@@ -103,7 +103,7 @@ describe('TransferEngine', () => {
       }
       // Winding down like a real worker: final bytes made durable, facts re-stated.
       ctx.progress(done + 50, 1_000_000);
-      await ctx.checkpoint({ view: { validators: {} }, resume: { kind: 'download', totalBytes: 1_000_000, segments: [{ start: 0, end: 1_000_000, done: done + 50 }] } });
+      await ctx.checkpoint({ transfer: { validators: {} }, resume: { kind: 'download', totalBytes: 1_000_000, segments: [{ start: 0, end: 1_000_000, done: done + 50 }] } });
       return { outcome: 'aborted' };
     });
     engine = await TransferEngine.open({ dataDir, workers: { download: worker } });
@@ -130,7 +130,7 @@ describe('TransferEngine', () => {
     const perHost = new Map<string, number>();
     let peakPerHost = 0;
     const worker = scriptedWorker(async (ctx) => {
-      const host = new URL(ctx.record.view.url).host;
+      const host = new URL(ctx.record.transfer.url).host;
       concurrent += 1;
       perHost.set(host, (perHost.get(host) ?? 0) + 1);
       peak = Math.max(peak, concurrent);
@@ -153,8 +153,8 @@ describe('TransferEngine', () => {
   it('starts transfers in queue order, and reorder changes that order', async () => {
     const started: string[] = [];
     const worker = scriptedWorker(async (ctx) => {
-      started.push(ctx.record.view.name);
-      if (ctx.record.view.name === 'blocker') {
+      started.push(ctx.record.transfer.name);
+      if (ctx.record.transfer.name === 'blocker') {
         // Holds the only slot until removed, so the others wait in the queue.
         await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
         return { outcome: 'aborted' };
@@ -305,7 +305,7 @@ describe('TransferEngine', () => {
     await sleep(120);
     await engine.close();
     const saved = JSON.parse(await readFile(path.join(dataDir, 'transfers', `${view.id}.json`), 'utf8'));
-    expect(saved.view.state).toBe('active');
+    expect(saved.transfer.state).toBe('active');
     const savedDone = saved.resume.segments[0].done;
     expect(savedDone).toBeGreaterThan(0);
 
@@ -334,8 +334,8 @@ describe('TransferEngine', () => {
     await writeFile(path.join(dir, 'half.1234.tmp'), '{');
     // Valid JSON of the wrong shape is as corrupt as a torn file.
     const wrongShape = JSON.parse(text);
-    wrongShape.view.id = 'wrongshape';
-    wrongShape.view.state = 'exploded';
+    wrongShape.transfer.id = 'wrongshape';
+    wrongShape.transfer.state = 'exploded';
     await writeFile(path.join(dir, 'wrongshape.json'), JSON.stringify(wrongShape));
 
     engine = await TransferEngine.open({ dataDir, workers: { download: scriptedWorker(steadyBytes(10, 10)) } });

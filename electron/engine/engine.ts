@@ -27,14 +27,15 @@ import { TransferLifecycle } from './transfer-lifecycle';
 import { TransferList } from './transfer-list';
 import { admitTransfers, checkDownloadRequests, checkUploadRequest } from './transfer-admission';
 import { transferTotals, type TransferTotals } from './transfer-totals';
+import { transferView } from './transfer-view';
 import { TransferFailure, type DownloadRequest, type TransferRecord, type TransferWorker, type UploadRequest } from './types';
 import type { ProxyChoice } from '../../shared/proxy';
-import { ViewChanges } from './view-changes';
 
 export type { EngineEvents, EngineOptions } from './engine-options';
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 export type { Notice } from './engine-notices';
 export { TransferNotFoundError } from './transfer-list';
+export { InvalidTransitionError } from './state-machine';
 
 export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly transfers = new TransferList();
@@ -47,7 +48,6 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly scheduler: Scheduler;
   private readonly live: LiveProgress;
   private readonly limits: SpeedLimits;
-  private readonly views = new ViewChanges();
   private readonly notices: EngineNotices;
   private readonly headerSecrets: DownloadHeaderSecrets;
   private closed = false;
@@ -75,13 +75,16 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       isBusy: (id) => this.attempts.has(id),
       start: (record) => this.lifecycle.start(record),
     });
-    this.live = new LiveProgress(this.clock, (id, progress) => this.emit('progress', id, progress));
+    this.live = new LiveProgress(
+      this.clock,
+      (id, progress) => this.emit('progress', id, progress),
+      (record) => this.lifecycle.noted(record),
+    );
     this.limits = new SpeedLimits(this.clock, this.settings);
     this.lifecycle = new TransferLifecycle({
       clock: this.clock,
       live: this.live,
       writer: this.writer,
-      views: this.views,
       noteState: (record, from, to) => this.scheduler.noteState(record, from, to),
       isRunning: (id) => this.attempts.has(id),
       run: (record) => this.attempts.run(record),
@@ -90,32 +93,33 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     });
     this.attempts = new RunningAttempts({
       settings: this.settings,
-      writer: this.writer,
       live: this.live,
       limits: this.limits,
       workerFor: (record) => this.workerFor(record),
       agentFor: (record) => this.agentFor(record),
-      viewPatched: (record) => this.lifecycle.emitIfChanged(record),
+      checkpoint: (record, patch) => this.lifecycle.checkpoint(record, patch),
       log: (record, level, message) => this.lifecycle.log(record, level, message),
       outcome: (record, outcome) => this.lifecycle.afterAttempt(record, outcome),
       crashed: (record, error) => this.lifecycle.crashed(record, error),
       ended: (record) => {
         // Bytes the worker reported while winding down after a pause: one view carries them.
-        if (this.transfers.has(record.view.id)) this.lifecycle.changed(record);
+        if (this.transfers.has(record.transfer.id)) this.lifecycle.settled(record);
         this.scheduler.request();
       },
     });
   }
 
   // ---- queries -------------------------------------------------------------------------
+  // Every view that leaves the engine is derived from its record by transferView(): a copy, with
+  // URL passwords masked. The records themselves never leave.
 
   get(id: string): TransferView | undefined {
     const record = this.transfers.get(id);
-    return record ? structuredClone(record.view) : undefined;
+    return record ? transferView(record) : undefined;
   }
 
   list(): TransferView[] {
-    return this.transfers.ordered().map((record) => structuredClone(record.view));
+    return this.transfers.ordered().map(transferView);
   }
 
   /** Active count, bytes and speed over active transfers: cost proportional to them, not to the list. */
@@ -143,7 +147,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   /** Resolves once every listed transfer is completed, failed, canceled or removed. */
   waitUntilFinished(ids: string[]): Promise<TransferView[]> {
-    return waitUntilFinished(this, (id) => this.transfers.get(id)?.view, ids);
+    return waitUntilFinished(this, (id) => this.transfers.get(id), ids);
   }
 
   // ---- commands ------------------------------------------------------------------------
@@ -175,7 +179,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   /** Pausing a finished transfer is refused (InvalidTransitionError); pausing a paused one is a no-op. */
   async pause(id: string): Promise<void> {
     const record = this.transfers.require(id);
-    if (record.view.state !== 'paused') this.lifecycle.pause(record);
+    if (record.transfer.state !== 'paused') this.lifecycle.pause(record);
     await this.attempts.stop(id, 'pause');
   }
 
@@ -187,27 +191,24 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   async cancel(id: string): Promise<void> {
     const record = this.transfers.require(id);
     // A completed transfer cannot be canceled (the table refuses it); a canceled one already is.
-    if (record.view.state === 'canceled') return;
+    if (record.transfer.state === 'canceled') return;
     this.lifecycle.transition(record, 'canceled', { finishedAt: this.clock.now() });
     await this.attempts.stop(id, 'cancel');
     await this.workerFor(record).discard(record, { deleteFinishedFile: false });
-    record.resume = freshResume(record.view.kind, record.view.url);
-    record.view.progress = { bytesDone: 0, totalBytes: record.view.progress.totalBytes, speed: 0, etaSeconds: null };
-    this.lifecycle.changed(record);
+    record.resume = freshResume(record.transfer.kind, record.transfer.url);
+    this.lifecycle.update(record, { progress: { bytesDone: 0, totalBytes: record.transfer.progress.totalBytes, speed: 0, etaSeconds: null } });
   }
 
   async retry(id: string): Promise<void> {
     const record = this.transfers.require(id);
-    if (record.view.state !== 'failed' && record.view.state !== 'canceled') return;
-    if (record.view.state === 'canceled') {
+    if (record.transfer.state !== 'failed' && record.transfer.state !== 'canceled') return;
+    if (record.transfer.state === 'canceled') {
       // Cancel discarded the partial file or staged copy: prepare again as if new.
       const prepared = await this.workerFor(record).prepare?.(record);
       if (prepared) mergeCheckpoint(record, prepared);
     }
     record.attemptsWithoutProgress = 0;
-    const { error: _error, finishedAt: _finished, ...rest } = record.view;
-    record.view = { ...rest, attempt: 1 };
-    this.lifecycle.transition(record, 'queued');
+    this.lifecycle.transition(record, 'queued', { attempt: 1, error: undefined, finishedAt: undefined });
     this.scheduler.request();
   }
 
@@ -219,7 +220,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     this.scheduler.forget(record);
     this.live.forget(id);
     this.limits.forget(id);
-    this.views.forget(id);
+    this.lifecycle.forget(id);
     await this.writer.delete(id);
     this.headerSecrets.removed(record);
     this.emit('removed', id);
@@ -230,9 +231,9 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   async pauseAll(): Promise<void> {
     const stopping: Promise<void>[] = [];
     for (const record of this.transfers.ordered()) {
-      if (record.view.state !== 'queued' && record.view.state !== 'active') continue;
+      if (record.transfer.state !== 'queued' && record.transfer.state !== 'active') continue;
       this.lifecycle.pause(record);
-      stopping.push(this.attempts.stop(record.view.id, 'pause'));
+      stopping.push(this.attempts.stop(record.transfer.id, 'pause'));
     }
     await Promise.all(stopping);
   }
@@ -252,28 +253,32 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   setTransferSpeedLimit(id: string, bytesPerSecond: number | null): void {
     const record = this.transfers.require(id);
-    record.view.speedLimit = bytesPerSecond;
     this.limits.setTransfer(id, bytesPerSecond);
-    this.lifecycle.changed(record);
+    this.lifecycle.update(record, { speedLimit: bytesPerSecond });
   }
 
   /**
    * The transfer's own proxy (undefined: the setting again), from its next attempt on; a running
    * attempt keeps its connections. Passwords must be secret references, as in requests.
    */
+  /**
+   * The transfer's own proxy as stored, passwords as secret references (its view shows them
+   * masked): an edit that sends the mask back keeps the stored password by it.
+   */
+  transferProxy(id: string): ProxyChoice | undefined {
+    const record = this.transfers.require(id);
+    const request = record.request.kind === 'upload' ? record.request.upload : record.request.download;
+    return request.proxy ? structuredClone(request.proxy) : undefined;
+  }
+
   setTransferProxy(id: string, proxy: ProxyChoice | undefined): void {
     const record = this.transfers.require(id);
     const problem = proxy ? proxyChoiceProblem(proxy) : undefined;
     if (problem) throw new TransferFailure({ code: 'PROXY', message: problem, retryable: false });
     const request = record.request.kind === 'upload' ? record.request.upload : record.request.download;
-    if (proxy) {
-      request.proxy = proxy;
-      record.view.proxy = proxy;
-    } else {
-      delete request.proxy;
-      delete record.view.proxy;
-    }
-    this.lifecycle.changed(record);
+    if (proxy) request.proxy = proxy;
+    else delete request.proxy;
+    this.lifecycle.update(record, { proxy });
   }
 
   updateSettings(patch: Partial<EngineSettings>): void {
@@ -322,7 +327,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       writer: this.writer,
       admitted: (record) => {
         this.register(record);
-        const view = this.views.sentCopy(record.view);
+        const view = this.lifecycle.introduce(record);
         this.emit('added', view);
         return view;
       },
@@ -334,7 +339,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   /** A record joins the list and the queue's indexes (added now, or loaded at start). */
   private register(record: TransferRecord): void {
     this.transfers.add(record);
-    this.scheduler.noteState(record, undefined, record.view.state);
+    this.scheduler.noteState(record, undefined, record.transfer.state);
   }
 
   /** The transfer's own proxy choice, else the setting; read at each attempt, so a change applies to the next. */
@@ -349,8 +354,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   }
 
   private workerFor(record: TransferRecord): TransferWorker {
-    const worker = this.options.workers[record.view.kind];
-    if (!worker) throw new Error(`This engine was started without a ${record.view.kind} worker`);
+    const worker = this.options.workers[record.transfer.kind];
+    if (!worker) throw new Error(`This engine was started without a ${record.transfer.kind} worker`);
     return worker;
   }
 }

@@ -6,6 +6,8 @@ import type { SystemProxy } from './net/proxy-choice';
 import type { SecretsProvider, SecretVault } from './secrets';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
+// The errors a command may raise, for the service to map by class (not by name).
+export { InvalidTransitionError, TransferNotFoundError } from './engine';
 export type { DownloadRequest, UploadRequest } from './types';
 // For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
 export { TransferFailure } from './types';

@@ -1,6 +1,7 @@
 // Live progress per transfer: speed/ETA from raw byte counts, coalesced to about ten events a
 // second. Only an active transfer's progress goes out; a worker winding down after a pause
-// still updates the byte count, silently, so the next view carries it without a stale speed.
+// still updates the byte count, silently (`stored` says so), so the next view carries it without
+// a stale speed.
 import type { TransferProgress } from '../../shared/transfer';
 import type { Clock } from './clock';
 import { Coalescer, ProgressMeter } from './progress-meter';
@@ -15,23 +16,26 @@ export class LiveProgress {
   constructor(
     private readonly clock: Clock,
     private readonly emit: (id: string, progress: TransferProgress) => void,
+    /** Bytes of a transfer that is not active were stored in its facts, with no event of their own. */
+    private readonly stored: (record: TransferRecord) => void = () => undefined,
   ) {}
 
   report(record: TransferRecord, bytesDone: number, totalBytes: number | null): void {
-    const id = record.view.id;
-    if (record.view.state !== 'active') {
-      record.view.progress = { ...record.view.progress, bytesDone, totalBytes, speed: 0, etaSeconds: null };
+    const id = record.transfer.id;
+    if (record.transfer.state !== 'active') {
+      record.transfer.progress = { ...record.transfer.progress, bytesDone, totalBytes, speed: 0, etaSeconds: null };
+      this.stored(record);
       return;
     }
     let meter = this.meters.get(id);
     if (!meter) this.meters.set(id, (meter = new ProgressMeter(() => this.clock.now())));
-    record.view.progress = meter.measure(bytesDone, totalBytes);
+    record.transfer.progress = meter.measure(bytesDone, totalBytes);
     let out = this.outs.get(id);
     if (!out) {
       out = new Coalescer(PROGRESS_INTERVAL_MS, (progress) => this.emit(id, progress), this.clock);
       this.outs.set(id, out);
     }
-    out.push(record.view.progress);
+    out.push(record.transfer.progress);
   }
 
   /** Send what is pending now: before a state change, so no progress event follows it. */

@@ -38,23 +38,23 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[]): value i
 /** The shape the engine relies on; anything else is a corrupt record. */
 export function isStoredRecord(value: unknown): value is TransferRecord {
   if (!isObject(value)) return false;
-  const { view, resume, request, order, attemptsWithoutProgress } = value;
-  if (!isObject(view) || !isObject(resume) || !isObject(request)) return false;
-  const progress = view.progress;
+  const { transfer, resume, request, order, attemptsWithoutProgress } = value;
+  if (!isObject(transfer) || !isObject(resume) || !isObject(request)) return false;
+  const progress = transfer.progress;
   return (
-    typeof view.id === 'string' &&
-    ID_PATTERN.test(view.id) &&
-    oneOf(view.kind, TRANSFER_KINDS) &&
-    oneOf(view.state, TRANSFER_STATES) &&
-    typeof view.url === 'string' &&
-    typeof view.name === 'string' &&
+    typeof transfer.id === 'string' &&
+    ID_PATTERN.test(transfer.id) &&
+    oneOf(transfer.kind, TRANSFER_KINDS) &&
+    oneOf(transfer.state, TRANSFER_STATES) &&
+    typeof transfer.url === 'string' &&
+    typeof transfer.name === 'string' &&
     isObject(progress) &&
     typeof progress.bytesDone === 'number' &&
     (progress.totalBytes === null || typeof progress.totalBytes === 'number') &&
     oneOf(resume.kind, TRANSFER_KINDS) &&
     oneOf(request.kind, TRANSFER_KINDS) &&
-    resume.kind === view.kind &&
-    request.kind === view.kind &&
+    resume.kind === transfer.kind &&
+    request.kind === transfer.kind &&
     typeof order === 'number' &&
     Number.isFinite(order) &&
     typeof attemptsWithoutProgress === 'number'
@@ -100,7 +100,7 @@ export class FileRecordStore implements RecordStore {
   }
 
   save(record: TransferRecord): Promise<void> {
-    const id = record.view.id;
+    const id = record.transfer.id;
     // Serialize now: the record object keeps changing while the write waits its turn.
     const text = JSON.stringify(record);
     const previous = this.writes.get(id) ?? Promise.resolve();
@@ -140,7 +140,7 @@ export class FileRecordStore implements RecordStore {
           unreadable += 1;
           continue;
         }
-        if (!own.has(`${record.view.id}.json`)) await this.writeAtomically(record.view.id, line);
+        if (!own.has(`${record.transfer.id}.json`)) await this.writeAtomically(record.transfer.id, line);
       }
       if (unreadable > 0) problems.push(`${unreadable} added transfer(s) in ${entry} were unreadable and were dropped.`);
       await this.retireBatch(entry);
@@ -193,11 +193,21 @@ export class FileRecordStore implements RecordStore {
 
 function parseRecord(text: string): TransferRecord | undefined {
   try {
-    const value: unknown = JSON.parse(text);
+    const value = fromFirstFormat(JSON.parse(text));
     if (!isStoredRecord(value)) return undefined;
-    if (!Array.isArray(value.view.log)) value.view.log = [];
+    if (!Array.isArray(value.transfer.log)) value.transfer.log = [];
     return value;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Records written before the facts and the view were told apart held the facts under `view`;
+ * they load as they are and are saved in the current format at their next change.
+ */
+function fromFirstFormat(value: unknown): unknown {
+  if (!isObject(value) || 'transfer' in value || !('view' in value)) return value;
+  const { view, ...rest } = value;
+  return { transfer: view, ...rest };
 }

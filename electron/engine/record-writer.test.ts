@@ -38,9 +38,9 @@ describe('RecordWriter', () => {
     const writer = new RecordWriter(new FileRecordStore(dir), (e) => { throw e; });
     const record = newDownloadRecord({ url: 'http://127.0.0.1:9/a', directory: dir }, 1, 0);
     writer.markDirty(record); // a write starts with bytesDone 0
-    record.view.progress.bytesDone = 42;
+    record.transfer.progress.bytesDone = 42;
     await writer.persist(record); // must not be released by the write already in flight
-    expect((await saved(record.view.id)).view.progress.bytesDone).toBe(42);
+    expect((await saved(record.transfer.id)).transfer.progress.bytesDone).toBe(42);
   });
 
   it('coalesces repeated changes of one record and writes its latest state', async () => {
@@ -53,19 +53,19 @@ describe('RecordWriter', () => {
     }
     await writer.idle();
     expect(store.saves).toBeLessThanOrEqual(2); // the one in flight, then the latest
-    expect((await saved(record.view.id)).order).toBe(100);
+    expect((await saved(record.transfer.id)).order).toBe(100);
   });
 
   it('a delete after a write in flight leaves no file, and idle() waits for both', async () => {
     const writer = new RecordWriter(new FileRecordStore(dir), (e) => { throw e; });
     const records = Array.from({ length: 50 }, (_, i) => newDownloadRecord({ url: `http://127.0.0.1:9/${i}`, directory: dir }, i, 0));
     for (const record of records) writer.markDirty(record);
-    void writer.delete(records[0]!.view.id);
-    void writer.delete(records[49]!.view.id);
+    void writer.delete(records[0]!.transfer.id);
+    void writer.delete(records[49]!.transfer.id);
     await writer.idle();
     const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
     expect(files).toHaveLength(48);
-    expect(files).not.toContain(`${records[0]!.view.id}.json`);
+    expect(files).not.toContain(`${records[0]!.transfer.id}.json`);
     expect((await readdir(dir)).some((f) => f.endsWith('.tmp'))).toBe(false);
   });
 
@@ -93,14 +93,14 @@ describe('batches of new records', () => {
     const records = Array.from({ length: 3 }, (_, i) => newDownloadRecord({ url: `http://127.0.0.1:9/${i}`, directory: dir }, i + 1, 0));
     const name = await store.saveBatch(records);
     // The first record got its own, newer file before the crash; the others did not.
-    records[0]!.view.state = 'paused';
+    records[0]!.transfer.state = 'paused';
     await store.save(records[0]!);
     const { writeFile } = await import('node:fs/promises');
     await writeFile(path.join(dir, name), `${await readFile(path.join(dir, name), 'utf8')}\n{"torn":`);
 
     const { records: loaded, problems } = await new FileRecordStore(dir).loadAll();
-    expect(loaded.map((r) => r.view.id)).toEqual(records.map((r) => r.view.id));
-    expect(loaded[0]!.view.state).toBe('paused'); // its own file wins over the batch line
+    expect(loaded.map((r) => r.transfer.id)).toEqual(records.map((r) => r.transfer.id));
+    expect(loaded[0]!.transfer.state).toBe('paused'); // its own file wins over the batch line
     expect(problems.join('\n')).toMatch(/1 added transfer\(s\) in batch-.*unreadable/);
     const files = await readdir(dir);
     expect(files.filter((f) => f.startsWith('batch-'))).toEqual([]);
@@ -120,17 +120,17 @@ describe('batches of new records', () => {
     for (const file of await readdir(dir)) {
       if (file.endsWith('.json')) ids.add(file.slice(0, -'.json'.length));
       if (file.startsWith('batch-') && file.endsWith('.jsonl')) {
-        for (const line of (await readFile(path.join(dir, file), 'utf8')).split('\n')) ids.add((JSON.parse(line) as TransferRecord).view.id);
+        for (const line of (await readFile(path.join(dir, file), 'utf8')).split('\n')) ids.add((JSON.parse(line) as TransferRecord).transfer.id);
       }
     }
     expect(ids.size).toBe(40);
     // Removing one before its own file exists must not let the batch bring it back.
-    await writer.delete(records[5]!.view.id);
+    await writer.delete(records[5]!.transfer.id);
     await writer.idle();
     const files = await readdir(dir);
     expect(files.filter((f) => f.startsWith('batch-'))).toEqual([]);
     expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(39);
-    expect(files).not.toContain(`${records[5]!.view.id}.json`);
+    expect(files).not.toContain(`${records[5]!.transfer.id}.json`);
   });
 
   it('while batches keep coming, their records wait for a quiet moment before getting their own files', async () => {
@@ -163,6 +163,6 @@ describe('batches of new records', () => {
     await store.save(record);
     await rm(path.join(dir, 'records'), { recursive: true });
     await store.save(record);
-    expect(await readdir(path.join(dir, 'records'))).toEqual([`${record.view.id}.json`]);
+    expect(await readdir(path.join(dir, 'records'))).toEqual([`${record.transfer.id}.json`]);
   });
 });

@@ -41,7 +41,7 @@ export class RecordWriter {
 
   /** Queue the record's current state for writing. */
   markDirty(record: TransferRecord): void {
-    this.dirty.set(record.view.id, record);
+    this.dirty.set(record.transfer.id, record);
     this.pump();
   }
 
@@ -50,7 +50,7 @@ export class RecordWriter {
    * reports): for callers that must not go on before that, such as a worker's checkpoint.
    */
   persist(record: TransferRecord): Promise<void> {
-    const id = record.view.id;
+    const id = record.transfer.id;
     return new Promise((resolve) => {
       const list = this.waiters.get(id) ?? [];
       list.push(resolve);
@@ -78,12 +78,12 @@ export class RecordWriter {
       .then(() => this.store.retireBatch?.(name))
       .catch((error: unknown) => this.onError(error))
       .finally(() => {
-        for (const record of records) if (this.batchOf.get(record.view.id) === retired) this.batchOf.delete(record.view.id);
+        for (const record of records) if (this.batchOf.get(record.transfer.id) === retired) this.batchOf.delete(record.transfer.id);
         this.batches.delete(retired);
         this.checkIdle();
       });
     this.batches.add(retired);
-    for (const record of records) this.batchOf.set(record.view.id, retired);
+    for (const record of records) this.batchOf.set(record.transfer.id, retired);
   }
 
   /** Remove the record's file after any write of it in flight; a pending write is dropped. */

@@ -2,8 +2,8 @@
 // class only decides *when* things happen.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { TransferLogEntry, TransferView } from '../../shared/transfer';
-import type { DownloadRequest, ResumeData, TransferRecord, UploadRequest } from './types';
+import type { TransferLogEntry } from '../../shared/transfer';
+import type { CheckpointPatch, DownloadRequest, ResumeData, TransferFacts, TransferRecord, UploadRequest } from './types';
 
 const LOG_LIMIT = 50;
 
@@ -31,7 +31,7 @@ export function nameFromUrl(url: string): string {
   }
 }
 
-function baseView(kind: TransferView['kind'], url: string, name: string, now: number): TransferView {
+function baseFacts(kind: TransferFacts['kind'], url: string, name: string, now: number): TransferFacts {
   return {
     id: newTransferId(),
     kind,
@@ -48,11 +48,11 @@ function baseView(kind: TransferView['kind'], url: string, name: string, now: nu
 export function newDownloadRecord(req: DownloadRequest, order: number, now: number): TransferRecord {
   const directory = path.resolve(req.directory);
   const name = req.fileName ?? nameFromUrl(req.url);
-  const view = baseView('download', req.url, name, now);
-  if (req.paused) view.state = 'paused';
-  view.speedLimit = req.speedLimit ?? null;
-  if (req.proxy) view.proxy = req.proxy;
-  view.download = {
+  const transfer = baseFacts('download', req.url, name, now);
+  if (req.paused) transfer.state = 'paused';
+  transfer.speedLimit = req.speedLimit ?? null;
+  if (req.proxy) transfer.proxy = req.proxy;
+  transfer.download = {
     directory,
     fileName: name,
     ...(req.fileName ? { requestedName: req.fileName } : {}),
@@ -60,7 +60,7 @@ export function newDownloadRecord(req: DownloadRequest, order: number, now: numb
     resumable: true,
   };
   return {
-    view,
+    transfer,
     resume: freshResume('download', req.url),
     request: { kind: 'download', download: { ...req, directory } },
     order,
@@ -71,10 +71,10 @@ export function newDownloadRecord(req: DownloadRequest, order: number, now: numb
 export function newUploadRecord(req: UploadRequest, order: number, now: number): TransferRecord {
   const sourcePath = path.resolve(req.sourcePath);
   const protocol = req.protocol ?? 'raw';
-  const view = baseView('upload', req.url, path.basename(sourcePath), now);
-  view.speedLimit = req.speedLimit ?? null;
-  if (req.proxy) view.proxy = req.proxy;
-  view.upload = {
+  const transfer = baseFacts('upload', req.url, path.basename(sourcePath), now);
+  transfer.speedLimit = req.speedLimit ?? null;
+  if (req.proxy) transfer.proxy = req.proxy;
+  transfer.upload = {
     sourcePath,
     protocol,
     method: req.method ?? (protocol === 'multipart' ? 'POST' : 'PUT'),
@@ -83,7 +83,7 @@ export function newUploadRecord(req: UploadRequest, order: number, now: number):
     restartsOnResume: protocol !== 'tus',
   };
   return {
-    view,
+    transfer,
     resume: freshResume('upload', req.url),
     request: { kind: 'upload', upload: { ...req, sourcePath } },
     order,
@@ -91,7 +91,7 @@ export function newUploadRecord(req: UploadRequest, order: number, now: number):
   };
 }
 
-export function freshResume(kind: TransferView['kind'], url: string): ResumeData {
+export function freshResume(kind: TransferFacts['kind'], url: string): ResumeData {
   return kind === 'download'
     ? { kind: 'download', url, totalBytes: null, segments: [] }
     : { kind: 'upload', bytesConfirmed: 0 };
@@ -104,35 +104,54 @@ export function durableBytes(resume: ResumeData): number {
     : resume.bytesConfirmed;
 }
 
-const NESTED_VIEW_KEYS = ['download', 'upload', 'validators'] as const;
+const NESTED_FACT_KEYS: readonly string[] = ['download', 'upload', 'validators'];
 
-/** Merge a worker's checkpoint: nested detail objects merge one level deep, the rest replaces. */
-export function mergeCheckpoint(
-  record: TransferRecord,
-  patch: { resume?: Partial<ResumeData>; view?: Partial<TransferView> },
-): void {
+/**
+ * Merge a worker's checkpoint: nested detail objects merge one level deep, the rest replaces, and a
+ * value of undefined removes that fact.
+ * Returns whether a fact a client sees changed (an active transfer's progress streams on its own
+ * and does not count): a worker re-stating what the record holds is no news.
+ */
+export function mergeCheckpoint(record: TransferRecord, patch: CheckpointPatch): boolean {
   if (patch.resume) Object.assign(record.resume, patch.resume);
-  if (patch.view) {
-    const { ...rest } = patch.view;
-    for (const key of NESTED_VIEW_KEYS) {
-      const value = rest[key];
-      if (value && typeof value === 'object') {
-        (record.view as unknown as Record<string, unknown>)[key] = { ...(record.view[key] ?? {}), ...value };
-        delete rest[key];
-      }
-    }
-    Object.assign(record.view, rest);
+  if (!patch.transfer) return false;
+  const facts = record.transfer as unknown as Record<string, unknown>;
+  let changed = false;
+  for (const [key, value] of Object.entries(patch.transfer)) {
+    const before = facts[key];
+    const after = NESTED_FACT_KEYS.includes(key) && value && typeof value === 'object' ? { ...(before ?? {}), ...value } : value;
+    if (!changed && !(key === 'progress' && record.transfer.state === 'active')) changed = !samePlainData(before, after);
+    // As in a state change, undefined removes the fact (a transfer's own proxy taken away).
+    if (after === undefined) delete facts[key];
+    else facts[key] = after;
   }
+  return changed;
 }
 
-export function appendLog(view: TransferView, entry: TransferLogEntry): void {
-  view.log.push(entry);
-  if (view.log.length > LOG_LIMIT) view.log.splice(0, view.log.length - LOG_LIMIT);
+/** Deep equality of JSON-like data, where a key set to undefined equals a missing key (as in JSON). */
+export function samePlainData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((item, i) => samePlainData(item, other[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  for (const key of Object.keys(x)) if (!samePlainData(x[key], y[key])) return false;
+  for (const key of Object.keys(y)) if (!(key in x) && y[key] !== undefined) return false;
+  return true;
+}
+
+export function appendLog(facts: TransferFacts, entry: TransferLogEntry): void {
+  facts.log.push(entry);
+  if (facts.log.length > LOG_LIMIT) facts.log.splice(0, facts.log.length - LOG_LIMIT);
 }
 
 export function hostOf(record: TransferRecord): string {
   try {
-    return new URL(record.view.url).host;
+    return new URL(record.transfer.url).host;
   } catch {
     return '';
   }

@@ -4,11 +4,9 @@
 import { runAttempt, type AttemptOutcome, type RetrySettings } from './attempt-runner';
 import { bufferReclaimer } from './buffer-reclaimer';
 import type { LiveProgress } from './live-progress';
-import type { RecordWriter } from './record-writer';
-import { mergeCheckpoint } from './records';
 import type { SpeedLimits } from './speed-limits';
 import type { Agent } from 'node:http';
-import type { AttemptContext, TransferRecord, TransferWorker } from './types';
+import type { AttemptContext, CheckpointPatch, TransferRecord, TransferWorker } from './types';
 
 export type StopReason = 'pause' | 'cancel' | 'remove' | 'shutdown';
 
@@ -20,14 +18,13 @@ interface Running {
 
 export interface RunningAttemptsDeps {
   settings: RetrySettings & { stallTimeoutMs: number };
-  writer: RecordWriter;
   live: LiveProgress;
   limits: SpeedLimits;
   workerFor(record: TransferRecord): TransferWorker;
   /** The agent routing this attempt's requests through a proxy; undefined when none applies. */
   agentFor?(record: TransferRecord): Agent | undefined;
-  /** A checkpoint changed the view: tell listeners if it really differs. */
-  viewPatched(record: TransferRecord): void;
+  /** A worker's durable facts: merged into the record and saved (the lifecycle's). */
+  checkpoint(record: TransferRecord, patch: CheckpointPatch): Promise<void>;
   log(record: TransferRecord, level: 'info' | 'warn' | 'error', message: string): void;
   /** The attempt ended on its own (not stopped): the engine changes the transfer's state. */
   outcome(record: TransferRecord, outcome: AttemptOutcome): void;
@@ -51,7 +48,7 @@ export class RunningAttempts {
   }
 
   run(record: TransferRecord): void {
-    const id = record.view.id;
+    const id = record.transfer.id;
     const running: Running = { controller: new AbortController(), done: Promise.resolve() };
     this.running.set(id, running);
     const agent = this.deps.agentFor?.(record);
@@ -86,11 +83,7 @@ export class RunningAttempts {
       ...(agent ? { agent } : {}),
       throttle: reclaiming(this.deps.limits.throttleFor(record)),
       progress: (bytesDone, totalBytes) => this.deps.live.report(record, bytesDone, totalBytes),
-      checkpoint: async (patch) => {
-        mergeCheckpoint(record, patch);
-        if (patch.view) this.deps.viewPatched(record);
-        await this.deps.writer.persist(record);
-      },
+      checkpoint: (patch) => this.deps.checkpoint(record, patch),
       log: (level, message) => this.deps.log(record, level, message),
     };
   }

@@ -48,9 +48,9 @@ describe('speed limits', () => {
       const transfer = record(1000 * KiB);
       const { counter, stop } = run(limits.throttleFor(transfer), connections);
       expectWithin5(await bytesOver(clock, counter, 10_000), 10 * 1000 * KiB);
-      limits.setTransfer(transfer.view.id, 200 * KiB); // slower, while running
+      limits.setTransfer(transfer.transfer.id, 200 * KiB); // slower, while running
       expectWithin5(await bytesOver(clock, counter, 10_000), 10 * 200 * KiB);
-      limits.setTransfer(transfer.view.id, 2000 * KiB); // faster again
+      limits.setTransfer(transfer.transfer.id, 2000 * KiB); // faster again
       expectWithin5(await bytesOver(clock, counter, 10_000), 10 * 2000 * KiB);
       stop();
       await clock.advance(1000);
@@ -62,7 +62,7 @@ describe('speed limits', () => {
     const limits = new SpeedLimits(clock, { downloadLimit: 600 * KiB, uploadLimit: 300 * KiB });
     const downloads = [record(null), record(null)].map((r) => run(limits.throttleFor(r), 8));
     const upload = record(null);
-    upload.view.kind = 'upload';
+    upload.transfer.kind = 'upload';
     const up = run(limits.throttleFor(upload), 4);
     const before = downloads.map((d) => d.counter.bytes);
     const upBefore = up.counter.bytes;

@@ -28,7 +28,7 @@ export class SpeedLimits {
 
   /** The throttle a worker calls for every chunk of this transfer, on any of its connections. */
   throttleFor(record: TransferRecord): Throttle {
-    const all = this.global[record.view.kind];
+    const all = this.global[record.transfer.kind];
     const own = this.transferLimiter(record);
     return (bytes, signal) => {
       // Called for every chunk (thousands a second): without limits, nothing to wait for.
@@ -42,10 +42,10 @@ export class SpeedLimits {
   }
 
   private transferLimiter(record: TransferRecord): RateLimiter {
-    let limiter = this.perTransfer.get(record.view.id);
+    let limiter = this.perTransfer.get(record.transfer.id);
     if (!limiter) {
-      limiter = new RateLimiter(record.view.speedLimit ?? null, this.clock);
-      this.perTransfer.set(record.view.id, limiter);
+      limiter = new RateLimiter(record.transfer.speedLimit ?? null, this.clock);
+      this.perTransfer.set(record.transfer.id, limiter);
     }
     return limiter;
   }

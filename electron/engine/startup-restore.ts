@@ -27,21 +27,21 @@ export async function restoreTransfers(options: RestoreOptions): Promise<void> {
   }
   for (const kind of ['download', 'upload'] as const) {
     const worker = options.workers[kind];
-    await worker?.startup?.(records.filter((r) => r.view.kind === kind));
+    await worker?.startup?.(records.filter((r) => r.transfer.kind === kind));
   }
 }
 
 function restoreRecord(record: TransferRecord, resumeOnStart: boolean, now: number): void {
-  record.view.progress = {
-    ...record.view.progress,
-    bytesDone: record.view.kind === 'download' ? durableBytes(record.resume) : record.view.progress.bytesDone,
+  record.transfer.progress = {
+    ...record.transfer.progress,
+    bytesDone: record.transfer.kind === 'download' ? durableBytes(record.resume) : record.transfer.progress.bytesDone,
     speed: 0,
     etaSeconds: null,
   };
   // A not-before time survives a restart only while the transfer is still waiting for it.
-  if (record.view.state !== 'queued') delete record.view.nextRetryAt;
-  if (record.view.state === 'active') {
-    record.view.state = resumeOnStart ? 'queued' : 'paused';
-    appendLog(record.view, { at: now, level: 'info', message: 'Ferry restarted: continuing from the saved resume data' });
+  if (record.transfer.state !== 'queued') delete record.transfer.nextRetryAt;
+  if (record.transfer.state === 'active') {
+    record.transfer.state = resumeOnStart ? 'queued' : 'paused';
+    appendLog(record.transfer, { at: now, level: 'info', message: 'Ferry restarted: continuing from the saved resume data' });
   }
 }

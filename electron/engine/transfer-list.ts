@@ -23,7 +23,7 @@ export class TransferList {
   }
 
   add(record: TransferRecord): void {
-    this.records.set(record.view.id, record);
+    this.records.set(record.transfer.id, record);
     this.maxOrder = Math.max(this.maxOrder, record.order);
   }
 

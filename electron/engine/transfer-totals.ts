@@ -12,7 +12,7 @@ export interface TransferTotals {
 
 export function transferTotals(active: Iterable<TransferRecord>): TransferTotals {
   const totals: TransferTotals = { active: 0, bytesDone: 0, totalBytes: 0, bytesPerSecond: 0 };
-  for (const { view } of active) {
+  for (const { transfer: view } of active) {
     totals.active += 1;
     totals.bytesPerSecond += view.progress.speed;
     const total = view.progress.totalBytes;

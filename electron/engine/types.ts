@@ -91,9 +91,21 @@ export interface UploadRequest {
   proxy?: ProxyChoice;
 }
 
-/** Everything persisted for one transfer. The view is derived from it, never stored apart. */
+/**
+ * What the engine knows about one transfer besides its request and resume data, as it is: the URL
+ * with its password, log lines and errors as written, the worker's latest byte count. Persisted in
+ * the record and never sent: what a client sees is derived from it where it leaves the engine
+ * (transferView() in transfer-view.ts), masked and copied. It has the view's shape because the
+ * view is these facts shown; the record is not the view.
+ */
+export type TransferFacts = TransferView;
+
+/**
+ * Everything persisted for one transfer. Saved as JSON by the record store; records of the first
+ * format held the facts under `view` and are read as well (record-store.ts).
+ */
 export interface TransferRecord {
-  view: TransferView;
+  transfer: TransferFacts;
   resume: ResumeData;
   request: { kind: 'download'; download: DownloadRequest } | { kind: 'upload'; upload: UploadRequest };
   /** Position in the queue; lower runs first. */
@@ -118,7 +130,7 @@ export class TransferFailure extends Error {
 
 /** Outcome of a worker attempt that did not throw. */
 export type AttemptResult =
-  | { outcome: 'completed'; patch?: Partial<TransferView> }
+  | { outcome: 'completed'; patch?: Partial<TransferFacts> }
   /** The worker stopped because the engine aborted it (pause, cancel, shutdown). */
   | { outcome: 'aborted' };
 
@@ -128,6 +140,20 @@ export type AttemptResult =
  * chunk forces a pause and resume of the socket for each).
  */
 export type Throttle = (bytes: number, signal: AbortSignal) => Promise<void> | undefined;
+
+/**
+ * Facts a worker reports about its transfer: resume data, and what it learnt that a view shows
+ * (name, size, validators, details). Nested detail objects merge one level deep (records.ts).
+ */
+export interface CheckpointPatch {
+  resume?: Partial<ResumeData>;
+  transfer?: Partial<TransferFacts>;
+  /**
+   * The facts' name before records and views were told apart. mergeCheckpoint ignores it, so a
+   * patch built elsewhere that still says `view` would lose its facts without a word: refused here.
+   */
+  view?: never;
+}
 
 /** What the engine hands a worker for one attempt. */
 export interface AttemptContext {
@@ -148,7 +174,7 @@ export interface AttemptContext {
    * Merge into the record and persist. Call only with facts that are already durable
    * (data fsync'd before the offset that describes it).
    */
-  checkpoint(patch: { resume?: Partial<ResumeData>; view?: Partial<TransferView> }): Promise<void>;
+  checkpoint(patch: CheckpointPatch): Promise<void>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -159,7 +185,7 @@ export interface TransferWorker {
    * queued. Uploads stage their copy here. Throwing a TransferFailure refuses the add with that error.
    * Returns facts to merge into the new record.
    */
-  prepare?(record: Readonly<TransferRecord>): Promise<{ view?: Partial<TransferView>; resume?: Partial<ResumeData> }>;
+  prepare?(record: Readonly<TransferRecord>): Promise<CheckpointPatch>;
   /** Called once at engine start with every record: clean up what no record owns. */
   startup?(records: readonly Readonly<TransferRecord>[]): Promise<void>;
   attempt(ctx: AttemptContext): Promise<AttemptResult>;

@@ -118,10 +118,10 @@ async function checkDataFolder(dataDir: string, bodies: Buffer[], harmed: Map<st
   for (const problem of problems) harmed.set(problem, 'unreadable record');
   for (const record of records) {
     if (record.resume.kind !== 'download') continue;
-    const name = path.basename(new URL(record.view.url).pathname, '.bin');
+    const name = path.basename(new URL(record.transfer.url).pathname, '.bin');
     const claimed = durableBytes(record.resume);
-    if (record.view.state === 'completed') {
-      const filePath = record.view.download?.filePath;
+    if (record.transfer.state === 'completed') {
+      const filePath = record.transfer.download?.filePath;
       const file = filePath ? await readFile(filePath).catch(() => Buffer.alloc(0)) : Buffer.alloc(0);
       const lost = lostBytes(bodies[Number(name.slice(1))]!, file);
       if (lost > 0) harmed.set(name, `completed with ${lost} bytes wrong`);
@@ -149,7 +149,7 @@ async function checkDataFolder(dataDir: string, bodies: Buffer[], harmed: Map<st
 async function renamedBeforeCheckpoint(record: TransferRecord): Promise<boolean> {
   if (record.resume.kind !== 'download') return false;
   const { partInode, totalBytes } = record.resume;
-  const details = record.view.download;
+  const details = record.transfer.download;
   if (partInode === undefined || totalBytes === null || !details?.fileName) return false;
   return (await findFinishedByInode(details.directory, details.fileName, partInode, totalBytes)) !== undefined;
 }

@@ -377,9 +377,9 @@ describe('download worker through the engine', () => {
     const recordFile = path.join(tmp, 'data', 'transfers', `${view.id}.json`);
     const record = JSON.parse(await readFile(recordFile, 'utf8'));
     expect(record.resume.partInode).toBeTypeOf('number');
-    record.view.state = 'active';
+    record.transfer.state = 'active';
     record.resume.partPath = `${finalPath}.part`;
-    delete record.view.download.filePath;
+    delete record.transfer.download.filePath;
     await writeFile(recordFile, JSON.stringify(record));
     const requestsBefore = server.requestsFor(p).length;
 

@@ -1,8 +1,8 @@
 // What one download attempt knows about its transfer, read from the record at the start and
 // written back through checkpoints. Kept apart so the record's shape is mapped in one place.
-import type { DownloadDetails, TransferView } from '../../../shared/transfer';
+import type { DownloadDetails } from '../../../shared/transfer';
 import { originOf, sameOrigin, type HeaderOrigin } from '../origin-headers';
-import type { ByteSegment, DownloadResumeData, ResumeData, TransferRecord } from '../types';
+import type { ByteSegment, CheckpointPatch, DownloadResumeData, ResumeData, TransferFacts, TransferRecord } from '../types';
 import type { PartIdentity } from './part-identity';
 
 export interface DownloadFacts {
@@ -68,7 +68,7 @@ export function forgetPart(facts: DownloadFacts): void {
 }
 
 export function detailsFromRecord(record: Readonly<TransferRecord>): DownloadDetails {
-  if (record.view.download) return record.view.download;
+  if (record.transfer.download) return record.transfer.download;
   const request = record.request.kind === 'download' ? record.request.download : undefined;
   return {
     directory: request?.directory ?? '.',
@@ -79,12 +79,12 @@ export function detailsFromRecord(record: Readonly<TransferRecord>): DownloadDet
   };
 }
 
-/** The checkpoint patch for the current facts: resume data plus what the views show. */
+/** The checkpoint patch for the current facts: resume data plus what a view of the transfer shows. */
 export function checkpointPatch(
   url: string,
   facts: DownloadFacts,
   details: DownloadDetails,
-): { resume: Partial<ResumeData>; view: Partial<TransferView> } {
+): CheckpointPatch & { resume: Partial<ResumeData>; transfer: Partial<TransferFacts> } {
   const resume: Partial<DownloadResumeData> = {
     url,
     finalUrl: facts.finalUrl,
@@ -99,7 +99,7 @@ export function checkpointPatch(
     partBirthtimeMs: facts.partBirthtimeMs,
   };
   const segmented = facts.segments && facts.totalBytes !== null;
-  const view: Partial<TransferView> = {
+  const transfer: Partial<TransferFacts> = {
     download: {
       ...details,
       connections: segmented ? facts.connections : undefined,
@@ -109,7 +109,7 @@ export function checkpointPatch(
     ...(details.fileName ? { name: details.fileName } : {}),
     ...(facts.finalUrl && facts.finalUrl !== url ? { finalUrl: facts.finalUrl } : {}),
   };
-  return { resume, view };
+  return { resume, transfer };
 }
 
 /**

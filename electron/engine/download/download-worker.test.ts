@@ -103,7 +103,7 @@ describe('download worker', () => {
         totalBytes: bytes.length,
         etag: `"${sha256(bytes).slice(0, 16)}"`,
       },
-      view: { download: { ...h.record.view.download!, fileName: 'done.bin' } },
+      transfer: { download: { ...h.record.transfer.download!, fileName: 'done.bin' } },
     });
     const worker = createDownloadWorker();
     const before = server.requestsFor(p).length;
@@ -126,7 +126,7 @@ describe('download worker', () => {
     mergeCheckpoint(h.record, {
       // Same version as far as the ETag goes, but the server now says it has fewer bytes than we hold.
       resume: { partPath, segments: [{ start: 0, end: 60_000, done: 60_000 }], totalBytes: null, etag: `"${sha256(bytes).slice(0, 16)}"` },
-      view: { download: { ...h.record.view.download!, fileName: 'shrunk.bin' } },
+      transfer: { download: { ...h.record.transfer.download!, fileName: 'shrunk.bin' } },
     });
     const result = await createDownloadWorker().attempt(h.ctx);
     expect(result.outcome).toBe('completed');

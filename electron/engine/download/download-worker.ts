@@ -58,7 +58,7 @@ export function createDownloadWorker(options: DownloadWorkerOptions = {}): Downl
       // Only Ferry's own .part: a link or file someone put under its name is not Ferry's to delete.
       await removeOwnPart(resume?.partPath, resume && partIdentityOf(resume));
       await streams.discard(record);
-      if (deleteFinishedFile) await removeIfExists(record.view.download?.filePath);
+      if (deleteFinishedFile) await removeIfExists(record.transfer.download?.filePath);
     },
   };
 }
@@ -96,7 +96,7 @@ class DownloadAttempt {
     try {
       const reopened = await reopenPart(this.state);
       if (reopened.recoveredPath) return await completeRecovered(this.state, reopened.recoveredPath);
-      this.state.headers = await unsealHeaders(this.ctx.record.view.id, this.request.headers, this.secrets);
+      this.state.headers = await unsealHeaders(this.ctx.record.transfer.id, this.request.headers, this.secrets);
       if (reopened.resumeSegmented) return await this.receiveSegmented(undefined, signal);
       // At most two requests: a 416 that does not prove completion restarts from byte 0 once.
       for (let round = 0; round < 2; round++) {

@@ -43,8 +43,8 @@ it('a download whose "completed" never reached the disk is recognised as finishe
   // The record as the kill left it: the worker's last checkpoint saved, the state still active.
   const recordPath = path.join(tmp, 'data', 'transfers', `${view.id}.json`);
   const record = JSON.parse(await readFile(recordPath, 'utf8'));
-  record.view.state = 'active';
-  delete record.view.finishedAt;
+  record.transfer.state = 'active';
+  delete record.transfer.finishedAt;
   await writeFile(recordPath, JSON.stringify(record));
   const requestsBefore = server.requestsFor('/done.bin').length;
 
@@ -74,9 +74,9 @@ it('killed between linking the final name and unlinking the .part: no second nam
   await link(finalPath, partPath);
   const recordPath = path.join(tmp, 'data', 'transfers', `${view.id}.json`);
   const record = JSON.parse(await readFile(recordPath, 'utf8'));
-  record.view.state = 'active';
-  delete record.view.finishedAt;
-  delete record.view.download.filePath;
+  record.transfer.state = 'active';
+  delete record.transfer.finishedAt;
+  delete record.transfer.download.filePath;
   record.resume.partPath = partPath;
   await writeFile(recordPath, JSON.stringify(record));
 

@@ -7,7 +7,7 @@ import { responseBody, type OpenedResponse } from './http-request';
 import { BatchWriter } from './batch-writer';
 import { eachChunk } from './chunk-reader';
 import type { Throttle } from '../types';
-import type { LiveSegment } from './segment-plan';
+import type { RangeLease } from './segment-table';
 
 export interface Connection {
   controller: AbortController;
@@ -29,18 +29,18 @@ export interface RangeReceiveOptions {
   /** Bytes held before a write (see batchBytesFor). */
   batchBytes: number;
   throttle: Throttle;
-  /** After `segment.written` grew. */
+  /** After the range's written count grew. */
   onWritten(): void;
 }
 
-/** Reads the body into the segment until it is complete or the response ends. */
-export async function receiveRange(conn: Connection, segment: LiveSegment, opened: OpenedResponse, o: RangeReceiveOptions): Promise<void> {
+/** Reads the body into the leased range until it is complete or the response ends. */
+export async function receiveRange(conn: Connection, lease: RangeLease, opened: OpenedResponse, o: RangeReceiveOptions): Promise<void> {
   const body = responseBody(opened);
   const writer = new BatchWriter(
     o.handle,
-    segment.start + segment.written,
+    lease.nextOffset,
     (bytes) => {
-      segment.written += bytes;
+      lease.wrote(bytes);
       o.onWritten();
     },
     o.batchBytes,
@@ -57,14 +57,14 @@ export async function receiveRange(conn: Connection, segment: LiveSegment, opene
     const accept = (data: Buffer): boolean | Promise<boolean> => {
       if (o.signal.aborted) return false;
       // Another connection may have taken the end of this range meanwhile: never write past it.
-      const room = segment.end - segment.issued;
-      const chunk = data.length > room ? data.subarray(0, Math.max(0, room)) : data;
+      const room = lease.room;
+      const chunk = data.length > room ? data.subarray(0, room) : data;
       if (chunk.length > 0) {
-        segment.issued += chunk.length;
+        lease.issue(chunk.length);
         const wait = writer.push(chunk);
-        if (wait) return wait.then(() => segment.issued < segment.end);
+        if (wait) return wait.then(() => lease.room > 0);
       }
-      return segment.issued < segment.end;
+      return lease.room > 0;
     };
     await eachChunk(body, (data) => {
       conn.lastByteAt = Date.now();
@@ -92,5 +92,5 @@ export async function receiveRange(conn: Connection, segment: LiveSegment, opene
   } finally {
     writer.release();
   }
-  segment.issued = segment.start + segment.written;
+  lease.rewind();
 }

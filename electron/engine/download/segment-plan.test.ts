@@ -1,7 +1,7 @@
 // The splitting rules, called directly: which range a free connection gets, and what the resume
-// data records.
+// data records. Holding ranges (check-out and release) is the segment table's, tested beside it.
 import { describe, expect, it } from 'vitest';
-import { coversExactly, liveFromResume, resumeSegments, takeWork, type LiveSegment } from './segment-plan';
+import { coversExactly, liveFromResume, resumeSegments, chooseRange, type LiveSegment } from './segment-plan';
 
 const MIB = 1 << 20;
 
@@ -9,28 +9,30 @@ function seg(start: number, end: number, written = 0, busy = true, speed = 0): L
   return { start, end, issued: start + written, written, durable: written, busy, speed };
 }
 
-describe('takeWork', () => {
+describe('chooseRange', () => {
   it('gives a free connection an idle range first, the one with most left', () => {
     const segments = [seg(0, 4 * MIB, 0, true), seg(4 * MIB, 6 * MIB, 0, false), seg(6 * MIB, 10 * MIB, MIB, false)];
-    expect(takeWork(segments, MIB)).toBe(2);
-    expect(segments[2]!.busy).toBe(true);
-    expect(takeWork(segments, MIB)).toBe(1);
+    expect(chooseRange(segments, MIB)).toBe(2);
+    // Chosen, not held: the segment table marks it (segment-table.test.ts).
+    expect(segments[2]!.busy).toBe(false);
+    segments[2]!.busy = true;
+    expect(chooseRange(segments, MIB)).toBe(1);
   });
 
   it('otherwise takes the second half of the largest remaining range (IDM), at the point not yet issued', () => {
     const segments = [seg(0, 8 * MIB, 2 * MIB), seg(8 * MIB, 10 * MIB, 0)];
-    const index = takeWork(segments, MIB);
+    const index = chooseRange(segments, MIB);
     expect(index).toBe(1);
     // 6 MiB left after byte 2 MiB: the new range starts halfway, at 5 MiB.
     expect(segments[0]).toMatchObject({ start: 0, end: 5 * MIB });
-    expect(segments[1]).toMatchObject({ start: 5 * MIB, end: 8 * MIB, written: 0, busy: true });
+    expect(segments[1]).toMatchObject({ start: 5 * MIB, end: 8 * MIB, written: 0, busy: false });
     expect(segments[2]).toMatchObject({ start: 8 * MIB, end: 10 * MIB });
   });
 
   it('never splits below the minimum and never below bytes already issued', () => {
     const segments = [seg(0, 3 * MIB, MIB)];
     segments[0]!.issued = 2.5 * MIB; // bytes on their way to the disk
-    expect(takeWork(segments, MIB)).toBeUndefined();
+    expect(chooseRange(segments, MIB)).toBeUndefined();
     expect(segments).toHaveLength(1);
     expect(segments[0]!.end).toBe(3 * MIB);
   });
@@ -39,7 +41,7 @@ describe('takeWork', () => {
     const fast = seg(0, 10 * MIB, 0, true, 10 * MIB);
     const slow = seg(10 * MIB, 16 * MIB, 0, true, 0.1 * MIB);
     const segments = [fast, slow];
-    expect(takeWork(segments, MIB)).toBe(2);
+    expect(chooseRange(segments, MIB)).toBe(2);
     // A new connection counts as typical (5.05 MiB/s): the slow one keeps 6 MiB x 0.1 / 5.15.
     expect(slow.end).toBe(10 * MIB + Math.ceil((6 * MIB * 0.1 * MIB) / (5.15 * MIB)));
     expect(fast.end).toBe(10 * MIB);
@@ -47,10 +49,10 @@ describe('takeWork', () => {
 
   it('halves between connections of equal speed, and when no speed is known', () => {
     const even = [seg(0, 8 * MIB, 0, true, 2 * MIB)];
-    takeWork(even, MIB, 2 * MIB);
+    chooseRange(even, MIB, 2 * MIB);
     expect(even[0]!.end).toBe(4 * MIB);
     const unknown = [seg(0, 8 * MIB)];
-    takeWork(unknown, MIB);
+    chooseRange(unknown, MIB);
     expect(unknown[0]!.end).toBe(4 * MIB);
   });
 
@@ -58,7 +60,7 @@ describe('takeWork', () => {
     // 20 MiB left at 50 KiB/s (over 6 minutes); the free connection did 2 MiB/s.
     const slow = seg(0, 20 * MIB, 0, true, 50 * 1024);
     const segments = [slow];
-    expect(takeWork(segments, MIB, 2 * MIB)).toBe(1);
+    expect(chooseRange(segments, MIB, 2 * MIB)).toBe(1);
     const keptBytes = slow.end;
     expect(keptBytes / (50 * 1024)).toBeCloseTo((20 * MIB - keptBytes) / (2 * MIB), 1);
     expect(keptBytes).toBeLessThan(MIB);
@@ -67,13 +69,13 @@ describe('takeWork', () => {
   it('takes less than minSplit from a slow connection when that saves seconds, never a sliver', () => {
     // 512 KiB left at 50 KiB/s: ten seconds alone; a 2 MiB/s connection needs a quarter second.
     const slow = seg(0, 512 * 1024, 0, true, 50 * 1024);
-    expect(takeWork([slow], MIB, 2 * MIB)).toBe(1);
+    expect(chooseRange([slow], MIB, 2 * MIB)).toBe(1);
     // Equal speeds: half of 1.5 MiB is below minSplit, as before.
-    expect(takeWork([seg(0, 1.5 * MIB, 0, true, MIB)], MIB, MIB)).toBeUndefined();
+    expect(chooseRange([seg(0, 1.5 * MIB, 0, true, MIB)], MIB, MIB)).toBeUndefined();
     // Slow, but 64 KiB left at 50 KiB/s is not worth a request.
-    expect(takeWork([seg(0, 64 * 1024, 0, true, 50 * 1024)], MIB, 2 * MIB)).toBeUndefined();
+    expect(chooseRange([seg(0, 64 * 1024, 0, true, 50 * 1024)], MIB, 2 * MIB)).toBeUndefined();
     // A taker that is not clearly faster does not go below minSplit.
-    expect(takeWork([seg(0, 512 * 1024, 0, true, 50 * 1024)], MIB, 60 * 1024)).toBeUndefined();
+    expect(chooseRange([seg(0, 512 * 1024, 0, true, 50 * 1024)], MIB, 60 * 1024)).toBeUndefined();
   });
 });
 

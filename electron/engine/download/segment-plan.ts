@@ -1,5 +1,6 @@
-// Which byte ranges the connections of one segmented download work on. Pure bookkeeping, no I/O,
-// so the splitting rules are tested directly.
+// Which byte ranges the connections of one segmented download work on. Pure planning, no I/O and
+// no holders: the segment table (segment-table.ts) checks the chosen range out and in; the
+// splitting rules here are tested directly.
 //
 // The rule is IDM's (aria2 does the same with its min-split-size): a connection that is free takes
 // a range nobody works on, else it takes the end of the range with the most work left, if that end
@@ -19,7 +20,7 @@ export interface LiveSegment {
   written: number;
   /** Bytes from `start` that are fsync'd. */
   durable: number;
-  /** Whether a connection is working on it. */
+  /** Whether a connection holds it. Set and cleared by the segment table only (check-out, release). */
   busy: boolean;
   /** Bytes per second of its connection, smoothed; 0 while unknown. */
   speed: number;
@@ -56,26 +57,25 @@ export const STEAL_WORTH_SECONDS = 1;
 export const MIN_STEAL = 64 * 1024;
 
 /**
- * Gives a free connection its work: the index of a segment to continue, after splitting one if
- * needed. `takerSpeed`: bytes per second the free connection managed on its last range (0 or
- * absent: unknown, e.g. a new connection). Returns undefined when nothing is worth another connection.
+ * Chooses a free connection's work: the index of an idle segment to continue, after splitting a
+ * busy one if none is idle (the new range is inserted after its victim, idle). `takerSpeed`: bytes
+ * per second the free connection managed on its last range (0 or absent: unknown, e.g. a new
+ * connection). Returns undefined when nothing is worth another connection. It only chooses: the
+ * caller (the segment table) marks the range held.
  */
-export function takeWork(segments: LiveSegment[], minSplit: number, takerSpeed = 0): number | undefined {
+export function chooseRange(segments: LiveSegment[], minSplit: number, takerSpeed = 0): number | undefined {
   let idle: number | undefined;
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i]!;
     if (!s.busy && remaining(s) > 0 && (idle === undefined || remaining(s) > remaining(segments[idle]!))) idle = i;
   }
-  if (idle !== undefined) {
-    segments[idle]!.busy = true;
-    return idle;
-  }
+  if (idle !== undefined) return idle;
   const typical = typicalSpeed(segments);
   const cut = splitCandidate(segments, minSplit, takerSpeed || typical, typical);
   if (cut === undefined) return undefined;
   const { victim, at } = cut;
   const s = segments[victim]!;
-  const taken: LiveSegment = { start: at, end: s.end, issued: at, written: 0, durable: 0, busy: true, speed: 0 };
+  const taken: LiveSegment = { start: at, end: s.end, issued: at, written: 0, durable: 0, busy: false, speed: 0 };
   s.end = at;
   segments.splice(victim + 1, 0, taken);
   return victim + 1;

@@ -11,7 +11,7 @@ import { judgeRangeResponse } from './range-verdict';
 import { rangeHeaders } from './request-headers';
 import { headersOriginAtFinalUrl } from './download-state';
 import { ifRangeValidator } from './response-check';
-import { liveFromResume, type LiveSegment } from './segment-plan';
+import { SegmentTable } from './segment-table';
 import { SegmentedDownload } from './segmented-download';
 import { SEGMENTED_CHECKPOINT_MS, type SegmentSettings } from './worker-settings';
 
@@ -30,7 +30,7 @@ export async function receiveSegmented(
   const total = facts.totalBytes!;
   const writer = state.writer!;
   const handle = writer.fileHandle;
-  let segments: LiveSegment[];
+  let table: SegmentTable;
   if (first) {
     const offset = writer.start;
     try {
@@ -39,9 +39,9 @@ export async function receiveSegmented(
       first.stream.destroy();
       throw fileSystemFailure(err, facts.partPath ?? '');
     }
-    segments = [{ start: 0, end: total, issued: offset, written: offset, durable: offset, busy: false, speed: 0 }];
+    table = SegmentTable.fresh(total, offset, settings.minSplitBytes);
   } else {
-    segments = liveFromResume(facts.segments!, total);
+    table = SegmentTable.fromResume(facts.segments!, total, settings.minSplitBytes);
   }
   // Straight to where the redirects ended, with the user's headers only if they reached it too.
   const url = facts.finalUrl ?? request.url;
@@ -49,13 +49,12 @@ export async function receiveSegmented(
   const download = new SegmentedDownload({
     handle,
     total,
-    segments,
-    ...(first ? { first: { opened: first, segment: segments[0]! } } : {}),
+    table,
+    ...(first ? { first } : {}),
     openRange: (start, end, s) => openDownloadStream(url, rangeHeaders(state.headers, givenFor, start, end, ifRangeValidator(facts)!), s, ctx.stallTimeoutMs, ctx.agent),
     judge: (opened, start) => judgeRangeResponse(opened, { offset: start, knownTotal: total, etag: facts.etag, lastModified: facts.lastModified }),
     maxConnections: connectionCountFor(request, settings),
     connectionsAsked: request.connections !== undefined,
-    minSplit: settings.minSplitBytes,
     host: hostOf(url),
     pool: settings.pool,
     signal,

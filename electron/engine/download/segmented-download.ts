@@ -6,8 +6,9 @@
 // Extra connections are a favour the server may refuse: a 429/503, a refused connection or a
 // server that answers a range with a full body make us use fewer connections, never fail the
 // transfer, as long as one connection still works.
-// This file schedules the connections; how many (connection-policy.ts) and how one of them
-// reads its body (range-connection.ts) live beside it.
+// This file schedules the connections; how many (connection-policy.ts), which range each works
+// on (segment-table.ts, which checks ranges out and in) and how one of them reads its body
+// (range-connection.ts) live beside it.
 import { setMaxListeners } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
 import type { ByteSegment, Throttle } from '../types';
@@ -20,22 +21,22 @@ import { ConnectionTarget } from './connection-policy';
 import { newConnection, receiveRange, type Connection } from './range-connection';
 import type { RangeVerdict } from './range-verdict';
 import { MAX_CONNECTIONS } from './worker-settings';
-import { remaining, resumeSegments, SegmentSpeeds, takeWork, type LiveSegment } from './segment-plan';
+import type { RangeLease, SegmentTable } from './segment-table';
 
 export type { RangeVerdict } from './range-verdict';
 
 export interface SegmentedOptions {
   handle: FileHandle;
   total: number;
-  segments: LiveSegment[];
-  /** A response already open at the start of `segments[firstIndex]` (the probe's body). */
-  first?: { opened: OpenedResponse; segment: LiveSegment };
+  /** The ranges and their holders; connections check ranges out of it and back in. */
+  table: SegmentTable;
+  /** A response already open at the start of the table's first range (the probe's body). */
+  first?: OpenedResponse;
   openRange(start: number, endExclusive: number, signal: AbortSignal): Promise<OpenedResponse>;
   judge(opened: OpenedResponse, start: number): Promise<RangeVerdict>;
   maxConnections: number;
   /** The user named the count (`--connections`, a per-transfer override): open it at once. */
   connectionsAsked?: boolean;
-  minSplit: number;
   host: string;
   pool: HostConnectionPool;
   signal: AbortSignal;
@@ -50,8 +51,17 @@ export interface SegmentedOptions {
 
 const TICK_MS = 250;
 
+/** What a connection works on next: a held range, and the response already open for it, if any. */
+interface Job {
+  lease: RangeLease;
+  opened?: OpenedResponse;
+}
+
+/** How one turn of a connection on its range ended. */
+type Turn = 'again' | 'next' | 'end';
+
 export class SegmentedDownload {
-  private readonly segments: LiveSegment[];
+  private readonly table: SegmentTable;
   private readonly connections = new Set<Connection>();
   private readonly stopAll = new AbortController();
   private readonly signal: AbortSignal;
@@ -63,10 +73,9 @@ export class SegmentedDownload {
   private lastCheckpointAt = Date.now();
   private finished!: () => void;
   private readonly allDone = new Promise<void>((resolve) => (this.finished = resolve));
-  private readonly speeds = new SegmentSpeeds();
 
   constructor(private readonly o: SegmentedOptions) {
-    this.segments = o.segments;
+    this.table = o.table;
     const log = (level: 'info' | 'warn', message: string): void => o.log(level, message);
     this.count = new ConnectionTarget(o.maxConnections, o.connectionsAsked ?? false, Date.now(), this.writtenTotal(), log);
     this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
@@ -81,12 +90,11 @@ export class SegmentedDownload {
     try {
       const releaseFirst = this.o.pool.claimFirst(this.o.host);
       if (this.o.first) {
-        this.o.first.segment.busy = true;
-        this.startConnection(releaseFirst, this.o.first);
+        this.startConnection(releaseFirst, { lease: this.table.checkOutFirst(), opened: this.o.first });
       } else {
-        const segment = this.take();
-        if (!segment) releaseFirst();
-        else this.startConnection(releaseFirst, { segment });
+        const lease = this.table.checkOut();
+        if (!lease) releaseFirst();
+        else this.startConnection(releaseFirst, { lease });
       }
       this.openMore();
       if (this.connections.size > 0) await this.allDone;
@@ -99,38 +107,32 @@ export class SegmentedDownload {
     }
     if (this.o.signal.aborted) return;
     if (this.fatal) throw this.fatal;
-    if (this.segments.some((s) => remaining(s) > 0)) {
+    if (!this.table.complete) {
       throw this.lastError ?? failure('NETWORK', 'Every connection closed before the download was complete', true);
     }
   }
 
-  /** `takerSpeed`: the smoothed speed of the range the taking connection just finished (0: unknown). */
-  private take(takerSpeed = 0): LiveSegment | undefined {
-    const index = takeWork(this.segments, this.o.minSplit, takerSpeed);
-    return index === undefined ? undefined : this.segments[index];
-  }
-
   /** Opens connections up to the target while there is work and the host's budget allows. */
   private openMore(): void {
-    const starts: { release: () => void; segment: LiveSegment }[] = [];
+    const starts: { release: () => void; lease: RangeLease }[] = [];
     const open = (): number => this.connections.size + starts.length;
     while (!this.signal.aborted && this.connections.size > 0 && open() < this.count.wanted) {
       const release = this.o.pool.tryClaim(this.o.host, open());
       if (!release) break;
-      const segment = this.take();
-      if (!segment) {
+      const lease = this.table.checkOut();
+      if (!lease) {
         release();
         break;
       }
-      starts.push({ release, segment });
+      starts.push({ release, lease });
     }
     // Every split is made before any of these requests goes out: a request sent at once would ask
     // for a range that the next split shortens, and the server (nginx's limit_rate lets a second's
     // worth through at once) has already pushed the bytes past the new end, which are thrown away.
-    for (const { release, segment } of starts) this.startConnection(release, { segment });
+    for (const { release, lease } of starts) this.startConnection(release, { lease });
   }
 
-  private startConnection(release: () => void, start: { segment: LiveSegment; opened?: OpenedResponse }): void {
+  private startConnection(release: () => void, start: Job): void {
     const conn = newConnection();
     this.connections.add(conn);
     void this.work(conn, start)
@@ -143,60 +145,73 @@ export class SegmentedDownload {
       });
   }
 
-  /** One connection: work on a range, then take the next, until nothing is left worth taking. */
-  private async work(conn: Connection, first: { segment: LiveSegment; opened?: OpenedResponse }): Promise<void> {
-    let next: { segment: LiveSegment; opened?: OpenedResponse } | undefined = first;
-    while (next && !this.signal.aborted) {
-      const segment: LiveSegment = next.segment;
-      const writtenBefore = segment.written;
+  /**
+   * One connection: work on a range, then check out the next, until nothing is left worth taking.
+   * Its range goes back to the table in one place, whatever ended the turn.
+   */
+  private async work(conn: Connection, first: Job): Promise<void> {
+    let job: Job | undefined = first;
+    while (job && !this.signal.aborted) {
+      const lease: RangeLease = job.lease;
+      let turn: Turn = 'end';
       try {
-        const opened = next.opened ?? (await this.open(conn, segment));
-        if (!opened) return; // refused: this connection ends, the segment waits for another
-        await this.receive(conn, segment, opened);
-        if (conn.yielded) {
-          segment.busy = false;
-          return;
-        }
-        if (conn.stalled) throw stalledFailure(this.o.stallTimeoutMs);
-        if (remaining(segment) > 0 && segment.written === writtenBefore && !this.signal.aborted) {
-          throw failure('NETWORK', 'The server closed the connection without sending the range', true);
-        }
-      } catch (err) {
-        segment.busy = false;
-        segment.issued = segment.start + segment.written;
-        if ((this.signal.aborted && !conn.stalled) || conn.yielded) return;
-        const reason = conn.stalled ? stalledFailure(this.o.stallTimeoutMs) : networkFailure(err, this.o.stallTimeoutMs);
-        if (isPartWriteError(err)) return this.stop(err);
-        this.lastError = reason;
-        if (this.connections.size <= 1) return;
-        if (segment.written === writtenBefore) this.useFewer(reason.error.message);
-        else this.o.log('warn', `A connection ended: ${reason.error.message}; its range goes to another`);
-        return;
+        turn = await this.turn(conn, job);
+      } finally {
+        if (turn !== 'again') lease.release();
       }
+      if (turn === 'end') return;
       // The response ended early: ask again for the rest; else take new work.
-      next = remaining(segment) > 0 ? { segment } : undefined;
-      if (!next) {
-        segment.busy = false;
-        const more = this.take(segment.speed);
-        if (more) next = { segment: more };
-      }
+      job = turn === 'again' ? { lease } : this.nextJob(lease.speed);
     }
+    // Stopped before working on what it held.
+    if (job) job.lease.release();
+  }
+
+  /** `takerSpeed`: the smoothed speed of the range the connection just finished (0: unknown). */
+  private nextJob(takerSpeed: number): Job | undefined {
+    const lease = this.table.checkOut(takerSpeed);
+    return lease ? { lease } : undefined;
+  }
+
+  /** One response on the connection's range; settles its own errors into how the turn ended. */
+  private async turn(conn: Connection, job: Job): Promise<Turn> {
+    const { lease } = job;
+    const writtenBefore = lease.written;
+    try {
+      const opened = job.opened ?? (await this.open(conn, lease));
+      if (!opened) return 'end'; // refused: this connection ends, the range waits for another
+      await this.receive(conn, lease, opened);
+      if (conn.yielded) return 'end';
+      if (conn.stalled) throw stalledFailure(this.o.stallTimeoutMs);
+      if (lease.remaining > 0 && lease.written === writtenBefore && !this.signal.aborted) {
+        throw failure('NETWORK', 'The server closed the connection without sending the range', true);
+      }
+    } catch (err) {
+      if ((this.signal.aborted && !conn.stalled) || conn.yielded) return 'end';
+      const reason = conn.stalled ? stalledFailure(this.o.stallTimeoutMs) : networkFailure(err, this.o.stallTimeoutMs);
+      if (isPartWriteError(err)) {
+        this.stop(err);
+        return 'end';
+      }
+      this.lastError = reason;
+      if (this.connections.size <= 1) return 'end';
+      if (lease.written === writtenBefore) this.useFewer(reason.error.message);
+      else this.o.log('warn', `A connection ended: ${reason.error.message}; its range goes to another`);
+      return 'end';
+    }
+    return lease.remaining > 0 ? 'again' : 'next';
   }
 
   /** Sends the range request; undefined when the server refused this extra connection. */
-  private async open(conn: Connection, segment: LiveSegment): Promise<OpenedResponse | undefined> {
-    const from = segment.start + segment.written;
+  private async open(conn: Connection, lease: RangeLease): Promise<OpenedResponse | undefined> {
+    const from = lease.nextOffset;
     const signal = AbortSignal.any([this.signal, conn.controller.signal]);
     let opened: OpenedResponse;
     try {
-      opened = await this.o.openRange(from, segment.end, signal);
+      opened = await this.o.openRange(from, lease.end, signal);
     } catch (err) {
-      if (conn.yielded) {
-        segment.busy = false;
-        return undefined; // closed on purpose (budget or ramp), not refused
-      }
+      if (conn.yielded) return undefined; // closed on purpose (budget or ramp), not refused
       if (this.connections.size > 1 && !this.signal.aborted) {
-        segment.busy = false;
         this.useFewer(networkFailure(err, this.o.stallTimeoutMs).error.message);
         return undefined;
       }
@@ -210,22 +225,21 @@ export class SegmentedDownload {
       throw verdict.failure;
     }
     if (this.connections.size > 1) {
-      segment.busy = false;
       this.useFewer(verdict.failure.error.message);
       return undefined;
     }
     throw verdict.failure;
   }
 
-  private receive(conn: Connection, segment: LiveSegment, opened: OpenedResponse): Promise<void> {
-    return receiveRange(conn, segment, opened, {
+  private receive(conn: Connection, lease: RangeLease, opened: OpenedResponse): Promise<void> {
+    return receiveRange(conn, lease, opened, {
       handle: this.o.handle,
       signal: this.signal,
       // The held-bytes budget is shared by the connections in use, not the most we might open: a
       // download that stays on one connection writes in 1 MiB steps (0.1 s less CPU per GiB than 512 KiB).
       batchBytes: batchBytesFor(this.count.wanted),
       throttle: (bytes, s) => this.o.throttle(bytes, s),
-      onWritten: () => this.o.progress(this.writtenTotal()),
+      onWritten: () => this.o.progress(this.table.writtenTotal()),
     });
   }
 
@@ -268,7 +282,7 @@ export class SegmentedDownload {
         conn.controller.abort();
       }
     }
-    this.speeds.sample(this.segments, now);
+    this.table.sampleSpeeds(now);
     this.count.update(now, this.writtenTotal(), this.working());
     this.keepToShare();
     this.openMore();
@@ -285,15 +299,11 @@ export class SegmentedDownload {
   /** fsync, then record what was written before it: the recorded counts are always on disk. */
   private async checkpoint(): Promise<void> {
     if (this.checkpointing) await this.checkpointing;
-    const snapshot = this.segments.map((s) => [s, s.written] as const);
-    await this.o.handle.datasync();
-    for (const [s, written] of snapshot) s.durable = Math.max(s.durable, written);
-    await this.o.record(resumeSegments(this.segments), this.connections.size);
+    await this.table.makeDurable(() => this.o.handle.datasync());
+    await this.o.record(this.table.resumeData(), this.connections.size);
   }
 
   private writtenTotal(): number {
-    let sum = 0;
-    for (const s of this.segments) sum += s.written;
-    return sum;
+    return this.table.writtenTotal();
   }
 }

@@ -7,7 +7,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseVariantChoice, type StreamKind, type StreamOptions } from '../../../shared/stream';
-import type { DownloadDetails, TransferView } from '../../../shared/transfer';
+import type { DownloadDetails } from '../../../shared/transfer';
 import { connectionCountFor } from '../download/connection-policy';
 import { ensureDownloadFolder } from '../download/download-folder';
 import { failure, fileSystemFailure, isFileSystemError, networkFailure } from '../download/failures';
@@ -86,7 +86,7 @@ class StreamAttempt {
     private readonly options: StreamWorkerOptions,
   ) {
     this.request = requestOf(ctx.record);
-    this.details = ctx.record.view.download ?? { directory: this.request.directory, fileName: '', resumable: true };
+    this.details = ctx.record.transfer.download ?? { directory: this.request.directory, fileName: '', resumable: true };
     this.small = { streamUrl: this.request.url, headers: undefined, signal: ctx.signal, waitLimitMs: ctx.stallTimeoutMs, ...(ctx.agent ? { agent: ctx.agent } : {}) };
   }
 
@@ -99,7 +99,7 @@ class StreamAttempt {
     try {
       const recovered = this.stored ? await recoverOutput(this.details.directory, this.stored) : undefined;
       if (recovered) return await this.completed(recovered);
-      this.headers = await unsealHeaders(this.ctx.record.view.id, this.request.headers, this.options.secrets);
+      this.headers = await unsealHeaders(this.ctx.record.transfer.id, this.request.headers, this.options.secrets);
       this.small = { ...this.small, headers: this.headers };
       const plan = await this.plan(handed);
       const ffmpeg = await findFfmpeg(this.options.ffmpeg);
@@ -214,7 +214,6 @@ class StreamAttempt {
 
   private async checkpoint(plan: StreamPlan, stream: StreamResumeData, items: readonly LiveItem[], estimate: SizeEstimate, connections: number): Promise<void> {
     this.details = { ...this.details, stream: streamView(plan, items, estimate), connections: connections > 1 ? connections : undefined, segments: undefined };
-    const view: Partial<TransferView> = { name: this.details.fileName, download: this.details };
     await this.ctx.checkpoint({
       resume: {
         stream,
@@ -226,7 +225,7 @@ class StreamAttempt {
         etag: undefined,
         lastModified: undefined,
       },
-      view,
+      transfer: { name: this.details.fileName, download: this.details },
     });
   }
 
@@ -235,7 +234,7 @@ class StreamAttempt {
     for (const side of finished.sides) this.ctx.log('info', `Saved beside it: ${path.basename(side)}`);
     this.details = { ...this.details, fileName, filePath: finished.filePath, connections: undefined };
     const stream = this.stored ? { ...this.stored, output: undefined, partial: {} } : undefined;
-    await this.ctx.checkpoint({ resume: { ...(stream ? { stream } : {}) }, view: { name: fileName, download: this.details } });
+    await this.ctx.checkpoint({ resume: { ...(stream ? { stream } : {}) }, transfer: { name: fileName, download: this.details } });
     const size = (await stat(finished.filePath)).size;
     this.ctx.progress(size, size);
     return { outcome: 'completed', patch: { name: fileName, download: this.details } };

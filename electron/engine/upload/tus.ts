@@ -102,7 +102,7 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
       fileReader: fileReader as unknown as tus.UploadOptions['fileReader'],
       // Resume state lives in our record, not in tus-js-client's URL storage.
       storeFingerprintForResuming: false,
-      fingerprint: async () => `ferry-${ctx.record.view.id}`,
+      fingerprint: async () => `ferry-${ctx.record.transfer.id}`,
       // tus-js-client's Node stack passes its request options to http(s).request: the attempt's
       // proxy routing reaches every POST, HEAD and PATCH that way.
       ...(ctx.agent ? { httpStack: new tus.DefaultHttpStack({ agent: ctx.agent }) } : {}),

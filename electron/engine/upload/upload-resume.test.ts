@@ -82,7 +82,7 @@ describe('tus resume', () => {
     await waitFor(() => tus.bytesReceived() > SIZE * 0.4, 10_000, '40% received');
     await fx.engine.close();
     const record = await readRecord(added.id);
-    expect(record.view.state).toBe('active');
+    expect(record.transfer.state).toBe('active');
     expect(record.resume.kind === 'upload' && record.resume.bytesConfirmed).toBeGreaterThan(0);
     fx.engine = await openUploadEngine(fx.dataDir, { uploadLimit: 2_000_000 }, { tusChunkSize: 256 * 1024 });
     const [done] = await fx.engine.waitUntilFinished([added.id]);

@@ -28,7 +28,7 @@ function fakeContext(record: TransferRecord): AttemptContext & { checkpoints: un
     // Merged like the engine does, so a restaged copy's facts reach the next send.
     checkpoint: async (patch) => {
       checkpoints.push(patch);
-      Object.assign(record.view, patch.view ?? {});
+      Object.assign(record.transfer, patch.transfer ?? {});
       Object.assign(record.resume, patch.resume ?? {});
     },
     log: () => {},
@@ -38,7 +38,7 @@ function fakeContext(record: TransferRecord): AttemptContext & { checkpoints: un
 
 function uploadRecord(id: string, url: string, upload: NonNullable<TransferView['upload']>): TransferRecord {
   return {
-    view: {
+    transfer: {
       id,
       kind: 'upload',
       state: 'active',
@@ -114,13 +114,13 @@ describe('upload worker', () => {
       await writeFile(path.join(stagedDir, 'f.bin'), bytes.subarray(0, 1_000_000));
       const edited = randomBytes(bytes.length + 5, 42);
       await writeFile(source, edited);
-      const changed = uploadRecord('halfway', raw.url('/f'), { ...record.view.upload!, response: undefined });
+      const changed = uploadRecord('halfway', raw.url('/f'), { ...record.transfer.upload!, response: undefined });
       changed.request = record.request;
       const changedCtx = fakeContext(changed);
       expect((await worker.attempt(changedCtx)).outcome).toBe('completed');
       expect(raw.received).toHaveLength(2);
       expect(raw.received[1]?.sha256).toBe(sha256(edited));
-      expect(changed.view.upload?.staged).toMatchObject({ size: edited.length, sha256: sha256(edited) });
+      expect(changed.transfer.upload?.staged).toMatchObject({ size: edited.length, sha256: sha256(edited) });
       await removeDir(srcDir);
     } finally {
       await raw.close();
@@ -150,7 +150,7 @@ describe('upload worker', () => {
       record.request = { kind: 'upload', upload: { sourcePath: source, url: raw.url('/f') } };
       expect((await worker.attempt(fakeContext(record))).outcome).toBe('completed');
       expect(raw.received.map((r) => r.sha256)).toEqual([sha256(bytes)]);
-      expect(record.view.upload?.staged?.sha256).toBe(sha256(bytes));
+      expect(record.transfer.upload?.staged?.sha256).toBe(sha256(bytes));
       await removeDir(srcDir);
     } finally {
       await raw.close();

@@ -81,17 +81,17 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
    * rejects) once recorded, skipped or failed; `inFlight` is a recording already under way.
    */
   function recordHashWhenDone(ctx: AttemptContext, attemptOver: () => boolean): { settled: Promise<void>; inFlight(): Promise<void> } {
-    const id = ctx.record.view.id;
-    const pending = ctx.record.view.upload?.staged?.sha256 ? undefined : copies.sha256(id);
+    const id = ctx.record.transfer.id;
+    const pending = ctx.record.transfer.upload?.staged?.sha256 ? undefined : copies.sha256(id);
     let recording: Promise<void> = Promise.resolve();
     if (!pending) return { settled: Promise.resolve(), inFlight: () => recording };
     const settled = pending.then(
       async (sha256) => {
         // After the attempt ended the record belongs to the engine again; the next attempt records it.
         if (attemptOver()) return;
-        const staged = ctx.record.view.upload?.staged;
+        const staged = ctx.record.transfer.upload?.staged;
         if (!staged) return;
-        recording = ctx.checkpoint({ view: { upload: { ...ctx.record.view.upload!, staged: { ...staged, sha256 } } } });
+        recording = ctx.checkpoint({ transfer: { upload: { ...ctx.record.transfer.upload!, staged: { ...staged, sha256 } } } });
         await recording;
       },
       // A failed copy is reported by the upload itself, which cannot read past it.
@@ -105,11 +105,11 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
    * over (a tus upload too: the server's partial upload holds bytes of the old version).
    */
   async function restageChanged(ctx: AttemptContext, req: UploadRequest): Promise<void> {
-    const staged = await copies.stage(ctx.record.view.id, req.sourcePath);
+    const staged = await copies.stage(ctx.record.transfer.id, req.sourcePath);
     await ctx.checkpoint({
-      view: {
-        upload: { ...ctx.record.view.upload!, staged, response: undefined },
-        progress: { ...ctx.record.view.progress, bytesDone: 0, totalBytes: staged.size },
+      transfer: {
+        upload: { ...ctx.record.transfer.upload!, staged, response: undefined },
+        progress: { ...ctx.record.transfer.progress, bytesDone: 0, totalBytes: staged.size },
       },
       resume: { bytesConfirmed: 0, tusUploadUrl: undefined },
     });
@@ -118,7 +118,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
 
   /** One send of the staged copy (overlapping its copy, if that is still being made). */
   async function sendStagedCopy(ctx: AttemptContext, req: UploadRequest, staged: StagedCopyFacts): Promise<AttemptResult> {
-    const id = ctx.record.view.id;
+    const id = ctx.record.transfer.id;
     const gate = await copies.ready(id, req.sourcePath, staged);
     const guard = new AttemptGuard(ctx.signal);
     // A copy that fails (the source changed, the disk filled) stops the send at once.
@@ -149,12 +149,12 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
       over = true;
       await hash.inFlight();
       // Read the details again: the hash may have been recorded while we were sending.
-      const current = ctx.record.view.upload!;
+      const current = ctx.record.transfer.upload!;
       const upload: UploadDetails = { ...current, staged: { ...current.staged!, sha256: current.staged?.sha256 || sha256 }, response: answer };
       ctx.progress(staged.size, staged.size);
       // Record the server's confirmation first, then drop the copy: a crash in between is
       // recognised by attempt(), and startup removes the leftover folder.
-      await ctx.checkpoint({ view: { upload }, resume: { bytesConfirmed: staged.size } });
+      await ctx.checkpoint({ transfer: { upload }, resume: { bytesConfirmed: staged.size } });
       await copies.discard(id);
       return { outcome: 'completed', patch: { upload } };
     } catch (err) {
@@ -184,9 +184,9 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
       const req = uploadRequestOf(record);
       void loadMimeLookup().catch(() => {});
       const protocol = protocolOf(req);
-      const staged = await copies.stage(record.view.id, req.sourcePath);
+      const staged = await copies.stage(record.transfer.id, req.sourcePath);
       const upload: UploadDetails = {
-        ...record.view.upload,
+        ...record.transfer.upload,
         sourcePath: req.sourcePath,
         protocol,
         method: methodOf(req),
@@ -198,7 +198,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
         response: undefined,
       };
       return {
-        view: { upload, progress: { ...record.view.progress, bytesDone: 0, totalBytes: staged.size } },
+        transfer: { upload, progress: { ...record.transfer.progress, bytesDone: 0, totalBytes: staged.size } },
         // A fresh staging means a fresh upload: forget any tus URL from an earlier run.
         resume: { kind: 'upload', bytesConfirmed: 0, tusUploadUrl: undefined },
       };
@@ -207,8 +207,8 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
     async startup(records) {
       const owned = new Set(
         records
-          .filter((r) => r.request.kind === 'upload' && r.view.state !== 'completed' && r.view.state !== 'canceled')
-          .map((r) => r.view.id),
+          .filter((r) => r.request.kind === 'upload' && r.transfer.state !== 'completed' && r.transfer.state !== 'canceled')
+          .map((r) => r.transfer.id),
       );
       await removeOrphanedStaging(dataDir, owned);
     },
@@ -216,7 +216,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
     async attempt(ctx: AttemptContext): Promise<AttemptResult> {
       const record = ctx.record;
       const req = uploadRequestOf(record);
-      const details = record.view.upload;
+      const details = record.transfer.upload;
       const staged = details?.staged;
       if (!details || !staged) {
         throw new TransferFailure({ code: 'INTERNAL', message: 'This upload was never staged; cancel and retry it', retryable: false });
@@ -224,12 +224,12 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
       if (details.response) {
         // The server already confirmed success, but the engine never heard (crash right after):
         // finish the cleanup instead of sending the file again. prepare() clears it for a fresh run.
-        await copies.discard(record.view.id);
+        await copies.discard(record.transfer.id);
         return { outcome: 'completed' };
       }
       for (let restarts = 0; ; restarts++) {
         try {
-          return await sendStagedCopy(ctx, req, ctx.record.view.upload!.staged!);
+          return await sendStagedCopy(ctx, req, ctx.record.transfer.upload!.staged!);
         } catch (err) {
           if (!(err instanceof SourceChangedFailure)) throw err;
           // Paused or canceled meanwhile: the next attempt finds the changed source again.
@@ -248,7 +248,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
     },
 
     async discard(record) {
-      await copies.discard(record.view.id);
+      await copies.discard(record.transfer.id);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { SECRET_MASK } from '../../../shared/secret-mask';
 import type { TransferView } from '../../../shared/transfer';
 import { findStaleUploads, findUnfinishedDownload, findUnfinishedTusUpload } from './continue-match';
 
@@ -33,4 +34,12 @@ it('continues tus uploads of the same source and endpoint; raw ones are stale', 
   const views = [upload('tus', 'paused', 'tus'), upload('raw', 'failed', 'raw'), upload('tus-done', 'completed', 'tus'), upload('tus-other', 'paused', 'tus', '/src/b')];
   expect(findUnfinishedTusUpload(views, { sourcePath: '/src/a', url: 'http://h/files/' }, new Set())?.id).toBe('tus');
   expect(findStaleUploads(views, { sourcePath: '/src/a', url: 'http://h/files/' }).map((v) => v.id)).toEqual(['raw']);
+});
+
+it('finds an earlier run of a URL with a password, which views show masked', () => {
+  const masked = `http://me:${SECRET_MASK}@h/a`;
+  const views = [download('get', 'paused', { url: masked, done: 5 }), { ...upload('put', 'paused', 'tus'), url: `http://me:${SECRET_MASK}@h/files/` }];
+  expect(findUnfinishedDownload(views, { url: 'http://me:pw@h/a', directory: '/dl' }, new Set())?.id).toBe('get');
+  expect(findUnfinishedTusUpload(views, { sourcePath: '/src/a', url: 'http://me:pw@h/files/' }, new Set())?.id).toBe('put');
+  expect(findUnfinishedDownload(views, { url: 'http://you:pw@h/a', directory: '/dl' }, new Set())).toBeUndefined();
 });

@@ -1,5 +1,6 @@
 // Finding the record an earlier run of the same command left unfinished, so that running the
 // command again continues it (after Ctrl-C, a crash or SIGKILL) instead of starting over.
+import { maskUrlPasswords } from '../../../shared/secret-mask';
 import type { TransferView } from '../../../shared/transfer';
 
 export interface DownloadKey {
@@ -21,7 +22,7 @@ export function findUnfinishedDownload(views: readonly TransferView[], key: Down
         view.kind === 'download' &&
         view.state !== 'completed' &&
         !taken.has(view.id) &&
-        view.url === key.url &&
+        view.url === shown(key.url) &&
         view.download?.directory === key.directory &&
         (view.download?.requestedName ?? undefined) === key.fileName,
     ),
@@ -38,7 +39,7 @@ export function findUnfinishedTusUpload(views: readonly TransferView[], key: Upl
         !taken.has(view.id) &&
         view.upload?.protocol === 'tus' &&
         view.upload.sourcePath === key.sourcePath &&
-        view.url === key.url,
+        view.url === shown(key.url),
     ),
   );
 }
@@ -51,8 +52,13 @@ export function findStaleUploads(views: readonly TransferView[], key: UploadKey)
       view.state !== 'completed' &&
       view.upload?.protocol !== 'tus' &&
       view.upload?.sourcePath === key.sourcePath &&
-      view.url === key.url,
+      view.url === shown(key.url),
   );
+}
+
+/** A URL as views show it: the engine masks the password of every URL it sends (transfer-view.ts). */
+function shown(url: string): string {
+  return maskUrlPasswords(url);
 }
 
 function mostAdvanced(candidates: TransferView[]): TransferView | undefined {

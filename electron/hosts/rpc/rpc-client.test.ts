@@ -74,7 +74,16 @@ describe('the npm aria2 client drives Ferry', () => {
     expect(await client.call('getOption', gid)).toMatchObject({ split: '8', 'max-download-limit': String(2 * 1024 * 1024), out: 'renamed.bin' });
     // ...and in the saved record, where segmented downloads will find it.
     const records = await Promise.all((await readdir(path.join(dataDir, 'transfers'))).filter((f) => f.endsWith('.json')).map((f) => readFile(path.join(dataDir, 'transfers', f), 'utf8')));
-    expect(records.map((text) => JSON.parse(text)).find((r) => r.view.name === 'renamed.bin')?.request.download.connections).toBe(8);
+    expect(records.map((text) => JSON.parse(text)).find((r) => r.transfer.name === 'renamed.bin')?.request.download.connections).toBe(8);
+  });
+
+  it('answers with URL passwords masked, as every other road to the engine does', async () => {
+    const secretUrl = server.url('/again.bin').replace('http://', 'http://me:hunter2@');
+    const gid: string = await client.call('addUri', [secretUrl], { dir: downloads, out: 'masked.bin', pause: 'true' });
+    const answers = JSON.stringify([await client.call('tellStatus', gid), await client.call('getUris', gid), await client.call('tellWaiting', 0, 100)]);
+    expect(answers).not.toContain('hunter2');
+    expect(await client.call('getUris', gid)).toEqual([{ uri: secretUrl.replace('hunter2', '••••••••'), status: 'waiting' }]);
+    await client.call('remove', gid);
   });
 
   it('adds paused without connecting, then unpauses to completion', async () => {

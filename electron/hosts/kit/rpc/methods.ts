@@ -184,7 +184,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     if (options.out !== undefined) clientFileName(options.out);
     if (options.speedLimit !== undefined) engine.setTransferSpeedLimit(view.id, options.speedLimit);
     if (options.connections !== undefined) storedOptions.set(view.id, { ...storedOptions.get(view.id), connections: options.connections });
-    const proxy = proxyChoiceFrom(asOptions(raw) as Record<string, string>, engine.get(view.id)?.proxy);
+    const proxy = proxyChoiceFrom(asOptions(raw) as Record<string, string>, engine.transferProxy(view.id));
     if (proxy) {
       try {
         engine.setTransferProxy(view.id, proxy);

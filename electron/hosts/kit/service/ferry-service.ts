@@ -8,11 +8,10 @@ import type { Settings, SettingsPatch } from '../../../../shared/settings';
 import type { TransferView } from '../../../../shared/transfer';
 import type { EngineSettings, TransferEngine } from '../../../engine/index';
 import { checkDownloadFolder, DownloadFolderRefused } from '../../../engine/index';
-import { TransferFailure } from '../../../engine/index';
+import { InvalidTransitionError, TransferFailure, TransferNotFoundError } from '../../../engine/index';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { adHocUploadRequests, type AdHocSecretSink } from './ad-hoc-uploads';
 import { ProxyInputError, settingsView, storeSettingsProxy, storeTransferProxy, type ProxySecretStore } from './proxy-secrets';
-import { clientView } from './client-view';
 import { DestinationError, type DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import type { SettingsStore } from './settings-store';
@@ -22,7 +21,7 @@ import { PathRefused, requireChosenFolder, uploadSourcesFor, type UserChoices } 
 export type EngineLike = Pick<
   TransferEngine,
   | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
-  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'setTransferProxy' | 'updateSettings'
+  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy' | 'updateSettings'
 >;
 
 export interface FerryServiceOptions {
@@ -115,7 +114,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     }
   };
   const batcher = createPatchBatcher((patches) => emit('patches', patches), options.patchIntervalMs ?? PATCH_INTERVAL_MS);
-  const onView = (view: TransferView) => batcher.view(clientView(view));
+  // The engine's views are already what a client may see (engine/transfer-view.ts: URL passwords masked).
+  const onView = (view: TransferView) => batcher.view(view);
   const onProgress = (id: string, progress: TransferView['progress']) => batcher.progress(id, progress);
   const onRemoved = (id: string) => batcher.removed(id);
   const onNotice = (notice: Events['notice']) => emit('notice', { ...notice, message: maskUrlPasswords(notice.message) });
@@ -162,7 +162,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink)) : undefined;
         // One batch: all URLs checked before any is added, one scheduler run, writes batched.
         const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
-        return added.map(clientView);
+        return added;
       } finally {
         release?.();
       }
@@ -184,7 +184,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         const summary = added.length > 0 ? ` (${added.length} of ${sources.length} were added)` : '';
         throw new Refusal('FAILED', `Could not upload ${failed.join('; ')}${summary}`);
       }
-      return added.map(clientView);
+      return added;
     },
     async addUploadsTo(input) {
       // Paths named by the caller: never from the desktop app's window (see uploadSourcesFor).
@@ -202,7 +202,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
             throw new Refusal('FAILED', `Could not upload ${request.sourcePath}: ${messageOf(error)}${summary}`);
           }
         }
-        return added.map(clientView);
+        return added;
       } finally {
         release?.();
       }
@@ -227,7 +227,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       const sink = options.transferProxySecrets ?? options.adHocSecrets;
       const release = sink?.hold?.();
       try {
-        const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink, engine.get(id)?.proxy)) : undefined;
+        const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink, engine.transferProxy(id))) : undefined;
         engine.setTransferProxy(id, proxy);
       } finally {
         release?.();
@@ -314,7 +314,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   };
 
   function snapshot(): Snapshot {
-    return { transfers: engine.list().map(clientView), settings: settingsView(settingsStore.get()), destinations: destinationsStore.list() };
+    return { transfers: engine.list(), settings: settingsView(settingsStore.get()), destinations: destinationsStore.list() };
   }
 
   return {
@@ -355,7 +355,7 @@ function messageOf(error: unknown): string {
 function errorReplyFrom(error: unknown): ErrorReply {
   if (error instanceof Refusal || error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
   if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
-  if (error instanceof Error && error.name === 'TransferNotFoundError') return { code: 'NOT_FOUND', message: error.message };
-  if (error instanceof Error && error.name === 'InvalidTransitionError') return { code: 'FAILED', message: error.message };
+  if (error instanceof TransferNotFoundError) return { code: 'NOT_FOUND', message: error.message };
+  if (error instanceof InvalidTransitionError) return { code: 'FAILED', message: error.message };
   return { code: 'FAILED', message: messageOf(error) };
 }

@@ -4,9 +4,9 @@
 // mask. Sending the mask back keeps the stored password, but only while the proxy's scheme, host,
 // port and user stay the same: a client that never saw a password cannot send it elsewhere.
 import { createHash } from 'node:crypto';
-import type { ProxyChoice } from '../../../../shared/proxy';
+import { maskedProxyChoice, type ProxyChoice } from '../../../../shared/proxy';
 import type { Settings } from '../../../../shared/settings';
-import { hasMaskedPassword, maskUrlPasswords, sameOrigin } from '../../../../shared/secret-mask';
+import { hasMaskedPassword, sameOrigin } from '../../../../shared/secret-mask';
 import { isSecretRef, parseProxyUrl, proxyPasswordRef, withPasswordRef } from '../../../engine/index';
 
 export interface ProxySecretStore {
@@ -80,14 +80,6 @@ export async function storeTransferProxy(
 /** Settings as every UI sees them: the proxy's passwords masked. */
 export function settingsView(settings: Settings): Settings {
   return { ...settings, proxy: maskedProxyChoice(settings.proxy) };
-}
-
-/** What every view shows: passwords (references) masked. */
-export function maskedProxyChoice(choice: ProxyChoice): ProxyChoice {
-  if (choice.mode !== 'manual') return choice;
-  const masked: ProxyChoice = { ...choice };
-  for (const field of FIELDS) if (masked[field]) masked[field] = maskUrlPasswords(masked[field]!);
-  return masked;
 }
 
 async function storeOne(address: string, ref: string, previous: string | undefined, store: ProxySecretStore | undefined): Promise<string> {
