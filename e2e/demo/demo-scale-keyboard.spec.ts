@@ -127,11 +127,11 @@ test('filters, search, multi-select with Ctrl/Shift and bulk actions from the co
 
 test('the quick speed limit changes the setting', async ({ page }) => {
   await page.goto(`${base()}#demo&count=2`);
-  await page.getByRole('combobox', { name: 'Download speed limit' }).selectOption({ label: '1 MB/s' });
+  await page.getByRole('combobox', { name: 'Download speed limit' }).selectOption({ label: '1 MiB/s' });
   await page.getByRole('button', { name: 'Settings' }).click();
   const settings = page.getByRole('dialog', { name: 'Settings' });
   await settings.getByRole('tab', { name: 'Transfers' }).click();
-  await expect(settings.getByLabel('Download limit (MB/s)')).toHaveValue('1');
+  await expect(settings.getByLabel('Download limit (MiB/s)')).toHaveValue('1');
   await settings.getByLabel('Transfers at once').fill('5');
   await settings.getByRole('button', { name: 'Save' }).click();
   await expect(settings).toBeHidden();

@@ -134,10 +134,10 @@ function Body({ v }: { v: TransferView }) {
 const KB = 1024;
 const OWN_LIMITS: Array<[string, number | null]> = [
   ['Global limit only', null],
-  ['256 KB/s', 256 * KB],
-  ['1 MB/s', 1024 * KB],
-  ['5 MB/s', 5 * 1024 * KB],
-  ['20 MB/s', 20 * 1024 * KB],
+  ['256 KiB/s', 256 * KB],
+  ['1 MiB/s', 1024 * KB],
+  ['5 MiB/s', 5 * 1024 * KB],
+  ['20 MiB/s', 20 * 1024 * KB],
 ];
 
 function OwnLimit({ v }: { v: TransferView }) {

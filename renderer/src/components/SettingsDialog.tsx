@@ -37,7 +37,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
     if (!draft) return close();
     const downloadLimit = fromMb(down);
     const uploadLimit = fromMb(up);
-    if (downloadLimit === 'bad' || uploadLimit === 'bad') return setError('Speed limits are positive numbers of MB/s, or empty for no limit.');
+    if (downloadLimit === 'bad' || uploadLimit === 'bad') return setError('Speed limits are positive numbers of MiB/s, or empty for no limit.');
     const r = await transport().api.setSettings({ ...draft, downloadLimit, uploadLimit });
     if (!r.ok) return setError(r.error.message);
     useTransfers.getState().setSettings(r.value);
@@ -149,11 +149,11 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
               <fieldset className="group">
                 <legend>Speed limits</legend>
                 <label className="field field--inline">
-                  <span className="field__label">Download limit (MB/s)</span>
+                  <span className="field__label">Download limit (MiB/s)</span>
                   <input className="input input--num" inputMode="decimal" placeholder="No limit" value={down} onChange={(e) => setDown(e.target.value)} />
                 </label>
                 <label className="field field--inline">
-                  <span className="field__label">Upload limit (MB/s)</span>
+                  <span className="field__label">Upload limit (MiB/s)</span>
                   <input className="input input--num" inputMode="decimal" placeholder="No limit" value={up} onChange={(e) => setUp(e.target.value)} />
                 </label>
               </fieldset>
