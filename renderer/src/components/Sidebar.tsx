@@ -11,6 +11,7 @@ const STATES: Array<[StateFilter, string, IconName]> = [
   ['paused', 'Paused', 'pause'],
   ['completed', 'Completed', 'check'],
   ['failed', 'Failed', 'alert'],
+  ['canceled', 'Canceled', 'x'],
 ];
 const KINDS: Array<[KindFilter, string, IconName]> = [
   ['all', 'Everything', 'list'],

@@ -1,7 +1,7 @@
 // Which transfers the list shows. Pure functions so the store and tests share them.
 import type { TransferKind, TransferState, TransferView } from '../../../shared/transfer';
 
-export const STATE_FILTERS = ['all', 'active', 'queued', 'paused', 'completed', 'failed'] as const;
+export const STATE_FILTERS = ['all', 'active', 'queued', 'paused', 'completed', 'failed', 'canceled'] as const;
 export type StateFilter = (typeof STATE_FILTERS)[number];
 export type KindFilter = 'all' | TransferKind;
 
@@ -13,13 +13,14 @@ export interface ListFilter {
 
 export const ALL: ListFilter = { state: 'all', kind: 'all', search: '' };
 
-// "Failed" also gathers canceled transfers: both are stopped and need a decision (retry or remove).
+// One filter per state, so the sidebar's counts are the status bar's ("Failed 7", "7 failed · 1 canceled").
 const STATES_FOR: Record<Exclude<StateFilter, 'all'>, readonly TransferState[]> = {
   active: ['active'],
   queued: ['queued'],
   paused: ['paused'],
   completed: ['completed'],
-  failed: ['failed', 'canceled'],
+  failed: ['failed'],
+  canceled: ['canceled'],
 };
 
 export function matches(view: TransferView, f: ListFilter, needle = f.search.trim().toLowerCase()): boolean {
