@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
 import type { TransferView } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
-import { canCancel, canPause, canResume, canRetry, cancel, copyText, openFile, pause, resume, retry, setOwnLimit, showInFolder } from '../lib/actions';
+import { canCancel, canPause, canResume, canRetry, copyText, openFile, pause, resume, retry, setOwnLimit, showInFolder } from '../lib/actions';
 import { errorText, formatBytes, formatEta, formatSpeed, formatTime, percent, STATE_LABEL } from '../lib/format';
+import { cancelWithUndo } from '../lib/undoable';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { Icon } from './icons';
@@ -73,7 +74,7 @@ function Body({ v }: { v: TransferView }) {
         {canPause(v) && <button type="button" className="btn btn--small" onClick={() => void pause(ids)}>Pause</button>}
         {canResume(v) && <button type="button" className="btn btn--small" onClick={() => void resume(ids)}>Resume</button>}
         {canRetry(v) && <button type="button" className="btn btn--small" onClick={() => void retry(ids)}>Retry</button>}
-        {canCancel(v) && <button type="button" className="btn btn--small" onClick={() => void cancel(ids)}>Cancel</button>}
+        {canCancel(v) && <button type="button" className="btn btn--small" onClick={() => cancelWithUndo(ids)}>Cancel</button>}
         {canOpenFiles() && v.state === 'completed' && v.kind === 'download' && <button type="button" className="btn btn--small" onClick={() => void openFile(v.id)}>Open</button>}
         {canOpenFiles() && <button type="button" className="btn btn--small" onClick={() => void showInFolder(v.id)}>Show in folder</button>}
         <button type="button" className="btn btn--small" onClick={() => void copyText(v.url)}>Copy URL</button>

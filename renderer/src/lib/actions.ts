@@ -26,10 +26,11 @@ export const pause = (ids: string[]) => withIds(ids, (ids) => run('Pause', api()
 export const resume = (ids: string[]) => withIds(ids, (ids) => run('Resume', api().resume({ ids })));
 export const cancel = (ids: string[]) => withIds(ids, (ids) => run('Cancel', api().cancel({ ids })));
 export const retry = (ids: string[]) => withIds(ids, (ids) => run('Retry', api().retry({ ids })));
-export const remove = (ids: string[], deleteFiles = false) =>
+export const remove = (ids: string[], deleteFiles = false, opts: { quiet?: boolean } = {}) =>
   withIds(ids, async (ids) => {
     const r = await api().remove({ ids, deleteFiles });
-    if (!r.ok) return useUi.getState().toast(`Remove: ${r.error.message}`, 'error');
+    if (!r.ok) return void useUi.getState().toast(`Remove: ${r.error.message}`, 'error');
+    if (opts.quiet) return; // the Undo notice already said it
     useUi.getState().clearSelection();
     const what = ids.length === 1 ? 'a transfer' : `${ids.length} transfers`;
     useUi.getState().toast(deleteFiles ? `Removed ${what} and deleted the files` : `Removed ${what} from the list; finished files stay on disk`);
@@ -113,11 +114,15 @@ export async function uploadFiles(files: File[], chosen: ChosenFile[], destinati
   return null;
 }
 
-/** After adding: show the new transfers (clear a filter that would hide them) and select them. */
+/**
+ * After adding: show the new transfers (clear a filter that would hide them) and put the focus on
+ * the first. Only that one is selected: a batch left selected made every row's own menu act on the
+ * whole batch ("Cancel (3)").
+ */
 function reveal(views: TransferView[]): void {
   const first = views[0];
   if (!first) return;
   const { filter, setFilter } = useTransfers.getState();
   if (!matches(first, filter)) setFilter({ state: 'all', kind: 'all', search: '' });
-  useUi.setState({ selected: new Set(views.map((v) => v.id)), anchor: first.id, focused: first.id });
+  useUi.setState({ selected: new Set([first.id]), anchor: first.id, focused: first.id });
 }

@@ -30,11 +30,12 @@ export function matches(view: TransferView, f: ListFilter, needle = f.search.tri
   return true;
 }
 
-export function visibleIds(order: readonly string[], byId: ReadonlyMap<string, TransferView>, f: ListFilter): string[] {
-  if (f.state === 'all' && f.kind === 'all' && !f.search.trim()) return order.slice();
+export function visibleIds(order: readonly string[], byId: ReadonlyMap<string, TransferView>, f: ListFilter, hidden: ReadonlySet<string> = new Set()): string[] {
+  if (f.state === 'all' && f.kind === 'all' && !f.search.trim() && hidden.size === 0) return order.slice();
   const needle = f.search.trim().toLowerCase();
   const out: string[] = [];
   for (const id of order) {
+    if (hidden.has(id)) continue;
     const v = byId.get(id);
     if (v && matches(v, f, needle)) out.push(id);
   }
