@@ -67,6 +67,9 @@ export function Toolbar() {
       <button type="button" className="icon-btn icon-btn--large" aria-label="Details panel" aria-pressed={detailsOpen} title="Details panel" onClick={() => useUi.getState().setDetailsOpen(!useUi.getState().detailsOpen)}>
         <Icon name="sidebar" size={18} />
       </button>
+      <button type="button" className="icon-btn icon-btn--large" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (? or F1)" onClick={() => useUi.getState().openDialog({ kind: 'shortcuts' })}>
+        <span aria-hidden="true" className="icon-btn__text">?</span>
+      </button>
       <button type="button" className="icon-btn icon-btn--large" aria-label="Settings" title={`Settings (${mod},)`} onClick={() => useUi.getState().openDialog({ kind: 'settings' })}>
         <Icon name="gear" size={18} />
       </button>
