@@ -8,6 +8,7 @@ import { canPause, canResume, canRetry, copyText, openFile, pause, resume, retry
 import { cancelWithUndo, pendingText, removeWithUndo } from '../lib/undoable';
 import { formatSpeed, percent, STATE_LABEL, statusLine } from '../lib/format';
 import { countRowRender } from '../lib/render-count';
+import { whereOf } from '../store/filters';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { Icon } from './icons';
@@ -28,6 +29,7 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
   const selected = useUi((s) => s.selected.has(id));
   const focused = useUi((s) => s.focused === id);
   const pending = useUi((s) => s.pending.get(id));
+  const repeated = useTransfers((s) => (v ? s.repeatedNames.has(v.name) : false));
   const now = useRetryCountdown(v?.state === 'queued' ? v.nextRetryAt : undefined);
   if (!v) return null;
   const status = pendingText(pending, v) ?? statusLine(v, now);
@@ -64,8 +66,9 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
         <Icon name={v.kind === 'download' ? 'download' : 'upload'} size={16} />
       </div>
       <div role="gridcell" className="row__main">
-        <div className="row__name" title={v.name}>
+        <div className="row__name" title={repeated ? `${v.name} — ${whereOf(v)}` : v.name}>
           {v.name}
+          {repeated && <span className="row__where"> — {whereOf(v)}</span>}
         </div>
         <div className={`row__status${v.state === 'failed' ? ' row__status--error' : ''}`} title={status}>
           {status}

@@ -65,3 +65,24 @@ export function sameIds(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** Names that more than one transfer has: their rows also say where (folder or host) to tell them apart. */
+export function repeatedNames(byId: ReadonlyMap<string, TransferView>): ReadonlySet<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const v of byId.values()) {
+    if (seen.has(v.name)) repeated.add(v.name);
+    else seen.add(v.name);
+  }
+  return repeated;
+}
+
+/** Where a transfer's file is or goes, shortly: a download's folder, an upload's destination host. */
+export function whereOf(v: TransferView): string {
+  if (v.download) return v.download.directory.replace(/[\\/]+$/, '') || v.download.directory;
+  try {
+    return new URL(v.url.replaceAll('{filename}', 'x')).host;
+  } catch {
+    return v.url;
+  }
+}

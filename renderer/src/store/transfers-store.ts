@@ -11,7 +11,7 @@ import type { Destination, Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
 import type { ConnectionState } from '../api/transport';
 import type { Counts, ListFilter } from './filters';
-import { ALL, countStates, sameIds, visibleIds } from './filters';
+import { ALL, countStates, repeatedNames, sameIds, visibleIds } from './filters';
 import { clearSpeedHistory, forgetSpeed, recordSpeed } from './speed-history';
 
 export interface TransfersState {
@@ -27,6 +27,8 @@ export interface TransfersState {
   /** Ids of active transfers, for the status bar's totals without scanning 10,000 views. */
   activeIds: readonly string[];
   counts: Counts;
+  /** Names more than one transfer has (their rows say where, too). */
+  repeatedNames: ReadonlySet<string>;
   speedDown: number;
   speedUp: number;
   filter: ListFilter;
@@ -63,6 +65,7 @@ function derive(
     visible: sameIds(visible, prevVisible) ? prevVisible : visible,
     activeIds,
     counts: countStates(byId),
+    repeatedNames: repeatedNames(byId),
     ...speeds(byId, activeIds),
   };
 }
@@ -89,6 +92,7 @@ export function createTransfersStore() {
     visible: [],
     activeIds: [],
     counts: EMPTY_COUNTS,
+    repeatedNames: new Set(),
     speedDown: 0,
     speedUp: 0,
     filter: ALL,
