@@ -13,6 +13,7 @@ import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { adHocUploadRequests, type AdHocSecretSink } from './ad-hoc-uploads';
 import { clientView } from './client-view';
 import { DestinationError, type DestinationsStore } from './destinations-store';
+import { expandTypedFolder } from './home-folder';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import type { SettingsStore } from './settings-store';
 import { uploadRequestFor } from './upload-request';
@@ -66,10 +67,24 @@ export interface FerryService {
 
 type Handlers = { [N in RequestName]: (input: ParsedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N> };
 
-/** A refusal the service raises on purpose, with the error code UIs should see. */
+/** A refusal the service raises on purpose, with the error code UIs should see (and the input field it is about). */
 class Refusal extends Error {
-  constructor(readonly code: ErrorReply['code'], message: string) {
+  constructor(
+    readonly code: ErrorReply['code'],
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
+  }
+}
+
+/** A refused download folder, said next to the field it was typed in. */
+async function aboutFolder<T>(field: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DownloadFolderRefused || error instanceof PathRefused) throw new Refusal(error.code, error.message, field);
+    throw error;
   }
 }
 
@@ -133,13 +148,15 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     snapshot: () => snapshot(),
     async addDownloads({ urls, directory, fileName, sha256, connections }) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
-      if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
       const settings = settingsStore.get();
       const target = directory ?? settings.downloadDirectory;
       // The setting is copied into each download, so changing it affects new downloads only.
       const count = connections ?? settings.connectionsPerDownload;
       // One batch: all URLs checked before any is added, one scheduler run, writes batched.
-      const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count })));
+      const added = await aboutFolder('directory', async () => {
+        if (directory !== undefined) requireChosenFolder(options.choices, directory, settings.downloadDirectory);
+        return engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count })));
+      });
       return added.map(clientView);
     },
     async addUploads({ paths, handles, destinationId }) {
@@ -200,8 +217,11 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     getSettings: () => settingsStore.get(),
     async setSettings(patch) {
       if (patch.downloadDirectory !== undefined) {
-        requireChosenFolder(options.choices, patch.downloadDirectory, settingsStore.get().downloadDirectory);
-        await checkDownloadFolder(patch.downloadDirectory);
+        const folder = patch.downloadDirectory;
+        await aboutFolder('downloadDirectory', async () => {
+          requireChosenFolder(options.choices, folder, settingsStore.get().downloadDirectory);
+          await checkDownloadFolder(folder);
+        });
       }
       const declined = await options.confirmSettingsChange?.(patch, settingsStore.get());
       if (declined) throw new Refusal('FAILED', declined);
@@ -264,7 +284,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
 
   return {
     async handle(name, rawInput) {
-      const parsed = parseRequest(name, rawInput);
+      // A folder typed as ~/… is this host's user's home; expanded before the contract reads it.
+      const parsed = parseRequest(name, expandTypedFolder(name, rawInput));
       if (!parsed.ok) return parsed;
       const handler = handlers[parsed.name] as (input: unknown) => unknown;
       try {
@@ -298,7 +319,8 @@ function messageOf(error: unknown): string {
 }
 
 function errorReplyFrom(error: unknown): ErrorReply {
-  if (error instanceof Refusal || error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
+  if (error instanceof Refusal) return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
+  if (error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
   if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
   if (error instanceof Error && error.name === 'TransferNotFoundError') return { code: 'NOT_FOUND', message: error.message };
   if (error instanceof Error && error.name === 'InvalidTransitionError') return { code: 'FAILED', message: error.message };
