@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Settings } from '../../../shared/settings';
 import { transport } from '../api/current';
+import { fieldError } from '../lib/actions';
 import { useTransfers } from '../store/transfers-store';
 import type { SettingsTab } from '../store/ui-store';
 import { useUi } from '../store/ui-store';
@@ -31,6 +32,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
   const [down, setDown] = useState(toMb(saved?.downloadLimit ?? null));
   const [up, setUp] = useState(toMb(saved?.uploadLimit ?? null));
   const [error, setError] = useState<string | null>(null);
+  const [folderError, setFolderError] = useState<string | null>(null);
   const close = () => useUi.getState().closeDialog();
 
   async function save() {
@@ -38,8 +40,15 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
     const downloadLimit = fromMb(down);
     const uploadLimit = fromMb(up);
     if (downloadLimit === 'bad' || uploadLimit === 'bad') return setError('Speed limits are positive numbers of MiB/s, or empty for no limit.');
+    setFolderError(null);
+    setError(null);
     const r = await transport().api.setSettings({ ...draft, downloadLimit, uploadLimit });
-    if (!r.ok) return setError(r.error.message);
+    if (!r.ok) {
+      const aboutFolder = fieldError(r.error, 'downloadDirectory');
+      if (!aboutFolder) return setError(r.error.message);
+      setFolderError(aboutFolder);
+      return setTab('general');
+    }
     useTransfers.getState().setSettings(r.value);
     close();
   }
@@ -125,7 +134,21 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                 <label className="field__label" htmlFor="settings-folder">
                   Download folder
                 </label>
-                <FolderField id="settings-folder" value={draft.downloadDirectory} onChange={(folder) => set('downloadDirectory', folder)} />
+                <FolderField
+                  id="settings-folder"
+                  value={draft.downloadDirectory}
+                  invalid={folderError !== null}
+                  {...(folderError ? { describedBy: 'settings-folder-error' } : {})}
+                  onChange={(folder) => {
+                    set('downloadDirectory', folder);
+                    setFolderError(null);
+                  }}
+                />
+                {folderError && (
+                  <span className="field__error" id="settings-folder-error" role="alert">
+                    {folderError}
+                  </span>
+                )}
               </div>
               <fieldset className="group">
                 <legend>Window and system</legend>

@@ -1,5 +1,5 @@
 // What buttons, menus and shortcuts do: one call to the host, failures shown as a toast.
-import type { ChosenFile, Reply } from '../../../shared/contract';
+import type { ChosenFile, ErrorReply, Reply } from '../../../shared/contract';
 import type { TransferView } from '../../../shared/transfer';
 import { transport } from '../api/current';
 import { matches } from '../store/filters';
@@ -82,11 +82,13 @@ export async function copyText(text: string): Promise<void> {
   useUi.getState().toast('Copied the URL');
 }
 
-export async function addDownloads(urls: string[], directory?: string, sha256?: string): Promise<TransferView[] | undefined> {
+/** Adds downloads; a refusal goes to `onError` (a dialog shows it beside its field) or else to a notice. */
+export async function addDownloads(urls: string[], directory?: string, sha256?: string, onError?: (error: ErrorReply) => void): Promise<TransferView[] | undefined> {
   const input = { urls, ...(directory ? { directory } : {}), ...(sha256 ? { sha256 } : {}) };
   const r = await transport().api.addDownloads(input);
   if (!r.ok) {
-    useUi.getState().toast(r.error.message, 'error');
+    if (onError) onError(r.error);
+    else useUi.getState().toast(r.error.message, 'error');
     return undefined;
   }
   reveal(r.value);
@@ -125,4 +127,13 @@ function reveal(views: TransferView[]): void {
   const { filter, setFilter } = useTransfers.getState();
   if (!matches(first, filter)) setFilter({ state: 'all', kind: 'all', search: '' });
   useUi.setState({ selected: new Set([first.id]), anchor: first.id, focused: first.id });
+}
+
+/**
+ * What to say beside a field about a refused request: the host's words without the request's name
+ * ("Invalid input for addDownloads: … (at directory)" → "…"), or null when the error is not about `field`.
+ */
+export function fieldError(error: ErrorReply, field: string): string | null {
+  if (error.field !== field) return null;
+  return error.message.replace(/^Invalid input for \w+: /, '').replace(/ \(at [\w.]+\)$/, '');
 }
