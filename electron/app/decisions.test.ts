@@ -4,7 +4,7 @@ import type { TransferView } from '../../shared/transfer';
 import { parseLaunchArgs } from './launch-args';
 import { PowerPolicy } from './power';
 import { contentSecurityPolicy } from '../hosts/kit/security-policy';
-import { TransferNoticeTracker } from './transfer-notices';
+import { TransferNoticeTracker } from '../../shared/transfer-notices';
 import { aggregate, progressBarValue, trayTooltip } from './tray-status';
 import { restoreBounds } from './window-bounds';
 

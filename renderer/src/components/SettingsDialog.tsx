@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Settings } from '../../../shared/settings';
 import { transport } from '../api/current';
 import { fieldError } from '../lib/actions';
+import { askForNotifications, notificationSupport } from '../lib/browser-notices';
 import { useTransfers } from '../store/transfers-store';
 import type { SettingsTab } from '../store/ui-store';
 import { useUi } from '../store/ui-store';
@@ -33,6 +34,8 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
   const [up, setUp] = useState(toMb(saved?.uploadLimit ?? null));
   const [error, setError] = useState<string | null>(null);
   const [folderError, setFolderError] = useState<string | null>(null);
+  const [notifyProblem, setNotifyProblem] = useState<string | null>(null);
+  const desktop = transport().nativeDialogs;
   const close = () => useUi.getState().closeDialog();
 
   async function save() {
@@ -150,15 +153,54 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                   </span>
                 )}
               </div>
-              <fieldset className="group">
-                <legend>Window and system</legend>
-                {check('closeToTray', 'Keep running in the tray when the window is closed')}
-                {check('startHidden', 'Start hidden in the tray')}
-                {check('startAtLogin', 'Start Ferry when I log in')}
-                {check('notifications', 'Notify me when transfers finish or fail')}
-                {check('confirmQuitWhileActive', 'Ask before quitting while transfers run')}
-                {check('preventSleepWhileActive', 'Keep the computer awake while transfers run')}
-              </fieldset>
+              {desktop ? (
+                <fieldset className="group">
+                  <legend>Window and system</legend>
+                  {check('closeToTray', 'Keep running in the tray when the window is closed')}
+                  {check('startHidden', 'Start hidden in the tray')}
+                  {check('startAtLogin', 'Start Ferry when I log in')}
+                  {check('notifications', 'Notify me when transfers finish or fail')}
+                  {check('confirmQuitWhileActive', 'Ask before quitting while transfers run')}
+                  {check('preventSleepWhileActive', 'Keep the computer awake while transfers run')}
+                </fieldset>
+              ) : (
+                <fieldset className="group">
+                  <legend>Notifications</legend>
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={draft.notifications}
+                      onChange={(e) => {
+                        const on = e.target.checked;
+                        setNotifyProblem(null);
+                        if (!on) return set('notifications', false);
+                        // Asked here, on the click: browsers ask for permission only in answer to one.
+                        void askForNotifications().then((allowed) => {
+                          if (allowed === 'granted') return set('notifications', true);
+                          setNotifyProblem(
+                            allowed === 'unsupported'
+                              ? 'This browser cannot show notifications for this page.'
+                              : 'The browser blocks notifications for this page: allow them in its site settings, then turn this on again.',
+                          );
+                        });
+                      }}
+                    />
+                    <span>
+                      Notify me when transfers finish or fail
+                      <span className="field__help">Shown by this browser while this page is open.</span>
+                    </span>
+                  </label>
+                  {draft.notifications && !notifyProblem && notificationSupport() !== 'granted' && (
+                    <span className="field__help field__help--warn">This browser has not allowed notifications for this page yet: turn this off and on again to be asked.</span>
+                  )}
+                  {notifyProblem && (
+                    <span className="field__error" role="alert">
+                      {notifyProblem}
+                    </span>
+                  )}
+                  <p className="field__help">The tray, starting at login, asking before quitting and keeping the computer awake are settings of the desktop app; Ferry in a browser has none of them.</p>
+                </fieldset>
+              )}
             </>
           )}
           {draft && tab === 'transfers' && (
