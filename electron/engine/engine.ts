@@ -26,6 +26,7 @@ import { TransferList } from './transfer-list';
 import { admitTransfers, checkDownloadRequests, checkUploadRequest } from './transfer-admission';
 import { transferTotals, type TransferTotals } from './transfer-totals';
 import type { DownloadRequest, TransferRecord, TransferWorker, UploadRequest } from './types';
+import { retargetUpload, uploadTargetText, type UploadTarget } from './upload-retarget';
 import { ViewChanges } from './view-changes';
 
 export type { EngineEvents, EngineOptions } from './engine-options';
@@ -188,9 +189,11 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     this.lifecycle.changed(record);
   }
 
-  async retry(id: string): Promise<void> {
+  /** `upload`: where an upload goes now (its destination as it is now; upload-retarget.ts). */
+  async retry(id: string, changes: { upload?: UploadTarget } = {}): Promise<void> {
     const record = this.transfers.require(id);
     if (record.view.state !== 'failed' && record.view.state !== 'canceled') return;
+    if (changes.upload) retargetUpload(record, changes.upload);
     if (record.view.state === 'canceled') {
       // Cancel discarded the partial file or staged copy: prepare again as if new.
       const prepared = await this.workerFor(record).prepare?.(record);
@@ -199,6 +202,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     record.attemptsWithoutProgress = 0;
     const { error: _error, finishedAt: _finished, ...rest } = record.view;
     record.view = { ...rest, attempt: 1 };
+    const target = uploadTargetText(record);
+    if (target) this.lifecycle.log(record, 'info', `Retry: sending to ${target}`);
     this.lifecycle.transition(record, 'queued');
     this.scheduler.request();
   }

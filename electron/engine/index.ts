@@ -6,6 +6,7 @@ import type { SecretsProvider, SecretVault } from './secrets';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
 export type { DownloadRequest, UploadRequest } from './types';
+export type { UploadTarget } from './upload-retarget';
 // For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
 export { TransferFailure } from './types';
 export { isSecretRef, MemorySecretsProvider, SECRET_REF_PREFIX, secretRefValue, UnknownSecretError, type SecretsProvider, type SecretVault } from './secrets';

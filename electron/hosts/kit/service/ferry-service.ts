@@ -202,7 +202,15 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     pause: ({ ids }) => forEachId(ids, (id) => engine.pause(id)),
     resume: ({ ids }) => forEachId(ids, (id) => engine.resume(id)),
     cancel: ({ ids }) => forEachId(ids, (id) => engine.cancel(id)),
-    retry: ({ ids }) => forEachId(ids, (id) => engine.retry(id)),
+    // An upload to a saved destination retries to the destination as it is now (the user may have
+    // fixed its URL after the failure); one whose destination was deleted keeps the target it had.
+    retry: ({ ids }) =>
+      forEachId(ids, (id) => {
+        const upload = engine.get(id)?.upload;
+        const destination = upload?.destinationId ? destinationsStore.getStored(upload.destinationId) : undefined;
+        if (!upload || !destination) return engine.retry(id);
+        return engine.retry(id, { upload: uploadRequestFor(destination, upload.sourcePath) });
+      }),
     remove: ({ ids, deleteFiles }) => forEachId(ids, (id) => engine.remove(id, { deleteFile: deleteFiles })),
     pauseAll: () => engine.pauseAll(),
     resumeAll: () => engine.resumeAll(),
