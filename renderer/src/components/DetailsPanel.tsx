@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { TransferView } from '../../../shared/transfer';
+import type { TransferView, UploadDetails } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
 import { canCancel, canPause, canResume, canRetry, copyText, openFile, pause, resume, retry, setOwnLimit, showInFolder } from '../lib/actions';
 import { errorText, formatBytes, formatEta, formatSpeed, formatTime, percent, STATE_LABEL } from '../lib/format';
@@ -91,7 +91,7 @@ function Body({ v }: { v: TransferView }) {
         {v.validators?.etag && <Row label="ETag" mono>{v.validators.etag}</Row>}
         {v.validators?.lastModified && <Row label="Last-Modified">{v.validators.lastModified}</Row>}
         {u && <Row label="Source" mono>{u.sourcePath}</Row>}
-        {u && <Row label="Destination">{u.destinationName ?? u.destinationId ?? '—'} · {u.protocol === 'tus' ? 'tus' : `${u.method} ${u.protocol}`}</Row>}
+        {u && <Row label="Destination"><DestinationName u={u} /> · {u.protocol === 'tus' ? 'tus' : `${u.method} ${u.protocol}`}</Row>}
         {u?.staged && (
           <Row label="Staged copy">
             <span className="mono">{u.staged.path}</span>
@@ -159,4 +159,12 @@ function OwnLimit({ v }: { v: TransferView }) {
       ))}
     </select>
   );
+}
+
+/** A saved destination by its name (as the user knows it), never by its id. */
+function DestinationName({ u }: { u: UploadDetails }) {
+  const saved = useTransfers((s) => (u.destinationId ? s.destinations.find((d) => d.id === u.destinationId)?.name : undefined));
+  if (saved) return <>{saved}</>;
+  if (u.destinationName) return <>{u.destinationName}</>;
+  return <>{u.destinationId ? 'a deleted destination' : 'the URL above'}</>;
 }
