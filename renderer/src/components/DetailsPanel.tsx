@@ -80,13 +80,13 @@ function Body({ v }: { v: TransferView }) {
         <button type="button" className="btn btn--small" onClick={() => void copyText(v.url)}>Copy URL</button>
       </div>
       <section aria-label="Speed">
-        <Sparkline id={v.id} />
+        <Sparkline v={v} />
       </section>
       <dl className="facts">
         <Row label={v.kind === 'download' ? 'URL' : 'Target URL'} mono>{v.url}</Row>
         {v.finalUrl && v.finalUrl !== v.url && <Row label="Final URL" mono>{v.finalUrl}</Row>}
         {d && <Row label={d.filePath ? 'Saved to' : 'Saves to'} mono>{d.filePath ?? `${d.directory.replace(/[\\/]$/, '')}/${d.fileName}`}</Row>}
-        {d && !d.filePath && <Row label="Resumable">{d.resumable ? 'Yes — pausing keeps the bytes' : 'No — the server ignores ranges; resume restarts'}</Row>}
+        {d && !d.filePath && <Row label="Resumable">{resumableText(v)}</Row>}
         {d?.sha256 && <Row label="Expected SHA-256" mono>{d.sha256}</Row>}
         {v.validators?.etag && <Row label="ETag" mono>{v.validators.etag}</Row>}
         {v.validators?.lastModified && <Row label="Last-Modified">{v.validators.lastModified}</Row>}
@@ -103,7 +103,7 @@ function Body({ v }: { v: TransferView }) {
         )}
         {u?.response && <Row label="Server answer">HTTP {u.response.status}{u.response.location ? ` · ${u.response.location}` : ''}</Row>}
         {u && <Row label="On resume">{u.restartsOnResume ? 'Sends the whole file again' : 'Continues where it stopped'}</Row>}
-        <Row label="Attempt">{v.attempt}{v.nextRetryAt ? ` · next try at ${formatTime(v.nextRetryAt)}` : ''}</Row>
+        <Row label="Attempt">{attemptText(v)}</Row>
         <Row label="Added">{new Date(v.createdAt).toLocaleString()}</Row>
         {v.finishedAt && <Row label="Finished">{new Date(v.finishedAt).toLocaleString()}</Row>}
         <Row label="Speed limit">
@@ -167,4 +167,23 @@ function DestinationName({ u }: { u: UploadDetails }) {
   if (saved) return <>{saved}</>;
   if (u.destinationName) return <>{u.destinationName}</>;
   return <>{u.destinationId ? 'a deleted destination' : 'the URL above'}</>;
+}
+
+/** Known only once the server answered with the file: a 404 that never started is not "resumable: yes". */
+function resumableText(v: TransferView): string {
+  const d = v.download!;
+  if (!d.resumable) return 'No — the server ignores ranges; resume restarts';
+  const answered = v.progress.bytesDone > 0 || v.validators?.etag !== undefined || v.validators?.lastModified !== undefined;
+  return answered ? 'Yes — pausing keeps the bytes' : 'Not known yet — the server has not sent the file';
+}
+
+/**
+ * The attempt count restarts at 1 when the user retries or resumes; say so, so "Attempt 1" under a
+ * log of earlier attempts does not read as a contradiction.
+ */
+function attemptText(v: TransferView): string {
+  const restart = [...v.log].reverse().find((e) => /^(failed|canceled|paused) → queued$/.test(e.message));
+  const since = restart ? ` (counted from your ${restart.message.startsWith('paused') ? 'resume' : 'retry'} at ${formatTime(restart.at)})` : '';
+  const next = v.nextRetryAt ? ` · next try at ${formatTime(v.nextRetryAt)}` : '';
+  return `${v.attempt}${since}${next}`;
 }
