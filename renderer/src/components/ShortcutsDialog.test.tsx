@@ -29,14 +29,14 @@ describe('keyboard shortcuts list', () => {
   it('opens with "?" and with F1, and lists the shortcuts', async () => {
     render(<App />);
     fireEvent.keyDown(window, { key: '?' });
-    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' });
+    const dialog = await screen.findByRole('dialog', { name: 'Keyboard shortcuts' }, { timeout: 10_000 });
     for (const what of ['Add downloads', 'Search', 'Settings', 'Pause or resume', 'Select all shown transfers', 'Show details', 'Download']) {
       expect(dialog.textContent).toContain(what);
     }
     act(() => useUi.getState().closeDialog());
     expect(screen.queryByRole('dialog', { name: 'Keyboard shortcuts' })).toBeNull();
     fireEvent.keyDown(window, { key: 'F1' });
-    expect(await screen.findByRole('dialog', { name: 'Keyboard shortcuts' })).toBeTruthy();
+    expect(await screen.findByRole('dialog', { name: 'Keyboard shortcuts' }, { timeout: 10_000 })).toBeTruthy();
   });
 
   it('"?" typed in the search field is just text', () => {
