@@ -268,7 +268,10 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       if (problem) throw new Refusal('FAILED', problem);
     },
     async showInFolder({ id }) {
-      await options.showItemInFolder(fileOf(id));
+      // An unfinished download has no file of its own yet: its folder (where its partial file is).
+      const view = requireTransfer(id);
+      const unfinished = view.kind === 'download' && !view.download?.filePath ? view.download?.directory : undefined;
+      await options.showItemInFolder(unfinished ?? fileOf(id));
     },
     async chooseUploadFiles() {
       if (!options.chooseUploadFiles) throw new Refusal('FAILED', 'Choosing files with a dialog is only available in the desktop app');
