@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { TransferView, UploadDetails } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
-import { canCancel, canPause, canResume, canRetry, copyText, openFile, pause, resume, retry, setOwnLimit, showInFolder } from '../lib/actions';
+import { canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, openFile, pause, resume, retry, setOwnLimit, showInFolder } from '../lib/actions';
 import { errorText, formatBytes, formatEta, formatSpeed, formatTime, percent, STATE_LABEL } from '../lib/format';
 import { cancelWithUndo } from '../lib/undoable';
 import { useTransfers } from '../store/transfers-store';
@@ -76,7 +76,7 @@ function Body({ v }: { v: TransferView }) {
         {canRetry(v) && <button type="button" className="btn btn--small" onClick={() => void retry(ids)}>Retry</button>}
         {canCancel(v) && <button type="button" className="btn btn--small" onClick={() => cancelWithUndo(ids)}>Cancel</button>}
         {canOpenFiles() && v.state === 'completed' && v.kind === 'download' && <button type="button" className="btn btn--small" onClick={() => void openFile(v.id)}>Open</button>}
-        {canOpenFiles() && <button type="button" className="btn btn--small" onClick={() => void showInFolder(v.id)}>Show in folder</button>}
+        {canOpenFiles() && hasFileOnDisk(v) && <button type="button" className="btn btn--small" onClick={() => void showInFolder(v.id)}>Show in folder</button>}
         <button type="button" className="btn btn--small" onClick={() => void copyText(v.url)}>Copy URL</button>
       </div>
       <section aria-label="Speed">
@@ -87,7 +87,13 @@ function Body({ v }: { v: TransferView }) {
         {v.finalUrl && v.finalUrl !== v.url && <Row label="Final URL" mono>{v.finalUrl}</Row>}
         {d && <Row label={d.filePath ? 'Saved to' : 'Saves to'} mono>{d.filePath ?? `${d.directory.replace(/[\\/]$/, '')}/${d.fileName}`}</Row>}
         {d && !d.filePath && <Row label="Resumable">{resumableText(v)}</Row>}
-        {d?.sha256 && <Row label="Expected SHA-256" mono>{d.sha256}</Row>}
+        {d?.fileSha256 && (
+          <Row label="SHA-256" mono>
+            {d.fileSha256}
+            {d.sha256 && d.sha256.toLowerCase() === d.fileSha256 && <span className="facts__ok"> ✓ matches the one you gave</span>}
+          </Row>
+        )}
+        {d?.sha256 && !d.fileSha256 && <Row label="Expected SHA-256" mono>{d.sha256}</Row>}
         {v.validators?.etag && <Row label="ETag" mono>{v.validators.etag}</Row>}
         {v.validators?.lastModified && <Row label="Last-Modified">{v.validators.lastModified}</Row>}
         {u && <Row label="Source" mono>{u.sourcePath}</Row>}

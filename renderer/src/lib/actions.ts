@@ -52,6 +52,12 @@ export function canResume(v: TransferView): boolean {
 export function canRetry(v: TransferView): boolean {
   return v.state === 'failed' || v.state === 'canceled';
 }
+/** Whether Show in folder has something to show: a finished file, the bytes of one under way, an upload's source. */
+export function hasFileOnDisk(v: TransferView): boolean {
+  if (v.kind === 'upload') return !!v.upload?.sourcePath;
+  return !!v.download?.filePath || (v.progress.bytesDone > 0 && v.state !== 'canceled' && v.state !== 'completed');
+}
+
 export function canCancel(v: TransferView): boolean {
   return v.state === 'active' || v.state === 'queued' || v.state === 'paused';
 }
