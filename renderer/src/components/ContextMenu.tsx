@@ -113,6 +113,7 @@ function MenuBody({ x, y }: { x: number; y: number }) {
               role="menuitem"
               tabIndex={-1}
               className={`menu__item${item.danger ? ' menu__item--danger' : ''}`}
+              onMouseEnter={(e) => e.currentTarget.focus()}
               onClick={() => {
                 close();
                 item.run();

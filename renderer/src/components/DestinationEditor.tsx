@@ -98,7 +98,7 @@ export function DestinationEditor({ initial, onDone, exampleName = 'report.pdf',
         )}
       </div>
       <div className="field-row">
-        <label className="field">
+        <label className="field field--protocol">
           <span className="field__label">Protocol</span>
           <select className="input" value={protocol} onChange={(e) => setProtocol(e.target.value as Destination['protocol'])}>
             <option value="raw">Raw body (WebDAV, S3-style PUT)</option>
