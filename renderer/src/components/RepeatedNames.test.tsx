@@ -24,6 +24,9 @@ describe('rows with the same name', () => {
           download('c', 'alone.iso', '/home/you/Downloads'),
           view('u1', 'completed', { kind: 'upload', name: 'notes.md', url: 'https://dav.example.org/in/{filename}' }),
           view('u2', 'completed', { kind: 'upload', name: 'notes.md', url: 'http://127.0.0.1:8080/inbox/notes.md' }),
+          // Same folder, same host: the URL tells them apart.
+          view('s1', 'active', { name: 'crawl.bin', url: 'http://127.0.0.1:9/crawl.bin', download: { directory: '/dl', fileName: 'crawl.bin', resumable: true } }),
+          view('s2', 'active', { name: 'crawl.bin', url: 'http://127.0.0.1:9/crawl.bin?copy=2', download: { directory: '/dl', fileName: 'crawl.bin', resumable: true } }),
         ]),
       ),
     );
@@ -34,6 +37,8 @@ describe('rows with the same name', () => {
     expect(nameOf('c')).toBe('alone.iso');
     expect(nameOf('u1')).toBe('notes.md — dav.example.org');
     expect(nameOf('u2')).toBe('notes.md — 127.0.0.1:8080');
+    expect(nameOf('s1')).toBe('crawl.bin — 127.0.0.1:9/crawl.bin');
+    expect(nameOf('s2')).toBe('crawl.bin — 127.0.0.1:9/crawl.bin?copy=2');
     // The accessible name stays the transfer's name and state.
     expect(screen.getByRole('row', { name: 'alone.iso, Completed' })).toBeTruthy();
   });

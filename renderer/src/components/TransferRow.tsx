@@ -29,7 +29,7 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
   const selected = useUi((s) => s.selected.has(id));
   const focused = useUi((s) => s.focused === id);
   const pending = useUi((s) => s.pending.get(id));
-  const repeated = useTransfers((s) => (v ? s.repeatedNames.has(v.name) : false));
+  const telling = useTransfers((s) => (v ? s.repeatedNames.get(v.name) : undefined));
   const now = useRetryCountdown(v?.state === 'queued' ? v.nextRetryAt : undefined);
   if (!v) return null;
   const status = pendingText(pending, v) ?? statusLine(v, now);
@@ -66,9 +66,9 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
         <Icon name={v.kind === 'download' ? 'download' : 'upload'} size={16} />
       </div>
       <div role="gridcell" className="row__main">
-        <div className="row__name" title={repeated ? `${v.name} — ${whereOf(v)}` : v.name}>
+        <div className="row__name" title={telling ? `${v.name} — ${whereOf(v, telling)}` : v.name}>
           {v.name}
-          {repeated && <span className="row__where"> — {whereOf(v)}</span>}
+          {telling && <span className="row__where"> — {whereOf(v, telling)}</span>}
         </div>
         <div className={`row__status${v.state === 'failed' ? ' row__status--error' : ''}`} title={status}>
           {status}

@@ -66,23 +66,34 @@ export function sameIds(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** Names that more than one transfer has: their rows also say where (folder or host) to tell them apart. */
-export function repeatedNames(byId: ReadonlyMap<string, TransferView>): ReadonlySet<string> {
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
+/** How rows that share a name are told apart: by folder, else by host, else by the whole URL. */
+export type Telling = 'folder' | 'host' | 'url';
+
+/** Names that more than one transfer has, with what tells those transfers apart. */
+export function repeatedNames(byId: ReadonlyMap<string, TransferView>): ReadonlyMap<string, Telling> {
+  const groups = new Map<string, TransferView[]>();
   for (const v of byId.values()) {
-    if (seen.has(v.name)) repeated.add(v.name);
-    else seen.add(v.name);
+    const group = groups.get(v.name);
+    if (group) group.push(v);
+    else groups.set(v.name, [v]);
   }
-  return repeated;
+  const out = new Map<string, Telling>();
+  for (const [name, group] of groups) {
+    if (group.length < 2) continue;
+    const differ = (f: (v: TransferView) => string) => new Set(group.map(f)).size === group.length;
+    out.set(name, differ((v) => whereOf(v, 'folder')) ? 'folder' : differ((v) => whereOf(v, 'host')) ? 'host' : 'url');
+  }
+  return out;
 }
 
-/** Where a transfer's file is or goes, shortly: a download's folder, an upload's destination host. */
-export function whereOf(v: TransferView): string {
-  if (v.download) return v.download.directory.replace(/[\\/]+$/, '') || v.download.directory;
+/** Where a transfer's file is or goes, shortly: a download's folder (or an upload's host), its host, or its URL. */
+export function whereOf(v: TransferView, telling: Telling = 'folder'): string {
+  if (telling === 'folder' && v.download) return v.download.directory.replace(/[\\/]+$/, '') || v.download.directory;
+  let url: URL;
   try {
-    return new URL(v.url.replaceAll('{filename}', 'x')).host;
+    url = new URL(v.url.replaceAll('{filename}', 'x'));
   } catch {
     return v.url;
   }
+  return telling === 'url' ? `${url.host}${url.pathname}${url.search}` : url.host;
 }

@@ -10,7 +10,7 @@ import type { Snapshot, TransferPatch } from '../../../shared/contract';
 import type { Destination, Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
 import type { ConnectionState } from '../api/transport';
-import type { Counts, ListFilter } from './filters';
+import type { Counts, ListFilter, Telling } from './filters';
 import { ALL, countStates, repeatedNames, sameIds, visibleIds } from './filters';
 import { clearSpeedHistory, forgetSpeed, recordSpeed } from './speed-history';
 
@@ -27,8 +27,8 @@ export interface TransfersState {
   /** Ids of active transfers, for the status bar's totals without scanning 10,000 views. */
   activeIds: readonly string[];
   counts: Counts;
-  /** Names more than one transfer has (their rows say where, too). */
-  repeatedNames: ReadonlySet<string>;
+  /** Names more than one transfer has, with what tells them apart (their rows say it too). */
+  repeatedNames: ReadonlyMap<string, Telling>;
   speedDown: number;
   speedUp: number;
   filter: ListFilter;
@@ -92,7 +92,7 @@ export function createTransfersStore() {
     visible: [],
     activeIds: [],
     counts: EMPTY_COUNTS,
-    repeatedNames: new Set(),
+    repeatedNames: new Map(),
     speedDown: 0,
     speedUp: 0,
     filter: ALL,
