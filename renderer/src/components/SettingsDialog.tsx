@@ -190,8 +190,20 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                       <span className="field__help">Shown by this browser while this page is open.</span>
                     </span>
                   </label>
-                  {draft.notifications && !notifyProblem && notificationSupport() !== 'granted' && (
-                    <span className="field__help field__help--warn">This browser has not allowed notifications for this page yet: turn this off and on again to be asked.</span>
+                  {draft.notifications && !notifyProblem && notificationSupport() === 'default' && (
+                    <div className="field__help field__help--warn">
+                      This browser has not allowed notifications for this page yet.{' '}
+                      <button
+                        type="button"
+                        className="btn btn--small"
+                        onClick={() => void askForNotifications().then((allowed) => setNotifyProblem(allowed === 'granted' ? null : 'The browser blocks notifications for this page: allow them in its site settings.'))}
+                      >
+                        Allow notifications
+                      </button>
+                    </div>
+                  )}
+                  {draft.notifications && !notifyProblem && notificationSupport() === 'denied' && (
+                    <span className="field__help field__help--warn">The browser blocks notifications for this page: allow them in its site settings.</span>
                   )}
                   {notifyProblem && (
                     <span className="field__error" role="alert">
