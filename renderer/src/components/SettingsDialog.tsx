@@ -35,6 +35,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
   const [error, setError] = useState<string | null>(null);
   const [folderError, setFolderError] = useState<string | null>(null);
   const [notifyProblem, setNotifyProblem] = useState<string | null>(null);
+  const [permission, setPermission] = useState(notificationSupport);
   const desktop = transport().nativeDialogs;
   const close = () => useUi.getState().closeDialog();
 
@@ -176,6 +177,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                         if (!on) return set('notifications', false);
                         // Asked here, on the click: browsers ask for permission only in answer to one.
                         void askForNotifications().then((allowed) => {
+                          setPermission(allowed);
                           if (allowed === 'granted') return set('notifications', true);
                           setNotifyProblem(
                             allowed === 'unsupported'
@@ -190,19 +192,19 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                       <span className="field__help">Shown by this browser while this page is open.</span>
                     </span>
                   </label>
-                  {draft.notifications && !notifyProblem && notificationSupport() === 'default' && (
+                  {draft.notifications && !notifyProblem && permission === 'default' && (
                     <div className="field__help field__help--warn">
                       This browser has not allowed notifications for this page yet.{' '}
                       <button
                         type="button"
                         className="btn btn--small"
-                        onClick={() => void askForNotifications().then((allowed) => setNotifyProblem(allowed === 'granted' ? null : 'The browser blocks notifications for this page: allow them in its site settings.'))}
+                        onClick={() => void askForNotifications().then(setPermission)}
                       >
                         Allow notifications
                       </button>
                     </div>
                   )}
-                  {draft.notifications && !notifyProblem && notificationSupport() === 'denied' && (
+                  {draft.notifications && !notifyProblem && permission === 'denied' && (
                     <span className="field__help field__help--warn">The browser blocks notifications for this page: allow them in its site settings.</span>
                   )}
                   {notifyProblem && (
