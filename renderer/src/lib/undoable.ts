@@ -1,13 +1,13 @@
 // Cancel and remove throw bytes away (a partial file, a staged copy, with "delete files" the
 // finished file), so they are undoable, as mail apps do it: the rows change at once (a removed row
-// leaves the list, a canceled one says "Canceling…"), the notice offers Undo for a few seconds,
-// and only then does the host hear of it. Undo, or closing the page before the time is up, leaves
-// every byte where it was. One mechanism for every way in: row buttons, the menu, the details
-// panel and the Delete key.
+// leaves the list; a canceled one is paused at once, keeping its bytes, and says "Canceling…"), the
+// notice offers Undo for a few seconds, and only then are the bytes discarded. Undo resumes what the
+// cancel paused; closing the page before the time is up leaves every byte where it was. One
+// mechanism for every way in: row buttons, the menu, the details panel, the Delete key, Clear completed.
 import type { TransferView } from '../../../shared/transfer';
 import { useTransfers } from '../store/transfers-store';
 import { useUi, type PendingAction } from '../store/ui-store';
-import { cancel, canCancel, remove } from './actions';
+import { cancel, canCancel, canPause, pause, remove, resume } from './actions';
 
 /** How long Undo is offered. A test may shorten it. */
 export const undoWindow = { ms: 5000 };
@@ -24,7 +24,7 @@ function wording(action: PendingAction, ids: readonly string[]): string {
   return `Removed ${what} from the list; finished files stay on disk`;
 }
 
-function schedule(action: PendingAction, ids: string[], commit: (ids: string[]) => Promise<unknown>): void {
+function schedule(action: PendingAction, ids: string[], commit: (ids: string[]) => Promise<unknown>, undo?: (ids: string[]) => void): void {
   if (ids.length === 0) return;
   const ui = useUi.getState();
   ui.setPending(ids, action);
@@ -45,20 +45,34 @@ function schedule(action: PendingAction, ids: string[], commit: (ids: string[]) 
         undone = true;
         clearTimeout(timer);
         const ui = useUi.getState();
-        ui.setPending(ids.filter((id) => ui.pending.get(id) === action), null);
+        const mine = ids.filter((id) => ui.pending.get(id) === action);
+        ui.setPending(mine, null);
         ui.dismissToast(toastId);
+        undo?.(mine);
       },
     },
   });
 }
 
-/** Cancel with Undo: only those that can still be canceled when the time is up. */
+const viewOf = (id: string) => useTransfers.getState().byId.get(id);
+
+/**
+ * Cancel with Undo: what runs is paused at once (no more traffic, bytes kept), canceled when the
+ * time is up (only what can still be canceled then); Undo resumes what this paused.
+ */
 export function cancelWithUndo(ids: string[]): void {
-  const views = useTransfers.getState().byId;
-  schedule('cancel', ids.filter((id) => { const v = views.get(id); return v !== undefined && canCancel(v); }), (mine) => {
-    const still = mine.filter((id) => { const v = useTransfers.getState().byId.get(id); return v !== undefined && canCancel(v); });
-    return cancel(still);
+  const cancelable = ids.filter((id) => {
+    const v = viewOf(id);
+    return v !== undefined && canCancel(v);
   });
+  const paused = cancelable.filter((id) => canPause(viewOf(id)!));
+  void pause(paused);
+  schedule(
+    'cancel',
+    cancelable,
+    (mine) => cancel(mine.filter((id) => { const v = viewOf(id); return v !== undefined && canCancel(v); })),
+    (mine) => void resume(mine.filter((id) => paused.includes(id) && viewOf(id)?.state === 'paused')),
+  );
 }
 
 /** Remove from the list (and with deleteFiles the files too), with Undo. */
