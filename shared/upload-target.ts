@@ -6,11 +6,15 @@
 // `/files/`), so their URL is used as it is. No Node or DOM imports (URL is in both).
 import type { UploadProtocol } from './transfer';
 
+// The WHATWG URL parser every runtime here has (Node, Chromium); declared because shared/ is
+// compiled without DOM or Node types (as in secret-mask.ts).
+declare const URL: new (input: string) => { pathname: string; readonly href: string };
+
 export function uploadTargetUrl(template: string, fileName: string, protocol: UploadProtocol): string {
   const name = encodeURIComponent(fileName);
   if (template.includes('{filename}')) return template.split('{filename}').join(name);
   if (protocol !== 'raw') return template;
-  let url: URL;
+  let url: { pathname: string; readonly href: string };
   try {
     url = new URL(template);
   } catch {
