@@ -35,7 +35,7 @@ const httpUrl = z
 
 export const addDownloadsInput = z.strictObject({
   urls: z.array(httpUrl).min(1).max(1000),
-  /** Folder to save into; the settings' download folder when absent. */
+  /** Folder to save into; the settings' download folder when absent. Hosts expand a leading `~` first. */
   directory: absoluteFolderSchema.optional(),
   /** Only with a single URL: the file name to save as. */
   fileName: z.string().min(1).max(255).optional(),
@@ -183,6 +183,8 @@ export type RequestOutput<N extends RequestName> = Requests[N]['output'];
 export type ErrorReply = {
   code: 'INVALID_INPUT' | 'UNKNOWN_REQUEST' | 'NOT_FOUND' | 'FORBIDDEN' | 'FAILED';
   message: string;
+  /** The input field the error is about (`directory`, `downloadDirectory`), so a UI can say it next to that field. */
+  field?: string;
 };
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorReply };
 
@@ -236,10 +238,11 @@ export function parseRequest(
   const parsed = spec.input.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    const where = first && first.path.length > 0 ? ` (at ${first.path.join('.')})` : '';
+    const field = first && first.path.length > 0 ? first.path.join('.') : undefined;
+    const where = field ? ` (at ${field})` : '';
     return {
       ok: false,
-      error: { code: 'INVALID_INPUT', message: `Invalid input for ${name}: ${first?.message ?? 'malformed'}${where}` },
+      error: { code: 'INVALID_INPUT', message: `Invalid input for ${name}: ${first?.message ?? 'malformed'}${where}`, ...(field ? { field } : {}) },
     };
   }
   return { ok: true, name: name as RequestName, input: parsed.data };

@@ -6,15 +6,20 @@ import { proxyChoiceSchema } from './proxy';
 /** Bytes per second; null means unlimited. */
 const rate = z.number().int().positive().max(10 * 1024 ** 3).nullable();
 
+/** Said next to a folder field when what was typed is not a full path. */
+export const FOLDER_HINT = 'Type a full folder path, such as /home/you/Downloads or C:\\Users\\you\\Downloads (~ stands for your home folder)';
+
 /**
  * A folder on the host: absolute on any platform Ferry runs on (POSIX `/`, a Windows drive or UNC
  * share) and of sane length. A relative folder would mean whatever the host's working directory is.
+ * A leading `~` typed by a person is expanded by the host before its request is read (only the host
+ * knows that folder: electron/hosts/kit/service/home-folder.ts), so it never reaches this check.
  */
 export const absoluteFolderSchema = z
   .string()
-  .min(1)
+  .min(1, FOLDER_HINT)
   .max(1024, 'a folder path longer than 1024 characters is not accepted')
-  .refine((d) => /^(?:\/|[A-Za-z]:[\\/]|\\\\[^\\]+\\[^\\]+)/.test(d) && !d.includes('\0'), 'the folder must be an absolute path');
+  .refine((d) => /^(?:\/|[A-Za-z]:[\\/]|\\\\[^\\]+\\[^\\]+)/.test(d) && !d.includes('\0'), FOLDER_HINT);
 
 /**
  * A web origin as browsers send it in `Origin`: scheme://host[:port], no path. Extensions' origins

@@ -64,7 +64,10 @@ export interface DownloadDetails {
   filePath?: string;
   /** Name the user asked for with --out / the dialog; wins over the server's name. */
   requestedName?: string;
+  /** The SHA-256 the user asked to check (--sha256, the Add dialog). */
   sha256?: string;
+  /** The SHA-256 of the finished file, computed while it was written (hex). */
+  fileSha256?: string;
   /** false once the server showed it cannot serve ranges: pause/resume restarts. */
   resumable: boolean;
   /** Connections open at the last checkpoint of a segmented download. */

@@ -39,7 +39,7 @@ test('desktop: upload files come from the native dialog, listed by name and size
   const list = dialog.getByRole('list', { name: 'Chosen files' });
   await expect(list.getByRole('listitem')).toHaveCount(2);
   await expect(list).toContainText('holiday-2026.mp4');
-  await expect(list).toContainText('700 MB');
+  await expect(list).toContainText('700 MiB');
   await shot(page, 'desktop-upload-chosen');
   await dialog.getByRole('button', { name: 'Upload 2' }).click();
   await expect(page.getByRole('grid').getByRole('row')).toHaveCount(2);

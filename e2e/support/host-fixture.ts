@@ -2,7 +2,7 @@
 // built renderer, plus loopback servers to download from and upload to. Run as a child process
 // through tsx (`node --import tsx e2e/support/host-fixture.ts`); prints one JSON line with
 // everything the tests need, then runs until SIGTERM/SIGINT, when it closes it all.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runHeadlessHost } from '../../electron/hosts/headless/index';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../test-support/files';
@@ -14,6 +14,8 @@ export interface HostFixtureInfo {
   downloads: string;
   big: { url: string; size: number; sha256: string };
   slow: { url: string; name: string };
+  /** One connection at 40 kB/s: minutes long, for what must still be running seconds later. */
+  crawl: { url: string; name: string };
   segmented: { url: string; name: string };
   unknownSize: { url: string; size: number };
   missing: string;
@@ -21,11 +23,27 @@ export interface HostFixtureInfo {
   busy: string;
   checked: { url: string; sha256: string };
   receiver: { url: string; dir: string };
+  /** The host's home folder (HOME), where `~` leads. */
+  home: string;
+  /** What the host asked the OS to open or show (the fake xdg-open and dbus-send write here). */
+  openLog: string;
 }
 
 const dir = await makeTempDir('ferry-e2e-');
 const downloads = path.join(dir, 'downloads');
 await mkdir(downloads);
+// A home of its own, so `~` typed in the UI leads into the temp folder; and the OS's openers as
+// scripts that write down what they were asked, so "Open" and "Show in folder" are seen, not run.
+const home = path.join(dir, 'home');
+await mkdir(home);
+process.env.HOME = home;
+const bin = path.join(dir, 'bin');
+const openLog = path.join(dir, 'opened.log');
+await mkdir(bin);
+for (const name of ['xdg-open', 'dbus-send']) {
+  await writeFile(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> '${openLog}'\n`, { mode: 0o755 });
+}
+process.env.PATH = `${bin}:${process.env.PATH ?? ''}`;
 
 const server = await startTestServer();
 // Big enough and slow enough (≈ 4 s over the default 8 connections) to pause and resume mid-way;
@@ -35,6 +53,7 @@ server.route('/big.bin', { body: big, rateBytesPerSec: 200_000 });
 // A segmented download that runs long enough (≈ 10 s) to look at its ranges.
 server.route('/segmented.bin', { body: randomBytes(24_000_000, 8), rateBytesPerSec: 300_000 });
 server.route('/slow.bin', { body: randomBytes(20_000_000, 7), rateBytesPerSec: 400_000 });
+server.route('/crawl.bin', { body: randomBytes(8_000_000, 6), rateBytesPerSec: 40_000, ranges: false });
 server.route('/stream.bin', { body: randomBytes(3_000_000, 9), rateBytesPerSec: 1_000_000, noContentLength: true });
 server.route('/missing.bin', { status: 404 });
 server.route('/busy.bin', { status: 503, retryAfter: '40' });
@@ -50,12 +69,15 @@ const info: HostFixtureInfo = {
   downloads,
   big: { url: server.url('/big.bin'), size: big.length, sha256: sha256(big) },
   slow: { url: server.url('/slow.bin'), name: 'slow.bin' },
+  crawl: { url: server.url('/crawl.bin'), name: 'crawl.bin' },
   segmented: { url: server.url('/segmented.bin'), name: 'segmented.bin' },
   unknownSize: { url: server.url('/stream.bin'), size: 3_000_000 },
   missing: server.url('/missing.bin'),
   busy: server.url('/busy.bin'),
   checked: { url: server.url('/checked.bin'), sha256: sha256(checked) },
   receiver: { url: receiver.url('/in/{filename}'), dir: receiver.dir },
+  home,
+  openLog,
 };
 process.stdout.write(`${JSON.stringify(info)}\n`);
 

@@ -4,7 +4,7 @@ import type { TransferView } from '../../shared/transfer';
 import { parseLaunchArgs } from './launch-args';
 import { PowerPolicy } from './power';
 import { contentSecurityPolicy } from '../hosts/kit/security-policy';
-import { TransferNoticeTracker } from './transfer-notices';
+import { TransferNoticeTracker } from '../../shared/transfer-notices';
 import { aggregate, progressBarValue, trayTooltip } from './tray-status';
 import { restoreBounds } from './window-bounds';
 
@@ -34,9 +34,9 @@ describe('launch arguments', () => {
 });
 
 describe('tray status', () => {
-  it('summarises active transfers as "2 active · 45% · 3.1 MB/s"', () => {
+  it('summarises active transfers as "2 active · 45% · 2.96 MiB/s"', () => {
     const agg = aggregate([view('a', 'active', 40, 100, 1_000_000), view('b', 'active', 50, 100, 2_100_000), view('c', 'completed', 5, 5)]);
-    expect(trayTooltip(agg)).toBe('2 active · 45% · 3.1 MB/s');
+    expect(trayTooltip(agg)).toBe('2 active · 45% · 2.96 MiB/s');
     expect(progressBarValue(agg)).toBeCloseTo(0.45);
   });
   it('is idle without active transfers and indeterminate when no size is known', () => {

@@ -6,7 +6,7 @@ import type { TransferPatch } from '../../shared/contract';
 import type { Settings } from '../../shared/settings';
 import type { TransferView } from '../../shared/transfer';
 import type { PowerPolicy } from './power';
-import { TransferNoticeTracker, type TransferNotice } from './transfer-notices';
+import { TransferNoticeTracker, type TransferNotice } from '../../shared/transfer-notices';
 import type { FerryTray } from './tray';
 import { progressBarValue, type Aggregate } from './tray-status';
 

@@ -8,6 +8,7 @@
 // issues handles, for those files and no others. The question can be turned off in Settings
 // ("Ask before uploading dropped files"); turning it off takes a yes in a native dialog as well,
 // because a renderer that could switch the setting by itself would switch off its own guard.
+import { formatBytes } from '../../shared/format-size';
 import type { BrowserWindow, Dialog, IpcMain, IpcMainInvokeEvent, MessageBoxOptions } from 'electron';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -153,12 +154,6 @@ function displayed(name: string): string {
 }
 
 function formatSize(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+  // Tiny files in words ("11 bytes"); above that the one convention every front uses.
+  return bytes < 1024 ? `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}` : formatBytes(bytes);
 }

@@ -3,23 +3,10 @@
 // user said yes in a native dialog that names it. The renderer can ask for "open", but it cannot
 // answer the question: the dialog belongs to the main process.
 import type { Dialog, Shell } from 'electron';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { runsWhenOpened } from './dangerous-file-types';
+import { executableReason } from '../hosts/kit/dangerous-file-types';
 
-/** Why a file would run as a program when opened, or undefined when it would just be shown. */
-export async function executableReason(file: string, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
-  const extension = runsWhenOpened(file);
-  if (extension) return `“.${extension}” files can run programs or change settings when opened`;
-  if (platform === 'win32') return undefined;
-  try {
-    const info = await stat(file);
-    if (info.isFile() && (info.mode & 0o111) !== 0) return 'the file is marked as executable';
-  } catch {
-    // Missing or unreadable: openPath reports that itself.
-  }
-  return undefined;
-}
+export { executableReason };
 
 export interface OpenDownloadedFileDeps {
   shell: Pick<Shell, 'openPath'>;

@@ -1,4 +1,5 @@
-// The aggregate the tray tooltip, taskbar progress bar and badge show: "2 active · 45% · 3.1 MB/s".
+// The aggregate the tray tooltip, taskbar progress bar and badge show: "2 active · 45% · 2.96 MiB/s".
+import { formatSpeed } from '../../shared/format-size';
 import type { TransferView } from '../../shared/transfer';
 
 export interface Aggregate {
@@ -35,14 +36,7 @@ export function aggregateFromTotals(totals: { active: number; bytesDone: number;
 }
 
 export function formatRate(bytesPerSecond: number): string {
-  const units = ['B/s', 'kB/s', 'MB/s', 'GB/s'];
-  let value = bytesPerSecond;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  return formatSpeed(bytesPerSecond);
 }
 
 export function trayTooltip(agg: Aggregate): string {

@@ -193,7 +193,7 @@ describe('dropped files become handles only after the main process asked about t
     const box = electron.messageBoxes[0]!;
     expect(box.message).toBe('Upload these 3 files?');
     // Every file by name and size, every folder; no line break or direction override from a name reaches the dialog.
-    expect(box.detail).toContain('a.txt (3 bytes)\nb.bin (2.0 KiB)\nline\ufffdbreak\ufffdtxt.log (8 bytes)\n\nFrom 2 folders:\n' + dir + '\n' + path.join(dir, 'sub'));
+    expect(box.detail).toContain('a.txt (3 bytes)\nb.bin (2.00 KiB)\nline\ufffdbreak\ufffdtxt.log (8 bytes)\n\nFrom 2 folders:\n' + dir + '\n' + path.join(dir, 'sub'));
     const added = await fromRenderer('addUploads', { handles: reply.value!.map((f) => f.handle), destinationId: destination });
     expect(added.ok).toBe(true);
     await engine!.waitUntilFinished((added.value as TransferView[]).map((v) => v.id));

@@ -30,6 +30,7 @@ import { transferTotals, type TransferTotals } from './transfer-totals';
 import { transferView } from './transfer-view';
 import { TransferFailure, type DownloadRequest, type TransferRecord, type TransferWorker, type UploadRequest } from './types';
 import type { ProxyChoice } from '../../shared/proxy';
+import { retargetUpload, uploadTargetText, type UploadTarget } from './upload-retarget';
 
 export type { EngineEvents, EngineOptions } from './engine-options';
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
@@ -199,15 +200,19 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     this.lifecycle.update(record, { progress: { bytesDone: 0, totalBytes: record.transfer.progress.totalBytes, speed: 0, etaSeconds: null } });
   }
 
-  async retry(id: string): Promise<void> {
+  /** `upload`: where an upload goes now (its destination as it is now; upload-retarget.ts). */
+  async retry(id: string, changes: { upload?: UploadTarget } = {}): Promise<void> {
     const record = this.transfers.require(id);
     if (record.transfer.state !== 'failed' && record.transfer.state !== 'canceled') return;
+    if (changes.upload) retargetUpload(record, changes.upload);
     if (record.transfer.state === 'canceled') {
       // Cancel discarded the partial file or staged copy: prepare again as if new.
       const prepared = await this.workerFor(record).prepare?.(record);
       if (prepared) mergeCheckpoint(record, prepared);
     }
     record.attemptsWithoutProgress = 0;
+    const target = uploadTargetText(record);
+    if (target) this.lifecycle.log(record, 'info', `Retry: sending to ${target}`);
     this.lifecycle.transition(record, 'queued', { attempt: 1, error: undefined, finishedAt: undefined });
     this.scheduler.request();
   }

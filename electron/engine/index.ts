@@ -9,6 +9,7 @@ export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } f
 // The errors a command may raise, for the service to map by class (not by name).
 export { InvalidTransitionError, TransferNotFoundError } from './engine';
 export type { DownloadRequest, UploadRequest } from './types';
+export type { UploadTarget } from './upload-retarget';
 // For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
 export { TransferFailure } from './types';
 export { isSecretRef, MemorySecretsProvider, SECRET_REF_PREFIX, secretRefValue, UnknownSecretError, type SecretsProvider, type SecretVault } from './secrets';

@@ -32,6 +32,17 @@ export interface TransferLifecycleDeps {
   completing(record: TransferRecord): void;
 }
 
+/**
+ * After a failed attempt the view shows what is kept, not what was sent or received: bytes that
+ * never reached the disk (disk full) are not done, and a raw or multipart upload the server refused
+ * after its body was out starts from 0 again (a grey 100 % bar beside "Retrying in 1 s · Server
+ * says 500" said the opposite). A tus upload keeps what the server confirmed.
+ */
+function keptProgress(record: TransferRecord): TransferView['progress'] {
+  const restarts = record.transfer.kind === 'upload' && record.transfer.upload?.restartsOnResume !== false;
+  return { ...record.transfer.progress, bytesDone: restarts ? 0 : durableBytes(record.resume) };
+}
+
 export class TransferLifecycle {
   /** Transfers whose facts changed in a way a client sees since their last view went out. */
   private readonly unsent = new Set<string>();
@@ -73,13 +84,11 @@ export class TransferLifecycle {
       });
     } else if (outcome.kind === 'failed') {
       this.log(record, 'error', outcome.error.message);
-      // Show what is kept, not what was received: bytes that never reached the disk (disk full) are not done.
-      const kept = record.transfer.kind === 'download' ? { progress: { ...record.transfer.progress, bytesDone: durableBytes(record.resume) } } : {};
-      this.transition(record, 'failed', { ...kept, error: outcome.error, finishedAt: now });
+      this.transition(record, 'failed', { progress: keptProgress(record), error: outcome.error, finishedAt: now });
     } else {
       // Waiting is not working: back to the queue with a not-before time, the slot is free.
       this.log(record, 'warn', outcome.message);
-      this.transition(record, 'queued', { attempt: record.transfer.attempt + 1, nextRetryAt: now + outcome.delayMs, error: outcome.error });
+      this.transition(record, 'queued', { attempt: record.transfer.attempt + 1, nextRetryAt: now + outcome.delayMs, error: outcome.error, progress: keptProgress(record) });
     }
   }
 

@@ -21,12 +21,17 @@ import { identityOf, removeOwnPart } from './part-identity';
 import { reopenPart } from './part-reopen';
 import { resumeHeaders } from './request-headers';
 import { checkResponse, ifRangeValidator } from './response-check';
+import { PrefixHasher } from './prefix-hasher';
+
 import { receiveSegmented } from './segmented-attempt';
 import { serverDigestOf, type ServerDigest } from './server-digest';
 import { receiveSingle } from './single-connection';
 import { manifestInFile } from '../stream/manifest-sniff';
 import { createStreamWorker, type StreamWorker } from '../stream/stream-worker';
 import { clampConnections, segmentSettingsFrom, type DownloadWorkerOptions, type SegmentSettings } from './worker-settings';
+
+/** Up to this size a single-connection download is hashed on the main thread, in the stream. */
+const SMALL_FILE_BYTES = 8 * 1024 * 1024;
 
 export { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type DownloadWorkerOptions } from './worker-settings';
 
@@ -198,17 +203,32 @@ class DownloadAttempt {
   }
 
   private async receive(opened: OpenedResponse, signal: AbortSignal): Promise<AttemptResult> {
-    const digest = await receiveSingle(this.state, opened, signal, {
-      checkpointIntervalMs: this.segmentSettings.checkpointIntervalMs,
-      onStall: () => this.stall.abort(),
-    });
-    return this.finish(digest, signal);
+    const options = { checkpointIntervalMs: this.segmentSettings.checkpointIntervalMs, onStall: () => this.stall.abort() };
+    // The file's SHA-256: a small file from byte 0 is hashed in the stream (a thread would cost more
+    // than its hashing); anything else on a hashing thread (prefix-hasher.ts).
+    const total = this.facts.totalBytes;
+    if (this.state.writer!.start === 0 && total !== null && total <= SMALL_FILE_BYTES) {
+      return this.finish(await receiveSingle(this.state, opened, signal, options, undefined, true), signal);
+    }
+    const hasher = new PrefixHasher(this.state.writer!.fileHandle);
+    try {
+      const streamed = await receiveSingle(this.state, opened, signal, options, (prefix) => hasher.advanceTo(prefix));
+      // A SHA-256 to check was hashed in the stream already (from byte 0); else the thread's.
+      return await this.finish(streamed ?? (await hasher.digest(this.facts.done)), signal);
+    } finally {
+      hasher.dispose();
+    }
   }
 
   private async receiveSegmented(first: OpenedResponse | undefined, signal: AbortSignal): Promise<AttemptResult> {
-    const end = await receiveSegmented(this.state, this.segmentSettings, first, signal);
-    if (end === 'aborted') return { outcome: 'aborted' };
-    return this.finish(undefined, signal);
+    const hasher = new PrefixHasher(this.state.writer!.fileHandle);
+    try {
+      const end = await receiveSegmented(this.state, this.segmentSettings, first, signal, (prefix) => hasher.advanceTo(prefix));
+      if (end === 'aborted') return { outcome: 'aborted' };
+      return await this.finish(await hasher.digest(this.facts.totalBytes ?? this.facts.done), signal);
+    } finally {
+      hasher.dispose();
+    }
   }
 
   private async finish(digest: string | undefined, signal: AbortSignal): Promise<AttemptResult> {

@@ -41,9 +41,9 @@ export function networkFailure(err: unknown, stallTimeoutMs: number): TransferFa
   return classifyError(err, { stallTimeoutMs });
 }
 
-/** The body stopped: no bytes for the stall timeout. */
+/** The body stopped: no bytes for the stall timeout. What follows (a retry, or giving up) the retry decision says. */
 export function stalledFailure(stallTimeoutMs: number): TransferFailure {
-  return failure('STALLED', `No data for ${formatSeconds(stallTimeoutMs)}; retrying`, true);
+  return failure('STALLED', `No data for ${formatSeconds(stallTimeoutMs)}`, true);
 }
 
 function formatSeconds(ms: number): string {

@@ -14,8 +14,8 @@ import { identityOf, partNameForeign, PartReplaced, type PartIdentity } from './
 import { verifyServerDigest, type ServerDigest } from './server-digest';
 
 /**
- * Verifies length and checksum, then moves the .part to a free final name. `digest` is the SHA-256
- * hashed while receiving, if any; `serverDigest` the Repr-Digest / Digest of the last response.
+ * Verifies length and checksum, records the file's SHA-256, then moves the .part to a free final
+ * name. `digest` is the SHA-256 hashed while receiving, if any; `serverDigest` the Repr-Digest / Digest of the last response.
  */
 export async function finishDownload(
   state: AttemptState,
@@ -58,14 +58,15 @@ async function verifyAndMove(
   const own = partIdentityOf(facts) ?? identityOf(await state.writer!.fileHandle.stat());
   // Hashing and marking go by name: first make sure the name is still Ferry's file.
   await requireOwnPart(partPath, own);
+  // Hashed while written; read once more only where that was impossible (a single connection
+  // resumed at an offset: the earlier bytes were hashed by a process that is gone).
+  const actual = digest ?? (await sha256OfFile(partPath, signal));
   const expected = request.sha256?.toLowerCase();
-  if (expected) {
-    const actual = digest ?? (await sha256OfFile(partPath, signal));
-    if (actual !== expected) {
-      await state.discardPart();
-      throw failure('CHECKSUM_MISMATCH', `SHA-256 mismatch: expected ${expected}, got ${actual}; the file was discarded`, false);
-    }
+  if (expected && actual !== expected) {
+    await state.discardPart();
+    throw failure('CHECKSUM_MISMATCH', `SHA-256 mismatch: expected ${expected}, got ${actual}; the file was discarded`, false);
   }
+  state.details = { ...state.details, fileSha256: actual };
   await verifyServerDigest(partPath, serverDigest, signal);
   await state.writer?.close();
   state.writer = undefined;

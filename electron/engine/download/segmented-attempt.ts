@@ -25,6 +25,8 @@ export async function receiveSegmented(
   settings: SegmentSettings,
   first: OpenedResponse | undefined,
   signal: AbortSignal,
+  /** Told, at every checkpoint, where the contiguous durable prefix from byte 0 ends (prefix-hasher.ts). */
+  durablePrefix?: (end: number) => void,
 ): Promise<'done' | 'aborted'> {
   const { ctx, facts, request } = state;
   const total = facts.totalBytes!;
@@ -68,6 +70,8 @@ export async function receiveSegmented(
       facts.connections = connections;
       facts.done = ranges[0]?.done ?? 0;
       await state.checkpoint();
+      // Ranges come merged where the left one is complete: the first one's bytes are the prefix.
+      if (ranges[0]?.start === 0) durablePrefix?.(ranges[0].done);
     },
     log: (level, message) => ctx.log(level, message),
   });

@@ -21,16 +21,21 @@ export async function receiveSingle(
   opened: OpenedResponse,
   signal: AbortSignal,
   options: SingleConnectionOptions,
+  /** Told where the durable prefix ends at each checkpoint (prefix-hasher.ts); [0, start) is from before. */
+  durablePrefix?: (end: number) => void,
+  /** Hash in the stream from byte 0 even without a SHA-256 to check (a small file: no thread for it). */
+  hashInStream = false,
 ): Promise<string | undefined> {
   const { ctx, facts } = state;
   const writer = state.writer!;
   const sha256 = state.request.sha256;
-  const hash = sha256 && writer.start === 0 ? createHash('sha256') : undefined;
+  const hash = (sha256 || hashInStream) && writer.start === 0 ? createHash('sha256') : undefined;
   const checkpointer = new DurableCheckpointer(
     writer,
     async (offset) => {
       facts.done = offset;
       await state.checkpoint();
+      durablePrefix?.(offset);
     },
     options.checkpointIntervalMs,
   );

@@ -1,12 +1,14 @@
-// Turning a stored UploadRequest into what goes on the wire, at attempt time: {filename} in the
-// URL, secret header references resolved (the records file only ever holds the reference).
+// Turning a stored UploadRequest into what goes on the wire, at attempt time: the file's URL
+// ({filename}, a folder URL ending in /), secret header references resolved (the records file only ever holds the reference).
+import type { UploadProtocol } from '../../../shared/transfer';
+import { uploadTargetUrl } from '../../../shared/upload-target';
 import { isSecretRef, SECRET_REF_PREFIX, type SecretsProvider } from '../secrets';
 import { TransferFailure } from '../types';
 import { unsupportedUrlFailure } from './upload-errors';
 
-/** Replaces every `{filename}` with the URL-encoded file name and checks the scheme. */
-export function expandUploadUrl(template: string, fileName: string): string {
-  const expanded = template.split('{filename}').join(encodeURIComponent(fileName));
+/** The URL this file goes to (shared/upload-target.ts: `{filename}`, a raw upload to a folder URL ending in `/`), its scheme checked. */
+export function expandUploadUrl(template: string, fileName: string, protocol: UploadProtocol = 'raw'): string {
+  const expanded = uploadTargetUrl(template, fileName, protocol);
   let url: URL;
   try {
     url = new URL(expanded);

@@ -3,6 +3,7 @@
 // file system cannot clone, by the copy (staging-thread.ts). It is never written, moved, renamed,
 // truncated or deleted. The copy is removed only after the server confirmed
 // success, on cancel/remove, or at startup when no record owns it.
+import { formatBytes } from '../../../shared/format-size';
 import { constants as fsConstants } from 'node:fs';
 import { access, chmod, copyFile, mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
@@ -75,17 +76,6 @@ export function stagingSpaceError(
     message: `Not enough free space to stage the upload (disk full): needs ${formatBytes(needed)}, ${formatBytes(freeBytes)} free in ${folder}`,
     retryable: false,
   };
-}
-
-function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 export async function freeBytesAt(dir: string): Promise<number> {

@@ -129,7 +129,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
       const protocol = protocolOf(req);
       const fileName = path.basename(staged.path);
       const job: UploadJob = {
-        url: expandUploadUrl(req.url, fileName),
+        url: expandUploadUrl(req.url, fileName, protocol),
         method: methodOf(req),
         headers: await resolveHeaders(req.headers, secrets),
         staged,

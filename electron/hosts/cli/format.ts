@@ -1,22 +1,9 @@
-// Human-readable numbers for progress lines. Binary units, matching how --limit is parsed.
+// Human-readable numbers for progress lines. Sizes in binary units with IEC names (shared/format-size.ts,
+// the UI's too), matching how --limit is parsed.
+import { formatBytes, formatSpeed } from '../../../shared/format-size';
 import type { TransferProgress } from '../../../shared/transfer';
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${Math.round(value)} B`;
-  return `${value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0)} ${UNITS[unit]}`;
-}
-
-export function formatSpeed(bytesPerSecond: number): string {
-  return `${formatBytes(bytesPerSecond)}/s`;
-}
+export { formatBytes, formatSpeed } from '../../../shared/format-size';
 
 /** `42s`, `3m05s`, `2h07m`; `--` when unknown. */
 export function formatEta(seconds: number | null): string {

@@ -1,7 +1,9 @@
 // Which URL each uploaded file goes to: '{filename}' in the URL is replaced by the file's
-// name, and a raw upload to a URL ending in '/' lands under the file's name in that folder.
+// name, and a raw upload to a URL ending in '/' lands under the file's name in that folder: the
+// same rule as a saved destination's uploads (shared/upload-target.ts).
 import path from 'node:path';
 import type { PutCommand } from './args';
+import { uploadTargetUrl } from '../../../shared/upload-target';
 
 export type PutTargets = { ok: true; urls: string[] } | { ok: false; message: string };
 
@@ -18,14 +20,5 @@ export function putTargets(command: Pick<PutCommand, 'sources' | 'url' | 'protoc
 }
 
 export function targetUrl(url: string, source: string, protocol: PutCommand['protocol']): string {
-  const name = encodeURIComponent(path.basename(source));
-  if (url.includes('{filename}')) return url.split('{filename}').join(name);
-  if (protocol === 'raw') {
-    const parsed = new URL(url);
-    if (parsed.pathname.endsWith('/')) {
-      parsed.pathname += name;
-      return parsed.href;
-    }
-  }
-  return url;
+  return uploadTargetUrl(url, path.basename(source), protocol);
 }

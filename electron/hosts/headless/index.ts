@@ -30,7 +30,8 @@ import { startLocalControlOrWarn, type LocalControl } from '../kit/local-control
 import { allowedHostsFor, createRequestGuard, type GuardResult } from './request-guard';
 import { packageRoot } from '../kit/package-root';
 import { buildRenderer, defaultRendererDir, rendererBuilt } from './renderer-build';
-import { bridgeSocket } from './socket-bridge';
+import { bridgeSocket, fromHostMachine } from './socket-bridge';
+import { desktopOpener } from '../kit/desktop-open';
 import { securityHeaders } from '../kit/security-policy';
 import { serveStatic } from './static-files';
 import { cleanInbox, receiveUpload } from './upload-inbox';
@@ -95,6 +96,8 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     dataDir,
     problem: (message) => say({ level: 'warn', message }),
     plainSecretsReason: 'the headless host has no OS keychain',
+    // For a browser on this machine only (bridgeSocket refuses the others).
+    opener: desktopOpener(),
     rpcInfo: () => rpc?.info() ?? { enabled: false, endpoint: null, secretFile: null, canCopySecret: false, problem: 'Started without the aria2 RPC' },
     ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
   });
@@ -138,7 +141,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     }
     sockets.handleUpgrade(req, socket, head, (ws) => {
       uiConnected = true;
-      bridgeSocket(ws, service, heldNotices.splice(0));
+      bridgeSocket(ws, service, heldNotices.splice(0), fromHostMachine(req.socket.remoteAddress));
     });
   });
 

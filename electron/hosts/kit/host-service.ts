@@ -17,6 +17,8 @@ import { unencryptedSecretsWarning } from './service/unencrypted-secrets';
 
 export interface HostServiceOptions {
   dataDir: string;
+  /** Open and show files on this machine (`ferry serve`, for browsers on it); absent: refused. */
+  opener?: { openPath(file: string): Promise<string>; showItemInFolder(file: string): Promise<void> };
   /** Each problem found at start (stores, secrets, engine), in words. */
   problem(message: string): void;
   /** Why secrets are stored unencrypted here: warned about (once) when destinations hold some. */
@@ -79,8 +81,8 @@ export async function openHostService(options: HostServiceOptions): Promise<Host
     // The token holder, `ferry rpc`'s owner and the local control socket may name upload targets.
     adHocSecrets,
     proxySecrets: secrets,
-    openPath: refuseOpen,
-    showItemInFolder: refuseShow,
+    openPath: options.opener ? (file) => options.opener!.openPath(file) : refuseOpen,
+    showItemInFolder: options.opener ? (file) => options.opener!.showItemInFolder(file) : refuseShow,
   });
   const opened = engine;
   let closing: Promise<void> | undefined;

@@ -3,6 +3,7 @@ import { bridgeTransport } from './bridge-transport';
 import { createDemoTransport, demoOptionsFromHash } from './demo-api';
 import type { FerryBridge, Transport } from './transport';
 import { createWsTransport, wsOptionsFromLocation } from './ws-client';
+import { createBrowserNotices } from '../lib/browser-notices';
 import { createPatchPacer } from '../store/patch-pacer';
 import type { TransfersStoreHook } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
@@ -39,12 +40,18 @@ export function wireStore(transport: Transport, store: TransfersStoreHook): () =
   const { api } = transport;
   const s = store.getState();
   const pacer = createPatchPacer((patches) => s.applyPatches(patches));
+  // The desktop app (native dialogs: Electron's main process) notifies by itself; a page does it here.
+  const notices = transport.nativeDialogs ? null : createBrowserNotices(() => store.getState().settings);
   const offs = [
     api.on('snapshot', (snap) => {
       pacer.reset();
+      notices?.snapshot(snap.transfers);
       s.applySnapshot(snap);
     }),
-    api.on('patches', (patches) => pacer.push(patches)),
+    api.on('patches', (patches) => {
+      notices?.patches(patches);
+      pacer.push(patches);
+    }),
     api.on('settings', (settings) => s.setSettings(settings)),
     api.on('destinations', (d) => s.setDestinations(d)),
     api.on('notice', (n) => useUi.getState().toast(n.message, n.level)),
@@ -53,6 +60,7 @@ export function wireStore(transport: Transport, store: TransfersStoreHook): () =
   ];
   if (!transport.pushesSnapshot) {
     void api.snapshot().then((r) => {
+      if (r.ok) notices?.snapshot(r.value.transfers);
       if (r.ok) s.applySnapshot(r.value);
       else useUi.getState().toast(r.error.message, 'error');
     });

@@ -176,4 +176,12 @@ describe('WebSocket transport', () => {
     expect(r).toMatchObject({ ok: false });
     expect(!r.ok && r.error.message).toContain('HTTP 401');
   });
+
+  it('a page loaded from a loopback address is on the host machine: it offers Open and Show in folder', () => {
+    expect(wsOptionsFromLocation({ protocol: 'http:', host: '127.0.0.1:8080', hostname: '127.0.0.1', hash: '#token=beef' })!.onHostMachine).toBe(true);
+    expect(wsOptionsFromLocation({ protocol: 'http:', host: '[::1]:8080', hash: '#token=beef' })!.onHostMachine).toBe(true);
+    expect(wsOptionsFromLocation({ protocol: 'http:', host: 'localhost:8080', hash: '#token=beef' })!.onHostMachine).toBe(true);
+    expect(wsOptionsFromLocation({ protocol: 'http:', host: 'nas.lan:8080', hash: '#token=beef' })!.onHostMachine).toBe(false);
+    expect(wsOptionsFromLocation({ protocol: 'http:', host: '192.168.1.5:8080', hash: '#token=beef' })!.onHostMachine).toBe(false);
+  });
 });

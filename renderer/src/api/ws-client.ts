@@ -7,6 +7,7 @@ import { contractApi, createContractClient } from '../../../shared/wire/contract
 import type { MessageTransport } from '../../../shared/wire/transport';
 import type { ConnectionState, Transport, UploadSource } from './transport';
 import { failed } from './transport';
+import { isLoopbackHost } from '../lib/links';
 
 /** The subset of the WebSocket API we use, so tests can pass the `ws` package's class. */
 export interface SocketLike {
@@ -27,6 +28,8 @@ export interface WsTransportOptions {
   token: string;
   createSocket?: (url: string) => SocketLike;
   fetchImpl?: typeof fetch;
+  /** The page was loaded from a loopback address: the browser is on the host's machine, where Open and Show in folder act. */
+  onHostMachine?: boolean;
   callTimeoutMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -155,8 +158,9 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
     },
     nativeDialogs: false,
     pushesSnapshot: true,
-    // The files are on the host's machine; the headless host refuses to open them.
-    canOpenFiles: false,
+    // The files are on the host's machine: a browser there may open them (the host checks the same
+    // thing, by the socket's address); elsewhere it offers neither Open nor Show in folder.
+    canOpenFiles: opts.onHostMachine === true,
     onConnection(listener) {
       connectionListeners.add(listener);
       listener(state);
@@ -171,7 +175,7 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
 }
 
 /** Options for the page this script was loaded from: `#token=<hex>` in the hash. */
-export function wsOptionsFromLocation(loc: Pick<Location, 'hash' | 'protocol' | 'host'>, storedToken?: string | null): WsTransportOptions | null {
+export function wsOptionsFromLocation(loc: Pick<Location, 'hash' | 'protocol' | 'host'> & { hostname?: string }, storedToken?: string | null): WsTransportOptions | null {
   const params = new URLSearchParams(loc.hash.replace(/^#/, ''));
   const token = params.get('token') ?? storedToken;
   if (!token || !/^https?:$/.test(loc.protocol)) return null;
@@ -180,5 +184,6 @@ export function wsOptionsFromLocation(loc: Pick<Location, 'hash' | 'protocol' | 
     token,
     socketUrl: `${wsProto}//${loc.host}/ws?token=${encodeURIComponent(token)}`,
     httpBase: `${loc.protocol}//${loc.host}`,
+    onHostMachine: isLoopbackHost(loc.hostname ?? new URL(`${loc.protocol}//${loc.host}`).hostname),
   };
 }

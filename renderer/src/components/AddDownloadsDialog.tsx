@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { transport } from '../api/current';
-import { addDownloads } from '../lib/actions';
-import { extractUrls } from '../lib/format';
+import { addDownloads, fieldError } from '../lib/actions';
+import { readLinks } from '../lib/links';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { FolderField } from './FolderField';
@@ -16,10 +16,11 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
   const [sha256, setSha256] = useState('');
   const [proxy, setProxy] = useState<ProxyChoice | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
+  const [folderError, setFolderError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const close = () => useUi.getState().closeDialog();
 
-  const urls = extractUrls(text);
+  const { urls, unreadable } = readLinks(text);
   const shaOk = sha256.trim() === '' || /^[0-9a-fA-F]{64}$/.test(sha256.trim());
 
   async function submit() {
@@ -30,7 +31,12 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
     if (proxyError) return setError(proxyError);
     setBusy(true);
     setError(null);
-    const added = await addDownloads(urls, directory.trim() || undefined, sha256.trim() || undefined, proxy);
+    setFolderError(null);
+    const added = await addDownloads(urls, directory.trim() || undefined, sha256.trim() || undefined, proxy, (e) => {
+      const aboutFolder = fieldError(e, 'directory');
+      if (aboutFolder) setFolderError(aboutFolder);
+      else setError(e.message);
+    });
     setBusy(false);
     if (added) close();
   }
@@ -62,6 +68,7 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
           data-autofocus
           placeholder={'https://example.com/file.zip\nhttps://example.org/another.iso'}
           value={text}
+          aria-describedby={unreadable.length > 0 ? 'add-unreadable' : undefined}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -71,13 +78,43 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
           }}
         />
       </label>
+      {unreadable.length > 0 && (
+        <div className="field__help field__help--warn" id="add-unreadable" role="status">
+          {unreadable.length === 1 ? 'This line is not a link Ferry can read; it will be skipped:' : `These ${unreadable.length} lines are not links Ferry can read; they will be skipped:`}
+          <ul className="unreadable" aria-label="Lines not read">
+            {unreadable.slice(0, 5).map((line, i) => (
+              <li key={i}>
+                <code>{line.length > 80 ? `${line.slice(0, 79)}…` : line}</code>
+              </li>
+            ))}
+            {unreadable.length > 5 && <li>and {unreadable.length - 5} more</li>}
+          </ul>
+        </div>
+      )}
       <div className="field">
         <label className="field__label" htmlFor="add-folder">
           Save to folder
         </label>
-        <FolderField id="add-folder" describedBy="add-folder-help" placeholder={defaultDir || 'Default download folder'} value={directory} onChange={setDirectory} onClear={() => setDirectory('')} />
+        <FolderField
+          id="add-folder"
+          describedBy={folderError ? 'add-folder-error' : 'add-folder-help'}
+          invalid={folderError !== null}
+          placeholder={defaultDir || 'Default download folder'}
+          value={directory}
+          onChange={(folder) => {
+            setDirectory(folder);
+            setFolderError(null);
+          }}
+          onClear={() => setDirectory('')}
+        />
+        {folderError && (
+          <span className="field__error" id="add-folder-error" role="alert">
+            {folderError}
+          </span>
+        )}
         <span className="field__help" id="add-folder-help">
           {transport().nativeDialogs ? 'Unless you choose one, downloads go to' : 'Leave empty to use'} {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
+          {!transport().nativeDialogs && <> <code>~</code> is your home folder on the machine Ferry runs on.</>}
         </span>
       </div>
       <label className="field">

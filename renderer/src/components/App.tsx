@@ -14,7 +14,7 @@ import { useShortcuts } from './use-shortcuts';
 const AddDownloadsDialog = lazy(() => import('./AddDownloadsDialog').then((m) => ({ default: m.AddDownloadsDialog })));
 const UploadDialog = lazy(() => import('./UploadDialog').then((m) => ({ default: m.UploadDialog })));
 const SettingsDialog = lazy(() => import('./SettingsDialog').then((m) => ({ default: m.SettingsDialog })));
-const ConfirmRemoveDialog = lazy(() => import('./ConfirmRemoveDialog').then((m) => ({ default: m.ConfirmRemoveDialog })));
+const ShortcutsDialog = lazy(() => import('./ShortcutsDialog').then((m) => ({ default: m.ShortcutsDialog })));
 const DetailsPanel = lazy(() => import('./DetailsPanel').then((m) => ({ default: m.DetailsPanel })));
 
 function CurrentDialog() {
@@ -26,8 +26,8 @@ function CurrentDialog() {
       return <UploadDialog initialFiles={dialog.files} initialChosen={dialog.chosen} />;
     case 'settings':
       return <SettingsDialog initialTab={dialog.tab} />;
-    case 'confirm-remove':
-      return <ConfirmRemoveDialog ids={dialog.ids} />;
+    case 'shortcuts':
+      return <ShortcutsDialog />;
     default:
       return null;
   }

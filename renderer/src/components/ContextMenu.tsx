@@ -3,7 +3,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TransferView } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
-import { canCancel, canPause, canResume, canRetry, cancel, copyText, moveToTop, openFile, pause, remove, resume, retry, showInFolder } from '../lib/actions';
+import { canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, moveToTop, openFile, pause, resume, retry, showInFolder } from '../lib/actions';
+import { cancelWithUndo, removeWithUndo } from '../lib/undoable';
 import { useTransfers } from '../store/transfers-store';
 import { selectedIds, useUi } from '../store/ui-store';
 
@@ -22,18 +23,18 @@ function itemsFor(views: TransferView[]): Item[][] {
   if (ids(canPause).length) primary.push({ label: `Pause${n}`, run: () => void pause(ids(canPause)) });
   if (ids(canResume).length) primary.push({ label: `Resume${n}`, run: () => void resume(ids(canResume)) });
   if (ids(canRetry).length) primary.push({ label: `Retry${n}`, run: () => void retry(ids(canRetry)) });
-  if (ids(canCancel).length) primary.push({ label: `Cancel${n}`, run: () => void cancel(ids(canCancel)) });
+  if (ids(canCancel).length) primary.push({ label: `Cancel${n}`, run: () => cancelWithUndo(ids(canCancel)) });
   if (one) {
     if (canOpenFiles() && one.state === 'completed' && one.kind === 'download') single.push({ label: 'Open', run: () => void openFile(one.id) });
-    if (canOpenFiles() && (one.kind === 'download' || one.upload?.sourcePath)) single.push({ label: 'Show in folder', run: () => void showInFolder(one.id) });
+    if (canOpenFiles() && hasFileOnDisk(one)) single.push({ label: 'Show in folder', run: () => void showInFolder(one.id) });
     if (one.state === 'queued') single.push({ label: 'Move to top of queue', run: () => void moveToTop(one.id) });
     single.push({ label: 'Copy URL', run: () => void copyText(one.url) });
     single.push({ label: 'Details', run: () => useUi.getState().setDetailsOpen(true) });
   } else {
     single.push({ label: `Copy URLs${n}`, run: () => void copyText(views.map((v) => v.url).join('\n')) });
   }
-  danger.push({ label: `Remove from list${n}`, run: () => void remove(views.map((v) => v.id)) });
-  if (views.some((v) => v.kind === 'download')) danger.push({ label: `Remove and delete files${n}`, danger: true, run: () => useUi.getState().openDialog({ kind: 'confirm-remove', ids: views.map((v) => v.id) }) });
+  danger.push({ label: `Remove from list${n}`, run: () => removeWithUndo(views.map((v) => v.id)) });
+  if (views.some((v) => v.kind === 'download')) danger.push({ label: `Remove and delete files${n}`, danger: true, run: () => removeWithUndo(views.map((v) => v.id), true) });
   return groups.filter((g) => g.length > 0);
 }
 
@@ -112,6 +113,7 @@ function MenuBody({ x, y }: { x: number; y: number }) {
               role="menuitem"
               tabIndex={-1}
               className={`menu__item${item.danger ? ' menu__item--danger' : ''}`}
+              onMouseEnter={(e) => e.currentTarget.focus()}
               onClick={() => {
                 close();
                 item.run();

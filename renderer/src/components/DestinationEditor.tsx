@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import type { Destination, DestinationInput } from '../../../shared/settings';
 import { SECRET_MASK, sameOrigin } from '../../../shared/secret-mask';
+import { uploadTargetUrl } from '../../../shared/upload-target';
 import { transport } from '../api/current';
 import { useTransfers } from '../store/transfers-store';
 import { Icon } from './icons';
@@ -16,7 +17,17 @@ interface HeaderDraft {
   kept: boolean;
 }
 
-export function DestinationEditor({ initial, onDone }: { initial: Destination | null; onDone(): void }) {
+interface EditorProps {
+  initial: Destination | null;
+  /** Back, or saved (then with the saved destination). */
+  onDone(saved?: Destination): void;
+  /** A file name for the preview of where a file goes (the files waiting for this destination). */
+  exampleName?: string;
+  /** The label of the back button ("Back", "Cancel"). */
+  backLabel?: string;
+}
+
+export function DestinationEditor({ initial, onDone, exampleName = 'report.pdf', backLabel = 'Back' }: EditorProps) {
   const [name, setName] = useState(initial?.name ?? '');
   const [url, setUrl] = useState(initial?.url ?? 'https://');
   const [protocol, setProtocol] = useState<Destination['protocol']>(initial?.protocol ?? 'raw');
@@ -54,8 +65,10 @@ export function DestinationEditor({ initial, onDone }: { initial: Destination | 
     if (!r.ok) return setError(r.error.message);
     const list = useTransfers.getState().destinations;
     useTransfers.getState().setDestinations(initial ? list.map((d) => (d.id === r.value.id ? r.value : d)) : [...list.filter((d) => d.id !== r.value.id), r.value]);
-    onDone();
+    onDone(r.value);
   }
+
+  const preview = targetPreview(url.trim(), exampleName, protocol);
 
   return (
     <div className="dest-editor" role="group" aria-label={initial ? `Edit ${initial.name}` : 'New destination'}>
@@ -70,8 +83,14 @@ export function DestinationEditor({ initial, onDone }: { initial: Destination | 
         </label>
         <input id="dest-url" className="input input--mono" aria-describedby="dest-url-help" value={url} onChange={(e) => setUrl(e.target.value)} spellCheck={false} />
         <span className="field__help" id="dest-url-help">
-          <code>{'{filename}'}</code> is replaced by the file's name, e.g. <code>{'https://dav.example.com/in/{filename}'}</code>
+          <code>{'{filename}'}</code> is replaced by the file's name, e.g. <code>{'https://dav.example.com/in/{filename}'}</code>; for a raw upload, a URL ending in <code>/</code> gets the name appended.
         </span>
+        {preview && (
+          <span className="field__help dest-preview" role="status" aria-label="Where a file goes">
+            {preview.text} <code>{preview.url}</code>
+            {preview.warn && <span className="field__help--warn"> {preview.warn}</span>}
+          </span>
+        )}
         {originChanged && mustRetype.length > 0 && (
           <span className="field__help field__help--warn" role="status">
             Saved secrets are only sent to the address they were saved for: type them again for the new one.
@@ -79,7 +98,7 @@ export function DestinationEditor({ initial, onDone }: { initial: Destination | 
         )}
       </div>
       <div className="field-row">
-        <label className="field">
+        <label className="field field--protocol">
           <span className="field__label">Protocol</span>
           <select className="input" value={protocol} onChange={(e) => setProtocol(e.target.value as Destination['protocol'])}>
             <option value="raw">Raw body (WebDAV, S3-style PUT)</option>
@@ -135,8 +154,8 @@ export function DestinationEditor({ initial, onDone }: { initial: Destination | 
         </p>
       )}
       <div className="dest-editor__actions">
-        <button type="button" className="btn" onClick={onDone}>
-          Back
+        <button type="button" className="btn" onClick={() => onDone()}>
+          {backLabel}
         </button>
         <button type="button" className="btn btn--primary" onClick={() => void save()}>
           {initial ? 'Save destination' : 'Create destination'}
@@ -144,4 +163,16 @@ export function DestinationEditor({ initial, onDone }: { initial: Destination | 
       </div>
     </div>
   );
+}
+
+/** What the editor says under the URL: where a file named `name` would go, and a warning when every file would go to one URL. */
+function targetPreview(url: string, name: string, protocol: Destination['protocol']): { text: string; url: string; warn?: string } | null {
+  if (!/^https?:\/\/[^/]+/i.test(url)) return null;
+  const target = uploadTargetUrl(url, name, protocol);
+  if (protocol === 'tus') return { text: `Files are created at the tus endpoint`, url: target };
+  if (protocol === 'multipart') return { text: `“${name}” is posted as a form to`, url: target };
+  if (target === url && !url.includes('{filename}')) {
+    return { text: `“${name}” goes to`, url: target, warn: 'Every file goes to this same URL: end it with / or use {filename} to keep their names.' };
+  }
+  return { text: `“${name}” goes to`, url: target };
 }

@@ -1,9 +1,10 @@
 import { useState, type ReactNode } from 'react';
 import type { ProxyChoice } from '../../../shared/proxy';
-import type { TransferView } from '../../../shared/transfer';
+import type { TransferView, UploadDetails } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
-import { canCancel, canPause, canResume, canRetry, cancel, copyText, openFile, pause, resume, retry, setOwnLimit, setOwnProxy, showInFolder } from '../lib/actions';
+import { canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, openFile, pause, resume, retry, setOwnLimit, setOwnProxy, showInFolder } from '../lib/actions';
 import { errorText, formatBytes, formatEta, formatSpeed, formatTime, percent, STATE_LABEL } from '../lib/format';
+import { cancelWithUndo } from '../lib/undoable';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { Icon } from './icons';
@@ -75,24 +76,30 @@ function Body({ v }: { v: TransferView }) {
         {canPause(v) && <button type="button" className="btn btn--small" onClick={() => void pause(ids)}>Pause</button>}
         {canResume(v) && <button type="button" className="btn btn--small" onClick={() => void resume(ids)}>Resume</button>}
         {canRetry(v) && <button type="button" className="btn btn--small" onClick={() => void retry(ids)}>Retry</button>}
-        {canCancel(v) && <button type="button" className="btn btn--small" onClick={() => void cancel(ids)}>Cancel</button>}
+        {canCancel(v) && <button type="button" className="btn btn--small" onClick={() => cancelWithUndo(ids)}>Cancel</button>}
         {canOpenFiles() && v.state === 'completed' && v.kind === 'download' && <button type="button" className="btn btn--small" onClick={() => void openFile(v.id)}>Open</button>}
-        {canOpenFiles() && <button type="button" className="btn btn--small" onClick={() => void showInFolder(v.id)}>Show in folder</button>}
+        {canOpenFiles() && hasFileOnDisk(v) && <button type="button" className="btn btn--small" onClick={() => void showInFolder(v.id)}>Show in folder</button>}
         <button type="button" className="btn btn--small" onClick={() => void copyText(v.url)}>Copy URL</button>
       </div>
       <section aria-label="Speed">
-        <Sparkline id={v.id} />
+        <Sparkline v={v} />
       </section>
       <dl className="facts">
         <Row label={v.kind === 'download' ? 'URL' : 'Target URL'} mono>{v.url}</Row>
         {v.finalUrl && v.finalUrl !== v.url && <Row label="Final URL" mono>{v.finalUrl}</Row>}
         {d && <Row label={d.filePath ? 'Saved to' : 'Saves to'} mono>{d.filePath ?? `${d.directory.replace(/[\\/]$/, '')}/${d.fileName}`}</Row>}
-        {d && !d.filePath && <Row label="Resumable">{d.resumable ? 'Yes — pausing keeps the bytes' : 'No — the server ignores ranges; resume restarts'}</Row>}
-        {d?.sha256 && <Row label="Expected SHA-256" mono>{d.sha256}</Row>}
+        {d && !d.filePath && <Row label="Resumable">{resumableText(v)}</Row>}
+        {d?.fileSha256 && (
+          <Row label="SHA-256" mono>
+            {d.fileSha256}
+            {d.sha256 && d.sha256.toLowerCase() === d.fileSha256 && <span className="facts__ok"> ✓ matches the one you gave</span>}
+          </Row>
+        )}
+        {d?.sha256 && !d.fileSha256 && <Row label="Expected SHA-256" mono>{d.sha256}</Row>}
         {v.validators?.etag && <Row label="ETag" mono>{v.validators.etag}</Row>}
         {v.validators?.lastModified && <Row label="Last-Modified">{v.validators.lastModified}</Row>}
         {u && <Row label="Source" mono>{u.sourcePath}</Row>}
-        {u && <Row label="Destination">{u.destinationName ?? u.destinationId ?? '—'} · {u.protocol === 'tus' ? 'tus' : `${u.method} ${u.protocol}`}</Row>}
+        {u && <Row label="Destination"><DestinationName u={u} /> · {u.protocol === 'tus' ? 'tus' : `${u.method} ${u.protocol}`}</Row>}
         {u?.staged && (
           <Row label="Staged copy">
             <span className="mono">{u.staged.path}</span>
@@ -104,7 +111,7 @@ function Body({ v }: { v: TransferView }) {
         )}
         {u?.response && <Row label="Server answer">HTTP {u.response.status}{u.response.location ? ` · ${u.response.location}` : ''}</Row>}
         {u && <Row label="On resume">{u.restartsOnResume ? 'Sends the whole file again' : 'Continues where it stopped'}</Row>}
-        <Row label="Attempt">{v.attempt}{v.nextRetryAt ? ` · next try at ${formatTime(v.nextRetryAt)}` : ''}</Row>
+        <Row label="Attempt">{attemptText(v)}</Row>
         <Row label="Added">{new Date(v.createdAt).toLocaleString()}</Row>
         {v.finishedAt && <Row label="Finished">{new Date(v.finishedAt).toLocaleString()}</Row>}
         <Row label="Speed limit">
@@ -139,10 +146,10 @@ function Body({ v }: { v: TransferView }) {
 const KB = 1024;
 const OWN_LIMITS: Array<[string, number | null]> = [
   ['Global limit only', null],
-  ['256 KB/s', 256 * KB],
-  ['1 MB/s', 1024 * KB],
-  ['5 MB/s', 5 * 1024 * KB],
-  ['20 MB/s', 20 * 1024 * KB],
+  ['256 KiB/s', 256 * KB],
+  ['1 MiB/s', 1024 * KB],
+  ['5 MiB/s', 5 * 1024 * KB],
+  ['20 MiB/s', 20 * 1024 * KB],
 ];
 
 function OwnLimit({ v }: { v: TransferView }) {
@@ -207,4 +214,31 @@ function OwnProxy({ v }: { v: TransferView }) {
       </div>
     </div>
   );
+}
+
+/** A saved destination by its name (as the user knows it), never by its id. */
+function DestinationName({ u }: { u: UploadDetails }) {
+  const saved = useTransfers((s) => (u.destinationId ? s.destinations.find((d) => d.id === u.destinationId)?.name : undefined));
+  if (saved) return <>{saved}</>;
+  if (u.destinationName) return <>{u.destinationName}</>;
+  return <>{u.destinationId ? 'a deleted destination' : 'the URL above'}</>;
+}
+
+/** Known only once the server answered with the file: a 404 that never started is not "resumable: yes". */
+function resumableText(v: TransferView): string {
+  const d = v.download!;
+  if (!d.resumable) return 'No — the server ignores ranges; resume restarts';
+  const answered = v.progress.bytesDone > 0 || v.validators?.etag !== undefined || v.validators?.lastModified !== undefined;
+  return answered ? 'Yes — pausing keeps the bytes' : 'Not known yet — the server has not sent the file';
+}
+
+/**
+ * The attempt count restarts at 1 when the user retries or resumes; say so, so "Attempt 1" under a
+ * log of earlier attempts does not read as a contradiction.
+ */
+function attemptText(v: TransferView): string {
+  const restart = [...v.log].reverse().find((e) => /^(failed|canceled|paused) → queued$/.test(e.message));
+  const since = restart ? ` (counted from your ${restart.message.startsWith('paused') ? 'resume' : 'retry'} at ${formatTime(restart.at)})` : '';
+  const next = v.nextRetryAt ? ` · next try at ${formatTime(v.nextRetryAt)}` : '';
+  return `${v.attempt}${since}${next}`;
 }

@@ -10,14 +10,16 @@ interface FolderFieldProps {
   value: string;
   placeholder?: string;
   describedBy?: string;
+  /** The host refused the folder (said beside the field). */
+  invalid?: boolean;
   onChange(folder: string): void;
   /** Offered once a folder was picked, to go back to the default (empty) one. */
   onClear?(): void;
 }
 
-export function FolderField({ id, value, placeholder, describedBy, onChange, onClear }: FolderFieldProps) {
+export function FolderField({ id, value, placeholder, describedBy, invalid, onChange, onClear }: FolderFieldProps) {
   if (!transport().nativeDialogs) {
-    return <input id={id} className="input" aria-describedby={describedBy} placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} />;
+    return <input id={id} className="input" aria-describedby={describedBy} aria-invalid={invalid || undefined} placeholder={placeholder} value={value} spellCheck={false} onChange={(e) => onChange(e.target.value)} />;
   }
   async function choose() {
     const r = await transport().api.chooseDownloadFolder();
@@ -26,7 +28,7 @@ export function FolderField({ id, value, placeholder, describedBy, onChange, onC
   }
   return (
     <div className="folder-field">
-      <input id={id} className="input" aria-describedby={describedBy} placeholder={placeholder} value={value} readOnly />
+      <input id={id} className="input" aria-describedby={describedBy} aria-invalid={invalid || undefined} placeholder={placeholder} value={value} readOnly />
       {onClear && value !== '' && (
         <button type="button" className="btn" onClick={onClear}>
           Use default

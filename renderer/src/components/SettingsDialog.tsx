@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { Settings } from '../../../shared/settings';
 import { transport } from '../api/current';
+import { fieldError } from '../lib/actions';
+import { askForNotifications, notificationSupport } from '../lib/browser-notices';
 import { useTransfers } from '../store/transfers-store';
 import type { SettingsTab } from '../store/ui-store';
 import { useUi } from '../store/ui-store';
@@ -33,17 +35,28 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
   const [down, setDown] = useState(toMb(saved?.downloadLimit ?? null));
   const [up, setUp] = useState(toMb(saved?.uploadLimit ?? null));
   const [error, setError] = useState<string | null>(null);
+  const [folderError, setFolderError] = useState<string | null>(null);
+  const [notifyProblem, setNotifyProblem] = useState<string | null>(null);
+  const [permission, setPermission] = useState(notificationSupport);
+  const desktop = transport().nativeDialogs;
   const close = () => useUi.getState().closeDialog();
 
   async function save() {
     if (!draft) return close();
     const downloadLimit = fromMb(down);
     const uploadLimit = fromMb(up);
-    if (downloadLimit === 'bad' || uploadLimit === 'bad') return setError('Speed limits are positive numbers of MB/s, or empty for no limit.');
+    if (downloadLimit === 'bad' || uploadLimit === 'bad') return setError('Speed limits are positive numbers of MiB/s, or empty for no limit.');
     const proxyError = proxyProblem(draft.proxy);
     if (proxyError) return setError(proxyError);
+    setFolderError(null);
+    setError(null);
     const r = await transport().api.setSettings({ ...draft, downloadLimit, uploadLimit });
-    if (!r.ok) return setError(r.error.message);
+    if (!r.ok) {
+      const aboutFolder = fieldError(r.error, 'downloadDirectory');
+      if (!aboutFolder) return setError(r.error.message);
+      setFolderError(aboutFolder);
+      return setTab('general');
+    }
     useTransfers.getState().setSettings(r.value);
     close();
   }
@@ -129,17 +142,83 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                 <label className="field__label" htmlFor="settings-folder">
                   Download folder
                 </label>
-                <FolderField id="settings-folder" value={draft.downloadDirectory} onChange={(folder) => set('downloadDirectory', folder)} />
+                <FolderField
+                  id="settings-folder"
+                  value={draft.downloadDirectory}
+                  invalid={folderError !== null}
+                  {...(folderError ? { describedBy: 'settings-folder-error' } : {})}
+                  onChange={(folder) => {
+                    set('downloadDirectory', folder);
+                    setFolderError(null);
+                  }}
+                />
+                {folderError && (
+                  <span className="field__error" id="settings-folder-error" role="alert">
+                    {folderError}
+                  </span>
+                )}
               </div>
-              <fieldset className="group">
-                <legend>Window and system</legend>
-                {check('closeToTray', 'Keep running in the tray when the window is closed')}
-                {check('startHidden', 'Start hidden in the tray')}
-                {check('startAtLogin', 'Start Ferry when I log in')}
-                {check('notifications', 'Notify me when transfers finish or fail')}
-                {check('confirmQuitWhileActive', 'Ask before quitting while transfers run')}
-                {check('preventSleepWhileActive', 'Keep the computer awake while transfers run')}
-              </fieldset>
+              {desktop ? (
+                <fieldset className="group">
+                  <legend>Window and system</legend>
+                  {check('closeToTray', 'Keep running in the tray when the window is closed')}
+                  {check('startHidden', 'Start hidden in the tray')}
+                  {check('startAtLogin', 'Start Ferry when I log in')}
+                  {check('notifications', 'Notify me when transfers finish or fail')}
+                  {check('confirmQuitWhileActive', 'Ask before quitting while transfers run')}
+                  {check('preventSleepWhileActive', 'Keep the computer awake while transfers run')}
+                </fieldset>
+              ) : (
+                <fieldset className="group">
+                  <legend>Notifications</legend>
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={draft.notifications}
+                      onChange={(e) => {
+                        const on = e.target.checked;
+                        setNotifyProblem(null);
+                        if (!on) return set('notifications', false);
+                        // Asked here, on the click: browsers ask for permission only in answer to one.
+                        void askForNotifications().then((allowed) => {
+                          setPermission(allowed);
+                          if (allowed === 'granted') return set('notifications', true);
+                          setNotifyProblem(
+                            allowed === 'unsupported'
+                              ? 'This browser cannot show notifications for this page.'
+                              : 'The browser blocks notifications for this page: allow them in its site settings, then turn this on again.',
+                          );
+                        });
+                      }}
+                    />
+                    <span>
+                      Notify me when transfers finish or fail
+                      <span className="field__help">Shown by this browser while this page is open.</span>
+                    </span>
+                  </label>
+                  {draft.notifications && !notifyProblem && permission === 'default' && (
+                    <div className="field__help field__help--warn">
+                      This browser has not allowed notifications for this page yet.{' '}
+                      <button
+                        type="button"
+                        className="btn btn--small"
+                        onClick={() => void askForNotifications().then(setPermission)}
+                      >
+                        Allow notifications
+                      </button>
+                    </div>
+                  )}
+                  {draft.notifications && !notifyProblem && permission === 'denied' && (
+                    <span className="field__help field__help--warn">The browser blocks notifications for this page: allow them in its site settings.</span>
+                  )}
+                  {notifyProblem && (
+                    <span className="field__error" role="alert">
+                      {notifyProblem}
+                    </span>
+                  )}
+                  <p className="field__help">The tray, starting at login, asking before quitting and keeping the computer awake are settings of the desktop app; Ferry in a browser has none of them.</p>
+                </fieldset>
+              )}
             </>
           )}
           {draft && tab === 'transfers' && (
@@ -153,11 +232,11 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
               <fieldset className="group">
                 <legend>Speed limits</legend>
                 <label className="field field--inline">
-                  <span className="field__label">Download limit (MB/s)</span>
+                  <span className="field__label">Download limit (MiB/s)</span>
                   <input className="input input--num" inputMode="decimal" placeholder="No limit" value={down} onChange={(e) => setDown(e.target.value)} />
                 </label>
                 <label className="field field--inline">
-                  <span className="field__label">Upload limit (MB/s)</span>
+                  <span className="field__label">Upload limit (MiB/s)</span>
                   <input className="input input--num" inputMode="decimal" placeholder="No limit" value={up} onChange={(e) => setUp(e.target.value)} />
                 </label>
               </fieldset>

@@ -1,6 +1,7 @@
 import type { KindFilter, StateFilter } from '../store/filters';
 import { countFor } from '../store/filters';
 import { useTransfers } from '../store/transfers-store';
+import { removeWithUndo } from '../lib/undoable';
 import { Icon } from './icons';
 import type { IconName } from './icons';
 
@@ -11,6 +12,7 @@ const STATES: Array<[StateFilter, string, IconName]> = [
   ['paused', 'Paused', 'pause'],
   ['completed', 'Completed', 'check'],
   ['failed', 'Failed', 'alert'],
+  ['canceled', 'Canceled', 'x'],
 ];
 const KINDS: Array<[KindFilter, string, IconName]> = [
   ['all', 'Everything', 'list'],
@@ -57,6 +59,11 @@ export function Sidebar() {
           />
         ))}
       </ul>
+      {counts.completed > 0 && (
+        <button type="button" className="btn btn--small btn--ghost sidebar__clear" onClick={() => clearCompleted()}>
+          <Icon name="check" size={14} /> Clear completed
+        </button>
+      )}
       <h2 className="sidebar__heading" id="kind-filter-label">
         Type
       </h2>
@@ -89,4 +96,10 @@ function FilterButton(props: { label: string; icon: IconName; count: number; on:
       </button>
     </li>
   );
+}
+
+/** Completed transfers leave the list (their files stay on disk), with Undo like any removal. */
+function clearCompleted(): void {
+  const { order, byId } = useTransfers.getState();
+  removeWithUndo(order.filter((id) => byId.get(id)?.state === 'completed'));
 }

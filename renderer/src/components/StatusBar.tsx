@@ -21,7 +21,7 @@ export function StatusBar({ label }: { label?: string | undefined }) {
     [c.paused, 'paused', 'paused'],
     [c.completed, 'completed', 'completed'],
     [c.failed, 'failed', 'failed'],
-    // Shown apart (when there are any) so the counts match the badges in the list.
+    // Shown when there are any, like the sidebar's Canceled filter (same counts, same words).
     ...(c.canceled > 0 ? [[c.canceled, 'canceled', 'canceled'] as [number, string, string]] : []),
   ];
   return (

@@ -7,12 +7,12 @@ import { Icon } from './icons';
 const MB = 1024 * 1024;
 const LIMITS: Array<[string, number | null]> = [
   ['No limit', null],
-  ['512 KB/s', MB / 2],
-  ['1 MB/s', MB],
-  ['2 MB/s', 2 * MB],
-  ['5 MB/s', 5 * MB],
-  ['10 MB/s', 10 * MB],
-  ['50 MB/s', 50 * MB],
+  ['512 KiB/s', MB / 2],
+  ['1 MiB/s', MB],
+  ['2 MiB/s', 2 * MB],
+  ['5 MiB/s', 5 * MB],
+  ['10 MiB/s', 10 * MB],
+  ['50 MiB/s', 50 * MB],
 ];
 
 const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
@@ -56,7 +56,7 @@ export function Toolbar() {
         <Icon name="gauge" />
         <span className="visually-hidden">Download speed limit</span>
         <select className="input input--compact" aria-label="Download speed limit" value={limit === null ? '' : String(limit)} onChange={(e) => void setLimit(e.target.value)}>
-          {!hasLimitOption && limit !== null && <option value={String(limit)}>{Math.round((limit / MB) * 100) / 100} MB/s</option>}
+          {!hasLimitOption && limit !== null && <option value={String(limit)}>{Math.round((limit / MB) * 100) / 100} MiB/s</option>}
           {LIMITS.map(([label, v]) => (
             <option key={label} value={v === null ? '' : String(v)}>
               {label}
@@ -66,6 +66,9 @@ export function Toolbar() {
       </label>
       <button type="button" className="icon-btn icon-btn--large" aria-label="Details panel" aria-pressed={detailsOpen} title="Details panel" onClick={() => useUi.getState().setDetailsOpen(!useUi.getState().detailsOpen)}>
         <Icon name="sidebar" size={18} />
+      </button>
+      <button type="button" className="icon-btn icon-btn--large" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (? or F1)" onClick={() => useUi.getState().openDialog({ kind: 'shortcuts' })}>
+        <span aria-hidden="true" className="icon-btn__text">?</span>
       </button>
       <button type="button" className="icon-btn icon-btn--large" aria-label="Settings" title={`Settings (${mod},)`} onClick={() => useUi.getState().openDialog({ kind: 'settings' })}>
         <Icon name="gear" size={18} />

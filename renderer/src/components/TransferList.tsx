@@ -1,11 +1,12 @@
 // The virtualized transfer list: a grid with one focus stop; arrows move the focused row
-// (aria-activedescendant), Shift extends the selection, Space pauses/resumes, Delete removes,
+// (aria-activedescendant), Shift extends the selection, Space pauses/resumes, Delete removes (with Undo),
 // Enter opens details, Shift+F10 or the Menu key opens the context menu.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { remove, togglePause } from '../lib/actions';
+import { togglePause } from '../lib/actions';
+import { removeWithUndo } from '../lib/undoable';
 import { renderCounts } from '../lib/render-count';
 import { useTransfers } from '../store/transfers-store';
 import { selectedIds, useUi } from '../store/ui-store';
@@ -94,7 +95,7 @@ export function TransferList({ initialHeight = Math.max(200, window.innerHeight 
       case 'Delete':
       case 'Backspace':
         e.preventDefault();
-        return void remove(selectedIds());
+        return removeWithUndo(selectedIds());
       case 'Enter':
         e.preventDefault();
         if (at < 0 && ids[0]) ui.select(ids[0], 'only');

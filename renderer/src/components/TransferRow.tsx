@@ -4,9 +4,11 @@ import { memo, useEffect, useState } from 'react';
 import type { MouseEvent } from 'react';
 import type { TransferView } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
-import { canPause, canResume, canRetry, cancel, copyText, openFile, pause, remove, resume, retry } from '../lib/actions';
+import { canPause, canResume, canRetry, copyText, openFile, pause, resume, retry } from '../lib/actions';
+import { cancelWithUndo, pendingText, removeWithUndo } from '../lib/undoable';
 import { formatSpeed, percent, STATE_LABEL, statusLine } from '../lib/format';
 import { countRowRender } from '../lib/render-count';
+import { whereOf } from '../store/filters';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { Icon } from './icons';
@@ -26,8 +28,11 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
   const v = useTransfers((s) => s.byId.get(id));
   const selected = useUi((s) => s.selected.has(id));
   const focused = useUi((s) => s.focused === id);
+  const pending = useUi((s) => s.pending.get(id));
+  const telling = useTransfers((s) => (v ? s.repeatedNames.get(v.name) : undefined));
   const now = useRetryCountdown(v?.state === 'queued' ? v.nextRetryAt : undefined);
   if (!v) return null;
+  const status = pendingText(pending, v) ?? statusLine(v, now);
 
   // Indeterminate (moving) only while bytes flow; a stopped transfer of unknown size shows an empty bar.
   const pct = percent(v) ?? (v.state === 'active' ? null : 0);
@@ -61,11 +66,12 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
         <Icon name={v.kind === 'download' ? 'download' : 'upload'} size={16} />
       </div>
       <div role="gridcell" className="row__main">
-        <div className="row__name" title={v.name}>
+        <div className="row__name" title={telling ? `${v.name} — ${whereOf(v, telling)}` : v.name}>
           {v.name}
+          {telling && <span className="row__where"> — {whereOf(v, telling)}</span>}
         </div>
-        <div className={`row__status${v.state === 'failed' ? ' row__status--error' : ''}`} title={statusLine(v, now)}>
-          {statusLine(v, now)}
+        <div className={`row__status${v.state === 'failed' ? ' row__status--error' : ''}`} title={status}>
+          {status}
         </div>
       </div>
       <div role="gridcell" className="row__progress">
@@ -109,8 +115,8 @@ function RowActions({ v }: { v: TransferView }) {
       {canResume(v) && <ActionButton icon="play" label="Resume" onClick={() => void resume(ids)} />}
       {canRetry(v) && <ActionButton icon="retry" label="Retry" onClick={() => void retry(ids)} />}
       {canOpenFiles() && v.state === 'completed' && v.kind === 'download' && <ActionButton icon="open" label="Open" onClick={() => void openFile(v.id)} />}
-      {(canPause(v) || canResume(v)) && <ActionButton icon="x" label="Cancel" onClick={() => void cancel(ids)} />}
-      {!canPause(v) && !canResume(v) && <ActionButton icon="trash" label="Remove" onClick={() => void remove(ids)} />}
+      {(canPause(v) || canResume(v)) && <ActionButton icon="x" label="Cancel" onClick={() => cancelWithUndo(ids)} />}
+      {!canPause(v) && !canResume(v) && <ActionButton icon="trash" label="Remove" onClick={() => removeWithUndo(ids)} />}
       <ActionButton icon="link" label="Copy URL" onClick={() => void copyText(v.url)} />
       <button
         type="button"

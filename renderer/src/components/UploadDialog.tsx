@@ -6,6 +6,7 @@ import { formatBytes } from '../lib/format';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { Icon } from './icons';
+import { DestinationEditor } from './DestinationEditor';
 import { Modal } from './Modal';
 
 export function UploadDialog({ initialFiles, initialChosen }: { initialFiles?: File[]; initialChosen?: ChosenFile[] }) {
@@ -40,19 +41,49 @@ export function UploadDialog({ initialFiles, initialChosen }: { initialFiles?: F
   }
 
   if (destinations.length === 0) {
+    // No destination yet: set one up right here; the files wait and go there once it is saved.
+    const waiting = [...files.map((f) => f.name), ...chosen.map((c) => c.name)];
     return (
-      <Modal title="Upload files" onClose={close}>
+      <Modal title="Upload files" onClose={close} wide>
         <div className="notice-box">
           <Icon name="info" size={20} />
-          <div>
-            <p>
-              <strong>No upload destination yet.</strong> A destination is a server that accepts files: a WebDAV folder, an HTTP endpoint that takes PUT or a form POST, or a tus server.
-            </p>
-            <button type="button" className="btn btn--primary" data-autofocus onClick={() => useUi.getState().openDialog({ kind: 'settings', tab: 'destinations' })}>
-              Add a destination
-            </button>
-          </div>
+          <p>
+            <strong>{waiting.length > 0 ? `Where should ${waiting.length === 1 ? `“${waiting[0]}”` : `these ${waiting.length} files`} go?` : 'No upload destination yet.'}</strong> A destination is a server that accepts files: a
+            WebDAV folder, an HTTP endpoint that takes PUT or a form POST, or a tus server.{waiting.length > 0 && ' The files are sent as soon as you create it.'}
+          </p>
         </div>
+        {waiting.length > 0 && (
+          <ul className="file-list" aria-label="Files waiting for a destination">
+            {waiting.map((name, i) => (
+              <li key={`${name}-${i}`}>
+                <span className="file-list__name">{name}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <DestinationEditor
+          initial={null}
+          backLabel="Cancel"
+          {...(waiting[0] ? { exampleName: waiting[0] } : {})}
+          onDone={(saved) => {
+            if (!saved) return close();
+            setDestinationId(saved.id);
+            if (count === 0) return;
+            void (async () => {
+              setBusy(true);
+              const problem = await uploadFiles(files, chosen, saved.id);
+              setBusy(false);
+              if (problem) setError(problem);
+              else close();
+            })();
+          }}
+        />
+        {busy && <p className="modal__hint">Sending…</p>}
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
       </Modal>
     );
   }

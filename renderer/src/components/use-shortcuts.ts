@@ -1,5 +1,5 @@
-// Window-wide shortcuts: Ctrl/Cmd+N add downloads, Ctrl/Cmd+, settings, Ctrl/Cmd+F search,
-// and pasting text with links (outside text fields) opens the add dialog with them.
+// Window-wide shortcuts: Ctrl/Cmd+N add downloads, Ctrl/Cmd+, settings, Ctrl/Cmd+F search, "?" or
+// F1 the list of shortcuts, and pasting text with links (outside text fields) opens the add dialog with them.
 import { useEffect } from 'react';
 import { extractUrls } from '../lib/format';
 import { useUi } from '../store/ui-store';
@@ -13,8 +13,13 @@ export function useShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
-      if (!mod || e.altKey) return;
       const ui = useUi.getState();
+      if ((e.key === 'F1' || (e.key === '?' && !mod && !typingIn(e.target))) && !e.altKey && ui.dialog?.kind !== 'shortcuts') {
+        e.preventDefault();
+        ui.openDialog({ kind: 'shortcuts' });
+        return;
+      }
+      if (!mod || e.altKey) return;
       if (ui.dialog) return;
       const key = e.key.toLowerCase();
       if (key === 'n') {

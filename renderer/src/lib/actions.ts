@@ -1,5 +1,5 @@
 // What buttons, menus and shortcuts do: one call to the host, failures shown as a toast.
-import type { ChosenFile, Reply } from '../../../shared/contract';
+import type { ChosenFile, ErrorReply, Reply } from '../../../shared/contract';
 import type { ProxyChoice } from '../../../shared/proxy';
 import type { TransferView } from '../../../shared/transfer';
 import { transport } from '../api/current';
@@ -27,10 +27,11 @@ export const pause = (ids: string[]) => withIds(ids, (ids) => run('Pause', api()
 export const resume = (ids: string[]) => withIds(ids, (ids) => run('Resume', api().resume({ ids })));
 export const cancel = (ids: string[]) => withIds(ids, (ids) => run('Cancel', api().cancel({ ids })));
 export const retry = (ids: string[]) => withIds(ids, (ids) => run('Retry', api().retry({ ids })));
-export const remove = (ids: string[], deleteFiles = false) =>
+export const remove = (ids: string[], deleteFiles = false, opts: { quiet?: boolean } = {}) =>
   withIds(ids, async (ids) => {
     const r = await api().remove({ ids, deleteFiles });
-    if (!r.ok) return useUi.getState().toast(`Remove: ${r.error.message}`, 'error');
+    if (!r.ok) return void useUi.getState().toast(`Remove: ${r.error.message}`, 'error');
+    if (opts.quiet) return; // the Undo notice already said it
     useUi.getState().clearSelection();
     const what = ids.length === 1 ? 'a transfer' : `${ids.length} transfers`;
     useUi.getState().toast(deleteFiles ? `Removed ${what} and deleted the files` : `Removed ${what} from the list; finished files stay on disk`);
@@ -58,6 +59,12 @@ export function canResume(v: TransferView): boolean {
 export function canRetry(v: TransferView): boolean {
   return v.state === 'failed' || v.state === 'canceled';
 }
+/** Whether Show in folder has something to show: a finished file, the bytes of one under way, an upload's source. */
+export function hasFileOnDisk(v: TransferView): boolean {
+  if (v.kind === 'upload') return !!v.upload?.sourcePath;
+  return !!v.download?.filePath || (v.progress.bytesDone > 0 && v.state !== 'canceled' && v.state !== 'completed');
+}
+
 export function canCancel(v: TransferView): boolean {
   return v.state === 'active' || v.state === 'queued' || v.state === 'paused';
 }
@@ -88,11 +95,19 @@ export async function copyText(text: string): Promise<void> {
   useUi.getState().toast('Copied the URL');
 }
 
-export async function addDownloads(urls: string[], directory?: string, sha256?: string, proxy?: ProxyChoice): Promise<TransferView[] | undefined> {
+/** Adds downloads; a refusal goes to `onError` (a dialog shows it beside its field) or else to a notice. */
+export async function addDownloads(
+  urls: string[],
+  directory?: string,
+  sha256?: string,
+  proxy?: ProxyChoice,
+  onError?: (error: ErrorReply) => void,
+): Promise<TransferView[] | undefined> {
   const input = { urls, ...(directory ? { directory } : {}), ...(sha256 ? { sha256 } : {}), ...(proxy ? { proxy } : {}) };
   const r = await transport().api.addDownloads(input);
   if (!r.ok) {
-    useUi.getState().toast(r.error.message, 'error');
+    if (onError) onError(r.error);
+    else useUi.getState().toast(r.error.message, 'error');
     return undefined;
   }
   reveal(r.value);
@@ -120,11 +135,24 @@ export async function uploadFiles(files: File[], chosen: ChosenFile[], destinati
   return null;
 }
 
-/** After adding: show the new transfers (clear a filter that would hide them) and select them. */
+/**
+ * After adding: show the new transfers (clear a filter that would hide them) and put the focus on
+ * the first. Only that one is selected: a batch left selected made every row's own menu act on the
+ * whole batch ("Cancel (3)").
+ */
 function reveal(views: TransferView[]): void {
   const first = views[0];
   if (!first) return;
   const { filter, setFilter } = useTransfers.getState();
   if (!matches(first, filter)) setFilter({ state: 'all', kind: 'all', search: '' });
-  useUi.setState({ selected: new Set(views.map((v) => v.id)), anchor: first.id, focused: first.id });
+  useUi.setState({ selected: new Set([first.id]), anchor: first.id, focused: first.id });
+}
+
+/**
+ * What to say beside a field about a refused request: the host's words without the request's name
+ * ("Invalid input for addDownloads: … (at directory)" → "…"), or null when the error is not about `field`.
+ */
+export function fieldError(error: ErrorReply, field: string): string | null {
+  if (error.field !== field) return null;
+  return error.message.replace(/^Invalid input for \w+: /, '').replace(/ \(at [\w.]+\)$/, '');
 }

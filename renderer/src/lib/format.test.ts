@@ -5,8 +5,8 @@ import { view } from '../test/views';
 describe('format', () => {
   it('formats sizes people can read', () => {
     expect(formatBytes(0)).toBe('0 B');
-    expect(formatBytes(1536)).toBe('1.50 KB');
-    expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GB');
+    expect(formatBytes(1536)).toBe('1.50 KiB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GiB');
     expect(formatBytes(null)).toBe('—');
   });
 
@@ -25,7 +25,7 @@ describe('format', () => {
     const failed = view('x', 'failed', { error: { code: 'HTTP_STATUS', status: 500, message: 'Server error', retryable: true } });
     expect(statusLine(failed)).toContain('HTTP 500');
     const stream = view('s', 'active', { progress: { bytesDone: 2048, totalBytes: null, speed: 1024, etaSeconds: null } });
-    expect(statusLine(stream)).toBe('2.00 KB of unknown size · 1.00 KB/s');
+    expect(statusLine(stream)).toBe('2.00 KiB of unknown size · 1.00 KiB/s');
   });
 
   it('a transfer waiting for its next attempt says in how long, and why', () => {

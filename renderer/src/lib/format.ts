@@ -1,23 +1,13 @@
 // Numbers and states as people read them.
+import { formatBytes as formatSharedBytes, formatSpeed } from '../../../shared/format-size';
 import type { TransferError, TransferState, TransferView } from '../../../shared/transfer';
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-
+/** Binary units with IEC names, as everywhere in Ferry (shared/format-size.ts); '—' when unknown. */
 export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
-  let v = n;
-  let u = 0;
-  while (v >= 1000 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const digits = u === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2;
-  return `${v.toFixed(digits)} ${UNITS[u]}`;
+  return n === null || n === undefined ? '—' : formatSharedBytes(n);
 }
 
-export function formatSpeed(bytesPerSecond: number): string {
-  return `${formatBytes(bytesPerSecond)}/s`;
-}
+export { formatSpeed };
 
 export function formatEta(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '';

@@ -1,7 +1,7 @@
 // Which transfers the list shows. Pure functions so the store and tests share them.
 import type { TransferKind, TransferState, TransferView } from '../../../shared/transfer';
 
-export const STATE_FILTERS = ['all', 'active', 'queued', 'paused', 'completed', 'failed'] as const;
+export const STATE_FILTERS = ['all', 'active', 'queued', 'paused', 'completed', 'failed', 'canceled'] as const;
 export type StateFilter = (typeof STATE_FILTERS)[number];
 export type KindFilter = 'all' | TransferKind;
 
@@ -13,13 +13,14 @@ export interface ListFilter {
 
 export const ALL: ListFilter = { state: 'all', kind: 'all', search: '' };
 
-// "Failed" also gathers canceled transfers: both are stopped and need a decision (retry or remove).
+// One filter per state, so the sidebar's counts are the status bar's ("Failed 7", "7 failed · 1 canceled").
 const STATES_FOR: Record<Exclude<StateFilter, 'all'>, readonly TransferState[]> = {
   active: ['active'],
   queued: ['queued'],
   paused: ['paused'],
   completed: ['completed'],
-  failed: ['failed', 'canceled'],
+  failed: ['failed'],
+  canceled: ['canceled'],
 };
 
 export function matches(view: TransferView, f: ListFilter, needle = f.search.trim().toLowerCase()): boolean {
@@ -29,11 +30,12 @@ export function matches(view: TransferView, f: ListFilter, needle = f.search.tri
   return true;
 }
 
-export function visibleIds(order: readonly string[], byId: ReadonlyMap<string, TransferView>, f: ListFilter): string[] {
-  if (f.state === 'all' && f.kind === 'all' && !f.search.trim()) return order.slice();
+export function visibleIds(order: readonly string[], byId: ReadonlyMap<string, TransferView>, f: ListFilter, hidden: ReadonlySet<string> = new Set()): string[] {
+  if (f.state === 'all' && f.kind === 'all' && !f.search.trim() && hidden.size === 0) return order.slice();
   const needle = f.search.trim().toLowerCase();
   const out: string[] = [];
   for (const id of order) {
+    if (hidden.has(id)) continue;
     const v = byId.get(id);
     if (v && matches(v, f, needle)) out.push(id);
   }
@@ -62,4 +64,36 @@ export function sameIds(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** How rows that share a name are told apart: by folder, else by host, else by the whole URL. */
+export type Telling = 'folder' | 'host' | 'url';
+
+/** Names that more than one transfer has, with what tells those transfers apart. */
+export function repeatedNames(byId: ReadonlyMap<string, TransferView>): ReadonlyMap<string, Telling> {
+  const groups = new Map<string, TransferView[]>();
+  for (const v of byId.values()) {
+    const group = groups.get(v.name);
+    if (group) group.push(v);
+    else groups.set(v.name, [v]);
+  }
+  const out = new Map<string, Telling>();
+  for (const [name, group] of groups) {
+    if (group.length < 2) continue;
+    const differ = (f: (v: TransferView) => string) => new Set(group.map(f)).size === group.length;
+    out.set(name, differ((v) => whereOf(v, 'folder')) ? 'folder' : differ((v) => whereOf(v, 'host')) ? 'host' : 'url');
+  }
+  return out;
+}
+
+/** Where a transfer's file is or goes, shortly: a download's folder (or an upload's host), its host, or its URL. */
+export function whereOf(v: TransferView, telling: Telling = 'folder'): string {
+  if (telling === 'folder' && v.download) return v.download.directory.replace(/[\\/]+$/, '') || v.download.directory;
+  let url: URL;
+  try {
+    url = new URL(v.url.replaceAll('{filename}', 'x'));
+  } catch {
+    return v.url;
+  }
+  return telling === 'url' ? `${url.host}${url.pathname}${url.search}` : url.host;
 }

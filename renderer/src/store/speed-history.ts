@@ -15,8 +15,9 @@ export function recordSpeed(id: string, speed: number, now = Date.now()): void {
   let samples = history.get(id);
   if (!samples) history.set(id, (samples = []));
   const last = samples[samples.length - 1];
-  // One sample per second keeps the buffer at ≤ 60 entries whatever the tick rate.
-  if (last && now - last.at < BUCKET_MS) last.speed = speed;
+  // One sample per second keeps the buffer at ≤ 60 entries whatever the tick rate. A second keeps
+  // its fastest sample: the 0 that comes with "completed" must not erase the second it finished in.
+  if (last && now - last.at < BUCKET_MS) last.speed = Math.max(last.speed, speed);
   else samples.push({ at: now, speed });
   while (samples.length > 0 && now - samples[0]!.at > WINDOW_MS) samples.shift();
 }

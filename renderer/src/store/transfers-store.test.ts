@@ -74,10 +74,13 @@ describe('transfers store', () => {
         view('u', 'active', { kind: 'upload', name: 'Report.PDF' }),
       ]),
     );
+    // Failed and Canceled are two filters (issue 18 item 11: the sidebar counts what the status bar counts).
+    store.getState().setFilter({ state: 'canceled' });
+    expect(store.getState().visible).toEqual(['c']);
     store.getState().setFilter({ state: 'failed' });
-    expect(store.getState().visible).toEqual(['b', 'c']);
+    expect(store.getState().visible).toEqual(['b']);
     store.getState().applyPatches([{ id: 'a', view: view('a', 'failed') }]);
-    expect(store.getState().visible).toEqual(['a', 'b', 'c']);
+    expect(store.getState().visible).toEqual(['a', 'b']);
     store.getState().setFilter({ state: 'all', kind: 'upload' });
     expect(store.getState().visible).toEqual(['u']);
     store.getState().setFilter({ kind: 'all', search: 'report' });

@@ -10,8 +10,8 @@ import type { Snapshot, TransferPatch } from '../../../shared/contract';
 import type { Destination, Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
 import type { ConnectionState } from '../api/transport';
-import type { Counts, ListFilter } from './filters';
-import { ALL, countStates, sameIds, visibleIds } from './filters';
+import type { Counts, ListFilter, Telling } from './filters';
+import { ALL, countStates, repeatedNames, sameIds, visibleIds } from './filters';
 import { clearSpeedHistory, forgetSpeed, recordSpeed } from './speed-history';
 
 export interface TransfersState {
@@ -27,9 +27,13 @@ export interface TransfersState {
   /** Ids of active transfers, for the status bar's totals without scanning 10,000 views. */
   activeIds: readonly string[];
   counts: Counts;
+  /** Names more than one transfer has, with what tells them apart (their rows say it too). */
+  repeatedNames: ReadonlyMap<string, Telling>;
   speedDown: number;
   speedUp: number;
   filter: ListFilter;
+  /** Ids the list leaves out for now: removals the user may still undo. */
+  hidden: ReadonlySet<string>;
   settings: Settings | null;
   destinations: Destination[];
 }
@@ -38,6 +42,7 @@ export interface TransfersActions {
   applySnapshot(s: Snapshot): void;
   applyPatches(patches: readonly TransferPatch[]): void;
   setFilter(f: Partial<ListFilter>): void;
+  setHidden(ids: ReadonlySet<string>): void;
   setConnection(c: ConnectionState): void;
   setSettings(s: Settings): void;
   setDestinations(d: Destination[]): void;
@@ -52,13 +57,15 @@ function derive(
   order: readonly string[],
   filter: ListFilter,
   prevVisible: readonly string[],
+  hidden: ReadonlySet<string>,
 ) {
-  const visible = visibleIds(order, byId, filter);
+  const visible = visibleIds(order, byId, filter, hidden);
   const activeIds = order.filter((id) => byId.get(id)?.state === 'active');
   return {
     visible: sameIds(visible, prevVisible) ? prevVisible : visible,
     activeIds,
     counts: countStates(byId),
+    repeatedNames: repeatedNames(byId),
     ...speeds(byId, activeIds),
   };
 }
@@ -85,9 +92,11 @@ export function createTransfersStore() {
     visible: [],
     activeIds: [],
     counts: EMPTY_COUNTS,
+    repeatedNames: new Map(),
     speedDown: 0,
     speedUp: 0,
     filter: ALL,
+    hidden: new Set(),
     settings: null,
     destinations: [],
 
@@ -99,7 +108,7 @@ export function createTransfersStore() {
         if (!byId.has(v.id)) order.push(v.id);
         byId.set(v.id, v);
       }
-      const { filter, visible, rev } = get();
+      const { filter, visible, rev, hidden } = get();
       set({
         loaded: true,
         byId,
@@ -107,7 +116,7 @@ export function createTransfersStore() {
         order,
         settings: s.settings,
         destinations: s.destinations,
-        ...derive(byId, order, filter, visible),
+        ...derive(byId, order, filter, visible, hidden),
       });
       if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark('ferry:snapshot');
     },
@@ -145,17 +154,23 @@ export function createTransfersStore() {
       }
       if (structural) {
         if (byId.size !== order.length) order = order.filter((id) => byId.has(id));
-        set({ rev: state.rev + 1, order, ...derive(byId, order, state.filter, state.visible) });
+        set({ rev: state.rev + 1, order, ...derive(byId, order, state.filter, state.visible, state.hidden) });
       } else {
         set({ rev: state.rev + 1, ...speeds(byId, state.activeIds) });
       }
     },
 
     setFilter(f) {
-      const { filter, byId, order, visible } = get();
+      const { filter, byId, order, visible, hidden } = get();
       const next = { ...filter, ...f };
-      const nextVisible = visibleIds(order, byId, next);
+      const nextVisible = visibleIds(order, byId, next, hidden);
       set({ filter: next, visible: sameIds(nextVisible, visible) ? visible : nextVisible });
+    },
+
+    setHidden(hidden) {
+      const { filter, byId, order, visible } = get();
+      const nextVisible = visibleIds(order, byId, filter, hidden);
+      set({ hidden, visible: sameIds(nextVisible, visible) ? visible : nextVisible });
     },
 
     setConnection(connection) {

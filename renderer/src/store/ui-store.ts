@@ -7,14 +7,25 @@ export type Dialog =
   | { kind: 'add'; urls?: string[] }
   | { kind: 'upload'; files?: File[]; chosen?: ChosenFile[] }
   | { kind: 'settings'; tab?: SettingsTab }
-  | { kind: 'confirm-remove'; ids: string[] };
+  | { kind: 'shortcuts' };
 export type SettingsTab = 'general' | 'transfers' | 'network' | 'destinations' | 'rpc';
 
 export interface Toast {
   id: number;
   message: string;
   level: 'info' | 'warn' | 'error';
+  /** A button in the notice (Undo). */
+  action?: { label: string; run(): void };
 }
+
+export interface ToastOptions {
+  action?: Toast['action'];
+  /** How long the notice stays; default 4 s, errors 8 s. */
+  durationMs?: number;
+}
+
+/** What the user asked for and may still undo: the host hears of it once the notice's time is up. */
+export type PendingAction = 'cancel' | 'remove' | 'delete';
 
 export type SelectMode = 'only' | 'toggle' | 'range';
 
@@ -26,6 +37,8 @@ interface UiState {
   dialog: Dialog | null;
   menu: { x: number; y: number } | null;
   toasts: Toast[];
+  /** Transfers with an undoable cancel or removal on its way (see lib/undoable.ts). */
+  pending: ReadonlyMap<string, PendingAction>;
   select(id: string, mode: SelectMode): void;
   selectAll(): void;
   clearSelection(): void;
@@ -37,8 +50,9 @@ interface UiState {
   closeDialog(): void;
   openMenu(x: number, y: number): void;
   closeMenu(): void;
-  toast(message: string, level?: Toast['level']): void;
+  toast(message: string, level?: Toast['level'], options?: ToastOptions): number;
   dismissToast(id: number): void;
+  setPending(ids: readonly string[], action: PendingAction | null): void;
 }
 
 let toastSeq = 1;
@@ -51,6 +65,7 @@ export const useUi = create<UiState>()((set, get) => ({
   dialog: null,
   menu: null,
   toasts: [],
+  pending: new Map(),
 
   select(id, mode) {
     const { selected, anchor } = get();
@@ -99,13 +114,25 @@ export const useUi = create<UiState>()((set, get) => ({
   closeMenu() {
     set({ menu: null });
   },
-  toast(message, level = 'info') {
+  toast(message, level = 'info', options = {}) {
     const id = toastSeq++;
-    set({ toasts: [...get().toasts.slice(-3), { id, message, level }] });
-    setTimeout(() => get().dismissToast(id), level === 'error' ? 8000 : 4000);
+    const toast: Toast = { id, message, level, ...(options.action ? { action: options.action } : {}) };
+    set({ toasts: [...get().toasts.slice(-3), toast] });
+    setTimeout(() => get().dismissToast(id), options.durationMs ?? (level === 'error' ? 8000 : 4000));
+    return id;
   },
   dismissToast(id) {
     set({ toasts: get().toasts.filter((t) => t.id !== id) });
+  },
+  setPending(ids, action) {
+    const pending = new Map(get().pending);
+    for (const id of ids) {
+      if (action) pending.set(id, action);
+      else pending.delete(id);
+    }
+    set({ pending });
+    // Rows on their way out of the list leave it now; Undo brings them back.
+    useTransfers.getState().setHidden(new Set([...pending].filter(([, a]) => a !== 'cancel').map(([id]) => id)));
   },
 }));
 

@@ -13,6 +13,7 @@ import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { adHocUploadRequests, type AdHocSecretSink } from './ad-hoc-uploads';
 import { ProxyInputError, settingsView, storeSettingsProxy, storeTransferProxy, type ProxySecretStore } from './proxy-secrets';
 import { DestinationError, type DestinationsStore } from './destinations-store';
+import { expandTypedFolder } from './home-folder';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import type { SettingsStore } from './settings-store';
 import { uploadRequestFor } from './upload-request';
@@ -82,10 +83,24 @@ async function proxyInput<T>(store: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A refusal the service raises on purpose, with the error code UIs should see. */
+/** A refusal the service raises on purpose, with the error code UIs should see (and the input field it is about). */
 class Refusal extends Error {
-  constructor(readonly code: ErrorReply['code'], message: string) {
+  constructor(
+    readonly code: ErrorReply['code'],
+    message: string,
+    readonly field?: string,
+  ) {
     super(message);
+  }
+}
+
+/** A refused download folder, said next to the field it was typed in. */
+async function aboutFolder<T>(field: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DownloadFolderRefused || error instanceof PathRefused) throw new Refusal(error.code, error.message, field);
+    throw error;
   }
 }
 
@@ -151,7 +166,6 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     snapshot: () => snapshot(),
     async addDownloads({ urls, directory, fileName, sha256, connections, stream, proxy: given }) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
-      if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
       const settings = settingsStore.get();
       const target = directory ?? settings.downloadDirectory;
       // The setting is copied into each download, so changing it affects new downloads only.
@@ -161,8 +175,10 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       try {
         const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink)) : undefined;
         // One batch: all URLs checked before any is added, one scheduler run, writes batched.
-        const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
-        return added;
+        return await aboutFolder('directory', async () => {
+          if (directory !== undefined) requireChosenFolder(options.choices, directory, settings.downloadDirectory);
+          return engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
+        });
       } finally {
         release?.();
       }
@@ -210,7 +226,15 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     pause: ({ ids }) => forEachId(ids, (id) => engine.pause(id)),
     resume: ({ ids }) => forEachId(ids, (id) => engine.resume(id)),
     cancel: ({ ids }) => forEachId(ids, (id) => engine.cancel(id)),
-    retry: ({ ids }) => forEachId(ids, (id) => engine.retry(id)),
+    // An upload to a saved destination retries to the destination as it is now (the user may have
+    // fixed its URL after the failure); one whose destination was deleted keeps the target it had.
+    retry: ({ ids }) =>
+      forEachId(ids, (id) => {
+        const upload = engine.get(id)?.upload;
+        const destination = upload?.destinationId ? destinationsStore.getStored(upload.destinationId) : undefined;
+        if (!upload || !destination) return engine.retry(id);
+        return engine.retry(id, { upload: uploadRequestFor(destination, upload.sourcePath) });
+      }),
     remove: ({ ids, deleteFiles }) => forEachId(ids, (id) => engine.remove(id, { deleteFile: deleteFiles })),
     pauseAll: () => engine.pauseAll(),
     resumeAll: () => engine.resumeAll(),
@@ -241,8 +265,11 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       }
       const current = settingsStore.get();
       if (patch.downloadDirectory !== undefined) {
-        requireChosenFolder(options.choices, patch.downloadDirectory, current.downloadDirectory);
-        await checkDownloadFolder(patch.downloadDirectory);
+        const folder = patch.downloadDirectory;
+        await aboutFolder('downloadDirectory', async () => {
+          requireChosenFolder(options.choices, folder, current.downloadDirectory);
+          await checkDownloadFolder(folder);
+        });
       }
       const declined = await options.confirmSettingsChange?.(patch, current);
       if (declined) throw new Refusal('FAILED', declined);
@@ -288,7 +315,10 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       if (problem) throw new Refusal('FAILED', problem);
     },
     async showInFolder({ id }) {
-      await options.showItemInFolder(fileOf(id));
+      // An unfinished download has no file of its own yet: its folder (where its partial file is).
+      const view = requireTransfer(id);
+      const unfinished = view.kind === 'download' && !view.download?.filePath ? view.download?.directory : undefined;
+      await options.showItemInFolder(unfinished ?? fileOf(id));
     },
     async chooseUploadFiles() {
       if (!options.chooseUploadFiles) throw new Refusal('FAILED', 'Choosing files with a dialog is only available in the desktop app');
@@ -319,7 +349,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
 
   return {
     async handle(name, rawInput) {
-      const parsed = parseRequest(name, rawInput);
+      // A folder typed as ~/… is this host's user's home; expanded before the contract reads it.
+      const parsed = parseRequest(name, expandTypedFolder(name, rawInput));
       if (!parsed.ok) return parsed;
       const handler = handlers[parsed.name] as (input: unknown) => unknown;
       try {
@@ -353,7 +384,8 @@ function messageOf(error: unknown): string {
 }
 
 function errorReplyFrom(error: unknown): ErrorReply {
-  if (error instanceof Refusal || error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
+  if (error instanceof Refusal) return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
+  if (error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
   if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
   if (error instanceof TransferNotFoundError) return { code: 'NOT_FOUND', message: error.message };
   if (error instanceof InvalidTransitionError) return { code: 'FAILED', message: error.message };

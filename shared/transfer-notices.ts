@@ -1,6 +1,7 @@
-// Which state changes deserve a desktop notification: a transfer that just completed or just
+// Which state changes deserve a notification (the desktop app's, and the browser UI's through the
+// Notification API): a transfer that just completed or just
 // failed (not one that was already finished when Ferry started, nor a retry's intermediate steps).
-import type { TransferState, TransferView } from '../../shared/transfer';
+import type { TransferState, TransferView } from './transfer';
 
 export interface TransferNotice {
   title: string;

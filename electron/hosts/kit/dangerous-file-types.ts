@@ -7,6 +7,7 @@
 // folder, a USB stick), and a question too many costs one click. After it come Ferry's own
 // additions: types Chromium leaves out of that cut because it inspects them another way (disk
 // images) or has not listed yet, each with the reason.
+import { stat } from 'node:fs/promises';
 
 /** Chromium's DANGEROUS and ALLOW_ON_USER_GESTURE types, in the file's order and groups. */
 const CHROMIUM_DANGEROUS_TYPES = [
@@ -86,3 +87,18 @@ export function runsWhenOpened(fileName: string): string | undefined {
 export function dangerousFileTypes(): readonly string[] {
   return [...DANGEROUS_TYPES];
 }
+
+/** Why a file would run as a program when opened, or undefined when it would just be shown. */
+export async function executableReason(file: string, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+  const extension = runsWhenOpened(file);
+  if (extension) return `“.${extension}” files can run programs or change settings when opened`;
+  if (platform === 'win32') return undefined;
+  try {
+    const info = await stat(file);
+    if (info.isFile() && (info.mode & 0o111) !== 0) return 'the file is marked as executable';
+  } catch {
+    // Missing or unreadable: openPath reports that itself.
+  }
+  return undefined;
+}
+
