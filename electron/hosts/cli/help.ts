@@ -37,8 +37,9 @@ Options:
   -d, --dir DIR       folder to save into (default: current folder)
   -o, --out NAME      file name to save as (only with a single URL)
   --sha256 HEX        expected SHA-256 of the file; a mismatch fails the download
-  -x, --connections N connections per file, 1-32 (default 8); used when the server
-                      serves ranges and the file is 2 MiB or more
+  -x, --connections N connections per file, 1-32, opened at once; without it up to 16,
+                      opened when one connection proves slow (used when the server serves
+                      ranges and the file is 2 MiB or more)
   --variant CHOICE    for a video stream (HLS playlist, DASH manifest): best (default),
                       worst, WIDTHxHEIGHT (1280x720) or a bandwidth in bits/s (the highest
                       variant at or below it)

@@ -154,14 +154,16 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
       const settings = settingsStore.get();
       const target = directory ?? settings.downloadDirectory;
-      // The setting is copied into each download, so changing it affects new downloads only.
+      // The setting is copied into each download, so changing it affects new downloads only; as a
+      // default, so the ramp still decides how many of them help (one, on a fast server).
       const count = connections ?? settings.connectionsPerDownload;
+      const byDefault = connections === undefined ? { connectionsByDefault: true } : {};
       const sink = options.transferProxySecrets ?? options.adHocSecrets;
       const release = given ? sink?.hold?.() : undefined;
       try {
         const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink)) : undefined;
         // One batch: all URLs checked before any is added, one scheduler run, writes batched.
-        const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
+        const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...byDefault, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
         return added.map(clientView);
       } finally {
         release?.();
