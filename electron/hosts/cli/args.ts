@@ -6,7 +6,7 @@ import { parseVariantChoice, VARIANT_CHOICE_HELP } from '../../../shared/stream'
 import type { UploadMethod, UploadProtocol } from '../../../shared/transfer';
 import { defaultDataDir } from '../kit/data-dir';
 import type { ProxyRules } from '../../engine/index';
-import { checksumOption } from './checksum-option';
+import { checksumFlags } from './checksum-option';
 import type { ListedDownload } from './download-list';
 import { PROXY_OPTIONS, ProxyOptionError, proxyOptionRules } from './proxy-options';
 import { parseRate } from './rate';
@@ -172,7 +172,9 @@ function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
     if (urls.length > 1 || inputFile !== undefined) throw new UsageError('--out names one file, but several URLs were given (in a -i list: an out= line under the URL)');
     checkFileName(values.out);
   }
-  const sha256 = oneChecksum(values.sha256, values.checksum, inputFile !== undefined);
+  const digest = checksumFlags(values.sha256, values.checksum, inputFile !== undefined);
+  if ('problem' in digest) throw new UsageError(digest.problem);
+  const sha256 = digest.sha256;
   const command: GetCommand = {
     kind: 'get',
     urls,
@@ -261,22 +263,6 @@ function parseRpc(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
   }
   if (values['rpc-allow-origin-all']) command.allowAnyOrigin = true;
   return { ok: true, command };
-}
-
-/** --sha256 HEX or aria2's --checksum=sha-256=HEX: the digest of the one file a command gets. */
-function oneChecksum(sha256: string | undefined, checksum: string | undefined, withList: boolean): string | undefined {
-  if (sha256 === undefined && checksum === undefined) return undefined;
-  if (sha256 !== undefined && checksum !== undefined) throw new UsageError('give --sha256 or --checksum, not both');
-  const flag = sha256 !== undefined ? '--sha256' : '--checksum';
-  if (withList) throw new UsageError(`${flag} is one file's digest; in a -i list give each its own checksum= line under its URL`);
-  if (sha256 !== undefined) {
-    const hex = sha256.trim().toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(hex)) throw new UsageError('--sha256 must be 64 hexadecimal digits');
-    return hex;
-  }
-  const parsed = checksumOption(checksum!);
-  if ('problem' in parsed) throw new UsageError(`--checksum: ${parsed.problem}`);
-  return parsed.sha256;
 }
 
 function checkHttpUrl(text: string): string {

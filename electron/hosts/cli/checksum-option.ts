@@ -14,3 +14,17 @@ export function checksumOption(text: string): { sha256: string } | { problem: st
   if (ARIA2_TYPES.includes(type)) return { problem: `Ferry checks sha-256 only, not ${type} (--checksum=sha-256=HEX)` };
   return { problem: `takes TYPE=DIGEST, as sha-256=HEX (got '${text.slice(0, 80)}')` };
 }
+
+/** --sha256 HEX or aria2's --checksum=sha-256=HEX: the digest of the one file a command gets. */
+export function checksumFlags(sha256: string | undefined, checksum: string | undefined, withList: boolean): { sha256?: string } | { problem: string } {
+  if (sha256 === undefined && checksum === undefined) return {};
+  if (sha256 !== undefined && checksum !== undefined) return { problem: 'give --sha256 or --checksum, not both' };
+  const flag = sha256 !== undefined ? '--sha256' : '--checksum';
+  if (withList) return { problem: `${flag} is one file's digest; in a -i list give each its own checksum= line under its URL` };
+  if (sha256 !== undefined) {
+    const hex = sha256.trim().toLowerCase();
+    return /^[0-9a-f]{64}$/.test(hex) ? { sha256: hex } : { problem: '--sha256 must be 64 hexadecimal digits' };
+  }
+  const parsed = checksumOption(checksum!);
+  return 'problem' in parsed ? { problem: `--checksum: ${parsed.problem}` } : parsed;
+}
