@@ -76,9 +76,9 @@ describe('ConnectionTarget', () => {
     const count = new ConnectionTarget(8, false, 0, 0, (_level, message) => logs.push(message));
     count.update(200, 2 * MIB, 1); // 10 MiB/s on one: open all eight
     expect(count.wanted).toBe(8);
-    count.update(400, 2 * MIB + 2.1 * MIB, 8); // hardly faster with eight: back to one
+    count.update(1200, 2 * MIB + 10.5 * MIB, 8); // hardly faster with eight: back to one
     expect(count.wanted).toBe(1);
-    count.update(600, 5 * MIB, 1);
+    count.update(1400, 15 * MIB, 1);
     expect(logs).toEqual(['One connection gave 10.0 MiB/s: opening 8', 'Using 1 connection(s): more did not make the download faster']);
   });
 });

@@ -135,6 +135,20 @@ describe('segmented downloads', () => {
     expect(asked.log.map((l) => l.message).join('\n')).not.toMatch(/One connection gave/);
   });
 
+  it('a far server (range answers 400 ms late): the ramp judges the new connections once they deliver, and keeps them', async () => {
+    const bytes = randomBytes(4 << 20, 31);
+    const p = uniquePath('far.bin');
+    // The first connection goes quiet after 300 KB, so all that arrives before the others' first
+    // bytes is what it sent before; judged then, three more looked like no gain at all.
+    server.route(p, { body: bytes, rateBytesPerSec: 1_000_000, rangeDelayMs: 400, stallAfterBytes: 300_000, stallTimes: 1 });
+    const view = await download({ url: server.url(p) });
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+    const log = view.log.map((l) => l.message).join('\n');
+    expect(log).toMatch(/One connection gave [\d.]+ MiB\/s: opening 4/);
+    expect(log).not.toMatch(/more did not make the download faster/);
+    expect(server.peakOpenFor(p)).toBe(4);
+  });
+
   it('pause and resume continue every segment where its durable bytes end', async () => {
     const bytes = randomBytes(6 << 20, 23);
     const p = uniquePath('pause.bin');
