@@ -53,20 +53,32 @@ export async function defaultsBench(options: { runs: number }): Promise<Verdict[
 async function runRow(row: Row, fixture: Fixture, runs: number): Promise<Verdict> {
   const work = path.join(BENCH_DIR, 'defaults-work');
   const nginx = await row.start(path.dirname(fixture.path));
-  const results: Record<string, Measurement[]> = Object.fromEntries(Object.keys(LINES).map((who) => [who, []]));
+  const perRun: Record<string, (Measurement | null)[]> = Object.fromEntries(Object.keys(LINES).map((who) => [who, []]));
+  const failures: string[] = [];
   try {
     for (let run = 0; run < runs; run++) {
       // Alternating order, so that no contender always runs on the warmer (or busier) machine.
       const order = Object.keys(LINES);
       if (run % 2) order.reverse();
-      for (const who of order) results[who]!.push(await fetchOnce(LINES[who]!, `${nginx.baseUrl}/${fixture.name}`, fixture, work, run === 0));
+      for (const who of order) {
+        try {
+          perRun[who]!.push(await fetchOnce(LINES[who]!, `${nginx.baseUrl}/${fixture.name}`, fixture, work, run === 0));
+        } catch (error) {
+          // A peer that crashes (Debian's axel 2.17 segfaults now and then) loses that run, not the bench.
+          if (who === FERRY) throw error;
+          perRun[who]!.push(null);
+          failures.push(`run ${run + 1}, ${who}: ${(error as Error).message.split('\n')[0]}`);
+        }
+      }
     }
   } finally {
     await nginx.stop();
   }
+  const results = Object.fromEntries(Object.entries(perRun).map(([who, runs]) => [who, runs.filter((m): m is Measurement => m !== null)]));
   console.log(`\n(${row.number}) ${mib(fixture.size)} from nginx, ${row.title}, ${runs} runs (median)`);
   console.log(summaryTable(results, ARIA2, fixture.size));
-  console.log(perRunTable(results));
+  console.log(perRunTable(perRun));
+  for (const failure of failures) console.log(`failed (left out of the medians): ${failure}`);
   const ferry = median(results[FERRY]!.map((m) => m.seconds));
   const aria = median(results[ARIA2]!.map((m) => m.seconds));
   const axel = median(results[AXEL]!.map((m) => m.seconds));
@@ -79,11 +91,11 @@ async function runRow(row: Row, fixture: Fixture, runs: number): Promise<Verdict
   };
 }
 
-function perRunTable(results: Record<string, Measurement[]>): string {
+function perRunTable(results: Record<string, (Measurement | null)[]>): string {
   const who = Object.keys(results);
   const runs = results[who[0]!]!.length;
   return table(
     ['wall per run', ...who],
-    Array.from({ length: runs }, (_, i) => [`run ${i + 1}`, ...who.map((w) => `${results[w]![i]!.seconds.toFixed(2)} s`)]),
+    Array.from({ length: runs }, (_, i) => [`run ${i + 1}`, ...who.map((w) => (results[w]![i] ? `${results[w]![i]!.seconds.toFixed(2)} s` : 'failed'))]),
   );
 }

@@ -45,6 +45,16 @@ describe('takeWork', () => {
     expect(fast.end).toBe(10 * MIB);
   });
 
+  it('a new connection counts as what this download\'s connections did, finished ranges too: a slow one left alone with its last MiB gets help', () => {
+    const done = (start: number) => seg(start, start + 16 * MIB, 16 * MIB, false, 4 * MIB);
+    const slow = seg(48 * MIB, 50 * MIB, MIB, true, 256 * 1024);
+    const segments = [done(0), done(16 * MIB), done(32 * MIB), slow];
+    expect(takeWork(segments, MIB)).toBe(4);
+    // Typical (3.06 MiB/s) against 0.25 MiB/s: the slow one keeps about a twelfth of its last MiB.
+    expect(slow.end - slow.issued).toBeLessThan(100 * 1024);
+    expect(segments[4]).toMatchObject({ end: 50 * MIB, busy: true });
+  });
+
   it('halves between connections of equal speed, and when no speed is known', () => {
     const even = [seg(0, 8 * MIB, 0, true, 2 * MIB)];
     takeWork(even, MIB, 2 * MIB);
