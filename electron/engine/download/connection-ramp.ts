@@ -2,10 +2,9 @@
 // opened at once (as aria2c does). Otherwise start with one and judge it in a short first window:
 // one connection already faster than a gigabit link gains nothing from more (loopback, a fast
 // CDN), so it stays alone and costs no extra CPU or memory; a slower one is likely a server that
-// caps each connection, so open the whole default count at once instead of creeping up in steps
-// (after 100 ms when one connection is clearly slow, else after 200 ms). If more connections then
-// raise the total speed by (almost) nothing, go back to one; that is judged only once the new
-// connections have had time to deliver.
+// caps each connection, so open the whole default count at once instead of creeping up in steps.
+// If more connections then raise the total speed by (almost) nothing, go back to one; that is
+// judged only once the new connections have had time to deliver.
 
 /** A step must raise the total speed by half to count as a gain. */
 const GAIN = 1.5;
@@ -15,17 +14,13 @@ const GROWTH_FACTOR = 4;
 /** One connection at least this fast (a gigabit link's worth) is left alone. */
 export const FAST_ALONE_BYTES_PER_S = 100 * 1024 * 1024;
 /**
- * The first window, where one connection shows whether it is fast alone. A short window misjudges
- * a fast connection on a loaded machine (a pause of the process looks like a slow link), so the
- * decision to stay alone waits 200 ms; but every 100 ms of it costs a capped server the other
- * connections' worth (15 x 4 MiB/s: 6 MiB), so one clearly slow connection opens the others at
- * EARLY_WINDOW_MS. nginx's limit_rate lets a connection send a burst first (up to 2 MiB: 20 MiB/s
- * over 100 ms), which makes a capped connection look faster than it is, never near that line.
+ * The first window, where one connection shows whether it is fast alone; its speed is also what a
+ * step up is measured against. nginx's limit_rate lets each request send a burst first (up to
+ * 2 MiB) and then wait, so a short window overstates a capped connection: one of 100 ms (tried)
+ * saw a whole 1.5 MB stream segment arrive at once (15 MiB/s from a 1 MiB/s cap), and eight
+ * connections over the next second looked like no gain. 200 ms keeps both sides comparable.
  */
 export const RAMP_WINDOW_MS = 200;
-export const EARLY_WINDOW_MS = 100;
-/** Slower than this over the early window: clearly not fast alone. */
-const CLEARLY_SLOW_BYTES_PER_S = FAST_ALONE_BYTES_PER_S / 2;
 /**
  * How long a step up runs before it is judged. New connections need handshakes and a round trip
  * before their first byte (more on a loaded machine, or a far server), and a burst-then-wait
@@ -69,13 +64,10 @@ export class ConnectionRamp {
   /** Called often with the bytes written so far and the connections open; returns how many are allowed. */
   update(now: number, bytes: number, open: number): number {
     const previous = this.previous;
-    if (!this.growing) return this.allowed;
-    const elapsed = now - this.windowStart;
-    const speed = elapsed > 0 ? ((bytes - this.windowBytes) * 1000) / elapsed : 0;
-    // The first window judges one connection (sooner when it is clearly slow); every later one a step up.
-    const clearlySlow = previous === undefined && open <= 1 && elapsed >= Math.min(this.windowMs, EARLY_WINDOW_MS) && speed < CLEARLY_SLOW_BYTES_PER_S;
+    // The first window judges one connection; every later one a step up.
     const window = previous === undefined ? this.windowMs : Math.max(this.windowMs, this.judgeMs);
-    if (elapsed < window && !clearlySlow) return this.allowed;
+    if (!this.growing || now - this.windowStart < window) return this.allowed;
+    const speed = ((bytes - this.windowBytes) * 1000) / (now - this.windowStart);
     this.windowStart = now;
     this.windowBytes = bytes;
     if (previous === undefined) {
