@@ -160,10 +160,10 @@ describe('ferry get -i', () => {
 
   it('a bad value is a usage error naming its line, before anything is downloaded (exit 2)', async () => {
     const before = server.requestsFor('/list/a.bin').length;
-    const list = `${server.url('/list/a.bin')}\n  out=fine.bin\n${server.url('/list/b.bin')}\n  split=many\n`;
+    const list = `${server.url('/list/a.bin')}\n  out=fine.bin\n${server.url('/list/b.bin')}\n  max-connection-per-server=many\n`;
     const result = await runFerry(['get', '-i', '-', '--dir', path.join(tmp, 'out'), '--data-dir', path.join(tmp, 'data')], { input: list });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^ferry: standard input line 4: split: must be a number from 1 to 16$/m);
+    expect(result.stderr).toMatch(/^ferry: standard input line 4: max-connection-per-server: must be a number from 1 to 16$/m);
     expect(server.requestsFor('/list/a.bin')).toHaveLength(before);
     expect(existsSync(path.join(tmp, 'out', 'fine.bin'))).toBe(false);
   });

@@ -106,6 +106,11 @@ describe('the options of a listed download', () => {
     ]);
   });
 
+  it('split takes any count, as in aria2 (up to one host\'s 16 here); max-connection-per-server 1-16, as in aria2', () => {
+    expect(listed('http://a.test/x\n  split=64\n').downloads[0]!.connections).toBe(16);
+    expect(refusal('http://a.test/x\n  max-connection-per-server=20\n')).toMatch(/^links\.txt line 2: max-connection-per-server: must be a number from 1 to 16$/);
+  });
+
   it('unknown options and options for a running aria2 are ignored; the last of a repeated option counts', () => {
     const { downloads } = listed('http://a.test/x\n  max-tries=3\n  no-such-option=1\n  pause=true\n  out=first.bin\n  out=second.bin\n');
     expect(downloads).toEqual([{ source: 'links.txt line 1', url: 'http://a.test/x', mirrors: [], fileName: 'second.bin' }]);
@@ -124,7 +129,7 @@ describe('the options of a listed download', () => {
   it.each([
     ['http://a.test/x\n  out=a.bin\n  checksum=md5=0123\n', /^links\.txt line 3: checksum: Ferry checks sha-256=<64 hex> only$/],
     ['http://a.test/x\n\n  checksum=sha-256=abc\n', /^links\.txt line 3: checksum:/],
-    ['http://a.test/x\n  split=0\n', /^links\.txt line 2: split: must be a number from 1 to 16$/],
+    ['http://a.test/x\n  split=0\n', /^links\.txt line 2: split: must be a whole number, 1 or more$/],
     ['http://a.test/x\n  max-download-limit=fast\n', /^links\.txt line 2: max-download-limit:/],
     ['http://a.test/x\n  header=no colon here\n', /^links\.txt line 2: header:/],
     ['http://a.test/x\n  all-proxy=gopher://p.test\n', /^links\.txt line 2: all-proxy: Unsupported proxy scheme "gopher"/],

@@ -153,7 +153,14 @@ export function downloadOptionsFrom(raw: unknown): DownloadOptions {
       case 'user-agent':
         headers['User-Agent'] = value;
         break;
+      // aria2's ranges: split any count (it spreads one file over as many URIs), max-connection-per-server
+      // 1-16. Ferry takes the larger of the two, up to one host's budget (16).
       case 'split':
+        if (!/^\s*\d+\s*$/.test(value) || Number(value) < 1) {
+          throw new OptionError(`We encountered a problem while processing the option '--split': must be a whole number, 1 or more`);
+        }
+        result.connections = Math.max(result.connections ?? 1, Math.min(16, Number(value)));
+        break;
       case 'max-connection-per-server':
         result.connections = Math.max(result.connections ?? 1, parseCount(name, value, 1, 16));
         break;
