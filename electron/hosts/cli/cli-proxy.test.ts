@@ -144,7 +144,6 @@ describe.skipIf(skip)(`ferry get through proxies${skip ? ` (skipped: ${skip})` :
     expect(sha256(await readFile(path.join(out, 'listed-direct.bin')))).toBe(sha256(direct));
     const viaProxy = (await tinyproxy.log()).split('\n').filter((l) => l.includes(`GET ${plain.url('/listed-proxied.bin')}`));
     expect(viaProxy.length).toBeGreaterThanOrEqual(2); // the first run and the continuation
-    expect(plain.requestsFor('/listed-proxied.bin').at(-1)!.headers.range).toMatch(/^bytes=[1-9]\d*-/);
     expect(await tinyproxy.log()).not.toContain('listed-direct.bin');
     const dataDir = path.join(home, '.local', 'share', 'ferry');
     const files = (await readdir(dataDir, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
