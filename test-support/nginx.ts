@@ -3,6 +3,7 @@
 //   const nginx = await startNginx();                       // serves a fresh temp folder
 //   await writeFile(path.join(nginx.root, 'a.bin'), bytes); // then GET nginx.baseUrl + '/a.bin'
 //   const slow = await startNginx({ limitRate: '500k' });   // nginx limit_rate (per connection)
+//   const uneven = await startNginx({ limitRate: '$rate', httpConfig: UNEVEN_RATE_MAP }); // every fifth connection 16x slower
 //   const dav = await startNginx({ dav: true });            // PUT/DELETE into root (WebDAV, 201/204)
 //   const own = await startNginx({ root: '/some/folder' }); // serve an existing folder
 //   await nginx.stop();                                     // SIGQUIT by pid, waits for exit
@@ -25,7 +26,15 @@ export interface NginxOptions {
   dav?: boolean;
   /** Extra directives inside `location / { }`. */
   extraLocationConfig?: string;
+  /** Extra directives inside `http { }` (a `map` for a variable limit_rate, say). */
+  httpConfig?: string;
 }
+
+/**
+ * With `limitRate: '$rate'`: connections whose serial number ends in 3 or 7 (every fifth) get
+ * 256 KiB/s, the others 4 MiB/s. An uneven path, where a static split waits for its slowest range.
+ */
+export const UNEVEN_RATE_MAP = 'map $connection $rate { ~[37]$ 256k; default 4m; }';
 
 /** `$bytes_sent $uri` per request (headers included; an aborted response counts what it sent). */
 export const SENT_LOG = 'sent.log';
@@ -149,6 +158,7 @@ http {
   uwsgi_temp_path ${quote(path.join(o.temp, 'uwsgi'))};
   scgi_temp_path ${quote(path.join(o.temp, 'scgi'))};
   default_type application/octet-stream;
+  ${o.httpConfig ?? ''}
   sendfile on;
   tcp_nopush on;
   keepalive_timeout 5;

@@ -33,7 +33,8 @@ export class StreamTestKit {
     await this.fixtures.remove();
   }
 
-  async openEngine(o: { ffmpeg?: string | null; settings?: Partial<EngineSettings>; fresh?: boolean } = {}): Promise<TransferEngine> {
+  /** `connections`: the worker's default count (16 unless given). */
+  async openEngine(o: { ffmpeg?: string | null; settings?: Partial<EngineSettings>; fresh?: boolean; connections?: number } = {}): Promise<TransferEngine> {
     if (o.fresh !== false) {
       this.tmp = await makeTempDir('ferry-stream-');
       this.dir = path.join(this.tmp, 'downloads');
@@ -41,7 +42,13 @@ export class StreamTestKit {
     }
     this.engine = await TransferEngine.open({
       dataDir: path.join(this.tmp, 'data'),
-      workers: { download: createDownloadWorker({ checkpointIntervalMs: 200, ...(o.ffmpeg !== undefined ? { ffmpeg: o.ffmpeg } : {}) }) },
+      workers: {
+        download: createDownloadWorker({
+          checkpointIntervalMs: 200,
+          ...(o.ffmpeg !== undefined ? { ffmpeg: o.ffmpeg } : {}),
+          ...(o.connections !== undefined ? { connections: o.connections } : {}),
+        }),
+      },
       settings: { stallTimeoutMs: 5000, retryBaseMs: 50, retryMaxMs: 300, ...o.settings },
     });
     return this.engine;

@@ -4,7 +4,7 @@
 // the two ways to receive a file reads on its own.
 import { TransferFailure } from '../types';
 import type { AttemptState } from './attempt-state';
-import { connectionCountFor } from './connection-policy';
+import { connectionCountFor, connectionsAskedFor } from './connection-policy';
 import { failure, fileSystemFailure } from './failures';
 import { openDownloadStream, type OpenedResponse } from './http-request';
 import { judgeRangeResponse } from './range-verdict';
@@ -56,7 +56,7 @@ export async function receiveSegmented(
     openRange: (start, end, s) => openDownloadStream(url, rangeHeaders(state.headers, givenFor, start, end, ifRangeValidator(facts)!), s, ctx.stallTimeoutMs, ctx.agent),
     judge: (opened, start) => judgeRangeResponse(opened, { offset: start, knownTotal: total, etag: facts.etag, lastModified: facts.lastModified }),
     maxConnections: connectionCountFor(request, settings),
-    connectionsAsked: request.connections !== undefined,
+    connectionsAsked: connectionsAskedFor(request),
     host: hostOf(url),
     pool: settings.pool,
     signal,
