@@ -21,7 +21,7 @@ export class StreamTestKit {
   dir!: string;
   engine!: TransferEngine;
 
-  async startServers(nginxOptions: { limitRate?: string } = {}): Promise<void> {
+  async startServers(nginxOptions: { limitRate?: string; sendChunk?: string } = {}): Promise<void> {
     const root = await this.fixtures.root();
     this.plain = await startNginx({ root, ...nginxOptions, extraLocationConfig: 'log_not_found off;' });
     this.typed = await startNginx({ root, extraLocationConfig: TYPED });
