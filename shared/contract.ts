@@ -25,6 +25,13 @@ import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './
 export { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName };
 
 const id = z.string().min(1).max(64);
+const downloadHeaders = z
+  .record(
+    z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name'),
+    // No CR/LF/NUL: they would split or cut the request. A browser's Cookie header may be long.
+    z.string().max(256 * 1024).regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks'),
+  )
+  .refine((headers) => Object.keys(headers).length <= 100, 'at most 100 headers');
 const ids = z.array(id).min(1).max(100_000);
 const httpUrl = z
   .string()
@@ -55,6 +62,17 @@ export const addDownloadsInput = z.strictObject({
     .optional(),
   /** Their own way to the network; the proxy setting when absent. Passwords go to the host's secret store. */
   proxy: proxyChoiceSchema.optional(),
+  /** Request headers (a browser's cookies, Referer, User-Agent); only ever sent to the URL's own origin. Kept in the host's secret store. */
+  headers: downloadHeaders.optional(),
+  /** Added paused: they wait for resume without connecting first. */
+  paused: z.boolean().optional(),
+  /** Each one's own speed limit in bytes per second. */
+  bytesPerSecond: z.number().int().positive().max(10 * 1024 ** 3).optional(),
+  /**
+   * Continue an unfinished download of the same URL into the same folder under the same name
+   * (an earlier run of the same command) instead of adding a new one: what a rerun of `ferry get` does.
+   */
+  continueUnfinished: z.boolean().optional(),
 });
 
 /**
@@ -97,6 +115,11 @@ export const addUploadsToInput = z.strictObject({
   bytesPerSecond: z.number().int().positive().max(10 * 1024 ** 3).optional(),
   /** The uploads' own way to the network (`ferry put --all-proxy`); passwords go to the secret store. */
   proxy: proxyChoiceSchema.optional(),
+  /**
+   * A rerun of `ferry put`: continue an unfinished tus upload of the same file to the same URL, and
+   * drop unfinished raw or multipart ones of it (they restart from byte 0 anyway).
+   */
+  continueUnfinished: z.boolean().optional(),
 });
 
 /** A file the main process let the user choose (dialog, drop, launch hand-off), as the UI holds it. */

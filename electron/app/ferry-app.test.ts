@@ -8,7 +8,7 @@ import type { EventName, RpcInfo } from '../../shared/contract';
 import { makeTempDir, randomBytes, removeDir } from '../../test-support/files';
 import { startTestServer, type TestServer } from '../../test-support/http-test-server';
 import { openEngine, type TransferEngine } from '../engine/index';
-import { openConfBacking } from '../hosts/kit/service/backing-store';
+import { openConfBacking } from '../hosts/kit/service/conf-backing';
 import { callChannel } from '../hosts/kit/ipc/channels';
 import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';
 import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairing';

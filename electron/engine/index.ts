@@ -9,6 +9,8 @@ export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } f
 export type { DownloadRequest, UploadRequest } from './types';
 // For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
 export { TransferFailure } from './types';
+export { TransferNotFoundError } from './transfer-list';
+export { InvalidTransitionError } from './state-machine';
 export { isSecretRef, MemorySecretsProvider, SECRET_REF_PREFIX, secretRefValue, UnknownSecretError, type SecretsProvider, type SecretVault } from './secrets';
 export { DOWNLOAD_HEADER_REF_PREFIX } from './download-header-secrets';
 export { uploadRequestFromDestination } from './upload/destination';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseVariantChoice, VARIANT_CHOICE_HELP } from '../../../shared/stream';
 import type { UploadMethod, UploadProtocol } from '../../../shared/transfer';
-import { defaultDataDir } from '../kit/data-dir';
+import { defaultDataDir } from '../kit/data-dir/data-dir';
 import type { ProxyRules } from '../../engine/index';
 import { PROXY_OPTIONS, ProxyOptionError, proxyOptionRules } from './proxy-options';
 import { parseRate } from './rate';

@@ -1,6 +1,6 @@
 // `ferry get` while another Ferry owns the data folder (here `ferry rpc`): the downloads are handed
-// to it over its local channel (the aria2 RPC is the fallback, see cli-join-put.test.ts) and
-// followed to the end, or left to it at once with --detach.
+// to it over its local channel (the one way to join, see cli-join-put.test.ts) and followed to
+// the end, or left to it at once with --detach.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli, type GetCommand, type PutCommand } from './args';
-import { defaultDataDir } from '../kit/data-dir';
+import { defaultDataDir } from '../kit/data-dir/data-dir';
 import { formatEta, formatProgressLine } from './format';
 import { putTargets } from './put-targets';
 import { parseRate } from './rate';

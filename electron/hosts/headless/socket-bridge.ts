@@ -3,7 +3,7 @@
 import type { WebSocket } from 'ws';
 import type { Notice } from '../../../shared/contract';
 import { serveContract, type ContractService } from '../../../shared/wire/contract-server';
-import { webSocketTransport } from '../kit/ws-transport';
+import { webSocketTransport } from '../kit/web/ws-transport';
 
 /** `heldNotices`: said before any UI was connected (startup problems); sent after the snapshot. */
 export function bridgeSocket(socket: WebSocket, service: ContractService, heldNotices: readonly Notice[] = []): void {

@@ -1,23 +1,33 @@
-// The contract's implementation over the engine, shared by the Electron IPC host and the
-// headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
-// with the contract and always resolves to a Reply: a malformed or failing call is an error
-// value, never an exception that could take the host down.
-import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../../shared/contract';
+// The contract's implementation over the engine: the one application service every front calls
+// (the desktop window over IPC, the headless UI and the local control socket over the wire, the
+// aria2 RPC, the standalone CLI). Who is calling travels with each call (callers.ts) and decides
+// what it may name. `handle` takes whatever crossed the process boundary, validates it with the
+// contract and always resolves to a Reply: a malformed or failing call is an error value, never an
+// exception that could take the host down.
+import type { ChosenFile, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../../shared/contract';
 import { parseRequest } from '../../../../shared/contract';
 import type { Settings, SettingsPatch } from '../../../../shared/settings';
 import type { TransferView } from '../../../../shared/transfer';
-import type { EngineSettings, TransferEngine } from '../../../engine/index';
-import { checkDownloadFolder, DownloadFolderRefused } from '../../../engine/index';
-import { TransferFailure } from '../../../engine/index';
+import type { ContractService } from '../../../../shared/wire/contract-server';
+import type { DownloadRequest, EngineSettings, TransferEngine } from '../../../engine/index';
+import { checkDownloadFolder } from '../../../engine/index';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
+import { canPause, canResume } from '../../../../shared/transfer-states';
 import { adHocUploadRequests, type AdHocSecretSink } from './ad-hoc-uploads';
-import { ProxyInputError, settingsView, storeSettingsProxy, storeTransferProxy, type ProxySecretStore } from './proxy-secrets';
+import { requestRefusal, settingsRefusal, transferProxyRefusal, type Caller } from './callers';
+import { checkClientFileName, checkClientFolder, clientSaveRoots } from './client-save-folders';
 import { clientView } from './client-view';
-import { DestinationError, type DestinationsStore } from './destinations-store';
+import { continueTransfer, continueUpload, unfinishedDownloads } from './continue-unfinished';
+import type { DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
+import { settingsView, storeSettingsProxy, storeTransferProxy, type ProxySecretStore } from './proxy-secrets';
+import { errorReplyFrom, messageOf, proxyInput, Refusal } from './refusal';
 import type { SettingsStore } from './settings-store';
+import { feedViews, type TransferViews } from './transfer-views';
 import { uploadRequestFor } from './upload-request';
-import { PathRefused, requireChosenFolder, uploadSourcesFor, type UserChoices } from './user-choices';
+import { createUserChoices, requireChosenFolder, uploadSourcesFor, type UserChoices } from './user-choices';
+
+export type { Caller } from './callers';
 
 export type EngineLike = Pick<
   TransferEngine,
@@ -33,9 +43,8 @@ export interface FerryServiceOptions {
   openPath(path: string): Promise<string>;
   showItemInFolder(path: string): void | Promise<void>;
   /**
-   * The desktop app: upload files and download folders come only from what its main process let
-   * the user choose (handles, picked folders). Absent in the headless host, whose token holder owns
-   * the machine and may name any path.
+   * The desktop app: what its main process let the user choose (handles, picked folders), the only
+   * files and folders the `window` caller may name. Without it that caller names none.
    */
   choices?: UserChoices;
   /** Native dialogs, where the host has them (the desktop app). */
@@ -62,33 +71,22 @@ export interface FerryServiceOptions {
 export type ServiceListener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
 export interface FerryService {
-  handle(name: unknown, rawInput: unknown): Promise<Reply<unknown>>;
-  snapshot(): Snapshot;
+  handle(name: unknown, rawInput: unknown, caller: Caller): Promise<Reply<unknown>>;
+  /** The contract as one caller sees it: what a transport that knows who is calling (IPC, a socket) serves. */
+  forCaller(caller: Caller): ContractService;
+  snapshot(caller?: Caller): Snapshot;
   /** Events for every UI: batched patches, notices, settings and destination changes. */
   subscribe(listener: ServiceListener): () => void;
   /** Pushes an event from the host itself (e.g. offerUpload from a second launch). */
   emit<E extends EventName>(event: E, payload: Events[E]): void;
+  /** Reads for fronts in this process that ask often (the aria2 RPC): current views, unbatched changes. */
+  readonly views: TransferViews;
+  /** The settings as every UI sees them (proxy passwords masked). */
+  settings(): Settings;
   close(): void;
 }
 
-type Handlers = { [N in RequestName]: (input: ParsedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N> };
-
-/** A proxy address or password the caller must fix: refused in words. */
-async function proxyInput<T>(store: () => Promise<T>): Promise<T> {
-  try {
-    return await store();
-  } catch (error) {
-    if (error instanceof ProxyInputError) throw new Refusal('INVALID_INPUT', error.message);
-    throw error;
-  }
-}
-
-/** A refusal the service raises on purpose, with the error code UIs should see. */
-class Refusal extends Error {
-  constructor(readonly code: ErrorReply['code'], message: string) {
-    super(message);
-  }
-}
+type Handlers = { [N in RequestName]: (input: ParsedInput<N>, caller: Caller) => Promise<RequestOutput<N>> | RequestOutput<N> };
 
 export function engineSettingsFrom(settings: Settings): Partial<EngineSettings> {
   return {
@@ -101,6 +99,9 @@ export function engineSettingsFrom(settings: Settings): Partial<EngineSettings> 
     proxy: settings.proxy,
   };
 }
+
+/** The window of a host without choices may name nothing. */
+const NOTHING_CHOSEN = createUserChoices();
 
 export function createFerryService(options: FerryServiceOptions): FerryService {
   const { engine, settingsStore, destinationsStore } = options;
@@ -115,24 +116,22 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     }
   };
   const batcher = createPatchBatcher((patches) => emit('patches', patches), options.patchIntervalMs ?? PATCH_INTERVAL_MS);
-  const onView = (view: TransferView) => batcher.view(clientView(view));
-  const onProgress = (id: string, progress: TransferView['progress']) => batcher.progress(id, progress);
-  const onRemoved = (id: string) => batcher.removed(id);
+  const feed = feedViews(engine, batcher);
   const onNotice = (notice: Events['notice']) => emit('notice', { ...notice, message: maskUrlPasswords(notice.message) });
-  engine.on('added', onView);
-  engine.on('changed', onView);
-  engine.on('progress', onProgress);
-  engine.on('removed', onRemoved);
   engine.on('notice', onNotice);
 
-  function requireTransfer(id: string): TransferView {
+  /** The window names only what its main process let the user choose; other callers have no choices. */
+  const choicesOf = (caller: Caller) => (caller === 'window' ? (options.choices ?? NOTHING_CHOSEN) : undefined);
+
+  /** Browser and RPC clients see downloads only: an upload is not found for them. */
+  function requireTransfer(id: string, caller: Caller = 'owner'): TransferView {
     const view = engine.get(id);
-    if (!view) throw new Refusal('NOT_FOUND', `No transfer with id ${id}`);
+    if (!view || (caller === 'client' && view.kind !== 'download')) throw new Refusal('NOT_FOUND', `No transfer with id ${id}`);
     return view;
   }
 
-  async function forEachId(ids: string[], act: (id: string) => Promise<void>): Promise<void> {
-    for (const id of ids) requireTransfer(id);
+  async function forEachId(ids: string[], caller: Caller, act: (id: string) => Promise<void>): Promise<void> {
+    for (const id of ids) requireTransfer(id, caller);
     for (const id of ids) await act(id);
   }
 
@@ -143,32 +142,50 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     return file;
   }
 
+  /** Where a caller's downloads go: the window's picked folders, a client's allowlist (its real path), the owner's any. */
+  async function downloadFolderFor(caller: Caller, directory: string | undefined, settings: Settings): Promise<string> {
+    if (directory === undefined) return settings.downloadDirectory;
+    if (caller === 'client') return checkClientFolder(directory, clientSaveRoots(settings));
+    requireChosenFolder(choicesOf(caller), directory, settings.downloadDirectory);
+    return directory;
+  }
+
   function destinationsChanged(): void {
     emit('destinations', destinationsStore.list());
   }
 
   const handlers: Handlers = {
-    snapshot: () => snapshot(),
-    async addDownloads({ urls, directory, fileName, sha256, connections, stream, proxy: given }) {
+    snapshot: (_input, caller) => snapshot(caller),
+    async addDownloads({ urls, directory, fileName, sha256, connections, stream, proxy: given, headers, paused, bytesPerSecond, continueUnfinished }, caller) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
-      if (directory !== undefined) requireChosenFolder(options.choices, directory, settingsStore.get().downloadDirectory);
       const settings = settingsStore.get();
-      const target = directory ?? settings.downloadDirectory;
+      const target = await downloadFolderFor(caller, directory, settings);
+      if (fileName !== undefined && caller === 'client') checkClientFileName(fileName);
+      const proxyRefused = transferProxyRefusal(caller, given);
+      if (proxyRefused) throw new Refusal('INVALID_INPUT', proxyRefused);
       // The setting is copied into each download, so changing it affects new downloads only.
       const count = connections ?? settings.connectionsPerDownload;
       const sink = options.transferProxySecrets ?? options.adHocSecrets;
       const release = given ? sink?.hold?.() : undefined;
       try {
         const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink)) : undefined;
+        const request = (url: string): DownloadRequest => ({
+          url, directory: target, fileName, sha256, connections: count,
+          ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}), ...(headers ? { headers } : {}),
+          ...(paused ? { paused } : {}), ...(bytesPerSecond !== undefined ? { speedLimit: bytesPerSecond } : {}),
+        });
+        const earlier = continueUnfinished ? unfinishedDownloads(engine, urls.map((url) => ({ url, directory: target, fileName }))) : new Map<number, TransferView>();
+        const continued = new Map<number, TransferView>();
+        for (const [index, view] of earlier) continued.set(index, await continueTransfer(engine, view));
         // One batch: all URLs checked before any is added, one scheduler run, writes batched.
-        const added = await engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
-        return added.map(clientView);
+        const added = await engine.addDownloads(urls.filter((_, index) => !earlier.has(index)).map(request));
+        return urls.map((_, index) => continued.get(index) ?? added.shift()!).map(clientView);
       } finally {
         release?.();
       }
     },
-    async addUploads({ paths, handles, destinationId }) {
-      const sources = uploadSourcesFor(options.choices, paths, handles);
+    async addUploads({ paths, handles, destinationId }, caller) {
+      const sources = uploadSourcesFor(choicesOf(caller), paths, handles);
       const destination = destinationsStore.getStored(destinationId);
       if (!destination) throw new Refusal('NOT_FOUND', `No destination with id ${destinationId}`);
       const added: TransferView[] = [];
@@ -187,16 +204,17 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       return added.map(clientView);
     },
     async addUploadsTo(input) {
-      // Paths named by the caller: never from the desktop app's window (see uploadSourcesFor).
-      uploadSourcesFor(options.choices, input.uploads.map((u) => u.path), undefined);
+      // Paths named by the caller: only the owner gets here (callers.ts).
       if (!options.adHocSecrets) throw new Refusal('FORBIDDEN', 'This host takes uploads to saved destinations only');
       const release = options.adHocSecrets.hold?.();
       try {
         const requests = await adHocUploadRequests(input, options.adHocSecrets);
         const added: TransferView[] = [];
+        const taken = new Set<string>();
         for (const request of requests) {
           try {
-            added.push(await engine.addUpload(request));
+            const earlier = input.continueUnfinished ? await continueUpload(engine, { sourcePath: request.sourcePath, url: request.url }, input.protocol, taken) : undefined;
+            added.push(earlier ?? (await engine.addUpload(request)));
           } catch (error) {
             const summary = added.length > 0 ? ` (${added.length} of ${requests.length} were added: ${added.map((v) => v.id).join(', ')})` : '';
             throw new Refusal('FAILED', `Could not upload ${request.sourcePath}: ${messageOf(error)}${summary}`);
@@ -207,23 +225,29 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         release?.();
       }
     },
-    pause: ({ ids }) => forEachId(ids, (id) => engine.pause(id)),
-    resume: ({ ids }) => forEachId(ids, (id) => engine.resume(id)),
-    cancel: ({ ids }) => forEachId(ids, (id) => engine.cancel(id)),
-    retry: ({ ids }) => forEachId(ids, (id) => engine.retry(id)),
-    remove: ({ ids, deleteFiles }) => forEachId(ids, (id) => engine.remove(id, { deleteFile: deleteFiles })),
-    pauseAll: () => engine.pauseAll(),
-    resumeAll: () => engine.resumeAll(),
-    reorder({ id, toIndex }) {
-      requireTransfer(id);
+    pause: ({ ids }, caller) => forEachId(ids, caller, (id) => engine.pause(id)),
+    resume: ({ ids }, caller) => forEachId(ids, caller, (id) => engine.resume(id)),
+    cancel: ({ ids }, caller) => forEachId(ids, caller, (id) => engine.cancel(id)),
+    retry: ({ ids }, caller) => forEachId(ids, caller, (id) => engine.retry(id)),
+    remove: ({ ids, deleteFiles }, caller) => {
+      if (deleteFiles && caller === 'client') throw new Refusal('FORBIDDEN', 'Browser and RPC clients do not delete files');
+      return forEachId(ids, caller, (id) => engine.remove(id, { deleteFile: deleteFiles }));
+    },
+    // A client's "all" is its downloads: uploads are not its business.
+    pauseAll: (_input, caller) => (caller === 'client' ? forEachDownload((v) => engine.pause(v.id), 'pause') : engine.pauseAll()),
+    resumeAll: (_input, caller) => (caller === 'client' ? forEachDownload((v) => engine.resume(v.id), 'resume') : engine.resumeAll()),
+    reorder({ id, toIndex }, caller) {
+      requireTransfer(id, caller);
       engine.reorder(id, toIndex);
     },
-    setTransferSpeedLimit({ id, bytesPerSecond }) {
-      requireTransfer(id);
+    setTransferSpeedLimit({ id, bytesPerSecond }, caller) {
+      requireTransfer(id, caller);
       engine.setTransferSpeedLimit(id, bytesPerSecond);
     },
-    async setTransferProxy({ id, proxy: given }) {
-      requireTransfer(id);
+    async setTransferProxy({ id, proxy: given }, caller) {
+      requireTransfer(id, caller);
+      const proxyRefused = transferProxyRefusal(caller, given);
+      if (proxyRefused) throw new Refusal('INVALID_INPUT', proxyRefused);
       const sink = options.transferProxySecrets ?? options.adHocSecrets;
       const release = sink?.hold?.();
       try {
@@ -234,14 +258,21 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       }
     },
     getSettings: () => settingsView(settingsStore.get()),
-    async setSettings(patch) {
+    async setSettings(patch, caller) {
+      const keysRefused = settingsRefusal(caller, Object.keys(patch));
+      if (keysRefused) throw new Refusal('FORBIDDEN', keysRefused);
+      // A client moves the download folder only where it may save anyway: else two calls (move it,
+      // then add) would write anywhere.
+      if (caller === 'client' && patch.downloadDirectory !== undefined) {
+        patch = { ...patch, downloadDirectory: await checkClientFolder(patch.downloadDirectory, clientSaveRoots(settingsStore.get())) };
+      }
       if (patch.proxy !== undefined) {
         const proxy = patch.proxy;
         patch = { ...patch, proxy: await proxyInput(() => storeSettingsProxy(proxy, settingsStore.get().proxy, options.proxySecrets)) };
       }
       const current = settingsStore.get();
       if (patch.downloadDirectory !== undefined) {
-        requireChosenFolder(options.choices, patch.downloadDirectory, current.downloadDirectory);
+        requireChosenFolder(choicesOf(caller), patch.downloadDirectory, current.downloadDirectory);
         await checkDownloadFolder(patch.downloadDirectory);
       }
       const declined = await options.confirmSettingsChange?.(patch, current);
@@ -250,7 +281,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       // app only ones picked in its dialog, nowhere one the OS runs files from.
       for (const folder of patch.rpcSaveFolders ?? []) {
         if (current.rpcSaveFolders.includes(folder)) continue;
-        requireChosenFolder(options.choices, folder, current.downloadDirectory);
+        requireChosenFolder(choicesOf(caller), folder, current.downloadDirectory);
         await checkDownloadFolder(folder);
       }
       let next: Settings;
@@ -313,49 +344,68 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     },
   };
 
-  function snapshot(): Snapshot {
-    return { transfers: engine.list().map(clientView), settings: settingsView(settingsStore.get()), destinations: destinationsStore.list() };
+  /** pauseAll/resumeAll of a client: each of its downloads the state table lets move. */
+  async function forEachDownload(act: (view: TransferView) => Promise<void>, move: 'pause' | 'resume'): Promise<void> {
+    for (const view of feed.views.all()) {
+      if (view.kind !== 'download') continue;
+      if (!(move === 'pause' ? canPause(view.state) : canResume(view.state))) continue;
+      await act(view);
+    }
+  }
+
+  function snapshot(caller: Caller = 'owner'): Snapshot {
+    const transfers = engine.list().map(clientView);
+    if (caller === 'client') return { transfers: transfers.filter((v) => v.kind === 'download'), settings: settingsView(settingsStore.get()), destinations: [] };
+    return { transfers, settings: settingsView(settingsStore.get()), destinations: destinationsStore.list() };
+  }
+
+  async function handle(name: unknown, rawInput: unknown, caller: Caller): Promise<Reply<unknown>> {
+    const parsed = parseRequest(name, rawInput);
+    if (!parsed.ok) return parsed;
+    const refused = requestRefusal(caller, parsed.name);
+    if (refused) return { ok: false, error: { code: 'FORBIDDEN', message: refused } };
+    const handler = handlers[parsed.name] as (input: unknown, caller: Caller) => unknown;
+    try {
+      return { ok: true, value: await handler(parsed.input, caller) };
+    } catch (error) {
+      const reply = errorReplyFrom(error);
+      return { ok: false, error: { ...reply, message: maskUrlPasswords(reply.message) } };
+    }
+  }
+
+  function subscribe(listener: ServiceListener): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   return {
-    async handle(name, rawInput) {
-      const parsed = parseRequest(name, rawInput);
-      if (!parsed.ok) return parsed;
-      const handler = handlers[parsed.name] as (input: unknown) => unknown;
-      try {
-        return { ok: true, value: await handler(parsed.input) };
-      } catch (error) {
-        const reply = errorReplyFrom(error);
-        return { ok: false, error: { ...reply, message: maskUrlPasswords(reply.message) } };
-      }
-    },
+    handle,
+    forCaller: (caller) => ({
+      handle: (name, input) => handle(name, input, caller),
+      snapshot: () => snapshot(caller),
+      subscribe: caller === 'client' ? (listener) => subscribe(clientEvents(listener, feed.views)) : subscribe,
+    }),
     snapshot,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe,
     emit,
+    views: feed.views,
+    settings: () => settingsView(settingsStore.get()),
     close() {
       batcher.flush();
       batcher.stop();
-      engine.off('added', onView);
-      engine.off('changed', onView);
-      engine.off('progress', onProgress);
-      engine.off('removed', onRemoved);
+      feed.close();
       engine.off('notice', onNotice);
       listeners.clear();
     },
   };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function errorReplyFrom(error: unknown): ErrorReply {
-  if (error instanceof Refusal || error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
-  if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
-  if (error instanceof Error && error.name === 'TransferNotFoundError') return { code: 'NOT_FOUND', message: error.message };
-  if (error instanceof Error && error.name === 'InvalidTransitionError') return { code: 'FAILED', message: error.message };
-  return { code: 'FAILED', message: messageOf(error) };
+/** The events a client may see: its downloads' patches, notices and settings; no uploads, destinations or offers. */
+function clientEvents(listener: ServiceListener, views: TransferViews): ServiceListener {
+  return (event, payload) => {
+    if (event === 'destinations' || event === 'offerUpload') return;
+    if (event !== 'patches') return listener(event, payload);
+    const patches = (payload as Events['patches']).filter((patch) => ('view' in patch ? patch.view.kind === 'download' : views.get(patch.id)?.kind !== 'upload'));
+    if (patches.length > 0) (listener as (event: 'patches', payload: Events['patches']) => void)('patches', patches);
+  };
 }

@@ -1,6 +1,6 @@
 // Finding the record an earlier run of the same command left unfinished, so that running the
 // command again continues it (after Ctrl-C, a crash or SIGKILL) instead of starting over.
-import type { TransferView } from '../../../shared/transfer';
+import type { TransferView } from '../../../../shared/transfer';
 
 export interface DownloadKey {
   url: string;
