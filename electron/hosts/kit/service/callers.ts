@@ -5,11 +5,13 @@
 //   window  the desktop app's renderer: names no path, only handles and folders its main process let the user pick
 //   owner   the machine's user (headless UI token holder, local control socket, standalone CLI): may name paths, upload to URLs
 //   client  browser extensions and aria2 RPC clients: downloads only, into the allowlisted folders, a few settings
-import type { RequestName } from '../../../../shared/contract';
+import type { Events, RequestName } from '../../../../shared/contract';
 import type { ProxyChoice } from '../../../../shared/proxy';
 import { hasMaskedPassword } from '../../../../shared/secret-mask';
 import type { Settings } from '../../../../shared/settings';
 import { hasClearPassword, proxyAddresses } from '../../../engine/index';
+import type { ServiceListener } from './ferry-service';
+import type { TransferViews } from './transfer-views';
 
 export type Caller = 'window' | 'owner' | 'client';
 
@@ -22,20 +24,8 @@ export const RPC_SETTABLE = ['downloadDirectory', 'maxActive', 'downloadLimit', 
 
 /** What a client may call: its downloads, and reading and changing the settings above. */
 const CLIENT_REQUESTS: ReadonlySet<RequestName> = new Set<RequestName>([
-  'snapshot',
-  'addDownloads',
-  'pause',
-  'resume',
-  'cancel',
-  'retry',
-  'remove',
-  'pauseAll',
-  'resumeAll',
-  'reorder',
-  'setTransferSpeedLimit',
-  'setTransferProxy',
-  'getSettings',
-  'setSettings',
+  ...['snapshot', 'addDownloads', 'pause', 'resume', 'cancel', 'retry', 'remove', 'pauseAll', 'resumeAll'] as const,
+  ...['reorder', 'setTransferSpeedLimit', 'setTransferProxy', 'getSettings', 'setSettings'] as const,
 ]);
 
 /** The native dialogs answer only the window that asked. */
@@ -64,4 +54,14 @@ export function transferProxyRefusal(caller: Caller, proxy: ProxyChoice | null |
   if (caller !== 'client' || !proxy) return undefined;
   const clear = proxyAddresses(proxy).some((address) => hasClearPassword(address) && !hasMaskedPassword(address));
   return clear ? 'A proxy password for one download is not kept over the RPC: give the proxy with its password in the settings (changeGlobalOption all-proxy), or one without a password here' : undefined;
+}
+
+/** The events a client may see: its downloads' patches, notices and settings; no uploads, destinations or offers. */
+export function clientEvents(listener: ServiceListener, views: TransferViews): ServiceListener {
+  return (event, payload) => {
+    if (event === 'destinations' || event === 'offerUpload') return;
+    if (event !== 'patches') return listener(event, payload);
+    const patches = (payload as Events['patches']).filter((patch) => ('view' in patch ? patch.view.kind === 'download' : views.get(patch.id)?.kind !== 'upload'));
+    if (patches.length > 0) (listener as (event: 'patches', payload: Events['patches']) => void)('patches', patches);
+  };
 }

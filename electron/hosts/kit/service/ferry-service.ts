@@ -4,69 +4,30 @@
 // what it may name. `handle` takes whatever crossed the process boundary, validates it with the
 // contract and always resolves to a Reply: a malformed or failing call is an error value, never an
 // exception that could take the host down.
-import type { ChosenFile, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../../shared/contract';
+import type { EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, Snapshot } from '../../../../shared/contract';
 import { parseRequest } from '../../../../shared/contract';
-import type { Settings, SettingsPatch } from '../../../../shared/settings';
+import type { Settings } from '../../../../shared/settings';
 import type { TransferView } from '../../../../shared/transfer';
 import type { ContractService } from '../../../../shared/wire/contract-server';
-import type { DownloadRequest, EngineSettings, TransferEngine } from '../../../engine/index';
+import type { DownloadRequest } from '../../../engine/index';
+import { engineSettingsFrom, type FerryServiceOptions } from './service-options';
 import { checkDownloadFolder } from '../../../engine/index';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { canPause, canResume } from '../../../../shared/transfer-states';
-import { adHocUploadRequests, type AdHocSecretSink } from './ad-hoc-uploads';
-import { requestRefusal, settingsRefusal, transferProxyRefusal, type Caller } from './callers';
+import { adHocUploadRequests } from './ad-hoc-uploads';
+import { clientEvents, requestRefusal, settingsRefusal, transferProxyRefusal, type Caller } from './callers';
 import { checkClientFileName, checkClientFolder, clientSaveRoots } from './client-save-folders';
 import { clientView } from './client-view';
 import { continueTransfer, continueUpload, unfinishedDownloads } from './continue-unfinished';
-import type { DestinationsStore } from './destinations-store';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
-import { settingsView, storeSettingsProxy, storeTransferProxy, type ProxySecretStore } from './proxy-secrets';
+import { settingsView, storeSettingsProxy, storeTransferProxy } from './proxy-secrets';
 import { errorReplyFrom, messageOf, proxyInput, Refusal } from './refusal';
-import type { SettingsStore } from './settings-store';
 import { feedViews, type TransferViews } from './transfer-views';
 import { uploadRequestFor } from './upload-request';
-import { createUserChoices, requireChosenFolder, uploadSourcesFor, type UserChoices } from './user-choices';
+import { createUserChoices, requireChosenFolder, uploadSourcesFor } from './user-choices';
 
 export type { Caller } from './callers';
-
-export type EngineLike = Pick<
-  TransferEngine,
-  | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
-  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'setTransferProxy' | 'updateSettings'
->;
-
-export interface FerryServiceOptions {
-  engine: EngineLike;
-  settingsStore: SettingsStore;
-  destinationsStore: DestinationsStore;
-  /** Opens a file with the OS; resolves to an error message, '' on success (Electron's shell.openPath). */
-  openPath(path: string): Promise<string>;
-  showItemInFolder(path: string): void | Promise<void>;
-  /**
-   * The desktop app: what its main process let the user choose (handles, picked folders), the only
-   * files and folders the `window` caller may name. Without it that caller names none.
-   */
-  choices?: UserChoices;
-  /** Native dialogs, where the host has them (the desktop app). */
-  chooseUploadFiles?(): Promise<ChosenFile[]>;
-  chooseDownloadFolder?(): Promise<string | null>;
-  /** Where addUploadsTo keeps header values (the host's secret store); hosts without it refuse addUploadsTo. */
-  adHocSecrets?: AdHocSecretSink;
-  /**
-   * A change of settings that needs the user's own yes first (the desktop app: turning off the
-   * question before dropped files are uploaded). Resolves to why it was refused, or undefined.
-   */
-  confirmSettingsChange?(patch: SettingsPatch, current: Settings): Promise<string | undefined>;
-  /** Where proxy passwords typed into Settings are kept (the host's secret store); absent: refused. */
-  proxySecrets?: ProxySecretStore;
-  /** Where a single transfer's proxy password goes (kept while a transfer names it); default adHocSecrets. */
-  transferProxySecrets?: AdHocSecretSink;
-  /** The aria2 RPC's state, where the host runs one. */
-  rpcInfo?: () => RpcInfo;
-  /** Puts the RPC secret on the clipboard from the main process (the desktop app). */
-  copyRpcSecret?: () => void | Promise<void>;
-  patchIntervalMs?: number;
-}
+export { engineSettingsFrom, type EngineLike, type FerryServiceOptions } from './service-options';
 
 export type ServiceListener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
@@ -87,18 +48,6 @@ export interface FerryService {
 }
 
 type Handlers = { [N in RequestName]: (input: ParsedInput<N>, caller: Caller) => Promise<RequestOutput<N>> | RequestOutput<N> };
-
-export function engineSettingsFrom(settings: Settings): Partial<EngineSettings> {
-  return {
-    maxActive: settings.maxActive,
-    maxPerHost: settings.maxPerHost,
-    downloadLimit: settings.downloadLimit,
-    uploadLimit: settings.uploadLimit,
-    stallTimeoutMs: settings.stallTimeoutSeconds * 1000,
-    maxRetries: settings.maxRetries,
-    proxy: settings.proxy,
-  };
-}
 
 /** The window of a host without choices may name nothing. */
 const NOTHING_CHOSEN = createUserChoices();
@@ -397,15 +346,5 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       engine.off('notice', onNotice);
       listeners.clear();
     },
-  };
-}
-
-/** The events a client may see: its downloads' patches, notices and settings; no uploads, destinations or offers. */
-function clientEvents(listener: ServiceListener, views: TransferViews): ServiceListener {
-  return (event, payload) => {
-    if (event === 'destinations' || event === 'offerUpload') return;
-    if (event !== 'patches') return listener(event, payload);
-    const patches = (payload as Events['patches']).filter((patch) => ('view' in patch ? patch.view.kind === 'download' : views.get(patch.id)?.kind !== 'upload'));
-    if (patches.length > 0) (listener as (event: 'patches', payload: Events['patches']) => void)('patches', patches);
   };
 }
