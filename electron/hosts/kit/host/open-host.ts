@@ -13,9 +13,8 @@ import { openEngine, type EngineSettings, type OpenEngineOptions, type TransferE
 import type { BrowserPairing } from '../browser-pairing/browser-pairing';
 import { lockDataDir } from '../data-dir/data-dir-lock';
 import { openPrivateDataDir } from '../data-dir/private-data-dir';
-import { startLocalControlOrWarn, type LocalControl } from '../local-control/server';
-import { serviceBackend } from '../rpc/backend';
-import { createRpcController, type RpcController, type RpcControllerOptions } from '../rpc/controller';
+import type { LocalControl } from '../local-control/server';
+import type { RpcController, RpcControllerOptions } from '../rpc/controller';
 import { keepAdHocSecrets } from '../service/ad-hoc-secret-keeper';
 import type { JsonBacking } from '../service/backing-store';
 import { createDestinationsStore } from '../service/destinations-store';
@@ -58,7 +57,11 @@ export interface HostOptions {
    * The standalone CLI's run: these engine settings over the saved ones, interrupted transfers of
    * other commands held paused, header values kept in memory.
    */
-  run?: { engineSettings: Partial<EngineSettings> };
+  run?: {
+    engineSettings: Partial<EngineSettings>;
+    /** Whether the run uploads (`put`): a `get` run resolves no upload headers and so never loads the upload machinery. */
+    uploads: boolean;
+  };
   /** Serve the aria2 RPC: following the settings (desktop app, `ferry serve`) or always (`ferry rpc`). */
   rpc?: Omit<RpcControllerOptions, 'dataDir' | 'backend' | 'warn' | 'browserPairing'> & { shutdown?: () => void };
   /** With the RPC: install the native-messaging host that pairs Ferry's browser extension. */
@@ -119,7 +122,7 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
   const engine = await (options.openEngine ?? openEngine)({
     dataDir,
     settings: { ...engineSettingsFrom(settingsStore.get()), ...options.run?.engineSettings },
-    secrets: adHocStore,
+    ...(options.run && !options.run.uploads ? {} : { secrets: adHocStore }),
     // Download headers (the extension's cookies) are kept in the secret store, never in the records.
     downloadSecrets: secrets,
     // A CLI run starts only its own transfers; the others come back paused and stay so.
@@ -183,7 +186,9 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
 
   try {
     if (options.run) await service.handle('pauseAll', undefined, 'owner'); // queued ones of other commands would start
+    // The doors are loaded only by hosts that open them (a CLI run opens none).
     if (options.rpc) {
+      const [{ createRpcController }, { serviceBackend }] = await Promise.all([import('../rpc/controller'), import('../rpc/backend')]);
       const { shutdown, ...rpcOptions } = options.rpc;
       rpc = await createRpcController({
         ...rpcOptions,
@@ -198,7 +203,7 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
       });
     }
     // The owner's `ferry get`/`put` join here (an owner-only socket in the data folder).
-    if (options.localControl) localControl = await startLocalControlOrWarn({ dataDir, service: service.forCaller('owner') }, say);
+    if (options.localControl) localControl = await (await import('../local-control/server')).startLocalControlOrWarn({ dataDir, service: service.forCaller('owner') }, say);
   } catch (error) {
     // The lock is released by openHost; everything else opened so far closes here.
     await Promise.allSettled([localControl?.close(), rpc?.stop()]);
