@@ -14,6 +14,9 @@
 //   `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`; the page takes the token from the fragment and
 //   opens `ws://<host>/ws?token=<token>`. Dropped files: `POST /api/upload-file?name=` with header
 //   `X-Ferry-Token: <token>` and the raw bytes → `{ path }` for addUploads.
+// Who is calling is never part of a message: each transport knows it (the desktop window, the
+// machine's owner, a browser or RPC client) and the host's one service takes it with every call
+// (electron/hosts/kit/service/callers.ts says what each may ask).
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';
