@@ -54,7 +54,7 @@ export async function handOverAndFollow(
   if (alone) client.on('notice', (notice) => reporter.info(`ferry: ${notice.message}`));
   const interrupts = watchInterrupts();
   try {
-    const { accepted, refused } = await handOver(client, command, putUrls, reporter, interrupts, alone !== undefined);
+    const { accepted, continued, refused } = await handOver(client, command, putUrls, reporter, interrupts, alone !== undefined);
     if (interrupts.happened) {
       if (alone) return await checkpoint(alone, reporter);
       reporter.error(`ferry: interrupted; ${accepted.length} transfer(s) handed over go on in the running Ferry`);
@@ -69,7 +69,7 @@ export async function handOverAndFollow(
       const doing = command.kind === 'get' ? 'downloads' : 'uploads';
       reporter.info(`ferry: the running Ferry owns ${command.dataDir}; it ${doing}, this command follows (Ctrl-C stops following only)`);
     }
-    for (const view of accepted) reporter.track(latest.get(view.id) ?? view, continuingNote(view));
+    for (const view of accepted) reporter.track(latest.get(view.id) ?? view, continued.has(view.id) ? continuingNote(view) : undefined);
     const onInterrupt = alone
       ? () => checkpoint(alone, reporter)
       : (open: number) => {
@@ -101,9 +101,8 @@ async function checkpoint(alone: AloneRun, reporter: Reporter): Promise<number> 
   return EXIT_INTERRUPTED;
 }
 
-/** An earlier run's transfer that this one continues (it was made before this command). */
-function continuingNote(view: TransferView & { continued?: boolean }): string | undefined {
-  if (!view.continued) return undefined;
+/** What the user is told of an earlier run's transfer that this one continues. */
+function continuingNote(view: TransferView): string {
   if (view.kind === 'upload') return "continuing an earlier tus upload from the server's offset";
   const done = view.progress.bytesDone;
   return done > 0 ? `continuing an earlier download (${done} bytes already there)` : 'continuing an earlier download';
@@ -116,8 +115,10 @@ async function handOver(
   reporter: Reporter,
   interrupts: InterruptWatch,
   alone: boolean,
-): Promise<{ accepted: (TransferView & { continued?: boolean })[]; refused: number }> {
-  const accepted: (TransferView & { continued?: boolean })[] = [];
+): Promise<{ accepted: TransferView[]; continued: Set<string>; refused: number }> {
+  const accepted: TransferView[] = [];
+  /** Made before this command asked: an earlier run's, continued (alone only). */
+  const continued = new Set<string>();
   let refused = 0;
   // One call per transfer, so that one refused file does not hide which others were accepted.
   const items = command.kind === 'get' ? command.urls : command.sources;
@@ -132,14 +133,15 @@ async function handOver(
       for (const view of views) {
         // Joined, --limit is each transfer's own; alone it is the run's (kit/host/open-host.ts).
         if (!alone && command.kind === 'get' && command.limit !== null) await client.call('setTransferSpeedLimit', { id: view.id, bytesPerSecond: command.limit });
-        accepted.push({ ...view, continued: view.createdAt < asked });
+        accepted.push(view);
+        if (view.createdAt < asked) continued.add(view.id);
       }
     } catch (error) {
       refused++;
       reporter.error(`ferry: ${item}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  return { accepted, refused };
+  return { accepted, continued, refused };
 }
 
 function downloadInput(command: GetCommand, url: string, alone: boolean) {
