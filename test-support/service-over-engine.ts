@@ -3,6 +3,7 @@
 //   const { service, settingsStore } = serviceOverEngine(engine, dataDir, { downloadDirectory });
 import { DEFAULT_SETTINGS } from '../shared/settings-defaults';
 import type { Settings } from '../shared/settings';
+import { memoryBacking } from '../electron/hosts/kit/service/backing-store';
 import { openConfBacking } from '../electron/hosts/kit/service/conf-backing';
 import { createDestinationsStore } from '../electron/hosts/kit/service/destinations-store';
 import { createFerryService, type EngineLike, type FerryService } from '../electron/hosts/kit/service/ferry-service';
@@ -10,7 +11,7 @@ import { createFileSecretStore } from '../electron/hosts/kit/service/secret-stor
 import { createSettingsStore, type SettingsStore } from '../electron/hosts/kit/service/settings-store';
 
 export function serviceOverEngine(engine: EngineLike, dataDir: string, settings: Partial<Settings> & { downloadDirectory: string }): { service: FerryService; settingsStore: SettingsStore } {
-  const settingsStore = createSettingsStore({ store: { ...DEFAULT_SETTINGS, ...settings } }, settings.downloadDirectory);
+  const settingsStore = createSettingsStore(memoryBacking({ ...DEFAULT_SETTINGS, ...settings }), settings.downloadDirectory);
   const secrets = createFileSecretStore({ dir: dataDir });
   const service = createFerryService({
     engine,

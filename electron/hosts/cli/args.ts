@@ -267,6 +267,8 @@ function checkFileName(name: string): void {
   if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) {
     throw new UsageError(`--out takes a file name, not a path (got '${name}'); use --dir for the folder`);
   }
+  // The contract's limit for every front's file names.
+  if (name.length > 255) throw new UsageError(`--out takes a file name of at most 255 characters (got ${name.length})`);
 }
 
 function limitOption(text: string | undefined): number | null {

@@ -52,6 +52,7 @@ describe('parseCli get', () => {
     [['get', 'http://h/a', '--bogus'], /--bogus/],
     [['get', 'http://h/a', 'http://h/b', '--out', 'x'], /several URLs/],
     [['get', 'http://h/a', '--out', '../x'], /not a path/],
+    [['get', 'http://h/a', '--out', 'x'.repeat(256)], /--out takes a file name of at most 255 characters/],
     [['get', 'http://h/a', '--sha256', 'abc'], /64 hexadecimal/],
     [['get', 'ftp://h/a'], /not an http/],
     [['get', 'nonsense'], /not a URL/],
