@@ -53,8 +53,12 @@ export const addDownloadsInput = z.strictObject({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 is 64 hexadecimal characters')
     .optional(),
-  /** Connections for these downloads (1-32); the settings' connectionsPerDownload when absent. */
-  connections: z.number().int().min(1).max(32).optional(),
+  /**
+   * Connections for these downloads (1-32, opened at once); the settings' connectionsPerDownload when
+   * absent; 'adaptive': one, and more while they raise the speed, up to the engine's default (what
+   * `ferry get` and aria2 clients get when they name no count).
+   */
+  connections: z.union([z.number().int().min(1).max(32), z.literal('adaptive')]).optional(),
   /** Video streams (HLS/DASH): the variant to take, the page's title for the name, "must be a stream". */
   stream: z
     .strictObject({

@@ -150,7 +150,8 @@ function downloadInput(command: GetCommand, url: string, alone: boolean) {
     directory: command.directory,
     ...(command.fileName !== undefined ? { fileName: command.fileName } : {}),
     ...(command.sha256 !== undefined ? { sha256: command.sha256 } : {}),
-    ...(command.connections !== undefined ? { connections: command.connections } : {}),
+    // A count named on the command line opens at once; else the engine's adaptive count, as always for `ferry get`.
+    connections: command.connections ?? 'adaptive',
     ...(command.variant !== undefined ? { stream: { variant: command.variant } } : {}),
     // Alone, the command's proxy options are the run's "system" proxy; joined, they go with the transfers.
     ...(alone ? { continueUnfinished: true } : proxyInput(command)),

@@ -98,7 +98,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
           ...(options.headers ? { headers: options.headers } : {}),
           ...(typeof options.speedLimit === 'number' ? { bytesPerSecond: options.speedLimit } : {}),
           ...(options.pause ? { paused: true } : {}),
-          ...(options.connections !== undefined ? { connections: options.connections } : {}),
+          // aria2 clients that name no split get the engine's adaptive count, not Settings' count at once.
+          connections: options.connections ?? 'adaptive',
           ...(options.stream ? { stream: options.stream } : {}),
           ...(options.proxy ? { proxy: options.proxy } : {}),
         },

@@ -113,13 +113,13 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       const proxyRefused = transferProxyRefusal(caller, given);
       if (proxyRefused) throw new Refusal('INVALID_INPUT', proxyRefused);
       // The setting is copied into each download, so changing it affects new downloads only.
-      const count = connections ?? settings.connectionsPerDownload;
+      const count = connections === 'adaptive' ? undefined : (connections ?? settings.connectionsPerDownload);
       const sink = options.transferProxySecrets ?? options.adHocSecrets;
       const release = given ? sink?.hold?.() : undefined;
       try {
         const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink)) : undefined;
         const request = (url: string): DownloadRequest => ({
-          url, directory: target, fileName, sha256, connections: count,
+          url, directory: target, fileName, sha256, ...(count !== undefined ? { connections: count } : {}),
           ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}), ...(headers ? { headers } : {}),
           ...(paused ? { paused } : {}), ...(bytesPerSecond !== undefined ? { speedLimit: bytesPerSecond } : {}),
         });
