@@ -9,7 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { webSocketTransport } from '../electron/hosts/kit/ws-transport';
+import { webSocketTransport } from '../electron/hosts/kit/web/ws-transport';
 import { createContractClient } from '../shared/wire/contract-client';
 import { table, type Verdict } from './report';
 import { settle } from './settle';

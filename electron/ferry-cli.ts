@@ -4,6 +4,6 @@
 import { runCli } from './hosts/cli/main';
 
 runCli({
-  loadServe: async () => (await import('./hosts/headless/index')).runHeadlessHost,
+  loadServe: async () => (await import('./hosts/headless/headless-host')).runHeadlessHost,
   loadRpc: async () => (await import('./hosts/rpc/standalone')).runStandaloneRpc,
 });

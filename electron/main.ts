@@ -3,7 +3,6 @@ import { app, dialog } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFerryApp } from './app/ferry-app';
-import { openEngine } from './engine/index';
 import { NATIVE_HOST_FLAG, runNativeHostFromApp } from './hosts/native-messaging/app-entry';
 
 // Bundled to dist-electron/main.js; the renderer bundle and icons sit beside it in the app.
@@ -29,7 +28,6 @@ if (process.argv.includes(NATIVE_HOST_FLAG)) {
     iconPath: path.join(icons, 'icon.png'),
     trayIconPath: path.join(icons, trayIcon),
     ...(dataDir ? { dataDir } : {}),
-    openEngine: (options) => openEngine(options),
     browserPairing: {
       host: { command: process.execPath, args: [...appArgs, NATIVE_HOST_FLAG] },
       launch: { command: process.execPath, args: [...appArgs, '--hidden'] },

@@ -14,6 +14,9 @@
 //   `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`; the page takes the token from the fragment and
 //   opens `ws://<host>/ws?token=<token>`. Dropped files: `POST /api/upload-file?name=` with header
 //   `X-Ferry-Token: <token>` and the raw bytes → `{ path }` for addUploads.
+// Who is calling is never part of a message: each transport knows it (the desktop window, the
+// machine's owner, a browser or RPC client) and the host's one service takes it with every call
+// (electron/hosts/kit/service/callers.ts says what each may ask).
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';
@@ -25,6 +28,13 @@ import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './
 export { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName };
 
 const id = z.string().min(1).max(64);
+const downloadHeaders = z
+  .record(
+    z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name'),
+    // No CR/LF/NUL: they would split or cut the request. A browser's Cookie header may be long.
+    z.string().max(256 * 1024).regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks'),
+  )
+  .refine((headers) => Object.keys(headers).length <= 100, 'at most 100 headers');
 const ids = z.array(id).min(1).max(100_000);
 const httpUrl = z
   .string()
@@ -43,8 +53,12 @@ export const addDownloadsInput = z.strictObject({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 is 64 hexadecimal characters')
     .optional(),
-  /** Connections for these downloads (1-32); the settings' connectionsPerDownload when absent. */
-  connections: z.number().int().min(1).max(32).optional(),
+  /**
+   * Connections for these downloads (1-32, opened at once); the settings' connectionsPerDownload when
+   * absent; 'adaptive': one, and more while they raise the speed, up to the engine's default (what
+   * `ferry get` and aria2 clients get when they name no count).
+   */
+  connections: z.union([z.number().int().min(1).max(32), z.literal('adaptive')]).optional(),
   /** Video streams (HLS/DASH): the variant to take, the page's title for the name, "must be a stream". */
   stream: z
     .strictObject({
@@ -55,6 +69,17 @@ export const addDownloadsInput = z.strictObject({
     .optional(),
   /** Their own way to the network; the proxy setting when absent. Passwords go to the host's secret store. */
   proxy: proxyChoiceSchema.optional(),
+  /** Request headers (a browser's cookies, Referer, User-Agent); only ever sent to the URL's own origin. Kept in the host's secret store. */
+  headers: downloadHeaders.optional(),
+  /** Added paused: they wait for resume without connecting first. */
+  paused: z.boolean().optional(),
+  /** Each one's own speed limit in bytes per second. */
+  bytesPerSecond: z.number().int().positive().max(10 * 1024 ** 3).optional(),
+  /**
+   * Continue an unfinished download of the same URL into the same folder under the same name
+   * (an earlier run of the same command) instead of adding a new one: what a rerun of `ferry get` does.
+   */
+  continueUnfinished: z.boolean().optional(),
 });
 
 /**
@@ -97,6 +122,11 @@ export const addUploadsToInput = z.strictObject({
   bytesPerSecond: z.number().int().positive().max(10 * 1024 ** 3).optional(),
   /** The uploads' own way to the network (`ferry put --all-proxy`); passwords go to the secret store. */
   proxy: proxyChoiceSchema.optional(),
+  /**
+   * A rerun of `ferry put`: continue an unfinished tus upload of the same file to the same URL, and
+   * drop unfinished raw or multipart ones of it (they restart from byte 0 anyway).
+   */
+  continueUnfinished: z.boolean().optional(),
 });
 
 /** A file the main process let the user choose (dialog, drop, launch hand-off), as the UI holds it. */

@@ -8,7 +8,7 @@
 //   ui.close();
 import http from 'node:http';
 import WebSocket from 'ws';
-import { webSocketTransport } from '../electron/hosts/kit/ws-transport';
+import { webSocketTransport } from '../electron/hosts/kit/web/ws-transport';
 import { EVENT_NAMES } from '../shared/names';
 import { createContractClient } from '../shared/wire/contract-client';
 

@@ -7,7 +7,7 @@
 import { open, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { lockDataDir } from '../electron/hosts/kit/data-dir-lock';
+import { lockDataDir } from '../electron/hosts/kit/data-dir/data-dir-lock';
 
 const dataDir = process.argv[2]!;
 const inside = path.join(dataDir, 'inside');

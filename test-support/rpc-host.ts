@@ -1,4 +1,4 @@
-// A real aria2 RPC server on loopback over a real engine, for tests of its door and its rules:
+// A real aria2 RPC server on loopback over Ferry's service and a real engine, for tests of its door and its rules:
 //   const host = await startRpcHost({ settings: { rpcAllowedOrigins: ['https://ariang.example'] } });
 //   await host.call('aria2.addUri', [[url], { dir }]);      // { status, headers, result?, error? }
 //   await host.post(body, { origin: 'http://evil.example' }); // raw: { status, headers, body }
@@ -6,14 +6,15 @@
 import http from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_SETTINGS } from '../shared/settings-defaults';
-import type { Settings } from '../shared/settings';
+import type { Settings, SettingsPatch } from '../shared/settings';
 import { openEngine, type TransferEngine } from '../electron/engine/index';
-import type { RpcBackend } from '../electron/hosts/kit/rpc/backend';
+import { serviceBackend, type RpcBackend } from '../electron/hosts/kit/rpc/backend';
 import type { GuessDelays } from '../electron/hosts/kit/rpc/guess-gate';
 import { startRpcServer, type RpcServer } from '../electron/hosts/kit/rpc/server';
-import { openConfBacking } from '../electron/hosts/kit/service/backing-store';
+import { openConfBacking } from '../electron/hosts/kit/service/conf-backing';
+import type { FerryService } from '../electron/hosts/kit/service/ferry-service';
 import { makeTempDir, removeDir } from './files';
+import { serviceOverEngine } from './service-over-engine';
 
 /** Settings a host finds in `dataDir` when it starts (`ferry rpc`, `ferry serve`), as the user saved them. */
 export function seedSettings(dataDir: string, settings: Partial<Settings>): void {
@@ -30,12 +31,16 @@ export interface RawAnswer {
 
 export interface RpcHost {
   server: RpcServer;
+  /** To look into (the records, URLs with their passwords); the RPC itself goes through `service`. */
   engine: TransferEngine;
+  service: FerryService;
   /** A home-like folder: `downloads` (the settings' download folder) lives in it. */
   home: string;
   downloads: string;
   settings(): Settings;
-  /** Every settings patch the backend was asked to save, as given. */
+  /** The user changes Settings in Ferry's own UI (the owner). */
+  changeSettings(patch: SettingsPatch): void;
+  /** Every settings patch the RPC asked the service to save, as given. */
   patches: Record<string, unknown>[];
   post(body: string | Buffer, headers?: Record<string, string>, method?: string, agent?: http.Agent | false): Promise<RawAnswer>;
   call(method: string, params?: unknown[], headers?: Record<string, string>): Promise<RawAnswer & { result?: unknown; error?: { code: number; message: string } }>;
@@ -58,15 +63,16 @@ export async function startRpcHost(options: { settings?: Partial<Settings>; secr
   const home = await makeTempDir('ferry-rpc-host-');
   const downloads = path.join(home, 'Downloads');
   await mkdir(downloads);
-  const engine = await openEngine({ dataDir: path.join(home, 'data') });
-  let settings: Settings = { ...DEFAULT_SETTINGS, downloadDirectory: downloads, ...options.settings };
+  const dataDir = path.join(home, 'data');
+  const engine = await openEngine({ dataDir });
+  const { service, settingsStore } = serviceOverEngine(engine, dataDir, { downloadDirectory: downloads, ...options.settings });
   const patches: Record<string, unknown>[] = [];
+  const clientBackend = serviceBackend(service);
   const backend: RpcBackend = {
-    engine,
-    getSettings: () => settings,
-    updateSettings: async (patch) => {
-      patches.push({ ...patch });
-      return (settings = { ...settings, ...patch });
+    ...clientBackend,
+    call: (name, input) => {
+      if (name === 'setSettings') patches.push({ ...(input as Record<string, unknown>) });
+      return clientBackend.call(name, input);
     },
   };
   const secret = options.secret ?? RPC_TEST_SECRET;
@@ -81,9 +87,11 @@ export async function startRpcHost(options: { settings?: Partial<Settings>; secr
   return {
     server,
     engine,
+    service,
     home,
     downloads,
-    settings: () => settings,
+    settings: () => settingsStore.get(),
+    changeSettings: (patch) => void settingsStore.update(patch),
     patches,
     post,
     async call(method, params = [], headers) {
@@ -93,6 +101,7 @@ export async function startRpcHost(options: { settings?: Partial<Settings>; secr
     },
     async close() {
       await server.close();
+      service.close();
       await engine.close();
       await removeDir(home);
     },

@@ -4,7 +4,7 @@
 // everything the tests need, then runs until SIGTERM/SIGINT, when it closes it all.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runHeadlessHost } from '../../electron/hosts/headless/index';
+import { runHeadlessHost } from '../../electron/hosts/headless/headless-host';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../test-support/files';
 import { startTestServer } from '../../test-support/http-test-server';
 import { startRawReceiver } from '../../test-support/upload-servers';

@@ -4,7 +4,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize, resolve } from 'node:path';
-import { rendererContentType } from '../../electron/hosts/kit/content-types';
+import { rendererContentType } from '../../electron/hosts/kit/web/content-types';
 
 
 export const RENDERER_DIST = resolve(import.meta.dirname, '../../dist/renderer');

@@ -4,9 +4,9 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { rendererContentType } from '../hosts/kit/content-types';
-import { contentSecurityPolicy } from '../hosts/kit/security-policy';
-import { fileInside } from '../hosts/kit/path-containment';
+import { rendererContentType } from '../hosts/kit/web/content-types';
+import { contentSecurityPolicy } from '../hosts/kit/web/security-policy';
+import { fileInside } from '../hosts/kit/web/path-containment';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://ferry`;

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { TransferView } from '../../shared/transfer';
 import { parseLaunchArgs } from './launch-args';
 import { PowerPolicy } from './power';
-import { contentSecurityPolicy } from '../hosts/kit/security-policy';
+import { contentSecurityPolicy } from '../hosts/kit/web/security-policy';
 import { TransferNoticeTracker } from '../../shared/transfer-notices';
 import { aggregate, progressBarValue, trayTooltip } from './tray-status';
 import { restoreBounds } from './window-bounds';

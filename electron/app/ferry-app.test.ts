@@ -8,7 +8,7 @@ import type { EventName, RpcInfo } from '../../shared/contract';
 import { makeTempDir, randomBytes, removeDir } from '../../test-support/files';
 import { startTestServer, type TestServer } from '../../test-support/http-test-server';
 import { openEngine, type TransferEngine } from '../engine/index';
-import { openConfBacking } from '../hosts/kit/service/backing-store';
+import { openConfBacking } from '../hosts/kit/service/conf-backing';
 import { callChannel } from '../hosts/kit/ipc/channels';
 import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';
 import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairing';
@@ -340,6 +340,23 @@ describe('desktop app decisions', () => {
       electron.proxyResolver.answer = 'DIRECT';
       await proxy.stop();
     }
+  });
+
+  it('has one service: every engine event is heard once and batched once, whatever the fronts (window, local channel, aria2 RPC)', async () => {
+    await start({ rpc: true });
+    await until(() => (engine?.listenerCount('changed') ?? 0) > 0);
+    for (const event of ['added', 'changed', 'progress'] as const) expect(engine!.listenerCount(event), event).toBe(1);
+    expect(engine!.listenerCount('removed')).toBe(2); // the service, and the keeper of upload secrets (it sweeps after removals)
+    // And the window sees a transfer's patches once per batch: one subscriber, one batcher.
+    const window = FakeBrowserWindow.all.at(-1)!;
+    await handleFromWindow('snapshot', undefined);
+    const reply = (await handleFromWindow('addDownloads', { urls: [server.url('/file.bin?once')] })) as { value: { id: string }[] };
+    const id = reply.value[0]!.id;
+    await until(() => engine!.get(id)?.state === 'completed');
+    await new Promise((r) => setTimeout(r, 300)); // the last batch
+    const batches = window.webContents.sent.filter((m) => m.args[0] === 'patches').map((m) => (m.args[1] as { id: string }[]).filter((p) => p.id === id).length);
+    expect(batches.filter((n) => n > 0).length).toBeGreaterThan(0);
+    expect(batches.every((n) => n <= 1)).toBe(true);
   });
 
   it('accepts IPC calls only from its own window, and validates their input', async () => {

@@ -4,7 +4,7 @@
 // answer the question: the dialog belongs to the main process.
 import type { Dialog, Shell } from 'electron';
 import path from 'node:path';
-import { executableReason } from '../hosts/kit/dangerous-file-types';
+import { executableReason } from '../hosts/kit/opening/dangerous-file-types';
 
 export { executableReason };
 

@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from '../../test-support/http-test-s
 import { startRawReceiver, type RawReceiver } from '../../test-support/upload-servers';
 import type { TransferView } from '../../shared/transfer';
 import { openEngine, type TransferEngine } from '../engine/index';
-import { openConfBacking } from '../hosts/kit/service/backing-store';
+import { openConfBacking } from '../hosts/kit/service/conf-backing';
 import { callChannel, CHOOSE_DROPPED_FILES_CHANNEL } from '../hosts/kit/ipc/channels';
 import type { ChosenFile, RequestName } from '../../shared/contract';
 import { FakeBrowserWindow, type FakeElectron } from '../../test-support/fake-electron';

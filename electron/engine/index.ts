@@ -6,12 +6,13 @@ import type { SystemProxy } from './net/proxy-choice';
 import type { SecretsProvider, SecretVault } from './secrets';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
-// The errors a command may raise, for the service to map by class (not by name).
-export { InvalidTransitionError, TransferNotFoundError } from './engine';
 export type { DownloadRequest, UploadRequest } from './types';
 export type { UploadTarget } from './upload-retarget';
 // For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
 export { TransferFailure } from './types';
+// The errors a command may raise, for the service to map by class (not by name).
+export { TransferNotFoundError } from './transfer-list';
+export { InvalidTransitionError } from './state-machine';
 export { isSecretRef, MemorySecretsProvider, SECRET_REF_PREFIX, secretRefValue, UnknownSecretError, type SecretsProvider, type SecretVault } from './secrets';
 export { DOWNLOAD_HEADER_REF_PREFIX } from './download-header-secrets';
 export { uploadRequestFromDestination } from './upload/destination';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { parseRequest, REQUEST_NAMES, type Reply } from '../../shared/contract';
-import { runHeadlessHost, type HeadlessHost } from '../../electron/hosts/headless/index';
+import { runHeadlessHost, type HeadlessHost } from '../../electron/hosts/headless/headless-host';
 import { registerIpcHost } from '../../electron/hosts/kit/ipc/ipc-host';
 import { callChannel } from '../../electron/hosts/kit/ipc/channels';
 import { startTestServer } from '../http-test-server';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseVariantChoice, VARIANT_CHOICE_HELP } from '../../../shared/stream';
 import type { UploadMethod, UploadProtocol } from '../../../shared/transfer';
-import { defaultDataDir } from '../kit/data-dir';
+import { defaultDataDir } from '../kit/data-dir/data-dir';
 import type { ProxyRules } from '../../engine/index';
 import { checksumFlags } from './checksum-option';
 import type { ListedDownload } from './download-list';
@@ -280,6 +280,8 @@ function checkFileName(name: string): void {
   if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) {
     throw new UsageError(`--out takes a file name, not a path (got '${name}'); use --dir for the folder`);
   }
+  // The contract's limit for every front's file names.
+  if (name.length > 255) throw new UsageError(`--out takes a file name of at most 255 characters (got ${name.length})`);
 }
 
 function limitOption(text: string | undefined): number | null {

@@ -12,7 +12,7 @@ import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-suppo
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { startMultipartReceiver, startRawReceiver, startTusServer, type MultipartReceiver, type RawReceiver, type TusTestServer } from '../../../test-support/upload-servers';
 import { runFerry, startFerry, stopStartedFerries, waitFor } from '../../../test-support/ferry-process';
-import { lockDataDir } from '../kit/data-dir-lock';
+import { lockDataDir } from '../kit/data-dir/data-dir-lock';
 import { connectLocalControl } from '../kit/local-control/client';
 import { createControlSecret } from '../kit/local-control/control-secret';
 
@@ -206,28 +206,15 @@ describe('with ferry rpc running', () => {
     expect(raw.received.find((r) => r.path === '/after/after.bin')?.sha256).toBe(sha256(body));
   });
 
-  it('get falls back to the aria2 RPC when the local channel is gone, saving only where RPC clients may', async () => {
-    const dir = path.join(tmp, 'dl-fallback');
-    // Over the RPC the CLI is an RPC client: its folder must be one the owner listed in Settings.
-    await callLocal(dataDir, 'setSettings', { rpcSaveFolders: [dir] });
+  it('joins over the local channel only: with it gone, get and put are refused by the lock, never sent over the aria2 RPC', async () => {
     await rm(path.join(dataDir, 'control.sock'));
     const body = randomBytes(200_000, 8);
-    downloads.route('/fallback.bin', { body });
-    const elsewhere = await runFerry(['get', downloads.url('/fallback.bin'), '--dir', path.join(tmp, 'elsewhere'), '--data-dir', dataDir], { env });
-    expect(elsewhere.code).toBe(1);
-    expect(elsewhere.stderr).toMatch(/does not save into .*elsewhere.* only into the download folder/);
-    const result = await runFerry(['get', downloads.url('/fallback.bin'), '--dir', dir, '--data-dir', dataDir], { env });
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout.trim()).toBe(`done ${path.join(dir, 'fallback.bin')}`); // the RPC follower's line
-    expect(sha256(await readFile(path.join(dir, 'fallback.bin')))).toBe(sha256(body));
-    // A -i list goes over as one addUri per entry with its own options, headers included.
-    downloads.route('/fallback-listed.bin', { body });
-    const list = `${downloads.url('/fallback-listed.bin')}\n  out=listed.bin\n  header=X-Listed: 1\n`;
-    const listed = await runFerry(['get', '-i', '-', '--dir', dir, '--data-dir', dataDir], { env, input: list });
-    expect(listed.code, listed.stderr).toBe(0);
-    expect(sha256(await readFile(path.join(dir, 'listed.bin')))).toBe(sha256(body));
-    expect(downloads.requestsFor('/fallback-listed.bin')[0]!.headers['x-listed']).toBe('1');
-    // put has no RPC fallback, on purpose: it is refused by the lock as before.
+    downloads.route('/no-fallback.bin', { body });
+    const dir = path.join(tmp, 'dl-no-fallback');
+    const get = await runFerry(['get', downloads.url('/no-fallback.bin'), '--dir', dir, '--data-dir', dataDir], { env });
+    expect(get.code).toBe(1);
+    expect(get.stderr).toMatch(/ferry: another ferry \(pid \d+\) is using/);
+    expect(downloads.requestsFor('/no-fallback.bin')).toEqual([]);
     const { file } = await sourceFile('nowhere.bin', 1000, 9);
     const put = await runFerry(['put', file, raw.url('/nowhere/'), '--data-dir', dataDir], { env });
     expect(put.code).toBe(1);

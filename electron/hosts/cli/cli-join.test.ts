@@ -1,6 +1,6 @@
 // `ferry get` while another Ferry owns the data folder (here `ferry rpc`): the downloads are handed
-// to it over its local channel (the aria2 RPC is the fallback, see cli-join-put.test.ts) and
-// followed to the end, or left to it at once with --detach.
+// to it over its local channel (the one way to join, see cli-join-put.test.ts) and followed to
+// the end, or left to it at once with --detach.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -51,7 +51,7 @@ it('get --detach returns once the running Ferry accepted the download', async ()
   await waitFor(async () => readFile(path.join(dir, 'two.bin')).then((b) => b.length === BODY.length, () => false), 20_000, 'the detached download');
 });
 
-it("get -i hands each entry over with its own options; a failing one and one with headers the channel cannot carry fail alone", async () => {
+it('get -i hands each entry over with its own options, header lines included (kept in its secret store, never in a record); a failing one fails alone', async () => {
   const dir = path.join(tmp, 'dl-list');
   const list = [
     server.url('/one.bin'),
@@ -62,17 +62,20 @@ it("get -i hands each entry over with its own options; a failing one and one wit
     `  dir=${path.join(tmp, 'dl-list-own')}`,
     server.url('/one.bin'),
     '  out=with-header.bin',
-    '  header=Authorization: Bearer t',
+    '  header=Authorization: Bearer list-token-7',
     '',
   ].join('\n');
   const result = await runFerry(['get', '-i', '-', '--dir', dir, '--data-dir', dataDir], { input: list });
   expect(result.stderr).toMatch(/running Ferry owns/);
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/gone\.bin: .*404/);
-  expect(result.stderr).toMatch(/standard input line 7 \(.*one\.bin\): its header lines cannot be handed to a running Ferry yet/);
   expect(sha256(await readFile(path.join(dir, 'listed-one.bin')))).toBe(sha256(BODY));
   expect(sha256(await readFile(path.join(tmp, 'dl-list-own', 'two.bin')))).toBe(sha256(BODY));
-  expect(await readdir(dir)).toEqual(['listed-one.bin']);
+  expect(sha256(await readFile(path.join(dir, 'with-header.bin')))).toBe(sha256(BODY));
+  expect((await readdir(dir)).sort()).toEqual(['listed-one.bin', 'with-header.bin']);
+  expect(server.requestsFor('/one.bin').some((r) => r.headers.authorization === 'Bearer list-token-7')).toBe(true);
+  const records = (await readdir(path.join(dataDir, 'transfers'))).filter((name) => name.endsWith('.json'));
+  for (const name of records) expect(await readFile(path.join(dataDir, 'transfers', name), 'utf8')).not.toContain('list-token-7');
 });
 
 it('get reports a failed handed-over download with exit 1', async () => {

@@ -70,7 +70,7 @@ describe('ferry put', () => {
     expect(server.requestsFor('/form')[0]!.method).toBe('POST');
   });
 
-  it('--header values reach the server but never the records file', async () => {
+  it('--header values reach the server but never the records file, nor any other file (a run keeps them in memory)', async () => {
     const source = path.join(tmp, 'note.txt');
     await writeFile(source, 'hello');
     server.route('/private', (req, res) => {
@@ -82,6 +82,8 @@ describe('ferry put', () => {
     const records = await readdir(path.join(dataDir, 'transfers'));
     expect(records.length).toBeGreaterThan(0);
     for (const name of records) expect(await readFile(path.join(dataDir, 'transfers', name), 'utf8')).not.toContain('s3cret-token');
+    const everyFile = (await readdir(dataDir, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+    for (const f of everyFile) expect(await readFile(path.join(f.parentPath, f.name), 'utf8'), f.name).not.toContain('s3cret-token');
   });
 
   it('a server error exits 1 naming the status', async () => {

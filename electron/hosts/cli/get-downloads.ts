@@ -1,10 +1,9 @@
 // The downloads one `ferry get` asks for: its URL arguments with the command's options, then the
 // entries of its -i list, each with its own options over the command's (as aria2 reads a list: the
-// command line gives the defaults). The one place the three ways to enqueue them (own engine, a
-// running Ferry's local channel, its aria2 RPC) read from.
+// command line gives the defaults). hand-over.ts turns each into one addDownloads call, whichever
+// Ferry (this command's own or a running one) takes them.
 import type { ProxyChoice } from '../../../shared/proxy';
 import type { StreamOptions } from '../../../shared/stream';
-import type { DownloadRequest } from '../../engine/index';
 import type { GetCommand } from './args';
 
 export interface GetDownload {
@@ -49,19 +48,6 @@ export function downloadsOf(command: GetCommand): GetDownload[] {
     return download;
   });
   return [...fromArguments, ...fromList];
-}
-
-/** The engine's request for one (a proxy password already stored, see list-proxy.ts). */
-export function downloadRequestOf(download: GetDownload, proxy: ProxyChoice | undefined): DownloadRequest {
-  const request: DownloadRequest = { url: download.url, directory: download.directory };
-  if (download.fileName !== undefined) request.fileName = download.fileName;
-  if (download.sha256 !== undefined) request.sha256 = download.sha256;
-  if (download.connections !== undefined) request.connections = download.connections;
-  if (download.headers !== undefined) request.headers = download.headers;
-  if (download.speedLimit !== undefined) request.speedLimit = download.speedLimit;
-  if (download.stream !== undefined) request.stream = download.stream;
-  if (proxy !== undefined) request.proxy = proxy;
-  return request;
 }
 
 /** What it is called in messages: its list line, else its URL. */

@@ -1,13 +1,12 @@
-// The `ferry` command line: a thin host over the transfer engine. Parses and checks everything
-// first (usage errors exit 2 before anything starts), then loads the engine lazily so that
-// `ferry --help` stays fast.
+// The `ferry` command line: a front of Ferry's one service. Parses and checks everything first
+// (usage errors exit 2 before anything starts), then loads Ferry lazily so that `ferry --help`
+// stays fast.
 import { parseCli, type GetCommand, type PutCommand, type ServeCommand } from './args';
 import type { OtherFronts } from './fronts';
 import { helpText } from './help';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './outcome';
 import { checkUploadSources, ensureDirectory } from './preflight';
 import { putTargets } from './put-targets';
-import { Reporter, type OutputMode } from './reporter';
 
 export async function main(argv: readonly string[], fronts: OtherFronts): Promise<number> {
   const parsed = parseCli(argv, { cwd: process.cwd(), env: process.env });
@@ -46,11 +45,7 @@ async function runGet(command: GetCommand): Promise<number> {
     }
     command = { ...command, list: list.downloads };
   }
-  const [{ enqueueDownloads }, { MemorySecretsProvider }] = await Promise.all([import('./run-get'), import('../../engine/index')]);
-  // A list's proxy passwords, for this run only: a record names them by reference (list-proxy.ts).
-  const secrets = new MemorySecretsProvider();
-  const get = command;
-  return withEngine(get, [], { downloadLimit: get.limit }, secrets, (session) => enqueueDownloads(get, session, secrets));
+  return runTransfers(command, []);
 }
 
 async function runPut(command: PutCommand): Promise<number> {
@@ -58,65 +53,46 @@ async function runPut(command: PutCommand): Promise<number> {
   if (!sources.ok) return usageError(sources.message, 'put');
   const targets = putTargets(command);
   if (!targets.ok) return usageError(targets.message, 'put');
-  const [{ enqueueUploads }, { MemorySecretsProvider }] = await Promise.all([import('./run-put'), import('../../engine/index')]);
-  const secrets = new MemorySecretsProvider();
-  return withEngine(command, targets.urls, { uploadLimit: command.limit }, secrets, (session) =>
-    enqueueUploads(command, targets.urls, secrets, session),
-  );
+  return runTransfers(command, targets.urls);
 }
 
-async function withEngine(
+/**
+ * One road for get and put: when another Ferry owns the data folder, hand the transfers to it over
+ * its local channel; else open Ferry in this process and hand them to that. Either way the same
+ * code (hand-over.ts) hands over and follows.
+ */
+async function runTransfers(
   command: GetCommand | PutCommand,
-  /** put: the URL each source goes to (for handing over to a running Ferry). */
+  /** put: the URL each source goes to. */
   putUrls: readonly string[],
-  limits: { downloadLimit?: number | null; uploadLimit?: number | null },
-  secrets: import('../../engine/index').SecretsProvider | null,
-  enqueue: (session: import('./session').Session) => Promise<void>,
 ): Promise<number> {
-  // The engine's modules (got and all) take a while to load: start that now, while the lock is taken.
-  const loading = Promise.all([import('./open-engine'), import('./session')]);
+  // Ferry's modules (the engine, got and all) take a while to load: start that now, while the lock is taken.
+  const loading = import('./run-alone');
   loading.catch(() => undefined); // awaited below; a failure must not count as unhandled if the lock fails first
-  const [{ lockDataDir }, { openPrivateDataDir }] = await Promise.all([import('../kit/data-dir-lock'), import('../kit/private-data-dir')]);
+  const [{ lockDataDir }, { openPrivateDataDir }] = await Promise.all([import('../kit/data-dir/data-dir-lock'), import('../kit/data-dir/private-data-dir')]);
   await openPrivateDataDir(command.dataDir);
   const lock = await lockDataDir(command.dataDir);
+  const output = { out: process.stdout, err: process.stderr };
   if (!lock.ok) {
-    // Another Ferry owns the data folder: join it over its owner-only local channel, else (get
-    // only: uploads carry credentials the RPC must not) over its aria2 RPC when it serves one.
     const { joinOverLocalControl } = await import('./join-local');
-    const joinedLocally = await joinOverLocalControl(command, putUrls, { out: process.stdout, err: process.stderr });
-    if (joinedLocally !== undefined) return joinedLocally;
-    if (command.kind === 'get') {
-      const { joinRunningFerry } = await import('./join-running');
-      const joined = await joinRunningFerry(command, {
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
-      });
-      if (joined !== undefined) return joined;
-    }
+    const joined = await joinOverLocalControl(command, putUrls, output);
+    if (joined !== undefined) return joined;
     process.stderr.write(`ferry: ${lock.message}\n`);
     return EXIT_FAILED;
   }
-  // Until the session takes over signals, an interruption simply ends with 130.
+  // Until the run takes over signals, an interruption simply ends with 130.
   const early = () => process.exit(EXIT_INTERRUPTED);
   process.on('SIGINT', early);
   process.on('SIGTERM', early);
+  const started = () => {
+    process.off('SIGINT', early);
+    process.off('SIGTERM', early);
+  };
   try {
-    const [{ openCliEngine }, { runSession }] = await loading;
-    const reporter = new Reporter(outputMode(command.quiet), { out: process.stdout, err: process.stderr });
-    const engine = await openCliEngine({
-      dataDir: command.dataDir,
-      limits,
-      secrets,
-      onNotice: (text) => reporter.info(`ferry: ${text}`),
-      proxy: command.proxy,
-      env: process.env,
-    });
-    process.off('SIGINT', early);
-    process.off('SIGTERM', early);
-    return await runSession(engine, reporter, enqueue);
+    const { runAlone } = await loading;
+    return await runAlone(command, putUrls, lock, output, started);
   } finally {
-    process.off('SIGINT', early);
-    process.off('SIGTERM', early);
+    started();
     await lock.release();
   }
 }
@@ -124,11 +100,6 @@ async function withEngine(
 async function runServe(command: ServeCommand, fronts: OtherFronts): Promise<number> {
   const { serve } = await import('./serve');
   return serve(command, fronts);
-}
-
-function outputMode(quiet: boolean): OutputMode {
-  if (quiet) return 'quiet';
-  return process.stderr.isTTY ? 'live' : 'plain';
 }
 
 function usageError(message: string, topic?: 'get' | 'put' | 'serve' | 'rpc'): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli, type GetCommand, type PutCommand } from './args';
-import { defaultDataDir } from '../kit/data-dir';
+import { defaultDataDir } from '../kit/data-dir/data-dir';
 import { formatEta, formatProgressLine } from './format';
 import { putTargets } from './put-targets';
 import { parseRate } from './rate';
@@ -55,6 +55,7 @@ describe('parseCli get', () => {
     [['get', 'http://h/a', '--bogus'], /--bogus/],
     [['get', 'http://h/a', 'http://h/b', '--out', 'x'], /several URLs/],
     [['get', 'http://h/a', '--out', '../x'], /not a path/],
+    [['get', 'http://h/a', '--out', 'x'.repeat(256)], /--out takes a file name of at most 255 characters/],
     [['get', 'http://h/a', '--sha256', 'abc'], /64 hexadecimal/],
     [['get', 'ftp://h/a'], /not an http/],
     [['get', 'nonsense'], /not a URL/],

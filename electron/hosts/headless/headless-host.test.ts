@@ -11,7 +11,7 @@ import type { TransferView } from '../../../shared/transfer';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { startRawReceiver, type RawReceiver } from '../../../test-support/upload-servers';
-import { runHeadlessHost, type HeadlessHost } from './index';
+import { runHeadlessHost, type HeadlessHost } from './headless-host';
 import { connectUi, type UiClient } from '../../../test-support/headless-client';
 
 let dir: string;

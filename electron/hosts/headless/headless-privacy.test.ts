@@ -9,7 +9,7 @@ import type { TransferView } from '../../../shared/transfer';
 import { makeTempDir, randomBytes, removeDir } from '../../../test-support/files';
 import { connectUi } from '../../../test-support/headless-client';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
-import { runHeadlessHost, type HeadlessHost } from './index';
+import { runHeadlessHost, type HeadlessHost } from './headless-host';
 
 let dir: string;
 let dataDir: string;

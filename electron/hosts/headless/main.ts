@@ -1,7 +1,7 @@
 // `npm run headless [-- --port N] [--host ADDR] [--data-dir DIR]`: runs the headless host from
 // a checkout (the script builds the renderer first). `ferry serve` is the installed equivalent.
 import { systemProxyFromEnvironment } from '../../engine/index';
-import { runHeadlessHost } from './index';
+import { runHeadlessHost } from './headless-host';
 
 function parseHeadlessArgs(argv: string[]): { port?: number; host?: string; dataDir?: string } | { error: string } {
   const options: { port?: number; host?: string; dataDir?: string } = {};

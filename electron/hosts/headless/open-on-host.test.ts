@@ -8,9 +8,9 @@ import type { TransferView } from '../../../shared/transfer';
 import { makeTempDir, randomBytes, removeDir } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { connectUi, type UiClient } from '../../../test-support/headless-client';
-import { desktopOpener } from '../kit/desktop-open';
+import { desktopOpener } from '../kit/opening/desktop-open';
 import { forOtherMachine, fromHostMachine } from './socket-bridge';
-import { runHeadlessHost, type HeadlessHost } from './index';
+import { runHeadlessHost, type HeadlessHost } from './headless-host';
 
 let dir: string;
 let bin: string;

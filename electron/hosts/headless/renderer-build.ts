@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../kit/package-root';
+import { packageRoot } from '../kit/host/package-root';
 
 export function defaultRendererDir(): string {
   return path.join(packageRoot(), 'dist', 'renderer');

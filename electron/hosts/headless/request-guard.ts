@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
-import { LOOPBACK_NAMES } from '../kit/loopback';
+import { LOOPBACK_NAMES } from '../kit/web/loopback';
 
 export const TOKEN_HEADER = 'x-ferry-token';
 export const TOKEN_QUERY = 'token';

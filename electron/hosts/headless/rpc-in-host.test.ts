@@ -9,8 +9,8 @@ import { until } from '../../../test-support/wait';
 import type { RpcInfo } from '../../../shared/contract';
 import { makeTempDir, removeDir } from '../../../test-support/files';
 import { controlSocketPath } from '../kit/local-control/socket-path';
-import { ENDPOINT_FILE } from '../kit/endpoint-file';
-import { runHeadlessHost, type HeadlessHost } from './index';
+import { ENDPOINT_FILE } from '../kit/data-dir/endpoint-file';
+import { runHeadlessHost, type HeadlessHost } from './headless-host';
 
 let dir: string;
 let host: HeadlessHost | undefined;

@@ -3,7 +3,7 @@
 import type { WebSocket } from 'ws';
 import type { Notice } from '../../../shared/contract';
 import { serveContract, type ContractService } from '../../../shared/wire/contract-server';
-import { webSocketTransport } from '../kit/ws-transport';
+import { webSocketTransport } from '../kit/web/ws-transport';
 
 /** Requests that act on the host's desktop: only a browser on the host's own machine may make them. */
 const ON_THIS_DESKTOP = new Set(['openFile', 'showInFolder']);

@@ -5,9 +5,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { rendererContentType } from '../kit/content-types';
-import { fileInside } from '../kit/path-containment';
-import { securityHeaders } from '../kit/security-policy';
+import { rendererContentType } from '../kit/web/content-types';
+import { fileInside } from '../kit/web/path-containment';
+import { securityHeaders } from '../kit/web/security-policy';
 
 export async function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {

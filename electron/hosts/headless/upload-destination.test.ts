@@ -9,7 +9,7 @@ import type { TransferView } from '../../../shared/transfer';
 import { makeTempDir, removeDir } from '../../../test-support/files';
 import { connectUi, type UiClient } from '../../../test-support/headless-client';
 import { startRawReceiver, type RawReceiver } from '../../../test-support/upload-servers';
-import { runHeadlessHost, type HeadlessHost } from './index';
+import { runHeadlessHost, type HeadlessHost } from './headless-host';
 
 let dir: string;
 let host: HeadlessHost;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir } from '../../../test-support/files';
 import { postToInbox } from '../../../test-support/headless-client';
-import { runHeadlessHost, type HeadlessHost } from './index';
+import { runHeadlessHost, type HeadlessHost } from './headless-host';
 import { inboxDir } from './upload-inbox';
 
 const MiB = 1024 * 1024;

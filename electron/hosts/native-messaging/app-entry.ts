@@ -1,6 +1,6 @@
 // The desktop app as its own native-messaging host: browsers start `Ferry --ferry-native-host
 // chrome-extension://…/`; it answers on stdio like bin/ferry-native-host.js and exits.
-import { defaultDataDir } from '../kit/data-dir';
+import { defaultDataDir } from '../kit/data-dir/data-dir';
 import { runNativeHost } from './native-host';
 
 export const NATIVE_HOST_FLAG = '--ferry-native-host';

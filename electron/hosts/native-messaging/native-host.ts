@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../kit/browser-pairing/extension-ids';
 import { decodeMessages, encodeMessage } from './framing';
 import type { LaunchCommand } from '../kit/browser-pairing/manifests';
-import { readEndpointFile } from '../kit/endpoint-file';
+import { readEndpointFile } from '../kit/data-dir/endpoint-file';
 
 export interface NativeHostOptions {
   dataDir: string;

@@ -9,7 +9,7 @@ import { makeTempDir, removeDir } from '../../../test-support/files';
 import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '../kit/browser-pairing/extension-ids';
 import { decodeMessages, encodeMessage } from './framing';
 import { browserTargets, installNativeHost } from '../kit/browser-pairing/manifests';
-import { readEndpointFile, removeEndpointFile, writeEndpointFile } from '../kit/endpoint-file';
+import { readEndpointFile, removeEndpointFile, writeEndpointFile } from '../kit/data-dir/endpoint-file';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const HOST_SCRIPT = path.join(ROOT, 'bin', 'ferry-native-host.js');

@@ -3,7 +3,7 @@
 // write to is a warning, never a failed start.
 import os from 'node:os';
 import path from 'node:path';
-import { packageRoot } from '../package-root';
+import { packageRoot } from '../host/package-root';
 import { installNativeHost, type LaunchCommand } from './manifests';
 
 export interface BrowserPairing {

@@ -4,12 +4,13 @@
 // service sees it. Events go to every trusted window on one channel.
 import type { IpcMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { REQUEST_NAMES, type EventName, type Events, type Reply, type RequestName } from '../../../../shared/contract';
-import type { FerryService } from '../service/ferry-service';
+import type { ContractService } from '../../../../shared/wire/contract-server';
 import { callChannel, EVENT_CHANNEL } from './channels';
 
 export interface IpcHostOptions {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
-  service: FerryService;
+  /** The service as the window calls it (caller `window`). */
+  service: ContractService;
   /** The web contents of Ferry's windows, right now. */
   windows(): WebContents[];
   /** Whether a URL is Ferry's own page (app://ferry/...). */

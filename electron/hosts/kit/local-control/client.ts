@@ -1,7 +1,7 @@
 // The CLI's end of the local channel: read the control secret, connect to the running Ferry's
 // socket (pipe), prove both ends know the secret, then call the contract over the wire's client.
 // undefined: no Ferry listens there (none running, or one too old to have the channel), so the
-// caller falls back to the aria2 RPC or the lock's message. `refused`: something listens but the
+// caller reports the lock's message. `refused`: something listens but the
 // handshake failed; nothing but a random nonce was sent to it, and the caller says why.
 import net from 'node:net';
 import type { ErrorReply, EventName, Events, RequestName, RequestOutput } from '../../../../shared/contract';

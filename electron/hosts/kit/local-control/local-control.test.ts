@@ -16,7 +16,6 @@ import { openControlSocket } from '../../../../test-support/control-socket';
 import { makeTempDir, removeDir } from '../../../../test-support/files';
 import type { ContractService } from '../../../../shared/wire/contract-server';
 import { until } from '../../../../test-support/wait';
-import type { FerryService } from '../service/ferry-service';
 import { connectLocalControl, ControlCallError, type ControlClient } from './client';
 import { CONTROL_SECRET_FILE, createControlSecret, readControlSecret } from './control-secret';
 import { lineReader, MAX_LINE_BYTES } from './framing';
@@ -42,14 +41,12 @@ afterEach(async () => {
 });
 
 /** Answers `echo` with its input and anything else with an error. */
-function standInService(): FerryService {
+function standInService(): ContractService {
   return {
     snapshot: () => ({ transfers: [], settings: { ...DEFAULT_SETTINGS, downloadDirectory: '/tmp' }, destinations: [] }),
     subscribe: () => () => undefined,
     handle: async (name, input): Promise<Reply<unknown>> =>
       name === 'echo' ? { ok: true, value: input } : { ok: false, error: { code: 'UNKNOWN_REQUEST', message: `Unknown request: ${String(name)}` } },
-    emit: () => undefined,
-    close: () => undefined,
   };
 }
 

@@ -81,7 +81,7 @@ async function listen(server: net.Server, dataDir: string, secret: Buffer): Prom
   return where.path;
 }
 
-/** For hosts: the channel is an extra; a Ferry that cannot open it still runs (joining falls back to the RPC). */
+/** For hosts: the channel is an extra; a Ferry that cannot open it still runs (`ferry get`/`put` are then refused by the lock). */
 export async function startLocalControlOrWarn(options: LocalControlOptions, warn: (message: string) => void): Promise<LocalControl | undefined> {
   try {
     return await startLocalControl(options);

@@ -1,35 +1,34 @@
 // The downloads as aria2 clients see them: found by GID (or an unambiguous prefix, as aria2
 // allows), and listed as aria2's three queues. Uploads are Ferry's own and are not listed.
 import type { TransferView } from '../../../../shared/transfer';
-import type { RpcEngine } from './backend';
+import type { TransferViews } from '../service/transfer-views';
 import { gidOf, isGidLike } from './gid';
 import { intParam, keysParam, RpcError } from './rpc-error';
 import { pickKeys, statusStruct } from './status-view';
-import { ViewMirror } from './view-mirror';
 
 export const isStopped = (v: TransferView) => v.state === 'completed' || v.state === 'failed' || v.state === 'canceled';
 const isWaiting = (v: TransferView) => v.state === 'queued' || v.state === 'paused';
 
 export class DownloadIndex {
-  private readonly mirror: ViewMirror;
   // GID → transfer id, so that what clients ask every second (tellStatus of one GID) is one map
   // lookup. Rebuilt on a miss.
   private readonly idOfGid = new Map<string, string>();
 
-  constructor(private readonly engine: RpcEngine) {
-    this.mirror = new ViewMirror(engine);
-  }
+  /** The service's current views: aria2 clients poll every second, and reading them costs nothing per transfer. */
+  constructor(private readonly views: TransferViews) {}
 
   all(): TransferView[] {
-    return [...this.mirror.all()];
+    const downloads: TransferView[] = [];
+    for (const view of this.views.all()) if (view.kind === 'download') downloads.push(view);
+    return downloads;
   }
 
   find(gid: unknown): TransferView {
     if (!isGidLike(gid)) throw new RpcError(`GID ${String(gid)} is not found`);
     const wanted = gid.toLowerCase();
     const known = this.idOfGid.get(wanted);
-    const direct = known === undefined ? undefined : this.mirror.get(known);
-    if (direct) return direct;
+    const direct = known === undefined ? undefined : this.views.get(known);
+    if (direct?.kind === 'download') return direct;
     this.idOfGid.clear();
     const all = this.all();
     for (const v of all) this.idOfGid.set(gidOf(v.id), v.id);
@@ -42,9 +41,9 @@ export class DownloadIndex {
     return this.all().filter((v) => v.state === 'active');
   }
 
-  /** In queue order, which is the engine's own (not in the views): the one list that asks the engine. */
+  /** In queue order, which is the engine's own (not in the views): the one list that asks for it. */
   waiting(): TransferView[] {
-    return this.engine.list().filter((v) => v.kind === 'download' && isWaiting(v));
+    return this.views.ordered().filter((v) => v.kind === 'download' && isWaiting(v));
   }
 
   /** In the order they stopped, as aria2 keeps its results. */
@@ -52,10 +51,6 @@ export class DownloadIndex {
     return this.all()
       .filter(isStopped)
       .sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
-  }
-
-  close(): void {
-    this.mirror.close();
   }
 }
 

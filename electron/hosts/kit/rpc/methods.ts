@@ -1,17 +1,21 @@
-// aria2's RPC methods over Ferry's engine, with aria2's shapes (see aria2's RpcMethodImpl.cc and
-// its manual). Each method takes the params after the secret and returns the result value or
-// throws RpcError. Uploads are Ferry's own: aria2 clients see downloads only.
+// aria2's RPC methods as a translation onto Ferry's one service (see aria2's RpcMethodImpl.cc and
+// its manual): aria2's names and shapes in, service calls out as a browser or RPC client. What a
+// client may name (folders, file names, settings, proxies), masking, not-found and the state rules
+// are the service's and shared/transfer-states.ts's; here is only what makes Ferry look like aria2
+// (GIDs, its queues, its option strings, its error words). Each method takes the params after the
+// secret and returns the result value or throws RpcError. Uploads are Ferry's own: aria2 clients see downloads only.
 import { randomBytes } from 'node:crypto';
+import type { Reply, RequestName } from '../../../../shared/contract';
+import { canPause, canResume } from '../../../../shared/transfer-states';
 import type { TransferView } from '../../../../shared/transfer';
-import type { RpcBackend } from './backend';
+import type { RpcBackend, RpcSettingsPatch } from './backend';
 import { DownloadIndex, isStopped, page } from './download-index';
 import { assignGid, gidOf } from './gid';
-import { asOptions, downloadOptionsFrom, globalOptionsView, optionsView, OptionError, proxyChoiceFrom, settingsPatchFrom, type DownloadOptions } from './options';
+import { asOptions, downloadOptionsFrom, globalOptionsView, optionsView, proxyChoiceFrom, settingsPatchFrom, type DownloadOptions } from './options';
 import { filesOf, pickKeys, statusStruct, urisOf } from './status-view';
 import { intParam, keysParam, RpcError } from './rpc-error';
-import { hasClearPassword, proxyAddresses } from '../../../engine/index';
-import { ferryVersion } from '../ferry-version';
-import { checkClientFileName, checkClientFolder, clientSaveRoots, ClientPathRefused } from '../service/client-save-folders';
+import { ferryVersion } from '../host/ferry-version';
+import { checkClientFileName } from '../service/client-save-folders';
 
 export { RpcError } from './rpc-error';
 
@@ -33,165 +37,141 @@ export interface MethodTable {
   methods: ReadonlyMap<string, Method>;
   /** Forget per-download options of transfers that are gone. */
   forget(id: string): void;
-  close(): void;
+}
+
+/** An option aria2 would refuse (OptionError keeps aria2's words), as aria2's error. */
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new RpcError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 export function createMethods(backend: RpcBackend, info: { listenPort: () => number }): MethodTable {
-  const { engine } = backend;
   const sessionId = randomBytes(20).toString('hex');
-  // Options aria2 clients set that Ferry keeps beside the engine (connections until segmented
-  // downloads use them, the out/checksum/header values to show in getOption).
+  // Options aria2 clients set that only aria2 shows (getOption): the out/checksum/header values,
+  // the connections asked for.
   const storedOptions = new Map<string, DownloadOptions>();
   /** GIDs chosen by clients whose downloads are being added right now. */
   const reservedGids = new Set<string>();
 
-  const index = new DownloadIndex(engine);
+  const index = new DownloadIndex(backend.views);
   const find = (gid: unknown) => index.find(gid);
   const downloads = () => index.all();
 
-  /** A folder an RPC caller named: only inside the download folder or the folders listed in Settings. */
-  async function clientFolder(folder: string): Promise<string> {
-    try {
-      return await checkClientFolder(folder, clientSaveRoots(backend.getSettings()));
-    } catch (error) {
-      throw new RpcError(error instanceof ClientPathRefused ? error.message : String(error));
-    }
-  }
-
-  /** An `out` an RPC caller named: one plain name that stays in its folder. */
-  function clientFileName(out: string): void {
-    try {
-      checkClientFileName(out);
-    } catch (error) {
-      throw new RpcError(`We encountered a problem while processing the option '--out': ${(error as Error).message}`);
-    }
+  /** One service call; a refusal becomes aria2's error (a transfer gone meanwhile: its GID is not found). */
+  async function call<T = unknown>(name: RequestName, input: unknown, gid?: string): Promise<T> {
+    const reply: Reply<unknown> = await backend.call(name, input);
+    if (reply.ok) return reply.value as T;
+    if (reply.error.code === 'NOT_FOUND' && gid !== undefined) throw new RpcError(`GID ${gid} is not found`);
+    throw new RpcError(reply.error.message);
   }
 
   async function addUri(urisParam: unknown, optionsParam: unknown, positionParam: unknown): Promise<string> {
     if (!Array.isArray(urisParam) || urisParam.length === 0 || !urisParam.every((u) => typeof u === 'string')) {
       throw new RpcError('URI is not provided.');
     }
-    let options: DownloadOptions;
-    try {
-      options = downloadOptionsFrom(optionsParam);
-    } catch (error) {
-      throw new RpcError(error instanceof OptionError ? error.message : String(error));
-    }
+    const options = parsed(() => downloadOptionsFrom(optionsParam));
     // Checked before the add: a refused call must not leave a download behind.
     const position = positionParam === undefined ? undefined : intParam(positionParam, 'position');
     // aria2 treats several URIs as mirrors of one file; Ferry downloads from the first.
     const url = urisParam[0] as string;
-    if (proxyAddresses(options.proxy).some(hasClearPassword)) {
-      throw new RpcError('A proxy password for one download is not kept over the RPC: give the proxy with its password in changeGlobalOption (all-proxy), or one without a password here');
-    }
     if (!/^https?:\/\//i.test(url)) throw new RpcError(`Ferry downloads http and https URIs only: ${url.slice(0, 200)}`);
-    // Checked before anything is kept, so a refused folder gets no download, no folder and no .part.
-    const directory = options.dir === undefined ? backend.getSettings().downloadDirectory : await clientFolder(options.dir);
+    // The service refuses it too; checked here for aria2's words.
     if (options.out !== undefined) clientFileName(options.out);
     // A chosen GID is an idempotency key: a resent submission whose first answer was lost must not
     // add a second download. Reserved before the (asynchronous) add, so two at once cannot both pass.
     const chosenGid = options.gid;
     if (chosenGid !== undefined) {
-      if (reservedGids.has(chosenGid) || index.all().some((v) => gidOf(v.id) === chosenGid)) throw new RpcError(`GID ${chosenGid} is not unique`);
+      if (reservedGids.has(chosenGid) || downloads().some((v) => gidOf(v.id) === chosenGid)) throw new RpcError(`GID ${chosenGid} is not unique`);
       reservedGids.add(chosenGid);
     }
     let view: TransferView;
     try {
-      view = await engine.addDownload({
-        url,
-        directory,
-        ...(options.out ? { fileName: options.out } : {}),
-        ...(options.sha256 ? { sha256: options.sha256 } : {}),
-        ...(options.headers ? { headers: options.headers } : {}),
-        ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
-        ...(options.pause ? { paused: true } : {}),
-        // Without split: Settings › Connections per download, as a default the ramp judges.
-        ...(options.connections !== undefined ? { connections: options.connections } : { connections: backend.getSettings().connectionsPerDownload, connectionsByDefault: true }),
-        ...(options.stream ? { stream: options.stream } : {}),
-        // Passwords are refused here (the engine keeps none in a record); Settings' proxy takes one.
-        ...(options.proxy ? { proxy: options.proxy } : {}),
-      });
-    } catch (error) {
-      throw new RpcError(error instanceof Error ? error.message : String(error));
+      [view] = (await call<TransferView[]>(
+        'addDownloads',
+        {
+          urls: [url],
+          ...(options.dir !== undefined ? { directory: options.dir } : {}),
+          ...(options.out !== undefined ? { fileName: options.out } : {}),
+          ...(options.sha256 ? { sha256: options.sha256 } : {}),
+          ...(options.headers ? { headers: options.headers } : {}),
+          ...(typeof options.speedLimit === 'number' ? { bytesPerSecond: options.speedLimit } : {}),
+          ...(options.pause ? { paused: true } : {}),
+          // Without split: Settings › Connections per download, as a default the ramp judges (the service's default).
+          ...(options.connections !== undefined ? { connections: options.connections } : {}),
+          ...(options.stream ? { stream: options.stream } : {}),
+          ...(options.proxy ? { proxy: options.proxy } : {}),
+        },
+      )) as [TransferView];
     } finally {
       if (chosenGid !== undefined) reservedGids.delete(chosenGid);
     }
     if (chosenGid !== undefined) assignGid(view.id, chosenGid);
     storedOptions.set(view.id, options);
-    if (position !== undefined) moveInWaiting(view.id, position);
+    if (position !== undefined) await moveInWaiting(view.id, position);
     return gidOf(view.id);
   }
 
-  function moveInWaiting(id: string, position: number): number {
-    const all = engine.list();
+  async function moveInWaiting(id: string, position: number): Promise<number> {
+    const all = backend.views.ordered();
     const others = all.filter((v) => v.id !== id);
     const waitingOthers = others.filter((v) => v.kind === 'download' && (v.state === 'queued' || v.state === 'paused'));
     const target = Math.max(0, Math.min(position, waitingOthers.length));
     const anchor = waitingOthers[target];
     const toIndex = anchor ? others.indexOf(anchor) : waitingOthers.length > 0 ? others.indexOf(waitingOthers.at(-1)!) + 1 : others.length;
-    engine.reorder(id, toIndex);
+    await call('reorder', { id, toIndex }, gidOf(id));
     return target;
   }
 
   async function pause(gid: unknown): Promise<string> {
     const view = find(gid);
-    if (view.state !== 'active' && view.state !== 'queued') throw new RpcError(`GID#${gidOf(view.id)} cannot be paused now`);
-    await engine.pause(view.id);
+    if (!canPause(view.state)) throw new RpcError(`GID#${gidOf(view.id)} cannot be paused now`);
+    await call('pause', { ids: [view.id] }, gidOf(view.id));
     return gidOf(view.id);
   }
 
   async function unpause(gid: unknown): Promise<string> {
     const view = find(gid);
-    if (view.state !== 'paused') throw new RpcError(`GID#${gidOf(view.id)} cannot be unpaused now`);
-    await engine.resume(view.id);
+    if (!canResume(view.state)) throw new RpcError(`GID#${gidOf(view.id)} cannot be unpaused now`);
+    await call('resume', { ids: [view.id] }, gidOf(view.id));
     return gidOf(view.id);
   }
 
   async function remove(gid: unknown): Promise<string> {
     const view = find(gid);
-    if (view.state !== 'active' && view.state !== 'queued' && view.state !== 'paused') {
-      throw new RpcError(`Active Download not found for GID#${gidOf(view.id)}`);
-    }
+    // aria2's "active download": in its active, waiting or paused queues.
+    if (isStopped(view)) throw new RpcError(`Active Download not found for GID#${gidOf(view.id)}`);
     if (view.startedAt === undefined) {
       // aria2 forgets a download that never started outright, leaving no result behind.
-      await engine.remove(view.id, { deleteFile: false });
+      await call('remove', { ids: [view.id], deleteFiles: false }, gidOf(view.id));
       storedOptions.delete(view.id);
       return gidOf(view.id);
     }
     // aria2's "removed" keeps the result until removeDownloadResult: Ferry's canceled is that.
-    await engine.cancel(view.id);
+    await call('cancel', { ids: [view.id] }, gidOf(view.id));
     return gidOf(view.id);
   }
 
   async function removeResult(gid: unknown): Promise<string> {
     const view = find(gid);
-    if (view.state !== 'completed' && view.state !== 'failed' && view.state !== 'canceled') {
-      throw new RpcError(`Could not remove download result of GID#${gidOf(view.id)}`);
-    }
-    await engine.remove(view.id, { deleteFile: false });
+    if (!isStopped(view)) throw new RpcError(`Could not remove download result of GID#${gidOf(view.id)}`);
+    await call('remove', { ids: [view.id], deleteFiles: false }, gidOf(view.id));
     storedOptions.delete(view.id);
     return 'OK';
   }
 
   async function changeOption(gid: unknown, raw: unknown): Promise<string> {
     const view = find(gid);
-    let options: DownloadOptions;
-    try {
-      options = downloadOptionsFrom(raw);
-    } catch (error) {
-      throw new RpcError(error instanceof Error ? error.message : String(error));
-    }
+    const options = parsed(() => downloadOptionsFrom(raw));
     // Refused as addUri refuses it, though an existing download keeps its name.
     if (options.out !== undefined) clientFileName(options.out);
-    if (options.speedLimit !== undefined) engine.setTransferSpeedLimit(view.id, options.speedLimit);
+    if (options.speedLimit !== undefined) await call('setTransferSpeedLimit', { id: view.id, bytesPerSecond: options.speedLimit }, gidOf(view.id));
     if (options.connections !== undefined) storedOptions.set(view.id, { ...storedOptions.get(view.id), connections: options.connections });
-    const proxy = proxyChoiceFrom(asOptions(raw) as Record<string, string>, engine.transferProxy(view.id));
+    const proxy = parsed(() => proxyChoiceFrom(asOptions(raw) as Record<string, string>, view.proxy));
     if (proxy) {
-      try {
-        engine.setTransferProxy(view.id, proxy);
-      } catch (error) {
-        throw new RpcError(error instanceof Error ? error.message : String(error));
-      }
+      await call('setTransferProxy', { id: view.id, proxy }, gidOf(view.id));
       storedOptions.set(view.id, { ...storedOptions.get(view.id), proxy });
     }
     // dir, out, header and checksum of an existing download stay as they were (aria2 too refuses
@@ -199,27 +179,10 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     return 'OK';
   }
 
-  async function pauseAll(): Promise<string> {
-    for (const v of downloads()) if (v.state === 'active' || v.state === 'queued') await engine.pause(v.id);
-    return 'OK';
-  }
-
   async function changeGlobalOption(raw: unknown): Promise<string> {
-    let patch;
-    try {
-      patch = settingsPatchFrom(raw, backend.getSettings());
-    } catch (error) {
-      throw new RpcError(error instanceof Error ? error.message : String(error));
-    }
-    // The download folder may move only where a client may save anyway: else two calls (move it,
-    // then add) would write anywhere.
-    if (patch.downloadDirectory !== undefined) patch.downloadDirectory = await clientFolder(patch.downloadDirectory);
+    const patch: RpcSettingsPatch = parsed(() => settingsPatchFrom(raw, backend.settings()));
     if (Object.keys(patch).length > 0) {
-      try {
-        await backend.updateSettings(patch);
-      } catch (error) {
-        throw new RpcError(`Ferry refused the options: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      await call('setSettings', patch);
     }
     return 'OK';
   }
@@ -236,13 +199,10 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     'aria2.forceRemove': ([gid]) => remove(gid),
     'aria2.pause': ([gid]) => pause(gid),
     'aria2.forcePause': ([gid]) => pause(gid),
-    'aria2.pauseAll': () => pauseAll(),
-    'aria2.forcePauseAll': () => pauseAll(),
+    'aria2.pauseAll': () => call('pauseAll', undefined).then(() => 'OK'),
+    'aria2.forcePauseAll': () => call('pauseAll', undefined).then(() => 'OK'),
     'aria2.unpause': ([gid]) => unpause(gid),
-    'aria2.unpauseAll': async () => {
-      for (const v of downloads()) if (v.state === 'paused') await engine.resume(v.id);
-      return 'OK';
-    },
+    'aria2.unpauseAll': () => call('resumeAll', undefined).then(() => 'OK'),
     'aria2.tellStatus': ([gid, keys]) => pickKeys(statusStruct(find(gid)), keysParam(keys)),
     'aria2.getUris': ([gid]) => {
       const view = find(gid);
@@ -274,11 +234,11 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     },
     'aria2.getOption': ([gid]) => {
       const view = find(gid);
-      const defaultConnections = backend.getSettings().connectionsPerDownload;
+      const defaultConnections = backend.settings().connectionsPerDownload;
       return optionsView({ directory: view.download?.directory ?? '', speedLimit: view.speedLimit ?? null, defaultConnections }, storedOptions.get(view.id) ?? {});
     },
     'aria2.changeOption': ([gid, options]) => changeOption(gid, options),
-    'aria2.getGlobalOption': () => globalOptionsView(backend.getSettings(), { listenPort: info.listenPort() }),
+    'aria2.getGlobalOption': () => globalOptionsView(backend.settings(), { listenPort: info.listenPort() }),
     'aria2.changeGlobalOption': ([options]) => changeGlobalOption(options),
     'aria2.getGlobalStat': () => {
       const list = downloads();
@@ -294,10 +254,9 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
       };
     },
     'aria2.purgeDownloadResult': async () => {
-      for (const v of index.stopped()) {
-        await engine.remove(v.id, { deleteFile: false });
-        storedOptions.delete(v.id);
-      }
+      const stopped = index.stopped().map((v) => v.id);
+      if (stopped.length > 0) await call('remove', { ids: stopped, deleteFiles: false });
+      for (const id of stopped) storedOptions.delete(id);
       return 'OK';
     },
     'aria2.removeDownloadResult': ([gid]) => removeResult(gid),
@@ -316,5 +275,14 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     return 'OK';
   }
 
-  return { methods: new Map(Object.entries(methods)), forget: (id) => storedOptions.delete(id), close: () => index.close() };
+  return { methods: new Map(Object.entries(methods)), forget: (id) => storedOptions.delete(id) };
+}
+
+/** aria2's `out`: one plain name (the rule clients' names follow everywhere), refused in aria2's words. */
+function clientFileName(out: string): void {
+  try {
+    checkClientFileName(out);
+  } catch (error) {
+    throw new RpcError(`We encountered a problem while processing the option '--out': ${(error as Error).message}`);
+  }
 }

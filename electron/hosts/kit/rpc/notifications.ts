@@ -1,7 +1,7 @@
-// aria2's WebSocket notifications from the engine's state changes: a download that enters a
-// state tells every connected client once, as { method: 'aria2.onDownloadX', params: [{ gid }] }.
-import type { TransferState, TransferView } from '../../../../shared/transfer';
-import type { RpcEngine } from './backend';
+// aria2's WebSocket notifications from the service's view changes: a download that enters a state
+// tells every connected client once, as { method: 'aria2.onDownloadX', params: [{ gid }] }.
+import type { TransferState } from '../../../../shared/transfer';
+import type { TransferViews, ViewEvent } from '../service/transfer-views';
 import { gidOf } from './gid';
 
 const EVENT_FOR: Partial<Record<TransferState, string>> = {
@@ -19,14 +19,21 @@ export interface Aria2Notification {
 }
 
 /** Calls `send` for each notification; returns the function that stops listening. */
-export function followNotifications(engine: RpcEngine, send: (n: Aria2Notification) => void, onRemoved: (id: string) => void): () => void {
+export function followNotifications(views: TransferViews, send: (n: Aria2Notification) => void, onRemoved: (id: string) => void): () => void {
   const lastState = new Map<string, TransferState>();
-  for (const view of engine.list()) lastState.set(view.id, view.state);
-  const onView = (view: TransferView) => {
+  for (const view of views.all()) lastState.set(view.id, view.state);
+  return views.follow((event: ViewEvent) => {
+    if (event.kind === 'removed') {
+      lastState.delete(event.id);
+      onRemoved(event.id);
+      return;
+    }
+    const { view } = event;
     if (view.kind !== 'download') return;
     const before = lastState.get(view.id);
     lastState.set(view.id, view.state);
-    if (before === view.state) return;
+    // aria2 says nothing when a download is added (even added paused): only later changes count.
+    if (event.kind === 'added' || before === view.state) return;
     const gid = gidOf(view.id);
     // A start is announced before a completion or an error, as aria2 does for a download that got
     // going: one so quick that its 'active' view was never seen here (coalesced, or added and ended
@@ -36,21 +43,5 @@ export function followNotifications(engine: RpcEngine, send: (n: Aria2Notificati
     }
     const method = EVENT_FOR[view.state];
     if (method) send({ jsonrpc: '2.0', method, params: [{ gid }] });
-  };
-  const removed = (id: string) => {
-    lastState.delete(id);
-    onRemoved(id);
-  };
-  // aria2 says nothing when a download is added (even added paused): only later changes count.
-  const onAdded = (view: TransferView) => {
-    if (view.kind === 'download') lastState.set(view.id, view.state);
-  };
-  engine.on('added', onAdded);
-  engine.on('changed', onView);
-  engine.on('removed', removed);
-  return () => {
-    engine.off('added', onAdded);
-    engine.off('changed', onView);
-    engine.off('removed', removed);
-  };
+  });
 }

@@ -9,7 +9,6 @@ import { randomBytes } from '../../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../../test-support/http-test-server';
 import { startRpcHost, type RpcHost } from '../../../../test-support/rpc-host';
 import { until } from '../../../../test-support/wait';
-import { serviceBackend } from './backend';
 
 const BODY = randomBytes(50_000, 3);
 
@@ -102,11 +101,10 @@ describe('folders RPC callers may save into', () => {
     expect(answer.result).toBe('OK'); // aria2 ignores options it does not take at run time too
     expect(host.settings()).toMatchObject({ rpcAllowAnyOrigin: false, rpcSaveFolders: [], rpcAllowedOrigins: [], rpcPort: 6800, rpcEnabled: true });
     expect(host.patches.flatMap((p) => Object.keys(p)).filter((k) => k.startsWith('rpc'))).toEqual([]);
-    // And the backend over the shared service refuses such keys outright, should any path produce them.
-    const asked: unknown[] = [];
-    const backend = serviceBackend(host.engine, { handle: async (name, input) => (asked.push([name, input]), { ok: true, value: {} }) }, { get: () => host.settings() });
-    await expect(backend.updateSettings({ rpcAllowAnyOrigin: true } as never)).rejects.toThrow(/rpcAllowAnyOrigin can only be changed in Ferry's own settings/);
-    await expect(backend.updateSettings({ maxActive: 4, rpcSaveFolders: ['/'] } as never)).rejects.toThrow(/rpcSaveFolders/);
-    expect(asked).toEqual([]);
+    // And the service refuses such keys from any client outright, should any path produce them.
+    const asClient = (patch: Record<string, unknown>) => host.service.handle('setSettings', patch, 'client');
+    expect(await asClient({ rpcAllowAnyOrigin: true })).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: "rpcAllowAnyOrigin can only be changed in Ferry's own settings" } });
+    expect(await asClient({ maxActive: 4, rpcSaveFolders: ['/'] })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/rpcSaveFolders/) } });
+    expect(host.settings()).toMatchObject({ rpcAllowAnyOrigin: false, rpcSaveFolders: [], maxActive: 3 });
   });
 });

@@ -59,7 +59,7 @@ describe('who may call the RPC, by Origin', () => {
   it('follows Settings at once, and "any origin" (aria2\'s --rpc-allow-origin-all) lets every page call with the secret', async () => {
     const origin = 'https://hosted-ariang.example';
     expect((await host.post(call('aria2.getVersion'), { origin })).status).toBe(403);
-    Object.assign(host.settings(), { rpcAllowAnyOrigin: true });
+    host.changeSettings({ rpcAllowAnyOrigin: true });
     try {
       const answer = await host.post(call('aria2.getVersion'), { origin });
       expect(answer.headers['access-control-allow-origin']).toBe('*');
@@ -67,7 +67,7 @@ describe('who may call the RPC, by Origin', () => {
       expect(await upgrade(host.server.port, 'null')).toBe(101);
       expect(JSON.parse((await host.post(call('aria2.getVersion', ['token:wrong-guess']), { origin: 'null' })).body).error.message).toBe('Unauthorized');
     } finally {
-      Object.assign(host.settings(), { rpcAllowAnyOrigin: false });
+      host.changeSettings({ rpcAllowAnyOrigin: false });
     }
     expect((await host.post(call('aria2.getVersion'), { origin })).status).toBe(403);
   });

@@ -4,11 +4,11 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../../../test-support/wait';
 import WebSocket from 'ws';
-import { DEFAULT_SETTINGS } from '../../../../shared/settings-defaults';
-import type { Settings } from '../../../../shared/settings';
 import { openEngine, type TransferEngine } from '../../../engine/index';
 import { makeTempDir, removeDir } from '../../../../test-support/files';
-import type { RpcBackend } from './backend';
+import { serviceOverEngine } from '../../../../test-support/service-over-engine';
+import type { FerryService } from '../service/ferry-service';
+import { serviceBackend, type RpcBackend } from './backend';
 import { startRpcServer, type RpcServer } from './server';
 
 const SECRET = 'server-test-secret-0123';
@@ -30,22 +30,18 @@ describe('aria2 RPC endpoint', () => {
   let dir: string;
   let engine: TransferEngine;
   let server: RpcServer;
-  let settings: Settings;
-  const backend = (shutdown?: () => void): RpcBackend => ({
-    engine,
-    getSettings: () => settings,
-    updateSettings: async (patch) => (settings = { ...settings, ...patch }),
-    ...(shutdown ? { shutdown } : {}),
-  });
+  let service: FerryService;
+  const backend = (shutdown?: () => void): RpcBackend => serviceBackend(service, shutdown);
 
   beforeAll(async () => {
     dir = await makeTempDir('ferry-rpc-server-');
-    settings = { ...DEFAULT_SETTINGS, downloadDirectory: dir, rpcAllowedOrigins: ['http://ariang.example'] };
     engine = await openEngine({ dataDir: dir });
+    ({ service } = serviceOverEngine(engine, dir, { downloadDirectory: dir, rpcAllowedOrigins: ['http://ariang.example'] }));
     server = await startRpcServer({ backend: backend(), secret: SECRET, port: 0 });
   });
   afterAll(async () => {
     await server?.close();
+    service?.close();
     await engine?.close();
     await removeDir(dir);
   });

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isLoopbackHostHeader } from '../loopback';
+import { isLoopbackHostHeader } from '../web/loopback';
 import type { RpcBackend } from './backend';
 import { GuessGate, type Caller, type GuessDelays } from './guess-gate';
 import { createDispatcher, PARSE_ERROR } from './json-rpc';
@@ -74,7 +74,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const gate = new GuessGate(options.guessDelays);
   // Read at every request: a change in Settings applies at once.
   const policy = (): OriginPolicy => {
-    const settings = options.backend.getSettings();
+    const settings = options.backend.settings();
     return { listed: settings.rpcAllowedOrigins, anyOrigin: options.allowAnyOrigin === true || settings.rpcAllowAnyOrigin };
   };
 
@@ -185,7 +185,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     });
   }
   const stopFollowing = followNotifications(
-    options.backend.engine,
+    options.backend.views,
     (notification) => {
       const text = JSON.stringify(notification);
       for (const client of sockets.clients) if (trusted.has(client)) send(client, text);
@@ -204,7 +204,6 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     });
   } catch (error) {
     stopFollowing();
-    table.close();
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? 'the port is in use (is aria2c or another Ferry running?)' : (error as Error).message;
     throw new Error(`Could not start the aria2 RPC on ${host}:${port}: ${why}`);
@@ -219,7 +218,6 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     close: () =>
       (closing ??= (async () => {
         stopFollowing();
-        table.close();
         for (const client of sockets.clients) client.terminate();
         sockets.close();
         server.closeAllConnections();

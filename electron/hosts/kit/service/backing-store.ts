@@ -1,9 +1,9 @@
-// conf (plain Node) and electron-store (Electron, a subclass of conf) both keep one JSON object
-// on disk behind a `store` property. The settings and destinations stores only need that, so
-// either can back them and the stores stay testable without Electron.
+// conf (plain Node, conf-backing.ts) and electron-store (Electron, a subclass of conf) both keep one
+// JSON object on disk behind a `store` property. The settings and destinations stores only need
+// that, so either can back them and the stores stay testable without Electron. This module loads
+// neither, so a run that only reads its settings (the CLI) does not pay for them.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Conf from 'conf';
 import { setAside, setAsideNotice } from './set-aside';
 
 export interface JsonBacking {
@@ -58,19 +58,33 @@ function unreadableJsonObject(file: string): string | undefined {
   }
 }
 
-/** A conf-backed JSON file `<dir>/<name>.json`, readable only by its owner. */
-export function openConfBacking(dir: string, name: string): JsonBacking {
-  return openCheckedBacking(
-    path.join(dir, `${name}.json`),
-    () =>
-      new Conf<Record<string, unknown>>({
-        cwd: dir,
-        configName: name,
-        // Values are validated with zod by the stores; dots in ids must not become nesting.
-        accessPropertiesByDotNotation: false,
-        configFileMode: 0o600,
-      }),
-  );
+/**
+ * `<dir>/<name>.json` read once and never written: for a run that only reads the settings (the
+ * standalone CLI). What it cannot read is a problem in words and the defaults; the file stays as
+ * it is for the next Ferry that saves it (which sets a broken one aside first).
+ */
+export function readOnlyJsonBacking(dir: string, name: string): JsonBacking {
+  const file = path.join(dir, `${name}.json`);
+  const problems: string[] = [];
+  let store: Record<string, unknown> = {};
+  const problem = unreadableJsonObject(file);
+  if (problem) problems.push(`${file} ${problem}: using the defaults for this run`);
+  else {
+    try {
+      store = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      // missing (first run): the defaults
+    }
+  }
+  return {
+    get store() {
+      return store;
+    },
+    set store(value) {
+      store = value; // this run's, never saved
+    },
+    problems,
+  };
 }
 
 /** In-memory backing for tests. */

@@ -1,120 +1,56 @@
-// The contract's implementation over the engine, shared by the Electron IPC host and the
-// headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
-// with the contract and always resolves to a Reply: a malformed or failing call is an error
-// value, never an exception that could take the host down.
-import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../../shared/contract';
+// The contract's implementation over the engine: the one application service every front calls
+// (the desktop window over IPC, the headless UI and the local control socket over the wire, the
+// aria2 RPC, the standalone CLI). Who is calling travels with each call (callers.ts) and decides
+// what it may name. `handle` takes whatever crossed the process boundary, validates it with the
+// contract and always resolves to a Reply: a malformed or failing call is an error value, never an
+// exception that could take the host down.
+import type { EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, Snapshot } from '../../../../shared/contract';
 import { parseRequest } from '../../../../shared/contract';
-import type { Settings, SettingsPatch } from '../../../../shared/settings';
+import type { Settings } from '../../../../shared/settings';
 import type { TransferView } from '../../../../shared/transfer';
-import type { EngineSettings, TransferEngine } from '../../../engine/index';
-import { checkDownloadFolder, DownloadFolderRefused } from '../../../engine/index';
-import { InvalidTransitionError, TransferFailure, TransferNotFoundError } from '../../../engine/index';
+import type { ContractService } from '../../../../shared/wire/contract-server';
+import type { DownloadRequest } from '../../../engine/index';
+import { engineSettingsFrom, type FerryServiceOptions } from './service-options';
+import { checkDownloadFolder } from '../../../engine/index';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
-import { adHocUploadRequests, type AdHocSecretSink } from './ad-hoc-uploads';
-import { ProxyInputError, settingsView, storeSettingsProxy, storeTransferProxy, type ProxySecretStore } from './proxy-secrets';
-import { DestinationError, type DestinationsStore } from './destinations-store';
+import { canPause, canResume } from '../../../../shared/transfer-states';
+import { adHocUploadRequests } from './ad-hoc-uploads';
+import { clientEvents, requestRefusal, settingsRefusal, transferProxyRefusal, type Caller } from './callers';
+import { checkClientFileName, checkClientFolder, clientSaveRoots } from './client-save-folders';
 import { expandTypedFolder } from './home-folder';
+import { continueTransfer, continueUpload, unfinishedDownloads } from './continue-unfinished';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
-import type { SettingsStore } from './settings-store';
+import { settingsView, storeSettingsProxy, storeTransferProxy } from './proxy-secrets';
+import { aboutFolder, errorReplyFrom, messageOf, proxyInput, Refusal } from './refusal';
+import { feedViews, type TransferViews } from './transfer-views';
 import { uploadRequestFor } from './upload-request';
-import { PathRefused, requireChosenFolder, uploadSourcesFor, type UserChoices } from './user-choices';
+import { createUserChoices, requireChosenFolder, uploadSourcesFor } from './user-choices';
 
-export type EngineLike = Pick<
-  TransferEngine,
-  | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
-  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy' | 'updateSettings'
->;
-
-export interface FerryServiceOptions {
-  engine: EngineLike;
-  settingsStore: SettingsStore;
-  destinationsStore: DestinationsStore;
-  /** Opens a file with the OS; resolves to an error message, '' on success (Electron's shell.openPath). */
-  openPath(path: string): Promise<string>;
-  showItemInFolder(path: string): void | Promise<void>;
-  /**
-   * The desktop app: upload files and download folders come only from what its main process let
-   * the user choose (handles, picked folders). Absent in the headless host, whose token holder owns
-   * the machine and may name any path.
-   */
-  choices?: UserChoices;
-  /** Native dialogs, where the host has them (the desktop app). */
-  chooseUploadFiles?(): Promise<ChosenFile[]>;
-  chooseDownloadFolder?(): Promise<string | null>;
-  /** Where addUploadsTo keeps header values (the host's secret store); hosts without it refuse addUploadsTo. */
-  adHocSecrets?: AdHocSecretSink;
-  /**
-   * A change of settings that needs the user's own yes first (the desktop app: turning off the
-   * question before dropped files are uploaded). Resolves to why it was refused, or undefined.
-   */
-  confirmSettingsChange?(patch: SettingsPatch, current: Settings): Promise<string | undefined>;
-  /** Where proxy passwords typed into Settings are kept (the host's secret store); absent: refused. */
-  proxySecrets?: ProxySecretStore;
-  /** Where a single transfer's proxy password goes (kept while a transfer names it); default adHocSecrets. */
-  transferProxySecrets?: AdHocSecretSink;
-  /** The aria2 RPC's state, where the host runs one. */
-  rpcInfo?: () => RpcInfo;
-  /** Puts the RPC secret on the clipboard from the main process (the desktop app). */
-  copyRpcSecret?: () => void | Promise<void>;
-  patchIntervalMs?: number;
-}
+export type { Caller } from './callers';
+export { engineSettingsFrom, type EngineLike, type FerryServiceOptions } from './service-options';
 
 export type ServiceListener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
 export interface FerryService {
-  handle(name: unknown, rawInput: unknown): Promise<Reply<unknown>>;
-  snapshot(): Snapshot;
+  handle(name: unknown, rawInput: unknown, caller: Caller): Promise<Reply<unknown>>;
+  /** The contract as one caller sees it: what a transport that knows who is calling (IPC, a socket) serves. */
+  forCaller(caller: Caller): ContractService;
+  snapshot(caller?: Caller): Snapshot;
   /** Events for every UI: batched patches, notices, settings and destination changes. */
   subscribe(listener: ServiceListener): () => void;
   /** Pushes an event from the host itself (e.g. offerUpload from a second launch). */
   emit<E extends EventName>(event: E, payload: Events[E]): void;
+  /** Reads for fronts in this process that ask often (the aria2 RPC): current views, unbatched changes. */
+  readonly views: TransferViews;
+  /** The settings as every UI sees them (proxy passwords masked). */
+  settings(): Settings;
   close(): void;
 }
 
-type Handlers = { [N in RequestName]: (input: ParsedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N> };
+type Handlers = { [N in RequestName]: (input: ParsedInput<N>, caller: Caller) => Promise<RequestOutput<N>> | RequestOutput<N> };
 
-/** A proxy address or password the caller must fix: refused in words. */
-async function proxyInput<T>(store: () => Promise<T>): Promise<T> {
-  try {
-    return await store();
-  } catch (error) {
-    if (error instanceof ProxyInputError) throw new Refusal('INVALID_INPUT', error.message);
-    throw error;
-  }
-}
-
-/** A refusal the service raises on purpose, with the error code UIs should see (and the input field it is about). */
-class Refusal extends Error {
-  constructor(
-    readonly code: ErrorReply['code'],
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A refused download folder, said next to the field it was typed in. */
-async function aboutFolder<T>(field: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof DownloadFolderRefused || error instanceof PathRefused) throw new Refusal(error.code, error.message, field);
-    throw error;
-  }
-}
-
-export function engineSettingsFrom(settings: Settings): Partial<EngineSettings> {
-  return {
-    maxActive: settings.maxActive,
-    maxPerHost: settings.maxPerHost,
-    downloadLimit: settings.downloadLimit,
-    uploadLimit: settings.uploadLimit,
-    stallTimeoutMs: settings.stallTimeoutSeconds * 1000,
-    maxRetries: settings.maxRetries,
-    proxy: settings.proxy,
-  };
-}
+/** The window of a host without choices may name nothing. */
+const NOTHING_CHOSEN = createUserChoices();
 
 export function createFerryService(options: FerryServiceOptions): FerryService {
   const { engine, settingsStore, destinationsStore } = options;
@@ -129,25 +65,22 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     }
   };
   const batcher = createPatchBatcher((patches) => emit('patches', patches), options.patchIntervalMs ?? PATCH_INTERVAL_MS);
-  // The engine's views are already what a client may see (engine/transfer-view.ts: URL passwords masked).
-  const onView = (view: TransferView) => batcher.view(view);
-  const onProgress = (id: string, progress: TransferView['progress']) => batcher.progress(id, progress);
-  const onRemoved = (id: string) => batcher.removed(id);
+  const feed = feedViews(engine, batcher);
   const onNotice = (notice: Events['notice']) => emit('notice', { ...notice, message: maskUrlPasswords(notice.message) });
-  engine.on('added', onView);
-  engine.on('changed', onView);
-  engine.on('progress', onProgress);
-  engine.on('removed', onRemoved);
   engine.on('notice', onNotice);
 
-  function requireTransfer(id: string): TransferView {
+  /** The window names only what its main process let the user choose; other callers have no choices. */
+  const choicesOf = (caller: Caller) => (caller === 'window' ? (options.choices ?? NOTHING_CHOSEN) : undefined);
+
+  /** Browser and RPC clients see downloads only: an upload is not found for them. */
+  function requireTransfer(id: string, caller: Caller = 'owner'): TransferView {
     const view = engine.get(id);
-    if (!view) throw new Refusal('NOT_FOUND', `No transfer with id ${id}`);
+    if (!view || (caller === 'client' && view.kind !== 'download')) throw new Refusal('NOT_FOUND', `No transfer with id ${id}`);
     return view;
   }
 
-  async function forEachId(ids: string[], act: (id: string) => Promise<void>): Promise<void> {
-    for (const id of ids) requireTransfer(id);
+  async function forEachId(ids: string[], caller: Caller, act: (id: string) => Promise<void>): Promise<void> {
+    for (const id of ids) requireTransfer(id, caller);
     for (const id of ids) await act(id);
   }
 
@@ -158,35 +91,52 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     return file;
   }
 
+  /** Where a caller's downloads go: the window's picked folders, a client's allowlist (its real path), the owner's any. */
+  async function downloadFolderFor(caller: Caller, directory: string | undefined, settings: Settings): Promise<string> {
+    if (directory === undefined) return settings.downloadDirectory;
+    if (caller === 'client') return checkClientFolder(directory, clientSaveRoots(settings));
+    requireChosenFolder(choicesOf(caller), directory, settings.downloadDirectory);
+    return directory;
+  }
+
   function destinationsChanged(): void {
     emit('destinations', destinationsStore.list());
   }
 
   const handlers: Handlers = {
-    snapshot: () => snapshot(),
-    async addDownloads({ urls, directory, fileName, sha256, connections, stream, proxy: given }) {
+    snapshot: (_input, caller) => snapshot(caller),
+    async addDownloads({ urls, directory, fileName, sha256, connections, stream, proxy: given, headers, paused, bytesPerSecond, continueUnfinished }, caller) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
       const settings = settingsStore.get();
-      const target = directory ?? settings.downloadDirectory;
+      const target = await aboutFolder('directory', () => downloadFolderFor(caller, directory, settings));
+      if (fileName !== undefined && caller === 'client') checkClientFileName(fileName);
+      const proxyRefused = transferProxyRefusal(caller, given);
+      if (proxyRefused) throw new Refusal('INVALID_INPUT', proxyRefused);
       // The setting is copied into each download, so changing it affects new downloads only; as a
       // default, so the ramp still decides how many of them help (one, on a fast server).
-      const count = connections ?? settings.connectionsPerDownload;
-      const byDefault = connections === undefined ? { connectionsByDefault: true } : {};
+      const count = connections === 'adaptive' ? undefined : (connections ?? settings.connectionsPerDownload);
+      const byDefault = connections === undefined;
       const sink = options.transferProxySecrets ?? options.adHocSecrets;
       const release = given ? sink?.hold?.() : undefined;
       try {
         const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink)) : undefined;
-        // One batch: all URLs checked before any is added, one scheduler run, writes batched.
-        return await aboutFolder('directory', async () => {
-          if (directory !== undefined) requireChosenFolder(options.choices, directory, settings.downloadDirectory);
-          return engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...byDefault, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
+        const request = (url: string): DownloadRequest => ({
+          url, directory: target, fileName, sha256, ...(count !== undefined ? { connections: count } : {}), ...(byDefault ? { connectionsByDefault: true } : {}),
+          ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}), ...(headers ? { headers } : {}),
+          ...(paused ? { paused } : {}), ...(bytesPerSecond !== undefined ? { speedLimit: bytesPerSecond } : {}),
         });
+        const earlier = continueUnfinished ? unfinishedDownloads(engine, urls.map((url) => ({ url, directory: target, fileName }))) : new Map<number, TransferView>();
+        const continued = new Map<number, TransferView>();
+        for (const [index, view] of earlier) continued.set(index, await continueTransfer(engine, view));
+        // One batch: all URLs checked before any is added, one scheduler run, writes batched.
+        const added = await aboutFolder('directory', () => engine.addDownloads(urls.filter((_, index) => !earlier.has(index)).map(request)));
+        return urls.map((_, index) => continued.get(index) ?? added.shift()!);
       } finally {
         release?.();
       }
     },
-    async addUploads({ paths, handles, destinationId }) {
-      const sources = uploadSourcesFor(options.choices, paths, handles);
+    async addUploads({ paths, handles, destinationId }, caller) {
+      const sources = uploadSourcesFor(choicesOf(caller), paths, handles);
       const destination = destinationsStore.getStored(destinationId);
       if (!destination) throw new Refusal('NOT_FOUND', `No destination with id ${destinationId}`);
       const added: TransferView[] = [];
@@ -205,16 +155,17 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       return added;
     },
     async addUploadsTo(input) {
-      // Paths named by the caller: never from the desktop app's window (see uploadSourcesFor).
-      uploadSourcesFor(options.choices, input.uploads.map((u) => u.path), undefined);
+      // Paths named by the caller: only the owner gets here (callers.ts).
       if (!options.adHocSecrets) throw new Refusal('FORBIDDEN', 'This host takes uploads to saved destinations only');
       const release = options.adHocSecrets.hold?.();
       try {
         const requests = await adHocUploadRequests(input, options.adHocSecrets);
         const added: TransferView[] = [];
+        const taken = new Set<string>();
         for (const request of requests) {
           try {
-            added.push(await engine.addUpload(request));
+            const earlier = input.continueUnfinished ? await continueUpload(engine, { sourcePath: request.sourcePath, url: request.url }, input.protocol, taken) : undefined;
+            added.push(earlier ?? (await engine.addUpload(request)));
           } catch (error) {
             const summary = added.length > 0 ? ` (${added.length} of ${requests.length} were added: ${added.map((v) => v.id).join(', ')})` : '';
             throw new Refusal('FAILED', `Could not upload ${request.sourcePath}: ${messageOf(error)}${summary}`);
@@ -225,31 +176,37 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         release?.();
       }
     },
-    pause: ({ ids }) => forEachId(ids, (id) => engine.pause(id)),
-    resume: ({ ids }) => forEachId(ids, (id) => engine.resume(id)),
-    cancel: ({ ids }) => forEachId(ids, (id) => engine.cancel(id)),
+    pause: ({ ids }, caller) => forEachId(ids, caller, (id) => engine.pause(id)),
+    resume: ({ ids }, caller) => forEachId(ids, caller, (id) => engine.resume(id)),
+    cancel: ({ ids }, caller) => forEachId(ids, caller, (id) => engine.cancel(id)),
     // An upload to a saved destination retries to the destination as it is now (the user may have
     // fixed its URL after the failure); one whose destination was deleted keeps the target it had.
-    retry: ({ ids }) =>
-      forEachId(ids, (id) => {
+    retry: ({ ids }, caller) =>
+      forEachId(ids, caller, (id) => {
         const upload = engine.get(id)?.upload;
         const destination = upload?.destinationId ? destinationsStore.getStored(upload.destinationId) : undefined;
         if (!upload || !destination) return engine.retry(id);
         return engine.retry(id, { upload: uploadRequestFor(destination, upload.sourcePath) });
       }),
-    remove: ({ ids, deleteFiles }) => forEachId(ids, (id) => engine.remove(id, { deleteFile: deleteFiles })),
-    pauseAll: () => engine.pauseAll(),
-    resumeAll: () => engine.resumeAll(),
-    reorder({ id, toIndex }) {
-      requireTransfer(id);
+    remove: ({ ids, deleteFiles }, caller) => {
+      if (deleteFiles && caller === 'client') throw new Refusal('FORBIDDEN', 'Browser and RPC clients do not delete files');
+      return forEachId(ids, caller, (id) => engine.remove(id, { deleteFile: deleteFiles }));
+    },
+    // A client's "all" is its downloads: uploads are not its business.
+    pauseAll: (_input, caller) => (caller === 'client' ? forEachDownload((v) => engine.pause(v.id), 'pause') : engine.pauseAll()),
+    resumeAll: (_input, caller) => (caller === 'client' ? forEachDownload((v) => engine.resume(v.id), 'resume') : engine.resumeAll()),
+    reorder({ id, toIndex }, caller) {
+      requireTransfer(id, caller);
       engine.reorder(id, toIndex);
     },
-    setTransferSpeedLimit({ id, bytesPerSecond }) {
-      requireTransfer(id);
+    setTransferSpeedLimit({ id, bytesPerSecond }, caller) {
+      requireTransfer(id, caller);
       engine.setTransferSpeedLimit(id, bytesPerSecond);
     },
-    async setTransferProxy({ id, proxy: given }) {
-      requireTransfer(id);
+    async setTransferProxy({ id, proxy: given }, caller) {
+      requireTransfer(id, caller);
+      const proxyRefused = transferProxyRefusal(caller, given);
+      if (proxyRefused) throw new Refusal('INVALID_INPUT', proxyRefused);
       const sink = options.transferProxySecrets ?? options.adHocSecrets;
       const release = sink?.hold?.();
       try {
@@ -260,7 +217,14 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       }
     },
     getSettings: () => settingsView(settingsStore.get()),
-    async setSettings(patch) {
+    async setSettings(patch, caller) {
+      const keysRefused = settingsRefusal(caller, Object.keys(patch));
+      if (keysRefused) throw new Refusal('FORBIDDEN', keysRefused);
+      // A client moves the download folder only where it may save anyway: else two calls (move it,
+      // then add) would write anywhere.
+      if (caller === 'client' && patch.downloadDirectory !== undefined) {
+        patch = { ...patch, downloadDirectory: await checkClientFolder(patch.downloadDirectory, clientSaveRoots(settingsStore.get())) };
+      }
       if (patch.proxy !== undefined) {
         const proxy = patch.proxy;
         patch = { ...patch, proxy: await proxyInput(() => storeSettingsProxy(proxy, settingsStore.get().proxy, options.proxySecrets)) };
@@ -269,7 +233,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       if (patch.downloadDirectory !== undefined) {
         const folder = patch.downloadDirectory;
         await aboutFolder('downloadDirectory', async () => {
-          requireChosenFolder(options.choices, folder, current.downloadDirectory);
+          requireChosenFolder(choicesOf(caller), folder, current.downloadDirectory);
           await checkDownloadFolder(folder);
         });
       }
@@ -279,7 +243,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       // app only ones picked in its dialog, nowhere one the OS runs files from.
       for (const folder of patch.rpcSaveFolders ?? []) {
         if (current.rpcSaveFolders.includes(folder)) continue;
-        requireChosenFolder(options.choices, folder, current.downloadDirectory);
+        requireChosenFolder(choicesOf(caller), folder, current.downloadDirectory);
         await checkDownloadFolder(folder);
       }
       let next: Settings;
@@ -345,51 +309,59 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     },
   };
 
-  function snapshot(): Snapshot {
-    return { transfers: engine.list(), settings: settingsView(settingsStore.get()), destinations: destinationsStore.list() };
+  /** pauseAll/resumeAll of a client: each of its downloads the state table lets move. */
+  async function forEachDownload(act: (view: TransferView) => Promise<void>, move: 'pause' | 'resume'): Promise<void> {
+    for (const view of feed.views.all()) {
+      if (view.kind !== 'download') continue;
+      if (!(move === 'pause' ? canPause(view.state) : canResume(view.state))) continue;
+      await act(view);
+    }
+  }
+
+  function snapshot(caller: Caller = 'owner'): Snapshot {
+    const transfers = engine.list();
+    if (caller === 'client') return { transfers: transfers.filter((v) => v.kind === 'download'), settings: settingsView(settingsStore.get()), destinations: [] };
+    return { transfers, settings: settingsView(settingsStore.get()), destinations: destinationsStore.list() };
+  }
+
+  async function handle(name: unknown, rawInput: unknown, caller: Caller): Promise<Reply<unknown>> {
+    // A folder typed as ~/… is this host's user's home; expanded before the contract reads it.
+    const parsed = parseRequest(name, expandTypedFolder(name, rawInput));
+    if (!parsed.ok) return parsed;
+    const refused = requestRefusal(caller, parsed.name);
+    if (refused) return { ok: false, error: { code: 'FORBIDDEN', message: refused } };
+    const handler = handlers[parsed.name] as (input: unknown, caller: Caller) => unknown;
+    try {
+      return { ok: true, value: await handler(parsed.input, caller) };
+    } catch (error) {
+      const reply = errorReplyFrom(error);
+      return { ok: false, error: { ...reply, message: maskUrlPasswords(reply.message) } };
+    }
+  }
+
+  function subscribe(listener: ServiceListener): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   return {
-    async handle(name, rawInput) {
-      // A folder typed as ~/… is this host's user's home; expanded before the contract reads it.
-      const parsed = parseRequest(name, expandTypedFolder(name, rawInput));
-      if (!parsed.ok) return parsed;
-      const handler = handlers[parsed.name] as (input: unknown) => unknown;
-      try {
-        return { ok: true, value: await handler(parsed.input) };
-      } catch (error) {
-        const reply = errorReplyFrom(error);
-        return { ok: false, error: { ...reply, message: maskUrlPasswords(reply.message) } };
-      }
-    },
+    handle,
+    forCaller: (caller) => ({
+      handle: (name, input) => handle(name, input, caller),
+      snapshot: () => snapshot(caller),
+      subscribe: caller === 'client' ? (listener) => subscribe(clientEvents(listener, feed.views)) : subscribe,
+    }),
     snapshot,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe,
     emit,
+    views: feed.views,
+    settings: () => settingsView(settingsStore.get()),
     close() {
       batcher.flush();
       batcher.stop();
-      engine.off('added', onView);
-      engine.off('changed', onView);
-      engine.off('progress', onProgress);
-      engine.off('removed', onRemoved);
+      feed.close();
       engine.off('notice', onNotice);
       listeners.clear();
     },
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function errorReplyFrom(error: unknown): ErrorReply {
-  if (error instanceof Refusal) return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
-  if (error instanceof DestinationError || error instanceof DownloadFolderRefused || error instanceof PathRefused) return { code: error.code, message: error.message };
-  if (error instanceof TransferFailure) return { code: 'FAILED', message: error.error.message };
-  if (error instanceof TransferNotFoundError) return { code: 'NOT_FOUND', message: error.message };
-  if (error instanceof InvalidTransitionError) return { code: 'FAILED', message: error.message };
-  return { code: 'FAILED', message: messageOf(error) };
 }

@@ -1,28 +1,35 @@
-// The proxy setting and per-transfer proxies through the host service (as `ferry serve` and
-// `ferry rpc` open it): passwords go to secrets.json, never to settings.json or a record; every
+// The proxy setting and per-transfer proxies through the host's service (as `ferry serve` and
+// `ferry rpc` open it, kit/host/open-host.ts): passwords go to secrets.json, never to settings.json or a record; every
 // view shows the mask; the mask sent back keeps the password only for the same proxy; transfers
 // really go through the proxies (tinyproxy's and microsocks' logs).
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TransferView } from '../../../../shared/transfer';
+import { isFinished, type TransferView } from '../../../../shared/transfer';
 import { makeTempDir, randomBytes, removeDir } from '../../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../../test-support/http-test-server';
 import { freePort } from '../../../../test-support/ports';
 import { proxiesMissing, startMicrosocks, startTinyproxy, type Microsocks, type Tinyproxy } from '../../../../test-support/proxies';
-import { openHostService, type HostService } from '../host-service';
+import { until } from '../../../../test-support/wait';
+import { openHost, type Host } from '../host/open-host';
 
 const skip = proxiesMissing();
 let server: TestServer;
 let tinyproxy: Tinyproxy;
 let socks: Microsocks;
 let tmp: string;
-let host: HostService;
+let host: Host;
 
 async function call<T>(name: string, input: unknown): Promise<T> {
-  const reply = await host.service.handle(name, input);
+  const reply = await host.service.handle(name, input, 'owner');
   if (!reply.ok) throw new Error(reply.error.message);
   return reply.value as T;
+}
+
+/** The transfer once it completed, failed or was canceled, as the service shows it. */
+async function finished(id: string): Promise<TransferView> {
+  await until(() => isFinished(host.service.views.get(id)!.state), `${id} to finish`, 30_000);
+  return host.service.views.get(id)!;
 }
 
 async function filesUnder(dir: string): Promise<string> {
@@ -43,7 +50,7 @@ describe.skipIf(skip)(`proxy setting and per-transfer proxies in the service${sk
   });
   beforeEach(async () => {
     tmp = await makeTempDir('ferry-proxy-settings-');
-    host = await openHostService({ dataDir: path.join(tmp, 'data'), problem: () => undefined });
+    host = await openHost({ dataDir: path.join(tmp, 'data'), log: () => undefined });
   });
   afterEach(async () => {
     await host.close();
@@ -61,7 +68,7 @@ describe.skipIf(skip)(`proxy setting and per-transfer proxies in the service${sk
     expect(await readFile(path.join(dataDir, 'secrets.json'), 'utf8')).toContain('tiny-secret');
 
     const [added] = await call<TransferView[]>('addDownloads', { urls: [server.url('/a.bin?through=settings')], directory: path.join(tmp, 'out') });
-    const [done] = await host.engine.waitUntilFinished([added!.id]);
+    const done = await finished(added!.id);
     expect(done?.state, done?.error?.message).toBe('completed');
     expect(await tinyproxy.log()).toContain('through=settings');
 
@@ -83,7 +90,7 @@ describe.skipIf(skip)(`proxy setting and per-transfer proxies in the service${sk
       directory: path.join(tmp, 'out'),
       proxy: { mode: 'manual', all: socks.url('socks5h') },
     });
-    const [done] = await host.engine.waitUntilFinished([added!.id]);
+    const done = await finished(added!.id);
     expect(done?.state, done?.error?.message).toBe('completed');
     expect(socks.log()).toContain(`connected to 127.0.0.1:${server.port}`);
     expect(await tinyproxy.log()).not.toContain('through=own');
@@ -98,7 +105,7 @@ describe.skipIf(skip)(`proxy setting and per-transfer proxies in the service${sk
     const dead = await freePort();
     await call('setSettings', { maxRetries: 0, proxy: { mode: 'manual', all: `socks5h://127.0.0.1:${dead}` } });
     const [added] = await call<TransferView[]>('addDownloads', { urls: [server.url('/a.bin?through=changed')], directory: path.join(tmp, 'out') });
-    const [failed] = await host.engine.waitUntilFinished([added!.id]);
+    const failed = await finished(added!.id);
     expect(failed?.error?.message).toContain(`Proxy socks5h://127.0.0.1:${dead} refused the connection`);
 
     await call('setTransferProxy', { id: added!.id, proxy: { mode: 'manual', all: socks.url('socks5') } });
@@ -112,7 +119,7 @@ describe.skipIf(skip)(`proxy setting and per-transfer proxies in the service${sk
     const connections = () => socks.log().split('\n').filter((l) => l.includes(`connected to 127.0.0.1:${server.port}`)).length;
     const before = connections();
     await call('retry', { ids: [added!.id] });
-    const [done] = await host.engine.waitUntilFinished([added!.id]);
+    const done = await finished(added!.id);
     expect(done?.state, done?.error?.message).toBe('completed');
     expect(connections()).toBe(before + 1);
 

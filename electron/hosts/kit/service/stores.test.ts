@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, SECRET_MASK, type DestinationInput } from '../../../../shared/settings';
-import { openConfBacking } from './backing-store';
+import { openConfBacking } from './conf-backing';
 import { createDestinationsStore, DestinationError } from './destinations-store';
 import { createFileSecretStore } from './secret-store';
 import { createSettingsStore } from './settings-store';

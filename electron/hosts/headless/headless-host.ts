@@ -1,5 +1,6 @@
-// The headless host: the engine plus the built renderer, served over HTTP and one WebSocket,
-// for machines without a display and for remote control (`ferry serve`, `npm run headless`).
+// The headless host: Ferry (kit/host/open-host.ts) plus the built renderer, served over HTTP and one
+// WebSocket, for machines without a display and for remote control (`ferry serve`, `npm run
+// headless`). Its UI calls the one service as the owner: whoever holds the token owns the machine.
 //
 // How the browser UI (renderer/) talks to it — the renderer's WebSocket client follows this:
 // - On start the host prints exactly one line: `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`.
@@ -17,22 +18,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
-import type { Notice } from '../../../shared/contract';
 import type { SystemProxy } from '../../engine/index';
-import { isLoopbackName } from '../kit/loopback';
-import { defaultDataDir } from '../kit/data-dir';
-import { openHostService } from '../kit/host-service';
-import type { FerryService } from '../kit/service/ferry-service';
-import { serviceBackend } from '../kit/rpc/backend';
+import { isLoopbackName } from '../kit/web/loopback';
+import { defaultDataDir } from '../kit/data-dir/data-dir';
+import { openHost } from '../kit/host/open-host';
+import type { ContractService } from '../../../shared/wire/contract-server';
 import { nodeBrowserPairing } from '../kit/browser-pairing/browser-pairing';
-import { createRpcController, type RpcController } from '../kit/rpc/controller';
-import { startLocalControlOrWarn, type LocalControl } from '../kit/local-control/server';
 import { allowedHostsFor, createRequestGuard, type GuardResult } from './request-guard';
-import { packageRoot } from '../kit/package-root';
+import { packageRoot } from '../kit/host/package-root';
 import { buildRenderer, defaultRendererDir, rendererBuilt } from './renderer-build';
 import { bridgeSocket, fromHostMachine } from './socket-bridge';
-import { desktopOpener } from '../kit/desktop-open';
-import { securityHeaders } from '../kit/security-policy';
+import { desktopOpener } from '../kit/opening/desktop-open';
+import { securityHeaders } from '../kit/web/security-policy';
 import { serveStatic } from './static-files';
 import { cleanInbox, receiveUpload } from './upload-inbox';
 
@@ -63,7 +60,8 @@ export interface HeadlessHost {
   url: string;
   token: string;
   port: number;
-  service: FerryService;
+  /** The service as the token holder calls it (the owner: may name paths). */
+  service: ContractService;
   close(): Promise<void>;
 }
 
@@ -81,30 +79,27 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   const print = options.print ?? ((line) => process.stdout.write(`${line}\n`));
   const warn = options.warn ?? ((line) => process.stderr.write(`${line}\n`));
 
-  // Notices said before any UI connected (startup problems) wait for the first one; the log gets them at once.
-  const heldNotices: Notice[] = [];
-  let uiConnected = false;
-  let liveService: FerryService | undefined;
-  const say = (notice: Notice) => {
-    warn(`ferry: ${notice.message}`);
-    if (uiConnected && liveService) liveService.emit('notice', notice);
-    else heldNotices.push(notice);
-  };
-
-  let rpc: RpcController | undefined;
-  const host = await openHostService({
+  // The one composition root: data folder, engine, service, the aria2 RPC (while the settings
+  // enable it) and the local channel where `ferry get`/`put` of the same user join this host.
+  const host = await openHost({
     dataDir,
-    problem: (message) => say({ level: 'warn', message }),
+    log: warn,
     plainSecretsReason: 'the headless host has no OS keychain',
-    // For a browser on this machine only (bridgeSocket refuses the others).
-    opener: desktopOpener(),
-    rpcInfo: () => rpc?.info() ?? { enabled: false, endpoint: null, secretFile: null, canCopySecret: false, problem: 'Started without the aria2 RPC' },
+    // Open and Show in folder act on this machine, for a browser on it only (bridgeSocket refuses the others).
+    front: desktopOpener(),
     ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+    ...(options.rpc
+      ? {
+          rpc: typeof options.rpc === 'object' ? { portOverride: options.rpc.port } : {},
+          ...(options.browserPairing ? { browserPairing: nodeBrowserPairing() } : {}),
+        }
+      : {}),
+    localControl: true,
   });
-  const { engine, service, settingsStore } = host;
-  await cleanInbox(dataDir, engine.list().flatMap((v) => (v.upload ? [v.upload.sourcePath] : [])));
-
-  liveService = service;
+  const { service } = host;
+  await cleanInbox(dataDir, [...service.views.all()].flatMap((v) => (v.upload ? [v.upload.sourcePath] : [])));
+  // Whoever holds the token owns the machine (README: the headless host's trust model).
+  const ownerService = service.forCaller('owner');
 
   const token = randomBytes(32).toString('hex');
   let guard = createRequestGuard({ token, allowedHosts: new Set() });
@@ -120,7 +115,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
       const auth = guard.checkToken(req);
       if (!auth.ok) return refuse(res, auth);
       if (pathname === UPLOAD_PATH) {
-        const maxBytes = settingsStore.get().droppedFileLimitMiB * 1024 * 1024;
+        const maxBytes = host.settings().droppedFileLimitMiB * 1024 * 1024;
         return void receiveUpload({ dataDir, maxBytes }, req, res);
       }
       res.writeHead(404, securityHeaders()).end('Not found\n');
@@ -139,10 +134,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
       socket.end(`HTTP/1.1 ${result.status} ${result.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => {
-      uiConnected = true;
-      bridgeSocket(ws, service, heldNotices.splice(0), fromHostMachine(req.socket.remoteAddress));
-    });
+    sockets.handleUpgrade(req, socket, head, (ws) => bridgeSocket(ws, ownerService, host.attachUi(), fromHostMachine(req.socket.remoteAddress)));
   });
 
   try {
@@ -165,21 +157,16 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   }
   const shownHost = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/#token=${token}`;
-  let localControl: LocalControl | undefined;
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      await localControl?.close();
-      await rpc?.stop();
-      for (const client of sockets.clients) client.terminate();
-      sockets.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await host.close();
-    })());
+  host.onClose(async () => {
+    for (const client of sockets.clients) client.terminate();
+    sockets.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const close = () => host.close();
   if (options.handleSignals ?? true) {
-    // In place before the slow steps below and the URL line (a Ctrl-C during either is a clean
-    // stop, and whoever reads the line may press it at once). `on`, not `once`:
+    // In place before the URL line (whoever reads the line may press Ctrl-C at once, and that must
+    // be a clean stop). `on`, not `once`:
     // when-exit (conf's atomic writes) re-raises a signal it is told of, which kills the process
     // before the engine checkpoints unless a listener of ours is still there.
     const stop = () => void close().finally(() => process.exit(0));
@@ -187,27 +174,10 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     process.on('SIGTERM', stop);
   }
 
-  if (options.rpc) {
-    rpc = await createRpcController({
-      dataDir,
-      backend: serviceBackend(engine, service, settingsStore),
-      warn: (message) => warn(`ferry: ${message}`),
-      ...(typeof options.rpc === 'object' ? { portOverride: options.rpc.port } : {}),
-      ...(options.browserPairing ? { browserPairing: nodeBrowserPairing() } : {}),
-    });
-    const running = rpc;
-    service.subscribe((event) => {
-      if (event === 'settings') void running.apply();
-    });
-  }
-
-  // `ferry get`/`put` of the same user join this host here (owner-only socket in the data folder).
-  localControl = await startLocalControlOrWarn({ dataDir, service }, (message) => warn(`ferry: ${message}`));
-
   // Last, so that whoever waits for the URL line (a script, `ferry put` right after) finds every
   // door open: the UI, the aria2 RPC and the local channel.
   print(`Ferry UI: ${url}`);
-  const endpoint = rpc?.info().endpoint;
+  const endpoint = host.rpc?.info().endpoint;
   if (endpoint) print(`aria2 RPC: ${endpoint} (secret in ${path.join(dataDir, 'rpc-secret')})`);
-  return { url, token, port, service, close };
+  return { url, token, port, service: ownerService, close };
 }

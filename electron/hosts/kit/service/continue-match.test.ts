@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { SECRET_MASK } from '../../../shared/secret-mask';
-import type { TransferView } from '../../../shared/transfer';
+import { SECRET_MASK } from '../../../../shared/secret-mask';
+import type { TransferView } from '../../../../shared/transfer';
 import { findStaleUploads, findUnfinishedDownload, findUnfinishedTusUpload } from './continue-match';
 
 const base = { name: 'a', createdAt: 0, attempt: 1, log: [], progress: { bytesDone: 0, totalBytes: null, speed: 0, etaSeconds: null } };

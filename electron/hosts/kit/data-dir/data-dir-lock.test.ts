@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { makeTempDir, removeDir } from '../../../test-support/files';
+import { makeTempDir, removeDir } from '../../../../test-support/files';
 import { lockDataDir } from './data-dir-lock';
 
 let dir: string;

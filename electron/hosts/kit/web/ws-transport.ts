@@ -1,7 +1,7 @@
 // The wire (shared/wire/) over a WebSocket of the `ws` package: one message per text frame. The
 // headless host serves its UIs over it; tests and benchmarks use it as clients of the same host.
 import WebSocket from 'ws';
-import type { MessageTransport } from '../../../shared/wire/transport';
+import type { MessageTransport } from '../../../../shared/wire/transport';
 
 export function webSocketTransport(socket: WebSocket): MessageTransport {
   return {

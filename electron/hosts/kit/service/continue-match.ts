@@ -1,7 +1,7 @@
 // Finding the record an earlier run of the same command left unfinished, so that running the
 // command again continues it (after Ctrl-C, a crash or SIGKILL) instead of starting over.
-import { maskUrlPasswords } from '../../../shared/secret-mask';
-import type { TransferView } from '../../../shared/transfer';
+import { maskUrlPasswords } from '../../../../shared/secret-mask';
+import type { TransferView } from '../../../../shared/transfer';
 
 export interface DownloadKey {
   url: string;

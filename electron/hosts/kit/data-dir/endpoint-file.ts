@@ -1,6 +1,6 @@
 // `<data dir>/rpc-endpoint.json` says where the Ferry that owns this data folder serves its aria2
-// RPC and with which secret, so that `ferry get` can hand its downloads over instead of being
-// refused by the lock, and Ferry's native-messaging host can pair the browser extension. Owner-only
+// RPC and with which secret, so that Ferry's native-messaging host can pair the browser extension
+// (`ferry get`/`put` join a running Ferry over the local channel instead). Owner-only
 // (0600, in a 0700 folder) since it holds the secret in use (`ferry rpc --rpc-secret` may differ
 // from the saved one). Written when the server listens, removed when it stops; a stale one (its
 // process gone) is ignored.

@@ -1,0 +1,25 @@
+// Ferry's one service over an engine a test opened itself (to look into it: the records, the URLs
+// with their passwords), with the settings in memory and everything else the hosts' defaults:
+//   const { service, settingsStore } = serviceOverEngine(engine, dataDir, { downloadDirectory });
+import { DEFAULT_SETTINGS } from '../shared/settings-defaults';
+import type { Settings } from '../shared/settings';
+import { memoryBacking } from '../electron/hosts/kit/service/backing-store';
+import { openConfBacking } from '../electron/hosts/kit/service/conf-backing';
+import { createDestinationsStore } from '../electron/hosts/kit/service/destinations-store';
+import { createFerryService, type EngineLike, type FerryService } from '../electron/hosts/kit/service/ferry-service';
+import { createFileSecretStore } from '../electron/hosts/kit/service/secret-store';
+import { createSettingsStore, type SettingsStore } from '../electron/hosts/kit/service/settings-store';
+
+export function serviceOverEngine(engine: EngineLike, dataDir: string, settings: Partial<Settings> & { downloadDirectory: string }): { service: FerryService; settingsStore: SettingsStore } {
+  const settingsStore = createSettingsStore(memoryBacking({ ...DEFAULT_SETTINGS, ...settings }), settings.downloadDirectory);
+  const secrets = createFileSecretStore({ dir: dataDir });
+  const service = createFerryService({
+    engine,
+    settingsStore,
+    destinationsStore: createDestinationsStore(openConfBacking(dataDir, 'destinations'), secrets),
+    proxySecrets: secrets,
+    openPath: async () => 'not in tests',
+    showItemInFolder: () => undefined,
+  });
+  return { service, settingsStore };
+}
