@@ -31,7 +31,7 @@ export async function runAlone(
     log: () => undefined,
     ...(systemProxy ? { systemProxy } : {}),
     // The command's proxy options and the environment are this run's "system" proxy, as for curl.
-    run: { engineSettings: { ...limit, proxy: { mode: 'system' } }, uploads: command.kind === 'put' },
+    run: { engineSettings: { ...limit, proxy: { mode: 'system' } } },
   });
   try {
     started();

@@ -59,8 +59,6 @@ export interface HostOptions {
    */
   run?: {
     engineSettings: Partial<EngineSettings>;
-    /** Whether the run uploads (`put`): a `get` run resolves no upload headers and so never loads the upload machinery. */
-    uploads: boolean;
   };
   /** Serve the aria2 RPC: following the settings (desktop app, `ferry serve`) or always (`ferry rpc`). */
   rpc?: Omit<RpcControllerOptions, 'dataDir' | 'backend' | 'warn' | 'browserPairing'> & { shutdown?: () => void };
@@ -122,7 +120,9 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
   const engine = await (options.openEngine ?? openEngine)({
     dataDir,
     settings: { ...engineSettingsFrom(settingsStore.get()), ...options.run?.engineSettings },
-    ...(options.run && !options.run.uploads ? {} : { secrets: adHocStore }),
+    // Upload header values and proxy passwords (a -i list's own all-proxy in a `get` run too); the
+    // upload worker still loads only when an upload starts (engine/lazy-upload-worker.ts).
+    secrets: adHocStore,
     // Download headers (the extension's cookies) are kept in the secret store, never in the records.
     downloadSecrets: secrets,
     // A CLI run starts only its own transfers; the others come back paused and stay so.
