@@ -1,6 +1,6 @@
 // `ferry get -i FILE` as a user runs it, beside Debian's `aria2c -i` on the same file: the same
 // files under the same names (out, dir, Content-Disposition), one numbering rule apart for a name
-// taken twice (aria2 `file.1.bin`, Ferry `file (1).bin`: README, "Lists of links").
+// taken twice (aria2 `file.1.bin`, Ferry `file (1).bin`: docs/cli.md, "Lists of links").
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';

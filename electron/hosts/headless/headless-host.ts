@@ -98,7 +98,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   });
   const { service } = host;
   await cleanInbox(dataDir, [...service.views.all()].flatMap((v) => (v.upload ? [v.upload.sourcePath] : [])));
-  // Whoever holds the token owns the machine (README: the headless host's trust model).
+  // Whoever holds the token owns the machine (docs/security.md: the headless host's trust model).
   const ownerService = service.forCaller('owner');
 
   const token = randomBytes(32).toString('hex');
