@@ -105,6 +105,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const server = http.createServer((req, res) => {
     serveHttp(req, res).catch(() => res.destroy());
   });
+  // aria2 clients poll every second or so over one kept-alive connection. Node closes an idle one
+  // after 5 s, and a client that sends on it just then gets ECONNRESET (seen on a loaded machine);
+  // a minute, as nginx's 75 s, makes that race rare. close() still ends them at once.
+  server.keepAliveTimeout = 60_000;
 
   async function serveHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const plain = (status: number, text: string, headers: Record<string, string> = {}) =>
