@@ -95,7 +95,7 @@ describe('the npm aria2 client drives Ferry', () => {
     expect(await client.call('getOption', gid)).toMatchObject({ split: '16', 'max-connection-per-server': '16' });
     expect(await client.call('getGlobalOption')).toMatchObject({ split: '16', 'max-connection-per-server': '16' });
     const records = await Promise.all((await readdir(path.join(dataDir, 'transfers'))).filter((f) => f.endsWith('.json')).map((f) => readFile(path.join(dataDir, 'transfers', f), 'utf8')));
-    const request = records.map((text) => JSON.parse(text)).find((r) => r.view.url === server.url('/again.bin'))?.request.download;
+    const request = records.map((text) => JSON.parse(text)).find((r) => r.request.download.url === server.url('/again.bin'))?.request.download;
     expect(request).toMatchObject({ connections: 16, connectionsByDefault: true });
     await client.call('unpause', gid);
     await until(async () => (await client.call('tellStatus', gid, ['status'])).status === 'complete', 'complete');
