@@ -1,6 +1,7 @@
 // The background staging copy (with its SHA-256), the queue that bounds how many run, and the
 // body reader that never reads past what the copy has written.
-import { chmod, open, readdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { chmod, open, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
@@ -10,11 +11,19 @@ import { MAX_PARALLEL_STAGING, SourceChangedFailure, STAGING_CHUNK_BYTES, Stagin
 
 let dir: string;
 
-/** Descriptors of this process open on `file` (Linux: /proc/self/fd); a deleted file still counts. */
-async function openDescriptorsOn(file: string): Promise<number> {
+/**
+ * Descriptors of this process open on `file` (Linux: /proc/self/fd); a deleted file still counts.
+ * Synchronous, so it looks right when the promise it follows resolved, before the thread can catch up.
+ */
+function openDescriptorsOn(file: string): number {
   let n = 0;
-  for (const fd of await readdir('/proc/self/fd')) {
-    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target = '';
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      // closed meanwhile (readdirSync's own descriptor)
+    }
     if (target === file || target === `${file} (deleted)`) n++;
   }
   return n;
@@ -177,8 +186,8 @@ describe('StagingJob', () => {
     await job.cancel();
     await expect(job.done).rejects.toThrow(/canceled/);
     // Stopped by the shared flag (no longer terminated): the thread still closes what it opened.
-    expect(await openDescriptorsOn(src)).toBe(0);
-    expect(await openDescriptorsOn(target)).toBe(0);
+    expect(openDescriptorsOn(src)).toBe(0);
+    expect(openDescriptorsOn(target)).toBe(0);
     expect((await stat(target)).size).toBeLessThan(size);
   });
 
@@ -198,7 +207,7 @@ describe('StagingJob', () => {
     const started = Date.now();
     await job.cancel();
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(await openDescriptorsOn(target)).toBe(0);
+    expect(openDescriptorsOn(target)).toBe(0);
     expect(sha256(await readFile(target))).toBe(sha256(bytes));
   });
 
