@@ -29,6 +29,16 @@ function openDescriptorsOn(file: string): number {
   return n;
 }
 
+/** A disk the test steps by hand (StagingThreadData.gate): the copy goes past chunk n once n is allowed. */
+function steppedDisk() {
+  const gate = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const allow = (chunks: number) => {
+    Atomics.store(gate, 0, chunks);
+    Atomics.notify(gate, 0);
+  };
+  return { gate, allow, openAll: () => allow(2 ** 31 - 1) };
+}
+
 beforeEach(async () => {
   dir = await makeTempDir('ferry-copy-');
 });
@@ -57,8 +67,9 @@ describe('StagingJob', () => {
     await writeFile(src, bytes);
     const { mtimeMs } = await stat(src);
     const target = path.join(dir, 'staged.bin');
-    // A slow disk, so the copy is still running while the reader asks.
-    const job = new StagingJob({ source: src, target, size, sourceMtimeMs: mtimeMs, pauseMs: 20 });
+    // A disk stepped by hand, so the copy is still running while the reader asks.
+    const disk = steppedDisk();
+    const job = new StagingJob({ source: src, target, size, sourceMtimeMs: mtimeMs, gate: disk.gate });
     job.start();
     await job.waitFor(1);
     expect(job.copied).toBeGreaterThanOrEqual(STAGING_CHUNK_BYTES);
@@ -69,6 +80,7 @@ describe('StagingJob', () => {
     const head = (await readFile(target)).subarray(0, released);
     expect(head.length).toBe(released);
     expect(head.equals(bytes.subarray(0, released))).toBe(true);
+    disk.openAll();
     await job.waitFor(size);
     expect(job.sha256).toBe(sha256(bytes));
     expect(await job.done).toBe(sha256(bytes));
@@ -81,10 +93,17 @@ describe('StagingJob', () => {
     const src = path.join(dir, 'overlap.bin');
     await writeFile(src, bytes);
     const target = path.join(dir, 'staged.bin');
-    const job = new StagingJob({ source: src, target, size, pauseMs: 10 });
+    // The copy goes one chunk further only when the reader has caught up with it.
+    const disk = steppedDisk();
+    let allowed = 0;
+    const job = new StagingJob({ source: src, target, size, gate: disk.gate });
     job.start();
     const gatePasses: { offset: number; onDisk: number }[] = [];
     const available = async (offset: number, signal: AbortSignal) => {
+      while (job.copied < offset) {
+        disk.allow(++allowed);
+        await job.waitFor(job.copied + 1, signal);
+      }
       await job.waitFor(offset, signal);
       gatePasses.push({ offset, onDisk: (await stat(target)).size });
     };
@@ -105,13 +124,15 @@ describe('StagingJob', () => {
     const src = path.join(dir, 'edited-mid-copy.bin');
     await writeFile(src, bytes);
     const { mtimeMs } = await stat(src);
-    const job = new StagingJob({ source: src, target: path.join(dir, 'staged.bin'), size, sourceMtimeMs: mtimeMs, pauseMs: 50 });
+    const disk = steppedDisk();
+    const job = new StagingJob({ source: src, target: path.join(dir, 'staged.bin'), size, sourceMtimeMs: mtimeMs, gate: disk.gate });
     job.start();
     await job.waitFor(STAGING_CHUNK_BYTES);
     // An edit of bytes the copy has already passed: only the final check could see it.
     const handle = await open(src, 'r+');
     await handle.write(Buffer.from('EDITED'), 0, 6, 10);
     await handle.close();
+    disk.openAll();
     const failure = await job.done.then(
       () => undefined,
       (e: unknown) => e,
@@ -180,7 +201,8 @@ describe('StagingJob', () => {
     const src = path.join(dir, 'canceled.bin');
     await writeFile(src, randomBytes(size, 37));
     const target = path.join(dir, 'staged.bin');
-    const job = new StagingJob({ source: src, target, size, pauseMs: 50 });
+    const disk = steppedDisk(); // never opened: the copy waits after its first chunk until the cancel
+    const job = new StagingJob({ source: src, target, size, gate: disk.gate });
     job.start();
     await job.waitFor(STAGING_CHUNK_BYTES);
     await job.cancel();

@@ -154,6 +154,7 @@ export class StagingJob {
     // `stopped` resolves when it has exited.
     Atomics.store(this.control, STAGING_STOP, 1);
     Atomics.notify(this.control, STAGING_STOP);
+    if (this.spec.gate) Atomics.notify(this.spec.gate, 0);
     if (failure) this.settle.reject(failure);
     else this.settle.resolve(sha256!);
     this.wake();

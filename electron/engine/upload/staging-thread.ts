@@ -29,6 +29,11 @@ export interface StagingThreadData {
   /** Tests: a slow disk, this many milliseconds after each chunk, so a test can edit the source mid-copy. */
   pauseMs?: number;
   /**
+   * Tests: a disk stepped by hand. After releasing its n-th chunk the copy goes on only once
+   * gate[0] >= n (or a stop), so a test acts mid-copy however fast or loaded the machine is.
+   */
+  gate?: Int32Array;
+  /**
    * Shared with the parent: [STOP] set = stop at the next step; [HOLD] set = an upload is reading
    * the copy; [SYNCING] set by the thread = past its last step but the fsync of the complete copy.
    */
@@ -56,7 +61,7 @@ export const STAGING_THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
-const { source, target, size, sourceMtimeMs, chunkBytes, pauseMs, control, syncHoldMs } = workerData;
+const { source, target, size, sourceMtimeMs, chunkBytes, pauseMs, gate, control, syncHoldMs } = workerData;
 const STOP = ${STAGING_STOP}, HOLD = ${STAGING_HOLD}, SYNCING = ${STAGING_SYNCING};
 // Read, hash and write in steps that stay in the CPU's cache: with 2 MiB steps each byte comes
 // back from memory for the hash and again for the write, which measured 2-3x the CPU time.
@@ -96,6 +101,7 @@ function copyAndHash() {
       const buffer = Buffer.allocUnsafe(Math.min(stepBytes, Math.max(1, size)));
       const hash = createHash('sha256');
       let released = 0;
+      let chunks = 0;
       for (let done = 0; done < size; ) {
         if (stopRequested()) return false;
         stage = 'read';
@@ -111,6 +117,10 @@ function copyAndHash() {
           parentPort.postMessage({ type: 'progress', bytes: done });
           released = done;
           if (pauseMs) Atomics.wait(control, STOP, 0, pauseMs);
+          chunks++;
+          // StagingJob notifies the gate when it stops the thread; the timeout covers a stop set
+          // between the look at STOP and the wait.
+          for (let open; gate && !stopRequested() && (open = Atomics.load(gate, 0)) < chunks; ) Atomics.wait(gate, 0, open, 50);
         }
       }
       checkUnchanged(src, first);
