@@ -5,6 +5,7 @@ import { chmod, open, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { until } from '../../../test-support/wait';
 import { TransferFailure } from '../types';
 import { meteredStream } from './metered-read';
 import { MAX_PARALLEL_STAGING, SourceChangedFailure, STAGING_CHUNK_BYTES, StagingJob, StagingQueue } from './staging-job';
@@ -302,11 +303,13 @@ describe('meteredStream over a copy in progress', () => {
     let received = 0;
     stream.on('data', (chunk: Buffer) => (received += chunk.length));
     const ended = new Promise((resolve, reject) => stream.on('end', resolve).on('error', reject));
-    await new Promise((r) => setTimeout(r, 50));
+    // Each check runs while the reader waits for bytes the copy has not reached (it asked again).
+    await until(() => asked.length === 1, 'the first ask');
     expect(received).toBe(0);
     availableUpTo = 2 * 1024 * 1024;
     release();
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => asked.length === 2, 'the ask past 2 MiB');
+    expect(asked[1]).toBeGreaterThan(availableUpTo);
     expect(received).toBe(2 * 1024 * 1024);
     availableUpTo = size;
     release();
