@@ -3,7 +3,7 @@
 // server and creating a second. A real full disk: a 16 MiB tmpfs as Ferry's data folder (mount
 // needs root; skipped with the reason otherwise).
 import { execFileSync } from 'node:child_process';
-import { mkdir, statfs } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256, sha256File } from '../../../test-support/files';
@@ -29,22 +29,29 @@ describe('tus upload whose staging copy fills the disk', () => {
     // After the engine is closed (the fixture closes it before its closers run).
     fx.closers.push(async () => void execFileSync('umount', ['-l', small]));
     const { file, bytes } = await fx.sourceFile('big.bin', 24 << 20, 5);
+    // The copy stops after its first chunk until the creation POST has reached the server.
+    const gate = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const openGate = () => {
+      Atomics.store(gate, 0, 2 ** 31 - 1);
+      Atomics.notify(gate, 0);
+    };
     let id = '';
     let held = false;
-    // The server makes the first upload at once but answers only once the copy has filled the disk
-    // and Ferry had time to give up (it did at once before: the POST was cut, its URL never seen).
+    // The server makes the first upload at once but answers only once another writer filled the
+    // disk, the copy hit it, and Ferry had time to give up (it did at once before: the POST was
+    // cut, its URL never seen).
     const tus = await startTusServer({
       holdCreationAnswer: async () => {
         if (held) return;
         held = true;
-        await waitFor(async () => (await statfs(small)).bavail === 0, 20_000, 'the tmpfs full');
+        await writeFile(path.join(small, 'filler'), Buffer.alloc(16 << 20)).catch(() => undefined); // ENOSPC: full now
+        openGate();
         await waitFor(() => fx.engine?.get(id)?.state === 'failed', 1000).catch(() => undefined);
       },
     });
     fx.closers.push(() => tus.close());
-    // The space check says there is plenty (it cannot foresee other writers); the copy is slowed
-    // so the creation POST goes out before the disk is full.
-    fx.engine = await openUploadEngine(small, { maxRetries: 0 }, { dataDir: small, freeBytes: async () => 2 ** 40, stagingPauseMs: 100 });
+    // The space check says there is plenty (it cannot foresee other writers).
+    fx.engine = await openUploadEngine(small, { maxRetries: 0 }, { dataDir: small, freeBytes: async () => 2 ** 40, stagingGate: gate });
     id = (await fx.engine.addUpload({ sourcePath: file, url: tus.endpoint, protocol: 'tus' })).id;
     const [failed] = await fx.engine.waitUntilFinished([id]);
     expect(failed?.state).toBe('failed');
