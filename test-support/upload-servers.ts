@@ -170,6 +170,8 @@ export interface TusServerOptions {
   stallFirstPatches?: number;
   /** Every PATCH: read the body, answer 204 with the Upload-Offset it started at (a lying server). */
   neverAdvanceOffset?: boolean;
+  /** Creation POSTs: the upload is made at once, its answer (with the URL) sent once this resolves. */
+  holdCreationAnswer?: () => Promise<void>;
 }
 
 export async function startTusServer(options: TusServerOptions = {}): Promise<TusTestServer> {
@@ -200,6 +202,14 @@ export async function startTusServer(options: TusServerOptions = {}): Promise<Tu
         });
         return;
       }
+    }
+    const hold = options.holdCreationAnswer;
+    if (req.method === 'POST' && hold) {
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        void hold().catch(() => undefined).then(() => end(...args));
+        return res;
+      }) as typeof res.end;
     }
     void tus.handle(req, res);
   });

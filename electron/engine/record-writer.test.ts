@@ -3,7 +3,7 @@
 // delete racing a write leaves no file behind.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, removeDir } from '../../test-support/files';
 import { FileRecordStore, type RecordStore } from './record-store';
 import { RecordWriter } from './record-writer';
@@ -146,12 +146,20 @@ describe('batches of new records', () => {
       300,
     );
     const batch = (from: number) => Array.from({ length: 20 }, (_, i) => newDownloadRecord({ url: `http://127.0.0.1:9/${from + i}`, directory: dir }, from + i + 1, 0));
-    await writer.addBatch(batch(0));
-    await new Promise((r) => setTimeout(r, 150));
-    await writer.addBatch(batch(20));
-    await new Promise((r) => setTimeout(r, 150));
-    // 300 ms after the first batch, but only 150 ms after the second: nothing written one by one yet.
-    expect(store.saves).toBe(0);
+    // The quiet timer on a fake clock: a slow disk or a loaded machine does not move it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await writer.addBatch(batch(0));
+      vi.advanceTimersByTime(150);
+      await writer.addBatch(batch(20));
+      vi.advanceTimersByTime(150);
+      await new Promise((r) => setImmediate(r)); // whatever a fired timer would start has started
+      // 300 ms after the first batch, but only 150 ms after the second: nothing written one by one yet.
+      expect(store.saves).toBe(0);
+      vi.advanceTimersByTime(150);
+    } finally {
+      vi.useRealTimers();
+    }
     await writer.idle();
     expect(store.saves).toBe(40);
     expect((await readdir(dir)).filter((f) => f.endsWith('.json'))).toHaveLength(40);

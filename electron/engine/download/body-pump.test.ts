@@ -2,8 +2,9 @@
 // about once per interval, and never record an offset that was not fsync'd first.
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, removeDir } from '../../../test-support/files';
+import { until } from '../../../test-support/wait';
 import { DurableCheckpointer } from './body-pump';
 import { PartWriter } from './part-file';
 
@@ -13,41 +14,46 @@ beforeEach(async () => {
 });
 afterEach(() => removeDir(tmp));
 
-/** A real PartWriter whose fsyncs are counted with the offset each one made durable. */
-async function countingWriter(): Promise<{ writer: PartWriter; synced: number[] }> {
+/**
+ * A real PartWriter whose fsyncs are counted: `started` when one is asked for (the checkpointer
+ * asks synchronously inside maybe()), `synced` with the offset each one made durable.
+ */
+async function countingWriter(): Promise<{ writer: PartWriter; synced: number[]; started: () => number }> {
   const handle = await open(path.join(tmp, 'x.part'), 'w+');
   const writer = new PartWriter(handle, 0);
   const synced: number[] = [];
+  let started = 0;
   const sync = writer.sync.bind(writer);
   writer.sync = async () => {
+    started += 1;
     const offset = await sync();
     synced.push(offset);
     return offset;
   };
-  return { writer, synced };
+  return { writer, synced, started: () => started };
 }
 
 function write(writer: PartWriter, bytes: number): Promise<void> {
   return new Promise((resolve, reject) => writer.stream.write(Buffer.alloc(bytes, 7), (err) => (err ? reject(err) : resolve())));
 }
 
-/** Lets held chunks reach the file (PartWriter holds small ones up to 50 ms) and a background checkpoint finish. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 120));
+/** Held chunks reach the file on PartWriter's hold timer; the test waits for them, not for a clock. */
+const reaches = (writer: PartWriter, offset: number) => until(() => writer.written === offset, `${offset} bytes written`);
 
 describe('DurableCheckpointer', () => {
   it('fsyncs every syncEveryBytes without recording until the interval is due; flush records the end', async () => {
-    const { writer, synced } = await countingWriter();
+    const { writer, synced, started } = await countingWriter();
     const recorded: number[] = [];
     const checkpointer = new DurableCheckpointer(writer, async (offset) => void recorded.push(offset), 3600_000, 4096);
     await write(writer, 1000);
-    await settle();
+    await reaches(writer, 1000);
     checkpointer.maybe();
-    await settle();
-    expect(synced).toEqual([]); // under 4 KiB written since the last sync: nothing to do
+    expect(started()).toBe(0); // under 4 KiB written since the last sync: nothing to do, now or later
     await write(writer, 5000);
-    await settle();
+    await reaches(writer, 6000);
     checkpointer.maybe();
-    await settle();
+    expect(started()).toBe(1);
+    await until(() => synced.length === 1, 'the background sync');
     expect(synced).toEqual([6000]);
     expect(recorded).toEqual([]); // the record is due only once an hour here
     await write(writer, 100);
@@ -72,11 +78,11 @@ describe('DurableCheckpointer', () => {
     );
     await write(writer, 2000);
     checkpointer.maybe();
-    await settle();
+    await until(() => recorded.length === 1, 'the first checkpoint');
     expect(recorded).toEqual([2000]);
     await write(writer, 3000);
     checkpointer.maybe();
-    await settle();
+    await until(() => recorded.length === 2, 'the second checkpoint');
     expect(recorded).toEqual([2000, 5000]);
     await writer.close();
   });
@@ -109,10 +115,19 @@ describe('PartWriter batching', () => {
 
   it('a trickle still reaches the file within the hold time; sync() writes what is held first', async () => {
     const { writer } = await countingWriter();
-    await write(writer, 100);
-    expect(writer.written).toBe(0); // held, not yet written
-    await settle();
-    expect(writer.written).toBe(100);
+    // The hold timer on a fake clock: the write is asked for at exactly 50 ms, however slow the machine.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await write(writer, 100);
+      expect(writer.written).toBe(0); // held, not yet written
+      vi.advanceTimersByTime(49);
+      await new Promise((r) => setImmediate(r));
+      expect(writer.written).toBe(0);
+      vi.advanceTimersByTime(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    await reaches(writer, 100); // the write the timer started (no sync here to write it instead)
     await write(writer, 50);
     expect(await writer.sync()).toBe(150);
     expect((await stat(path.join(tmp, 'x.part'))).size).toBe(150);

@@ -10,6 +10,7 @@ import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-suppo
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { mergeCheckpoint, newDownloadRecord } from '../records';
 import { TransferFailure, type AttemptContext, type DownloadResumeData, type TransferRecord } from '../types';
+import { until } from '../../../test-support/wait';
 import { createDownloadWorker } from './download-worker';
 
 let server: TestServer;
@@ -70,13 +71,14 @@ async function expectFailure(p: Promise<unknown>): Promise<TransferFailure['erro
 
 describe('download worker', () => {
   it('never records an offset the .part file does not hold; abort stops with the true offset', async () => {
-    const bytes = randomBytes(2_000_000, 31);
+    // 4 s of body at 2 MB/s on one connection: the abort comes mid-body however slowly the first checkpoints arrive.
+    const bytes = randomBytes(8_000_000, 31);
     const p = route('slow.bin');
     server.route(p, { body: bytes, rateBytesPerSec: 2_000_000 });
     const h = harness(server.url(p));
-    const worker = createDownloadWorker({ checkpointIntervalMs: 100 });
+    const worker = createDownloadWorker({ checkpointIntervalMs: 100, connections: 1 });
     const attempt = worker.attempt(h.ctx);
-    await new Promise((r) => setTimeout(r, 500));
+    await until(() => h.checkpoints.length >= 3, 'three checkpoints');
     h.controller.abort();
     expect(await attempt).toEqual({ outcome: 'aborted' });
     expect(h.checkpoints.length).toBeGreaterThan(2);

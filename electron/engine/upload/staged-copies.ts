@@ -23,6 +23,8 @@ export class StagedCopies {
     private readonly freeBytes?: (dir: string) => Promise<number>,
     /** Tests: a slow disk (see StagingThreadData.pauseMs). */
     private readonly pauseMs?: number,
+    /** Tests: a disk stepped by hand (see StagingThreadData.gate). */
+    private readonly gate?: Int32Array,
   ) {}
 
   /** On add: check, clone or start copying (and hashing) in the background. */
@@ -120,7 +122,7 @@ export class StagedCopies {
     return this.queue.add(transferId, { source: sourcePath, target: staged.path, size: staged.size, sourceMtimeMs: staged.sourceMtimeMs, ...this.pace() });
   }
 
-  private pace(): { pauseMs?: number } {
-    return this.pauseMs ? { pauseMs: this.pauseMs } : {};
+  private pace(): { pauseMs?: number; gate?: Int32Array } {
+    return { ...(this.pauseMs ? { pauseMs: this.pauseMs } : {}), ...(this.gate ? { gate: this.gate } : {}) };
   }
 }

@@ -1,23 +1,43 @@
 // The background staging copy (with its SHA-256), the queue that bounds how many run, and the
 // body reader that never reads past what the copy has written.
-import { chmod, open, readdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { chmod, open, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { until } from '../../../test-support/wait';
 import { TransferFailure } from '../types';
 import { meteredStream } from './metered-read';
 import { MAX_PARALLEL_STAGING, SourceChangedFailure, STAGING_CHUNK_BYTES, StagingJob, StagingQueue } from './staging-job';
 
 let dir: string;
 
-/** Descriptors of this process open on `file` (Linux: /proc/self/fd); a deleted file still counts. */
-async function openDescriptorsOn(file: string): Promise<number> {
+/**
+ * Descriptors of this process open on `file` (Linux: /proc/self/fd); a deleted file still counts.
+ * Synchronous, so it looks right when the promise it follows resolved, before the thread can catch up.
+ */
+function openDescriptorsOn(file: string): number {
   let n = 0;
-  for (const fd of await readdir('/proc/self/fd')) {
-    const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target = '';
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      // closed meanwhile (readdirSync's own descriptor)
+    }
     if (target === file || target === `${file} (deleted)`) n++;
   }
   return n;
+}
+
+/** A disk the test steps by hand (StagingThreadData.gate): the copy goes past chunk n once n is allowed. */
+function steppedDisk() {
+  const gate = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const allow = (chunks: number) => {
+    Atomics.store(gate, 0, chunks);
+    Atomics.notify(gate, 0);
+  };
+  return { gate, allow, openAll: () => allow(2 ** 31 - 1) };
 }
 
 beforeEach(async () => {
@@ -48,8 +68,9 @@ describe('StagingJob', () => {
     await writeFile(src, bytes);
     const { mtimeMs } = await stat(src);
     const target = path.join(dir, 'staged.bin');
-    // A slow disk, so the copy is still running while the reader asks.
-    const job = new StagingJob({ source: src, target, size, sourceMtimeMs: mtimeMs, pauseMs: 20 });
+    // A disk stepped by hand, so the copy is still running while the reader asks.
+    const disk = steppedDisk();
+    const job = new StagingJob({ source: src, target, size, sourceMtimeMs: mtimeMs, gate: disk.gate });
     job.start();
     await job.waitFor(1);
     expect(job.copied).toBeGreaterThanOrEqual(STAGING_CHUNK_BYTES);
@@ -60,6 +81,7 @@ describe('StagingJob', () => {
     const head = (await readFile(target)).subarray(0, released);
     expect(head.length).toBe(released);
     expect(head.equals(bytes.subarray(0, released))).toBe(true);
+    disk.openAll();
     await job.waitFor(size);
     expect(job.sha256).toBe(sha256(bytes));
     expect(await job.done).toBe(sha256(bytes));
@@ -72,10 +94,17 @@ describe('StagingJob', () => {
     const src = path.join(dir, 'overlap.bin');
     await writeFile(src, bytes);
     const target = path.join(dir, 'staged.bin');
-    const job = new StagingJob({ source: src, target, size, pauseMs: 10 });
+    // The copy goes one chunk further only when the reader has caught up with it.
+    const disk = steppedDisk();
+    let allowed = 0;
+    const job = new StagingJob({ source: src, target, size, gate: disk.gate });
     job.start();
     const gatePasses: { offset: number; onDisk: number }[] = [];
     const available = async (offset: number, signal: AbortSignal) => {
+      while (job.copied < offset) {
+        disk.allow(++allowed);
+        await job.waitFor(job.copied + 1, signal);
+      }
       await job.waitFor(offset, signal);
       gatePasses.push({ offset, onDisk: (await stat(target)).size });
     };
@@ -96,13 +125,15 @@ describe('StagingJob', () => {
     const src = path.join(dir, 'edited-mid-copy.bin');
     await writeFile(src, bytes);
     const { mtimeMs } = await stat(src);
-    const job = new StagingJob({ source: src, target: path.join(dir, 'staged.bin'), size, sourceMtimeMs: mtimeMs, pauseMs: 50 });
+    const disk = steppedDisk();
+    const job = new StagingJob({ source: src, target: path.join(dir, 'staged.bin'), size, sourceMtimeMs: mtimeMs, gate: disk.gate });
     job.start();
     await job.waitFor(STAGING_CHUNK_BYTES);
     // An edit of bytes the copy has already passed: only the final check could see it.
     const handle = await open(src, 'r+');
     await handle.write(Buffer.from('EDITED'), 0, 6, 10);
     await handle.close();
+    disk.openAll();
     const failure = await job.done.then(
       () => undefined,
       (e: unknown) => e,
@@ -171,14 +202,15 @@ describe('StagingJob', () => {
     const src = path.join(dir, 'canceled.bin');
     await writeFile(src, randomBytes(size, 37));
     const target = path.join(dir, 'staged.bin');
-    const job = new StagingJob({ source: src, target, size, pauseMs: 50 });
+    const disk = steppedDisk(); // never opened: the copy waits after its first chunk until the cancel
+    const job = new StagingJob({ source: src, target, size, gate: disk.gate });
     job.start();
     await job.waitFor(STAGING_CHUNK_BYTES);
     await job.cancel();
     await expect(job.done).rejects.toThrow(/canceled/);
     // Stopped by the shared flag (no longer terminated): the thread still closes what it opened.
-    expect(await openDescriptorsOn(src)).toBe(0);
-    expect(await openDescriptorsOn(target)).toBe(0);
+    expect(openDescriptorsOn(src)).toBe(0);
+    expect(openDescriptorsOn(target)).toBe(0);
     expect((await stat(target)).size).toBeLessThan(size);
   });
 
@@ -198,7 +230,7 @@ describe('StagingJob', () => {
     const started = Date.now();
     await job.cancel();
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(await openDescriptorsOn(target)).toBe(0);
+    expect(openDescriptorsOn(target)).toBe(0);
     expect(sha256(await readFile(target))).toBe(sha256(bytes));
   });
 
@@ -271,11 +303,13 @@ describe('meteredStream over a copy in progress', () => {
     let received = 0;
     stream.on('data', (chunk: Buffer) => (received += chunk.length));
     const ended = new Promise((resolve, reject) => stream.on('end', resolve).on('error', reject));
-    await new Promise((r) => setTimeout(r, 50));
+    // Each check runs while the reader waits for bytes the copy has not reached (it asked again).
+    await until(() => asked.length === 1, 'the first ask');
     expect(received).toBe(0);
     availableUpTo = 2 * 1024 * 1024;
     release();
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => asked.length === 2, 'the ask past 2 MiB');
+    expect(asked[1]).toBeGreaterThan(availableUpTo);
     expect(received).toBe(2 * 1024 * 1024);
     availableUpTo = size;
     release();

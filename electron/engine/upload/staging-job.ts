@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TransferFailure } from '../types';
-import { STAGING_HOLD, STAGING_STOP, STAGING_THREAD_SOURCE, type StagingThreadData, type StagingThreadMessage } from './staging-thread';
+import { STAGING_CONTROL_SLOTS, STAGING_HOLD, STAGING_STOP, STAGING_SYNCING, STAGING_THREAD_SOURCE, type StagingThreadData, type StagingThreadMessage } from './staging-thread';
 
 export type StagingJobSpec = Omit<StagingThreadData, 'chunkBytes' | 'control' | 'syncHoldMs'> & {
   /** Default SYNC_HOLD_MS; tests shorten it. */
@@ -44,8 +44,8 @@ export class StagingJob {
   private failure: TransferFailure | undefined;
   private finished = false;
   private stopped: Promise<unknown> = Promise.resolve();
-  /** Shared with the thread: see STAGING_STOP and STAGING_HOLD. */
-  private readonly control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  /** Shared with the thread: see STAGING_STOP, STAGING_HOLD and STAGING_SYNCING. */
+  private readonly control = new Int32Array(new SharedArrayBuffer(STAGING_CONTROL_SLOTS * Int32Array.BYTES_PER_ELEMENT));
   private readonly waiters = new Set<() => void>();
   private settle!: { resolve(sha256: string): void; reject(err: TransferFailure): void };
   private hash = '';
@@ -132,13 +132,17 @@ export class StagingJob {
     }
   }
 
-  /** Stops the job; resolves once its thread has let go of the files. */
+  /** Stops the job; resolves once its thread has let go of the files (unless only its fsync is left). */
   cancel(): Promise<void> {
-    const onlySyncLeft = this.hash !== '' && !this.finished && process.platform !== 'win32';
+    const running = !this.finished;
     this.finish(stagingFailure('Staging was canceled'));
-    // Past 'copied' the thread only fsyncs a complete copy that nobody needs any more (the upload
-    // succeeded, or it is being canceled). It writes nothing else, and POSIX lets an open file be
-    // deleted: waiting out a 1 GiB fsync would only delay the end of a finished upload.
+    // In its fsync the thread only makes durable a complete copy that nobody needs any more (the
+    // upload succeeded, or it is being canceled). It writes nothing else, and POSIX lets an open
+    // file be deleted: waiting out a 1 GiB fsync would only delay the end of a finished upload.
+    // Anywhere else (copying, or holding its fsync for the upload) it stops at once on STOP and
+    // closes its files: wait for that, so the caller may delete or reuse the copy. Read after
+    // finish() set STOP (staging-thread.ts says why that order makes the answer safe).
+    const onlySyncLeft = running && Atomics.load(this.control, STAGING_SYNCING) !== 0 && process.platform !== 'win32';
     return onlySyncLeft ? Promise.resolve() : this.stopped.then(() => undefined);
   }
 
@@ -150,6 +154,7 @@ export class StagingJob {
     // `stopped` resolves when it has exited.
     Atomics.store(this.control, STAGING_STOP, 1);
     Atomics.notify(this.control, STAGING_STOP);
+    if (this.spec.gate) Atomics.notify(this.spec.gate, 0);
     if (failure) this.settle.reject(failure);
     else this.settle.resolve(sha256!);
     this.wake();

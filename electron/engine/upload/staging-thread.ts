@@ -28,7 +28,15 @@ export interface StagingThreadData {
   chunkBytes: number;
   /** Tests: a slow disk, this many milliseconds after each chunk, so a test can edit the source mid-copy. */
   pauseMs?: number;
-  /** Shared with the parent: [STOP] set = stop at the next step; [HOLD] set = an upload is reading the copy. */
+  /**
+   * Tests: a disk stepped by hand. After releasing its n-th chunk the copy goes on only once
+   * gate[0] >= n (or a stop), so a test acts mid-copy however fast or loaded the machine is.
+   */
+  gate?: Int32Array;
+  /**
+   * Shared with the parent: [STOP] set = stop at the next step; [HOLD] set = an upload is reading
+   * the copy; [SYNCING] set by the thread = past its last step but the fsync of the complete copy.
+   */
   control: Int32Array;
   /** With HOLD set, how long the fsync of a complete copy waits for a STOP (the upload ending). */
   syncHoldMs: number;
@@ -37,6 +45,8 @@ export interface StagingThreadData {
 /** Indexes into StagingThreadData.control. */
 export const STAGING_STOP = 0;
 export const STAGING_HOLD = 1;
+export const STAGING_SYNCING = 2;
+export const STAGING_CONTROL_SLOTS = 3;
 
 export type StagingThreadMessage =
   /** Bytes [0, bytes) are in the staged copy and come from one version of the source (so far). */
@@ -51,8 +61,8 @@ export const STAGING_THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
-const { source, target, size, sourceMtimeMs, chunkBytes, pauseMs, control, syncHoldMs } = workerData;
-const STOP = ${STAGING_STOP}, HOLD = ${STAGING_HOLD};
+const { source, target, size, sourceMtimeMs, chunkBytes, pauseMs, gate, control, syncHoldMs } = workerData;
+const STOP = ${STAGING_STOP}, HOLD = ${STAGING_HOLD}, SYNCING = ${STAGING_SYNCING};
 // Read, hash and write in steps that stay in the CPU's cache: with 2 MiB steps each byte comes
 // back from memory for the hash and again for the write, which measured 2-3x the CPU time.
 const stepBytes = 64 * 1024;
@@ -91,6 +101,7 @@ function copyAndHash() {
       const buffer = Buffer.allocUnsafe(Math.min(stepBytes, Math.max(1, size)));
       const hash = createHash('sha256');
       let released = 0;
+      let chunks = 0;
       for (let done = 0; done < size; ) {
         if (stopRequested()) return false;
         stage = 'read';
@@ -106,11 +117,18 @@ function copyAndHash() {
           parentPort.postMessage({ type: 'progress', bytes: done });
           released = done;
           if (pauseMs) Atomics.wait(control, STOP, 0, pauseMs);
+          chunks++;
+          // StagingJob notifies the gate when it stops the thread; the timeout covers a stop set
+          // between the look at STOP and the wait.
+          for (let open; gate && !stopRequested() && (open = Atomics.load(gate, 0)) < chunks; ) Atomics.wait(gate, 0, open, 50);
         }
       }
       checkUnchanged(src, first);
       parentPort.postMessage({ type: 'copied', sha256: hash.digest('hex') });
       if (Atomics.load(control, HOLD) !== 0) Atomics.wait(control, STOP, 0, syncHoldMs);
+      // Said before the last look at STOP: a parent that stops the thread and then sees SYNCING
+      // clear knows this look will see its STOP, so the thread closes its files without an fsync.
+      Atomics.store(control, SYNCING, 1);
       if (stopRequested()) return false;
       stage = 'sync';
       fs.fdatasyncSync(dst);

@@ -34,6 +34,10 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
   // The offset the server last confirmed: a PATCH that leaves it where it was sent bytes for nothing.
   let confirmedOffset = resume.bytesConfirmed ?? 0;
   let urlSaved: Promise<void> = Promise.resolve();
+  // The creation POST is out: the server may be making the upload right now.
+  let creating = false;
+  // A failure of ours came while creating: the attempt ends once the server named the upload (and it is saved).
+  let endAfterCreation: NodeJS.Timeout | undefined;
   const headersOrigin = originOf(job.url);
   // Timers of the request in flight: stall while its body goes out, then the response timeout.
   let timers: Timer[] = [];
@@ -86,6 +90,7 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
       if (settled) return;
       settled = true;
       stopTimers();
+      clearTimeout(endAfterCreation);
       for (const body of bodies) body.destroy();
       guard.signal.removeEventListener('abort', onAbort);
       fn();
@@ -107,6 +112,7 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
       // proxy routing reaches every POST, HEAD and PATCH that way.
       ...(ctx.agent ? { httpStack: new tus.DefaultHttpStack({ agent: ctx.agent }) } : {}),
       onUploadUrlAvailable() {
+        creating = false;
         const url = upload.url ?? undefined;
         if (!url || url === savedUrl) return;
         // A new upload on the server (first attempt, or the old one expired): nothing confirmed yet.
@@ -116,8 +122,11 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
       },
       async onBeforeRequest(req) {
         for (const [name, value] of Object.entries(headersFor(req.getURL(), job.headers, headersOrigin))) req.setHeader(name, value);
+        if (req.getMethod() === 'POST') creating = true;
         // Never send body bytes for an upload URL the record does not know yet.
         await urlSaved;
+        // The attempt failed while the upload was being created: now that its URL is saved, end it.
+        if (endAfterCreation) throw guard.failure;
         // A PATCH got its stall watchdog when its body was sliced (just before this call).
         if (req.getMethod() !== 'PATCH') {
           stopTimers();
@@ -150,8 +159,20 @@ export function uploadTus(job: UploadJob, options: TusOptions): Promise<UploadAn
         settle(() => reject(guard.failure ?? tusErrorFailure(err)));
       },
     });
-    const onAbort = () => {
+    const abortNow = () => {
       void upload.abort(false).finally(() => settle(() => reject(guard.failure ?? guard.signal.reason)));
+    };
+    const onAbort = () => {
+      // Our own failure (the staging copy hit a full disk, say) while the creation POST is out:
+      // cut now and the server may still create the upload, which nobody would ever continue,
+      // and the retry would create a second one. Let the answer come, within the response
+      // timeout, so the URL is saved; the next request then ends the attempt (onBeforeRequest).
+      // The engine's own stop (pause, cancel, shutdown) still cuts at once.
+      if (creating && guard.failure && !guard.stoppedByEngine) {
+        endAfterCreation = setTimeout(abortNow, job.responseTimeoutMs);
+        return;
+      }
+      abortNow();
     };
     if (guard.signal.aborted) {
       settle(() => reject(guard.failure ?? guard.signal.reason));

@@ -27,6 +27,8 @@ export interface UploadWorkerOptions {
   freeBytes?: (dir: string) => Promise<number>;
   /** Tests: a slow disk, pausing this many milliseconds after each staged chunk. */
   stagingPauseMs?: number;
+  /** Tests: a disk stepped by hand (StagingThreadData.gate), shared by every staging copy. */
+  stagingGate?: Int32Array;
 }
 
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 60_000;
@@ -73,7 +75,7 @@ export function createUploadWorker(options: UploadWorkerOptions): TransferWorker
   const { dataDir, secrets } = options;
   const responseTimeoutMs = options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
   const tusChunkSize = options.tusChunkSize ?? DEFAULT_TUS_CHUNK_SIZE;
-  const copies = new StagedCopies(dataDir, options.freeBytes, options.stagingPauseMs);
+  const copies = new StagedCopies(dataDir, options.freeBytes, options.stagingPauseMs, options.stagingGate);
 
   /**
    * Records the staged copy's SHA-256 once the copy is complete and on disk, while this attempt
