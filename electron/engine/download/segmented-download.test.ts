@@ -8,7 +8,7 @@ import type { TransferView } from '../../../shared/transfer';
 import { startFaultProxy } from '../../../test-support/fault-proxy';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
-import { startNginx, type NginxServer } from '../../../test-support/nginx';
+import { requestsLogged, startNginx, type NginxServer } from '../../../test-support/nginx';
 import { TransferEngine, type EngineSettings } from '../engine';
 import type { DownloadRequest } from '../types';
 import { createDownloadWorker, type DownloadWorkerOptions } from './download-worker';
@@ -295,12 +295,13 @@ describe('segmented downloads', () => {
     try {
       const bytes = randomBytes(24 << 20, 30);
       await writeFile(path.join(nginx.root, 'big.bin'), bytes);
-      const started = Date.now();
       const view = await download({ url: `${nginx.baseUrl}/big.bin`, connections: 16 });
       expect(view.state).toBe('completed');
       expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
-      // One connection at 4 MiB/s would need 6 s.
-      expect(Date.now() - started).toBeLessThan(4000);
+      // A count asked for opens at once: nginx served the file over 16 connections (the speed
+      // that buys is the benchmarks' to judge, not a timed test's).
+      const served = (await requestsLogged(nginx)).filter((r) => r.uri === '/big.bin');
+      expect(new Set(served.map((r) => r.connection)).size).toBe(16);
       await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
       expect(warnings).not.toContain('MaxListenersExceededWarning');
     } finally {
