@@ -153,8 +153,8 @@ describe('desktop app decisions', () => {
     let prevented = false;
     electron.app.emit('before-quit', { preventDefault: () => (prevented = true) });
     expect(prevented).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(releaseClose).toBeDefined();
+    // The doors close first, then the engine's close starts (and is held here).
+    await until(() => releaseClose !== undefined);
     expect(electron.app.exitCodes).toEqual([]); // still checkpointing
     releaseClose!();
     await until(() => electron.app.exitCodes.length > 0);
