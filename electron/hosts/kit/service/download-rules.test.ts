@@ -37,6 +37,7 @@ describe('rules file downloads that name no folder', () => {
     server.route('/blobs/a1b2', { body: PHOTO, headers: { 'content-disposition': 'attachment; filename="holiday.PNG"' } });
     server.route('/watch', { body: PHOTO, headers: { 'content-type': 'video/mp4' } });
     server.route('/plain.zip', { body: PHOTO });
+    server.route('/slow.zip', { body: PHOTO, rateBytesPerSec: 30_000 });
   });
   afterAll(() => server?.close());
 
@@ -110,6 +111,16 @@ describe('rules file downloads that name no folder', () => {
     const view = await finished(added.id);
     expect(view.download?.filePath).toBe(path.join(home, 'isos', 'plain.zip'));
     expect(view.download?.rule).toBe('ISOs');
+  });
+
+  it('a rerun that names no folder continues the download a rule filed elsewhere (ferry get again)', async () => {
+    const first = await add({ urls: [server.url('/slow.zip')], connections: 1 });
+    await until(() => (engine.get(first.id)?.progress.bytesDone ?? 0) > 0, 'bytes in the rule folder');
+    expect(engine.get(first.id)?.download?.directory).toBe(path.join(downloads, 'Compressed'));
+    await engine.pause(first.id);
+    const again = await add({ urls: [server.url('/slow.zip')], connections: 1, continueUnfinished: true });
+    expect(again.id).toBe(first.id);
+    expect(engine.list()).toHaveLength(1);
   });
 
   it('refuses a rule folder the OS runs files from, or one that leaves the download folder, when the rule is saved', async () => {

@@ -129,7 +129,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         // No folder named: the user's rules file it (their folders count as chosen by the user).
         const asked = { connections: !byDefault, speedLimit: bytesPerSecond !== undefined };
         const request = (url: string): DownloadRequest => (directory === undefined ? ruleDefaults(plain(url), settings, asked) : plain(url));
-        const earlier = continueUnfinished ? unfinishedDownloads(engine, urls.map((url) => ({ url, directory: target, fileName }))) : new Map<number, TransferView>();
+        const earlier = continueUnfinished ? unfinishedDownloads(engine, urls.map((url) => ({ url, directory: target, fileName, ...(directory === undefined ? { byRules: true } : {}) }))) : new Map<number, TransferView>();
         const continued = new Map<number, TransferView>();
         for (const [index, view] of earlier) continued.set(index, await continueTransfer(engine, view));
         // One batch: all URLs checked before any is added, one scheduler run, writes batched.
