@@ -237,6 +237,8 @@ export interface Events extends Record<EventName, unknown> {
   destinations: Destination[];
   /** Files handed to Ferry from outside (second launch, OS "open with"): offer to upload them. */
   offerUpload: { files: ChosenFile[] };
+  /** The desktop app saw a link copied to the clipboard (Settings › Rules › Clipboard): offer to download it. */
+  offerDownload: { url: string };
 }
 // Every event has a payload type, and every payload type a name (shared/names.ts).
 type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : { mismatch: Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A> };

@@ -33,5 +33,5 @@ export const REQUEST_NAMES = [
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
-export const EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload'] as const;
+export const EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload', 'offerDownload'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

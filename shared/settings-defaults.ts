@@ -1,4 +1,5 @@
 // Default settings, apart from the schemas: importing them costs no zod (the renderer's demo uses them).
+import { DEFAULT_RULES } from './download-rules-defaults';
 import type { Settings } from './settings';
 
 export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
@@ -23,4 +24,6 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   rpcSaveFolders: [],
   rpcAllowedOrigins: [],
   rpcAllowAnyOrigin: false,
+  rules: DEFAULT_RULES.map((rule) => ({ ...rule, fileTypes: [...rule.fileTypes] })),
+  clipboardWatch: 'off',
 };

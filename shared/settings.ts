@@ -1,6 +1,7 @@
 // User settings and upload destinations: one schema, used by the Electron host (electron-store),
 // the headless host (conf), the engine and the renderer's settings form.
 import { z } from 'zod';
+import { downloadRulesSchema } from './download-rules';
 import { proxyChoiceSchema } from './proxy';
 
 /** Bytes per second; null means unlimited. */
@@ -68,6 +69,17 @@ export const settingsSchema = z.strictObject({
   rpcAllowedOrigins: z.array(webOriginSchema).max(50),
   /** aria2's --rpc-allow-origin-all: any web page may call the RPC (it still needs the secret). Ferry's UI only. */
   rpcAllowAnyOrigin: z.boolean(),
+  /**
+   * Rules that file downloads which name no folder of their own (shared/rule-match.ts): in order, the
+   * first enabled match wins. Ferry's own UI and `ferry rules` only; a rule's folder counts as one the
+   * user chose, for every caller.
+   */
+  rules: downloadRulesSchema,
+  /**
+   * Desktop app: offer to add a link copied to the clipboard. `download-links`: a link whose name
+   * matches a rule's file types; `any-link`: any http(s) link.
+   */
+  clipboardWatch: z.enum(['off', 'download-links', 'any-link']),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -58,6 +58,8 @@ export interface Validators {
 
 export interface DownloadDetails {
   directory: string;
+  /** The rule that filed the download into `directory` (Settings › Rules), when one did. */
+  rule?: string;
   /** Name the file will get (or got) on disk. */
   fileName: string;
   /** Set once the finished file has its final name. */

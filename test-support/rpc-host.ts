@@ -12,6 +12,7 @@ import { serviceBackend, type RpcBackend } from '../electron/hosts/kit/rpc/backe
 import type { GuessDelays } from '../electron/hosts/kit/rpc/guess-gate';
 import { startRpcServer, type RpcServer } from '../electron/hosts/kit/rpc/server';
 import { openConfBacking } from '../electron/hosts/kit/service/conf-backing';
+import { folderChooserOver } from '../electron/hosts/kit/service/rule-folders';
 import type { FerryService } from '../electron/hosts/kit/service/ferry-service';
 import { makeTempDir, removeDir } from './files';
 import { serviceOverEngine } from './service-over-engine';
@@ -64,8 +65,11 @@ export async function startRpcHost(options: { settings?: Partial<Settings>; secr
   const downloads = path.join(home, 'Downloads');
   await mkdir(downloads);
   const dataDir = path.join(home, 'data');
-  const engine = await openEngine({ dataDir });
+  // The rules file downloads that name no folder, as in every host (open-host.ts).
+  let saved: (() => Settings) | undefined;
+  const engine = await openEngine({ dataDir, folderFor: folderChooserOver(() => saved!()) });
   const { service, settingsStore } = serviceOverEngine(engine, dataDir, { downloadDirectory: downloads, ...options.settings });
+  saved = () => settingsStore.get();
   const patches: Record<string, unknown>[] = [];
   const clientBackend = serviceBackend(service);
   const backend: RpcBackend = {

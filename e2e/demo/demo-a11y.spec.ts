@@ -40,7 +40,7 @@ test('every control in the window and its dialogs has an accessible name', async
 
   await page.getByRole('button', { name: 'Settings' }).click();
   const settings = page.getByRole('dialog', { name: 'Settings' });
-  for (const tab of ['General', 'Transfers', 'Upload destinations']) {
+  for (const tab of ['General', 'Transfers', 'Rules', 'Upload destinations']) {
     await settings.getByRole('tab', { name: tab }).click();
     expect(await unnamedControls(page)).toEqual([]);
   }

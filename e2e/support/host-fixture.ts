@@ -22,6 +22,8 @@ export interface HostFixtureInfo {
   /** 503 with Retry-After: 40, every time. */
   busy: string;
   checked: { url: string; sha256: string };
+  /** Rules: `photo` redirects to a Content-Disposition naming cat.png; `disc` is disc.iso. */
+  rules: { photo: string; photoSha256: string; disc: string };
   receiver: { url: string; dir: string };
   /** The host's home folder (HOME), where `~` leads. */
   home: string;
@@ -59,6 +61,11 @@ server.route('/missing.bin', { status: 404 });
 server.route('/busy.bin', { status: 503, retryAfter: '40' });
 const checked = randomBytes(400_000, 3);
 server.route('/checked.bin', { body: checked });
+// Rules (issue 20): a link that says nothing of its file until the redirect's Content-Disposition, and a disc image.
+const photo = randomBytes(200_000, 5);
+server.route('/get/photo', { redirect: '/blob/77' });
+server.route('/blob/77', { body: photo, headers: { 'content-disposition': 'attachment; filename="cat.png"' } });
+server.route('/pub/disc.iso', { body: randomBytes(100_000, 4) });
 const receiver = await startRawReceiver('store');
 
 const host = await runHeadlessHost({ dataDir: path.join(dir, 'data'), print: () => {}, handleSignals: false });
@@ -75,6 +82,7 @@ const info: HostFixtureInfo = {
   missing: server.url('/missing.bin'),
   busy: server.url('/busy.bin'),
   checked: { url: server.url('/checked.bin'), sha256: sha256(checked) },
+  rules: { photo: server.url('/get/photo'), photoSha256: sha256(photo), disc: server.url('/pub/disc.iso') },
   receiver: { url: receiver.url('/in/{filename}'), dir: receiver.dir },
   home,
   openLog,

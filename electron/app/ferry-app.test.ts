@@ -81,6 +81,7 @@ beforeEach(async () => {
   dir = await makeTempDir('ferry-app-');
   server = await startTestServer();
   server.route('/file.bin', { body });
+  server.route('/file.zip', { body });
   server.route('/slow.bin', { body, rateBytesPerSec: 50_000 });
   electron.app.removeAllListeners();
   electron.module.powerMonitor.removeAllListeners();
@@ -178,6 +179,21 @@ describe('desktop app decisions', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(electron.dialogQuestions[0]).toMatch(/1 transfer is still running/);
     expect(electron.app.exitCodes).toEqual([]);
+  });
+
+  it('offers a copied download link to the window when clipboard watching is on, and adds it from there', async () => {
+    electron.clipboard.text = 'https://example.com/copied-before.zip';
+    const { window } = await start({ settings: { clipboardWatch: 'download-links' } });
+    await handleFromWindow('snapshot', undefined); // the renderer is up
+    electron.clipboard.text = server.url('/file.zip');
+    await until(() => window.webContents.sent.some((m) => m.args[0] === 'offerDownload'));
+    const offers = window.webContents.sent.filter((m) => m.args[0] === 'offerDownload').map((m) => m.args[1]);
+    expect(offers).toEqual([{ url: server.url('/file.zip') }]);
+    expect(await handleFromWindow('addDownloads', { urls: [server.url('/file.zip')] })).toMatchObject({ ok: true });
+    await until(() => engine!.list().some((v) => v.state === 'completed'));
+    // Its notice is out before the next test counts notices.
+    await until(() => electron.notifications.some((n) => n.title === 'Download complete'));
+    electron.clipboard.text = '';
   });
 
   it('turns URLs from a second launch into downloads and offers its files for upload', async () => {

@@ -27,6 +27,7 @@ import { AppLifecycle } from './lifecycle';
 import { createMainWindow, showWindow } from './main-window';
 import { openDownloadedFile } from './open-downloaded-file';
 import { PowerPolicy } from './power';
+import { watchClipboard } from './clipboard-watch';
 import { createTray } from './tray';
 import { aggregateFromTotals } from './tray-status';
 import { applyContentSecurityPolicy, denyPermissions } from './window-hardening';
@@ -186,13 +187,23 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
     quit: () => void life.requestQuit(),
   });
   const feedback = createDesktopFeedback({ list: () => [...service.views.all()], totals: () => aggregateFromTotals(host.totals()), settings: () => host.settings(), window: () => window, tray, power });
+  const pendingOffers: ChosenFile[][] = [];
+  let rendererReady = false;
+  // Off by default; a link copied while no window shows Ferry is not offered (nobody would see it).
+  const clipboardWatch = watchClipboard({
+    readText: () => clipboard.readText(),
+    settings: () => host.settings(),
+    listedUrls: () => [...service.views.all()].map((view) => view.url),
+    offer: (url) => {
+      if (rendererReady) service.emit('offerDownload', { url });
+    },
+  });
   host.onClose(() => {
     feedback.stop();
     tray.destroy();
+    clipboardWatch.stop();
   });
 
-  const pendingOffers: ChosenFile[][] = [];
-  let rendererReady = false;
   registerIpcHost({
     ipcMain,
     service: service.forCaller('window'),

@@ -4,9 +4,10 @@ import { TransferEngine, type EngineSettings } from './engine';
 import { lazyUploadWorker } from './lazy-upload-worker';
 import type { SystemProxy } from './net/proxy-choice';
 import type { SecretsProvider, SecretVault } from './secrets';
+import type { FolderChooser } from './types';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
-export type { DownloadRequest, UploadRequest } from './types';
+export type { DownloadRequest, FolderChooser, FolderQuestion, UploadRequest } from './types';
 export type { UploadTarget } from './upload-retarget';
 // For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
 export { TransferFailure } from './types';
@@ -37,6 +38,8 @@ export interface OpenEngineOptions {
   resumeOnStart?: boolean;
   /** What the "system" proxy setting means here: Electron's resolver, or the environment's rules. */
   systemProxy?: SystemProxy;
+  /** Where downloads that named no folder go, by the user's rules (DownloadWorkerOptions.folderFor). */
+  folderFor?: FolderChooser;
 }
 
 export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> {
@@ -50,7 +53,10 @@ export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> 
       ...(options.secrets ? { secrets: options.secrets } : {}),
     },
     workers: {
-      download: createDownloadWorker(options.downloadSecrets ? { secrets: options.downloadSecrets } : {}),
+      download: createDownloadWorker({
+        ...(options.downloadSecrets ? { secrets: options.downloadSecrets } : {}),
+        ...(options.folderFor ? { folderFor: options.folderFor } : {}),
+      }),
       // Loaded on first use (lazy-upload-worker.ts): a `ferry get` with no uploads around never loads it.
       upload: lazyUploadWorker({ dataDir: options.dataDir, ...(options.secrets ? { secrets: options.secrets } : {}) }),
     },

@@ -79,7 +79,23 @@ export interface DownloadRequest {
   stream?: StreamOptions;
   /** This transfer's own way to the network; absent: the engine's proxy setting. Passwords as secret references. */
   proxy?: ProxyChoice;
+  /**
+   * `directory` is only the default (the caller named no folder): the worker's FolderChooser (the
+   * user's rules) may file the download elsewhere once its final name is known, before its .part exists.
+   */
+  filedByRules?: boolean;
 }
+
+/** What a download is known by when its .part is about to be created: the final name and response. */
+export interface FolderQuestion {
+  fileName: string;
+  mimeType?: string;
+  url: string;
+  finalUrl: string;
+}
+
+/** The folder (absolute) and the name of the rule that chose it; undefined: the default folder. */
+export type FolderChooser = (question: FolderQuestion) => { folder: string; rule: string } | undefined;
 
 export interface UploadRequest {
   sourcePath: string;

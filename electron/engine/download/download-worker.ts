@@ -3,10 +3,11 @@
 // retries and speed limits; this file only moves bytes and reports facts. It judges each
 // response and chooses the path; reopening the .part (part-reopen), receiving (single-connection,
 // segmented-attempt) and finishing (finish-download) live beside it.
-import type { AttemptContext, AttemptResult, TransferWorker } from '../types';
+import type { AttemptContext, AttemptResult, FolderChooser, TransferWorker } from '../types';
 import { TransferFailure } from '../types';
 import { AttemptState } from './attempt-state';
 import { connectionCountFor, shouldSegment } from './connection-policy';
+import { checkDownloadFolder } from './folder-policy';
 import { failure, fileSystemFailure, isFileSystemError, networkFailure, stalledFailure } from './failures';
 import { MAX_NAME_BYTES, safeFileName, suggestedFileName } from './filename';
 import { completeRecovered, finishDownload } from './finish-download';
@@ -57,7 +58,7 @@ export function createDownloadWorker(options: DownloadWorkerOptions = {}): Downl
     setConnections(count) {
       settings.connections = clampConnections(count);
     },
-    attempt: async (ctx) => (streams.owns(ctx.record) ? streams.attempt(ctx) : new DownloadAttempt(ctx, settings, options.secrets, streams).run()),
+    attempt: async (ctx) => (streams.owns(ctx.record) ? streams.attempt(ctx) : new DownloadAttempt(ctx, settings, options.secrets, streams, options.folderFor).run()),
     async discard(record, { deleteFinishedFile }) {
       const resume = record.resume.kind === 'download' ? record.resume : undefined;
       // Only Ferry's own .part: a link or file someone put under its name is not Ferry's to delete.
@@ -81,6 +82,7 @@ class DownloadAttempt {
     private readonly segmentSettings: SegmentSettings,
     private readonly secrets: SecretsProvider | undefined,
     private readonly streams: StreamWorker,
+    private readonly folderFor: FolderChooser | undefined,
   ) {
     this.state = new AttemptState(ctx);
   }
@@ -188,6 +190,7 @@ class DownloadAttempt {
         // The name is settled when the .part is created; later responses never rename it.
         const raw = this.request.fileName ?? suggestedFileName(header(opened, 'content-disposition'), opened.finalUrl);
         state.details = { ...state.details, fileName: safeFileName(raw, NAME_BYTES) };
+        await this.fileByRules(opened);
         const { partPath, handle } = await createPartFile(state.details.directory, state.details.fileName);
         state.writer = new PartWriter(handle, 0);
         adoptPart(facts, partPath, identityOf(await handle.stat()));
@@ -200,6 +203,28 @@ class DownloadAttempt {
     facts.done = offset;
     await state.checkpoint();
     this.ctx.progress(offset, totalBytes);
+  }
+
+  /**
+   * A download that named no folder goes where the user's rules say, judged by its final name and
+   * Content-Type; decided before its .part exists, so no byte is written anywhere else. A folder the
+   * OS runs files from is refused here too (a hand-edited settings file), and the default kept.
+   */
+  private async fileByRules(opened: OpenedResponse): Promise<void> {
+    const { state } = this;
+    if (!this.request.filedByRules || !this.folderFor) return;
+    const chosen = this.folderFor({
+      fileName: state.details.fileName,
+      ...(this.contentType ? { mimeType: this.contentType } : {}),
+      url: this.request.url,
+      finalUrl: opened.finalUrl,
+    });
+    if (!chosen) return;
+    try {
+      state.details = { ...state.details, directory: await checkDownloadFolder(chosen.folder), rule: chosen.rule };
+    } catch (err) {
+      this.ctx.log('warn', `Rule ${chosen.rule} names a folder Ferry does not save into (${(err as Error).message}); saving into ${state.details.directory}`);
+    }
   }
 
   private async receive(opened: OpenedResponse, signal: AbortSignal): Promise<AttemptResult> {

@@ -1,6 +1,7 @@
 // The download worker's knobs: how often it checkpoints and how many connections a download
 // may use. Kept apart from the attempt logic so hosts and tests read them in one place.
 import type { SecretsProvider } from '../secrets';
+import type { FolderChooser } from '../types';
 import { DEFAULT_CONNECTIONS_PER_HOST, HostConnectionPool } from './host-pool';
 import { DEFAULT_MIN_SPLIT } from './segment-plan';
 
@@ -17,6 +18,8 @@ export interface DownloadWorkerOptions {
   secrets?: SecretsProvider;
   /** Video streams: the ffmpeg that remuxes them (null: none); absent: FERRY_FFMPEG, else `ffmpeg` on PATH. */
   ffmpeg?: string | null;
+  /** Files a download whose request says `filedByRules` into the folder of the user's rule (the hosts: rule-match.ts). */
+  folderFor?: FolderChooser;
 }
 
 /**

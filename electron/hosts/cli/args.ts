@@ -10,6 +10,7 @@ import { checksumFlags } from './checksum-option';
 import type { ListedDownload } from './download-list';
 import { PROXY_OPTIONS, ProxyOptionError, proxyOptionRules } from './proxy-options';
 import { parseRate } from './rate';
+import { parseRulesArgs, RulesUsageError, type RulesCommand } from './rules-args';
 
 export interface GetCommand {
   kind: 'get';
@@ -71,7 +72,7 @@ export interface RpcCommand {
   proxy: ProxyRules;
 }
 
-export type HelpTopic = 'get' | 'put' | 'serve' | 'rpc';
+export type HelpTopic = 'get' | 'put' | 'serve' | 'rpc' | 'rules';
 
 export type CliCommand =
   | { kind: 'help'; topic?: HelpTopic }
@@ -79,7 +80,8 @@ export type CliCommand =
   | GetCommand
   | PutCommand
   | ServeCommand
-  | RpcCommand;
+  | RpcCommand
+  | RulesCommand;
 
 export type ParseResult = { ok: true; command: CliCommand } | { ok: false; message: string; topic?: HelpTopic };
 
@@ -142,19 +144,20 @@ export function parseCli(argv: readonly string[], { cwd, env }: ParseEnv): Parse
   const [commandName, ...rest] = argv;
   if (commandName === undefined || commandName === '--help' || commandName === '-h' || commandName === 'help') {
     const topic = commandName === 'help' ? rest[0] : undefined;
-    if (topic !== undefined && topic !== 'get' && topic !== 'put' && topic !== 'serve' && topic !== 'rpc') {
+    if (topic !== undefined && topic !== 'get' && topic !== 'put' && topic !== 'serve' && topic !== 'rpc' && topic !== 'rules') {
       return { ok: false, message: `unknown command '${topic}'` };
     }
     return { ok: true, command: { kind: 'help', topic } };
   }
   if (commandName === '--version' || commandName === '-V') return { ok: true, command: { kind: 'version' } };
-  if (commandName !== 'get' && commandName !== 'put' && commandName !== 'serve' && commandName !== 'rpc') {
+  if (commandName !== 'get' && commandName !== 'put' && commandName !== 'serve' && commandName !== 'rpc' && commandName !== 'rules') {
     return { ok: false, message: `unknown command '${commandName}'` };
   }
   try {
     if (commandName === 'get') return parseGet(rest, cwd, env);
     if (commandName === 'put') return parsePut(rest, cwd, env);
     if (commandName === 'rpc') return parseRpc(rest, cwd, env);
+    if (commandName === 'rules') return parseRules(rest, cwd, env);
     return parseServe(rest, cwd, env);
   } catch (error) {
     return { ok: false, message: usageMessage(error), topic: commandName };
@@ -284,6 +287,13 @@ function checkFileName(name: string): void {
   if (name.length > 255) throw new UsageError(`--out takes a file name of at most 255 characters (got ${name.length})`);
 }
 
+function parseRules(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseResult {
+  const parsed = parseRulesArgs(args, env.HOME ?? env.USERPROFILE ?? '~');
+  if ('help' in parsed) return { ok: true, command: { kind: 'help', topic: 'rules' } };
+  const { dataDirText, ...action } = parsed;
+  return { ok: true, command: { kind: 'rules', dataDir: dataDirOption(dataDirText, cwd, env), ...action } };
+}
+
 function limitOption(text: string | undefined): number | null {
   if (text === undefined) return null;
   const rate = parseRate(text);
@@ -327,7 +337,7 @@ function parseHeader(text: string): [string, string] {
 }
 
 function usageMessage(error: unknown): string {
-  if (error instanceof UsageError || error instanceof ProxyOptionError) return error.message;
+  if (error instanceof UsageError || error instanceof ProxyOptionError || error instanceof RulesUsageError) return error.message;
   // node:util parseArgs errors carry codes such as ERR_PARSE_ARGS_UNKNOWN_OPTION and a readable message.
   if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
     return error.message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');

@@ -7,6 +7,7 @@ Usage:
   ferry put <file>... <url> [options]  upload files
   ferry serve [--port N] [--host ADDR] run the headless web host
   ferry rpc [--port N] [--rpc-secret S] run the aria2-compatible JSON-RPC alone
+  ferry rules [list|add|remove|move]   rules that file downloads into folders
   ferry help <command>                 details for one command
 
 Running the same get (or put --tus) again with the same --data-dir continues an
@@ -105,7 +106,36 @@ ${PROXY}
                       (used while Settings › Proxy says "system", the default)
   -h, --help          this help`;
 
-export function helpText(topic?: 'get' | 'put' | 'serve' | 'rpc'): string {
+const RULES = `Usage: ferry rules [list]
+       ferry rules add --name NAME (--match LIST | --mime LIST | --site LIST | --url-pattern P)
+                       --dir FOLDER [--connections N] [--limit RATE] [--paused] [--to N]
+       ferry rules remove|enable|disable NAME
+       ferry rules move NAME --to N
+
+Rules file every download that names no folder of its own (ferry get without --dir, the
+app's add dialog left on its rule, an aria2 addUri without dir, the browser extension's
+downloads). They are tried in order and the first that matches wins; the file's final
+name counts (after redirects and Content-Disposition). The built-in rules (Compressed,
+Documents, Music, Video, Programs, Images) can be changed, switched off or removed.
+When a Ferry runs on the data folder, the change reaches it at once.
+
+Options for add (a rule with the name of an existing one replaces it):
+  --name NAME         the rule's name
+  --match LIST        file names: iso or *.iso (comma-separated, repeatable)
+  --mime LIST         Content-Type values: application/pdf, video/*
+  --site LIST         hosts; each with its subdomains (example.com: dl.example.com too)
+  --url-pattern P     the whole URL, * for any characters: https://example.com/builds/*
+                      (everything a rule names must match; --match and --mime count as one)
+  -d, --dir FOLDER    where its files go: a full path, or a folder inside the download
+                      folder (Images: ~/Downloads/Images)
+  -x, --connections N connections for its downloads (1-32)
+  --limit RATE        speed limit for each of its downloads: 500K, 2M
+  --paused            its downloads are added paused
+  --to N              its place in the order (default 1, the first)
+  --data-dir DIR      whose settings (default: per-user data folder)`;
+
+export function helpText(topic?: 'get' | 'put' | 'serve' | 'rpc' | 'rules'): string {
+  if (topic === 'rules') return RULES;
   if (topic === 'rpc') return RPC;
   if (topic === 'get') return GET;
   if (topic === 'put') return PUT;

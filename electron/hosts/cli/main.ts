@@ -1,7 +1,7 @@
 // The `ferry` command line: a front of Ferry's one service. Parses and checks everything first
 // (usage errors exit 2 before anything starts), then loads Ferry lazily so that `ferry --help`
 // stays fast.
-import { parseCli, type GetCommand, type PutCommand, type ServeCommand } from './args';
+import { parseCli, type GetCommand, type HelpTopic, type PutCommand, type ServeCommand } from './args';
 import type { OtherFronts } from './fronts';
 import { helpText } from './help';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './outcome';
@@ -27,6 +27,8 @@ export async function main(argv: readonly string[], fronts: OtherFronts): Promis
       return runServe(command, fronts);
     case 'rpc':
       return (await import('./rpc')).rpc(command, fronts);
+    case 'rules':
+      return (await import('./rules')).rules(command, process.stdout, process.stderr);
   }
 }
 
@@ -102,7 +104,7 @@ async function runServe(command: ServeCommand, fronts: OtherFronts): Promise<num
   return serve(command, fronts);
 }
 
-function usageError(message: string, topic?: 'get' | 'put' | 'serve' | 'rpc'): number {
+function usageError(message: string, topic?: HelpTopic): number {
   const hint = topic ? `ferry ${topic} --help` : 'ferry --help';
   process.stderr.write(`ferry: ${message}\n(see '${hint}')\n`);
   return EXIT_USAGE;

@@ -3,6 +3,8 @@ import { bridgeTransport } from './bridge-transport';
 import { createDemoTransport, demoOptionsFromHash } from './demo-api';
 import type { FerryBridge, Transport } from './transport';
 import { createWsTransport, wsOptionsFromLocation } from './ws-client';
+import { fileNameOfUrl } from '../../../shared/rule-match';
+import { addDownloads } from '../lib/actions';
 import { createBrowserNotices } from '../lib/browser-notices';
 import { createPatchPacer } from '../store/patch-pacer';
 import type { TransfersStoreHook } from '../store/transfers-store';
@@ -56,6 +58,10 @@ export function wireStore(transport: Transport, store: TransfersStoreHook): () =
     api.on('destinations', (d) => s.setDestinations(d)),
     api.on('notice', (n) => useUi.getState().toast(n.message, n.level)),
     api.on('offerUpload', ({ files }) => useUi.getState().openUpload({ chosen: files })),
+    // A link copied in another program (the desktop app watches the clipboard when asked): one click adds it.
+    api.on('offerDownload', ({ url }) =>
+      useUi.getState().toast(`Copied link: ${fileNameOfUrl(url) || url}`, 'info', { durationMs: 10_000, action: { label: 'Add', run: () => void addDownloads([url]) } }),
+    ),
     transport.onConnection((c) => s.setConnection(c)),
   ];
   if (!transport.pushesSnapshot) {

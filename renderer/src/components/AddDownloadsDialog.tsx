@@ -8,6 +8,7 @@ import { FolderField } from './FolderField';
 import { Modal } from './Modal';
 import { ProxyFields, proxyProblem } from './ProxyFields';
 import type { ProxyChoice } from '../../../shared/proxy';
+import { RuleLine } from './RuleLine';
 
 export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) {
   const defaultDir = useTransfers((s) => s.settings?.downloadDirectory ?? '');
@@ -112,8 +113,10 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
             {folderError}
           </span>
         )}
+        <RuleLine urls={urls} directory={directory.trim()} onOverride={(folder) => setDirectory(folder)} />
         <span className="field__help" id="add-folder-help">
-          {transport().nativeDialogs ? 'Unless you choose one, downloads go to' : 'Leave empty to use'} {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
+          {transport().nativeDialogs ? 'Unless you choose one, downloads go where their rule says, else to' : 'Leave empty for the folder of their rule, else'}{' '}
+          {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
           {!transport().nativeDialogs && <> <code>~</code> is your home folder on the machine Ferry runs on.</>}
         </span>
       </div>

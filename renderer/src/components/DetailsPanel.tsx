@@ -88,6 +88,7 @@ function Body({ v }: { v: TransferView }) {
         <Row label={v.kind === 'download' ? 'URL' : 'Target URL'} mono>{v.url}</Row>
         {v.finalUrl && v.finalUrl !== v.url && <Row label="Final URL" mono>{v.finalUrl}</Row>}
         {d && <Row label={d.filePath ? 'Saved to' : 'Saves to'} mono>{d.filePath ?? `${d.directory.replace(/[\\/]$/, '')}/${d.fileName}`}</Row>}
+        {d?.rule && <Row label="Filed by rule">{d.rule}</Row>}
         {d && !d.filePath && <Row label="Resumable">{resumableText(v)}</Row>}
         {d?.fileSha256 && (
           <Row label="SHA-256" mono>

@@ -11,10 +11,12 @@ import { FolderField } from './FolderField';
 import { Modal } from './Modal';
 import { ProxyFields, proxyProblem } from './ProxyFields';
 import { RpcPane } from './RpcPane';
+import { RulesPane } from './RulesPane';
 
 const TABS: Array<[SettingsTab, string]> = [
   ['general', 'General'],
   ['transfers', 'Transfers'],
+  ['rules', 'Rules'],
   ['network', 'Network'],
   ['destinations', 'Upload destinations'],
   ['rpc', 'aria2 RPC'],
@@ -52,6 +54,11 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
     setError(null);
     const r = await transport().api.setSettings({ ...draft, downloadLimit, uploadLimit });
     if (!r.ok) {
+      const aboutRules = fieldError(r.error, 'rules');
+      if (aboutRules) {
+        setError(aboutRules);
+        return setTab('rules');
+      }
       const aboutFolder = fieldError(r.error, 'downloadDirectory');
       if (!aboutFolder) return setError(r.error.message);
       setFolderError(aboutFolder);
@@ -267,6 +274,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
               </span>
             </fieldset>
           )}
+          {draft && tab === 'rules' && <RulesPane draft={draft} set={set} />}
           {draft && tab === 'rpc' && <RpcPane draft={draft} set={set} />}
           {isDestinations && <DestinationsPane />}
           {error && (

@@ -20,6 +20,7 @@ import type { JsonBacking } from '../service/backing-store';
 import { createDestinationsStore } from '../service/destinations-store';
 import { createFerryService, engineSettingsFrom, type EngineLike, type FerryService, type FerryServiceOptions } from '../service/ferry-service';
 import { createFileSecretStore, type SecretCipher } from '../service/secret-store';
+import { folderChooserOver } from '../service/rule-folders';
 import { createSettingsStore } from '../service/settings-store';
 import { unencryptedSecretsWarning } from '../service/unencrypted-secrets';
 import { holdNotices } from './held-notices';
@@ -128,6 +129,8 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
     // A CLI run starts only its own transfers; the others come back paused and stay so.
     ...(options.run ? { resumeOnStart: false } : {}),
     ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+    // Downloads that named no folder are filed by the rules as saved when their final name is known.
+    folderFor: folderChooserOver(() => settingsStore.get()),
   });
   for (const problem of [...secrets.problems, ...settingsStore.problems, ...destinationsStore.problems, ...engine.startupProblems]) say(problem);
   plainSecrets?.check();

@@ -7,6 +7,8 @@ export interface DownloadKey {
   url: string;
   directory: string;
   fileName?: string;
+  /** No folder was named: the rules chose one, so an earlier download a rule filed elsewhere is the same. */
+  byRules?: boolean;
 }
 
 export interface UploadKey {
@@ -23,7 +25,7 @@ export function findUnfinishedDownload(views: readonly TransferView[], key: Down
         view.state !== 'completed' &&
         !taken.has(view.id) &&
         view.url === shown(key.url) &&
-        view.download?.directory === key.directory &&
+        (view.download?.directory === key.directory || (key.byRules === true && view.download?.rule !== undefined)) &&
         (view.download?.requestedName ?? undefined) === key.fileName,
     ),
   );

@@ -18,6 +18,7 @@ import { adHocUploadRequests } from './ad-hoc-uploads';
 import { clientEvents, requestRefusal, settingsRefusal, transferProxyRefusal, type Caller } from './callers';
 import { checkClientFileName, checkClientFolder, clientSaveRoots } from './client-save-folders';
 import { expandTypedFolder } from './home-folder';
+import { checkRuleFolders, ruleDefaults } from './rule-folders';
 import { continueTransfer, continueUpload, unfinishedDownloads } from './continue-unfinished';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import { settingsView, storeSettingsProxy, storeTransferProxy } from './proxy-secrets';
@@ -120,12 +121,15 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       const release = given ? sink?.hold?.() : undefined;
       try {
         const proxy = given ? await proxyInput(() => storeTransferProxy(given, sink)) : undefined;
-        const request = (url: string): DownloadRequest => ({
+        const plain = (url: string): DownloadRequest => ({
           url, directory: target, fileName, sha256, ...(count !== undefined ? { connections: count } : {}), ...(byDefault ? { connectionsByDefault: true } : {}),
           ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}), ...(headers ? { headers } : {}),
           ...(paused ? { paused } : {}), ...(bytesPerSecond !== undefined ? { speedLimit: bytesPerSecond } : {}),
         });
-        const earlier = continueUnfinished ? unfinishedDownloads(engine, urls.map((url) => ({ url, directory: target, fileName }))) : new Map<number, TransferView>();
+        // No folder named: the user's rules file it (their folders count as chosen by the user).
+        const asked = { connections: !byDefault, speedLimit: bytesPerSecond !== undefined };
+        const request = (url: string): DownloadRequest => (directory === undefined ? ruleDefaults(plain(url), settings, asked) : plain(url));
+        const earlier = continueUnfinished ? unfinishedDownloads(engine, urls.map((url) => ({ url, directory: target, fileName, ...(directory === undefined ? { byRules: true } : {}) }))) : new Map<number, TransferView>();
         const continued = new Map<number, TransferView>();
         for (const [index, view] of earlier) continued.set(index, await continueTransfer(engine, view));
         // One batch: all URLs checked before any is added, one scheduler run, writes batched.
@@ -230,6 +234,10 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         patch = { ...patch, proxy: await proxyInput(() => storeSettingsProxy(proxy, settingsStore.get().proxy, options.proxySecrets)) };
       }
       const current = settingsStore.get();
+      if (patch.rules !== undefined) {
+        const rules = patch.rules;
+        await aboutFolder('rules', () => checkRuleFolders(rules, current, patch.downloadDirectory ?? current.downloadDirectory, choicesOf(caller)));
+      }
       if (patch.downloadDirectory !== undefined) {
         const folder = patch.downloadDirectory;
         await aboutFolder('downloadDirectory', async () => {
