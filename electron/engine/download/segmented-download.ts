@@ -6,12 +6,15 @@
 // Extra connections are a favour the server may refuse: a 429/503, a refused connection or a
 // server that answers a range with a full body make us use fewer connections, never fail the
 // transfer, as long as one connection still works.
+// A download with mirrors asks several URLs: each connection sits on one of them (range-sources.ts
+// spreads them by measured speed and drops a failing one while others remain), and a URL whose
+// bytes were not compared with the file's yet is compared before its first range (source-check.ts).
 // This file schedules the connections; how many (connection-policy.ts), which range each works
-// on (segment-table.ts, which checks ranges out and in) and how one of them reads its body
-// (range-connection.ts) live beside it.
+// on (segment-table.ts, which checks ranges out and in), which URL each asks (range-sources.ts)
+// and how one of them reads its body (range-connection.ts) live beside it.
 import { setMaxListeners } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
-import type { ByteSegment, Throttle } from '../types';
+import type { ByteSegment, SourceFacts, Throttle, TransferFailure } from '../types';
 import { failure, isPartWriteError, networkFailure, stalledFailure } from './failures';
 import type { HostConnectionPool } from './host-pool';
 import { type OpenedResponse } from './http-request';
@@ -22,6 +25,9 @@ import { newConnection, receiveRange, type Connection } from './range-connection
 import type { RangeVerdict } from './range-verdict';
 import { MAX_CONNECTIONS } from './worker-settings';
 import type { RangeLease, SegmentTable } from './segment-table';
+import type { RangeSource, RangeSources } from './range-sources';
+import type { SourceVerdict } from './source-check';
+import { isLive } from './source-facts';
 
 export type { RangeVerdict } from './range-verdict';
 
@@ -30,14 +36,17 @@ export interface SegmentedOptions {
   total: number;
   /** The ranges and their holders; connections check ranges out of it and back in. */
   table: SegmentTable;
-  /** A response already open at the start of the table's first range (the probe's body). */
-  first?: OpenedResponse;
-  openRange(start: number, endExclusive: number, signal: AbortSignal): Promise<OpenedResponse>;
-  judge(opened: OpenedResponse, start: number): Promise<RangeVerdict>;
+  /** The URLs to ask (the download's own and its mirrors), each with its own validators. */
+  sources: RangeSources;
+  /** A response already open at the start of the table's first range (the probe's body), and its source. */
+  first?: { opened: OpenedResponse; source: SourceFacts };
+  openRange(source: SourceFacts, start: number, endExclusive: number, signal: AbortSignal): Promise<OpenedResponse>;
+  judge(source: SourceFacts, opened: OpenedResponse, start: number): Promise<RangeVerdict>;
+  /** Compares a source's bytes with the written ranges, before its first range (source-check.ts). */
+  check(source: SourceFacts, written: [number, number][], signal: AbortSignal): Promise<SourceVerdict>;
   maxConnections: number;
   /** The user named the count (`--connections`, a per-transfer override): open it at once. */
   connectionsAsked?: boolean;
-  host: string;
   pool: HostConnectionPool;
   signal: AbortSignal;
   stallTimeoutMs: number;
@@ -60,9 +69,18 @@ interface Job {
 /** How one turn of a connection on its range ended. */
 type Turn = 'again' | 'next' | 'end';
 
+/** Where a connection asks: its source, its claim on that source's host budget, the range it works on. */
+interface Seat {
+  source: RangeSource;
+  release: () => void;
+  lease?: RangeLease;
+}
+
 export class SegmentedDownload {
   private readonly table: SegmentTable;
+  private readonly sources: RangeSources;
   private readonly connections = new Set<Connection>();
+  private readonly seats = new Map<Connection, Seat>();
   private readonly stopAll = new AbortController();
   private readonly signal: AbortSignal;
   /** How many connections to use: refusals, the ramp and the host's budget decide. */
@@ -76,6 +94,7 @@ export class SegmentedDownload {
 
   constructor(private readonly o: SegmentedOptions) {
     this.table = o.table;
+    this.sources = o.sources;
     const log = (level: 'info' | 'warn', message: string): void => o.log(level, message);
     this.count = new ConnectionTarget(o.maxConnections, o.connectionsAsked ?? false, Date.now(), this.writtenTotal(), log);
     this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
@@ -88,14 +107,7 @@ export class SegmentedDownload {
     // Often enough for the ramp's short windows and the checkpoints; each tick is cheap.
     const ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
     try {
-      const releaseFirst = this.o.pool.claimFirst(this.o.host);
-      if (this.o.first) {
-        this.startConnection(releaseFirst, { lease: this.table.checkOutFirst(), opened: this.o.first });
-      } else {
-        const lease = this.table.checkOut();
-        if (!lease) releaseFirst();
-        else this.startConnection(releaseFirst, { lease });
-      }
+      this.startFirst();
       this.openMore();
       if (this.connections.size > 0) await this.allDone;
     } finally {
@@ -112,34 +124,73 @@ export class SegmentedDownload {
     }
   }
 
-  /** Opens connections up to the target while there is work and the host's budget allows. */
+  /** The first connection: the probe's response, else a range of the resume data from the best source. */
+  private startFirst(): void {
+    if (this.o.first) {
+      const source = this.sources.of(this.o.first.source);
+      this.startConnection(this.seatOn(source, this.o.pool.claimFirst(source.host)), { lease: this.table.checkOutFirst(), opened: this.o.first.opened });
+      return;
+    }
+    const source = this.sources.choose(this.checkable());
+    if (!source) {
+      this.lastError = failure('NETWORK', 'None of the download\'s URLs can continue it', true);
+      return;
+    }
+    const lease = this.table.checkOut();
+    if (lease) this.startConnection(this.seatOn(source, this.o.pool.claimFirst(source.host)), { lease });
+  }
+
+  /** Opens connections up to the target while there is work and the hosts' budgets allow. */
   private openMore(): void {
-    const starts: { release: () => void; lease: RangeLease }[] = [];
+    const starts: { seat: Seat; lease: RangeLease }[] = [];
     const open = (): number => this.connections.size + starts.length;
     while (!this.signal.aborted && this.connections.size > 0 && open() < this.count.wanted) {
-      const release = this.o.pool.tryClaim(this.o.host, open());
+      const source = this.sources.choose(this.checkable());
+      if (!source) break;
+      const release = this.o.pool.tryClaim(source.host, this.onHost(source.host));
       if (!release) break;
       const lease = this.table.checkOut();
       if (!lease) {
         release();
         break;
       }
-      starts.push({ release, lease });
+      starts.push({ seat: this.seatOn(source, release), lease });
     }
     // Every split is made before any of these requests goes out: a request sent at once would ask
     // for a range that the next split shortens, and the server (nginx's limit_rate lets a second's
     // worth through at once) has already pushed the bytes past the new end, which are thrown away.
-    for (const { release, lease } of starts) this.startConnection(release, { lease });
+    for (const { seat, lease } of starts) this.startConnection(seat, { lease });
   }
 
-  private startConnection(release: () => void, start: Job): void {
+  private seatOn(source: RangeSource, release: () => void): Seat {
+    source.connections += 1;
+    return { source, release };
+  }
+
+  /** This download's connections on a host (its sources there together). */
+  private onHost(host: string): number {
+    let n = 0;
+    for (const seat of this.seats.values()) if (seat.source.host === host) n += 1;
+    return n;
+  }
+
+  /** A source whose bytes were not compared yet can be, once some bytes are written. */
+  private checkable(): boolean {
+    return this.table.writtenTotal() > 0;
+  }
+
+  private startConnection(seat: Seat, start: Job): void {
     const conn = newConnection();
     this.connections.add(conn);
+    this.seats.set(conn, seat);
     void this.work(conn, start)
       // work() settles its own errors; anything else is a bug that must stop this attempt, not the process.
       .catch((err: unknown) => this.stop(err))
       .finally(() => {
-        release();
+        const last = this.seats.get(conn)!;
+        last.release();
+        last.source.connections -= 1;
+        this.seats.delete(conn);
         this.connections.delete(conn);
         if (this.connections.size === 0) this.finished();
       });
@@ -153,6 +204,7 @@ export class SegmentedDownload {
     let job: Job | undefined = first;
     while (job && !this.signal.aborted) {
       const lease: RangeLease = job.lease;
+      this.seats.get(conn)!.lease = lease;
       let turn: Turn = 'end';
       try {
         turn = await this.turn(conn, job);
@@ -179,6 +231,7 @@ export class SegmentedDownload {
     const writtenBefore = lease.written;
     try {
       const opened = job.opened ?? (await this.open(conn, lease));
+      if (opened === 'again') return 'again'; // its source was dropped: the range goes to another source
       if (!opened) return 'end'; // refused: this connection ends, the range waits for another
       await this.receive(conn, lease, opened);
       if (conn.yielded) return 'end';
@@ -194,7 +247,10 @@ export class SegmentedDownload {
         return 'end';
       }
       this.lastError = reason;
-      if (this.connections.size <= 1) return 'end';
+      const { source } = this.seats.get(conn)!;
+      // Nothing came from this source: a source that fails while others remain is dropped.
+      if (lease.written === writtenBefore && this.sources.drop(source, reason.error.message)) return 'again';
+      if (this.connections.size <= 1) return lease.written > writtenBefore && this.sources.othersLive(source) ? 'again' : 'end';
       if (lease.written === writtenBefore) this.useFewer(reason.error.message);
       else this.o.log('warn', `A connection ended: ${reason.error.message}; its range goes to another`);
       return 'end';
@@ -202,33 +258,99 @@ export class SegmentedDownload {
     return lease.remaining > 0 ? 'again' : 'next';
   }
 
-  /** Sends the range request; undefined when the server refused this extra connection. */
-  private async open(conn: Connection, lease: RangeLease): Promise<OpenedResponse | undefined> {
-    const from = lease.nextOffset;
+  /**
+   * Sends the range request to the connection's source; undefined when the server refused this
+   * extra connection, 'again' when the source was dropped (or none is ready) and the range waits
+   * for the next one.
+   */
+  private async open(conn: Connection, lease: RangeLease): Promise<OpenedResponse | 'again' | undefined> {
     const signal = AbortSignal.any([this.signal, conn.controller.signal]);
+    const ready = await this.readySource(conn, signal);
+    if (ready !== 'ready') return ready === 'again' ? 'again' : undefined;
+    const { source } = this.seats.get(conn)!;
+    const from = lease.nextOffset;
     let opened: OpenedResponse;
     try {
-      opened = await this.o.openRange(from, lease.end, signal);
+      opened = await this.o.openRange(source.facts, from, lease.end, signal);
     } catch (err) {
       if (conn.yielded) return undefined; // closed on purpose (budget or ramp), not refused
-      if (this.connections.size > 1 && !this.signal.aborted) {
-        this.useFewer(networkFailure(err, this.o.stallTimeoutMs).error.message);
-        return undefined;
-      }
-      throw err;
+      if (this.signal.aborted) throw err;
+      return this.refused(conn, source, networkFailure(err, this.o.stallTimeoutMs));
     }
-    const verdict = await this.o.judge(opened, from);
+    const verdict = await this.o.judge(source.facts, opened, from);
     if (verdict.kind === 'ok') return opened;
     opened.stream.destroy();
     if (verdict.kind === 'fatal') {
+      // This source's file is not the one on disk; another source may still finish it.
+      if (this.sources.drop(source, verdict.failure.error.message)) return 'again';
       this.stop(verdict.failure);
       throw verdict.failure;
     }
+    return this.refused(conn, source, verdict.failure);
+  }
+
+  /**
+   * A source refused a connection. It is dropped when no other connection of it works, or when it
+   * refused for good (403, 404), while other sources remain; else the download uses one
+   * connection fewer, as with one URL.
+   */
+  private refused(conn: Connection, source: RangeSource, why: TransferFailure): 'again' | undefined {
+    const alone = ![...this.seats].some(([c, seat]) => c !== conn && seat.source === source && !c.yielded);
+    if ((alone || !why.error.retryable) && this.sources.drop(source, why.error.message)) return 'again';
     if (this.connections.size > 1) {
-      this.useFewer(verdict.failure.error.message);
+      this.useFewer(why.error.message);
       return undefined;
     }
-    throw verdict.failure;
+    throw why;
+  }
+
+  /**
+   * Before a range request: the connection moves to a better source if one has room (a mirror not
+   * measured yet, a faster one), or must move because its own was dropped; a source whose bytes
+   * were not compared with the file's yet is compared first.
+   */
+  private async readySource(conn: Connection, signal: AbortSignal): Promise<'ready' | 'again' | 'end'> {
+    const seat = this.seats.get(conn)!;
+    const usable = !seat.source.removed && isLive(seat.source.facts);
+    const best = this.sources.choose(this.checkable(), usable ? seat.source : undefined);
+    if (!best) return 'end';
+    if (best !== seat.source && !this.moveSeat(conn, seat, best, !usable) && !usable) return 'end';
+    const { source } = this.seats.get(conn)!;
+    if (source.facts.verified) return 'ready';
+    source.checking = true;
+    let verdict: SourceVerdict;
+    try {
+      verdict = await this.o.check(source.facts, this.table.writtenRanges(), signal);
+    } finally {
+      source.checking = false;
+    }
+    if (signal.aborted) return 'end';
+    if (verdict.kind === 'same') {
+      this.o.log('info', `${source.facts.url} serves the same file (its bytes agree with the ones already downloaded)`);
+      return 'ready';
+    }
+    const reason = verdict.kind === 'differs' ? verdict.reason : verdict.failure.error.message;
+    if (this.sources.drop(source, reason)) return 'again';
+    if (verdict.kind === 'failed') return this.refused(conn, source, verdict.failure) ?? 'end';
+    // The last source left serves another file: nothing on disk can be continued from it.
+    const differs = failure('RESPONSE_MISMATCH', `${source.facts.url}: ${reason}`, true);
+    this.stop(differs);
+    throw differs;
+  }
+
+  /** Moves a connection's seat to another source, claiming room on its host; `force`: its own source is gone. */
+  private moveSeat(conn: Connection, seat: Seat, to: RangeSource, force: boolean): boolean {
+    let release = seat.release;
+    if (to.host !== seat.source.host) {
+      const claimed = this.o.pool.tryClaim(to.host, this.onHost(to.host)) ?? (force ? this.o.pool.claimFirst(to.host) : undefined);
+      if (!claimed) return false;
+      seat.release();
+      release = claimed;
+    }
+    seat.source.connections -= 1;
+    to.connections += 1;
+    this.seats.set(conn, { source: to, release, ...(seat.lease ? { lease: seat.lease } : {}) });
+    return true;
   }
 
   private receive(conn: Connection, lease: RangeLease, opened: OpenedResponse): Promise<void> {
@@ -254,19 +376,38 @@ export class SegmentedDownload {
   }
 
   /**
-   * Close connections above our share of the host's budget (another transfer arrived) or above
-   * what helps (more connections did not make it faster).
+   * Close connections above our share of a host's budget (another transfer arrived) or above
+   * what helps (more connections did not make it faster), and those on a URL taken out of the list.
    */
   private keepToShare(): void {
-    let over = this.working() - this.count.keep(this.o.pool.fairShare(this.o.host));
-    if (over <= 0) return;
-    for (const conn of [...this.connections].reverse()) {
-      if (over <= 0) break;
-      if (conn.yielded) continue;
+    const working = [...this.connections].filter((c) => !c.yielded);
+    let over = working.length - this.count.keep(Infinity);
+    const overOnHost = new Map<string, number>();
+    for (const conn of working) {
+      const host = this.seats.get(conn)!.source.host;
+      overOnHost.set(host, (overOnHost.get(host) ?? -this.o.pool.fairShare(host)) + 1);
+    }
+    for (const conn of working.reverse()) {
+      const { source } = this.seats.get(conn)!;
+      const overHere = overOnHost.get(source.host)!;
+      if (over <= 0 && overHere <= 0 && !source.removed) continue;
       conn.yielded = true;
       conn.controller.abort();
       over -= 1;
+      overOnHost.set(source.host, overHere - 1);
     }
+  }
+
+  /** Each source's speed per connection, from the ranges its connections hold. */
+  private sampleSourceSpeeds(): void {
+    const speeds = new Map<RangeSource, number[]>();
+    for (const seat of this.seats.values()) {
+      if (!seat.lease?.held) continue;
+      const list = speeds.get(seat.source) ?? [];
+      list.push(seat.lease.speed);
+      speeds.set(seat.source, list);
+    }
+    this.sources.sampleSpeeds(speeds);
   }
 
   private stop(reason: unknown): void {
@@ -283,6 +424,7 @@ export class SegmentedDownload {
       }
     }
     this.table.sampleSpeeds(now);
+    this.sampleSourceSpeeds();
     this.count.update(now, this.writtenTotal(), this.working());
     this.keepToShare();
     this.openMore();
