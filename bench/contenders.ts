@@ -60,3 +60,16 @@ export function aria2Get(url: string, dir: string, name: string): CommandLine {
     args: ['-x1', '-s1', '--file-allocation=none', '--allow-overwrite=true', '--console-log-level=warn', '--summary-interval=0', '--download-result=hide', '-d', dir, '-o', name, url],
   };
 }
+
+/** Debian's axel with 16 connections: a second segmented peer beside aria2c. */
+export function axelGet(url: string, outFile: string, connections = 16): CommandLine {
+  return { command: 'axel', args: ['-n', String(connections), '-q', '-o', outFile, url] };
+}
+
+/** aria2c as download managers are usually told to run: 16 connections, 1 MiB pieces. */
+export function aria2Get16(url: string, dir: string, name: string): CommandLine {
+  return {
+    command: 'aria2c',
+    args: ['-x16', '-s16', '-k1M', '--file-allocation=none', '--allow-overwrite=true', '--console-log-level=warn', '--summary-interval=0', '--download-result=hide', '-d', dir, '-o', name, url],
+  };
+}

@@ -38,7 +38,7 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
-    tools: [firstLine('/usr/sbin/nginx', ['-v']), firstLine('curl', ['--version']).split(' ').slice(0, 2).join(' '), firstLine('aria2c', ['--version'])].join(', '),
+    tools: [firstLine('/usr/sbin/nginx', ['-v']), firstLine('curl', ['--version']).split(' ').slice(0, 2).join(' '), firstLine('aria2c', ['--version']), firstLine('axel', ['--version'])].join(', '),
     fileSystem: df ?? 'unknown',
     loadAtStart: loadText(),
   };

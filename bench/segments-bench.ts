@@ -10,7 +10,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sha256File } from '../test-support/files';
 import { bodyBytesSent, startNginx } from '../test-support/nginx';
-import { curlGet, ferryGet, nodeBaselineGet, type CommandLine } from './contenders';
+import { aria2Get16, curlGet, ferryGet, nodeBaselineGet, type CommandLine } from './contenders';
 import { BENCH_DIR, ensureFixture, type Fixture } from './fixtures';
 import { median, mib, table, type Verdict } from './report';
 import { measure, type Measurement } from './run-command';
@@ -24,9 +24,9 @@ export interface SegmentsBenchOptions {
   size: number;
 }
 
-type Line = (url: string, dir: string, name: string) => CommandLine;
+export type Line = (url: string, dir: string, name: string) => CommandLine;
 
-function ferryLine(connections?: number): Line {
+export function ferryLine(connections?: number): Line {
   return (url, dir) => {
     const base = ferryGet(url, dir, path.join(dir, '..', 'ferry-data'));
     return { ...base, args: [...base.args, ...(connections ? ['--connections', String(connections)] : [])] };
@@ -39,10 +39,7 @@ const curlLine: Line = (url, dir, name) => curlGet(url, path.join(dir, name));
 const NODE_FLOOR = 'node http.get (floor)';
 const nodeLine: Line = (url, dir, name) => nodeBaselineGet(url, path.join(dir, name));
 
-const aria2Line: Line = (url, dir, name) => ({
-  command: 'aria2c',
-  args: ['-x16', '-s16', '-k1M', '--file-allocation=none', '--allow-overwrite=true', '--console-log-level=warn', '--summary-interval=0', '--download-result=hide', '-d', dir, '-o', name, url],
-});
+const aria2Line: Line = (url, dir, name) => aria2Get16(url, dir, name);
 
 export async function segmentsBench(options: SegmentsBenchOptions): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
@@ -56,8 +53,8 @@ export async function segmentsBench(options: SegmentsBenchOptions): Promise<Verd
     const rows = new Set((process.env.BENCH_SEG_ROWS ?? '1,2,4,6').split(',').map((r) => r.trim()));
     // Row 1: uncapped loopback.
     if (rows.has('1')) {
-      const row1: Record<string, Measurement[]> = { 'ferry (default 8)': [], 'ferry -x1': [], [NODE_FLOOR]: [], curl: [] };
-      const lines1: Record<string, Line> = { 'ferry (default 8)': ferryLine(), 'ferry -x1': ferryLine(1), [NODE_FLOOR]: nodeLine, curl: curlLine };
+      const row1: Record<string, Measurement[]> = { 'ferry (default)': [], 'ferry -x1': [], [NODE_FLOOR]: [], curl: [] };
+      const lines1: Record<string, Line> = { 'ferry (default)': ferryLine(), 'ferry -x1': ferryLine(1), [NODE_FLOOR]: nodeLine, curl: curlLine };
       for (let run = 0; run < options.runs; run++) {
         const order = Object.keys(lines1);
         if (run % 2) order.reverse();
@@ -65,9 +62,9 @@ export async function segmentsBench(options: SegmentsBenchOptions): Promise<Verd
     }
     console.log(`\n(1) ${mib(big.size)} from nginx on 127.0.0.1, ${options.runs} runs (median)`);
     console.log(summaryTable(row1, 'curl', big.size));
-    const ferryWall = median(row1['ferry (default 8)']!.map((m) => m.seconds));
+    const ferryWall = median(row1['ferry (default)']!.map((m) => m.seconds));
     const curlWall = median(row1.curl!.map((m) => m.seconds));
-    const ferryCpu = medianCpu(row1['ferry (default 8)']!);
+    const ferryCpu = medianCpu(row1['ferry (default)']!);
     const curlCpu = medianCpu(row1.curl!);
     const floorWall = median(row1[NODE_FLOOR]!.map((m) => m.seconds));
     verdicts.push({
@@ -84,8 +81,8 @@ export async function segmentsBench(options: SegmentsBenchOptions): Promise<Verd
     }
     // Row 2: per-connection cap.
     if (rows.has('2')) {
-      const row2: Record<string, Measurement[]> = { 'ferry (default 8)': [], 'ferry -x16': [], 'aria2c -x16 -s16 -k1M': [], curl: [] };
-      const lines2: Record<string, Line> = { 'ferry (default 8)': ferryLine(), 'ferry -x16': ferryLine(16), 'aria2c -x16 -s16 -k1M': aria2Line, curl: curlLine };
+      const row2: Record<string, Measurement[]> = { 'ferry (default)': [], 'ferry -x16': [], 'aria2c -x16 -s16 -k1M': [], curl: [] };
+      const lines2: Record<string, Line> = { 'ferry (default)': ferryLine(), 'ferry -x16': ferryLine(16), 'aria2c -x16 -s16 -k1M': aria2Line, curl: curlLine };
       for (let run = 0; run < options.runs; run++) {
         const order = Object.keys(lines2);
         if (run % 2) order.reverse();
@@ -94,7 +91,7 @@ export async function segmentsBench(options: SegmentsBenchOptions): Promise<Verd
     console.log(`\n(2) ${mib(capped.size)} from nginx with limit_rate 4m per connection, ${options.runs} runs (median)`);
     console.log(summaryTable(row2, 'aria2c -x16 -s16 -k1M', capped.size));
     const aria = median(row2['aria2c -x16 -s16 -k1M']!.map((m) => m.seconds));
-    for (const who of ['ferry (default 8)', 'ferry -x16']) {
+    for (const who of ['ferry (default)', 'ferry -x16']) {
       const wall = median(row2[who]!.map((m) => m.seconds));
       const ratio = wall / aria;
       verdicts.push({ target: `(2) 64 MiB at 4m/connection, wall ${who} / aria2c -x16 <= 0.9`, measured: `${wall.toFixed(2)} s / ${aria.toFixed(2)} s = ${ratio.toFixed(2)}`, pass: ratio <= 0.9 });
@@ -144,7 +141,7 @@ export async function segmentsBench(options: SegmentsBenchOptions): Promise<Verd
   return verdicts;
 }
 
-async function fetchOnce(line: Line, url: string, fixture: Fixture, work: string, verifyHash: boolean): Promise<Measurement> {
+export async function fetchOnce(line: Line, url: string, fixture: Fixture, work: string, verifyHash: boolean): Promise<Measurement> {
   await rm(work, { recursive: true, force: true });
   const dir = path.join(work, 'out');
   await mkdir(dir, { recursive: true });
@@ -165,7 +162,7 @@ function medianCpu(runs: readonly Measurement[]): number | null {
   return values.length ? median(values) : null;
 }
 
-function summaryTable(rows: Record<string, Measurement[]>, reference: string, size: number): string {
+export function summaryTable(rows: Record<string, Measurement[]>, reference: string, size: number): string {
   const refWall = median(rows[reference]!.map((m) => m.seconds));
   return table(
     ['', 'wall', `wall / ${reference}`, 'CPU (user+sys)', 'peak RSS', 'speed'],

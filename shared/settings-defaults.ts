@@ -4,7 +4,7 @@ import type { Settings } from './settings';
 export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   maxActive: 3,
   maxPerHost: 2,
-  connectionsPerDownload: 8,
+  connectionsPerDownload: 16,
   downloadLimit: null,
   uploadLimit: null,
   stallTimeoutSeconds: 30,

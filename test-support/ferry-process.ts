@@ -2,6 +2,7 @@
 //
 //   const result = await runFerry(['get', url, '--dir', dir]);   // { code, signal, stdout, stderr }
 //   const child = startFerry([...]); ... child.kill('SIGKILL'); await child.result;
+//   await runFerry(['get', '-i', '-'], { input: 'http://...\n' });  // text on its standard input
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -33,12 +34,13 @@ export async function stopStartedFerries(): Promise<void> {
   await Promise.all(exits);
 }
 
-export function startFerry(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): FerryChild {
+export function startFerry(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): FerryChild {
   const child = spawn(process.execPath, [FERRY_BIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.input !== undefined) child.stdin!.end(options.input);
   running.add(child);
   child.once('close', () => running.delete(child));
   let stdout = '';
@@ -62,7 +64,7 @@ export function startFerry(args: readonly string[], options: { cwd?: string; env
   };
 }
 
-export function runFerry(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<FerryResult> {
+export function runFerry(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<FerryResult> {
   const child = startFerry(args, options);
   const timer = setTimeout(() => child.process.kill('SIGKILL'), options.timeoutMs ?? 45_000);
   return child.result.finally(() => clearTimeout(timer));

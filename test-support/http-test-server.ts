@@ -13,6 +13,7 @@
 //   server.route('/to-ftp', { redirect: 'ftp://127.0.0.1/x' });
 //   server.route('/gz', { body: gzipBytes, gzip: true });          // Content-Encoding: gzip, served raw
 //   server.route('/slow', { body, rateBytesPerSec: 200_000 });
+//   server.route('/far', { body, rangeDelayMs: 400 });             // Range answers only after 400 ms (a far server)
 //   server.route('/custom', (req, res) => { ... });                // full control (uploads etc.)
 //   server.url('/file.bin')                                        // http://127.0.0.1:PORT/file.bin
 //   server.requestsFor('/file.bin')  -> [{ method, path, query, headers, at }]  (Range, If-Range ...)
@@ -64,6 +65,8 @@ export interface RouteOptions {
   noContentLength?: boolean;
   /** Answer 503 (with retryAfter) while this many responses to the path are already open. */
   maxOpen?: number;
+  /** Hold the answer to every Range request this long: a far server (handshakes, a round trip) or a loaded client. */
+  rangeDelayMs?: number;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestIndex: number) => void | Promise<void>;
@@ -161,6 +164,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const headers: Record<string, string> = { 'content-type': 'text/plain' };
       if (route.retryAfter !== undefined) headers['retry-after'] = route.retryAfter;
       res.writeHead(503, headers).end('too many connections');
+      return;
+    }
+    if (route.rangeDelayMs !== undefined && req.headers.range !== undefined) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!res.destroyed) serveRoute(req, res, route, index, response, timers);
+      }, route.rangeDelayMs);
+      timers.add(timer);
       return;
     }
     serveRoute(req, res, route, index, response, timers);

@@ -21,7 +21,7 @@ export class StreamTestKit {
   dir!: string;
   engine!: TransferEngine;
 
-  async startServers(nginxOptions: { limitRate?: string } = {}): Promise<void> {
+  async startServers(nginxOptions: { limitRate?: string; sendChunk?: string } = {}): Promise<void> {
     const root = await this.fixtures.root();
     this.plain = await startNginx({ root, ...nginxOptions, extraLocationConfig: 'log_not_found off;' });
     this.typed = await startNginx({ root, extraLocationConfig: TYPED });
@@ -33,7 +33,8 @@ export class StreamTestKit {
     await this.fixtures.remove();
   }
 
-  async openEngine(o: { ffmpeg?: string | null; settings?: Partial<EngineSettings>; fresh?: boolean } = {}): Promise<TransferEngine> {
+  /** `connections`: the worker's default count (16 unless given). */
+  async openEngine(o: { ffmpeg?: string | null; settings?: Partial<EngineSettings>; fresh?: boolean; connections?: number } = {}): Promise<TransferEngine> {
     if (o.fresh !== false) {
       this.tmp = await makeTempDir('ferry-stream-');
       this.dir = path.join(this.tmp, 'downloads');
@@ -41,7 +42,13 @@ export class StreamTestKit {
     }
     this.engine = await TransferEngine.open({
       dataDir: path.join(this.tmp, 'data'),
-      workers: { download: createDownloadWorker({ checkpointIntervalMs: 200, ...(o.ffmpeg !== undefined ? { ffmpeg: o.ffmpeg } : {}) }) },
+      workers: {
+        download: createDownloadWorker({
+          checkpointIntervalMs: 200,
+          ...(o.ffmpeg !== undefined ? { ffmpeg: o.ffmpeg } : {}),
+          ...(o.connections !== undefined ? { connections: o.connections } : {}),
+        }),
+      },
       settings: { stallTimeoutMs: 5000, retryBaseMs: 50, retryMaxMs: 300, ...o.settings },
     });
     return this.engine;

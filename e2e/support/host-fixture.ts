@@ -46,12 +46,12 @@ for (const name of ['xdg-open', 'dbus-send']) {
 process.env.PATH = `${bin}:${process.env.PATH ?? ''}`;
 
 const server = await startTestServer();
-// Big enough and slow enough (≈ 4 s over the default 8 connections) to pause and resume mid-way;
+// Big enough and slow enough (≈ 4 s over the default 16 connections) to pause and resume mid-way;
 // ranges and a strong ETag. The rate is per connection, as with nginx's limit_rate.
-const big = randomBytes(6_000_000, 42);
+const big = randomBytes(12_000_000, 42);
 server.route('/big.bin', { body: big, rateBytesPerSec: 200_000 });
-// A segmented download that runs long enough (≈ 10 s) to look at its ranges.
-server.route('/segmented.bin', { body: randomBytes(24_000_000, 8), rateBytesPerSec: 300_000 });
+// A segmented download that runs long enough (≈ 10 s over 16 connections) to look at its ranges.
+server.route('/segmented.bin', { body: randomBytes(48_000_000, 8), rateBytesPerSec: 300_000 });
 server.route('/slow.bin', { body: randomBytes(20_000_000, 7), rateBytesPerSec: 400_000 });
 server.route('/crawl.bin', { body: randomBytes(8_000_000, 6), rateBytesPerSec: 40_000, ranges: false });
 server.route('/stream.bin', { body: randomBytes(3_000_000, 9), rateBytesPerSec: 1_000_000, noContentLength: true });

@@ -107,6 +107,12 @@ export interface DownloadRequest {
   paused?: boolean;
   /** Connections for this download (1-32); absent: the worker's default. */
   connections?: number;
+  /**
+   * `connections` is the host's default copied into the download (Settings › Connections per
+   * download), not a count someone asked for: the ramp still starts with one and stays there where
+   * one connection is already fast. An asked-for count opens at once.
+   */
+  connectionsByDefault?: boolean;
   /** Video streams: the variant to take, the page title, or "this URL must be a stream". */
   stream?: StreamOptions;
   /** This transfer's own way to the network; absent: the engine's proxy setting. Passwords as secret references. */

@@ -1,6 +1,7 @@
 // The batch writer on a real file: bytes land at their offsets however chunks and batches line up,
 // chunks are copied (the caller may reuse them at once), a failed write fails every later one,
-// dropped bytes never reach the file, and finished writers' buffers are reused.
+// dropped bytes never reach the file, held bytes go out at once when a checkpoint asks, and
+// finished writers' buffers are reused.
 import { open, readFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -73,6 +74,19 @@ describe('BatchWriter', () => {
     expect((await readFile(path.join(tmp, 'x.part'), 'utf8'))).toBe('hello');
   });
 
+  it('writes gathered bytes at once on writeHeld(), before the hold is over (a checkpoint counts them)', async () => {
+    const writer = new BatchWriter(handle, 0, undefined, 1 << 20);
+    expect(writer.push(Buffer.from('hello'))).toBeUndefined();
+    await writer.writeHeld();
+    expect(writer.written).toBe(5);
+    expect(await readFile(path.join(tmp, 'x.part'), 'utf8')).toBe('hello');
+    // Nothing gathered: resolves without a write; later bytes still go out after the hold.
+    await writer.writeHeld();
+    writer.push(Buffer.from(' world'));
+    await writer.drain();
+    expect(await readFile(path.join(tmp, 'x.part'), 'utf8')).toBe('hello world');
+  });
+
   it('drops gathered bytes on drop(): they never reach the file', async () => {
     const writer = new BatchWriter(handle, 0, undefined, 1 << 20);
     writer.push(Buffer.from('never'));
@@ -90,6 +104,8 @@ describe('BatchWriter', () => {
     await writer.push(Buffer.alloc(16));
     await expect(writer.drain()).rejects.toThrow();
     await expect(Promise.resolve(writer.push(Buffer.alloc(1)))).rejects.toThrow();
+    // A checkpoint asking for held bytes is not where the failure is reported (the reader is).
+    await expect(writer.writeHeld()).resolves.toBeUndefined();
     await readOnly.close();
   });
 

@@ -96,6 +96,14 @@ export class BatchWriter {
     return this.fillBusy ?? written.then(() => undefined);
   }
 
+  /**
+   * Writes what is gathered now instead of after HOLD_MS (a checkpoint is about to count the
+   * written bytes). Resolves when that and every earlier write ended; a failure is drain()'s to report.
+   */
+  writeHeld(): Promise<void> {
+    return this.handOff().catch(() => undefined);
+  }
+
   /** Writes what is gathered and waits for every write; rejects if any failed. */
   async drain(): Promise<void> {
     await this.handOff();

@@ -1,8 +1,10 @@
 // The connection-count policy called directly: when a download is split, and how a running one's
 // count answers refusals, the host's budget and the ramp (whose arithmetic connection-ramp.test.ts covers).
 import { describe, expect, it } from 'vitest';
-import { ConnectionTarget, connectionCountFor, shouldSegment } from './connection-policy';
-import { HostConnectionPool } from './host-pool';
+import { DEFAULT_SETTINGS } from '../../../shared/settings-defaults';
+import { ConnectionTarget, connectionCountFor, connectionsAskedFor, shouldSegment } from './connection-policy';
+import { DEFAULT_CONNECTIONS_PER_HOST, HostConnectionPool } from './host-pool';
+import { DEFAULT_CONNECTIONS, segmentSettingsFrom } from './worker-settings';
 
 const MIB = 1 << 20;
 const policy = { connections: 8, minSplitBytes: MIB, hasValidator: true };
@@ -27,6 +29,22 @@ describe('connectionCountFor', () => {
     expect(connectionCountFor({ url: 'http://127.0.0.1/', directory: '.' }, settings)).toBe(8);
     expect(connectionCountFor({ url: 'http://127.0.0.1/', directory: '.', connections: 3 }, settings)).toBe(3);
     expect(connectionCountFor({ url: 'http://127.0.0.1/', directory: '.', connections: 99 }, settings)).toBe(32);
+  });
+});
+
+describe('the default count', () => {
+  it("is the per-host budget, in the worker and in the settings every host copies into a download", () => {
+    expect(DEFAULT_CONNECTIONS).toBe(16);
+    expect(DEFAULT_CONNECTIONS).toBe(DEFAULT_CONNECTIONS_PER_HOST);
+    expect(segmentSettingsFrom({}).connections).toBe(16);
+    expect(DEFAULT_SETTINGS.connectionsPerDownload).toBe(DEFAULT_CONNECTIONS);
+  });
+
+  it('a count copied in as a default ramps; a count someone named opens at once', () => {
+    const url = { url: 'http://127.0.0.1/', directory: '.' };
+    expect(connectionsAskedFor(url)).toBe(false);
+    expect(connectionsAskedFor({ ...url, connections: 16, connectionsByDefault: true })).toBe(false);
+    expect(connectionsAskedFor({ ...url, connections: 16 })).toBe(true);
   });
 });
 
@@ -58,9 +76,9 @@ describe('ConnectionTarget', () => {
     const count = new ConnectionTarget(8, false, 0, 0, (_level, message) => logs.push(message));
     count.update(200, 2 * MIB, 1); // 10 MiB/s on one: open all eight
     expect(count.wanted).toBe(8);
-    count.update(400, 2 * MIB + 2.1 * MIB, 8); // hardly faster with eight: back to one
+    count.update(1200, 2 * MIB + 10.5 * MIB, 8); // hardly faster with eight: back to one
     expect(count.wanted).toBe(1);
-    count.update(600, 5 * MIB, 1);
+    count.update(1400, 15 * MIB, 1);
     expect(logs).toEqual(['One connection gave 10.0 MiB/s: opening 8', 'Using 1 connection(s): more did not make the download faster']);
   });
 });

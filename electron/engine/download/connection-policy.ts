@@ -11,6 +11,11 @@ export function connectionCountFor(request: DownloadRequest, settings: SegmentSe
   return clampConnections(request.connections ?? settings.connections);
 }
 
+/** Whether someone asked for the count (it opens at once) or it is a default (the ramp decides). */
+export function connectionsAskedFor(request: DownloadRequest): boolean {
+  return request.connections !== undefined && !request.connectionsByDefault;
+}
+
 /** Several connections only for a big enough file whose server says it serves ranges. */
 export function shouldSegment(
   totalBytes: number | null,

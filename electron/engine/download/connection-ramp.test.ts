@@ -10,8 +10,8 @@ describe('ConnectionRamp', () => {
     expect(ramp.allowed).toBe(1);
     expect(ramp.update(100, 0.4 * MIB, 1)).toBe(1); // window not over yet
     expect(ramp.update(200, 0.8 * MIB, 1)).toBe(16); // 4 MiB/s with one: all at once
-    expect(ramp.update(400, 0.8 * MIB + 12.8 * MIB, 16)).toBe(16); // 64 MiB/s with sixteen: stays
-    expect(ramp.update(700, 40 * MIB, 16)).toBe(16);
+    expect(ramp.update(1200, 0.8 * MIB + 64 * MIB, 16)).toBe(16); // 64 MiB/s with sixteen: stays
+    expect(ramp.update(2200, 130 * MIB, 16)).toBe(16);
   });
 
   it('leaves one connection alone when it is already faster than a gigabit link (uncapped loopback)', () => {
@@ -23,8 +23,26 @@ describe('ConnectionRamp', () => {
   it('goes back to one connection when more are no faster (a slow link, not a capped server)', () => {
     const ramp = new ConnectionRamp(8, 0, 0, 200);
     expect(ramp.update(200, 2 * MIB, 1)).toBe(8); // 10 MiB/s: try eight
-    expect(ramp.update(400, 2 * MIB + 2.1 * MIB, 8)).toBe(1); // 10.5 MiB/s with eight: back to one
-    expect(ramp.update(600, 10 * MIB, 1)).toBe(1);
+    expect(ramp.update(1200, 2 * MIB + 10.5 * MIB, 8)).toBe(1); // 10.5 MiB/s with eight: back to one
+    expect(ramp.update(1400, 15 * MIB, 1)).toBe(1);
+  });
+
+  it('judges a step only once the new connections had time to deliver (a far server, a loaded machine)', () => {
+    const ramp = new ConnectionRamp(16, 0, 0, 200);
+    expect(ramp.update(200, 2 * MIB, 1)).toBe(16); // a 2 MiB burst: 10 MiB/s
+    // 200 ms later the fifteen new ones still wait for their first byte, and the first waits for
+    // nginx's next tick: nothing arrived. Not a verdict yet.
+    expect(ramp.update(400, 2 * MIB, 16)).toBe(16);
+    expect(ramp.update(700, 2 * MIB + 8 * MIB, 16)).toBe(16);
+    expect(ramp.update(1200, 2 * MIB + 40 * MIB, 16)).toBe(16); // 40 MiB/s over the step's second: kept
+    expect(ramp.update(5000, 300 * MIB, 16)).toBe(16);
+  });
+
+  it('a server that sends each request in one burst, then waits: a second of eight is compared with 200 ms of one', () => {
+    // 1 MiB/s per connection, 1.5 MB stream segments: each arrives at once, then the connection waits.
+    const ramp = new ConnectionRamp(8, 0, 0, 200);
+    expect(ramp.update(200, 1.5e6, 1)).toBe(8); // one segment in the window: 7.2 MiB/s
+    expect(ramp.update(1200, 1.5e6 + 7 * 1.5e6, 8)).toBe(8); // seven bursts over a second: a gain, kept
   });
 
   it('opens a count the caller asked for at once and keeps it', () => {
@@ -49,7 +67,7 @@ describe('ConnectionRamp, modest gains', () => {
   it('keeps connections that helped a little, without opening more', () => {
     const ramp = new ConnectionRamp(16, 0, 0, 200);
     expect(ramp.update(200, 2 * MIB, 1)).toBe(16);
-    expect(ramp.update(400, 2 * MIB + 2.6 * MIB, 16)).toBe(16); // 1.3x: neither a gain nor nothing
-    expect(ramp.update(600, 10 * MIB, 16)).toBe(16);
+    expect(ramp.update(1200, 2 * MIB + 13 * MIB, 16)).toBe(16); // 1.3x: neither a gain nor nothing
+    expect(ramp.update(2200, 30 * MIB, 16)).toBe(16);
   });
 });

@@ -1,9 +1,10 @@
 // How many connections a segmented download may use right now. A count the user asked for is
-// opened at once (as aria2c does). Otherwise start with one and judge it in the first window:
+// opened at once (as aria2c does). Otherwise start with one and judge it in a short first window:
 // one connection already faster than a gigabit link gains nothing from more (loopback, a fast
 // CDN), so it stays alone and costs no extra CPU or memory; a slower one is likely a server that
 // caps each connection, so open the whole default count at once instead of creeping up in steps.
-// If more connections then raise the total speed by (almost) nothing, go back to one.
+// If more connections then raise the total speed by (almost) nothing, go back to one; that is
+// judged only once the new connections have had time to deliver.
 
 /** A step must raise the total speed by half to count as a gain. */
 const GAIN = 1.5;
@@ -13,11 +14,21 @@ const GROWTH_FACTOR = 4;
 /** One connection at least this fast (a gigabit link's worth) is left alone. */
 export const FAST_ALONE_BYTES_PER_S = 100 * 1024 * 1024;
 /**
- * Long enough to see what new connections bring: nginx's limit_rate lets each connection send a
- * burst first, and 100 ms windows (tried) saw the bursts, not the rates, and fell back to one
- * connection on a capped server (64 MiB at 4m per connection: 7.5 s instead of 1.8 s).
+ * The first window, where one connection shows whether it is fast alone; its speed is also what a
+ * step up is measured against. nginx's limit_rate lets each request send a burst first (up to
+ * 2 MiB) and then wait, so a short window overstates a capped connection: one of 100 ms (tried)
+ * saw a whole 1.5 MB stream segment arrive at once (15 MiB/s from a 1 MiB/s cap), and eight
+ * connections over the next second looked like no gain. 200 ms keeps both sides comparable.
  */
 export const RAMP_WINDOW_MS = 200;
+/**
+ * How long a step up runs before it is judged. New connections need handshakes and a round trip
+ * before their first byte (more on a loaded machine, or a far server), and a burst-then-wait
+ * server sends in whole seconds: judged after 200 ms, 16 connections that had not delivered yet
+ * looked like no gain, and a 256 MiB download capped at 4 MiB/s per connection went back to one
+ * (58 s instead of 4.5 s, on a loaded machine).
+ */
+export const STEP_JUDGE_MS = 1000;
 
 export class ConnectionRamp {
   private windowStart: number;
@@ -35,6 +46,7 @@ export class ConnectionRamp {
     bytes: number,
     private readonly windowMs = RAMP_WINDOW_MS,
     initial = 1,
+    private readonly judgeMs = STEP_JUDGE_MS,
   ) {
     this.windowStart = now;
     this.windowBytes = bytes;
@@ -52,7 +64,9 @@ export class ConnectionRamp {
   /** Called often with the bytes written so far and the connections open; returns how many are allowed. */
   update(now: number, bytes: number, open: number): number {
     const previous = this.previous;
-    if (!this.growing || now - this.windowStart < this.windowMs) return this.allowed;
+    // The first window judges one connection; every later one a step up.
+    const window = previous === undefined ? this.windowMs : Math.max(this.windowMs, this.judgeMs);
+    if (!this.growing || now - this.windowStart < window) return this.allowed;
     const speed = ((bytes - this.windowBytes) * 1000) / (now - this.windowStart);
     this.windowStart = now;
     this.windowBytes = bytes;

@@ -16,6 +16,8 @@ export interface Connection {
   stalled: boolean;
   /** Closed to give the host's budget to another transfer: not an error. */
   yielded: boolean;
+  /** While a body is read: writes the bytes gathered for a batch, so a checkpoint counts them. */
+  writeHeld?: () => Promise<void>;
 }
 
 export function newConnection(): Connection {
@@ -45,6 +47,7 @@ export async function receiveRange(conn: Connection, lease: RangeLease, opened: 
     },
     o.batchBytes,
   );
+  conn.writeHeld = () => writer.writeHeld();
   const cut = (): void => {
     opened.stream.destroy();
     body.destroy();
@@ -80,6 +83,7 @@ export async function receiveRange(conn: Connection, lease: RangeLease, opened: 
   } catch (err) {
     // A broken connection keeps what already arrived: written below, then the error is raised.
     await writer.drain().catch(() => undefined);
+    conn.writeHeld = undefined;
     writer.release();
     throw err;
   } finally {
@@ -90,6 +94,7 @@ export async function receiveRange(conn: Connection, lease: RangeLease, opened: 
   try {
     await writer.drain();
   } finally {
+    conn.writeHeld = undefined;
     writer.release();
   }
   lease.rewind();

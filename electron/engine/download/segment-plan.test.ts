@@ -47,6 +47,17 @@ describe('chooseRange', () => {
     expect(fast.end).toBe(10 * MIB);
   });
 
+  it('a new connection counts as what this download\'s connections did, finished ranges too: a slow one left alone with its last MiB gets help', () => {
+    const done = (start: number) => seg(start, start + 16 * MIB, 16 * MIB, false, 4 * MIB);
+    const slow = seg(48 * MIB, 50 * MIB, MIB, true, 256 * 1024);
+    const segments = [done(0), done(16 * MIB), done(32 * MIB), slow];
+    expect(chooseRange(segments, MIB)).toBe(4);
+    // Typical (3.06 MiB/s) against 0.25 MiB/s: the slow one keeps about a twelfth of its last MiB.
+    expect(slow.end - slow.issued).toBeLessThan(100 * 1024);
+    // Chosen, not held: the segment table checks it out (segment-table.ts).
+    expect(segments[4]).toMatchObject({ end: 50 * MIB, busy: false });
+  });
+
   it('halves between connections of equal speed, and when no speed is known', () => {
     const even = [seg(0, 8 * MIB, 0, true, 2 * MIB)];
     chooseRange(even, MIB, 2 * MIB);

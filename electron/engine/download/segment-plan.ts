@@ -81,8 +81,14 @@ export function chooseRange(segments: LiveSegment[], minSplit: number, takerSpee
   return victim + 1;
 }
 
+/**
+ * What a connection of this download typically manages: the mean speed its ranges showed, finished
+ * ones included. It stands for a new connection, whose speed is unknown: near the end only a slow
+ * range may still be busy, and judged by it alone a new connection looked just as slow, so nobody
+ * took work from a slow connection left alone with its last MiB (seconds at 256 KiB/s).
+ */
 function typicalSpeed(segments: readonly LiveSegment[]): number {
-  const speeds = segments.filter((s) => s.busy && s.speed > 0).map((s) => s.speed);
+  const speeds = segments.filter((s) => s.speed > 0).map((s) => s.speed);
   return speeds.length > 0 ? speeds.reduce((a, b) => a + b, 0) / speeds.length : 0;
 }
 

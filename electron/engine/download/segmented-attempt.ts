@@ -5,7 +5,7 @@
 // path so each of the two ways to receive a file reads on its own.
 import { TransferFailure, type SourceFacts } from '../types';
 import type { AttemptState } from './attempt-state';
-import { connectionCountFor } from './connection-policy';
+import { connectionCountFor, connectionsAskedFor } from './connection-policy';
 import { failure, fileSystemFailure } from './failures';
 import { openDownloadStream, type OpenedResponse } from './http-request';
 import { RangeSources } from './range-sources';
@@ -71,7 +71,7 @@ export async function receiveSegmented(
     check: (source, written, s) =>
       compareSource({ source, handle, written, total, headers: state.headers, headersOrigin, signal: s, stallTimeoutMs: ctx.stallTimeoutMs, ...(ctx.agent ? { agent: ctx.agent } : {}) }),
     maxConnections: connectionCountFor(request, settings),
-    connectionsAsked: request.connections !== undefined,
+    connectionsAsked: connectionsAskedFor(request),
     pool: settings.pool,
     signal,
     stallTimeoutMs: ctx.stallTimeoutMs,

@@ -120,6 +120,35 @@ describe('segmented downloads', () => {
     expect(server.peakOpenFor(p)).toBe(2);
   });
 
+  it("a count copied in as the host's default ramps as the worker's default does; a named count opens at once", async () => {
+    const bytes = randomBytes(4 << 20, 30);
+    const byDefault = uniquePath('by-default.bin');
+    const named = uniquePath('named.bin');
+    server.route(byDefault, { body: bytes, rateBytesPerSec: 2_000_000 });
+    server.route(named, { body: bytes, rateBytesPerSec: 2_000_000 });
+    // The hosts' service copies Settings › Connections per download into every download.
+    const ramped = await download({ url: server.url(byDefault), connections: 4, connectionsByDefault: true });
+    expect(sha256(await readFile(ramped.download!.filePath!))).toBe(sha256(bytes));
+    expect(ramped.log.map((l) => l.message).join('\n')).toMatch(/One connection gave [\d.]+ MiB\/s: opening 4/);
+    const asked = await download({ url: server.url(named), connections: 4 });
+    expect(sha256(await readFile(asked.download!.filePath!))).toBe(sha256(bytes));
+    expect(asked.log.map((l) => l.message).join('\n')).not.toMatch(/One connection gave/);
+  });
+
+  it('a far server (range answers 400 ms late): the ramp judges the new connections once they deliver, and keeps them', async () => {
+    const bytes = randomBytes(4 << 20, 31);
+    const p = uniquePath('far.bin');
+    // The first connection goes quiet after 300 KB, so all that arrives before the others' first
+    // bytes is what it sent before; judged then, seven more looked like no gain at all.
+    server.route(p, { body: bytes, rateBytesPerSec: 1_000_000, rangeDelayMs: 400, stallAfterBytes: 300_000, stallTimes: 1 });
+    const view = await download({ url: server.url(p), connections: 8, connectionsByDefault: true });
+    expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
+    const log = view.log.map((l) => l.message).join('\n');
+    expect(log).toMatch(/One connection gave [\d.]+ MiB\/s: opening 8/);
+    expect(log).not.toMatch(/more did not make the download faster/);
+    expect(server.peakOpenFor(p)).toBe(8);
+  });
+
   it('pause and resume continue every segment where its durable bytes end', async () => {
     const bytes = randomBytes(6 << 20, 23);
     const p = uniquePath('pause.bin');

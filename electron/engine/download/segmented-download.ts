@@ -19,6 +19,7 @@ import { failure, isPartWriteError, networkFailure, stalledFailure } from './fai
 import type { HostConnectionPool } from './host-pool';
 import { type OpenedResponse } from './http-request';
 import { batchBytesFor } from './batch-writer';
+import { CheckpointCadence } from './checkpoint-cadence';
 import { RAMP_WINDOW_MS } from './connection-ramp';
 import { ConnectionTarget } from './connection-policy';
 import { newConnection, receiveRange, type Connection } from './range-connection';
@@ -87,8 +88,7 @@ export class SegmentedDownload {
   private readonly count: ConnectionTarget;
   private fatal: unknown;
   private lastError: unknown;
-  private checkpointing: Promise<void> | undefined;
-  private lastCheckpointAt = Date.now();
+  private readonly cadence: CheckpointCadence;
   private finished!: () => void;
   private readonly allDone = new Promise<void>((resolve) => (this.finished = resolve));
 
@@ -100,18 +100,21 @@ export class SegmentedDownload {
     this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
     // Each open connection listens on it (up to 32): not a leak, and no warning on the user's stderr.
     setMaxListeners(4 * MAX_CONNECTIONS, this.signal);
+    this.cadence = new CheckpointCadence(o.checkpointIntervalMs, () => this.checkpoint(), (err) => this.stop(err));
   }
 
   /** Resolves when every byte is written and recorded as durable; rejects with the reason otherwise. */
   async run(): Promise<void> {
-    // Often enough for the ramp's short windows and the checkpoints; each tick is cheap.
+    // Often enough for the ramp's short windows and the stall check; each tick is cheap.
     const ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
+    this.cadence.start();
     try {
       this.startFirst();
       this.openMore();
       if (this.connections.size > 0) await this.allDone;
     } finally {
       clearInterval(ticker);
+      await this.cadence.stop();
       // Whatever stopped us, what reached the disk is real progress: make it durable and record it.
       await this.checkpoint().catch((err: unknown) => {
         this.fatal ??= err;
@@ -428,19 +431,14 @@ export class SegmentedDownload {
     this.count.update(now, this.writtenTotal(), this.working());
     this.keepToShare();
     this.openMore();
-    if (now - this.lastCheckpointAt >= this.o.checkpointIntervalMs && !this.checkpointing) {
-      this.lastCheckpointAt = now;
-      this.checkpointing = this.checkpoint()
-        .catch((err: unknown) => this.stop(err))
-        .finally(() => {
-          this.checkpointing = undefined;
-        });
-    }
   }
 
-  /** fsync, then record what was written before it: the recorded counts are always on disk. */
+  /**
+   * Write what the connections hold, fsync, then record what was written before it: the recorded
+   * counts are always on disk, and they reach up to the bytes that had arrived when it started.
+   */
   private async checkpoint(): Promise<void> {
-    if (this.checkpointing) await this.checkpointing;
+    await Promise.all([...this.connections].map((conn) => conn.writeHeld?.()));
     await this.table.makeDurable(() => this.o.handle.datasync());
     await this.o.record(this.table.resumeData(), this.connections.size);
   }

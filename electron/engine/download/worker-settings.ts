@@ -1,13 +1,13 @@
 // The download worker's knobs: how often it checkpoints and how many connections a download
 // may use. Kept apart from the attempt logic so hosts and tests read them in one place.
 import type { SecretsProvider } from '../secrets';
-import { HostConnectionPool } from './host-pool';
+import { DEFAULT_CONNECTIONS_PER_HOST, HostConnectionPool } from './host-pool';
 import { DEFAULT_MIN_SPLIT } from './segment-plan';
 
 export interface DownloadWorkerOptions {
   /** How often progress is made durable (fsync + checkpoint). Default 1000 ms. */
   checkpointIntervalMs?: number;
-  /** Connections per download when the request names none (1-32). Default 8. */
+  /** Connections per download when the request names none (1-32). Default 16, the per-host budget. */
   connections?: number;
   /** Smallest range worth its own connection; files under twice this use one. Default 1 MiB. */
   minSplitBytes?: number;
@@ -19,7 +19,11 @@ export interface DownloadWorkerOptions {
   ffmpeg?: string | null;
 }
 
-export const DEFAULT_CONNECTIONS = 8;
+/**
+ * As many as one host's budget: a download alone on its server may use all of it (aria2c -x16 -s16
+ * and IDM's 16), and the ramp keeps a single connection where one is already fast.
+ */
+export const DEFAULT_CONNECTIONS = DEFAULT_CONNECTIONS_PER_HOST;
 /**
  * A SIGKILL loses what arrived since the last checkpoint. With 16 connections that is 16 times the
  * bytes per second of one; at 100 ms two kills cost a few per cent of a download lasting seconds.

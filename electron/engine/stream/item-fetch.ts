@@ -103,6 +103,7 @@ export async function fetchItem(o: ItemFetchOptions): Promise<ItemFetched> {
   let skip = base + from - bodyStart;
   let left = want ?? Infinity;
   const writer = new BatchWriter(o.handle, from, o.written, o.batchBytes);
+  o.conn.writeHeld = () => writer.writeHeld();
   const body = responseBody(opened);
   const cut = (): void => {
     opened.stream.destroy();
@@ -141,6 +142,7 @@ export async function fetchItem(o: ItemFetchOptions): Promise<ItemFetched> {
   } catch (err) {
     // What arrived before the break is kept (the caller fsyncs and records it).
     await writer.drain().catch(() => undefined);
+    o.conn.writeHeld = undefined;
     writer.release();
     throw err;
   } finally {
@@ -150,6 +152,7 @@ export async function fetchItem(o: ItemFetchOptions): Promise<ItemFetched> {
   try {
     await writer.drain();
   } finally {
+    o.conn.writeHeld = undefined;
     writer.release();
   }
   if (signal.aborted) throw signal.reason ?? new Error('aborted');

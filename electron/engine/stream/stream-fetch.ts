@@ -3,11 +3,13 @@
 // with one and opens the rest where one connection is slow (a server capping each connection),
 // the host's budget is shared with every other download of the engine, a 429/503 or a refused
 // connection means one connection fewer. Each connection takes the first segment nobody holds,
-// fetches it (item-fetch.ts), fsyncs it, and takes the next. A checkpoint fsyncs the segments in
-// flight and records their bytes, so a kill costs what arrived since the last one.
+// fetches it (item-fetch.ts), fsyncs it, and takes the next. A checkpoint writes what the
+// connections hold, fsyncs the segments in flight and records their bytes, so a kill costs what
+// arrived since the last one (checkpoint-cadence.ts says when they run).
 import { setMaxListeners } from 'node:events';
 import { open, type FileHandle } from 'node:fs/promises';
 import { batchBytesFor } from '../download/batch-writer';
+import { CheckpointCadence } from '../download/checkpoint-cadence';
 import { ConnectionTarget } from '../download/connection-policy';
 import { RAMP_WINDOW_MS } from '../download/connection-ramp';
 import { failure, isPartWriteError, networkFailure, stalledFailure } from '../download/failures';
@@ -66,9 +68,8 @@ export interface StreamFetchOptions {
 const TICK_MS = 250;
 /**
  * Bytes written but not yet recorded that make a checkpoint start at once instead of at the next
- * tick. nginx's limit_rate sends a second's worth at the start of each response and the rest at
- * whole-second marks, so a stream's bytes arrive in bursts: recorded promptly, a kill right after
- * a burst costs little (measured: 1.34-1.42x sent after a SIGKILL with only the 100 ms tick).
+ * interval: however fast the server sends (a burst into socket buffers, an uncapped connection),
+ * a kill costs about this much plus what arrives during one checkpoint.
  */
 const UNRECORDED_BYTES = 1 << 20;
 
@@ -79,10 +80,7 @@ export class StreamFetch {
   private readonly count: ConnectionTarget;
   private fatal: unknown;
   private lastError: TransferFailure | undefined;
-  private checkpointing: Promise<void> | undefined;
-  /** A checkpoint was asked for while one ran: run another when it ends. */
-  private checkpointAgain = false;
-  private lastCheckpointAt = Date.now();
+  private readonly cadence: CheckpointCadence;
   /** `bytes` at the last checkpoint's start. */
   private recordedBytes = 0;
   private finished!: () => void;
@@ -95,11 +93,13 @@ export class StreamFetch {
     this.count = new ConnectionTarget(o.maxConnections, o.connectionsAsked, Date.now(), this.bytes, (level, message) => o.log(level, message));
     this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
     setMaxListeners(4 * MAX_CONNECTIONS, this.signal);
+    this.cadence = new CheckpointCadence(o.checkpointIntervalMs, () => this.checkpoint(), (err) => this.stop(err));
   }
 
   /** Resolves when every item is complete and durable; rejects with the reason otherwise. */
   async run(): Promise<void> {
     const ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
+    this.cadence.start();
     try {
       const first = this.take();
       if (first) this.startConnection(this.o.pool.claimFirst(this.o.host), first);
@@ -107,7 +107,7 @@ export class StreamFetch {
       if (this.connections.size > 0) await this.allDone;
     } finally {
       clearInterval(ticker);
-      if (this.checkpointing) await this.checkpointing;
+      await this.cadence.stop();
       await this.checkpoint().catch((err: unknown) => {
         this.fatal ??= err;
       });
@@ -212,7 +212,7 @@ export class StreamFetch {
           live.written += n;
           this.bytes += n;
           this.o.progress(this.bytes);
-          if (this.bytes - this.recordedBytes >= UNRECORDED_BYTES) this.requestCheckpoint();
+          if (this.bytes - this.recordedBytes >= UNRECORDED_BYTES) this.cadence.request();
         },
       });
       await handle.datasync();
@@ -220,7 +220,7 @@ export class StreamFetch {
       live.size = fetched.size;
       live.done = true;
       // A finished segment is recorded at once: a kill right after it must not cost it.
-      this.requestCheckpoint();
+      this.cadence.request();
     } catch (err) {
       // What reached the file is progress: durable now, recorded at the next checkpoint.
       await handle
@@ -270,27 +270,14 @@ export class StreamFetch {
     this.count.update(now, this.bytes, this.working());
     this.keepToShare();
     this.openMore();
-    if (now - this.lastCheckpointAt >= this.o.checkpointIntervalMs) this.requestCheckpoint();
   }
 
-  /** Starts a checkpoint now, or right after the one running (never two at once). */
-  private requestCheckpoint(): void {
-    if (this.checkpointing) {
-      this.checkpointAgain = true;
-      return;
-    }
-    this.lastCheckpointAt = Date.now();
-    this.checkpointAgain = false;
-    this.checkpointing = this.checkpoint()
-      .catch((err: unknown) => this.stop(err))
-      .finally(() => {
-        this.checkpointing = undefined;
-        if (this.checkpointAgain && !this.signal.aborted) this.requestCheckpoint();
-      });
-  }
-
-  /** fsync the items in flight, then record: the recorded counts are always on disk. */
+  /**
+   * Write what the connections hold, fsync the items in flight, then record: the recorded counts
+   * are always on disk, and they reach up to the bytes that had arrived when it started.
+   */
   private async checkpoint(): Promise<void> {
+    await Promise.all([...this.connections].map((conn) => conn.writeHeld?.()));
     this.recordedBytes = this.bytes;
     const inFlight = this.o.items.filter((live) => live.handle && !live.done).map((live) => [live, live.handle!, live.written] as const);
     await Promise.all(

@@ -8,7 +8,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseVariantChoice, type StreamKind, type StreamOptions } from '../../../shared/stream';
 import type { DownloadDetails } from '../../../shared/transfer';
-import { connectionCountFor } from '../download/connection-policy';
+import { connectionCountFor, connectionsAskedFor } from '../download/connection-policy';
 import { ensureDownloadFolder } from '../download/download-folder';
 import { failure, fileSystemFailure, isFileSystemError, networkFailure } from '../download/failures';
 import { numberedName } from '../download/filename';
@@ -198,7 +198,7 @@ class StreamAttempt {
       headers: headersFor(this.request.url, this.headers),
       ...(this.ctx.agent ? { agent: this.ctx.agent } : {}),
       maxConnections: connectionCountFor(this.request, settings),
-      connectionsAsked: this.request.connections !== undefined,
+      connectionsAsked: connectionsAskedFor(this.request),
       host: new URL(firstUrl).host,
       pool: settings.pool,
       signal: this.ctx.signal,

@@ -6,16 +6,23 @@ import { parseVariantChoice, VARIANT_CHOICE_HELP } from '../../../shared/stream'
 import type { UploadMethod, UploadProtocol } from '../../../shared/transfer';
 import { defaultDataDir } from '../kit/data-dir';
 import type { ProxyRules } from '../../engine/index';
+import { checksumFlags } from './checksum-option';
+import type { ListedDownload } from './download-list';
 import { PROXY_OPTIONS, ProxyOptionError, proxyOptionRules } from './proxy-options';
 import { parseRate } from './rate';
 
 export interface GetCommand {
   kind: 'get';
   urls: string[];
+  /** -i FILE: an aria2 input file (absolute), or "-" for standard input; read before anything starts. */
+  inputFile?: string;
+  /** The downloads the input file lists, once read (download-list.ts); the URLs above come first. */
+  list?: ListedDownload[];
   directory: string;
   fileName?: string;
+  /** --sha256 HEX or --checksum=sha-256=HEX. */
   sha256?: string;
-  /** Connections per download (1-32); absent: the default (8). */
+  /** Connections per download (1-32), opened at once; absent: the default (16), as the ramp finds them useful. */
   connections?: number;
   limit: number | null;
   dataDir: string;
@@ -94,6 +101,8 @@ const GET_OPTIONS = {
   dir: { type: 'string', short: 'd' },
   out: { type: 'string', short: 'o' },
   sha256: { type: 'string' },
+  checksum: { type: 'string' },
+  'input-file': { type: 'string', short: 'i' },
   detach: { type: 'boolean' },
   connections: { type: 'string', short: 'x' },
   variant: { type: 'string' },
@@ -155,14 +164,17 @@ export function parseCli(argv: readonly string[], { cwd, env }: ParseEnv): Parse
 function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseResult {
   const { values, positionals } = parseArgs({ args, options: GET_OPTIONS, allowPositionals: true, strict: true });
   if (values.help) return { ok: true, command: { kind: 'help', topic: 'get' } };
-  if (positionals.length === 0) throw new UsageError('get needs at least one URL');
+  const inputFile = values['input-file'];
+  if (inputFile !== undefined && inputFile.trim() === '') throw new UsageError('-i needs a file (or - for standard input)');
+  if (positionals.length === 0 && inputFile === undefined) throw new UsageError('get needs at least one URL (or -i FILE)');
   const urls = positionals.map(checkHttpUrl);
   if (values.out !== undefined) {
-    if (urls.length > 1) throw new UsageError('--out names one file, but several URLs were given');
+    if (urls.length > 1 || inputFile !== undefined) throw new UsageError('--out names one file, but several URLs were given (in a -i list: an out= line under the URL)');
     checkFileName(values.out);
   }
-  const sha256 = values.sha256?.trim().toLowerCase();
-  if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) throw new UsageError('--sha256 must be 64 hexadecimal digits');
+  const digest = checksumFlags(values.sha256, values.checksum, inputFile !== undefined);
+  if ('problem' in digest) throw new UsageError(digest.problem);
+  const sha256 = digest.sha256;
   const command: GetCommand = {
     kind: 'get',
     urls,
@@ -172,6 +184,7 @@ function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
     quiet: values.quiet ?? false,
     proxy: proxyOptionRules(values),
   };
+  if (inputFile !== undefined) command.inputFile = inputFile === '-' ? '-' : path.resolve(cwd, inputFile);
   if (values.out !== undefined) command.fileName = values.out;
   if (sha256 !== undefined) command.sha256 = sha256;
   if (values.detach) command.detach = true;

@@ -220,6 +220,13 @@ describe('with ferry rpc running', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(`done ${path.join(dir, 'fallback.bin')}`); // the RPC follower's line
     expect(sha256(await readFile(path.join(dir, 'fallback.bin')))).toBe(sha256(body));
+    // A -i list goes over as one addUri per entry with its own options, headers included.
+    downloads.route('/fallback-listed.bin', { body });
+    const list = `${downloads.url('/fallback-listed.bin')}\n  out=listed.bin\n  header=X-Listed: 1\n`;
+    const listed = await runFerry(['get', '-i', '-', '--dir', dir, '--data-dir', dataDir], { env, input: list });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(sha256(await readFile(path.join(dir, 'listed.bin')))).toBe(sha256(body));
+    expect(downloads.requestsFor('/fallback-listed.bin')[0]!.headers['x-listed']).toBe('1');
     // put has no RPC fallback, on purpose: it is refused by the lock as before.
     const { file } = await sourceFile('nowhere.bin', 1000, 9);
     const put = await runFerry(['put', file, raw.url('/nowhere/'), '--data-dir', dataDir], { env });

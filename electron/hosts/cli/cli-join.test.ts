@@ -51,6 +51,30 @@ it('get --detach returns once the running Ferry accepted the download', async ()
   await waitFor(async () => readFile(path.join(dir, 'two.bin')).then((b) => b.length === BODY.length, () => false), 20_000, 'the detached download');
 });
 
+it("get -i hands each entry over with its own options; a failing one and one with headers the channel cannot carry fail alone", async () => {
+  const dir = path.join(tmp, 'dl-list');
+  const list = [
+    server.url('/one.bin'),
+    '  out=listed-one.bin',
+    `  checksum=sha-256=${sha256(BODY)}`,
+    server.url('/gone.bin'),
+    server.url('/two.bin'),
+    `  dir=${path.join(tmp, 'dl-list-own')}`,
+    server.url('/one.bin'),
+    '  out=with-header.bin',
+    '  header=Authorization: Bearer t',
+    '',
+  ].join('\n');
+  const result = await runFerry(['get', '-i', '-', '--dir', dir, '--data-dir', dataDir], { input: list });
+  expect(result.stderr).toMatch(/running Ferry owns/);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toMatch(/gone\.bin: .*404/);
+  expect(result.stderr).toMatch(/standard input line 7 \(.*one\.bin\): its header lines cannot be handed to a running Ferry yet/);
+  expect(sha256(await readFile(path.join(dir, 'listed-one.bin')))).toBe(sha256(BODY));
+  expect(sha256(await readFile(path.join(tmp, 'dl-list-own', 'two.bin')))).toBe(sha256(BODY));
+  expect(await readdir(dir)).toEqual(['listed-one.bin']);
+});
+
 it('get reports a failed handed-over download with exit 1', async () => {
   const result = await runFerry(['get', server.url('/gone.bin'), '--dir', path.join(tmp, 'dl3'), '--data-dir', dataDir]);
   expect(result.code).toBe(1);

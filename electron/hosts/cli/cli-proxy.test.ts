@@ -2,12 +2,12 @@
 // from the environment (curl's reading) or from aria2's options, tinyproxy and microsocks on
 // 127.0.0.1. An https origin with a loopback certificate (trusted through NODE_EXTRA_CA_CERTS)
 // makes tinyproxy tunnel with CONNECT.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { connect, type AddressInfo } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runFerry, stopStartedFerries } from '../../../test-support/ferry-process';
+import { runFerry, startFerry, stopStartedFerries, waitFor } from '../../../test-support/ferry-process';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { freePort } from '../../../test-support/ports';
@@ -122,6 +122,32 @@ describe.skipIf(skip)(`ferry get through proxies${skip ? ` (skipped: ${skip})` :
     } finally {
       front.close();
     }
+  });
+
+  it("a -i list's own all-proxy: that entry goes through it (also when a rerun continues it), the next direct; no file holds the password", async () => {
+    const proxied = randomBytes(2_000_000, 5);
+    const direct = randomBytes(100_000, 6);
+    plain.route('/listed-proxied.bin', { body: proxied, rateBytesPerSec: 400_000 });
+    plain.route('/listed-direct.bin', { body: direct });
+    const out = path.join(tmp, 'out');
+    const list = `${plain.url('/listed-proxied.bin')}\n  all-proxy=http://alice:pw@127.0.0.1:${tinyproxy.port}\n  split=1\n${plain.url('/listed-direct.bin')}\n`;
+    const args = ['get', '-i', '-', '--dir', out];
+    // Killed half-way, then run again: the record names the password by reference; the rerun finds it.
+    const first = startFerry(args, { env: env({}), input: list });
+    await waitFor(async () => (first.assertRunning(), (await stat(path.join(out, 'listed-proxied.bin.part')).catch(() => undefined))?.size ?? 0) > 400_000, 20_000, 'half the file');
+    first.process.kill('SIGKILL');
+    await first.result;
+    const result = await runFerry(args, { env: env({}), input: list });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/listed-proxied\.bin: continuing an earlier download/);
+    expect(sha256(await readFile(path.join(out, 'listed-proxied.bin')))).toBe(sha256(proxied));
+    expect(sha256(await readFile(path.join(out, 'listed-direct.bin')))).toBe(sha256(direct));
+    const viaProxy = (await tinyproxy.log()).split('\n').filter((l) => l.includes(`GET ${plain.url('/listed-proxied.bin')}`));
+    expect(viaProxy.length).toBeGreaterThanOrEqual(2); // the first run and the continuation
+    expect(await tinyproxy.log()).not.toContain('listed-direct.bin');
+    const dataDir = path.join(home, '.local', 'share', 'ferry');
+    const files = (await readdir(dataDir, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+    for (const f of files) expect(await readFile(path.join(f.parentPath, f.name), 'utf8')).not.toContain('alice:pw');
   });
 
   it('an unusable proxy option is a usage error (exit 2) before anything starts', async () => {

@@ -3,7 +3,7 @@
 const OVERVIEW = `ferry: downloads and uploads that survive pause, restart and crash
 
 Usage:
-  ferry get <url>... [options]         download files
+  ferry get <url>... [options]         download files (-i FILE: a list of links)
   ferry put <file>... <url> [options]  upload files
   ferry serve [--port N] [--host ADDR] run the headless web host
   ferry rpc [--port N] [--rpc-secret S] run the aria2-compatible JSON-RPC alone
@@ -28,17 +28,24 @@ const COMMON = `${PROXY}
   -h, --help          this help`;
 
 const GET = `Usage: ferry get <url>... [options]
+       ferry get -i FILE [options]
 
 Downloads each URL into --dir. The file is written as <name>.part and renamed when
 complete (and verified, with --sha256). A URL that serves an HLS playlist or a DASH
 manifest is saved as the video itself, one file (MP4 where ffmpeg is installed).
 
 Options:
+  -i, --input-file FILE  the URLs listed in FILE (- for standard input), in aria2's
+                      input-file format: a URL per line (TAB-separated mirrors: the
+                      first is used), then indented option lines for it: dir=, out=,
+                      checksum=sha-256=HEX, header=, split=, all-proxy= ...; # comments
   -d, --dir DIR       folder to save into (default: current folder)
   -o, --out NAME      file name to save as (only with a single URL)
   --sha256 HEX        expected SHA-256 of the file; a mismatch fails the download
-  -x, --connections N connections per file, 1-32 (default 8); used when the server
-                      serves ranges and the file is 2 MiB or more
+  --checksum=sha-256=HEX  the same, in aria2's words
+  -x, --connections N connections per file, 1-32, opened at once; without it up to 16,
+                      opened when one connection proves slow (used when the server serves
+                      ranges and the file is 2 MiB or more)
   --variant CHOICE    for a video stream (HLS playlist, DASH manifest): best (default),
                       worst, WIDTHxHEIGHT (1280x720) or a bandwidth in bits/s (the highest
                       variant at or below it)

@@ -7,6 +7,7 @@ import type { TransferView } from '../../../shared/transfer';
 import { isFinished } from '../../../shared/transfer';
 import { connectLocalControl, type ControlClient } from '../kit/local-control/client';
 import type { GetCommand, PutCommand } from './args';
+import { downloadsOf, labelOf, type GetDownload } from './get-downloads';
 import { watchInterrupts, type InterruptWatch } from './interrupt-watch';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './outcome';
 import { handedOverProxy } from './proxy-options';
@@ -88,32 +89,36 @@ async function handOver(
   const accepted: TransferView[] = [];
   let refused = 0;
   // One call per transfer, so that one refused file does not hide which others were accepted.
-  const items = command.kind === 'get' ? command.urls : command.sources;
+  const items: (string | GetDownload)[] = command.kind === 'get' ? downloadsOf(command) : command.sources;
   for (const [index, item] of items.entries()) {
     if (interrupts.happened) break;
     try {
-      const views = command.kind === 'get' ? await client.call('addDownloads', downloadInput(command, item)) : await client.call('addUploadsTo', uploadInput(command, item, putUrls[index]!));
+      const views = command.kind === 'get' ? await client.call('addDownloads', downloadInput(command, item as GetDownload)) : await client.call('addUploadsTo', uploadInput(command, item as string, putUrls[index]!));
       for (const view of views) {
-        if (command.kind === 'get' && command.limit !== null) await client.call('setTransferSpeedLimit', { id: view.id, bytesPerSecond: command.limit });
+        const limit = command.kind === 'get' ? ((item as GetDownload).speedLimit ?? command.limit) : null;
+        if (limit !== null) await client.call('setTransferSpeedLimit', { id: view.id, bytesPerSecond: limit });
         accepted.push(view);
       }
     } catch (error) {
       refused++;
-      reporter.error(`ferry: ${item}: ${error instanceof Error ? error.message : String(error)}`);
+      reporter.error(`ferry: ${typeof item === 'string' ? item : labelOf(item)}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   return { accepted, refused };
 }
 
-function downloadInput(command: GetCommand, url: string) {
+function downloadInput(command: GetCommand, download: GetDownload) {
+  // The channel's addDownloads takes no headers yet: refused here rather than sent without them.
+  if (download.headers) throw new Error('its header lines cannot be handed to a running Ferry yet; run it while no Ferry owns the data folder');
+  const proxy = download.proxy ?? handedOverProxy(command.proxy);
   return {
-    urls: [url],
-    directory: command.directory,
-    ...(command.fileName !== undefined ? { fileName: command.fileName } : {}),
-    ...(command.sha256 !== undefined ? { sha256: command.sha256 } : {}),
-    ...(command.connections !== undefined ? { connections: command.connections } : {}),
-    ...(command.variant !== undefined ? { stream: { variant: command.variant } } : {}),
-    ...proxyInput(command),
+    urls: [download.url],
+    directory: download.directory,
+    ...(download.fileName !== undefined ? { fileName: download.fileName } : {}),
+    ...(download.sha256 !== undefined ? { sha256: download.sha256 } : {}),
+    ...(download.connections !== undefined ? { connections: download.connections } : {}),
+    ...(download.stream !== undefined ? { stream: download.stream } : {}),
+    ...(proxy ? { proxy } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
 // once they are accepted. The downloads belong to that Ferry: Ctrl-C stops following, not them.
 import { readEndpointFile } from '../kit/endpoint-file';
 import type { GetCommand } from './args';
+import { downloadsOf, labelOf, type GetDownload } from './get-downloads';
 import { watchInterrupts, type InterruptWatch } from './interrupt-watch';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './outcome';
 
@@ -41,17 +42,13 @@ export async function joinRunningFerry(command: GetCommand, output: Output): Pro
 
   const accepted: { gid: string; url: string }[] = [];
   let refused = 0;
-  for (const url of command.urls) {
-    const options: Record<string, string> = { dir: command.directory };
-    if (command.fileName !== undefined) options.out = command.fileName;
-    if (command.sha256 !== undefined) options.checksum = `sha-256=${command.sha256}`;
-    if (command.limit !== null) options['max-download-limit'] = String(command.limit);
+  for (const download of downloadsOf(command)) {
     try {
-      accepted.push({ gid: await call<string>('aria2.addUri', [[url], options]), url });
+      accepted.push({ gid: await call<string>('aria2.addUri', [[download.url], aria2Options(download, command.limit)]), url: download.url });
     } catch (error) {
       refused++;
       const message = (error as Error).message;
-      output.err(`ferry: ${url}: ${message}`);
+      output.err(`ferry: ${labelOf(download)}: ${message}`);
     }
   }
   if (accepted.length === 0) return EXIT_FAILED;
@@ -66,6 +63,28 @@ export async function joinRunningFerry(command: GetCommand, output: Output): Pro
   } finally {
     interrupts.dispose();
   }
+}
+
+/** One download as aria2's addUri options (the command's --limit as each download's own, as before). */
+function aria2Options(download: GetDownload, limit: number | null): Record<string, string | string[]> {
+  const options: Record<string, string | string[]> = { dir: download.directory };
+  if (download.fileName !== undefined) options.out = download.fileName;
+  if (download.sha256 !== undefined) options.checksum = `sha-256=${download.sha256}`;
+  const own = download.speedLimit !== undefined ? download.speedLimit : limit;
+  if (own !== null) options['max-download-limit'] = String(own);
+  // aria2's split goes up to 16.
+  if (download.connections !== undefined) options.split = String(Math.min(16, download.connections));
+  if (download.headers) options.header = Object.entries(download.headers).map(([name, value]) => `${name}: ${value}`);
+  if (download.stream?.variant !== undefined) options['ferry-variant'] = download.stream.variant;
+  if (download.stream?.kind !== undefined) options['ferry-stream'] = download.stream.kind;
+  if (download.proxy?.mode === 'none') options['all-proxy'] = '';
+  if (download.proxy?.mode === 'manual') {
+    if (download.proxy.all) options['all-proxy'] = download.proxy.all;
+    if (download.proxy.http) options['http-proxy'] = download.proxy.http;
+    if (download.proxy.https) options['https-proxy'] = download.proxy.https;
+    if (download.proxy.noProxy) options['no-proxy'] = download.proxy.noProxy;
+  }
+  return options;
 }
 
 async function follow(

@@ -34,8 +34,23 @@ export async function main(argv: readonly string[], fronts: OtherFronts): Promis
 async function runGet(command: GetCommand): Promise<number> {
   const folder = await ensureDirectory(command.directory, '--dir');
   if (!folder.ok) return usageError(folder.message, 'get');
-  const { enqueueDownloads } = await import('./run-get');
-  return withEngine(command, [], { downloadLimit: command.limit }, null, (session) => enqueueDownloads(command, session));
+  if (command.inputFile !== undefined) {
+    const { readDownloadList } = await import('./download-list');
+    const list = await readDownloadList(command.inputFile, process.cwd(), process.stdin);
+    if (!list.ok) return usageError(list.message, 'get');
+    if (!command.quiet) for (const note of list.notes) process.stderr.write(`ferry: ${note}\n`);
+    if (list.downloads.length === 0 && command.urls.length === 0) {
+      // As aria2: an empty list is nothing to do, not a mistake (a script's filter found no links).
+      if (!command.quiet) process.stderr.write('ferry: the list names no URL; nothing to download\n');
+      return EXIT_OK;
+    }
+    command = { ...command, list: list.downloads };
+  }
+  const [{ enqueueDownloads }, { MemorySecretsProvider }] = await Promise.all([import('./run-get'), import('../../engine/index')]);
+  // A list's proxy passwords, for this run only: a record names them by reference (list-proxy.ts).
+  const secrets = new MemorySecretsProvider();
+  const get = command;
+  return withEngine(get, [], { downloadLimit: get.limit }, secrets, (session) => enqueueDownloads(get, session, secrets));
 }
 
 async function runPut(command: PutCommand): Promise<number> {

@@ -43,6 +43,9 @@ describe('parseCli get', () => {
     );
     expect(full).toMatchObject({ directory: '/work/here/out', fileName: 'x.iso', sha256: 'ab'.repeat(32), limit: 2 * 1024 * 1024, dataDir: '/work/here/d', quiet: true });
     expect(get.connections).toBeUndefined();
+    // aria2's --checksum=TYPE=DIGEST, as well as --sha256 (type in any case, digest lower-cased).
+    expect(command<GetCommand>(parse('get', 'http://h/a', `--checksum=sha-256=${'AB'.repeat(32)}`)).sha256).toBe('ab'.repeat(32));
+    expect(command<GetCommand>(parse('get', 'http://h/a', '--checksum', `SHA-256=${'cd'.repeat(32)}`)).sha256).toBe('cd'.repeat(32));
     expect(command<GetCommand>(parse('get', 'http://h/a', '--connections', '16')).connections).toBe(16);
     expect(command<GetCommand>(parse('get', 'http://h/a', '-x', '1')).connections).toBe(1);
   });
@@ -59,6 +62,11 @@ describe('parseCli get', () => {
     [['get', 'http://h/a', '--connections', '0'], /1 to 32/],
     [['get', 'http://h/a', '--connections', '33'], /1 to 32/],
     [['get', 'http://h/a', '-x', 'many'], /1 to 32/],
+    [['get', 'http://h/a', '--checksum=md5=0123456789abcdef0123456789abcdef'], /--checksum: Ferry checks sha-256 only, not md5/],
+    [['get', 'http://h/a', '--checksum=sha-1=0192ba11326fe2298c8cb4de616f4d4140213838'], /Ferry checks sha-256 only, not sha-1/],
+    [['get', 'http://h/a', '--checksum', 'sha-256=abc'], /--checksum: sha-256 takes 64 hexadecimal digits/],
+    [['get', 'http://h/a', '--checksum', 'crc32:1234'], /--checksum: takes TYPE=DIGEST, as sha-256=HEX/],
+    [['get', 'http://h/a', '--checksum', `sha-256=${'ab'.repeat(32)}`, '--sha256', 'ab'.repeat(32)], /not both/],
     [['fetch', 'http://h/a'], /unknown command/],
   ])('usage error for %j', (argv, message) => {
     const result = parseCli(argv, env);

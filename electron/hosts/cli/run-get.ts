@@ -1,35 +1,35 @@
-// `ferry get`: downloads each URL, continuing an unfinished download of the same URL into the
-// same folder when an earlier run left one in the data folder.
+// `ferry get`: downloads each URL (and each entry of its -i list), continuing an unfinished
+// download of the same URL into the same folder when an earlier run left one in the data folder.
 import type { TransferView } from '../../../shared/transfer';
-import type { DownloadRequest } from '../../engine/index';
+import type { MemorySecretsProvider } from '../../engine/index';
 import type { GetCommand } from './args';
 import { findUnfinishedDownload } from './continue-match';
 import { continueTransfer } from './continue-transfer';
+import { downloadRequestOf, downloadsOf, labelOf } from './get-downloads';
+import { listProxyForEngine } from './list-proxy';
 import { refusalText } from './outcome';
 import type { Session } from './session';
 
-export async function enqueueDownloads(command: GetCommand, session: Session): Promise<void> {
+export async function enqueueDownloads(command: GetCommand, session: Session, secrets: MemorySecretsProvider): Promise<void> {
   const taken = new Set<string>();
-  for (const url of command.urls) {
-    const key = { url, directory: command.directory, fileName: command.fileName };
-    const earlier = findUnfinishedDownload(session.engine.list(), key, taken);
-    if (earlier) {
-      taken.add(earlier.id);
-      session.track(await continueTransfer(session.engine, earlier), continuingNote(earlier));
-      continue;
-    }
-    const request: DownloadRequest = { url, directory: command.directory };
-    if (command.fileName !== undefined) request.fileName = command.fileName;
-    if (command.sha256 !== undefined) request.sha256 = command.sha256;
-    if (command.connections !== undefined) request.connections = command.connections;
-    if (command.variant !== undefined) request.stream = { variant: command.variant };
+  for (const download of downloadsOf(command)) {
     try {
-      const view = await session.engine.addDownload(request);
+      // Stored first: an earlier record of this download names the password by the same reference.
+      const proxy = await listProxyForEngine(download.proxy, secrets);
+      const key = { url: download.url, directory: download.directory, fileName: download.fileName };
+      const earlier = findUnfinishedDownload(session.engine.list(), key, taken);
+      if (earlier) {
+        taken.add(earlier.id);
+        session.track(await continueTransfer(session.engine, earlier), continuingNote(earlier));
+        continue;
+      }
+      const view = await session.engine.addDownload(downloadRequestOf(download, proxy));
       taken.add(view.id);
       session.track(view);
     } catch (error) {
+      // One refused download (a folder that cannot be used, say) fails alone; the others go on.
       session.refused++;
-      session.reporter.error(`ferry: ${url}: ${refusalText(error)}`);
+      session.reporter.error(`ferry: ${labelOf(download)}: ${refusalText(error)}`);
     }
   }
 }

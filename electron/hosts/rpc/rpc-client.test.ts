@@ -91,6 +91,12 @@ describe('the npm aria2 client drives Ferry', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(server.requestsFor('/again.bin')).toHaveLength(0);
     expect((await client.call('tellStatus', gid, ['status'])).status).toBe('paused');
+    // No split given: the settings' count (16) as a default, which the ramp judges, not a count asked for.
+    expect(await client.call('getOption', gid)).toMatchObject({ split: '16', 'max-connection-per-server': '16' });
+    expect(await client.call('getGlobalOption')).toMatchObject({ split: '16', 'max-connection-per-server': '16' });
+    const records = await Promise.all((await readdir(path.join(dataDir, 'transfers'))).filter((f) => f.endsWith('.json')).map((f) => readFile(path.join(dataDir, 'transfers', f), 'utf8')));
+    const request = records.map((text) => JSON.parse(text)).find((r) => r.view.url === server.url('/again.bin'))?.request.download;
+    expect(request).toMatchObject({ connections: 16, connectionsByDefault: true });
     await client.call('unpause', gid);
     await until(async () => (await client.call('tellStatus', gid, ['status'])).status === 'complete', 'complete');
     expect(sha256(await readFile(path.join(downloads, 'again.bin')))).toBe(sha256(BODY));

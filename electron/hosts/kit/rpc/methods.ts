@@ -105,7 +105,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
         ...(options.headers ? { headers: options.headers } : {}),
         ...(options.speedLimit !== undefined ? { speedLimit: options.speedLimit } : {}),
         ...(options.pause ? { paused: true } : {}),
-        ...(options.connections !== undefined ? { connections: options.connections } : {}),
+        // Without split: Settings › Connections per download, as a default the ramp judges.
+        ...(options.connections !== undefined ? { connections: options.connections } : { connections: backend.getSettings().connectionsPerDownload, connectionsByDefault: true }),
         ...(options.stream ? { stream: options.stream } : {}),
         // Passwords are refused here (the engine keeps none in a record); Settings' proxy takes one.
         ...(options.proxy ? { proxy: options.proxy } : {}),
@@ -273,7 +274,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     },
     'aria2.getOption': ([gid]) => {
       const view = find(gid);
-      return optionsView({ directory: view.download?.directory ?? '', speedLimit: view.speedLimit ?? null }, storedOptions.get(view.id) ?? {});
+      const defaultConnections = backend.getSettings().connectionsPerDownload;
+      return optionsView({ directory: view.download?.directory ?? '', speedLimit: view.speedLimit ?? null, defaultConnections }, storedOptions.get(view.id) ?? {});
     },
     'aria2.changeOption': ([gid, options]) => changeOption(gid, options),
     'aria2.getGlobalOption': () => globalOptionsView(backend.getSettings(), { listenPort: info.listenPort() }),

@@ -54,9 +54,17 @@ describe('aria2 proxy options', () => {
     expect(shown['all-proxy']).toBe('http://me:••••••••@p.test:3128');
     expect(shown['no-proxy']).toBe('localhost');
     expect(globalOptionsView(settings({ mode: 'system' }), { listenPort: 6800 })['all-proxy']).toBeUndefined();
-    const own = optionsView({ directory: '/d' }, { proxy: { mode: 'manual', https: 'socks5://u:hunter2@s.test:1080' } });
+    const own = optionsView({ directory: '/d', defaultConnections: 16 }, { proxy: { mode: 'manual', https: 'socks5://u:hunter2@s.test:1080' } });
     expect(own['https-proxy']).toBe('socks5://u:••••••••@s.test:1080');
-    expect(optionsView({ directory: '/d' }, { proxy: { mode: 'none' } })['all-proxy']).toBe('');
+    expect(optionsView({ directory: '/d', defaultConnections: 16 }, { proxy: { mode: 'none' } })['all-proxy']).toBe('');
+  });
+
+  it("split and max-connection-per-server show the download's count, else the settings' default", () => {
+    const global = globalOptionsView({ ...settings({ mode: 'system' }), connectionsPerDownload: 16 }, { listenPort: 6800 });
+    expect([global.split, global['max-connection-per-server']]).toEqual(['16', '16']);
+    const own = optionsView({ directory: '/d', defaultConnections: 16 }, {});
+    expect([own.split, own['max-connection-per-server']]).toEqual(['16', '16']);
+    expect(optionsView({ directory: '/d', defaultConnections: 16 }, { connections: 4 }).split).toBe('4');
   });
 
   it('no proxy option given: nothing to change', () => {

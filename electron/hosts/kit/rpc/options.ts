@@ -16,7 +16,7 @@ export interface DownloadOptions {
   dir?: string;
   out?: string;
   headers?: Record<string, string>;
-  /** aria2's split / max-connection-per-server. Kept for segmented downloads; one connection today. */
+  /** aria2's split / max-connection-per-server: the download's connection count (the larger of the two). */
   connections?: number;
   /** Bytes per second; null: no own limit. */
   speedLimit?: number | null;
@@ -153,7 +153,14 @@ export function downloadOptionsFrom(raw: unknown): DownloadOptions {
       case 'user-agent':
         headers['User-Agent'] = value;
         break;
+      // aria2's ranges: split any count (it spreads one file over as many URIs), max-connection-per-server
+      // 1-16. Ferry takes the larger of the two, up to one host's budget (16).
       case 'split':
+        if (!/^\s*\d+\s*$/.test(value) || Number(value) < 1) {
+          throw new OptionError(`We encountered a problem while processing the option '--split': must be a whole number, 1 or more`);
+        }
+        result.connections = Math.max(result.connections ?? 1, Math.min(16, Number(value)));
+        break;
       case 'max-connection-per-server':
         result.connections = Math.max(result.connections ?? 1, parseCount(name, value, 1, 16));
         break;
@@ -201,13 +208,20 @@ export function downloadOptionsFrom(raw: unknown): DownloadOptions {
   return result;
 }
 
-/** The options a download reports back (getOption): what it was given, as aria2 strings. */
-export function optionsView(view: { directory: string; fileName?: string; speedLimit?: number | null }, stored: DownloadOptions): Aria2Options {
+/**
+ * The options a download reports back (getOption): what it was given, as aria2 strings. Without a
+ * count of its own it has the settings' (`defaultConnections`), copied in when it was added.
+ */
+export function optionsView(
+  view: { directory: string; fileName?: string; speedLimit?: number | null; defaultConnections: number },
+  stored: DownloadOptions,
+): Aria2Options {
+  const connections = String(stored.connections ?? view.defaultConnections);
   const out: Aria2Options = {
     dir: view.directory,
     'max-download-limit': String(view.speedLimit ?? 0),
-    split: String(stored.connections ?? 1),
-    'max-connection-per-server': String(stored.connections ?? 1),
+    split: connections,
+    'max-connection-per-server': connections,
   };
   if (stored.out) out.out = stored.out;
   if (stored.sha256) out.checksum = `sha-256=${stored.sha256}`;
@@ -226,8 +240,9 @@ export function globalOptionsView(settings: Settings, extra: { listenPort: numbe
     'max-overall-download-limit': String(settings.downloadLimit ?? 0),
     'max-overall-upload-limit': String(settings.uploadLimit ?? 0),
     'max-tries': String(settings.maxRetries),
-    split: '1',
-    'max-connection-per-server': '1',
+    // Settings › Connections per download: what a download added without split uses.
+    split: String(settings.connectionsPerDownload),
+    'max-connection-per-server': String(settings.connectionsPerDownload),
     continue: 'true',
     'rpc-listen-port': String(extra.listenPort),
     ...proxyOptionsView(settings.proxy),

@@ -168,8 +168,10 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
       const settings = settingsStore.get();
       const target = directory ?? settings.downloadDirectory;
-      // The setting is copied into each download, so changing it affects new downloads only.
+      // The setting is copied into each download, so changing it affects new downloads only; as a
+      // default, so the ramp still decides how many of them help (one, on a fast server).
       const count = connections ?? settings.connectionsPerDownload;
+      const byDefault = connections === undefined ? { connectionsByDefault: true } : {};
       const sink = options.transferProxySecrets ?? options.adHocSecrets;
       const release = given ? sink?.hold?.() : undefined;
       try {
@@ -177,7 +179,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         // One batch: all URLs checked before any is added, one scheduler run, writes batched.
         return await aboutFolder('directory', async () => {
           if (directory !== undefined) requireChosenFolder(options.choices, directory, settings.downloadDirectory);
-          return engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
+          return engine.addDownloads(urls.map((url) => ({ url, directory: target, fileName, sha256, connections: count, ...byDefault, ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}) })));
         });
       } finally {
         release?.();

@@ -1,0 +1,70 @@
+// The downloads one `ferry get` asks for: its URL arguments with the command's options, then the
+// entries of its -i list, each with its own options over the command's (as aria2 reads a list: the
+// command line gives the defaults). The one place the three ways to enqueue them (own engine, a
+// running Ferry's local channel, its aria2 RPC) read from.
+import type { ProxyChoice } from '../../../shared/proxy';
+import type { StreamOptions } from '../../../shared/stream';
+import type { DownloadRequest } from '../../engine/index';
+import type { GetCommand } from './args';
+
+export interface GetDownload {
+  url: string;
+  /** Other URIs of the same file (an input file's TAB-separated mirrors); not used yet. */
+  mirrors: string[];
+  directory: string;
+  fileName?: string;
+  sha256?: string;
+  connections?: number;
+  headers?: Record<string, string>;
+  /** This download's own limit (a list's max-download-limit); absent: only the command's --limit. */
+  speedLimit?: number | null;
+  /** This download's own proxy (a list's all-proxy & co.); absent: the command's and the environment's. */
+  proxy?: ProxyChoice;
+  stream?: StreamOptions;
+  /** "links.txt line 3" for a listed one. */
+  source?: string;
+}
+
+export function downloadsOf(command: GetCommand): GetDownload[] {
+  const stream = command.variant !== undefined ? { variant: command.variant } : undefined;
+  const fromArguments = command.urls.map((url): GetDownload => {
+    const download: GetDownload = { url, mirrors: [], directory: command.directory };
+    if (command.fileName !== undefined) download.fileName = command.fileName;
+    if (command.sha256 !== undefined) download.sha256 = command.sha256;
+    if (command.connections !== undefined) download.connections = command.connections;
+    if (stream) download.stream = stream;
+    return download;
+  });
+  const fromList = (command.list ?? []).map((listed): GetDownload => {
+    const download: GetDownload = { url: listed.url, mirrors: listed.mirrors, directory: listed.directory ?? command.directory, source: listed.source };
+    if (listed.fileName !== undefined) download.fileName = listed.fileName;
+    if (listed.sha256 !== undefined) download.sha256 = listed.sha256;
+    const connections = listed.connections ?? command.connections;
+    if (connections !== undefined) download.connections = connections;
+    if (listed.headers !== undefined) download.headers = listed.headers;
+    if (listed.speedLimit !== undefined) download.speedLimit = listed.speedLimit;
+    if (listed.proxy !== undefined) download.proxy = listed.proxy;
+    const own = listed.stream || stream ? { ...stream, ...listed.stream } : undefined;
+    if (own) download.stream = own;
+    return download;
+  });
+  return [...fromArguments, ...fromList];
+}
+
+/** The engine's request for one (a proxy password already stored, see list-proxy.ts). */
+export function downloadRequestOf(download: GetDownload, proxy: ProxyChoice | undefined): DownloadRequest {
+  const request: DownloadRequest = { url: download.url, directory: download.directory };
+  if (download.fileName !== undefined) request.fileName = download.fileName;
+  if (download.sha256 !== undefined) request.sha256 = download.sha256;
+  if (download.connections !== undefined) request.connections = download.connections;
+  if (download.headers !== undefined) request.headers = download.headers;
+  if (download.speedLimit !== undefined) request.speedLimit = download.speedLimit;
+  if (download.stream !== undefined) request.stream = download.stream;
+  if (proxy !== undefined) request.proxy = proxy;
+  return request;
+}
+
+/** What it is called in messages: its list line, else its URL. */
+export function labelOf(download: GetDownload): string {
+  return download.source ? `${download.source} (${download.url})` : download.url;
+}
