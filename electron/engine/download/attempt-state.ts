@@ -8,7 +8,7 @@ import { checkpointPatch, detailsFromRecord, factsFromRecord, forgetPart, partId
 import { failure } from './failures';
 import type { PartWriter } from './part-file';
 import { removeOwnPart } from './part-identity';
-import { followRequest } from './source-facts';
+import { followRequest, sourcesView } from './source-facts';
 
 export class AttemptState {
   readonly facts: DownloadFacts;
@@ -32,6 +32,9 @@ export class AttemptState {
   async checkpoint(): Promise<void> {
     // Mirrors added or taken away while this attempt runs are recorded as they are now.
     followRequest(this.facts.sources, this.request);
+    // The details the attempt ends with (its completed patch) show the sources as they are now.
+    const sources = sourcesView(this.facts.sources);
+    if (sources || this.details.sources) this.details = { ...this.details, sources };
     await this.ctx.checkpoint(checkpointPatch(this.request, this.facts, this.details));
   }
 

@@ -16,8 +16,6 @@ export interface RangeSource {
   connections: number;
   /** Bytes per second per connection, smoothed; 0 while unknown. */
   speed: number;
-  /** Its bytes are being compared with the file's (one comparison at a time). */
-  checking: boolean;
   /** Taken out of the download's URL list while the attempt runs. */
   removed: boolean;
 }
@@ -64,7 +62,7 @@ export class RangeSources {
   of(facts: SourceFacts): RangeSource {
     let source = this.runtime.get(facts);
     if (!source) {
-      source = { facts, host: hostOf(facts.finalUrl ?? facts.url), connections: 0, speed: 0, checking: false, removed: false };
+      source = { facts, host: hostOf(facts.finalUrl ?? facts.url), connections: 0, speed: 0, removed: false };
       this.runtime.set(facts, source);
     }
     return source;
@@ -86,11 +84,11 @@ export class RangeSources {
   /**
    * The source for a connection's next range, or undefined when none may be asked now. Sources
    * whose bytes were not compared yet qualify only when `checkable` (there are bytes to compare
-   * with) and no comparison of theirs is under way. `seat`: the source the connection asks now,
+   * with; connections that choose one wait for its one comparison, source-seats.ts). `seat`: the source the connection asks now,
    * which its own connection does not crowd.
    */
   choose(checkable: boolean, seat?: RangeSource): RangeSource | undefined {
-    const usable = this.live().filter((s) => (s.facts.verified ? ifRangeValidator(s.facts) !== undefined : checkable && !s.checking) || s === seat);
+    const usable = this.live().filter((s) => (s.facts.verified ? ifRangeValidator(s.facts) !== undefined : checkable) || s === seat);
     const scores = usable.map((s) => ({ connections: s.connections - (s === seat ? 1 : 0), speed: s.speed }));
     const index = chooseBySpeed(scores, seat ? usable.indexOf(seat) : undefined);
     return index === undefined ? undefined : usable[index];

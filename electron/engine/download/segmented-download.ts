@@ -28,7 +28,7 @@ import { MAX_CONNECTIONS } from './worker-settings';
 import type { RangeLease, SegmentTable } from './segment-table';
 import type { RangeSource, RangeSources } from './range-sources';
 import type { SourceVerdict } from './source-check';
-import { isLive } from './source-facts';
+import { SourceSeats, type Seat } from './source-seats';
 
 export type { RangeVerdict } from './range-verdict';
 
@@ -70,18 +70,11 @@ interface Job {
 /** How one turn of a connection on its range ended. */
 type Turn = 'again' | 'next' | 'end';
 
-/** Where a connection asks: its source, its claim on that source's host budget, the range it works on. */
-interface Seat {
-  source: RangeSource;
-  release: () => void;
-  lease?: RangeLease;
-}
-
 export class SegmentedDownload {
   private readonly table: SegmentTable;
   private readonly sources: RangeSources;
   private readonly connections = new Set<Connection>();
-  private readonly seats = new Map<Connection, Seat>();
+  private readonly seats: SourceSeats;
   private readonly stopAll = new AbortController();
   private readonly signal: AbortSignal;
   /** How many connections to use: refusals, the ramp and the host's budget decide. */
@@ -100,6 +93,14 @@ export class SegmentedDownload {
     this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
     // Each open connection listens on it (up to 32): not a leak, and no warning on the user's stderr.
     setMaxListeners(4 * MAX_CONNECTIONS, this.signal);
+    this.seats = new SourceSeats({
+      sources: o.sources,
+      pool: o.pool,
+      check: (source, written, signal) => o.check(source, written, signal),
+      written: () => this.table.writtenRanges(),
+      signal: this.signal,
+      log,
+    });
     this.cadence = new CheckpointCadence(o.checkpointIntervalMs, () => this.checkpoint(), (err) => this.stop(err));
   }
 
@@ -131,7 +132,7 @@ export class SegmentedDownload {
   private startFirst(): void {
     if (this.o.first) {
       const source = this.sources.of(this.o.first.source);
-      this.startConnection(this.seatOn(source, this.o.pool.claimFirst(source.host)), { lease: this.table.checkOutFirst(), opened: this.o.first.opened });
+      this.startConnection(this.seats.take(source, this.o.pool.claimFirst(source.host)), { lease: this.table.checkOutFirst(), opened: this.o.first.opened });
       return;
     }
     const source = this.sources.choose(this.checkable());
@@ -140,7 +141,7 @@ export class SegmentedDownload {
       return;
     }
     const lease = this.table.checkOut();
-    if (lease) this.startConnection(this.seatOn(source, this.o.pool.claimFirst(source.host)), { lease });
+    if (lease) this.startConnection(this.seats.take(source, this.o.pool.claimFirst(source.host)), { lease });
   }
 
   /** Opens connections up to the target while there is work and the hosts' budgets allow. */
@@ -149,32 +150,20 @@ export class SegmentedDownload {
     const open = (): number => this.connections.size + starts.length;
     while (!this.signal.aborted && this.connections.size > 0 && open() < this.count.wanted) {
       const source = this.sources.choose(this.checkable());
-      if (!source) break;
-      const release = this.o.pool.tryClaim(source.host, this.onHost(source.host));
+      if (!source || this.seats.holdForUnchecked(open(), this.count.wanted, this.checkable())) break;
+      const release = this.o.pool.tryClaim(source.host, this.seats.onHost(source.host));
       if (!release) break;
       const lease = this.table.checkOut();
       if (!lease) {
         release();
         break;
       }
-      starts.push({ seat: this.seatOn(source, release), lease });
+      starts.push({ seat: this.seats.take(source, release), lease });
     }
     // Every split is made before any of these requests goes out: a request sent at once would ask
     // for a range that the next split shortens, and the server (nginx's limit_rate lets a second's
     // worth through at once) has already pushed the bytes past the new end, which are thrown away.
     for (const { seat, lease } of starts) this.startConnection(seat, { lease });
-  }
-
-  private seatOn(source: RangeSource, release: () => void): Seat {
-    source.connections += 1;
-    return { source, release };
-  }
-
-  /** This download's connections on a host (its sources there together). */
-  private onHost(host: string): number {
-    let n = 0;
-    for (const seat of this.seats.values()) if (seat.source.host === host) n += 1;
-    return n;
   }
 
   /** A source whose bytes were not compared yet can be, once some bytes are written. */
@@ -185,15 +174,12 @@ export class SegmentedDownload {
   private startConnection(seat: Seat, start: Job): void {
     const conn = newConnection();
     this.connections.add(conn);
-    this.seats.set(conn, seat);
+    this.seats.sit(conn, seat);
     void this.work(conn, start)
       // work() settles its own errors; anything else is a bug that must stop this attempt, not the process.
       .catch((err: unknown) => this.stop(err))
       .finally(() => {
-        const last = this.seats.get(conn)!;
-        last.release();
-        last.source.connections -= 1;
-        this.seats.delete(conn);
+        this.seats.leave(conn);
         this.connections.delete(conn);
         if (this.connections.size === 0) this.finished();
       });
@@ -207,7 +193,7 @@ export class SegmentedDownload {
     let job: Job | undefined = first;
     while (job && !this.signal.aborted) {
       const lease: RangeLease = job.lease;
-      this.seats.get(conn)!.lease = lease;
+      this.seats.get(conn).lease = lease;
       let turn: Turn = 'end';
       try {
         turn = await this.turn(conn, job);
@@ -250,7 +236,7 @@ export class SegmentedDownload {
         return 'end';
       }
       this.lastError = reason;
-      const { source } = this.seats.get(conn)!;
+      const { source } = this.seats.get(conn);
       // Nothing came from this source: a source that fails while others remain is dropped.
       if (lease.written === writtenBefore && this.sources.drop(source, reason.error.message)) return 'again';
       if (this.connections.size <= 1) return lease.written > writtenBefore && this.sources.othersLive(source) ? 'again' : 'end';
@@ -268,9 +254,16 @@ export class SegmentedDownload {
    */
   private async open(conn: Connection, lease: RangeLease): Promise<OpenedResponse | 'again' | undefined> {
     const signal = AbortSignal.any([this.signal, conn.controller.signal]);
-    const ready = await this.readySource(conn, signal);
-    if (ready !== 'ready') return ready === 'again' ? 'again' : undefined;
-    const { source } = this.seats.get(conn)!;
+    const ready = await this.seats.ready(conn, this.checkable(), signal);
+    if (ready === 'again') return 'again';
+    if (ready === 'end') return undefined;
+    if (ready !== 'ready') {
+      if ('refused' in ready) return this.refused(conn, this.seats.get(conn).source, ready.refused);
+      // The last source left serves another file: nothing on disk can be continued from it.
+      this.stop(ready.differs);
+      throw ready.differs;
+    }
+    const { source } = this.seats.get(conn);
     const from = lease.nextOffset;
     let opened: OpenedResponse;
     try {
@@ -298,62 +291,13 @@ export class SegmentedDownload {
    * connection fewer, as with one URL.
    */
   private refused(conn: Connection, source: RangeSource, why: TransferFailure): 'again' | undefined {
-    const alone = ![...this.seats].some(([c, seat]) => c !== conn && seat.source === source && !c.yielded);
+    const alone = !this.seats.othersOn(conn, source);
     if ((alone || !why.error.retryable) && this.sources.drop(source, why.error.message)) return 'again';
     if (this.connections.size > 1) {
       this.useFewer(why.error.message);
       return undefined;
     }
     throw why;
-  }
-
-  /**
-   * Before a range request: the connection moves to a better source if one has room (a mirror not
-   * measured yet, a faster one), or must move because its own was dropped; a source whose bytes
-   * were not compared with the file's yet is compared first.
-   */
-  private async readySource(conn: Connection, signal: AbortSignal): Promise<'ready' | 'again' | 'end'> {
-    const seat = this.seats.get(conn)!;
-    const usable = !seat.source.removed && isLive(seat.source.facts);
-    const best = this.sources.choose(this.checkable(), usable ? seat.source : undefined);
-    if (!best) return 'end';
-    if (best !== seat.source && !this.moveSeat(conn, seat, best, !usable) && !usable) return 'end';
-    const { source } = this.seats.get(conn)!;
-    if (source.facts.verified) return 'ready';
-    source.checking = true;
-    let verdict: SourceVerdict;
-    try {
-      verdict = await this.o.check(source.facts, this.table.writtenRanges(), signal);
-    } finally {
-      source.checking = false;
-    }
-    if (signal.aborted) return 'end';
-    if (verdict.kind === 'same') {
-      this.o.log('info', `${source.facts.url} serves the same file (its bytes agree with the ones already downloaded)`);
-      return 'ready';
-    }
-    const reason = verdict.kind === 'differs' ? verdict.reason : verdict.failure.error.message;
-    if (this.sources.drop(source, reason)) return 'again';
-    if (verdict.kind === 'failed') return this.refused(conn, source, verdict.failure) ?? 'end';
-    // The last source left serves another file: nothing on disk can be continued from it.
-    const differs = failure('RESPONSE_MISMATCH', `${source.facts.url}: ${reason}`, true);
-    this.stop(differs);
-    throw differs;
-  }
-
-  /** Moves a connection's seat to another source, claiming room on its host; `force`: its own source is gone. */
-  private moveSeat(conn: Connection, seat: Seat, to: RangeSource, force: boolean): boolean {
-    let release = seat.release;
-    if (to.host !== seat.source.host) {
-      const claimed = this.o.pool.tryClaim(to.host, this.onHost(to.host)) ?? (force ? this.o.pool.claimFirst(to.host) : undefined);
-      if (!claimed) return false;
-      seat.release();
-      release = claimed;
-    }
-    seat.source.connections -= 1;
-    to.connections += 1;
-    this.seats.set(conn, { source: to, release, ...(seat.lease ? { lease: seat.lease } : {}) });
-    return true;
   }
 
   private receive(conn: Connection, lease: RangeLease, opened: OpenedResponse): Promise<void> {
@@ -387,11 +331,11 @@ export class SegmentedDownload {
     let over = working.length - this.count.keep(Infinity);
     const overOnHost = new Map<string, number>();
     for (const conn of working) {
-      const host = this.seats.get(conn)!.source.host;
+      const host = this.seats.get(conn).source.host;
       overOnHost.set(host, (overOnHost.get(host) ?? -this.o.pool.fairShare(host)) + 1);
     }
     for (const conn of working.reverse()) {
-      const { source } = this.seats.get(conn)!;
+      const { source } = this.seats.get(conn);
       const overHere = overOnHost.get(source.host)!;
       if (over <= 0 && overHere <= 0 && !source.removed) continue;
       conn.yielded = true;
@@ -399,18 +343,6 @@ export class SegmentedDownload {
       over -= 1;
       overOnHost.set(source.host, overHere - 1);
     }
-  }
-
-  /** Each source's speed per connection, from the ranges its connections hold. */
-  private sampleSourceSpeeds(): void {
-    const speeds = new Map<RangeSource, number[]>();
-    for (const seat of this.seats.values()) {
-      if (!seat.lease?.held) continue;
-      const list = speeds.get(seat.source) ?? [];
-      list.push(seat.lease.speed);
-      speeds.set(seat.source, list);
-    }
-    this.sources.sampleSpeeds(speeds);
   }
 
   private stop(reason: unknown): void {
@@ -427,7 +359,7 @@ export class SegmentedDownload {
       }
     }
     this.table.sampleSpeeds(now);
-    this.sampleSourceSpeeds();
+    this.seats.sampleSpeeds();
     this.count.update(now, this.writtenTotal(), this.working());
     this.keepToShare();
     this.openMore();
