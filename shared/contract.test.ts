@@ -29,6 +29,7 @@ const VALID: Record<RequestName, unknown> = {
   reorder: { id: 't1', toIndex: 0 },
   setTransferSpeedLimit: { id: 't1', bytesPerSecond: null },
   setTransferProxy: { id: 't1', proxy: null },
+  setDownloadAddress: { id: 't1', url: 'http://127.0.0.1:8080/new.bin', as: 'address' },
   getSettings: undefined,
   setSettings: { maxActive: 4 },
   listDestinations: undefined,
@@ -45,6 +46,11 @@ const VALID: Record<RequestName, unknown> = {
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */
 const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
+  setDownloadAddress: [
+    { id: 't1', url: '', as: 'address' },
+    { id: 't1', url: 'http://127.0.0.1/x', as: 'primary' },
+    { id: 't1', url: 'http://127.0.0.1/x' },
+  ],
   setTransferProxy: [
     { id: 't1', proxy: { mode: 'manual', all: 'http://a b' } },
     { id: 't1', proxy: { mode: 'pac' } },

@@ -158,6 +158,14 @@ export const requests = {
   },
   /** The transfer's own proxy (null: follow the setting again); used from its next connection on. */
   setTransferProxy: { input: z.strictObject({ id, proxy: proxyChoiceSchema.nullable() }), output: returns<void>() },
+  /**
+   * A download's new address (`as: 'address'`: a paused, failed or canceled one goes on from it,
+   * keeping its bytes when it serves the same file) or one more URL of the same file (`'mirror'`).
+   */
+  setDownloadAddress: {
+    input: z.strictObject({ id, url: z.string().min(1).max(8192), as: z.enum(['address', 'mirror']) }),
+    output: returns<void>(),
+  },
   getSettings: { input: nothing, output: returns<Settings>() },
   setSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   listDestinations: { input: nothing, output: returns<Destination[]>() },

@@ -18,6 +18,7 @@ export const REQUEST_NAMES = [
   'reorder',
   'setTransferSpeedLimit',
   'setTransferProxy',
+  'setDownloadAddress',
   'getSettings',
   'setSettings',
   'listDestinations',

@@ -12,6 +12,7 @@ export type { DownloadRequest, UploadRequest } from './types';
 export type { UploadTarget } from './upload-retarget';
 // For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
 export { TransferFailure } from './types';
+export { changeUris } from './download-addresses';
 export { isSecretRef, MemorySecretsProvider, SECRET_REF_PREFIX, secretRefValue, UnknownSecretError, type SecretsProvider, type SecretVault } from './secrets';
 export { DOWNLOAD_HEADER_REF_PREFIX } from './download-header-secrets';
 export { uploadRequestFromDestination } from './upload/destination';

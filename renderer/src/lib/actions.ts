@@ -46,6 +46,13 @@ export async function setOwnProxy(id: string, proxy: ProxyChoice | null): Promis
   if (!r.ok) useUi.getState().toast(`Proxy: ${r.error.message}`, 'error');
   return r.ok;
 }
+/** A download's new address or one more mirror; the host's refusal (a bad URL, a running download) is returned in words. */
+export async function setDownloadAddress(id: string, url: string, as: 'address' | 'mirror'): Promise<string | null> {
+  const r = await transport().api.setDownloadAddress({ id, url, as });
+  if (!r.ok) return r.error.message;
+  useUi.getState().toast(as === 'address' ? 'Address updated: the download goes on from it' : 'Mirror added');
+  return null;
+}
 export const openFile = (id: string) => run('Open', api().openFile({ id }));
 export const showInFolder = (id: string) => run('Show in folder', api().showInFolder({ id }));
 

@@ -5,7 +5,7 @@ import type { TransferEngine } from '../../../engine/index';
 
 export type RpcEngine = Pick<
   TransferEngine,
-  'on' | 'off' | 'get' | 'list' | 'addDownload' | 'pause' | 'resume' | 'cancel' | 'remove' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy'
+  'on' | 'off' | 'get' | 'list' | 'addDownload' | 'pause' | 'resume' | 'cancel' | 'remove' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy' | 'downloadUrls' | 'setDownloadUrls'
 >;
 
 /**

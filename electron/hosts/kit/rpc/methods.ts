@@ -7,6 +7,7 @@ import type { RpcBackend } from './backend';
 import { DownloadIndex, isStopped, page } from './download-index';
 import { assignGid, gidOf } from './gid';
 import { asOptions, downloadOptionsFrom, globalOptionsView, optionsView, OptionError, proxyChoiceFrom, settingsPatchFrom, type DownloadOptions } from './options';
+import { changeUri } from './change-uri';
 import { filesOf, pickKeys, statusStruct, urisOf } from './status-view';
 import { intParam, keysParam, RpcError } from './rpc-error';
 import { hasClearPassword, proxyAddresses } from '../../../engine/index';
@@ -79,12 +80,15 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     }
     // Checked before the add: a refused call must not leave a download behind.
     const position = positionParam === undefined ? undefined : intParam(positionParam, 'position');
-    // aria2 treats several URIs as mirrors of one file; Ferry downloads from the first.
-    const url = urisParam[0] as string;
+    // aria2 treats several URIs as mirrors of one file: so does Ferry (segments spread over them).
+    const [url, ...others] = urisParam as string[];
+    const mirrors = [...new Set(others.filter((u) => u !== url))];
     if (proxyAddresses(options.proxy).some(hasClearPassword)) {
       throw new RpcError('A proxy password for one download is not kept over the RPC: give the proxy with its password in changeGlobalOption (all-proxy), or one without a password here');
     }
-    if (!/^https?:\/\//i.test(url)) throw new RpcError(`Ferry downloads http and https URIs only: ${url.slice(0, 200)}`);
+    for (const uri of [url!, ...mirrors]) {
+      if (!/^https?:\/\//i.test(uri)) throw new RpcError(`Ferry downloads http and https URIs only: ${uri.slice(0, 200)}`);
+    }
     // Checked before anything is kept, so a refused folder gets no download, no folder and no .part.
     const directory = options.dir === undefined ? backend.getSettings().downloadDirectory : await clientFolder(options.dir);
     if (options.out !== undefined) clientFileName(options.out);
@@ -98,7 +102,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     let view: TransferView;
     try {
       view = await engine.addDownload({
-        url,
+        url: url!,
+        ...(mirrors.length > 0 ? { mirrors } : {}),
         directory,
         ...(options.out ? { fileName: options.out } : {}),
         ...(options.sha256 ? { sha256: options.sha256 } : {}),
@@ -269,9 +274,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
       if (Number.isNaN(target)) throw new RpcError(`Illegal argument: how must be POS_SET, POS_CUR or POS_END`);
       return moveInWaiting(view.id, Math.max(0, target));
     },
-    'aria2.changeUri': () => {
-      throw new RpcError('Ferry does not change the URIs of a download: aria2.changeUri is not supported');
-    },
+    'aria2.changeUri': (params) => changeUri(engine, find(params[0]), params),
     'aria2.getOption': ([gid]) => {
       const view = find(gid);
       const defaultConnections = backend.getSettings().connectionsPerDownload;

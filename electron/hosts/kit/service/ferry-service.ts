@@ -2,6 +2,7 @@
 // headless WebSocket host. `handle` takes whatever crossed the process boundary, validates it
 // with the contract and always resolves to a Reply: a malformed or failing call is an error
 // value, never an exception that could take the host down.
+import { AddressRefused, changeDownloadAddress } from './download-address';
 import type { ChosenFile, ErrorReply, EventName, Events, ParsedInput, Reply, RequestName, RequestOutput, RpcInfo, Snapshot } from '../../../../shared/contract';
 import { parseRequest } from '../../../../shared/contract';
 import type { Settings, SettingsPatch } from '../../../../shared/settings';
@@ -23,6 +24,7 @@ export type EngineLike = Pick<
   TransferEngine,
   | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
   | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy' | 'updateSettings'
+  | 'downloadUrls' | 'setDownloadUrls'
 >;
 
 export interface FerryServiceOptions {
@@ -257,6 +259,14 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         engine.setTransferProxy(id, proxy);
       } finally {
         release?.();
+      }
+    },
+    async setDownloadAddress({ id, url, as }) {
+      try {
+        await changeDownloadAddress(engine, requireTransfer(id), url, as);
+      } catch (error) {
+        if (error instanceof AddressRefused || error instanceof TransferFailure) throw new Refusal('INVALID_INPUT', error instanceof TransferFailure ? error.error.message : error.message, 'url');
+        throw error;
       }
     },
     getSettings: () => settingsView(settingsStore.get()),
