@@ -9,7 +9,7 @@ import type { GetCommand } from './args';
 
 export interface GetDownload {
   url: string;
-  /** Other URIs of the same file (an input file's TAB-separated mirrors); not used yet. */
+  /** Other URIs of the same file (an input file's TAB-separated mirrors). */
   mirrors: string[];
   directory: string;
   fileName?: string;
@@ -54,6 +54,7 @@ export function downloadsOf(command: GetCommand): GetDownload[] {
 /** The engine's request for one (a proxy password already stored, see list-proxy.ts). */
 export function downloadRequestOf(download: GetDownload, proxy: ProxyChoice | undefined): DownloadRequest {
   const request: DownloadRequest = { url: download.url, directory: download.directory };
+  if (download.mirrors.length > 0) request.mirrors = download.mirrors;
   if (download.fileName !== undefined) request.fileName = download.fileName;
   if (download.sha256 !== undefined) request.sha256 = download.sha256;
   if (download.connections !== undefined) request.connections = download.connections;

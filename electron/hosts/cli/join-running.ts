@@ -44,7 +44,7 @@ export async function joinRunningFerry(command: GetCommand, output: Output): Pro
   let refused = 0;
   for (const download of downloadsOf(command)) {
     try {
-      accepted.push({ gid: await call<string>('aria2.addUri', [[download.url], aria2Options(download, command.limit)]), url: download.url });
+      accepted.push({ gid: await call<string>('aria2.addUri', [[download.url, ...download.mirrors], aria2Options(download, command.limit)]), url: download.url });
     } catch (error) {
       refused++;
       const message = (error as Error).message;

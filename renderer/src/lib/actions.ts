@@ -56,6 +56,14 @@ export async function setDownloadAddress(id: string, url: string, as: 'address' 
 export const openFile = (id: string) => run('Open', api().openFile({ id }));
 export const showInFolder = (id: string) => run('Show in folder', api().showInFolder({ id }));
 
+/** A download whose link may have expired: its address can be changed while it does not run. */
+export function canUpdateAddress(v: TransferView): boolean {
+  return v.kind === 'download' && (v.state === 'paused' || v.state === 'failed' || v.state === 'canceled');
+}
+export function canAddMirror(v: TransferView): boolean {
+  return v.kind === 'download' && v.state !== 'completed' && v.state !== 'canceled';
+}
+
 // Pause and resume ask the engine's own state table (shared/transfer-states.ts).
 export function canPause(v: TransferView): boolean {
   return canPauseState(v.state);
