@@ -49,7 +49,7 @@ export type Aria2StatusStruct = Record<string, string | Aria2File[]>;
 export function urisOf(view: TransferView): Aria2Uri[] {
   const sources = view.download?.sources;
   if (sources) {
-    return sources.filter((s) => s.status !== 'dropped').map((s) => ({ uri: maskUrlPasswords(s.url), status: s.status === 'serving' ? 'used' : 'waiting' }));
+    return sources.filter((s) => s.status !== 'dropped').map((s) => ({ status: s.status === 'serving' ? 'used' : 'waiting', uri: maskUrlPasswords(s.url) }));
   }
   const uri = maskUrlPasswords(view.url);
   if (view.startedAt === undefined) return [{ uri, status: 'waiting' }];
