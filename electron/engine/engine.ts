@@ -233,7 +233,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     const record = this.transfers.require(id);
     const change = setDownloadUrls(record, urls);
     const shown = (list: string[]) => list.map(maskUrlPasswords).join(', ');
-    if (change.primaryChanged) this.lifecycle.log(record, 'info', `Address changed to ${maskUrlPasswords(record.transfer.url)}`);
+    if (change.primaryChanged) this.lifecycle.log(record, 'info', `Address changed to ${maskUrlPasswords(change.facts.url!)}`);
     if (change.added.length > 0) this.lifecycle.log(record, 'info', `URL added: ${shown(change.added)}`);
     if (change.removed.length > 0) this.lifecycle.log(record, 'info', `URL taken away: ${shown(change.removed)}`);
     this.lifecycle.update(record, change.facts);

@@ -69,6 +69,7 @@ it('a fresh link to the same file continues the download: ≤ 1.1x the file sent
   expect(links.bodyBytesSent()).toBeLessThanOrEqual(1.1 * FILE.length);
   const log = done!.log.map((e) => e.message).join('\n');
   expect(log).toContain('serves the same file');
+  expect(log).toContain(`Address changed to ${fresh}`);
   expect(log).not.toContain('Starting over');
   // The fresh link was asked only for what was missing (and a few KiB to compare).
   expect(kept).toBeGreaterThanOrEqual(6 * MiB);

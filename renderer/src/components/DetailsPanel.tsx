@@ -90,7 +90,7 @@ function Body({ v }: { v: TransferView }) {
         <Row label={v.kind === 'download' ? 'URL' : 'Target URL'} mono>{v.url}</Row>
         {v.finalUrl && v.finalUrl !== v.url && <Row label="Final URL" mono>{v.finalUrl}</Row>}
         {d?.sources && (
-          <Row label="Mirrors">
+          <Row label="URLs">
             <ul className="sources">
               {d.sources.map((s) => (
                 <li key={s.url} className={`sources__item sources__item--${s.status}`}>
