@@ -13,23 +13,20 @@ import { failure, fileSystemFailure, isFileSystemError, networkFailure, stalledF
 import { MAX_NAME_BYTES, safeFileName, suggestedFileName } from './filename';
 import { completeRecovered, finishDownload } from './finish-download';
 import type { HostConnectionPool } from './host-pool';
-import { header, isHttpUrl, openDownloadStream, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
+import { header, isHttpUrl, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
 import { adoptPart, partIdentityOf } from './download-state';
 import { createPartFile, PART_SUFFIX, PartWriter, removeIfExists } from './part-file';
 import { unsealHeaders } from '../download-header-secrets';
-import { httpStatusFailure } from '../retry-policy';
 import type { SecretsProvider } from '../secrets';
 import type { SourceFacts } from '../types';
 import { identityOf, removeOwnPart } from './part-identity';
 import { reopenPart } from './part-reopen';
-import { resumeHeaders } from './request-headers';
 import { checkResponse, ifRangeValidator } from './response-check';
 import { PrefixHasher } from './prefix-hasher';
 
 import { receiveSegmented } from './segmented-attempt';
-import { compareSource } from './source-check';
-import { currentSource, headersOriginOf } from './source-facts';
-import { writtenRanges } from './download-state';
+import { currentSource } from './source-facts';
+import { askSource, dropSource, settleSource } from './source-settle';
 import { serverDigestOf, type ServerDigest } from './server-digest';
 import { receiveSingle } from './single-connection';
 import { manifestInFile } from '../stream/manifest-sniff';
@@ -112,12 +109,12 @@ class DownloadAttempt {
       // At most two responses: a 416 that does not prove completion restarts from byte 0 once. A
       // URL dropped on the way (refused, 404 ...) does not count: the next one is asked.
       for (let round = 0; round < 2; ) {
-        if (!(await this.settleSource(signal))) resumeSegmented = false;
+        if (!(await settleSource(this.state, signal))) resumeSegmented = false;
         if (resumeSegmented) return await this.receiveSegmented(undefined, signal);
         const source = currentSource(this.facts.sources);
-        const answer = await this.ask(source, signal);
+        const answer = await askSource(this.state, source, signal);
         if ('refused' in answer) {
-          if (this.drop(source, answer.refused.error.message)) continue;
+          if (dropSource(this.state, source, answer.refused.error.message)) continue;
           throw answer.refused;
         }
         const outcome = await this.handleResponse(source, answer.opened, signal);
@@ -133,88 +130,12 @@ class DownloadAttempt {
     }
   }
 
-  private get headersOrigin() {
-    return headersOriginOf(this.request);
-  }
-
   private segmentHere(source: SourceFacts, totalBytes: number | null, rangesOffered: boolean): totalBytes is number {
     return shouldSegment(totalBytes, rangesOffered, {
       connections: connectionCountFor(this.request, this.segmentSettings),
       minSplitBytes: this.segmentSettings.minSplitBytes,
       hasValidator: ifRangeValidator(source) !== undefined,
     });
-  }
-
-  /**
-   * Makes sure the URL about to be asked may continue the bytes on disk: one whose bytes were never
-   * compared with them (a new address, a mirror) is compared now (source-check.ts). Another file is
-   * dropped while a URL that wrote the bytes remains; otherwise the download starts over from it,
-   * saying why. Returns false when the bytes on disk were given up.
-   */
-  private async settleSource(signal: AbortSignal): Promise<boolean> {
-    for (;;) {
-      const source = currentSource(this.facts.sources);
-      if (source.verified) return true;
-      const written = writtenRanges(this.facts);
-      if (written.length === 0 || !this.state.writer || this.facts.totalBytes === null) {
-        // Nothing to compare with: this URL's answer makes the file.
-        source.verified = true;
-        return true;
-      }
-      const verdict = await compareSource({
-        source,
-        handle: this.state.writer.fileHandle,
-        written,
-        total: this.facts.totalBytes,
-        headers: this.state.headers,
-        headersOrigin: this.headersOrigin,
-        signal,
-        stallTimeoutMs: this.ctx.stallTimeoutMs,
-        ...(this.ctx.agent ? { agent: this.ctx.agent } : {}),
-      });
-      if (signal.aborted) throw new Error('stopped while comparing');
-      if (verdict.kind === 'same') {
-        this.ctx.log('info', `${source.url} serves the same file: its bytes agree with the ${bytesText(written)} already downloaded, which are kept`);
-        await this.state.checkpoint();
-        return true;
-      }
-      if (verdict.kind === 'failed') {
-        if (this.drop(source, verdict.failure.error.message)) continue;
-        throw verdict.failure;
-      }
-      if (this.facts.sources.some((s) => s !== source && s.verified && s.dropped === undefined) && this.drop(source, verdict.reason)) continue;
-      this.ctx.log('warn', `Starting over from byte 0: ${source.url}: ${verdict.reason}`);
-      await this.state.resetToZero();
-      source.verified = true;
-      return false;
-    }
-  }
-
-  /** A URL that fails is dropped for this transfer while another remains; returns whether it was. */
-  private drop(source: SourceFacts, reason: string): boolean {
-    if (!this.facts.sources.some((s) => s !== source && s.dropped === undefined)) return false;
-    source.dropped = reason;
-    this.ctx.log('warn', `${source.url} is not used any more for this download: ${reason}`);
-    return true;
-  }
-
-  /** Sends the request; a URL that does not answer with the file (refused, 403, 404, 5xx) is `refused`. */
-  private async ask(source: SourceFacts, signal: AbortSignal): Promise<{ opened: OpenedResponse } | { refused: TransferFailure }> {
-    const offset = this.state.writer?.start ?? 0;
-    const headers = resumeHeaders(this.state.headers, this.headersOrigin, offset, ifRangeValidator(source));
-    let opened: OpenedResponse;
-    try {
-      opened = await openDownloadStream(source.url, headers, signal, this.ctx.stallTimeoutMs, this.ctx.agent);
-    } catch (err) {
-      if (signal.aborted) throw err;
-      const refused = err instanceof TransferFailure ? err : networkFailure(err, this.ctx.stallTimeoutMs);
-      // The proxy's failure is not the URL's: nothing is dropped for it.
-      if (refused.error.code === 'PROXY') throw refused;
-      return { refused };
-    }
-    if ((opened.status >= 200 && opened.status < 300) || (opened.status === 416 && offset > 0)) return { opened };
-    const excerpt = await readExcerpt(opened.stream);
-    return { refused: httpStatusFailure(opened.status, opened.statusText, header(opened, 'retry-after'), excerpt) };
   }
 
   /** Returns the attempt's result, or undefined to send the request again from byte 0. */
@@ -341,9 +262,4 @@ class DownloadAttempt {
     if (isFileSystemError(err)) throw fileSystemFailure(err, this.facts.partPath ?? this.state.details.directory);
     throw networkFailure(err, this.ctx.stallTimeoutMs);
   }
-}
-
-function bytesText(written: readonly (readonly [number, number])[]): string {
-  const bytes = written.reduce((sum, [s, e]) => sum + (e - s), 0);
-  return `${bytes} bytes`;
 }

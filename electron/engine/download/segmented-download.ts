@@ -10,54 +10,26 @@
 // spreads them by measured speed and drops a failing one while others remain), and a URL whose
 // bytes were not compared with the file's yet is compared before its first range (source-check.ts).
 // This file schedules the connections; how many (connection-policy.ts), which range each works
-// on (segment-table.ts, which checks ranges out and in), which URL each asks (range-sources.ts)
-// and how one of them reads its body (range-connection.ts) live beside it.
+// on (segment-table.ts, which checks ranges out and in), which URL each asks (range-sources.ts,
+// source-seats.ts), what it is given (segmented-options.ts) and how one of them reads its body
+// (range-connection.ts) live beside it.
 import { setMaxListeners } from 'node:events';
-import type { FileHandle } from 'node:fs/promises';
-import type { ByteSegment, SourceFacts, Throttle, TransferFailure } from '../types';
+import type { TransferFailure } from '../types';
 import { failure, isPartWriteError, networkFailure, stalledFailure } from './failures';
-import type { HostConnectionPool } from './host-pool';
 import { type OpenedResponse } from './http-request';
 import { batchBytesFor } from './batch-writer';
 import { CheckpointCadence } from './checkpoint-cadence';
 import { RAMP_WINDOW_MS } from './connection-ramp';
 import { ConnectionTarget } from './connection-policy';
 import { newConnection, receiveRange, type Connection } from './range-connection';
-import type { RangeVerdict } from './range-verdict';
 import { MAX_CONNECTIONS } from './worker-settings';
 import type { RangeLease, SegmentTable } from './segment-table';
 import type { RangeSource, RangeSources } from './range-sources';
-import type { SourceVerdict } from './source-check';
 import { SourceSeats, type Seat } from './source-seats';
 
 export type { RangeVerdict } from './range-verdict';
-
-export interface SegmentedOptions {
-  handle: FileHandle;
-  total: number;
-  /** The ranges and their holders; connections check ranges out of it and back in. */
-  table: SegmentTable;
-  /** The URLs to ask (the download's own and its mirrors), each with its own validators. */
-  sources: RangeSources;
-  /** A response already open at the start of the table's first range (the probe's body), and its source. */
-  first?: { opened: OpenedResponse; source: SourceFacts };
-  openRange(source: SourceFacts, start: number, endExclusive: number, signal: AbortSignal): Promise<OpenedResponse>;
-  judge(source: SourceFacts, opened: OpenedResponse, start: number): Promise<RangeVerdict>;
-  /** Compares a source's bytes with the written ranges, before its first range (source-check.ts). */
-  check(source: SourceFacts, written: [number, number][], signal: AbortSignal): Promise<SourceVerdict>;
-  maxConnections: number;
-  /** The user named the count (`--connections`, a per-transfer override): open it at once. */
-  connectionsAsked?: boolean;
-  pool: HostConnectionPool;
-  signal: AbortSignal;
-  stallTimeoutMs: number;
-  checkpointIntervalMs: number;
-  throttle: Throttle;
-  progress(bytesWritten: number): void;
-  /** Persist resume data; called only with durable counts. */
-  record(segments: ByteSegment[], connections: number): Promise<void>;
-  log(level: 'info' | 'warn', message: string): void;
-}
+export type { SegmentedOptions } from './segmented-options';
+import type { SegmentedOptions } from './segmented-options';
 
 const TICK_MS = 250;
 
@@ -328,20 +300,9 @@ export class SegmentedDownload {
    */
   private keepToShare(): void {
     const working = [...this.connections].filter((c) => !c.yielded);
-    let over = working.length - this.count.keep(Infinity);
-    const overOnHost = new Map<string, number>();
-    for (const conn of working) {
-      const host = this.seats.get(conn).source.host;
-      overOnHost.set(host, (overOnHost.get(host) ?? -this.o.pool.fairShare(host)) + 1);
-    }
-    for (const conn of working.reverse()) {
-      const { source } = this.seats.get(conn);
-      const overHere = overOnHost.get(source.host)!;
-      if (over <= 0 && overHere <= 0 && !source.removed) continue;
+    for (const conn of this.seats.toClose(working, working.length - this.count.keep(Infinity), (host) => this.o.pool.fairShare(host))) {
       conn.yielded = true;
       conn.controller.abort();
-      over -= 1;
-      overOnHost.set(source.host, overHere - 1);
     }
   }
 

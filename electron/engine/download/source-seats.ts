@@ -134,6 +134,29 @@ export class SourceSeats {
     return true;
   }
 
+  /**
+   * Which of the `working` connections to close, the last opened first: `over` above what helps,
+   * those above a host's fair share of its budget (another transfer arrived), and those on a URL
+   * taken out of the download's list.
+   */
+  toClose(working: readonly Connection[], over: number, fairShare: (host: string) => number): Connection[] {
+    const overOnHost = new Map<string, number>();
+    for (const conn of working) {
+      const host = this.get(conn).source.host;
+      overOnHost.set(host, (overOnHost.get(host) ?? -fairShare(host)) + 1);
+    }
+    const closing: Connection[] = [];
+    for (const conn of [...working].reverse()) {
+      const { source } = this.get(conn);
+      const overHere = overOnHost.get(source.host)!;
+      if (over <= 0 && overHere <= 0 && !source.removed) continue;
+      closing.push(conn);
+      over -= 1;
+      overOnHost.set(source.host, overHere - 1);
+    }
+    return closing;
+  }
+
   /** Each source's speed per connection, from the ranges its connections hold. */
   sampleSpeeds(): void {
     const speeds = new Map<RangeSource, number[]>();
