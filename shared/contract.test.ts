@@ -29,6 +29,8 @@ const VALID: Record<RequestName, unknown> = {
   reorder: { id: 't1', toIndex: 0 },
   setTransferSpeedLimit: { id: 't1', bytesPerSecond: null },
   setTransferProxy: { id: 't1', proxy: null },
+  setDownloadAddress: { id: 't1', url: 'http://127.0.0.1:8080/new.bin', as: 'address' },
+  changeDownloadUrls: { id: 't1', remove: ['http://127.0.0.1:8080/old.bin'], add: ['http://127.0.0.1:8081/new.bin'], position: 0 },
   getSettings: undefined,
   setSettings: { maxActive: 4 },
   listDestinations: undefined,
@@ -45,6 +47,15 @@ const VALID: Record<RequestName, unknown> = {
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */
 const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
+  changeDownloadUrls: [
+    { id: 't1', remove: [], add: ['ftp://127.0.0.1/x'] },
+    { id: 't1', remove: [], add: [], position: -1 },
+  ],
+  setDownloadAddress: [
+    { id: 't1', url: '', as: 'address' },
+    { id: 't1', url: 'http://127.0.0.1/x', as: 'primary' },
+    { id: 't1', url: 'http://127.0.0.1/x' },
+  ],
   setTransferProxy: [
     { id: 't1', proxy: { mode: 'manual', all: 'http://a b' } },
     { id: 't1', proxy: { mode: 'pac' } },

@@ -45,6 +45,8 @@ const httpUrl = z
 
 export const addDownloadsInput = z.strictObject({
   urls: z.array(httpUrl).min(1).max(1000),
+  /** Other addresses of the same file (aria2's several URIs of one download); only with a single URL. */
+  mirrors: z.array(httpUrl).max(16).optional(),
   /** Folder to save into; the settings' download folder when absent. Hosts expand a leading `~` first. */
   directory: absoluteFolderSchema.optional(),
   /** Only with a single URL: the file name to save as. */
@@ -188,6 +190,22 @@ export const requests = {
   },
   /** The transfer's own proxy (null: follow the setting again); used from its next connection on. */
   setTransferProxy: { input: z.strictObject({ id, proxy: proxyChoiceSchema.nullable() }), output: returns<void>() },
+  /**
+   * A download's new address (`as: 'address'`: a paused, failed or canceled one goes on from it,
+   * keeping its bytes when it serves the same file) or one more URL of the same file (`'mirror'`).
+   */
+  /**
+   * aria2's changeUri as one change of a download's URLs: `remove` (each once; a URL as views show
+   * it, password masked, names the stored one), then `add` at `position` (after the removal; absent: at the end).
+   */
+  changeDownloadUrls: {
+    input: z.strictObject({ id, remove: z.array(z.string().max(8192)).max(100), add: z.array(httpUrl).max(16), position: z.number().int().min(0).optional() }),
+    output: returns<{ deleted: number; added: number }>(),
+  },
+  setDownloadAddress: {
+    input: z.strictObject({ id, url: z.string().min(1).max(8192), as: z.enum(['address', 'mirror']) }),
+    output: returns<void>(),
+  },
   getSettings: { input: nothing, output: returns<Settings>() },
   setSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   listDestinations: { input: nothing, output: returns<Destination[]>() },

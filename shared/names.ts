@@ -18,6 +18,8 @@ export const REQUEST_NAMES = [
   'reorder',
   'setTransferSpeedLimit',
   'setTransferProxy',
+  'changeDownloadUrls',
+  'setDownloadAddress',
   'getSettings',
   'setSettings',
   'listDestinations',

@@ -78,6 +78,18 @@ export interface DownloadDetails {
   segments?: SegmentView[];
   /** Set once the URL turned out to be a video stream (HLS/DASH): its segments and variant. */
   stream?: StreamView;
+  /** A download from several URLs of one file (mirrors): each with what it is doing; the first is `url`. */
+  sources?: SourceView[];
+}
+
+export interface SourceView {
+  url: string;
+  /**
+   * waiting: not used yet (or its bytes not yet compared with the file's); serving: used, its bytes
+   * agree; dropped: not used again by this download (see `reason`).
+   */
+  status: 'waiting' | 'serving' | 'dropped';
+  reason?: string;
 }
 
 export interface SegmentView {

@@ -31,6 +31,8 @@ import { transferView } from './transfer-view';
 import { TransferFailure, type DownloadRequest, type TransferRecord, type TransferWorker, type UploadRequest } from './types';
 import type { ProxyChoice } from '../../shared/proxy';
 import { retargetUpload, uploadTargetText, type UploadTarget } from './upload-retarget';
+import { downloadUrls, setDownloadUrls } from './download-addresses';
+import { maskUrlPasswords } from '../../shared/secret-mask';
 
 export type { EngineEvents, EngineOptions } from './engine-options';
 export { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
@@ -215,6 +217,33 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     if (target) this.lifecycle.log(record, 'info', `Retry: sending to ${target}`);
     this.lifecycle.transition(record, 'queued', { attempt: 1, error: undefined, finishedAt: undefined });
     this.scheduler.request();
+  }
+
+  /** A download's URLs as stored (passwords included): its address first, then its mirrors. */
+  downloadUrls(id: string): string[] {
+    return downloadUrls(this.transfers.require(id));
+  }
+
+  /**
+   * A download's address and mirrors, replaced (download-addresses.ts): a URL new to it is compared
+   * with the bytes on disk before they are continued from it. A running attempt follows mirrors
+   * added; one whose URL was taken away starts again at once. The state stays as it was.
+   */
+  async setDownloadUrls(id: string, urls: readonly string[]): Promise<TransferView> {
+    const record = this.transfers.require(id);
+    const change = setDownloadUrls(record, urls);
+    const shown = (list: string[]) => list.map(maskUrlPasswords).join(', ');
+    if (change.primaryChanged) this.lifecycle.log(record, 'info', `Address changed to ${maskUrlPasswords(change.facts.url!)}`);
+    if (change.added.length > 0) this.lifecycle.log(record, 'info', `URL added: ${shown(change.added)}`);
+    if (change.removed.length > 0) this.lifecycle.log(record, 'info', `URL taken away: ${shown(change.removed)}`);
+    this.lifecycle.update(record, change.facts);
+    if (change.removed.length > 0 && this.attempts.has(id) && record.transfer.state === 'active') {
+      this.lifecycle.pause(record);
+      await this.attempts.stop(id, 'pause');
+      this.lifecycle.resume(record);
+      this.scheduler.request();
+    }
+    return transferView(record);
   }
 
   async remove(id: string, opts: { deleteFile?: boolean } = {}): Promise<void> {

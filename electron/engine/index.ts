@@ -14,6 +14,7 @@ export { TransferFailure } from './types';
 // The errors a command may raise, for the service to map by class (not by name).
 export { TransferNotFoundError } from './transfer-list';
 export { InvalidTransitionError } from './state-machine';
+export { changeUris } from './download-addresses';
 export { isSecretRef, MemorySecretsProvider, SECRET_REF_PREFIX, secretRefValue, UnknownSecretError, type SecretsProvider, type SecretVault } from './secrets';
 export { DOWNLOAD_HEADER_REF_PREFIX } from './download-header-secrets';
 export { uploadRequestFromDestination } from './upload/destination';

@@ -1,5 +1,6 @@
 // Building and updating transfer records: pure functions over plain data, so the engine
 // class only decides *when* things happen.
+import { sourcesView, urlsOf } from './download/source-facts';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { TransferLogEntry } from '../../shared/transfer';
@@ -59,6 +60,8 @@ export function newDownloadRecord(req: DownloadRequest, order: number, now: numb
     ...(req.sha256 ? { sha256: req.sha256.toLowerCase() } : {}),
     resumable: true,
   };
+  const sources = sourcesView(urlsOf(req).map((url) => ({ url })));
+  if (sources) transfer.download.sources = sources;
   return {
     transfer,
     resume: freshResume('download', req.url),

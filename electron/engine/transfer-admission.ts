@@ -14,6 +14,7 @@ import { assertHttpUrl } from './url-check';
 export async function checkDownloadRequests(reqs: readonly DownloadRequest[]): Promise<DownloadRequest[]> {
   for (const req of reqs) {
     assertHttpUrl(req.url);
+    for (const mirror of req.mirrors ?? []) assertHttpUrl(mirror);
     assertProxyChoice(req);
   }
   // Folders the OS runs files from at login are refused however they are spelt.

@@ -25,6 +25,10 @@ export function transferView(record: Readonly<TransferRecord>): TransferView {
   if (facts.download) {
     view.download = { ...facts.download };
     if (facts.download.segments) view.download.segments = facts.download.segments.map((s) => ({ ...s }));
+    // Every mirror's URL is masked as the address is; a reason may quote one.
+    if (facts.download.sources) {
+      view.download.sources = facts.download.sources.map((s) => ({ ...s, url: masked(s.url), ...(s.reason !== undefined ? { reason: masked(s.reason) } : {}) }));
+    }
   }
   if (facts.upload) {
     const { staged, response } = facts.upload;

@@ -14,6 +14,25 @@ export interface ByteSegment {
   done: number;
 }
 
+/**
+ * What one URL of a download is known by: where its redirects end, its own validators (a mirror's
+ * ETag is not the primary's), whether its bytes were compared with the .part's, and whether it was
+ * dropped for this transfer. The primary URL's facts sit at the top of DownloadResumeData (records
+ * of older versions have them there); a mirror's are one of these in `mirrors`.
+ */
+export interface SourceFacts {
+  url: string;
+  finalUrl?: string;
+  /** As DownloadResumeData.finalUrlKeepsHeaders, for this URL's redirects. */
+  finalUrlKeepsHeaders?: boolean;
+  etag?: string;
+  lastModified?: string;
+  /** Its bytes agree with the .part's (it wrote them, or samples of them were compared). */
+  verified?: boolean;
+  /** Why it is not used any more for this transfer (refused, another size, other bytes); absent: in use. */
+  dropped?: string;
+}
+
 export interface DownloadResumeData {
   kind: 'download';
   url: string;
@@ -45,6 +64,15 @@ export interface DownloadResumeData {
   partBirthtimeMs?: number;
   /** Set once the URL turned out to be a video stream: which of its segments are on disk. */
   stream?: StreamResumeData;
+  /**
+   * The URL was replaced (an expired link) after bytes were written: they are compared with what
+   * it serves before they are continued. Absent: the URL wrote them (every older record).
+   */
+  urlUnverified?: boolean;
+  /** Why the URL was dropped for this transfer while mirrors go on; absent: in use. */
+  urlDropped?: string;
+  /** The mirrors' own facts (validators, drops), by URL; their order is the request's. */
+  mirrors?: SourceFacts[];
 }
 
 export interface UploadResumeData {
@@ -59,6 +87,16 @@ export type ResumeData = DownloadResumeData | UploadResumeData;
 
 export interface DownloadRequest {
   url: string;
+  /**
+   * Other URLs of the same file (aria2's several URIs, an input file's TAB-separated mirrors, "Add
+   * mirror…"): segments spread over all of them; one that fails is dropped and the others finish.
+   */
+  mirrors?: string[];
+  /**
+   * The origin `headers` were given for, once the URL changed to another one (an expired link
+   * replaced): they keep going there only. Absent: the URL's own origin.
+   */
+  headersOrigin?: string;
   directory: string;
   /** File name chosen by the user; otherwise Content-Disposition / URL decide. */
   fileName?: string;

@@ -8,6 +8,7 @@ import { checkpointPatch, detailsFromRecord, factsFromRecord, forgetPart, partId
 import { failure } from './failures';
 import type { PartWriter } from './part-file';
 import { removeOwnPart } from './part-identity';
+import { followRequest, sourcesView } from './source-facts';
 
 export class AttemptState {
   readonly facts: DownloadFacts;
@@ -29,7 +30,12 @@ export class AttemptState {
   }
 
   async checkpoint(): Promise<void> {
-    await this.ctx.checkpoint(checkpointPatch(this.request.url, this.facts, this.details));
+    // Mirrors added or taken away while this attempt runs are recorded as they are now.
+    followRequest(this.facts.sources, this.request);
+    // The details the attempt ends with (its completed patch) show the sources as they are now.
+    const sources = sourcesView(this.facts.sources);
+    if (sources || this.details.sources) this.details = { ...this.details, sources };
+    await this.ctx.checkpoint(checkpointPatch(this.request, this.facts, this.details));
   }
 
   /** Forget the bytes we have: the next request starts from 0 and nothing old is ever appended. */
@@ -40,8 +46,12 @@ export class AttemptState {
     this.facts.done = 0;
     this.facts.segments = undefined;
     this.facts.connections = undefined;
-    this.facts.etag = undefined;
-    this.facts.lastModified = undefined;
+    // No byte is left to compare with: the next response's URL makes the file (and its validators).
+    for (const source of this.facts.sources) {
+      source.etag = undefined;
+      source.lastModified = undefined;
+      source.verified = false;
+    }
     this.facts.totalBytes = null;
     await this.checkpoint();
   }

@@ -1,16 +1,16 @@
 // What one download attempt knows about its transfer, read from the record at the start and
 // written back through checkpoints. Kept apart so the record's shape is mapped in one place.
 import type { DownloadDetails } from '../../../shared/transfer';
-import { originOf, sameOrigin, type HeaderOrigin } from '../origin-headers';
-import type { ByteSegment, CheckpointPatch, DownloadResumeData, ResumeData, TransferFacts, TransferRecord } from '../types';
+import type { ByteSegment, CheckpointPatch, DownloadRequest, DownloadResumeData, ResumeData, SourceFacts, TransferFacts, TransferRecord } from '../types';
 import type { PartIdentity } from './part-identity';
+import { currentSource, resumeOfSources, sourcesFrom, sourcesView } from './source-facts';
 
 export interface DownloadFacts {
-  finalUrl?: string;
-  /** See DownloadResumeData.finalUrlKeepsHeaders. */
-  finalUrlKeepsHeaders?: boolean;
-  etag?: string;
-  lastModified?: string;
+  /**
+   * The URL and its mirrors, each with its final URL, validators, and whether its bytes agree with
+   * the .part's (source-facts.ts); the first one not dropped is the one a single connection uses.
+   */
+  sources: SourceFacts[];
   totalBytes: number | null;
   partPath?: string;
   /** Inode, device and birth time of the .part (see DownloadResumeData.partInode, partDev). */
@@ -27,11 +27,9 @@ export interface DownloadFacts {
 
 export function factsFromRecord(record: Readonly<TransferRecord>): DownloadFacts {
   const resume = record.resume as Partial<DownloadResumeData>;
+  const request = record.request.kind === 'download' ? record.request.download : { url: resume.url ?? record.transfer.url };
   return {
-    finalUrl: resume.finalUrl,
-    finalUrlKeepsHeaders: resume.finalUrlKeepsHeaders,
-    etag: resume.etag,
-    lastModified: resume.lastModified,
+    sources: sourcesFrom(request, resume),
     totalBytes: resume.totalBytes ?? null,
     partPath: resume.partPath,
     partInode: resume.partInode,
@@ -40,6 +38,12 @@ export function factsFromRecord(record: Readonly<TransferRecord>): DownloadFacts
     done: resume.segments?.[0]?.done ?? 0,
     ...(resume.segments && resume.segments.length > 1 ? { segments: resume.segments.map((s) => ({ ...s })) } : {}),
   };
+}
+
+/** The bytes of the .part that are on disk, as ranges [start, end): what a new URL's bytes are compared with. */
+export function writtenRanges(facts: Pick<DownloadFacts, 'segments' | 'done'>): [number, number][] {
+  if (facts.segments) return facts.segments.filter((s) => s.done > 0).map((s) => [s.start, s.start + s.done]);
+  return facts.done > 0 ? [[0, facts.done]] : [];
 }
 
 /** The .part's recorded identity, if any (from the facts or the resume data, which name it alike). */
@@ -81,16 +85,14 @@ export function detailsFromRecord(record: Readonly<TransferRecord>): DownloadDet
 
 /** The checkpoint patch for the current facts: resume data plus what a view of the transfer shows. */
 export function checkpointPatch(
-  url: string,
+  request: Pick<DownloadRequest, 'url'>,
   facts: DownloadFacts,
   details: DownloadDetails,
 ): CheckpointPatch & { resume: Partial<ResumeData>; transfer: Partial<TransferFacts> } {
+  const primary = facts.sources[0];
+  const shown = currentSource(facts.sources);
   const resume: Partial<DownloadResumeData> = {
-    url,
-    finalUrl: facts.finalUrl,
-    finalUrlKeepsHeaders: facts.finalUrlKeepsHeaders,
-    etag: facts.etag,
-    lastModified: facts.lastModified,
+    ...resumeOfSources(facts.sources),
     totalBytes: facts.totalBytes,
     segments: facts.segments ?? [{ start: 0, end: facts.totalBytes, done: facts.done }],
     partPath: facts.partPath,
@@ -104,21 +106,12 @@ export function checkpointPatch(
       ...details,
       connections: segmented ? facts.connections : undefined,
       segments: segmented ? facts.segments!.map((s) => ({ start: s.start, end: s.end ?? facts.totalBytes!, done: s.done })) : undefined,
+      sources: sourcesView(facts.sources),
     },
-    validators: { etag: facts.etag, lastModified: facts.lastModified },
+    // The validators of the URL in use (a mirror's own when the URL was dropped).
+    validators: { etag: shown?.etag, lastModified: shown?.lastModified },
     ...(details.fileName ? { name: details.fileName } : {}),
-    ...(facts.finalUrl && facts.finalUrl !== url ? { finalUrl: facts.finalUrl } : {}),
+    ...(primary?.finalUrl && primary.finalUrl !== request.url ? { finalUrl: primary.finalUrl } : {}),
   };
   return { resume, transfer };
-}
-
-/**
- * The origin the user's headers were given for, as it stands for requests sent straight to
- * `facts.finalUrl`: null when the redirects that led there left it (a record of an older version,
- * which did not note it, is judged by the two URLs).
- */
-export function headersOriginAtFinalUrl(facts: DownloadFacts, url: string): HeaderOrigin {
-  if (facts.finalUrl === undefined) return originOf(url);
-  const kept = facts.finalUrlKeepsHeaders ?? sameOrigin(facts.finalUrl, url);
-  return kept ? originOf(url) : null;
 }

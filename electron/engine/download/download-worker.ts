@@ -2,7 +2,9 @@
 // into the .part file with resume data kept true at every moment. The engine owns states,
 // retries and speed limits; this file only moves bytes and reports facts. It judges each
 // response and chooses the path; reopening the .part (part-reopen), receiving (single-connection,
-// segmented-attempt) and finishing (finish-download) live beside it.
+// segmented-attempt) and finishing (finish-download) live beside it. A download with several URLs
+// (mirrors, a replaced address) asks the first one not dropped; one that refuses is dropped while
+// others remain, and one whose bytes were never compared with the .part's is compared first.
 import type { AttemptContext, AttemptResult, FolderChooser, TransferWorker } from '../types';
 import { TransferFailure } from '../types';
 import { AttemptState } from './attempt-state';
@@ -12,19 +14,20 @@ import { failure, fileSystemFailure, isFileSystemError, networkFailure, stalledF
 import { MAX_NAME_BYTES, safeFileName, suggestedFileName } from './filename';
 import { completeRecovered, finishDownload } from './finish-download';
 import type { HostConnectionPool } from './host-pool';
-import { header, isHttpUrl, openDownloadStream, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
+import { header, isHttpUrl, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
 import { adoptPart, partIdentityOf } from './download-state';
 import { createPartFile, PART_SUFFIX, PartWriter, removeIfExists } from './part-file';
 import { unsealHeaders } from '../download-header-secrets';
-import { originOf } from '../origin-headers';
 import type { SecretsProvider } from '../secrets';
+import type { SourceFacts } from '../types';
 import { identityOf, removeOwnPart } from './part-identity';
 import { reopenPart } from './part-reopen';
-import { resumeHeaders } from './request-headers';
 import { checkResponse, ifRangeValidator } from './response-check';
 import { PrefixHasher } from './prefix-hasher';
 
 import { receiveSegmented } from './segmented-attempt';
+import { currentSource } from './source-facts';
+import { askSource, dropSource, settleSource } from './source-settle';
 import { serverDigestOf, type ServerDigest } from './server-digest';
 import { receiveSingle } from './single-connection';
 import { manifestInFile } from '../stream/manifest-sniff';
@@ -104,12 +107,21 @@ class DownloadAttempt {
       const reopened = await reopenPart(this.state);
       if (reopened.recoveredPath) return await completeRecovered(this.state, reopened.recoveredPath);
       this.state.headers = await unsealHeaders(this.ctx.record.transfer.id, this.request.headers, this.secrets);
-      if (reopened.resumeSegmented) return await this.receiveSegmented(undefined, signal);
-      // At most two requests: a 416 that does not prove completion restarts from byte 0 once.
-      for (let round = 0; round < 2; round++) {
-        const opened = await this.send(signal);
-        const outcome = await this.handleResponse(opened, signal);
+      let resumeSegmented = reopened.resumeSegmented;
+      // At most two responses: a 416 that does not prove completion restarts from byte 0 once. A
+      // URL dropped on the way (refused, 404 ...) does not count: the next one is asked.
+      for (let round = 0; round < 2; ) {
+        if (!(await settleSource(this.state, signal))) resumeSegmented = false;
+        if (resumeSegmented) return await this.receiveSegmented(undefined, signal);
+        const source = currentSource(this.facts.sources);
+        const answer = await askSource(this.state, source, signal);
+        if ('refused' in answer) {
+          if (dropSource(this.state, source, answer.refused.error.message)) continue;
+          throw answer.refused;
+        }
+        const outcome = await this.handleResponse(source, answer.opened, signal);
         if (outcome) return outcome;
+        round++;
       }
       throw failure('RESPONSE_MISMATCH', 'Server keeps refusing the range request (416)', true);
     } catch (err) {
@@ -120,26 +132,21 @@ class DownloadAttempt {
     }
   }
 
-  private segmentHere(totalBytes: number | null, rangesOffered: boolean): totalBytes is number {
+  private segmentHere(source: SourceFacts, totalBytes: number | null, rangesOffered: boolean): totalBytes is number {
     return shouldSegment(totalBytes, rangesOffered, {
       connections: connectionCountFor(this.request, this.segmentSettings),
       minSplitBytes: this.segmentSettings.minSplitBytes,
-      hasValidator: ifRangeValidator(this.facts) !== undefined,
+      hasValidator: ifRangeValidator(source) !== undefined,
     });
   }
 
-  private send(signal: AbortSignal): Promise<OpenedResponse> {
-    const headers = resumeHeaders(this.state.headers, originOf(this.request.url), this.state.writer?.start ?? 0, ifRangeValidator(this.facts));
-    return openDownloadStream(this.request.url, headers, signal, this.ctx.stallTimeoutMs, this.ctx.agent);
-  }
-
   /** Returns the attempt's result, or undefined to send the request again from byte 0. */
-  private async handleResponse(opened: OpenedResponse, signal: AbortSignal): Promise<AttemptResult | undefined> {
+  private async handleResponse(source: SourceFacts, opened: OpenedResponse, signal: AbortSignal): Promise<AttemptResult | undefined> {
     const offset = this.state.writer?.start ?? 0;
     const ok = opened.status >= 200 && opened.status < 300;
     const excerpt = ok || opened.status === 416 ? undefined : await readExcerpt(opened.stream);
     const decision = checkResponse(
-      { offset, knownTotal: this.facts.totalBytes, etag: this.facts.etag, lastModified: this.facts.lastModified },
+      { offset, knownTotal: this.facts.totalBytes, etag: source.etag, lastModified: source.lastModified },
       responseFacts(opened, excerpt),
     );
     this.serverDigest = serverDigestOf((name) => header(opened, name));
@@ -166,25 +173,28 @@ class DownloadAttempt {
       case 'restart':
         if (offset > 0) this.ctx.log('info', `Starting over from byte 0: ${decision.reason}`);
         this.state.details = { ...this.state.details, resumable: decision.resumable };
-        await this.adoptResponse(opened, decision.totalBytes, 0);
-        if (this.segmentHere(decision.totalBytes, decision.resumable)) return this.receiveSegmented(opened, signal);
+        await this.adoptResponse(source, opened, decision.totalBytes, 0);
+        if (this.segmentHere(source, decision.totalBytes, decision.resumable)) return this.receiveSegmented({ opened, source }, signal);
         return this.receive(opened, signal);
       case 'append':
         this.state.details = { ...this.state.details, resumable: true };
-        await this.adoptResponse(opened, decision.totalBytes, offset);
-        if (this.segmentHere(decision.totalBytes, true)) return this.receiveSegmented(opened, signal);
+        await this.adoptResponse(source, opened, decision.totalBytes, offset);
+        if (this.segmentHere(source, decision.totalBytes, true)) return this.receiveSegmented({ opened, source }, signal);
         return this.receive(opened, signal);
     }
   }
 
   /** Records validators, size, final URL and the name; creates or truncates the .part to `offset`. */
-  private async adoptResponse(opened: OpenedResponse, totalBytes: number | null, offset: number): Promise<void> {
+  private async adoptResponse(source: SourceFacts, opened: OpenedResponse, totalBytes: number | null, offset: number): Promise<void> {
     const { state, facts } = this;
-    facts.etag = header(opened, 'etag');
-    facts.lastModified = header(opened, 'last-modified');
+    source.etag = header(opened, 'etag');
+    source.lastModified = header(opened, 'last-modified');
+    source.finalUrl = opened.finalUrl;
+    source.finalUrlKeepsHeaders = opened.headersOrigin !== null;
+    source.verified = true;
+    // From byte 0 every byte is this URL's: the others' must be compared with them again.
+    if (offset === 0) for (const other of facts.sources) if (other !== source) other.verified = false;
     facts.totalBytes = totalBytes;
-    facts.finalUrl = opened.finalUrl;
-    facts.finalUrlKeepsHeaders = opened.headersOrigin !== null;
     try {
       if (!state.writer) {
         // The name is settled when the .part is created; later responses never rename it.
@@ -245,7 +255,7 @@ class DownloadAttempt {
     }
   }
 
-  private async receiveSegmented(first: OpenedResponse | undefined, signal: AbortSignal): Promise<AttemptResult> {
+  private async receiveSegmented(first: { opened: OpenedResponse; source: SourceFacts } | undefined, signal: AbortSignal): Promise<AttemptResult> {
     const hasher = new PrefixHasher(this.state.writer!.fileHandle);
     try {
       const end = await receiveSegmented(this.state, this.segmentSettings, first, signal, (prefix) => hasher.advanceTo(prefix));
@@ -264,7 +274,8 @@ class DownloadAttempt {
     this.state.writer = undefined;
     await removeOwnPart(this.facts.partPath, partIdentityOf(this.facts));
     this.facts.partPath = undefined;
-    return this.streams.attempt(this.ctx, { ...manifest, url: this.facts.finalUrl ?? this.request.url });
+    const source = currentSource(this.facts.sources);
+    return this.streams.attempt(this.ctx, { ...manifest, url: source.finalUrl ?? source.url });
   }
 
   private async settleError(err: unknown): Promise<AttemptResult> {

@@ -10,6 +10,7 @@ import { failure, fileSystemFailure } from './failures';
 import { markFromInternet, referrerOf } from './origin-mark';
 import { partIdentityOf } from './download-state';
 import { moveToFreeName, sha256OfFile } from './part-file';
+import { currentSource } from './source-facts';
 import { identityOf, partNameForeign, PartReplaced, type PartIdentity } from './part-identity';
 import { verifyServerDigest, type ServerDigest } from './server-digest';
 
@@ -71,7 +72,8 @@ async function verifyAndMove(
   await state.writer?.close();
   state.writer = undefined;
   await requireOwnPart(partPath, own);
-  await markFromInternet(partPath, { url: facts.finalUrl ?? request.url, referrer: referrerOf(state.headers) });
+  const source = currentSource(facts.sources);
+  await markFromInternet(partPath, { url: source.finalUrl ?? source.url, referrer: referrerOf(state.headers) });
   let finalPath: string;
   try {
     finalPath = await moveToFreeName(partPath, state.details.directory, state.details.fileName, own);

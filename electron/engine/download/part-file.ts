@@ -23,7 +23,8 @@ export async function createPartFile(directory: string, fileName: string): Promi
   for (let n = 0; n < MAX_NAME_ATTEMPTS; n++) {
     const partPath = path.join(directory, numberedName(fileName, n, MAX_NAME_BYTES - PART_SUFFIX.length) + PART_SUFFIX);
     try {
-      return { partPath, handle: await open(partPath, 'wx') };
+      // Read and write: a mirror's bytes are compared with the ones this attempt wrote (source-check.ts).
+      return { partPath, handle: await open(partPath, 'wx+') };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }

@@ -1,6 +1,7 @@
 // Which bytes of an earlier attempt this one may continue from. A .part is continued only when
 // it is still Ferry's own file (part-identity.ts) and its bytes can be trusted (a recorded offset
-// and a validator for If-Range; a segmented one whole), and a file already renamed to its final
+// and a URL that can prove it serves the same file: a validator for If-Range, or a new address
+// whose bytes are still to be compared; a segmented one whole), and a file already renamed to its final
 // name by a run that died before recording it is found again.
 // Kept apart because these rules change with what resume data records, not with how bytes move.
 import { lstat, type FileHandle } from 'node:fs/promises';
@@ -10,8 +11,8 @@ import { adoptPart, forgetPart, partIdentityOf } from './download-state';
 import { fileSystemFailure } from './failures';
 import { findFinishedByInode, PartWriter } from './part-file';
 import { openOwnPart } from './part-identity';
-import { ifRangeValidator } from './response-check';
 import { coversExactly } from './segment-plan';
+import { canContinue } from './source-facts';
 
 export interface ReopenedPart {
   /** The finished file found under its final name although the record still says .part. */
@@ -48,7 +49,7 @@ export async function reopenPart(state: AttemptState): Promise<ReopenedPart> {
   }
   try {
     if (facts.segments) return { resumeSegmented: await continueSegmented(state, handle) };
-    const trusted = facts.done > 0 && ifRangeValidator(facts) !== undefined ? facts.done : 0;
+    const trusted = facts.done > 0 && canContinue(facts.sources) ? facts.done : 0;
     const offset = await continueAt(handle, trusted);
     state.writer = new PartWriter(handle, offset);
     facts.done = offset;
@@ -81,7 +82,7 @@ async function continueSegmented(state: AttemptState, handle: FileHandle): Promi
   const segments = facts.segments!;
   const total = facts.totalBytes;
   const size = (await handle.stat()).size;
-  if (total !== null && size === total && ifRangeValidator(facts) !== undefined && coversExactly(segments, total)) {
+  if (total !== null && size === total && canContinue(facts.sources) && coversExactly(segments, total)) {
     state.writer = new PartWriter(handle, 0);
     return true;
   }

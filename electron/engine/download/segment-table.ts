@@ -136,6 +136,11 @@ export class SegmentTable {
     return sum;
   }
 
+  /** The bytes whose writes completed, as ranges [start, end): what a new source's bytes are compared with. */
+  writtenRanges(): [number, number][] {
+    return this.segments.filter((s) => s.written > 0).map((s) => [s.start, s.start + s.written]);
+  }
+
   /** Updates each held range's speed; called on a steady tick. */
   sampleSpeeds(now: number): void {
     this.speeds.sample(this.segments, now);

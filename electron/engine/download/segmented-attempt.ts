@@ -1,16 +1,19 @@
 // Joins one attempt to SegmentedDownload: sizes the .part, builds the ranges (from the response
 // that proved range support, or from the resume data), sends every range with If-Range and
-// records the ranges at each checkpoint. Kept apart from the single-connection path so each of
-// the two ways to receive a file reads on its own.
-import { TransferFailure } from '../types';
+// records the ranges at each checkpoint. Every URL of the download (its own and its mirrors) is a
+// source with its own final URL, validators and header rule. Kept apart from the single-connection
+// path so each of the two ways to receive a file reads on its own.
+import { TransferFailure, type SourceFacts } from '../types';
 import type { AttemptState } from './attempt-state';
 import { connectionCountFor, connectionsAskedFor } from './connection-policy';
 import { failure, fileSystemFailure } from './failures';
 import { openDownloadStream, type OpenedResponse } from './http-request';
+import { RangeSources } from './range-sources';
 import { judgeRangeResponse } from './range-verdict';
 import { rangeHeaders } from './request-headers';
-import { headersOriginAtFinalUrl } from './download-state';
 import { ifRangeValidator } from './response-check';
+import { compareSource } from './source-check';
+import { followRequest, headersOriginAt, headersOriginOf, requestUrlOf } from './source-facts';
 import { SegmentTable } from './segment-table';
 import { SegmentedDownload } from './segmented-download';
 import { SEGMENTED_CHECKPOINT_MS, type SegmentSettings } from './worker-settings';
@@ -23,7 +26,7 @@ import { SEGMENTED_CHECKPOINT_MS, type SegmentSettings } from './worker-settings
 export async function receiveSegmented(
   state: AttemptState,
   settings: SegmentSettings,
-  first: OpenedResponse | undefined,
+  first: { opened: OpenedResponse; source: SourceFacts } | undefined,
   signal: AbortSignal,
   /** Told, at every checkpoint, where the contiguous durable prefix from byte 0 ends (prefix-hasher.ts). */
   durablePrefix?: (end: number) => void,
@@ -38,26 +41,37 @@ export async function receiveSegmented(
     try {
       await handle.truncate(total); // the full size up front: every range writes at its offset
     } catch (err) {
-      first.stream.destroy();
+      first.opened.stream.destroy();
       throw fileSystemFailure(err, facts.partPath ?? '');
     }
     table = SegmentTable.fresh(total, offset, settings.minSplitBytes);
   } else {
     table = SegmentTable.fromResume(facts.segments!, total, settings.minSplitBytes);
   }
-  // Straight to where the redirects ended, with the user's headers only if they reached it too.
-  const url = facts.finalUrl ?? request.url;
-  const givenFor = headersOriginAtFinalUrl(facts, request.url);
+  // Each source straight to where its redirects ended, with the user's headers only if it is on
+  // the origin they were given for and its redirects stayed there (source-facts.ts).
+  const headersOrigin = headersOriginOf(request);
+  const sources = new RangeSources(
+    () => {
+      // Mirrors added or taken away while this attempt runs (state.request is the record's, live).
+      followRequest(facts.sources, state.request);
+      return facts.sources;
+    },
+    (level, message) => ctx.log(level, message),
+  );
   const download = new SegmentedDownload({
     handle,
     total,
     table,
+    sources,
     ...(first ? { first } : {}),
-    openRange: (start, end, s) => openDownloadStream(url, rangeHeaders(state.headers, givenFor, start, end, ifRangeValidator(facts)!), s, ctx.stallTimeoutMs, ctx.agent),
-    judge: (opened, start) => judgeRangeResponse(opened, { offset: start, knownTotal: total, etag: facts.etag, lastModified: facts.lastModified }),
+    openRange: (source, start, end, s) =>
+      openDownloadStream(requestUrlOf(source), rangeHeaders(state.headers, headersOriginAt(source, headersOrigin), start, end, ifRangeValidator(source)!), s, ctx.stallTimeoutMs, ctx.agent),
+    judge: (source, opened, start) => judgeRangeResponse(opened, { offset: start, knownTotal: total, etag: source.etag, lastModified: source.lastModified }),
+    check: (source, written, s) =>
+      compareSource({ source, handle, written, total, headers: state.headers, headersOrigin, signal: s, stallTimeoutMs: ctx.stallTimeoutMs, ...(ctx.agent ? { agent: ctx.agent } : {}) }),
     maxConnections: connectionCountFor(request, settings),
     connectionsAsked: connectionsAskedFor(request),
-    host: hostOf(url),
     pool: settings.pool,
     signal,
     stallTimeoutMs: ctx.stallTimeoutMs,
@@ -89,12 +103,4 @@ export async function receiveSegmented(
   facts.connections = undefined;
   facts.done = total;
   return 'done';
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
 }

@@ -6,49 +6,30 @@
 // Extra connections are a favour the server may refuse: a 429/503, a refused connection or a
 // server that answers a range with a full body make us use fewer connections, never fail the
 // transfer, as long as one connection still works.
+// A download with mirrors asks several URLs: each connection sits on one of them (range-sources.ts
+// spreads them by measured speed and drops a failing one while others remain), and a URL whose
+// bytes were not compared with the file's yet is compared before its first range (source-check.ts).
 // This file schedules the connections; how many (connection-policy.ts), which range each works
-// on (segment-table.ts, which checks ranges out and in) and how one of them reads its body
+// on (segment-table.ts, which checks ranges out and in), which URL each asks (range-sources.ts,
+// source-seats.ts), what it is given (segmented-options.ts) and how one of them reads its body
 // (range-connection.ts) live beside it.
 import { setMaxListeners } from 'node:events';
-import type { FileHandle } from 'node:fs/promises';
-import type { ByteSegment, Throttle } from '../types';
+import type { TransferFailure } from '../types';
 import { failure, isPartWriteError, networkFailure, stalledFailure } from './failures';
-import type { HostConnectionPool } from './host-pool';
 import { type OpenedResponse } from './http-request';
 import { batchBytesFor } from './batch-writer';
 import { CheckpointCadence } from './checkpoint-cadence';
 import { RAMP_WINDOW_MS } from './connection-ramp';
 import { ConnectionTarget } from './connection-policy';
 import { newConnection, receiveRange, type Connection } from './range-connection';
-import type { RangeVerdict } from './range-verdict';
 import { MAX_CONNECTIONS } from './worker-settings';
 import type { RangeLease, SegmentTable } from './segment-table';
+import type { RangeSource, RangeSources } from './range-sources';
+import { SourceSeats, type Seat } from './source-seats';
 
 export type { RangeVerdict } from './range-verdict';
-
-export interface SegmentedOptions {
-  handle: FileHandle;
-  total: number;
-  /** The ranges and their holders; connections check ranges out of it and back in. */
-  table: SegmentTable;
-  /** A response already open at the start of the table's first range (the probe's body). */
-  first?: OpenedResponse;
-  openRange(start: number, endExclusive: number, signal: AbortSignal): Promise<OpenedResponse>;
-  judge(opened: OpenedResponse, start: number): Promise<RangeVerdict>;
-  maxConnections: number;
-  /** The user named the count (`--connections`, a per-transfer override): open it at once. */
-  connectionsAsked?: boolean;
-  host: string;
-  pool: HostConnectionPool;
-  signal: AbortSignal;
-  stallTimeoutMs: number;
-  checkpointIntervalMs: number;
-  throttle: Throttle;
-  progress(bytesWritten: number): void;
-  /** Persist resume data; called only with durable counts. */
-  record(segments: ByteSegment[], connections: number): Promise<void>;
-  log(level: 'info' | 'warn', message: string): void;
-}
+export type { SegmentedOptions } from './segmented-options';
+import type { SegmentedOptions } from './segmented-options';
 
 const TICK_MS = 250;
 
@@ -63,7 +44,9 @@ type Turn = 'again' | 'next' | 'end';
 
 export class SegmentedDownload {
   private readonly table: SegmentTable;
+  private readonly sources: RangeSources;
   private readonly connections = new Set<Connection>();
+  private readonly seats: SourceSeats;
   private readonly stopAll = new AbortController();
   private readonly signal: AbortSignal;
   /** How many connections to use: refusals, the ramp and the host's budget decide. */
@@ -76,11 +59,20 @@ export class SegmentedDownload {
 
   constructor(private readonly o: SegmentedOptions) {
     this.table = o.table;
+    this.sources = o.sources;
     const log = (level: 'info' | 'warn', message: string): void => o.log(level, message);
     this.count = new ConnectionTarget(o.maxConnections, o.connectionsAsked ?? false, Date.now(), this.writtenTotal(), log);
     this.signal = AbortSignal.any([o.signal, this.stopAll.signal]);
     // Each open connection listens on it (up to 32): not a leak, and no warning on the user's stderr.
     setMaxListeners(4 * MAX_CONNECTIONS, this.signal);
+    this.seats = new SourceSeats({
+      sources: o.sources,
+      pool: o.pool,
+      check: (source, written, signal) => o.check(source, written, signal),
+      written: () => this.table.writtenRanges(),
+      signal: this.signal,
+      log,
+    });
     this.cadence = new CheckpointCadence(o.checkpointIntervalMs, () => this.checkpoint(), (err) => this.stop(err));
   }
 
@@ -90,14 +82,7 @@ export class SegmentedDownload {
     const ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
     this.cadence.start();
     try {
-      const releaseFirst = this.o.pool.claimFirst(this.o.host);
-      if (this.o.first) {
-        this.startConnection(releaseFirst, { lease: this.table.checkOutFirst(), opened: this.o.first });
-      } else {
-        const lease = this.table.checkOut();
-        if (!lease) releaseFirst();
-        else this.startConnection(releaseFirst, { lease });
-      }
+      this.startFirst();
       this.openMore();
       if (this.connections.size > 0) await this.allDone;
     } finally {
@@ -115,34 +100,58 @@ export class SegmentedDownload {
     }
   }
 
-  /** Opens connections up to the target while there is work and the host's budget allows. */
+  /** The first connection: the probe's response, else a range of the resume data from the best source. */
+  private startFirst(): void {
+    if (this.o.first) {
+      const source = this.sources.of(this.o.first.source);
+      this.startConnection(this.seats.take(source, this.o.pool.claimFirst(source.host)), { lease: this.table.checkOutFirst(), opened: this.o.first.opened });
+      return;
+    }
+    const source = this.sources.choose(this.checkable());
+    if (!source) {
+      this.lastError = failure('NETWORK', 'None of the download\'s URLs can continue it', true);
+      return;
+    }
+    const lease = this.table.checkOut();
+    if (lease) this.startConnection(this.seats.take(source, this.o.pool.claimFirst(source.host)), { lease });
+  }
+
+  /** Opens connections up to the target while there is work and the hosts' budgets allow. */
   private openMore(): void {
-    const starts: { release: () => void; lease: RangeLease }[] = [];
+    const starts: { seat: Seat; lease: RangeLease }[] = [];
     const open = (): number => this.connections.size + starts.length;
     while (!this.signal.aborted && this.connections.size > 0 && open() < this.count.wanted) {
-      const release = this.o.pool.tryClaim(this.o.host, open());
+      const source = this.sources.choose(this.checkable());
+      if (!source || this.seats.holdForUnchecked(open(), this.count.wanted, this.checkable())) break;
+      const release = this.o.pool.tryClaim(source.host, this.seats.onHost(source.host));
       if (!release) break;
       const lease = this.table.checkOut();
       if (!lease) {
         release();
         break;
       }
-      starts.push({ release, lease });
+      starts.push({ seat: this.seats.take(source, release), lease });
     }
     // Every split is made before any of these requests goes out: a request sent at once would ask
     // for a range that the next split shortens, and the server (nginx's limit_rate lets a second's
     // worth through at once) has already pushed the bytes past the new end, which are thrown away.
-    for (const { release, lease } of starts) this.startConnection(release, { lease });
+    for (const { seat, lease } of starts) this.startConnection(seat, { lease });
   }
 
-  private startConnection(release: () => void, start: Job): void {
+  /** A source whose bytes were not compared yet can be, once some bytes are written. */
+  private checkable(): boolean {
+    return this.table.writtenTotal() > 0;
+  }
+
+  private startConnection(seat: Seat, start: Job): void {
     const conn = newConnection();
     this.connections.add(conn);
+    this.seats.sit(conn, seat);
     void this.work(conn, start)
       // work() settles its own errors; anything else is a bug that must stop this attempt, not the process.
       .catch((err: unknown) => this.stop(err))
       .finally(() => {
-        release();
+        this.seats.leave(conn);
         this.connections.delete(conn);
         if (this.connections.size === 0) this.finished();
       });
@@ -156,6 +165,7 @@ export class SegmentedDownload {
     let job: Job | undefined = first;
     while (job && !this.signal.aborted) {
       const lease: RangeLease = job.lease;
+      this.seats.get(conn).lease = lease;
       let turn: Turn = 'end';
       try {
         turn = await this.turn(conn, job);
@@ -182,6 +192,7 @@ export class SegmentedDownload {
     const writtenBefore = lease.written;
     try {
       const opened = job.opened ?? (await this.open(conn, lease));
+      if (opened === 'again') return 'again'; // its source was dropped: the range goes to another source
       if (!opened) return 'end'; // refused: this connection ends, the range waits for another
       await this.receive(conn, lease, opened);
       if (conn.yielded) return 'end';
@@ -197,7 +208,10 @@ export class SegmentedDownload {
         return 'end';
       }
       this.lastError = reason;
-      if (this.connections.size <= 1) return 'end';
+      const { source } = this.seats.get(conn);
+      // Nothing came from this source: a source that fails while others remain is dropped.
+      if (lease.written === writtenBefore && this.sources.drop(source, reason.error.message)) return 'again';
+      if (this.connections.size <= 1) return lease.written > writtenBefore && this.sources.othersLive(source) ? 'again' : 'end';
       if (lease.written === writtenBefore) this.useFewer(reason.error.message);
       else this.o.log('warn', `A connection ended: ${reason.error.message}; its range goes to another`);
       return 'end';
@@ -205,33 +219,57 @@ export class SegmentedDownload {
     return lease.remaining > 0 ? 'again' : 'next';
   }
 
-  /** Sends the range request; undefined when the server refused this extra connection. */
-  private async open(conn: Connection, lease: RangeLease): Promise<OpenedResponse | undefined> {
-    const from = lease.nextOffset;
+  /**
+   * Sends the range request to the connection's source; undefined when the server refused this
+   * extra connection, 'again' when the source was dropped (or none is ready) and the range waits
+   * for the next one.
+   */
+  private async open(conn: Connection, lease: RangeLease): Promise<OpenedResponse | 'again' | undefined> {
     const signal = AbortSignal.any([this.signal, conn.controller.signal]);
+    const ready = await this.seats.ready(conn, this.checkable(), signal);
+    if (ready === 'again') return 'again';
+    if (ready === 'end') return undefined;
+    if (ready !== 'ready') {
+      if ('refused' in ready) return this.refused(conn, this.seats.get(conn).source, ready.refused);
+      // The last source left serves another file: nothing on disk can be continued from it.
+      this.stop(ready.differs);
+      throw ready.differs;
+    }
+    const { source } = this.seats.get(conn);
+    const from = lease.nextOffset;
     let opened: OpenedResponse;
     try {
-      opened = await this.o.openRange(from, lease.end, signal);
+      opened = await this.o.openRange(source.facts, from, lease.end, signal);
     } catch (err) {
       if (conn.yielded) return undefined; // closed on purpose (budget or ramp), not refused
-      if (this.connections.size > 1 && !this.signal.aborted) {
-        this.useFewer(networkFailure(err, this.o.stallTimeoutMs).error.message);
-        return undefined;
-      }
-      throw err;
+      if (this.signal.aborted) throw err;
+      return this.refused(conn, source, networkFailure(err, this.o.stallTimeoutMs));
     }
-    const verdict = await this.o.judge(opened, from);
+    const verdict = await this.o.judge(source.facts, opened, from);
     if (verdict.kind === 'ok') return opened;
     opened.stream.destroy();
     if (verdict.kind === 'fatal') {
+      // This source's file is not the one on disk; another source may still finish it.
+      if (this.sources.drop(source, verdict.failure.error.message)) return 'again';
       this.stop(verdict.failure);
       throw verdict.failure;
     }
+    return this.refused(conn, source, verdict.failure);
+  }
+
+  /**
+   * A source refused a connection. It is dropped when no other connection of it works, or when it
+   * refused for good (403, 404), while other sources remain; else the download uses one
+   * connection fewer, as with one URL.
+   */
+  private refused(conn: Connection, source: RangeSource, why: TransferFailure): 'again' | undefined {
+    const alone = !this.seats.othersOn(conn, source);
+    if ((alone || !why.error.retryable) && this.sources.drop(source, why.error.message)) return 'again';
     if (this.connections.size > 1) {
-      this.useFewer(verdict.failure.error.message);
+      this.useFewer(why.error.message);
       return undefined;
     }
-    throw verdict.failure;
+    throw why;
   }
 
   private receive(conn: Connection, lease: RangeLease, opened: OpenedResponse): Promise<void> {
@@ -257,18 +295,14 @@ export class SegmentedDownload {
   }
 
   /**
-   * Close connections above our share of the host's budget (another transfer arrived) or above
-   * what helps (more connections did not make it faster).
+   * Close connections above our share of a host's budget (another transfer arrived) or above
+   * what helps (more connections did not make it faster), and those on a URL taken out of the list.
    */
   private keepToShare(): void {
-    let over = this.working() - this.count.keep(this.o.pool.fairShare(this.o.host));
-    if (over <= 0) return;
-    for (const conn of [...this.connections].reverse()) {
-      if (over <= 0) break;
-      if (conn.yielded) continue;
+    const working = [...this.connections].filter((c) => !c.yielded);
+    for (const conn of this.seats.toClose(working, working.length - this.count.keep(Infinity), (host) => this.o.pool.fairShare(host))) {
       conn.yielded = true;
       conn.controller.abort();
-      over -= 1;
     }
   }
 
@@ -286,6 +320,7 @@ export class SegmentedDownload {
       }
     }
     this.table.sampleSpeeds(now);
+    this.seats.sampleSpeeds();
     this.count.update(now, this.writtenTotal(), this.working());
     this.keepToShare();
     this.openMore();

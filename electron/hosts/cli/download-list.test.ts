@@ -116,14 +116,14 @@ describe('the options of a listed download', () => {
     expect(downloads).toEqual([{ source: 'links.txt line 1', url: 'http://a.test/x', mirrors: [], fileName: 'second.bin' }]);
   });
 
-  it('mirrors are kept with the download, and the user is told once that the first URL is used', () => {
+  it('mirrors are kept with the download (and used: no note about them)', () => {
     const list = listed('http://a.test/1\thttp://b.test/1\thttp://c.test/1\nhttp://a.test/2\thttp://b.test/2\nhttp://a.test/3\n');
     expect(list.downloads.map((d) => [d.url, d.mirrors])).toEqual([
       ['http://a.test/1', ['http://b.test/1', 'http://c.test/1']],
       ['http://a.test/2', ['http://b.test/2']],
       ['http://a.test/3', []],
     ]);
-    expect(list.notes).toEqual(['2 lines of links.txt (the first: links.txt line 1) list mirrors of one file; Ferry downloads from the first URL of a line (mirrors are not used yet)']);
+    expect(list.notes).toEqual([]);
   });
 
   it.each([

@@ -15,7 +15,7 @@ export interface ListedDownload {
   /** Where it was listed, for messages: "links.txt line 3". */
   source: string;
   url: string;
-  /** The other URIs of its line. Kept for when Ferry downloads one file from several mirrors; unused yet. */
+  /** The other URIs of its line: mirrors of the same file, which the download spreads its connections over. */
   mirrors: string[];
   /** `dir`, resolved against the current folder as aria2 does. */
   directory?: string;
@@ -33,7 +33,7 @@ export type DownloadList =
   | {
       ok: true;
       downloads: ListedDownload[];
-      /** What to tell the user once before starting (mirrors not used yet, lines ignored). */
+      /** What to tell the user once before starting (lines ignored). */
       notes: string[];
     }
   | { ok: false; message: string };
@@ -70,11 +70,6 @@ export function downloadListFrom(text: string, label: string, cwd: string): Down
     downloads.push(listed);
   }
   const notes: string[] = [];
-  const withMirrors = downloads.filter((d) => d.mirrors.length > 0);
-  if (withMirrors.length > 0) {
-    const where = withMirrors.length === 1 ? withMirrors[0]!.source : `${withMirrors.length} lines of ${label} (the first: ${withMirrors[0]!.source})`;
-    notes.push(`${where} ${withMirrors.length === 1 ? 'lists' : 'list'} mirrors of one file; Ferry downloads from the first URL of a line (mirrors are not used yet)`);
-  }
   for (const line of parsed.ignored) notes.push(`${label} line ${line}: not an option (name=value); ignored`);
   return { ok: true, downloads, notes };
 }

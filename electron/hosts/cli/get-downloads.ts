@@ -8,7 +8,7 @@ import type { GetCommand } from './args';
 
 export interface GetDownload {
   url: string;
-  /** Other URIs of the same file (an input file's TAB-separated mirrors); not used yet. */
+  /** Other URIs of the same file (an input file's TAB-separated mirrors). */
   mirrors: string[];
   directory: string;
   fileName?: string;

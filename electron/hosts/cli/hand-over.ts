@@ -3,6 +3,7 @@
 // That Ferry is either one already running on the data folder (joined over its local socket:
 // --detach returns once it accepted them, Ctrl-C stops following only) or one this command opened
 // in-process (alone: a rerun continues what an earlier run left unfinished, Ctrl-C checkpoints).
+import { maskUrlPasswords } from '../../../shared/secret-mask';
 import type { TransferView } from '../../../shared/transfer';
 import type { ControlClient } from '../kit/local-control/client';
 import type { GetCommand, PutCommand } from './args';
@@ -70,7 +71,7 @@ export async function handOverAndFollow(
       const doing = command.kind === 'get' ? 'downloads' : 'uploads';
       reporter.info(`ferry: the running Ferry owns ${command.dataDir}; it ${doing}, this command follows (Ctrl-C stops following only)`);
     }
-    for (const view of accepted) reporter.track(latest.get(view.id) ?? view, continued.has(view.id) ? continuingNote(view) : undefined);
+    for (const view of accepted) reporter.track(latest.get(view.id) ?? view, continued.has(view.id) ? continuingNote(view, continued.get(view.id)!) : undefined);
     const onInterrupt = alone
       ? () => checkpoint(alone, reporter)
       : (open: number) => {
@@ -103,7 +104,12 @@ async function checkpoint(alone: AloneRun, reporter: Reporter): Promise<number> 
 }
 
 /** What the user is told of an earlier run's transfer that this one continues. */
-function continuingNote(view: TransferView): string {
+function continuingNote(view: TransferView, how: { newAddress: boolean }): string {
+  const note = continuingWords(view);
+  return how.newAddress ? `${note} from the new address (its bytes are kept if it serves the same file)` : note;
+}
+
+function continuingWords(view: TransferView): string {
   if (view.kind === 'upload') return "continuing an earlier tus upload from the server's offset";
   const done = view.progress.bytesDone;
   return done > 0 ? `continuing an earlier download (${done} bytes already there)` : 'continuing an earlier download';
@@ -116,10 +122,10 @@ async function handOver(
   reporter: Reporter,
   interrupts: InterruptWatch,
   alone: boolean,
-): Promise<{ accepted: TransferView[]; continued: Set<string>; refused: number }> {
+): Promise<{ accepted: TransferView[]; continued: Map<string, { newAddress: boolean }>; refused: number }> {
   const accepted: TransferView[] = [];
-  /** Made before this command asked: an earlier run's, continued (alone only). */
-  const continued = new Set<string>();
+  /** Made before this command asked: an earlier run's, continued (alone only); from another URL when its link was given anew. */
+  const continued = new Map<string, { newAddress: boolean }>();
   let refused = 0;
   // One call per transfer (a URL, a -i list's entry, a file), so that one refused does not hide which others were accepted.
   const items: (string | GetDownload)[] = command.kind === 'get' ? downloadsOf(command) : command.sources;
@@ -137,7 +143,9 @@ async function handOver(
           await client.call('setTransferSpeedLimit', { id: view.id, bytesPerSecond: command.limit });
         }
         accepted.push(view);
-        if (view.createdAt < asked) continued.add(view.id);
+        // Continued from a new address: the engine logged the change during this call (views mask passwords).
+        const moved = command.kind === 'get' && view.log.some((entry) => entry.at >= asked && entry.message === `Address changed to ${maskUrlPasswords((item as GetDownload).url)}`);
+        if (view.createdAt < asked) continued.set(view.id, { newAddress: moved });
       }
     } catch (error) {
       refused++;
@@ -153,6 +161,7 @@ function downloadInput(command: GetCommand, download: GetDownload, alone: boolea
   const proxy = download.proxy ?? (alone ? undefined : handedOverProxy(command.proxy));
   return {
     urls: [download.url],
+    ...(download.mirrors.length > 0 ? { mirrors: download.mirrors } : {}),
     directory: download.directory,
     ...(download.fileName !== undefined ? { fileName: download.fileName } : {}),
     ...(download.sha256 !== undefined ? { sha256: download.sha256 } : {}),

@@ -143,7 +143,7 @@ async function scenario(target: Target, server: TestServer) {
   await attempt('addTorrent', 'addTorrent', 'bm90IGEgdG9ycmVudA==');
 
   // Queue order: D and E wait (paused); E moves to the front, then D one step back from its place.
-  const d: string = await call('addUri', [server.url('/slow.bin')], { dir: target.dir, pause: 'true', out: 'd.bin' });
+  const d: string = await call('addUri', [server.url('/slow.bin'), server.url('/slow.bin?m=1')], { dir: target.dir, pause: 'true', out: 'd.bin' });
   const e: string = await call('addUri', [server.url('/slow.bin')], { dir: target.dir, pause: 'true', out: 'e.bin' });
   labels.set(d, 'D');
   labels.set(e, 'E');
@@ -153,6 +153,18 @@ async function scenario(target: Target, server: TestServer) {
   record('changePosition POS_END', await call('changePosition', e, 0, 'POS_END'));
   record('tellWaiting from end', await call('tellWaiting', -1, 5, ['gid']));
   await attempt('changePosition of a stopped one', 'changePosition', c, 0, 'POS_SET');
+  // changeUri on a paused download: the values themselves must match (counts, the list, its order).
+  trace.push(['getUris mirrors', await call('getUris', d)]);
+  trace.push(['changeUri', await call('changeUri', d, 1, [server.url('/slow.bin?m=1'), server.url('/never.bin')], [server.url('/slow.bin?m=2'), 'nonsense', server.url('/slow.bin?m=3')], 0)]);
+  trace.push(['getUris changed', await call('getUris', d)]);
+  trace.push(['changeUri past the end', await call('changeUri', d, 1, [], [server.url('/slow.bin?m=4')], 99)]);
+  trace.push(['changeUri delete one of each', await call('changeUri', d, 1, [server.url('/slow.bin?m=4'), server.url('/slow.bin?m=4')], [])]);
+  trace.push(['getUris after', await call('getUris', d)]);
+  await attempt('changeUri fileIndex 2', 'changeUri', d, 2, [], []);
+  await attempt('changeUri fileIndex 0', 'changeUri', d, 0, [], []);
+  await attempt('changeUri negative position', 'changeUri', d, 1, [], [], -1);
+  await attempt('changeUri of a stopped one', 'changeUri', c, 1, [], [server.url('/slow.bin?m=5')]);
+  await attempt('changeUri unknown gid', 'changeUri', '0000000000000000', 1, [], []);
   // A download that never started leaves no result when removed (aria2 forgets it at once).
   await attempt('remove never started', 'remove', d);
   await attempt('tellStatus removed before start', 'tellStatus', d);

@@ -156,6 +156,12 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     reorder: () => ok(undefined),
     setTransferSpeedLimit: ({ id, bytesPerSecond }) => (transfers.has(id) ? (change(id, () => ({ speedLimit: bytesPerSecond })), ok(undefined)) : notFound('transfer')),
     setTransferProxy: ({ id, proxy }) => (transfers.has(id) ? (change(id, () => (proxy ? { proxy } : { proxy: undefined })), ok(undefined)) : notFound('transfer')),
+    // The demo keeps one address per download: aria2's changeUri is the RPC's, not the window's.
+    changeDownloadUrls: ({ id, add }) => (transfers.has(id) ? ok({ deleted: 0, added: add.length }) : notFound('transfer')),
+    setDownloadAddress: ({ id, url, as }) =>
+      transfers.has(id)
+        ? (change(id, (v) => (as === 'address' ? { url, state: 'queued' } : { download: v.download ? { ...v.download, sources: [...(v.download.sources ?? [{ url: v.url, status: 'serving' as const }]), { url, status: 'waiting' as const }] } : undefined })), ok(undefined))
+        : notFound('transfer'),
     getSettings: () => ok(settings),
     setSettings(patch) {
       settings = { ...settings, ...patch };

@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TransferView } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
-import { canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, moveToTop, openFile, pause, resume, retry, showInFolder } from '../lib/actions';
+import { canUpdateAddress, canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, moveToTop, openFile, pause, resume, retry, showInFolder } from '../lib/actions';
 import { cancelWithUndo, removeWithUndo } from '../lib/undoable';
 import { useTransfers } from '../store/transfers-store';
 import { selectedIds, useUi } from '../store/ui-store';
@@ -28,6 +28,7 @@ function itemsFor(views: TransferView[]): Item[][] {
     if (canOpenFiles() && one.state === 'completed' && one.kind === 'download') single.push({ label: 'Open', run: () => void openFile(one.id) });
     if (canOpenFiles() && hasFileOnDisk(one)) single.push({ label: 'Show in folder', run: () => void showInFolder(one.id) });
     if (one.state === 'queued') single.push({ label: 'Move to top of queue', run: () => void moveToTop(one.id) });
+    if (canUpdateAddress(one)) single.push({ label: 'Update address…', run: () => useUi.getState().openDialog({ kind: 'address', id: one.id, as: 'address' }) });
     single.push({ label: 'Copy URL', run: () => void copyText(one.url) });
     single.push({ label: 'Details', run: () => useUi.getState().setDetailsOpen(true) });
   } else {

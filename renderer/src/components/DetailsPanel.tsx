@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import type { ProxyChoice } from '../../../shared/proxy';
 import type { TransferView, UploadDetails } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
-import { canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, openFile, pause, resume, retry, setOwnLimit, setOwnProxy, showInFolder } from '../lib/actions';
+import { canAddMirror, canUpdateAddress, canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, openFile, pause, resume, retry, setOwnLimit, setOwnProxy, showInFolder } from '../lib/actions';
 import { errorText, formatBytes, formatEta, formatSpeed, formatTime, percent, STATE_LABEL } from '../lib/format';
 import { cancelWithUndo } from '../lib/undoable';
 import { useTransfers } from '../store/transfers-store';
@@ -79,6 +79,8 @@ function Body({ v }: { v: TransferView }) {
         {canCancel(v) && <button type="button" className="btn btn--small" onClick={() => cancelWithUndo(ids)}>Cancel</button>}
         {canOpenFiles() && v.state === 'completed' && v.kind === 'download' && <button type="button" className="btn btn--small" onClick={() => void openFile(v.id)}>Open</button>}
         {canOpenFiles() && hasFileOnDisk(v) && <button type="button" className="btn btn--small" onClick={() => void showInFolder(v.id)}>Show in folder</button>}
+        {canUpdateAddress(v) && <button type="button" className="btn btn--small" onClick={() => useUi.getState().openDialog({ kind: 'address', id: v.id, as: 'address' })}>Update address…</button>}
+        {canAddMirror(v) && <button type="button" className="btn btn--small" onClick={() => useUi.getState().openDialog({ kind: 'address', id: v.id, as: 'mirror' })}>Add mirror…</button>}
         <button type="button" className="btn btn--small" onClick={() => void copyText(v.url)}>Copy URL</button>
       </div>
       <section aria-label="Speed">
@@ -87,6 +89,17 @@ function Body({ v }: { v: TransferView }) {
       <dl className="facts">
         <Row label={v.kind === 'download' ? 'URL' : 'Target URL'} mono>{v.url}</Row>
         {v.finalUrl && v.finalUrl !== v.url && <Row label="Final URL" mono>{v.finalUrl}</Row>}
+        {d?.sources && (
+          <Row label="URLs">
+            <ul className="sources">
+              {d.sources.map((s) => (
+                <li key={s.url} className={`sources__item sources__item--${s.status}`}>
+                  <span className="mono">{s.url}</span> <span className="small">· {SOURCE_STATUS[s.status]}{s.reason ? `: ${s.reason}` : ''}</span>
+                </li>
+              ))}
+            </ul>
+          </Row>
+        )}
         {d && <Row label={d.filePath ? 'Saved to' : 'Saves to'} mono>{d.filePath ?? `${d.directory.replace(/[\\/]$/, '')}/${d.fileName}`}</Row>}
         {d?.rule && <Row label="Filed by rule">{d.rule}</Row>}
         {d && !d.filePath && <Row label="Resumable">{resumableText(v)}</Row>}
@@ -143,6 +156,8 @@ function Body({ v }: { v: TransferView }) {
     </div>
   );
 }
+
+const SOURCE_STATUS = { serving: 'serving', waiting: 'not used yet', dropped: 'dropped' } as const;
 
 const KB = 1024;
 const OWN_LIMITS: Array<[string, number | null]> = [

@@ -46,8 +46,23 @@ export async function setOwnProxy(id: string, proxy: ProxyChoice | null): Promis
   if (!r.ok) useUi.getState().toast(`Proxy: ${r.error.message}`, 'error');
   return r.ok;
 }
+/** A download's new address or one more mirror; the host's refusal (a bad URL, a running download) is returned in words. */
+export async function setDownloadAddress(id: string, url: string, as: 'address' | 'mirror'): Promise<string | null> {
+  const r = await transport().api.setDownloadAddress({ id, url, as });
+  if (!r.ok) return r.error.message;
+  useUi.getState().toast(as === 'address' ? 'Address updated: the download goes on from it' : 'Mirror added');
+  return null;
+}
 export const openFile = (id: string) => run('Open', api().openFile({ id }));
 export const showInFolder = (id: string) => run('Show in folder', api().showInFolder({ id }));
+
+/** A download whose link may have expired: its address can be changed while it does not run. */
+export function canUpdateAddress(v: TransferView): boolean {
+  return v.kind === 'download' && (v.state === 'paused' || v.state === 'failed' || v.state === 'canceled');
+}
+export function canAddMirror(v: TransferView): boolean {
+  return v.kind === 'download' && v.state !== 'completed' && v.state !== 'canceled';
+}
 
 // Pause and resume ask the engine's own state table (shared/transfer-states.ts).
 export function canPause(v: TransferView): boolean {

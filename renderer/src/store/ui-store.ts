@@ -7,7 +7,8 @@ export type Dialog =
   | { kind: 'add'; urls?: string[] }
   | { kind: 'upload'; files?: File[]; chosen?: ChosenFile[] }
   | { kind: 'settings'; tab?: SettingsTab }
-  | { kind: 'shortcuts' };
+  | { kind: 'shortcuts' }
+  | { kind: 'address'; id: string; as: 'address' | 'mirror' };
 export type SettingsTab = 'general' | 'transfers' | 'rules' | 'network' | 'destinations' | 'rpc';
 
 export interface Toast {

@@ -12,6 +12,7 @@ import type { RpcBackend, RpcSettingsPatch } from './backend';
 import { DownloadIndex, isStopped, page } from './download-index';
 import { assignGid, gidOf } from './gid';
 import { asOptions, downloadOptionsFrom, globalOptionsView, optionsView, proxyChoiceFrom, settingsPatchFrom, type DownloadOptions } from './options';
+import { changeUri } from './change-uri';
 import { filesOf, pickKeys, statusStruct, urisOf } from './status-view';
 import { intParam, keysParam, RpcError } from './rpc-error';
 import { ferryVersion } from '../host/ferry-version';
@@ -75,9 +76,12 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     const options = parsed(() => downloadOptionsFrom(optionsParam));
     // Checked before the add: a refused call must not leave a download behind.
     const position = positionParam === undefined ? undefined : intParam(positionParam, 'position');
-    // aria2 treats several URIs as mirrors of one file; Ferry downloads from the first.
-    const url = urisParam[0] as string;
-    if (!/^https?:\/\//i.test(url)) throw new RpcError(`Ferry downloads http and https URIs only: ${url.slice(0, 200)}`);
+    // aria2 treats several URIs as mirrors of one file: so does Ferry (segments spread over them).
+    const [url, ...others] = urisParam as string[];
+    const mirrors = [...new Set(others.filter((u) => u !== url))];
+    for (const uri of [url!, ...mirrors]) {
+      if (!/^https?:\/\//i.test(uri)) throw new RpcError(`Ferry downloads http and https URIs only: ${uri.slice(0, 200)}`);
+    }
     // The service refuses it too; checked here for aria2's words.
     if (options.out !== undefined) clientFileName(options.out);
     // A chosen GID is an idempotency key: a resent submission whose first answer was lost must not
@@ -93,6 +97,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
         'addDownloads',
         {
           urls: [url],
+          ...(mirrors.length > 0 ? { mirrors } : {}),
           ...(options.dir !== undefined ? { directory: options.dir } : {}),
           ...(options.out !== undefined ? { fileName: options.out } : {}),
           ...(options.sha256 ? { sha256: options.sha256 } : {}),
@@ -229,9 +234,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
       if (Number.isNaN(target)) throw new RpcError(`Illegal argument: how must be POS_SET, POS_CUR or POS_END`);
       return moveInWaiting(view.id, Math.max(0, target));
     },
-    'aria2.changeUri': () => {
-      throw new RpcError('Ferry does not change the URIs of a download: aria2.changeUri is not supported');
-    },
+    'aria2.changeUri': (params) => changeUri((name, input) => call(name, input, gidOf(find(params[0]).id)), find(params[0]), params),
     'aria2.getOption': ([gid]) => {
       const view = find(gid);
       const defaultConnections = backend.settings().connectionsPerDownload;

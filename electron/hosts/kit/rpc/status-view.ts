@@ -42,10 +42,15 @@ export type Aria2StatusStruct = Record<string, string | Aria2File[]>;
 
 /**
  * aria2's URI list: "waiting" until a download first connects, "used" after; a download that
- * ended without an error has its URI back in the pool too, so aria2 lists it twice. A password in
- * the URI is masked, as on every other surface (aria2 shows it).
+ * ended without an error has its URI back in the pool too, so aria2 lists it twice. A download
+ * with mirrors lists each (one that served as "used", the others "waiting"; one dropped for this
+ * download is not listed). A password in a URI is masked, as on every other surface (aria2 shows it).
  */
 export function urisOf(view: TransferView): Aria2Uri[] {
+  const sources = view.download?.sources;
+  if (sources) {
+    return sources.filter((s) => s.status !== 'dropped').map((s) => ({ status: s.status === 'serving' ? 'used' : 'waiting', uri: maskUrlPasswords(s.url) }));
+  }
   const uri = maskUrlPasswords(view.url);
   if (view.startedAt === undefined) return [{ uri, status: 'waiting' }];
   const used: Aria2Uri = { uri, status: 'used' };

@@ -25,7 +25,7 @@ export const RPC_SETTABLE = ['downloadDirectory', 'maxActive', 'downloadLimit', 
 /** What a client may call: its downloads, and reading and changing the settings above. */
 const CLIENT_REQUESTS: ReadonlySet<RequestName> = new Set<RequestName>([
   ...['snapshot', 'addDownloads', 'pause', 'resume', 'cancel', 'retry', 'remove', 'pauseAll', 'resumeAll'] as const,
-  ...['reorder', 'setTransferSpeedLimit', 'setTransferProxy', 'getSettings', 'setSettings'] as const,
+  ...['reorder', 'setTransferSpeedLimit', 'setTransferProxy', 'changeDownloadUrls', 'getSettings', 'setSettings'] as const,
 ]);
 
 /** The native dialogs answer only the window that asked. */

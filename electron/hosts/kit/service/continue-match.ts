@@ -31,6 +31,23 @@ export function findUnfinishedDownload(views: readonly TransferView[], key: Down
   );
 }
 
+/**
+ * Unfinished download into the same folder under the same requested name (`--out`), from another
+ * URL: the link it came from expired, and the user runs the command again with a fresh one.
+ */
+export function findUnfinishedByName(views: readonly TransferView[], key: Required<Pick<DownloadKey, 'directory' | 'fileName'>>, taken: ReadonlySet<string>): TransferView | undefined {
+  return mostAdvanced(
+    views.filter(
+      (view) =>
+        view.kind === 'download' &&
+        view.state !== 'completed' &&
+        !taken.has(view.id) &&
+        view.download?.directory === key.directory &&
+        view.download?.requestedName === key.fileName,
+    ),
+  );
+}
+
 /** Unfinished tus upload of the same source to the same endpoint. */
 export function findUnfinishedTusUpload(views: readonly TransferView[], key: UploadKey, taken: ReadonlySet<string>): TransferView | undefined {
   return mostAdvanced(

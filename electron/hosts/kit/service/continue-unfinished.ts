@@ -3,9 +3,9 @@
 // calls that ask (`continueUnfinished`), with the URLs as the engine holds them (views are masked).
 import type { TransferView } from '../../../../shared/transfer';
 import type { TransferEngine } from '../../../engine/index';
-import { findStaleUploads, findUnfinishedDownload, findUnfinishedTusUpload, type DownloadKey, type UploadKey } from './continue-match';
+import { findStaleUploads, findUnfinishedByName, findUnfinishedDownload, findUnfinishedTusUpload, type DownloadKey, type UploadKey } from './continue-match';
 
-export type ContinuingEngine = Pick<TransferEngine, 'list' | 'get' | 'resume' | 'retry' | 'remove'>;
+export type ContinuingEngine = Pick<TransferEngine, 'list' | 'get' | 'resume' | 'retry' | 'remove' | 'setDownloadUrls'>;
 
 /** Puts an earlier, unfinished transfer back to work, whatever state the last run left it in. */
 export async function continueTransfer(engine: ContinuingEngine, view: TransferView): Promise<TransferView> {
@@ -15,16 +15,24 @@ export async function continueTransfer(engine: ContinuingEngine, view: TransferV
   return engine.get(view.id) ?? view;
 }
 
-/** For each key (by index) the unfinished download an earlier run left, each taken once. */
-export function unfinishedDownloads(engine: ContinuingEngine, keys: readonly DownloadKey[]): Map<number, TransferView> {
+/**
+ * For each key (by index) the unfinished download an earlier run left, each taken once: one of the
+ * same URL, else (a named file whose link expired, given again fresh) one of the same name in the
+ * same folder, which gets the new URLs. The engine compares the new address's bytes with the ones
+ * on disk before it keeps them, and says in the transfer's log which it did. `mirrors`: the other
+ * URLs of the same file, given to a continued download too.
+ */
+export async function unfinishedDownloads(engine: ContinuingEngine, keys: readonly DownloadKey[], mirrors: readonly string[] = []): Promise<Map<number, TransferView>> {
   const views = engine.list();
   const taken = new Set<string>();
   const found = new Map<number, TransferView>();
   for (const [index, key] of keys.entries()) {
-    const earlier = findUnfinishedDownload(views, key, taken);
-    if (!earlier) continue;
-    taken.add(earlier.id);
-    found.set(index, earlier);
+    const sameUrl = findUnfinishedDownload(views, key, taken);
+    const sameName = sameUrl ?? (key.fileName === undefined ? undefined : findUnfinishedByName(views, { directory: key.directory, fileName: key.fileName }, taken));
+    if (!sameName) continue;
+    taken.add(sameName.id);
+    if (!sameUrl || mirrors.length > 0) await engine.setDownloadUrls(sameName.id, [key.url, ...mirrors]);
+    found.set(index, sameName);
   }
   return found;
 }

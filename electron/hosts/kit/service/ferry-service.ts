@@ -11,7 +11,7 @@ import type { TransferView } from '../../../../shared/transfer';
 import type { ContractService } from '../../../../shared/wire/contract-server';
 import type { DownloadRequest } from '../../../engine/index';
 import { engineSettingsFrom, type FerryServiceOptions } from './service-options';
-import { checkDownloadFolder } from '../../../engine/index';
+import { checkDownloadFolder, TransferFailure } from '../../../engine/index';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { canPause, canResume } from '../../../../shared/transfer-states';
 import { adHocUploadRequests } from './ad-hoc-uploads';
@@ -22,6 +22,7 @@ import { checkRuleFolders, ruleDefaults } from './rule-folders';
 import { continueTransfer, continueUpload, unfinishedDownloads } from './continue-unfinished';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import { settingsView, storeSettingsProxy, storeTransferProxy } from './proxy-secrets';
+import { AddressRefused, changeDownloadAddress, changeDownloadUrls } from './download-address';
 import { aboutFolder, errorReplyFrom, messageOf, proxyInput, Refusal } from './refusal';
 import { feedViews, type TransferViews } from './transfer-views';
 import { uploadRequestFor } from './upload-request';
@@ -106,8 +107,9 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
 
   const handlers: Handlers = {
     snapshot: (_input, caller) => snapshot(caller),
-    async addDownloads({ urls, directory, fileName, sha256, connections, stream, proxy: given, headers, paused, bytesPerSecond, continueUnfinished }, caller) {
+    async addDownloads({ urls, mirrors, directory, fileName, sha256, connections, stream, proxy: given, headers, paused, bytesPerSecond, continueUnfinished }, caller) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
+      if (mirrors && urls.length > 1) throw new Refusal('INVALID_INPUT', 'Mirrors can only be given for a single URL (they are other addresses of the same file)');
       const settings = settingsStore.get();
       const target = await aboutFolder('directory', () => downloadFolderFor(caller, directory, settings));
       if (fileName !== undefined && caller === 'client') checkClientFileName(fileName);
@@ -124,12 +126,13 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         const plain = (url: string): DownloadRequest => ({
           url, directory: target, fileName, sha256, ...(count !== undefined ? { connections: count } : {}), ...(byDefault ? { connectionsByDefault: true } : {}),
           ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}), ...(headers ? { headers } : {}),
+          ...(mirrors && mirrors.length > 0 ? { mirrors } : {}),
           ...(paused ? { paused } : {}), ...(bytesPerSecond !== undefined ? { speedLimit: bytesPerSecond } : {}),
         });
         // No folder named: the user's rules file it (their folders count as chosen by the user).
         const asked = { connections: !byDefault, speedLimit: bytesPerSecond !== undefined };
         const request = (url: string): DownloadRequest => (directory === undefined ? ruleDefaults(plain(url), settings, asked) : plain(url));
-        const earlier = continueUnfinished ? unfinishedDownloads(engine, urls.map((url) => ({ url, directory: target, fileName, ...(directory === undefined ? { byRules: true } : {}) }))) : new Map<number, TransferView>();
+        const earlier = continueUnfinished ? await unfinishedDownloads(engine, urls.map((url) => ({ url, directory: target, fileName, ...(directory === undefined ? { byRules: true } : {}) })), mirrors) : new Map<number, TransferView>();
         const continued = new Map<number, TransferView>();
         for (const [index, view] of earlier) continued.set(index, await continueTransfer(engine, view));
         // One batch: all URLs checked before any is added, one scheduler run, writes batched.
@@ -218,6 +221,23 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         engine.setTransferProxy(id, proxy);
       } finally {
         release?.();
+      }
+    },
+    async changeDownloadUrls({ id, remove, add, position }, caller) {
+      const view = requireTransfer(id, caller);
+      try {
+        return await changeDownloadUrls(engine, view, remove, add, position);
+      } catch (error) {
+        if (error instanceof AddressRefused || error instanceof TransferFailure) throw new Refusal('INVALID_INPUT', error instanceof TransferFailure ? error.error.message : error.message);
+        throw error;
+      }
+    },
+    async setDownloadAddress({ id, url, as }) {
+      try {
+        await changeDownloadAddress(engine, requireTransfer(id), url, as);
+      } catch (error) {
+        if (error instanceof AddressRefused || error instanceof TransferFailure) throw new Refusal('INVALID_INPUT', error instanceof TransferFailure ? error.error.message : error.message, 'url');
+        throw error;
       }
     },
     getSettings: () => settingsView(settingsStore.get()),

@@ -12,7 +12,7 @@ import type { UserChoices } from './user-choices';
 export type EngineLike = Pick<
   TransferEngine,
   | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
-  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy' | 'updateSettings'
+  | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy' | 'downloadUrls' | 'setDownloadUrls' | 'updateSettings'
 >;
 
 export interface FerryServiceOptions {
