@@ -3,6 +3,7 @@
 // That Ferry is either one already running on the data folder (joined over its local socket:
 // --detach returns once it accepted them, Ctrl-C stops following only) or one this command opened
 // in-process (alone: a rerun continues what an earlier run left unfinished, Ctrl-C checkpoints).
+import path from 'node:path';
 import type { TransferView } from '../../../shared/transfer';
 import type { ControlClient } from '../kit/local-control/client';
 import type { GetCommand, PutCommand } from './args';
@@ -122,7 +123,7 @@ async function handOver(
   const continued = new Set<string>();
   let refused = 0;
   // One call per transfer (a URL, a -i list's entry, a file), so that one refused does not hide which others were accepted.
-  const items: (string | GetDownload)[] = command.kind === 'get' ? downloadsOf(command) : command.sources;
+  const items: (string | GetDownload)[] = command.kind === 'get' ? await underDownloadFolder(client, downloadsOf(command)) : command.sources;
   for (const [index, item] of items.entries()) {
     if (interrupts.happened) break;
     try {
@@ -147,13 +148,21 @@ async function handOver(
   return { accepted, continued, refused };
 }
 
+/** A list's `out=a/b/name` with no folder named goes to a/b in the Ferry's download folder (Settings), as aria2 puts it under its --dir. */
+async function underDownloadFolder(client: ControlClient, downloads: GetDownload[]): Promise<GetDownload[]> {
+  if (!downloads.some((download) => download.subfolders)) return downloads;
+  const { downloadDirectory } = await client.call('getSettings', undefined);
+  return downloads.map(({ subfolders, ...download }) => (subfolders ? { ...download, directory: path.join(downloadDirectory, ...subfolders) } : download));
+}
+
 function downloadInput(command: GetCommand, download: GetDownload, alone: boolean) {
   // Alone, the command's proxy options are the run's "system" proxy; joined, they go with the
   // transfers. A list entry's own proxy goes with it either way.
   const proxy = download.proxy ?? (alone ? undefined : handedOverProxy(command.proxy));
   return {
     urls: [download.url],
-    directory: download.directory,
+    // No --dir: the Ferry's own download folder (Settings; ~/Downloads by default), as the app saves.
+    ...(download.directory !== undefined ? { directory: download.directory } : {}),
     ...(download.fileName !== undefined ? { fileName: download.fileName } : {}),
     ...(download.sha256 !== undefined ? { sha256: download.sha256 } : {}),
     // A count named on the command line or in the list opens at once; else the engine's adaptive count, as always for `ferry get`.

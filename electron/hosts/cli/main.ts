@@ -31,8 +31,10 @@ export async function main(argv: readonly string[], fronts: OtherFronts): Promis
 }
 
 async function runGet(command: GetCommand): Promise<number> {
-  const folder = await ensureDirectory(command.directory, '--dir');
-  if (!folder.ok) return usageError(folder.message, 'get');
+  if (command.directory !== undefined) {
+    const folder = await ensureDirectory(command.directory, '--dir');
+    if (!folder.ok) return usageError(folder.message, 'get');
+  }
   if (command.inputFile !== undefined) {
     const { readDownloadList } = await import('./download-list');
     const list = await readDownloadList(command.inputFile, process.cwd(), process.stdin);
