@@ -177,9 +177,13 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     return view!;
   }
 
-  /** Pausing a finished transfer is refused (InvalidTransitionError); pausing a paused one is a no-op. */
-  async pause(id: string): Promise<void> {
+  /**
+   * Pausing a finished transfer is refused (InvalidTransitionError); pausing a paused one is a no-op.
+   * `note`: why, in the transfer's log (a standalone `ferry get` that was interrupted), saved with the pause.
+   */
+  async pause(id: string, note?: string): Promise<void> {
     const record = this.transfers.require(id);
+    if (note !== undefined && record.transfer.state !== 'completed' && record.transfer.state !== 'canceled') this.lifecycle.log(record, 'info', note);
     if (record.transfer.state !== 'paused') this.lifecycle.pause(record);
     await this.attempts.stop(id, 'pause');
   }

@@ -23,6 +23,8 @@ export interface Output {
 export interface AloneRun {
   /** Checkpoints every running transfer and closes Ferry (Ctrl-C, or the end). */
   close(): Promise<void>;
+  /** Ctrl-C: these transfers are saved paused (saying why), so only a rerun of the command continues them. */
+  pauseInterrupted(ids: readonly string[]): Promise<void>;
 }
 
 export async function handOverAndFollow(
@@ -58,7 +60,7 @@ export async function handOverAndFollow(
   try {
     const { accepted, continued, refused } = await handOver(client, command, putUrls, reporter, interrupts, alone !== undefined);
     if (interrupts.happened) {
-      if (alone) return await checkpoint(alone, reporter);
+      if (alone) return await checkpoint(alone, reporter, accepted);
       reporter.error(`ferry: interrupted; ${accepted.length} transfer(s) handed over go on in the running Ferry`);
       return EXIT_INTERRUPTED;
     }
@@ -73,7 +75,7 @@ export async function handOverAndFollow(
     }
     for (const view of accepted) reporter.track(latest.get(view.id) ?? view, continued.has(view.id) ? continuingNote(view) : undefined);
     const onInterrupt = alone
-      ? () => checkpoint(alone, reporter)
+      ? () => checkpoint(alone, reporter, accepted)
       : (open: number) => {
           reporter.error(`ferry: stopped following; ${open} transfer(s) go on in the running Ferry`);
           return Promise.resolve(EXIT_INTERRUPTED);
@@ -91,11 +93,16 @@ export async function handOverAndFollow(
   }
 }
 
-/** Alone, Ctrl-C (or SIGTERM) closes Ferry, which checkpoints every running transfer: a rerun continues. */
-async function checkpoint(alone: AloneRun, reporter: Reporter): Promise<number> {
+/**
+ * Alone, Ctrl-C (or SIGTERM) pauses the command's transfers and closes Ferry, which checkpoints
+ * them: they stay paused (the desktop app, `ferry serve` or `ferry rpc` opening the data folder
+ * later leave them so) until the same command runs again and continues them.
+ */
+async function checkpoint(alone: AloneRun, reporter: Reporter, accepted: readonly TransferView[]): Promise<number> {
   reporter.stop();
-  reporter.info('ferry: interrupted; saving progress (run the same command again to continue)');
+  reporter.info('ferry: interrupted; saving progress, paused (run the same command again to continue)');
   try {
+    await alone.pauseInterrupted(accepted.map((view) => view.id));
     await alone.close();
   } catch (error) {
     reporter.error(`ferry: could not save all progress: ${(error as Error).message}`);

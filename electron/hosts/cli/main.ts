@@ -73,7 +73,8 @@ async function runTransfers(
   loading.catch(() => undefined); // awaited below; a failure must not count as unhandled if the lock fails first
   const [{ lockDataDir }, { openPrivateDataDir }] = await Promise.all([import('../kit/data-dir/data-dir-lock'), import('../kit/data-dir/private-data-dir')]);
   await openPrivateDataDir(command.dataDir);
-  const lock = await lockDataDir(command.dataDir);
+  // The role tells a host that starts meanwhile (desktop app, serve, rpc) to wait for this run.
+  const lock = await lockDataDir(command.dataDir, command.kind);
   const output = { out: process.stdout, err: process.stderr };
   if (!lock.ok) {
     const { joinOverLocalControl } = await import('./join-local');

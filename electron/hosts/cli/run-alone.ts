@@ -36,7 +36,10 @@ export async function runAlone(
   try {
     started();
     const client = inProcessClient(host.service.forCaller('owner'), host.attachUi());
-    return await handOverAndFollow(client, command, putUrls, output, { close: () => host.close() });
+    return await handOverAndFollow(client, command, putUrls, output, {
+      close: () => host.close(),
+      pauseInterrupted: (ids) => host.pauseWithNote(ids, `Paused: the \`ferry ${command.kind}\` that ran it was interrupted; run it again to continue`),
+    });
   } finally {
     await host.close();
   }

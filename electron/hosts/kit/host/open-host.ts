@@ -11,7 +11,6 @@ import type { Notice } from '../../../../shared/contract';
 import type { Settings } from '../../../../shared/settings';
 import { openEngine, type EngineSettings, type OpenEngineOptions, type TransferEngine } from '../../../engine/index';
 import type { BrowserPairing } from '../browser-pairing/browser-pairing';
-import { lockDataDir } from '../data-dir/data-dir-lock';
 import { openPrivateDataDir } from '../data-dir/private-data-dir';
 import type { LocalControl } from '../local-control/server';
 import type { RpcController, RpcControllerOptions } from '../rpc/controller';
@@ -24,8 +23,9 @@ import { createSettingsStore } from '../service/settings-store';
 import { unencryptedSecretsWarning } from '../service/unencrypted-secrets';
 import { holdNotices } from './held-notices';
 import { runSecretsOver } from './run-secrets';
+import { lockAfterCliRuns } from './wait-for-cli-run';
 
-export type HostEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupProblems' | 'totals' | 'secretRefsInUse'>;
+export type HostEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupProblems' | 'totals' | 'secretRefsInUse' | 'pause'>;
 
 /** What a front brings to the service: the desktop window's dialogs and choices, opening files. */
 export type FrontPieces = Partial<
@@ -82,6 +82,11 @@ export interface Host {
   attachUi(): Notice[];
   /** A piece the front opened (a server, the tray): stopped with the doors, before the engine closes. */
   onClose(stop: () => unknown): void;
+  /**
+   * Pauses these transfers with `note` in their logs (a standalone CLI run that was interrupted):
+   * saved paused, no Ferry that opens the data folder later starts them unasked. Finished ones are left.
+   */
+  pauseWithNote(ids: readonly string[], note: string): Promise<void>;
   /** Closes everything in order; once. */
   close(): Promise<void>;
   /** The data folder's lock only (a front that must exit although close hangs); idempotent. */
@@ -94,10 +99,13 @@ export class DataDirInUse extends Error {}
 export async function openHost(options: HostOptions): Promise<Host> {
   const dataDir = path.resolve(options.dataDir);
   await openPrivateDataDir(dataDir);
-  const lock = options.heldLock ? { ok: true as const, release: () => options.heldLock!.release() } : await lockDataDir(dataDir);
+  const { lock, waitedFor } = options.heldLock ? { lock: { ok: true as const, release: () => options.heldLock!.release() } } : await lockAfterCliRuns(dataDir, options.log);
   if (!lock.ok) throw new DataDirInUse(lock.message);
   try {
-    return await openLocked(dataDir, options, lock.release);
+    const host = await openLocked(dataDir, options, lock.release);
+    // Said to the UIs too (the desktop app's window was not there while it waited).
+    if (waitedFor) host.say({ level: 'info', message: `Started once ${waitedFor} had finished with the data folder` });
+    return host;
   } catch (error) {
     await lock.release();
     throw error;
@@ -174,6 +182,9 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
     attachUi: () => notices.attach((notice) => service.emit('notice', notice)),
     onClose: (stop) => void stops.push(stop),
     releaseLock,
+    pauseWithNote: async (ids, note) => {
+      await Promise.allSettled(ids.map((id) => engine.pause(id, note)));
+    },
     close: () =>
       (closing ??= (async () => {
         await Promise.allSettled([localControl?.close(), rpc?.stop(), ...stops.map(async (stop) => stop())]);
