@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { startNginx, type NginxServer } from '../../../test-support/nginx';
+import { seedSettings } from '../../../test-support/rpc-host';
 import { runFerry, startFerry, stopStartedFerries, waitFor, type FerryChild } from '../../../test-support/ferry-process';
 
 const SECRET = 'cli-alone-and-hosts-secret';
@@ -93,6 +94,38 @@ describe('Ctrl-C in a standalone get', () => {
     expect(second.stderr).toMatch(/continuing an earlier download \(\d+ bytes already there\)/);
     expect(sha256(await readFile(path.join(dir, 'paused.bin')))).toBe(sha256(body));
     expect(server.responsesFor('/paused.bin').at(-1)!.status).toBe(206);
+  });
+});
+
+describe('a standalone get between two runs of a host', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("leaves the host's queue as it was: the running one resumes, the waiting one still waits (not paused)", async () => {
+    seedSettings(dataDir, { maxActive: 1, downloadDirectory: dir });
+    server.route('/first.bin', { body: randomBytes(3_000_000, 73), rateBytesPerSec: 300_000 });
+    server.route('/second.bin', { body: randomBytes(3_000_000, 74), rateBytesPerSec: 300_000 });
+    server.route('/quick.bin', { body: randomBytes(50_000, 75) });
+    const before = await startRpc();
+    const first = await call<string>(before.endpoint, 'aria2.addUri', [server.url('/first.bin')]);
+    const second = await call<string>(before.endpoint, 'aria2.addUri', [server.url('/second.bin')]);
+    const statusOf = async (endpoint: string, gid: string) => (await call<{ status: string }>(endpoint, 'aria2.tellStatus', gid, ['status'])).status;
+    await waitFor(async () => (await statusOf(before.endpoint, first)) === 'active', 30_000, 'the first download to run');
+    expect(await statusOf(before.endpoint, second)).toBe('waiting');
+    await stop(before.child);
+
+    const quick = await runFerry(['get', server.url('/quick.bin'), '--dir', path.join(tmp, 'cli'), '--data-dir', dataDir, '-q']);
+    expect(quick.code, quick.stderr).toBe(0);
+
+    const after = await startRpc();
+    await waitFor(async () => (await statusOf(after.endpoint, first)) === 'active', 30_000, 'the first download to run again');
+    expect(await statusOf(after.endpoint, second)).toBe('waiting');
+    await stop(after.child);
   });
 });
 

@@ -54,8 +54,8 @@ export interface HostOptions {
   /** The desktop app: its main process puts the RPC secret on the clipboard (the window never holds it). */
   copyToClipboard?(text: string): void;
   /**
-   * The standalone CLI's run: these engine settings over the saved ones, interrupted transfers of
-   * other commands held paused, header values kept in memory.
+   * The standalone CLI's run: these engine settings over the saved ones, the transfers found at
+   * start held as saved (not started, not paused), header values kept in memory.
    */
   run?: {
     engineSettings: Partial<EngineSettings>;
@@ -133,8 +133,8 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
     secrets: adHocStore,
     // Download headers (the extension's cookies) are kept in the secret store, never in the records.
     downloadSecrets: secrets,
-    // A CLI run starts only its own transfers; the others come back paused and stay so.
-    ...(options.run ? { resumeOnStart: false } : {}),
+    // A CLI run starts only its own transfers; the others are held as saved, for the Ferry that owns them.
+    ...(options.run ? { holdRestored: true } : {}),
     ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
   });
   for (const problem of [...secrets.problems, ...settingsStore.problems, ...destinationsStore.problems, ...engine.startupProblems]) say(problem);
@@ -196,7 +196,6 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
   };
 
   try {
-    if (options.run) await service.handle('pauseAll', undefined, 'owner'); // queued ones of other commands would start
     // The doors are loaded only by hosts that open them (a CLI run opens none).
     if (options.rpc) {
       const [{ createRpcController }, { serviceBackend }] = await Promise.all([import('../rpc/controller'), import('../rpc/backend')]);
