@@ -25,7 +25,7 @@ import { holdNotices } from './held-notices';
 import { runSecretsOver } from './run-secrets';
 import { lockAfterCliRuns } from './wait-for-cli-run';
 
-export type HostEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupProblems' | 'totals' | 'secretRefsInUse' | 'pause'>;
+export type HostEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupProblems' | 'totals' | 'secretRefsInUse'>;
 
 /** What a front brings to the service: the desktop window's dialogs and choices, opening files. */
 export type FrontPieces = Partial<
@@ -182,9 +182,7 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
     attachUi: () => notices.attach((notice) => service.emit('notice', notice)),
     onClose: (stop) => void stops.push(stop),
     releaseLock,
-    pauseWithNote: async (ids, note) => {
-      await Promise.allSettled(ids.map((id) => engine.pause(id, note)));
-    },
+    pauseWithNote: (ids, note) => service.pauseWithNote(ids, note),
     close: () =>
       (closing ??= (async () => {
         await Promise.allSettled([localControl?.close(), rpc?.stop(), ...stops.map(async (stop) => stop())]);
