@@ -146,15 +146,15 @@ test('`ferry serve` with the UI missing (install scripts skipped, dist/ deleted)
   }
 });
 
-test('`ferry get URL` with no --dir in another empty HOME saves into the current folder', async () => {
+test('`ferry get URL` with no --dir in another empty HOME saves into a new ~/Downloads, as the app does', async () => {
   const home = path.join(path.dirname(machine.home), 'home-cli');
   await mkdir(home);
-  // Run from the new HOME (not the clone, where npx would find it): the command README's npx runs.
+  // Run from the new HOME (not the clone): the command README puts on the PATH.
   const result = await asUser('node', [path.join(machine.clone, 'bin', 'ferry.js'), 'get', server.url('/first.bin'), '--quiet'], { cwd: home, home });
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  expect(result.stdout.trim()).toBe(path.join(home, 'first.bin'));
-  expect(sha(await readFile(path.join(home, 'first.bin')))).toBe(sha(bytes));
+  expect(result.stdout.trim()).toBe(path.join(home, 'Downloads', 'first.bin'));
+  expect(sha(await readFile(path.join(home, 'Downloads', 'first.bin')))).toBe(sha(bytes));
   // Its records went to the per-user data folder of that HOME.
   expect((await stat(path.join(home, '.local', 'share', 'ferry'))).isDirectory()).toBe(true);
 });

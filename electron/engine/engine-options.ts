@@ -16,6 +16,12 @@ export interface EngineOptions {
   store?: RecordStore;
   /** Resume transfers that were running when the engine last stopped. Default true. */
   resumeOnStart?: boolean;
+  /**
+   * Transfers found at start are held: none starts until a caller resumes (or retries) it, and
+   * their saved states stay as they are for the Ferry that owns them (a standalone CLI run starts
+   * only its own transfers and leaves the app's queue to the app). Default false.
+   */
+  holdRestored?: boolean;
   /** Time for the queue, retries, progress and limits; tests pass a manual clock. */
   clock?: Clock;
   /**

@@ -54,12 +54,14 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly notices: EngineNotices;
   private readonly headerSecrets: DownloadHeaderSecrets;
   private closed = false;
+  /** Restored transfers no caller has resumed yet (EngineOptions.holdRestored). */
+  private readonly held = new Set<string>();
   /** Problems found while loading the records (also emitted as notices). */
   readonly startupProblems: string[];
 
   static async open(options: EngineOptions): Promise<TransferEngine> {
     const engine = new TransferEngine(options);
-    await engine.load(options.resumeOnStart ?? true);
+    await engine.load(options.resumeOnStart ?? true, options.holdRestored ?? false);
     return engine;
   }
 
@@ -76,6 +78,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
       clock: this.clock,
       limits: () => this.settings,
       isBusy: (id) => this.attempts.has(id),
+      isHeld: (id) => this.held.has(id),
       start: (record) => this.lifecycle.start(record),
     });
     this.live = new LiveProgress(
@@ -179,15 +182,22 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     return view!;
   }
 
-  /** Pausing a finished transfer is refused (InvalidTransitionError); pausing a paused one is a no-op. */
-  async pause(id: string): Promise<void> {
+  /**
+   * Pausing a finished transfer is refused (InvalidTransitionError); pausing a paused one is a no-op.
+   * `note`: why, in the transfer's log (a standalone `ferry get` that was interrupted), saved with the pause.
+   */
+  async pause(id: string, note?: string): Promise<void> {
     const record = this.transfers.require(id);
+    if (note !== undefined && record.transfer.state !== 'completed' && record.transfer.state !== 'canceled') this.lifecycle.log(record, 'info', note);
     if (record.transfer.state !== 'paused') this.lifecycle.pause(record);
     await this.attempts.stop(id, 'pause');
   }
 
+  /** A held transfer (holdRestored) is let go, whatever its state; a paused one is queued. */
   async resume(id: string): Promise<void> {
-    this.lifecycle.resume(this.transfers.require(id));
+    const record = this.transfers.require(id);
+    this.held.delete(id);
+    this.lifecycle.resume(record);
     this.scheduler.request();
   }
 
@@ -205,6 +215,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   /** `upload`: where an upload goes now (its destination as it is now; upload-retarget.ts). */
   async retry(id: string, changes: { upload?: UploadTarget } = {}): Promise<void> {
     const record = this.transfers.require(id);
+    this.held.delete(id);
     if (record.transfer.state !== 'failed' && record.transfer.state !== 'canceled') return;
     if (changes.upload) retargetUpload(record, changes.upload);
     if (record.transfer.state === 'canceled') {
@@ -251,6 +262,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     await this.attempts.stop(id, 'remove');
     await this.workerFor(record).discard(record, { deleteFinishedFile: opts.deleteFile ?? false });
     this.transfers.delete(id);
+    this.held.delete(id);
     this.scheduler.forget(record);
     this.live.forget(id);
     this.limits.forget(id);
@@ -273,6 +285,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   }
 
   async resumeAll(): Promise<void> {
+    this.held.clear();
     for (const record of this.transfers.ordered()) this.lifecycle.resume(record);
     this.scheduler.request();
   }
@@ -341,14 +354,17 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
 
   // ---- helpers -------------------------------------------------------------------------
 
-  private async load(resumeOnStart: boolean): Promise<void> {
+  private async load(resumeOnStart: boolean, holdRestored: boolean): Promise<void> {
     await restoreTransfers({
       store: this.store,
       workers: this.options.workers,
       resumeOnStart,
       now: () => this.clock.now(),
       problem: (message) => this.notices.notice('warn', message),
-      add: (record) => this.register(record),
+      add: (record) => {
+        if (holdRestored) this.held.add(record.transfer.id);
+        this.register(record);
+      },
     });
     for (const record of await this.headerSecrets.atStart(this.transfers.ordered())) this.writer.markDirty(record);
     this.scheduler.request();

@@ -37,6 +37,8 @@ export interface OpenEngineOptions {
   /** Keeps download header values out of the records (EngineOptions.downloadSecrets); the hosts pass their secret store. */
   downloadSecrets?: SecretVault;
   resumeOnStart?: boolean;
+  /** EngineOptions.holdRestored: a standalone CLI run starts only its own transfers. */
+  holdRestored?: boolean;
   /** What the "system" proxy setting means here: Electron's resolver, or the environment's rules. */
   systemProxy?: SystemProxy;
   /** Where downloads that named no folder go, by the user's rules (DownloadWorkerOptions.folderFor). */
@@ -48,6 +50,7 @@ export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> 
     dataDir: options.dataDir,
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.resumeOnStart !== undefined ? { resumeOnStart: options.resumeOnStart } : {}),
+    ...(options.holdRestored ? { holdRestored: true } : {}),
     ...(options.downloadSecrets ? { downloadSecrets: options.downloadSecrets } : {}),
     network: {
       ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),

@@ -19,7 +19,8 @@ export interface GetCommand {
   inputFile?: string;
   /** The downloads the input file lists, once read (download-list.ts); the URLs above come first. */
   list?: ListedDownload[];
-  directory: string;
+  /** --dir; absent: the download folder of the Ferry that runs them (its settings, ~/Downloads by default). */
+  directory?: string;
   fileName?: string;
   /** --sha256 HEX or --checksum=sha-256=HEX. */
   sha256?: string;
@@ -181,12 +182,12 @@ function parseGet(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseRes
   const command: GetCommand = {
     kind: 'get',
     urls,
-    directory: path.resolve(cwd, values.dir ?? '.'),
     limit: limitOption(values.limit),
     dataDir: dataDirOption(values['data-dir'], cwd, env),
     quiet: values.quiet ?? false,
     proxy: proxyOptionRules(values),
   };
+  if (values.dir !== undefined) command.directory = path.resolve(cwd, values.dir);
   if (inputFile !== undefined) command.inputFile = inputFile === '-' ? '-' : path.resolve(cwd, inputFile);
   if (values.out !== undefined) command.fileName = values.out;
   if (sha256 !== undefined) command.sha256 = sha256;

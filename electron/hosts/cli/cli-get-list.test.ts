@@ -99,7 +99,8 @@ describe.skipIf(!existsSync(ARIA2C))(`ferry get -i beside aria2c -i${existsSync(
 
     const aria = await aria2c(['-i', path.join(tmp, 'links.txt')], ariaDir);
     expect(aria.code, aria.stderr).toBe(0);
-    const ferry = await runFerry(['get', '-i', path.join(tmp, 'links.txt'), '--data-dir', path.join(tmp, 'data')], { cwd: ferryDir });
+    // aria2c saves into the current folder; `ferry get` into its download folder unless told `--dir .`.
+    const ferry = await runFerry(['get', '-i', path.join(tmp, 'links.txt'), '--dir', '.', '--data-dir', path.join(tmp, 'data')], { cwd: ferryDir });
     expect(ferry.code, ferry.stderr).toBe(0);
     // The line's mirror is the download's (a file this small comes over one connection, from the first).
     expect(ferry.stderr).not.toContain('not used yet');

@@ -19,6 +19,8 @@ export interface ListedDownload {
   mirrors: string[];
   /** `dir`, resolved against the current folder as aria2 does. */
   directory?: string;
+  /** `out`'s folders when no `dir` names the folder they are in (the command's --dir, else the Ferry's download folder). */
+  subfolders?: string[];
   fileName?: string;
   sha256?: string;
   connections?: number;
@@ -109,7 +111,8 @@ function listedDownload(entry: InputEntry, label: string, cwd: string): ListedDo
     // aria2: `out` is relative to the entry's folder and may name subfolders; never above it.
     const parts = options.out.split(/[/\\]/).filter((part) => part !== '' && part !== '.');
     if (parts.length === 0 || parts.includes('..')) return `${at(lineOf(entry, 'out'))}: out=${options.out} must stay inside the download folder`;
-    if (parts.length > 1) directory = path.join(directory ?? cwd, ...parts.slice(0, -1));
+    if (parts.length > 1 && directory !== undefined) directory = path.join(directory, ...parts.slice(0, -1));
+    else if (parts.length > 1) listed.subfolders = parts.slice(0, -1);
     listed.fileName = parts.at(-1)!;
   }
   if (directory !== undefined) listed.directory = directory;

@@ -2,6 +2,7 @@
 // entries of its -i list, each with its own options over the command's (as aria2 reads a list: the
 // command line gives the defaults). hand-over.ts turns each into one addDownloads call, whichever
 // Ferry (this command's own or a running one) takes them.
+import path from 'node:path';
 import type { ProxyChoice } from '../../../shared/proxy';
 import type { StreamOptions } from '../../../shared/stream';
 import type { GetCommand } from './args';
@@ -10,7 +11,10 @@ export interface GetDownload {
   url: string;
   /** Other URIs of the same file (an input file's TAB-separated mirrors). */
   mirrors: string[];
-  directory: string;
+  /** Absent: the download folder of the Ferry that takes it (hand it no folder, so its rules apply). */
+  directory?: string;
+  /** A list's `out=a/b/name` with no folder named: a/b, under the Ferry's download folder (hand-over.ts asks it). */
+  subfolders?: string[];
   fileName?: string;
   sha256?: string;
   connections?: number;
@@ -27,7 +31,7 @@ export interface GetDownload {
 export function downloadsOf(command: GetCommand): GetDownload[] {
   const stream = command.variant !== undefined ? { variant: command.variant } : undefined;
   const fromArguments = command.urls.map((url): GetDownload => {
-    const download: GetDownload = { url, mirrors: [], directory: command.directory };
+    const download: GetDownload = { url, mirrors: [], ...(command.directory !== undefined ? { directory: command.directory } : {}) };
     if (command.fileName !== undefined) download.fileName = command.fileName;
     if (command.sha256 !== undefined) download.sha256 = command.sha256;
     if (command.connections !== undefined) download.connections = command.connections;
@@ -35,7 +39,10 @@ export function downloadsOf(command: GetCommand): GetDownload[] {
     return download;
   });
   const fromList = (command.list ?? []).map((listed): GetDownload => {
-    const download: GetDownload = { url: listed.url, mirrors: listed.mirrors, directory: listed.directory ?? command.directory, source: listed.source };
+    const base = listed.directory ?? command.directory;
+    const directory = base !== undefined && listed.subfolders ? path.join(base, ...listed.subfolders) : base;
+    const download: GetDownload = { url: listed.url, mirrors: listed.mirrors, ...(directory !== undefined ? { directory } : {}), source: listed.source };
+    if (directory === undefined && listed.subfolders) download.subfolders = listed.subfolders;
     if (listed.fileName !== undefined) download.fileName = listed.fileName;
     if (listed.sha256 !== undefined) download.sha256 = listed.sha256;
     const connections = listed.connections ?? command.connections;

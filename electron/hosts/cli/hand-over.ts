@@ -3,6 +3,7 @@
 // That Ferry is either one already running on the data folder (joined over its local socket:
 // --detach returns once it accepted them, Ctrl-C stops following only) or one this command opened
 // in-process (alone: a rerun continues what an earlier run left unfinished, Ctrl-C checkpoints).
+import path from 'node:path';
 import { maskUrlPasswords } from '../../../shared/secret-mask';
 import type { TransferView } from '../../../shared/transfer';
 import type { ControlClient } from '../kit/local-control/client';
@@ -23,6 +24,8 @@ export interface Output {
 export interface AloneRun {
   /** Checkpoints every running transfer and closes Ferry (Ctrl-C, or the end). */
   close(): Promise<void>;
+  /** Ctrl-C: these transfers are saved paused (saying why), so only a rerun of the command continues them. */
+  pauseInterrupted(ids: readonly string[]): Promise<void>;
 }
 
 export async function handOverAndFollow(
@@ -58,7 +61,7 @@ export async function handOverAndFollow(
   try {
     const { accepted, continued, refused } = await handOver(client, command, putUrls, reporter, interrupts, alone !== undefined);
     if (interrupts.happened) {
-      if (alone) return await checkpoint(alone, reporter);
+      if (alone) return await checkpoint(alone, reporter, accepted);
       reporter.error(`ferry: interrupted; ${accepted.length} transfer(s) handed over go on in the running Ferry`);
       return EXIT_INTERRUPTED;
     }
@@ -73,7 +76,7 @@ export async function handOverAndFollow(
     }
     for (const view of accepted) reporter.track(latest.get(view.id) ?? view, continued.has(view.id) ? continuingNote(view, continued.get(view.id)!) : undefined);
     const onInterrupt = alone
-      ? () => checkpoint(alone, reporter)
+      ? () => checkpoint(alone, reporter, accepted)
       : (open: number) => {
           reporter.error(`ferry: stopped following; ${open} transfer(s) go on in the running Ferry`);
           return Promise.resolve(EXIT_INTERRUPTED);
@@ -91,11 +94,16 @@ export async function handOverAndFollow(
   }
 }
 
-/** Alone, Ctrl-C (or SIGTERM) closes Ferry, which checkpoints every running transfer: a rerun continues. */
-async function checkpoint(alone: AloneRun, reporter: Reporter): Promise<number> {
+/**
+ * Alone, Ctrl-C (or SIGTERM) pauses the command's transfers and closes Ferry, which checkpoints
+ * them: they stay paused (the desktop app, `ferry serve` or `ferry rpc` opening the data folder
+ * later leave them so) until the same command runs again and continues them.
+ */
+async function checkpoint(alone: AloneRun, reporter: Reporter, accepted: readonly TransferView[]): Promise<number> {
   reporter.stop();
-  reporter.info('ferry: interrupted; saving progress (run the same command again to continue)');
+  reporter.info('ferry: interrupted; saving progress, paused (run the same command again to continue)');
   try {
+    await alone.pauseInterrupted(accepted.map((view) => view.id));
     await alone.close();
   } catch (error) {
     reporter.error(`ferry: could not save all progress: ${(error as Error).message}`);
@@ -128,7 +136,7 @@ async function handOver(
   const continued = new Map<string, { newAddress: boolean }>();
   let refused = 0;
   // One call per transfer (a URL, a -i list's entry, a file), so that one refused does not hide which others were accepted.
-  const items: (string | GetDownload)[] = command.kind === 'get' ? downloadsOf(command) : command.sources;
+  const items: (string | GetDownload)[] = command.kind === 'get' ? await underDownloadFolder(client, downloadsOf(command)) : command.sources;
   for (const [index, item] of items.entries()) {
     if (interrupts.happened) break;
     try {
@@ -155,6 +163,13 @@ async function handOver(
   return { accepted, continued, refused };
 }
 
+/** A list's `out=a/b/name` with no folder named goes to a/b in the Ferry's download folder (Settings), as aria2 puts it under its --dir. */
+async function underDownloadFolder(client: ControlClient, downloads: GetDownload[]): Promise<GetDownload[]> {
+  if (!downloads.some((download) => download.subfolders)) return downloads;
+  const { downloadDirectory } = await client.call('getSettings', undefined);
+  return downloads.map(({ subfolders, ...download }) => (subfolders ? { ...download, directory: path.join(downloadDirectory, ...subfolders) } : download));
+}
+
 function downloadInput(command: GetCommand, download: GetDownload, alone: boolean) {
   // Alone, the command's proxy options are the run's "system" proxy; joined, they go with the
   // transfers. A list entry's own proxy goes with it either way.
@@ -162,7 +177,8 @@ function downloadInput(command: GetCommand, download: GetDownload, alone: boolea
   return {
     urls: [download.url],
     ...(download.mirrors.length > 0 ? { mirrors: download.mirrors } : {}),
-    directory: download.directory,
+    // No --dir: the Ferry's own download folder (Settings; ~/Downloads by default), as the app saves.
+    ...(download.directory !== undefined ? { directory: download.directory } : {}),
     ...(download.fileName !== undefined ? { fileName: download.fileName } : {}),
     ...(download.sha256 !== undefined ? { sha256: download.sha256 } : {}),
     // A count named on the command line or in the list opens at once; else the engine's adaptive count, as always for `ferry get`.

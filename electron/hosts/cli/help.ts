@@ -31,7 +31,8 @@ const COMMON = `${PROXY}
 const GET = `Usage: ferry get <url>... [options]
        ferry get -i FILE [options]
 
-Downloads each URL into --dir. The file is written as <name>.part and renamed when
+Downloads each URL into --dir, else into Ferry's download folder (Settings;
+~/Downloads by default), and prints the path of each saved file. The file is written as <name>.part and renamed when
 complete (and verified, with --sha256). A URL that serves an HLS playlist or a DASH
 manifest is saved as the video itself, one file (MP4 where ffmpeg is installed).
 
@@ -40,7 +41,8 @@ Options:
                       input-file format: a URL per line (TAB-separated mirrors: the
                       first is used), then indented option lines for it: dir=, out=,
                       checksum=sha-256=HEX, header=, split=, all-proxy= ...; # comments
-  -d, --dir DIR       folder to save into (default: current folder)
+  -d, --dir DIR       folder to save into (default: the download folder from
+                      Settings, ~/Downloads; --dir . for the current folder)
   -o, --out NAME      file name to save as (only with a single URL)
   --sha256 HEX        expected SHA-256 of the file; a mismatch fails the download
   --checksum=sha-256=HEX  the same, in aria2's words

@@ -33,8 +33,10 @@ export async function main(argv: readonly string[], fronts: OtherFronts): Promis
 }
 
 async function runGet(command: GetCommand): Promise<number> {
-  const folder = await ensureDirectory(command.directory, '--dir');
-  if (!folder.ok) return usageError(folder.message, 'get');
+  if (command.directory !== undefined) {
+    const folder = await ensureDirectory(command.directory, '--dir');
+    if (!folder.ok) return usageError(folder.message, 'get');
+  }
   if (command.inputFile !== undefined) {
     const { readDownloadList } = await import('./download-list');
     const list = await readDownloadList(command.inputFile, process.cwd(), process.stdin);
@@ -73,7 +75,8 @@ async function runTransfers(
   loading.catch(() => undefined); // awaited below; a failure must not count as unhandled if the lock fails first
   const [{ lockDataDir }, { openPrivateDataDir }] = await Promise.all([import('../kit/data-dir/data-dir-lock'), import('../kit/data-dir/private-data-dir')]);
   await openPrivateDataDir(command.dataDir);
-  const lock = await lockDataDir(command.dataDir);
+  // The role tells a host that starts meanwhile (desktop app, serve, rpc) to wait for this run.
+  const lock = await lockDataDir(command.dataDir, command.kind);
   const output = { out: process.stdout, err: process.stderr };
   if (!lock.ok) {
     const { joinOverLocalControl } = await import('./join-local');

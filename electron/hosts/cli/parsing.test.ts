@@ -37,7 +37,10 @@ describe('parseRate', () => {
 describe('parseCli get', () => {
   it('resolves folders against cwd and takes defaults', () => {
     const get = command<GetCommand>(parse('get', 'http://h/a.bin'));
-    expect(get).toMatchObject({ urls: ['http://h/a.bin'], directory: '/work/here', dataDir: '/xdg/ferry', limit: null, quiet: false });
+    expect(get).toMatchObject({ urls: ['http://h/a.bin'], dataDir: '/xdg/ferry', limit: null, quiet: false });
+    // No --dir: none named, so the Ferry that runs it saves into its download folder (Settings, ~/Downloads).
+    expect(get.directory).toBeUndefined();
+    expect(command<GetCommand>(parse('get', 'http://h/a.bin', '--dir', '.')).directory).toBe('/work/here');
     const full = command<GetCommand>(
       parse('get', 'https://h/a', '--dir', 'out', '--out', 'x.iso', '--sha256', 'AB'.repeat(32), '--limit', '2M', '--data-dir', 'd', '-q'),
     );

@@ -2,7 +2,8 @@
 // in-process, from the hosts' one composition root (kit/host/open-host.ts), and hands its
 // transfers to it over the same contract and the same code as when it joins a running one. The run
 // is the command's own: the engine settings take its --limit and proxy options (over the saved
-// settings, never saved), other commands' interrupted transfers stay paused, `put`'s header values
+// settings, never saved), the other transfers in the data folder are held as saved (neither started
+// nor paused: the app's queue stays the app's), `put`'s header values
 // stay in memory, and nothing else opens (no RPC, no local channel: a second command meanwhile is
 // refused by the lock).
 import { systemProxyFromEnvironment } from '../../engine/index';
@@ -36,7 +37,10 @@ export async function runAlone(
   try {
     started();
     const client = inProcessClient(host.service.forCaller('owner'), host.attachUi());
-    return await handOverAndFollow(client, command, putUrls, output, { close: () => host.close() });
+    return await handOverAndFollow(client, command, putUrls, output, {
+      close: () => host.close(),
+      pauseInterrupted: (ids) => host.pauseWithNote(ids, `Paused: the \`ferry ${command.kind}\` that ran it was interrupted; run it again to continue`),
+    });
   } finally {
     await host.close();
   }

@@ -11,12 +11,14 @@ import { startAria2cRpc, type Aria2cRpc } from '../../../test-support/aria2c';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { seedSettings } from '../../../test-support/rpc-host';
+import { DEFAULT_SETTINGS } from '../../../shared/settings-defaults';
 import { FERRY_ARIA2_VERSION } from '../kit/rpc/methods';
 import { runStandaloneRpc, type StandaloneRpc } from './standalone';
 
 const SECRET = 'differential-secret-0123';
 const SLOW = randomBytes(3 * 1024 * 1024, 1);
 const SMALL = randomBytes(300_000, 2);
+const WIDE = randomBytes(8 * 1024 * 1024, 3);
 
 type Trace = [step: string, shape: unknown][];
 interface Target {
@@ -101,6 +103,21 @@ async function scenario(target: Target, server: TestServer) {
   record('tellStatus removed', await call('tellStatus', a, ['gid', 'status', 'errorCode']));
   await attempt('remove removed', 'remove', a);
 
+  // S: a segmented download (4 connections; aria2c needs its per-server cap and split size lowered
+  // to open them): `connections` counts the open ones while it runs.
+  const s: string = await call('addUri', [server.url('/wide.bin')], { dir: target.dir, split: '4', 'max-connection-per-server': '4', 'min-split-size': '1M' });
+  labels.set(s, 'S');
+  let connections = '';
+  await until(async () => {
+    ({ connections } = (await call('tellStatus', s, ['connections'])) as { connections: string });
+    return connections === '4';
+  }, 'S on 4 connections');
+  // The value itself, not its shape: both say how many are open.
+  trace.push(['tellStatus connections of a 4-connection download', connections]);
+  const segmentedUris = ((await call('getUris', s)) as { status: string }[]).map((uri) => uri.status);
+  await attempt('remove segmented', 'forceRemove', s);
+  await until(async () => (await statusOf(s)) === 'removed', 'S removed');
+
   // B: a 404.
   const b: string = await call('addUri', [server.url('/missing.bin')], { dir: target.dir });
   labels.set(b, 'B');
@@ -112,12 +129,15 @@ async function scenario(target: Target, server: TestServer) {
   labels.set(c, 'C');
   await until(async () => (await statusOf(c)) === 'complete', 'C complete');
   const done = await call('tellStatus', c);
-  record('tellStatus complete', done);
+  record('tellStatus complete', { ...done, files: onceEach(done.files) });
   expect(done.completedLength).toBe(String(SMALL.length));
   expect(done.totalLength).toBe(String(SMALL.length));
   expect(sha256(readFileSync(path.join(target.dir, 'named.bin')))).toBe(sha256(SMALL));
-  record('getFiles', await call('getFiles', c));
+  record('getFiles', onceEach(await call('getFiles', c)));
   await attempt('getUris stopped', 'getUris', c);
+  const stoppedUris = ((await call('tellStopped', 0, 10, ['gid', 'files'])) as { gid: string; files: { uris: { status: string }[] }[] }[])
+    .find((stopped) => stopped.gid === c)!
+    .files[0]!.uris.map((uri) => uri.status);
   record('tellStopped keys', await call('tellStopped', 0, 10, ['gid', 'status']));
   record('tellStopped from end', await call('tellStopped', -1, 2, ['gid']));
   record('multicall', await client.multicall([['getGlobalStat'], ['tellStatus', '0000000000000000'], ['tellStatus', c, ['status']]]));
@@ -126,7 +146,8 @@ async function scenario(target: Target, server: TestServer) {
   trace.push(['getGlobalStat counts', pick(stat, ['numActive', 'numWaiting', 'numStopped'])]);
 
   // Named difference: the defaults differ (aria2c 5 at once, Ferry 3), so only the type is compared here.
-  record('getGlobalOption', pick(await call('getGlobalOption'), ['max-concurrent-downloads']));
+  const globalOptions = await call('getGlobalOption');
+  record('getGlobalOption', pick(globalOptions, ['max-concurrent-downloads', 'split', 'max-connection-per-server']));
   record('changeGlobalOption', await call('changeGlobalOption', { 'max-concurrent-downloads': '4', 'no-such-option': 'x' }));
   trace.push(['getGlobalOption changed', pick(await call('getGlobalOption'), ['max-concurrent-downloads'])]);
 
@@ -181,7 +202,27 @@ async function scenario(target: Target, server: TestServer) {
   }
   await client.close();
   const perDownload = (label: string) => notes.filter(([gid]) => (labels.get(gid) ?? gid) === label).map(([, event]) => event);
-  return { trace, ferryVersion, aria2Version: aria2Version.version, notifications: Object.fromEntries(['A', 'B', 'C', 'D', 'E'].map((label) => [label, perDownload(label)])) };
+  return {
+    trace,
+    ferryVersion,
+    aria2Version: aria2Version.version,
+    stoppedUris,
+    segmentedUris,
+    defaultSplit: globalOptions.split as string,     notifications: Object.fromEntries(['A', 'B', 'C', 'D', 'E'].map((label) => [label, perDownload(label)])),
+  };
+}
+
+/**
+ * Named difference: aria2 lists a URI once per connection slot and puts a finished one back in the
+ * pool ("used" and "waiting" for the same URI); Ferry lists each URI once. The shapes are compared
+ * with aria2c's repeats folded (a URI's "used" entry wins); the lists themselves are checked apart.
+ */
+function onceEach(files: { uris: { uri: string; status: string }[] }[]) {
+  return files.map((file) => {
+    const byUri = new Map<string, { uri: string; status: string }>();
+    for (const entry of file.uris) if (!byUri.has(entry.uri) || entry.status === 'used') byUri.set(entry.uri, entry);
+    return { ...file, uris: [...byUri.values()] };
+  });
 }
 
 describe('aria2 RPC: Ferry answers like aria2c', () => {
@@ -199,6 +240,7 @@ describe('aria2 RPC: Ferry answers like aria2c', () => {
     server = await startTestServer();
     server.route('/slow.bin', { body: SLOW, rateBytesPerSec: 150_000 });
     server.route('/small.bin', { body: SMALL });
+    server.route('/wide.bin', { body: WIDE, rateBytesPerSec: 150_000 });
     server.route('/missing.bin', { status: 404 });
   });
   afterAll(async () => {
@@ -234,6 +276,15 @@ describe('aria2 RPC: Ferry answers like aria2c', () => {
     });
     expect(differences.join('\n')).toBe('');
     expect(ours.trace.length).toBe(reference.trace.length);
+    // Named differences (README's aria2 table): aria2c lists a URI once per connection and a
+    // finished one twice; Ferry once. Its `split` default is 5; Ferry's is its own (Settings ›
+    // Connections per download, 16), the count a download added without split really gets.
+    expect(reference.segmentedUris).toEqual(['used', 'used', 'used', 'used']);
+    expect(ours.segmentedUris).toEqual(['used']);
+    expect(reference.stoppedUris).toEqual(['used', 'waiting']);
+    expect(ours.stoppedUris).toEqual(['used']);
+    expect(reference.defaultSplit).toBe('5');
+    expect(ours.defaultSplit).toBe(String(DEFAULT_SETTINGS.connectionsPerDownload));
     expect(reference.notifications).toMatchObject({
       A: expect.arrayContaining(['onDownloadStart', 'onDownloadPause', 'onDownloadStop']),
       B: expect.arrayContaining(['onDownloadError']),

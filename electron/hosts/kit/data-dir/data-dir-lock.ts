@@ -18,17 +18,24 @@ import { link, mkdir, readdir, readFile, rm, unlink, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { isProcessAlive } from './process-alive';
 
-export type LockResult = { ok: true; release(): Promise<void> } | { ok: false; message: string };
+/** Who holds a lock: its pid and, when it said so, what it is (`get`, `put`: a standalone CLI run). */
+export interface LockHolder {
+  pid: number;
+  role?: string;
+}
+
+export type LockResult = { ok: true; release(): Promise<void> } | { ok: false; message: string; holder?: LockHolder };
 
 const LOCK_NAME = 'cli.lock';
 const MARKER_PREFIX = `${LOCK_NAME}.takeover-`;
 // Each round that meets a takeover in progress waits 5-25 ms: about a second in all before giving up.
 const MAX_ROUNDS = 60;
 
-export async function lockDataDir(dataDir: string): Promise<LockResult> {
+/** `role`: one word saying what takes it (a standalone CLI run: `get`, `put`), for a host that finds it held. */
+export async function lockDataDir(dataDir: string, role?: string): Promise<LockResult> {
   await mkdir(dataDir, { recursive: true });
   const lockPath = path.join(dataDir, LOCK_NAME);
-  const content = `${process.pid} ${randomBytes(8).toString('hex')}`;
+  const content = `${process.pid} ${randomBytes(8).toString('hex')}${role !== undefined && /^[a-z-]+$/.test(role) ? ` ${role}` : ''}`;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (await createComplete(lockPath, content)) {
       return { ok: true, release: () => releaseIfOurs(lockPath, content) };
@@ -37,7 +44,8 @@ export async function lockDataDir(dataDir: string): Promise<LockResult> {
     if (seen === null) continue; // released in between: try again
     const owner = ownerPid(seen);
     if (owner !== null && owner !== process.pid && isProcessAlive(owner)) {
-      return { ok: false, message: `another ferry (pid ${owner}) is using ${dataDir}; wait for it or pass a different --data-dir` };
+      const role = seen.trim().split(/\s+/)[2];
+      return { ok: false, message: `another ferry (pid ${owner}) is using ${dataDir}; wait for it or pass a different --data-dir`, holder: { pid: owner, ...(role ? { role } : {}) } };
     }
     const taken = await removeStaleLock(dataDir, lockPath, seen);
     // Someone else is taking this stale lock over right now: give them a moment.

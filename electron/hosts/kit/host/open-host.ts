@@ -11,7 +11,6 @@ import type { Notice } from '../../../../shared/contract';
 import type { Settings } from '../../../../shared/settings';
 import { openEngine, type EngineSettings, type OpenEngineOptions, type TransferEngine } from '../../../engine/index';
 import type { BrowserPairing } from '../browser-pairing/browser-pairing';
-import { lockDataDir } from '../data-dir/data-dir-lock';
 import { openPrivateDataDir } from '../data-dir/private-data-dir';
 import type { LocalControl } from '../local-control/server';
 import type { RpcController, RpcControllerOptions } from '../rpc/controller';
@@ -25,6 +24,7 @@ import { createSettingsStore } from '../service/settings-store';
 import { unencryptedSecretsWarning } from '../service/unencrypted-secrets';
 import { holdNotices } from './held-notices';
 import { runSecretsOver } from './run-secrets';
+import { lockAfterCliRuns } from './wait-for-cli-run';
 
 export type HostEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupProblems' | 'totals' | 'secretRefsInUse'>;
 
@@ -55,8 +55,8 @@ export interface HostOptions {
   /** The desktop app: its main process puts the RPC secret on the clipboard (the window never holds it). */
   copyToClipboard?(text: string): void;
   /**
-   * The standalone CLI's run: these engine settings over the saved ones, interrupted transfers of
-   * other commands held paused, header values kept in memory.
+   * The standalone CLI's run: these engine settings over the saved ones, the transfers found at
+   * start held as saved (not started, not paused), header values kept in memory.
    */
   run?: {
     engineSettings: Partial<EngineSettings>;
@@ -83,6 +83,11 @@ export interface Host {
   attachUi(): Notice[];
   /** A piece the front opened (a server, the tray): stopped with the doors, before the engine closes. */
   onClose(stop: () => unknown): void;
+  /**
+   * Pauses these transfers with `note` in their logs (a standalone CLI run that was interrupted):
+   * saved paused, no Ferry that opens the data folder later starts them unasked. Finished ones are left.
+   */
+  pauseWithNote(ids: readonly string[], note: string): Promise<void>;
   /** Closes everything in order; once. */
   close(): Promise<void>;
   /** The data folder's lock only (a front that must exit although close hangs); idempotent. */
@@ -95,10 +100,13 @@ export class DataDirInUse extends Error {}
 export async function openHost(options: HostOptions): Promise<Host> {
   const dataDir = path.resolve(options.dataDir);
   await openPrivateDataDir(dataDir);
-  const lock = options.heldLock ? { ok: true as const, release: () => options.heldLock!.release() } : await lockDataDir(dataDir);
+  const { lock, waitedFor } = options.heldLock ? { lock: { ok: true as const, release: () => options.heldLock!.release() } } : await lockAfterCliRuns(dataDir, options.log);
   if (!lock.ok) throw new DataDirInUse(lock.message);
   try {
-    return await openLocked(dataDir, options, lock.release);
+    const host = await openLocked(dataDir, options, lock.release);
+    // Said to the UIs too (the desktop app's window was not there while it waited).
+    if (waitedFor) host.say({ level: 'info', message: `Started once ${waitedFor} had finished with the data folder` });
+    return host;
   } catch (error) {
     await lock.release();
     throw error;
@@ -126,8 +134,8 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
     secrets: adHocStore,
     // Download headers (the extension's cookies) are kept in the secret store, never in the records.
     downloadSecrets: secrets,
-    // A CLI run starts only its own transfers; the others come back paused and stay so.
-    ...(options.run ? { resumeOnStart: false } : {}),
+    // A CLI run starts only its own transfers; the others are held as saved, for the Ferry that owns them.
+    ...(options.run ? { holdRestored: true } : {}),
     ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
     // Downloads that named no folder are filed by the rules as saved when their final name is known.
     folderFor: folderChooserOver(() => settingsStore.get()),
@@ -177,6 +185,7 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
     attachUi: () => notices.attach((notice) => service.emit('notice', notice)),
     onClose: (stop) => void stops.push(stop),
     releaseLock,
+    pauseWithNote: (ids, note) => service.pauseWithNote(ids, note),
     close: () =>
       (closing ??= (async () => {
         await Promise.allSettled([localControl?.close(), rpc?.stop(), ...stops.map(async (stop) => stop())]);
@@ -188,7 +197,6 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
   };
 
   try {
-    if (options.run) await service.handle('pauseAll', undefined, 'owner'); // queued ones of other commands would start
     // The doors are loaded only by hosts that open them (a CLI run opens none).
     if (options.rpc) {
       const [{ createRpcController }, { serviceBackend }] = await Promise.all([import('../rpc/controller'), import('../rpc/backend')]);

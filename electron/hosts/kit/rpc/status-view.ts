@@ -41,10 +41,12 @@ export interface Aria2File {
 export type Aria2StatusStruct = Record<string, string | Aria2File[]>;
 
 /**
- * aria2's URI list: "waiting" until a download first connects, "used" after; a download that
- * ended without an error has its URI back in the pool too, so aria2 lists it twice. A download
- * with mirrors lists each (one that served as "used", the others "waiting"; one dropped for this
- * download is not listed). A password in a URI is masked, as on every other surface (aria2 shows it).
+ * aria2's URI list: "waiting" until a download first connects, "used" after. Each URI once: aria2
+ * repeats a URI once per connection slot (split=4 lists it four times) and puts a finished one back
+ * in the pool (listed twice, "used" and "waiting"), which reads as two sources to a person; docs/rpc.md's
+ * aria2 table names the difference. A download with mirrors lists each (one that served as "used",
+ * the others "waiting"; one dropped for this download is not listed). A password in the URI is
+ * masked, as on every other surface (aria2 shows it).
  */
 export function urisOf(view: TransferView): Aria2Uri[] {
   const sources = view.download?.sources;
@@ -52,9 +54,13 @@ export function urisOf(view: TransferView): Aria2Uri[] {
     return sources.filter((s) => s.status !== 'dropped').map((s) => ({ status: s.status === 'serving' ? 'used' : 'waiting', uri: maskUrlPasswords(s.url) }));
   }
   const uri = maskUrlPasswords(view.url);
-  if (view.startedAt === undefined) return [{ uri, status: 'waiting' }];
-  const used: Aria2Uri = { uri, status: 'used' };
-  return view.state === 'completed' || view.state === 'canceled' ? [used, { uri, status: 'waiting' }] : [used];
+  return [{ uri, status: view.startedAt === undefined ? 'waiting' : 'used' }];
+}
+
+/** Open connections, as aria2 counts them: a segmented download's count at its last checkpoint (about a second old), else one while active. */
+export function connectionsOf(view: TransferView): number {
+  if (view.state !== 'active') return 0;
+  return Math.max(1, view.download?.connections ?? 1);
 }
 
 export function filesOf(view: TransferView): Aria2File[] {
@@ -86,7 +92,7 @@ export function statusStruct(view: TransferView): Aria2StatusStruct {
     uploadLength: '0',
     downloadSpeed: String(status === 'active' ? Math.round(view.progress.speed) : 0),
     uploadSpeed: '0',
-    connections: status === 'active' ? '1' : '0',
+    connections: String(connectionsOf(view)),
     numPieces: String(numPieces),
     pieceLength: String(PIECE_LENGTH),
     dir: view.download?.directory ?? '',

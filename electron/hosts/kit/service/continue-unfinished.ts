@@ -9,9 +9,10 @@ export type ContinuingEngine = Pick<TransferEngine, 'list' | 'get' | 'resume' | 
 
 /** Puts an earlier, unfinished transfer back to work, whatever state the last run left it in. */
 export async function continueTransfer(engine: ContinuingEngine, view: TransferView): Promise<TransferView> {
-  if (view.state === 'paused') await engine.resume(view.id);
+  // A queued one may be held (a standalone run holds what it found at start): resuming lets it go.
+  if (view.state === 'paused' || view.state === 'queued') await engine.resume(view.id);
   else if (view.state === 'failed' || view.state === 'canceled') await engine.retry(view.id);
-  // queued and active ones are already (re)started by the engine.
+  // An active one is running already.
   return engine.get(view.id) ?? view;
 }
 

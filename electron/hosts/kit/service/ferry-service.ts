@@ -46,6 +46,12 @@ export interface FerryService {
   readonly views: TransferViews;
   /** The settings as every UI sees them (proxy passwords masked). */
   settings(): Settings;
+  /**
+   * The host's own pause, with why in each transfer's log (a standalone CLI run that was
+   * interrupted): saved paused, so no Ferry opening the data folder later starts them unasked.
+   * Finished ones are left as they are. Not a request: no caller names the note.
+   */
+  pauseWithNote(ids: readonly string[], note: string): Promise<void>;
   close(): void;
 }
 
@@ -384,6 +390,9 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     emit,
     views: feed.views,
     settings: () => settingsView(settingsStore.get()),
+    async pauseWithNote(ids, note) {
+      await Promise.allSettled(ids.map((id) => engine.pause(id, note)));
+    },
     close() {
       batcher.flush();
       batcher.stop();
