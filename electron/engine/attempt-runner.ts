@@ -36,7 +36,8 @@ export async function runAttempt(
     if (ctx.signal.aborted) return { kind: 'aborted' };
     const progressed = durableBytes(record.resume) > before;
     record.attemptsWithoutProgress = progressed ? 0 : record.attemptsWithoutProgress + 1;
-    return afterFailure(asFailure(error), record.attemptsWithoutProgress, settings);
+    const bytesEverFlowed = durableBytes(record.resume) > 0 || record.transfer.progress.bytesDone > 0;
+    return afterFailure(asFailure(error), record.attemptsWithoutProgress, settings, Math.random, bytesEverFlowed);
   }
 }
 
@@ -50,8 +51,11 @@ export function afterFailure(
   attemptsWithoutProgress: number,
   settings: RetrySettings,
   random: () => number = Math.random,
+  /** Whether any byte of this transfer ever flowed: until then a failure's first-contact budget applies. */
+  bytesEverFlowed = true,
 ): AttemptOutcome {
-  const budget = Math.min(settings.maxRetries, failure.maxRetries ?? Infinity);
+  const ownBudget = bytesEverFlowed ? failure.maxRetries : (failure.firstContactRetries ?? failure.maxRetries);
+  const budget = Math.min(settings.maxRetries, ownBudget ?? Infinity);
   const exhausted = failure.error.retryable && attemptsWithoutProgress > budget;
   if (!failure.error.retryable || exhausted) {
     const message = exhausted

@@ -128,6 +128,11 @@ export class TransferFailure extends Error {
     readonly retryAfterMs?: number,
     /** A smaller retry budget than the engine's for this kind of failure (e.g. DNS). */
     readonly maxRetries?: number,
+    /**
+     * A smaller budget still while no byte of this transfer ever flowed (a refused first
+     * connection: most likely a mistyped port, not a server restarting).
+     */
+    readonly firstContactRetries?: number,
   ) {
     super(error.message);
     this.name = 'TransferFailure';
