@@ -61,7 +61,7 @@ const checked = randomBytes(400_000, 3);
 server.route('/checked.bin', { body: checked });
 const receiver = await startRawReceiver('store');
 
-const host = await runHeadlessHost({ dataDir: path.join(dir, 'data'), print: () => {}, handleSignals: false });
+const host = await runHeadlessHost({ port: 0, dataDir: path.join(dir, 'data'), print: () => {}, handleSignals: false });
 await host.service.handle('setSettings', { downloadDirectory: downloads });
 
 const info: HostFixtureInfo = {

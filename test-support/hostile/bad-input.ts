@@ -110,7 +110,7 @@ function handshake(url: string, options: WebSocket.ClientOptions = {}): Promise<
 }
 
 async function startHost(dataDir: string, rendererDir: string): Promise<HeadlessHost> {
-  return runHeadlessHost({ dataDir, rendererDir, print: () => {}, warn: () => {}, handleSignals: false });
+  return runHeadlessHost({ port: 0, dataDir, rendererDir, print: () => {}, warn: () => {}, handleSignals: false });
 }
 
 export async function badInput(ctx: LoopContext): Promise<HostileRow[]> {
