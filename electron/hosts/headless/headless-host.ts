@@ -213,7 +213,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   // Last, so that whoever waits for the URL line (a script, `ferry put` right after) finds every
   // door open: the UI, the aria2 RPC and the local channel.
   print(`Ferry UI: ${url}`);
-  if (options.newToken) warn(`ferry: a new token (pages opened with the old one need the URL below; it is also in ${uiUrlFile(dataDir)})`);
+  if (options.newToken) warn(`ferry: a new token (pages opened with the old one need the URL above; it is also in ${uiUrlFile(dataDir)})`);
   const endpoint = host.rpc?.info().endpoint;
   if (endpoint) print(`aria2 RPC: ${endpoint} (secret in ${path.join(dataDir, 'rpc-secret')})`);
   return { url, token, port, service: ownerService, close };
