@@ -54,7 +54,8 @@ export function afterFailure(
   /** Whether any byte of this transfer ever flowed: until then a failure's first-contact budget applies. */
   bytesEverFlowed = true,
 ): AttemptOutcome {
-  const ownBudget = bytesEverFlowed ? failure.maxRetries : (failure.firstContactRetries ?? failure.maxRetries);
+  const firstContact = bytesEverFlowed ? undefined : failure.firstContact;
+  const ownBudget = firstContact ? firstContact.retries : failure.maxRetries;
   const budget = Math.min(settings.maxRetries, ownBudget ?? Infinity);
   const exhausted = failure.error.retryable && attemptsWithoutProgress > budget;
   if (!failure.error.retryable || exhausted) {
@@ -68,7 +69,7 @@ export function afterFailure(
     baseMs: settings.retryBaseMs,
     maxMs: settings.retryMaxMs,
     random,
-    ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+    ...(failure.retryAfterMs !== undefined || firstContact ? { retryAfterMs: Math.max(failure.retryAfterMs ?? 0, firstContact?.waitMs ?? 0) } : {}),
   });
   return {
     kind: 'retry',

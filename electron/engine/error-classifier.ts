@@ -41,11 +41,12 @@ const NAME_NOT_FOUND_CODES = new Set(['ENOTFOUND', 'EAI_NONAME', 'EAI_FAIL', 'EA
 export const NAME_NOT_FOUND_RETRIES = 2;
 
 /**
- * A refused connection before any byte of the transfer ever flowed: one quick retry, then fail.
- * Nothing listening there is almost always a wrong address (a mistyped port); a server that served
- * bytes and then refuses is restarting, and keeps the patient budget.
+ * A refused connection before any byte of the transfer ever flowed: one retry 2 s later, then fail.
+ * Nothing listening there is almost always a wrong address (a mistyped port), said within seconds;
+ * the wait lets a server that is just restarting answer the second try. A server that served bytes
+ * and then refuses is restarting, and keeps the patient budget.
  */
-export const REFUSED_FIRST_CONTACT_RETRIES = 1;
+export const REFUSED_FIRST_CONTACT = { retries: 1, waitMs: 2000 } as const;
 
 const TLS_CERTIFICATE_CODES = new Set([
   'CERT_HAS_EXPIRED',
@@ -127,8 +128,8 @@ export function classifyError(err: unknown, context: ClassifyContext = {}): Tran
   const detail = e.message ?? String(err);
   const code = errorCodeOf(err) ?? '';
   const host = hostnameOf(err) ?? context.host;
-  const fail = (kind: TransferFailure['error']['code'], message: string, retryable: boolean, maxRetries?: number, firstContactRetries?: number) =>
-    new TransferFailure({ code: kind, message, retryable }, undefined, maxRetries, firstContactRetries);
+  const fail = (kind: TransferFailure['error']['code'], message: string, retryable: boolean, maxRetries?: number, firstContact?: { retries: number; waitMs: number }) =>
+    new TransferFailure({ code: kind, message, retryable }, undefined, maxRetries, firstContact);
 
   if (code === 'ERR_TOO_MANY_REDIRECTS' || e.name === 'MaxRedirectsError') {
     return fail('REDIRECT', `Too many redirects (the server may be redirecting in a loop): ${detail}`, false);
@@ -151,7 +152,7 @@ export function classifyError(err: unknown, context: ClassifyContext = {}): Tran
   }
   if (code === 'ECONNREFUSED') {
     const where = refusedAddressOf(err) ?? host;
-    return fail('NETWORK', `Nothing is listening at ${where ?? 'the server'} (connection refused, ECONNREFUSED)`, true, undefined, REFUSED_FIRST_CONTACT_RETRIES);
+    return fail('NETWORK', `Nothing is listening at ${where ?? 'the server'} (connection refused, ECONNREFUSED)`, true, undefined, REFUSED_FIRST_CONTACT);
   }
   if (TRANSIENT_CODES.has(code)) {
     return fail('NETWORK', `Network error: ${detail.includes(code) ? detail : `${code}: ${detail}`}`, true);

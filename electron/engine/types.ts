@@ -129,10 +129,11 @@ export class TransferFailure extends Error {
     /** A smaller retry budget than the engine's for this kind of failure (e.g. DNS). */
     readonly maxRetries?: number,
     /**
-     * A smaller budget still while no byte of this transfer ever flowed (a refused first
-     * connection: most likely a mistyped port, not a server restarting).
+     * While no byte of this transfer ever flowed: a smaller budget still, each retry waiting
+     * `waitMs` (a refused first connection: most likely a mistyped port, or a server in a restart
+     * of a second or two).
      */
-    readonly firstContactRetries?: number,
+    readonly firstContact?: { retries: number; waitMs: number },
   ) {
     super(error.message);
     this.name = 'TransferFailure';

@@ -91,6 +91,21 @@ describe('a refused connection', () => {
     expect(done!.error?.message).toContain('gave up after 2 attempts');
   });
 
+  it('before any byte flowed: a server that starts listening within the 2 s wait is reached on the second try', async () => {
+    const body = randomBytes(50_000, 22);
+    const port = await closedPort();
+    const view = await engine.addDownload({ url: `http://127.0.0.1:${port}/late.bin`, directory: dir });
+    await waitFor(() => engine.get(view.id)!.log.some((entry) => entry.message.includes(`Nothing is listening at 127.0.0.1:${port}`)), 'the first refusal');
+    const late = await serve(body, port);
+    try {
+      const [done] = await engine.waitUntilFinished([view.id]);
+      expect(done!.state, done!.error?.message).toBe('completed');
+      expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(body));
+    } finally {
+      await late.close();
+    }
+  });
+
   it('after bytes flowed: a server that died and refuses keeps being retried until it is back', async () => {
     const body = randomBytes(400_000, 21);
     const port = await closedPort();
