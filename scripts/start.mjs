@@ -1,10 +1,12 @@
-// `npm start`: build the renderer and the Electron bundles, then launch the desktop app. Where
+// `npm start`: build the renderer when a source is newer than the build (renderer-freshness.mjs)
+// and the Electron bundles, then launch the desktop app. Where
 // the Electron binary is not installed (machines without internet during npm install), say so,
 // say how to get it, and run the headless host instead so Ferry is still usable in a browser.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rendererFreshness } from './renderer-freshness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
@@ -27,8 +29,13 @@ function relay(child) {
 }
 
 const passThrough = process.argv.slice(2);
-console.log('[ferry] building the renderer (vite build) ...');
-run(bin('vite'), ['build', '--logLevel', 'warn']);
+const renderer = rendererFreshness(root);
+if (renderer.stale) {
+  console.log(`[ferry] building the web UI (vite build): ${renderer.why} ...`);
+  run(bin('vite'), ['build', '--logLevel', 'warn']);
+} else {
+  console.log(`[ferry] ${renderer.why}; not rebuilding it.`);
+}
 
 if (!electronBinaryInstalled()) {
   console.log(

@@ -68,7 +68,7 @@ server.route('/blob/77', { body: photo, headers: { 'content-disposition': 'attac
 server.route('/pub/disc.iso', { body: randomBytes(100_000, 4) });
 const receiver = await startRawReceiver('store');
 
-const host = await runHeadlessHost({ dataDir: path.join(dir, 'data'), print: () => {}, handleSignals: false });
+const host = await runHeadlessHost({ port: 0, dataDir: path.join(dir, 'data'), print: () => {}, handleSignals: false });
 await host.service.handle('setSettings', { downloadDirectory: downloads });
 
 const info: HostFixtureInfo = {

@@ -36,7 +36,8 @@ export async function runAttempt(
     if (ctx.signal.aborted) return { kind: 'aborted' };
     const progressed = durableBytes(record.resume) > before;
     record.attemptsWithoutProgress = progressed ? 0 : record.attemptsWithoutProgress + 1;
-    return afterFailure(asFailure(error), record.attemptsWithoutProgress, settings);
+    const bytesEverFlowed = durableBytes(record.resume) > 0 || record.transfer.progress.bytesDone > 0;
+    return afterFailure(asFailure(error), record.attemptsWithoutProgress, settings, Math.random, bytesEverFlowed);
   }
 }
 
@@ -50,8 +51,12 @@ export function afterFailure(
   attemptsWithoutProgress: number,
   settings: RetrySettings,
   random: () => number = Math.random,
+  /** Whether any byte of this transfer ever flowed: until then a failure's first-contact budget applies. */
+  bytesEverFlowed = true,
 ): AttemptOutcome {
-  const budget = Math.min(settings.maxRetries, failure.maxRetries ?? Infinity);
+  const firstContact = bytesEverFlowed ? undefined : failure.firstContact;
+  const ownBudget = firstContact ? firstContact.retries : failure.maxRetries;
+  const budget = Math.min(settings.maxRetries, ownBudget ?? Infinity);
   const exhausted = failure.error.retryable && attemptsWithoutProgress > budget;
   if (!failure.error.retryable || exhausted) {
     const message = exhausted
@@ -64,7 +69,7 @@ export function afterFailure(
     baseMs: settings.retryBaseMs,
     maxMs: settings.retryMaxMs,
     random,
-    ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+    ...(failure.retryAfterMs !== undefined || firstContact ? { retryAfterMs: Math.max(failure.retryAfterMs ?? 0, firstContact?.waitMs ?? 0) } : {}),
   });
   return {
     kind: 'retry',

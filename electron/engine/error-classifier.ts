@@ -40,6 +40,14 @@ const TIMEOUT_CODES = new Set([
 const NAME_NOT_FOUND_CODES = new Set(['ENOTFOUND', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
 export const NAME_NOT_FOUND_RETRIES = 2;
 
+/**
+ * A refused connection before any byte of the transfer ever flowed: one retry 2 s later, then fail.
+ * Nothing listening there is almost always a wrong address (a mistyped port), said within seconds;
+ * the wait lets a server that is just restarting answer the second try. A server that served bytes
+ * and then refuses is restarting, and keeps the patient budget.
+ */
+export const REFUSED_FIRST_CONTACT = { retries: 1, waitMs: 2000 } as const;
+
 const TLS_CERTIFICATE_CODES = new Set([
   'CERT_HAS_EXPIRED',
   'CERT_NOT_YET_VALID',
@@ -72,6 +80,8 @@ interface ErrorShape {
   message?: string;
   event?: string;
   hostname?: string;
+  address?: string;
+  port?: number;
   cause?: unknown;
 }
 
@@ -98,6 +108,17 @@ function hostnameOf(err: unknown): string | undefined {
   return undefined;
 }
 
+/** `127.0.0.1:19999` (`[::1]:19999`) of a refused connection, from the error or its causes. */
+function refusedAddressOf(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const { address, port } = current as ErrorShape;
+    if (typeof address === 'string' && address && typeof port === 'number') return `${address.includes(':') ? `[${address}]` : address}:${port}`;
+    current = (current as ErrorShape).cause;
+  }
+  return undefined;
+}
+
 export function classifyError(err: unknown, context: ClassifyContext = {}): TransferFailure {
   if (err instanceof TransferFailure) return err;
   // Through a proxy: the same rules, applied to what the proxy's connection met, said of the proxy.
@@ -107,8 +128,8 @@ export function classifyError(err: unknown, context: ClassifyContext = {}): Tran
   const detail = e.message ?? String(err);
   const code = errorCodeOf(err) ?? '';
   const host = hostnameOf(err) ?? context.host;
-  const fail = (kind: TransferFailure['error']['code'], message: string, retryable: boolean, maxRetries?: number) =>
-    new TransferFailure({ code: kind, message, retryable }, undefined, maxRetries);
+  const fail = (kind: TransferFailure['error']['code'], message: string, retryable: boolean, maxRetries?: number, firstContact?: { retries: number; waitMs: number }) =>
+    new TransferFailure({ code: kind, message, retryable }, undefined, maxRetries, firstContact);
 
   if (code === 'ERR_TOO_MANY_REDIRECTS' || e.name === 'MaxRedirectsError') {
     return fail('REDIRECT', `Too many redirects (the server may be redirecting in a loop): ${detail}`, false);
@@ -128,6 +149,10 @@ export function classifyError(err: unknown, context: ClassifyContext = {}): Tran
   if (e.name === 'TimeoutError' || TIMEOUT_CODES.has(code)) {
     const within = context.stallTimeoutMs !== undefined ? ` within ${formatSeconds(context.stallTimeoutMs)}` : ' in time';
     return fail('STALLED', `No answer from the server${within} (${e.event ?? code ?? 'timeout'})`, true);
+  }
+  if (code === 'ECONNREFUSED') {
+    const where = refusedAddressOf(err) ?? host;
+    return fail('NETWORK', `Nothing is listening at ${where ?? 'the server'} (connection refused, ECONNREFUSED)`, true, undefined, REFUSED_FIRST_CONTACT);
   }
   if (TRANSIENT_CODES.has(code)) {
     return fail('NETWORK', `Network error: ${detail.includes(code) ? detail : `${code}: ${detail}`}`, true);

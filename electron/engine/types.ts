@@ -182,6 +182,12 @@ export class TransferFailure extends Error {
     readonly retryAfterMs?: number,
     /** A smaller retry budget than the engine's for this kind of failure (e.g. DNS). */
     readonly maxRetries?: number,
+    /**
+     * While no byte of this transfer ever flowed: a smaller budget still, each retry waiting
+     * `waitMs` (a refused first connection: most likely a mistyped port, or a server in a restart
+     * of a second or two).
+     */
+    readonly firstContact?: { retries: number; waitMs: number },
   ) {
     super(error.message);
     this.name = 'TransferFailure';

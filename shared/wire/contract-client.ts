@@ -18,7 +18,7 @@ export interface ContractClientOptions {
   /** Calls made while no connection is up wait for the next one (a client that reconnects); else they fail at once. */
   queueWhileDown: boolean;
   /** The words of the error replies the client makes itself. */
-  words: { lost: string; timedOut(name: string): string };
+  words: { lost: string; timedOut(name: string): string; notSent?(name: string): string };
   /** A listener that threw; by default the error is thrown again outside the client, so it is not lost. */
   onListenerError?(event: string, error: unknown): void;
 }
@@ -99,7 +99,9 @@ export function createContractClient(options: ContractClientOptions): ContractCl
         const timer = setTimeout(() => {
           const queued = outbox.indexOf(id);
           if (queued >= 0) outbox.splice(queued, 1);
-          settle(id, failedReply(options.words.timedOut(name)));
+          // Still waiting for a connection: it never went out, which is not the host being slow.
+          const words = queued >= 0 && options.words.notSent ? options.words.notSent(name) : options.words.timedOut(name);
+          settle(id, failedReply(words));
         }, options.callTimeoutMs);
         pending.set(id, { resolve, timer, text: encodeMessage({ t: 'call', id, name, input }), sent: false });
         outbox.push(id);

@@ -167,6 +167,11 @@ describe('the contract client', () => {
     expect(received(host).map((m) => m.input)).toEqual(['waited']);
   });
 
+  it('a call that timed out still waiting for a connection says it was never sent, where the client has words for it', async () => {
+    const client = createContractClient(clientOptions({ callTimeoutMs: 100, words: { ...WORDS, notSent: (name) => `${name} never went out` } }));
+    expect(await client.call('echo', 'nobody there')).toMatchObject({ ok: false, error: { message: 'echo never went out' } });
+  });
+
   it('without queueing, a call while down fails at once', async () => {
     const client = createContractClient(clientOptions({ queueWhileDown: false }));
     expect(await client.call('echo')).toEqual({ ok: false, error: { code: 'FAILED', message: 'lost the host' } });

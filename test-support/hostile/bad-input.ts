@@ -109,8 +109,8 @@ function handshake(url: string, options: WebSocket.ClientOptions = {}): Promise<
   });
 }
 
-async function startHost(dataDir: string, rendererDir: string): Promise<HeadlessHost> {
-  return runHeadlessHost({ dataDir, rendererDir, print: () => {}, warn: () => {}, handleSignals: false });
+async function startHost(dataDir: string, rendererDir: string, newToken = false): Promise<HeadlessHost> {
+  return runHeadlessHost({ port: 0, newToken, dataDir, rendererDir, print: () => {}, warn: () => {}, handleSignals: false });
 }
 
 export async function badInput(ctx: LoopContext): Promise<HostileRow[]> {
@@ -120,13 +120,14 @@ export async function badInput(ctx: LoopContext): Promise<HostileRow[]> {
   await mkdir(rendererDir, { recursive: true });
   await mkdir(downloads, { recursive: true });
   await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>Ferry</title>');
-  // An earlier life of the host on this data folder, for a replayed (stale) token.
+  // An earlier life of the host on this data folder, for a replayed (stale) token: the token is kept
+  // across restarts (the URL stays the same) until `--new-token` replaces it, as here.
   const earlier = await startHost(dataDir, rendererDir);
   const staleToken = earlier.token;
   await earlier.service.handle('setSettings', { downloadDirectory: downloads });
   await earlier.close();
 
-  const host = await startHost(dataDir, rendererDir);
+  const host = await startHost(dataDir, rendererDir, true);
   const rows: HostileRow[] = [];
   try {
     const snapshot = async () => JSON.stringify((await host.service.handle('snapshot', undefined)) as unknown);
@@ -186,7 +187,7 @@ export async function badInput(ctx: LoopContext): Promise<HostileRow[]> {
       };
       await expect('no token', handshake(base, own), [401]);
       await expect('wrong token', handshake(`${base}?token=${'f'.repeat(64)}`, own), [401]);
-      await expect('replayed token of an earlier run', handshake(`${base}?token=${staleToken}`, own), [401]);
+      await expect('replayed token of an earlier run (replaced by --new-token)', handshake(`${base}?token=${staleToken}`, own), [401]);
       await expect('token with a NUL', handshake(`${base}?token=${host.token}%00`, own), [401]);
       await expect('foreign Origin', handshake(`${base}?token=${host.token}`, { origin: 'http://evil.example' }), [403]);
       await expect('null Origin', handshake(`${base}?token=${host.token}`, { origin: 'null' }), [403]);

@@ -26,7 +26,7 @@ export function withRange(headers: DownloadHeaders, range: string): DownloadHead
 
 /** A failure with what was being fetched in front of its message. */
 export function labelled(err: TransferFailure, what: string): TransferFailure {
-  return new TransferFailure({ ...err.error, message: `${what}: ${err.error.message}` }, err.retryAfterMs, err.maxRetries);
+  return new TransferFailure({ ...err.error, message: `${what}: ${err.error.message}` }, err.retryAfterMs, err.maxRetries, err.firstContact);
 }
 
 /** Throws the status as a readable failure when it is not 2xx. */

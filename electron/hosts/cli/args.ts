@@ -58,6 +58,8 @@ export interface ServeCommand {
   kind: 'serve';
   port?: number;
   host?: string;
+  /** Replace the token kept in the data folder. */
+  newToken?: boolean;
   dataDir: string;
   proxy: ProxyRules;
 }
@@ -126,6 +128,7 @@ const SERVE_OPTIONS = {
   'data-dir': { type: 'string' },
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
+  'new-token': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -243,6 +246,7 @@ function parseServe(args: string[], cwd: string, env: NodeJS.ProcessEnv): ParseR
     if (values.host.trim() === '') throw new UsageError('--host needs an address');
     command.host = values.host;
   }
+  if (values['new-token']) command.newToken = true;
   return { ok: true, command };
 }
 

@@ -1,6 +1,8 @@
 // `ferry get` as a user runs it: a child process against real servers on 127.0.0.1.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -69,6 +71,18 @@ describe('ferry get', () => {
     expect(frames.length).toBeGreaterThan(3); // redrawn in place as bytes arrive
     expect(frames.some((frame) => /\d+(\.\d+)? (KiB|MiB)\/s\s+ETA \d/.test(frame))).toBe(true);
     expect(output).toContain(`done tty.bin -> ${path.join(dir, 'tty.bin')}`);
+  });
+
+  it('a port nothing listens on fails after two quick tries, naming host:port (not minutes of retries)', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    // Today's patient budget would take minutes here; the kill at 30 s turns that into a failure.
+    const result = await runFerry(['get', `http://127.0.0.1:${port}/x`, '--dir', dir, '--data-dir', dataDir], { timeoutMs: 30_000 });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain(`Nothing is listening at 127.0.0.1:${port}`);
+    expect(result.stderr).toContain('gave up after 2 attempts');
   });
 
   it('says when it retries (503 with Retry-After), then completes', async () => {

@@ -10,6 +10,9 @@ export interface ServeOptions {
   systemProxy?: SystemProxy;
   port?: number;
   host?: string;
+  newToken?: boolean;
+  /** The command as the user typed it, for the page opened without a token. */
+  launchedBy?: string;
   rpc: boolean;
   browserPairing: boolean;
 }

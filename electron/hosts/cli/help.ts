@@ -5,7 +5,7 @@ const OVERVIEW = `ferry: downloads and uploads that survive pause, restart and c
 Usage:
   ferry get <url>... [options]         download files (-i FILE: a list of links)
   ferry put <file>... <url> [options]  upload files
-  ferry serve [--port N] [--host ADDR] run the headless web host
+  ferry serve [--port N] [--host ADDR] [--new-token] run the headless web host
   ferry rpc [--port N] [--rpc-secret S] run the aria2-compatible JSON-RPC alone
   ferry rules [list|add|remove|move]   rules that file downloads into folders
   ferry help <command>                 details for one command
@@ -81,10 +81,13 @@ server's offset. With --quiet, prints where each upload landed (Location, else U
 
 const SERVE = `Usage: ferry serve [options]
 
-Runs the headless web host over the transfer engine.
+Runs the headless web host over the transfer engine. Its URL stays the same across
+restarts (port and token are kept in the data folder, in the file ui-url).
 
 Options:
-  -p, --port N        port to listen on
+  -p, --port N        port to listen on (default: the one used last, else 6801; when that
+                      one is taken, any free port, said on start)
+  --new-token         make a new token: URLs given out before stop working
   --host ADDR         address to bind (default: the host's own default, loopback)
   --data-dir DIR      records and resume data (default: per-user data folder)
 ${PROXY}

@@ -20,6 +20,8 @@ export async function serve(command: ServeCommand, fronts: OtherFronts): Promise
   const options: ServeOptions = { dataDir: command.dataDir, rpc: true, browserPairing: true, ...(systemProxy ? { systemProxy } : {}) };
   if (command.port !== undefined) options.port = command.port;
   if (command.host !== undefined) options.host = command.host;
+  if (command.newToken) options.newToken = true;
+  options.launchedBy = 'ferry serve';
   try {
     await runHeadlessHost(options);
   } catch (error) {

@@ -27,7 +27,7 @@ beforeEach(async () => {
   await writeFile(path.join(dir, 'renderer', 'index.html'), '<!doctype html><title>Ferry</title>');
   server = await startTestServer();
   server.route('/notes.txt', { body });
-  host = await runHeadlessHost({ dataDir: path.join(dir, 'data'), rendererDir: path.join(dir, 'renderer'), print: () => {}, warn: () => {}, handleSignals: false });
+  host = await runHeadlessHost({ port: 0, dataDir: path.join(dir, 'data'), rendererDir: path.join(dir, 'renderer'), print: () => {}, warn: () => {}, handleSignals: false });
 });
 
 afterEach(async () => {

@@ -27,7 +27,7 @@ beforeEach(async () => {
   server = await startTestServer();
   server.route('/file.bin', { body, rateBytesPerSec: 4_000_000 });
   printed = [];
-  host = await runHeadlessHost({
+  host = await runHeadlessHost({ port: 0,
     dataDir: path.join(dir, 'data'),
     rendererDir: path.join(dir, 'renderer'),
     print: (line) => printed.push(line),
@@ -193,7 +193,7 @@ describe('headless host', () => {
 describe('headless host bound beyond loopback', () => {
   it('warns, and still accepts only its own addresses as Host', async () => {
     const warnings: string[] = [];
-    const wide = await runHeadlessHost({
+    const wide = await runHeadlessHost({ port: 0,
       host: '0.0.0.0',
       dataDir: path.join(dir, 'data-wide'),
       rendererDir: path.join(dir, 'renderer'),

@@ -5,7 +5,11 @@
 // How the browser UI (renderer/) talks to it — the renderer's WebSocket client follows this:
 // - On start the host prints exactly one line: `Ferry UI: http://127.0.0.1:PORT/#token=<64 hex>`.
 //   The token sits in the fragment so it never reaches the server, logs or Referer headers.
-//   The page reads it from `location.hash` (and may drop it from the address bar).
+//   The page reads it from `location.hash` (and may drop it from the address bar). Port and token
+//   are kept in the data folder (ui-address.ts), so the URL stays the same across restarts.
+// - `GET /api/session` (token needed) answers 204: a page whose socket will not open asks it whether
+//   its token is refused (401) or the host is away. `GET /host-info.json` (no token) names the
+//   command that started the host and, bound to loopback, the file holding the current URL.
 // - WebSocket: `ws://<location.host>/ws?token=<token>`, carrying the wire (shared/wire/messages.ts):
 //   calls, replies and events as JSON text, the snapshot first on every connect.
 // - Dropped files: `POST /api/upload-file?name=<encodeURIComponent(file.name)>` with header
@@ -13,7 +17,6 @@
 //   call addUploads({ paths: [path], destinationId }).
 // - Every /api/ request and the /ws socket need the token; static files do not. Host and Origin (when
 //   sent) must be this host's own address, else 403 (DNS-rebinding defence).
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -32,9 +35,15 @@ import { desktopOpener } from '../kit/opening/desktop-open';
 import { securityHeaders } from '../kit/web/security-policy';
 import { serveStatic } from './static-files';
 import { cleanInbox, receiveUpload } from './upload-inbox';
+import { loadUiAddress, saveUiUrl, uiUrlFile } from './ui-address';
 
 export interface HeadlessHostOptions {
+  /** Default: the port used last (kept in the data folder), else 6801; if that one is taken, any free one (said). */
   port?: number;
+  /** Forget the kept token and make a new one (`ferry serve --new-token`): old URLs stop working. */
+  newToken?: boolean;
+  /** The command that started the host, as the user typed it (`ferry serve`, `npm start`): the page names it. */
+  launchedBy?: string;
   /** Address to bind; default 127.0.0.1. Anything else is reachable from the network: warned. */
   host?: string;
   dataDir?: string;
@@ -67,6 +76,8 @@ export interface HeadlessHost {
 
 const SOCKET_PATH = '/ws';
 const UPLOAD_PATH = '/api/upload-file';
+const SESSION_PATH = '/api/session';
+const HOST_INFO_PATH = '/host-info.json';
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 export { defaultRendererDir } from './renderer-build';
@@ -101,7 +112,13 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   // Whoever holds the token owns the machine (docs/security.md: the headless host's trust model).
   const ownerService = service.forCaller('owner');
 
-  const token = randomBytes(32).toString('hex');
+  const remembered = await loadUiAddress(dataDir, { newToken: options.newToken ?? false });
+  const token = remembered.token;
+  // Names no path unless the host is bound to loopback (then only this machine's users can ask).
+  const hostInfo = JSON.stringify({
+    command: options.launchedBy ?? 'ferry serve',
+    ...(isLoopbackName(bindAddress) ? { urlFile: uiUrlFile(dataDir) } : {}),
+  });
   let guard = createRequestGuard({ token, allowedHosts: new Set() });
   const refuse = (res: http.ServerResponse, result: Exclude<GuardResult, { ok: true }>) => {
     res.writeHead(result.status, { 'content-type': 'text/plain; charset=utf-8', ...securityHeaders() }).end(`${result.message}\n`);
@@ -111,9 +128,14 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     const site = guard.checkSite(req);
     if (!site.ok) return refuse(res, site);
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    if (pathname === HOST_INFO_PATH) {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...securityHeaders() }).end(hostInfo);
+      return;
+    }
     if (pathname.startsWith('/api/')) {
       const auth = guard.checkToken(req);
       if (!auth.ok) return refuse(res, auth);
+      if (pathname === SESSION_PATH) return void res.writeHead(204, { 'cache-control': 'no-store', ...securityHeaders() }).end();
       if (pathname === UPLOAD_PATH) {
         const maxBytes = host.settings().droppedFileLimitMiB * 1024 * 1024;
         return void receiveUpload({ dataDir, maxBytes }, req, res);
@@ -137,17 +159,28 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
     sockets.handleUpgrade(req, socket, head, (ws) => bridgeSocket(ws, ownerService, host.attachUi(), fromHostMachine(req.socket.remoteAddress)));
   });
 
-  try {
-    await new Promise<void>((resolve, reject) => {
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 0, bindAddress, () => {
+      server.listen(port, bindAddress, () => {
         server.off('error', reject);
         resolve();
       });
     });
+  const wantedPort = options.port ?? remembered.port;
+  try {
+    try {
+      await listen(wantedPort);
+    } catch (error) {
+      // The kept port is a wish, not a promise: another program may hold it now. A port the user
+      // asked for (--port) is a promise: that fails in words below.
+      if (options.port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      await listen(0);
+      warn(`ferry: port ${wantedPort} is taken by something else, so Ferry listens on ${(server.address() as AddressInfo).port} this time: the address below is new (tabs open on the old one cannot reconnect).`);
+    }
   } catch (error) {
     await host.close();
-    throw new Error(`Could not listen on ${bindAddress}:${options.port ?? 0}: ${(error as Error).message}`);
+    throw new Error(`Could not listen on ${bindAddress}:${wantedPort}: ${(error as Error).message}`);
   }
   const port = (server.address() as AddressInfo).port;
   guard = createRequestGuard({ token, allowedHosts: allowedHostsFor(bindAddress, port) });
@@ -157,6 +190,9 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   }
   const shownHost = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/#token=${token}`;
+  await saveUiUrl(dataDir, url).catch((error: unknown) =>
+    warn(`ferry: could not keep the UI's address in ${uiUrlFile(dataDir)} (${(error as Error).message}); the next start will print a new one`),
+  );
   host.onClose(async () => {
     for (const client of sockets.clients) client.terminate();
     sockets.close();
@@ -177,6 +213,7 @@ export async function runHeadlessHost(options: HeadlessHostOptions = {}): Promis
   // Last, so that whoever waits for the URL line (a script, `ferry put` right after) finds every
   // door open: the UI, the aria2 RPC and the local channel.
   print(`Ferry UI: ${url}`);
+  if (options.newToken) warn(`ferry: a new token (pages opened with the old one need the URL above; it is also in ${uiUrlFile(dataDir)})`);
   const endpoint = host.rpc?.info().endpoint;
   if (endpoint) print(`aria2 RPC: ${endpoint} (secret in ${path.join(dataDir, 'rpc-secret')})`);
   return { url, token, port, service: ownerService, close };

@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 async function start(): Promise<HeadlessHost> {
-  host = await runHeadlessHost({
+  host = await runHeadlessHost({ port: 0,
     dataDir,
     rendererDir: path.join(dir, 'renderer'),
     print: () => {},

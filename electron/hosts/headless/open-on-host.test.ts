@@ -37,7 +37,7 @@ beforeEach(async () => {
   server = await startTestServer();
   server.route('/photo.jpg', { body: randomBytes(20_000, 1) });
   server.route('/setup.sh', { body: '#!/bin/sh\necho hi\n' });
-  host = await runHeadlessHost({ dataDir: path.join(dir, 'data'), rendererDir: path.join(dir, 'renderer'), print: () => {}, warn: () => {}, handleSignals: false });
+  host = await runHeadlessHost({ port: 0, dataDir: path.join(dir, 'data'), rendererDir: path.join(dir, 'renderer'), print: () => {}, warn: () => {}, handleSignals: false });
   await host.service.handle('setSettings', { downloadDirectory: path.join(dir, 'downloads') });
   ui = await connectUi(host.port, host.token);
 });

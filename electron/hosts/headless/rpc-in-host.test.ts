@@ -38,7 +38,7 @@ it('prints its lines only once every door is open (a `ferry put` right after the
   const socket = controlSocketPath(dataDir);
   if (!socket.ok) throw new Error(socket.message);
   const openWhenPrinted: boolean[] = [];
-  host = await runHeadlessHost({
+  host = await runHeadlessHost({ port: 0,
     dataDir,
     rendererDir: dir,
     handleSignals: false,
@@ -56,7 +56,7 @@ it('serves the RPC beside the UI, follows the settings, and says why when the po
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
   const takenPort = (taken.address() as net.AddressInfo).port;
   try {
-    host = await runHeadlessHost({
+    host = await runHeadlessHost({ port: 0,
       dataDir: path.join(dir, 'data'),
       rendererDir: dir,
       handleSignals: false,
@@ -86,7 +86,7 @@ it('serves the RPC beside the UI, follows the settings, and says why when the po
     expect(await version(again.endpoint!, secret)).toMatch(/^\d/); // the same secret across restarts
     await host.close();
 
-    host = await runHeadlessHost({
+    host = await runHeadlessHost({ port: 0,
       dataDir: path.join(dir, 'data'),
       rendererDir: dir,
       handleSignals: false,

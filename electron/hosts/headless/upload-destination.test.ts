@@ -26,7 +26,7 @@ beforeEach(async () => {
   await writeFile(source, 'quarterly numbers\n');
   good = await startRawReceiver('store');
   bad = await startRawReceiver('fail500');
-  host = await runHeadlessHost({ dataDir: path.join(dir, 'data'), rendererDir: path.join(dir, 'renderer'), print: () => {}, warn: () => {}, handleSignals: false });
+  host = await runHeadlessHost({ port: 0, dataDir: path.join(dir, 'data'), rendererDir: path.join(dir, 'renderer'), print: () => {}, warn: () => {}, handleSignals: false });
   await host.service.handle('setSettings', { maxRetries: 0 });
   ui = await connectUi(host.port, host.token);
 });

@@ -19,7 +19,7 @@ beforeEach(async () => {
   dir = await makeTempDir('ferry-inbox-');
   await mkdir(path.join(dir, 'renderer'));
   await writeFile(path.join(dir, 'renderer', 'index.html'), '<!doctype html><title>Ferry</title>');
-  host = await runHeadlessHost({ dataDir: path.join(dir, 'data'), rendererDir: path.join(dir, 'renderer'), print: () => {}, warn: () => {}, handleSignals: false });
+  host = await runHeadlessHost({ port: 0, dataDir: path.join(dir, 'data'), rendererDir: path.join(dir, 'renderer'), print: () => {}, warn: () => {}, handleSignals: false });
 });
 
 afterEach(async () => {

@@ -3,7 +3,8 @@
 // native dialogs, and whether the connection is up).
 import type { ChosenFile, FerryApi, Reply } from '../../../shared/contract';
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/** `refused`: the host is there but refuses this page's token (old or wrong): reconnecting cannot help. */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'refused';
 
 export interface Transport {
   api: FerryApi;

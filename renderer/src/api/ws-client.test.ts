@@ -16,7 +16,7 @@ interface Fake {
   close(): Promise<void>;
 }
 
-async function startFakeHost(token: string): Promise<Fake> {
+async function startFakeHost(token: string, port = 0): Promise<Fake> {
   const fake = { sockets: new Set(), connects: 0, uploads: [] } as unknown as Fake;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -24,11 +24,17 @@ async function startFakeHost(token: string): Promise<Fake> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.headers['x-ferry-token'] !== token) return res.writeHead(401).end('no token');
+      if (url.pathname === '/api/session') return res.writeHead(204).end();
       fake.uploads.push({ name: url.searchParams.get('name'), token: req.headers['x-ferry-token'] as string, body: Buffer.concat(chunks).toString() });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: `/inbox/${url.searchParams.get('name')}` }));
     });
   });
-  const wss = new WebSocketServer({ server, path: '/ws' });
+  // As the headless host: a wrong token is refused at the upgrade (HTTP 401), which a browser hides.
+  const wss = new WebSocketServer({
+    server,
+    path: '/ws',
+    verifyClient: (info, done) => done(new URL(info.req.url ?? '', 'http://x').searchParams.get('token') === token, 401),
+  });
   wss.on('connection', (ws, req) => {
     if (new URL(req.url ?? '', 'http://x').searchParams.get('token') !== token) return ws.close(4001);
     fake.connects++;
@@ -46,7 +52,7 @@ async function startFakeHost(token: string): Promise<Fake> {
       // 'retry' is never answered: the call must still settle when the socket dies.
     });
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
   fake.port = (server.address() as AddressInfo).port;
   fake.close = () =>
     new Promise((ok) => {
@@ -65,9 +71,9 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function connect(fake: Fake) {
+function connect(fake: Fake | { port: number }, token = TOKEN) {
   const t = createWsTransport({
-    ...wsOptionsFromLocation({ protocol: 'http:', host: `127.0.0.1:${fake.port}`, hash: `#token=${TOKEN}` })!,
+    ...wsOptionsFromLocation({ protocol: 'http:', host: `127.0.0.1:${fake.port}`, hash: `#token=${token}` })!,
     createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     minBackoffMs: 50,
     maxBackoffMs: 200,
@@ -134,6 +140,35 @@ describe('WebSocket transport', () => {
     expect(states).toEqual(['connecting', 'open', 'closed', 'connecting', 'open']);
     // A call made while connected again works.
     expect(await t.api.pause({ ids: ['y'] })).toEqual({ ok: true, value: { ids: ['y'] } });
+  });
+
+  it('a token the host refuses ends in "refused" after one try, not endless reconnecting', async () => {
+    const fake = await startFakeHost(TOKEN);
+    cleanups.push(() => fake.close());
+    const t = connect(fake, 'cd'.repeat(32));
+    const states: string[] = [];
+    t.onConnection((s) => states.push(s));
+    await until(() => states.includes('refused'));
+    await new Promise((r) => setTimeout(r, 300)); // longer than the backoff: no further try comes
+    expect(states).toEqual(['connecting', 'closed', 'refused']);
+    expect(fake.connects).toBe(0);
+  });
+
+  it('a host that is away is not a refused token: it keeps trying and connects when the host is back', async () => {
+    const fake = await startFakeHost(TOKEN);
+    const port = fake.port;
+    await fake.close();
+    const t = connect({ port });
+    const states: string[] = [];
+    t.onConnection((s) => states.push(s));
+    await until(() => states.filter((s) => s === 'closed').length >= 2);
+    expect(states).not.toContain('refused');
+    // While away, a call waits for the connection instead of failing at once.
+    const waiting = t.api.pause({ ids: ['w'] });
+    const back = await startFakeHost(TOKEN, port);
+    cleanups.push(() => back.close());
+    await until(() => states.at(-1) === 'open');
+    expect(await waiting).toEqual({ ok: true, value: { ids: ['w'] } });
   });
 
   it('uploads a dropped file with the token and returns the host path', async () => {

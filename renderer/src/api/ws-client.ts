@@ -1,7 +1,9 @@
 // Browser transport for the headless host: the wire's client (shared/wire/) over a WebSocket.
 //   page at http://HOST/#token=<hex>; socket at ws(s)://HOST/ws?token=<hex>
 //   files: POST /api/upload-file?name=<enc> with X-Ferry-Token and the raw body → { path }
-// Reconnects with backoff; the snapshot sent on each connection replaces the UI's state.
+// Reconnects with backoff; the snapshot sent on each connection replaces the UI's state. A socket
+// that will not open asks GET /api/session whether the host refuses the token (401: state
+// `refused`, no more tries, the page says what to do) or is away (keep trying).
 import type { Reply } from '../../../shared/contract';
 import { contractApi, createContractClient } from '../../../shared/wire/contract-client';
 import type { MessageTransport } from '../../../shared/wire/transport';
@@ -63,7 +65,11 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
     callTimeoutMs: opts.callTimeoutMs ?? 30_000,
     // Calls made while the socket is down wait for the next open.
     queueWhileDown: true,
-    words: { lost: 'The connection to Ferry was lost; try again.', timedOut: (name) => `Ferry did not answer “${name}” in time.` },
+    words: {
+      lost: 'The connection to Ferry was lost; try again.',
+      timedOut: (name) => `Ferry did not answer “${name}” in time.`,
+      notSent: (name) => `“${name}” was not sent: Ferry could not be reached meanwhile. Try again once the status bar says Connected.`,
+    },
     onListenerError: (event, e) => console.error(`Ferry: listener for ${event} failed`, e),
   });
   let socket: SocketLike | null = null;
@@ -87,7 +93,9 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
     const s = createSocket(opts.socketUrl);
     socket = s;
     const closeListeners = new Set<() => void>();
+    let opened = false;
     s.onopen = () => {
+      opened = true;
       backoff = minBackoff;
       setState('open');
       client.attach(socketTransport(s, closeListeners));
@@ -100,9 +108,25 @@ export function createWsTransport(opts: WsTransportOptions): Transport & { close
       for (const listener of [...closeListeners]) listener();
       setState('closed');
       if (closedByUser) return;
-      reconnectTimer = setTimeout(connect, backoff);
-      backoff = Math.min(maxBackoff, backoff * 2);
+      // A browser hides why an upgrade failed; the host says whether it was the token.
+      const retry = () => {
+        if (closedByUser) return;
+        reconnectTimer = setTimeout(connect, backoff);
+        backoff = Math.min(maxBackoff, backoff * 2);
+      };
+      if (opened) return retry();
+      void tokenRefused().then((refused) => (refused && !closedByUser ? setState('refused') : retry()));
     };
+  }
+
+  /** Whether the host answers but refuses this token; false while it cannot be reached at all. */
+  async function tokenRefused(): Promise<boolean> {
+    try {
+      const res = await (opts.fetchImpl ?? fetch)(`${opts.httpBase}/api/session`, { headers: { 'X-Ferry-Token': opts.token }, cache: 'no-store' });
+      return res.status === 401;
+    } catch {
+      return false;
+    }
   }
 
   const api = contractApi(client);

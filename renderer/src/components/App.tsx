@@ -3,12 +3,15 @@ import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { ContextMenu } from './ContextMenu';
 import { DropOverlay } from './DropOverlay';
+import { TokenRefused } from './HostPages';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
 import { Toolbar } from './Toolbar';
 import { TransferList } from './TransferList';
 import { useShortcuts } from './use-shortcuts';
+
+export { NoHost } from './HostPages';
 
 // Loaded on first use: the window's first paint only needs the list and its frame.
 const AddDownloadsDialog = lazy(() => import('./AddDownloadsDialog').then((m) => ({ default: m.AddDownloadsDialog })));
@@ -40,6 +43,8 @@ export function App({ label }: { label?: string | undefined }) {
   useShortcuts();
   const detailsOpen = useUi((s) => s.detailsOpen);
   const filterLabel = useTransfers((s) => s.filter.state);
+  const refused = useTransfers((s) => s.connection === 'refused');
+  if (refused) return <TokenRefused />;
   return (
     <div className={`app${detailsOpen ? ' app--details' : ''}`}>
       <Toolbar />
@@ -59,17 +64,6 @@ export function App({ label }: { label?: string | undefined }) {
       </Suspense>
       <DropOverlay />
       <Toasts />
-    </div>
-  );
-}
-
-export function NoHost() {
-  return (
-    <div className="nohost">
-      <h1>Ferry can't find its engine</h1>
-      <p>
-        Open the address that <code>ferry serve</code> printed (it ends in <code>#token=…</code>), or start the desktop app. To look around without an engine, open this page with <code>#demo</code>.
-      </p>
     </div>
   );
 }

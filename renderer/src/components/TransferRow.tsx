@@ -31,8 +31,11 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
   const pending = useUi((s) => s.pending.get(id));
   const telling = useTransfers((s) => (v ? s.repeatedNames.get(v.name) : undefined));
   const now = useRetryCountdown(v?.state === 'queued' ? v.nextRetryAt : undefined);
+  // Disconnected, a moving transfer's state is unknown: its last speed and "Active" would be stale news.
+  const stale = useTransfers((s) => s.connection !== 'open') && (v?.state === 'active' || v?.state === 'queued');
   if (!v) return null;
-  const status = pendingText(pending, v) ?? statusLine(v, now);
+  const status = stale ? staleLine(v) : (pendingText(pending, v) ?? statusLine(v, now));
+  const stateLabel = stale ? 'Unknown' : STATE_LABEL[v.state];
 
   // Indeterminate (moving) only while bytes flow; a stopped transfer of unknown size shows an empty bar.
   const pct = percent(v) ?? (v.state === 'active' ? null : 0);
@@ -50,10 +53,11 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
       role="row"
       aria-rowindex={index + 1}
       aria-selected={selected}
-      aria-label={`${v.name}, ${STATE_LABEL[v.state]}`}
+      aria-label={`${v.name}, ${stateLabel}`}
       data-state={v.state}
+      data-stale={stale || undefined}
       data-id={id}
-      className={`row${selected ? ' row--selected' : ''}${focused ? ' row--focused' : ''}`}
+      className={`row${selected ? ' row--selected' : ''}${focused ? ' row--focused' : ''}${stale ? ' row--stale' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onMouseDown={onMouseDown}
       onDoubleClick={() => useUi.getState().setDetailsOpen(true)}
@@ -79,10 +83,12 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
         <span className="row__pct">{percent(v) === null ? '' : `${Math.floor(pct ?? 0)}%`}</span>
       </div>
       <div role="gridcell" className="row__speed">
-        {v.state === 'active' ? formatSpeed(v.progress.speed) : ''}
+        {v.state === 'active' && !stale ? formatSpeed(v.progress.speed) : ''}
       </div>
       <div role="gridcell" className="row__state">
-        <span className={`pill pill--${v.state}`}>{STATE_LABEL[v.state]}</span>
+        <span className={`pill pill--${stale ? 'unknown' : v.state}`} title={stale ? `${STATE_LABEL[v.state]} when the connection to Ferry was lost` : undefined}>
+          {stateLabel}
+        </span>
       </div>
       <div
         role="gridcell"
@@ -98,6 +104,12 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
     </div>
   );
 });
+
+/** What a row can honestly say while the host is out of reach: where it was, not what it does now. */
+function staleLine(v: TransferView): string {
+  const pct = percent(v);
+  return `Not connected to Ferry · last seen ${STATE_LABEL[v.state].toLowerCase()}${pct === null ? '' : ` at ${Math.floor(pct)}%`}`;
+}
 
 function ActionButton({ icon, label, onClick }: { icon: IconName; label: string; onClick(): void }) {
   return (

@@ -9,6 +9,8 @@ import { useUi } from '../store/ui-store';
 import { canPause as canPauseState, canResume as canResumeState } from '../../../shared/transfer-states';
 
 async function run<T>(what: string, p: Promise<Reply<T>>): Promise<T | undefined> {
+  // The call waits for the connection (the client queues it); say so rather than seem to do nothing.
+  if (useTransfers.getState().connection !== 'open') useUi.getState().toast(`${what}: not connected to Ferry; it goes out once the connection is back.`, 'warn');
   try {
     const r = await p;
     if (r.ok) return r.value;
