@@ -4,8 +4,8 @@
 // when it had none) and the connection stays open; nothing a client sends can take the host down.
 // VS Code's ChannelServer is the model: it knows the service only by this interface.
 import type { EventName, Events, Notice, Reply, Snapshot } from '../contract';
-import { encodeEvent, encodeReply } from './host-encoding';
-import { parseCallMessage, type CallId } from './messages';
+import { encodeEvent } from './host-encoding';
+import { encodeMessage, parseCallMessage, type CallId } from './messages';
 import type { MessageTransport } from './transport';
 
 export interface ContractService {
@@ -33,7 +33,7 @@ export function serveContract(transport: MessageTransport, service: ContractServ
     transport.send(text);
   };
   const sendEvent = <E extends EventName>(name: E, payload: Events[E]) => send(encodeEvent(name, payload));
-  const reply = (id: CallId | null, value: Reply<unknown>) => send(encodeReply(id, value));
+  const reply = (id: CallId | null, value: Reply<unknown>) => send(encodeMessage({ t: 'reply', id, reply: value }));
   const invalid = (id: CallId | null, message: string) => reply(id, { ok: false, error: { code: 'INVALID_INPUT', message } });
 
   sendEvent('snapshot', service.snapshot());
