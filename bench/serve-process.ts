@@ -29,6 +29,8 @@ export interface MemoryReport {
   lazyFree: number;
   rssAnon: number;
   rssFile: number;
+  /** V8's spaces, physical bytes. */
+  spaces: Record<string, number>;
 }
 
 export async function startServe(home: string, dataDir: string, options: { heapSnapshot?: boolean } = {}): Promise<ServeProcess> {
