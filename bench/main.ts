@@ -6,7 +6,7 @@
 //   BENCH_SIZE_MB=1024  the big file (rows 1, 3, 4)
 //   BENCH_SEG_BIG_MB=4096 / BENCH_SEG_SKIP_BIG=1  row 4's large file; BENCH_SEG_ROWS=1,2,4,6
 //   BENCH_QUEUE=10000   transfers in row 5 (added in calls of 1,000)
-//   BENCH_ONLY=segments|upload|queue|stream|defaults  one part only (rows 1,2,4,6 | 3 | 5 | stream | 7,8): printed, docs untouched
+//   BENCH_ONLY=segments|upload|queue|stream|defaults|tray  one part only (rows 1,2,4,6 | 3 | 5 | stream | 7,8 | 9): printed, docs untouched
 //   BENCH_ONLY=download|renderer      the older benchmarks (issue 2's download, the renderer's)
 import { defaultsBench } from './defaults-bench';
 import { downloadBench } from './download-bench';
@@ -14,12 +14,13 @@ import { describeMachine, loadText } from './machine';
 import { queueBench } from './queue-bench';
 import { segmentsBench } from './segments-bench';
 import { streamBench } from './stream-bench';
+import { trayBench } from './tray-bench';
 import { machineLine, summaryText, writeDoc, DOC_PATH } from './summary';
 import type { Verdict } from './report';
 import { uploadBench } from './upload-bench';
 
 const MIB = 1024 * 1024;
-const PARTS = ['segments', 'upload', 'queue', 'stream', 'defaults', 'download', 'renderer'];
+const PARTS = ['segments', 'upload', 'queue', 'stream', 'defaults', 'tray', 'download', 'renderer'];
 
 function intEnv(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
   if (!only || only === 'queue') verdicts.push(...(await queueBench({ transfers: intEnv('BENCH_QUEUE', 10_000), batch: 1000 })));
   if (!only || only === 'stream') verdicts.push(...(await streamBench({ runs })));
   if (!only || only === 'defaults') verdicts.push(...(await defaultsBench({ runs })));
+  // Row 9 (issue 20's tray, issue 16's adds): needs the renderer built (npx vite build).
+  if (!only || only === 'tray') verdicts.push(...(await trayBench({ runs })));
   if (only === 'download') verdicts.push(...(await downloadBench({ runs, size, smallSize: intEnv('BENCH_SMALL_MB', 256) * MIB })));
   if (only === 'renderer') {
     // Loaded only when asked for: it starts Chromium (bench/renderer-bench.ts, the renderer's own).

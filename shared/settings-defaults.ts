@@ -16,6 +16,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   notifications: true,
   confirmQuitWhileActive: true,
   preventSleepWhileActive: true,
+  releaseWindowAfterMinutes: 5,
   confirmDroppedFiles: true,
   droppedFileLimitMiB: 4096,
   rpcEnabled: true,

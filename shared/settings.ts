@@ -49,6 +49,11 @@ export const settingsSchema = z.strictObject({
   confirmQuitWhileActive: z.boolean(),
   preventSleepWhileActive: z.boolean(),
   /**
+   * Desktop app: minutes after the window was closed to the tray before its renderer is destroyed
+   * (the tray and the transfers stay; opening builds the window again). 0: at once; null: never.
+   */
+  releaseWindowAfterMinutes: z.number().int().min(0).max(24 * 60).nullable(),
+  /**
    * Desktop app: files dropped on the window are uploaded only after a native dialog listed them.
    * Turning it off needs a yes in a native dialog too (a renderer must not switch off its own guard).
    */

@@ -33,8 +33,25 @@ export class FakeBrowserWindow extends EventEmitter {
     this.webContents.mainFrame.url = url;
     this.emit('ready-to-show');
   };
-  show = () => void (this.visible = true);
-  hide = () => void (this.visible = false);
+  // Electron emits 'show' and 'hide' when the visibility changes, and 'closed' once destroyed.
+  show = () => {
+    if (this.visible) return;
+    this.visible = true;
+    this.emit('show');
+  };
+  hide = () => {
+    if (!this.visible) return;
+    this.visible = false;
+    this.emit('hide');
+  };
+  /** BrowserWindow.destroy(): gone without a 'close' event (nothing can prevent it), then 'closed'. */
+  destroy = () => {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.visible = false;
+    this.webContents.destroyed = true;
+    this.emit('closed');
+  };
   focus = () => {};
   restore = () => {};
   maximize = () => {};
@@ -48,7 +65,7 @@ export class FakeBrowserWindow extends EventEmitter {
   userClose(): boolean {
     let prevented = false;
     this.emit('close', { preventDefault: () => (prevented = true) });
-    if (!prevented) this.destroyed = true;
+    if (!prevented) this.destroy();
     return !prevented;
   }
 }

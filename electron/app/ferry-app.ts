@@ -31,6 +31,7 @@ import { watchClipboard } from './clipboard-watch';
 import { createTray } from './tray';
 import { aggregateFromTotals } from './tray-status';
 import { applyContentSecurityPolicy, denyPermissions } from './window-hardening';
+import { systemTimer, WindowRelease, type ReleaseTimer } from './window-release';
 
 export interface FerryAppOptions {
   argv: string[];
@@ -50,6 +51,8 @@ export interface FerryAppOptions {
   rpcPort?: number;
   /** How browsers run this app as Ferry's native-messaging host, and start it in the tray (main.ts knows). */
   browserPairing?: BrowserPairing;
+  /** Test seam: the clock that times releasing a hidden window (window-release.ts). */
+  windowClock?: ReleaseTimer;
 }
 
 export interface FerryApp {
@@ -177,8 +180,33 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   });
   const life = lifecycle;
 
+  // A window closed to the tray is destroyed after the user's delay; showing Ferry builds a new one,
+  // whose renderer takes the snapshot like any UI that reconnects.
+  const release = new WindowRelease({
+    clock: options.windowClock ?? systemTimer,
+    delayMinutes: () => host.settings().releaseWindowAfterMinutes,
+    release: () => {
+      if (window && !window.isDestroyed()) window.destroy();
+    },
+  });
+  let rendererReady = false;
+  const openWindow = (visible: boolean) => {
+    const built = createMainWindow({ preloadPath: options.preloadPath, iconPath: options.iconPath, uiState, lifecycle: life, show: visible });
+    window = built;
+    built.webContents.on('did-start-loading', () => (rendererReady = false));
+    built.on('hide', () => release.onHidden());
+    built.on('show', () => release.onShown());
+    built.on('closed', () => {
+      if (window !== built) return;
+      window = undefined;
+      rendererReady = false;
+      release.onGone();
+    });
+    if (!visible) release.onHidden();
+  };
   const show = () => {
     if (window && !window.isDestroyed()) showWindow(window);
+    else openWindow(true);
   };
   const tray = createTray(options.trayIconPath, {
     show,
@@ -188,7 +216,6 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   });
   const feedback = createDesktopFeedback({ list: () => [...service.views.all()], totals: () => aggregateFromTotals(host.totals()), settings: () => host.settings(), window: () => window, tray, power });
   const pendingOffers: ChosenFile[][] = [];
-  let rendererReady = false;
   // Off by default; a link copied while no window shows Ferry is not offered (nobody would see it).
   const clipboardWatch = watchClipboard({
     readText: () => clipboard.readText(),
@@ -219,7 +246,10 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
   const loginItem = loginItemKeeper({ enabled: () => host.settings().startAtLogin, warn: (message) => service.emit('notice', { level: 'warn', message }) });
   service.subscribe((event, payload) => {
     if (event === 'patches') feedback.onPatches(payload as Parameters<typeof feedback.onPatches>[0]);
-    if (event === 'settings') loginItem.apply();
+    if (event === 'settings') {
+      loginItem.apply();
+      release.onSettingsChanged();
+    }
   });
   loginItem.apply();
 
@@ -232,8 +262,7 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
 
   const first = parseLaunchArgs(options.argv, options.cwd, isFile);
   const startHidden = first.hidden || host.settings().startHidden || app.getLoginItemSettings().wasOpenedAsHidden;
-  window = createMainWindow({ preloadPath: options.preloadPath, iconPath: options.iconPath, uiState, lifecycle: life, show: !startHidden });
-  window.webContents.on('did-start-loading', () => (rendererReady = false));
+  openWindow(!startHidden);
   app.on('activate', show);
 
   const handleLaunch = async (request: LaunchRequest, bringToFront: boolean) => {

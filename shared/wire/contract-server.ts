@@ -4,7 +4,8 @@
 // when it had none) and the connection stays open; nothing a client sends can take the host down.
 // VS Code's ChannelServer is the model: it knows the service only by this interface.
 import type { EventName, Events, Notice, Reply, Snapshot } from '../contract';
-import { encodeMessage, parseCallMessage, type CallId, type EventMessage } from './messages';
+import { encodeEvent } from './host-encoding';
+import { encodeMessage, parseCallMessage, type CallId } from './messages';
 import type { MessageTransport } from './transport';
 
 export interface ContractService {
@@ -31,7 +32,7 @@ export function serveContract(transport: MessageTransport, service: ContractServ
     if ((transport.bufferedBytes?.() ?? 0) > maxBuffered) return end('Too far behind; reconnect');
     transport.send(text);
   };
-  const sendEvent = <E extends EventName>(name: E, payload: Events[E]) => send(encodeMessage({ t: 'event', name, payload } as EventMessage));
+  const sendEvent = <E extends EventName>(name: E, payload: Events[E]) => send(encodeEvent(name, payload));
   const reply = (id: CallId | null, value: Reply<unknown>) => send(encodeMessage({ t: 'reply', id, reply: value }));
   const invalid = (id: CallId | null, message: string) => reply(id, { ok: false, error: { code: 'INVALID_INPUT', message } });
 

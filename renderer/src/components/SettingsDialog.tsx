@@ -30,6 +30,21 @@ function fromMb(s: string): number | null | 'bad' {
   return Number.isFinite(n) && n > 0 ? Math.max(1, Math.round(n * MB)) : 'bad';
 }
 
+const RELEASE_CHOICES: Array<[number | null, string]> = [
+  [0, 'At once'],
+  [1, 'After 1 minute'],
+  [5, 'After 5 minutes'],
+  [15, 'After 15 minutes'],
+  [60, 'After 1 hour'],
+  [null, 'Never'],
+];
+
+/** The choices as select options; a value set elsewhere (a settings file) is listed too. */
+function releaseChoices(current: number | null): Array<[string, string]> {
+  const choices = RELEASE_CHOICES.some(([m]) => m === current) ? RELEASE_CHOICES : [...RELEASE_CHOICES, [current, `After ${current} minutes`] as [number | null, string]];
+  return choices.map(([m, label]) => [m === null ? 'never' : String(m), label]);
+}
+
 export function SettingsDialog({ initialTab = 'general' }: { initialTab?: SettingsTab }) {
   const saved = useTransfers((s) => s.settings);
   const [tab, setTab] = useState<SettingsTab>(initialTab);
@@ -174,6 +189,24 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
                   {check('notifications', 'Notify me when transfers finish or fail')}
                   {check('confirmQuitWhileActive', 'Ask before quitting while transfers run')}
                   {check('preventSleepWhileActive', 'Keep the computer awake while transfers run')}
+                  <label className="field field--inline">
+                    <span className="field__label">Free the window's memory after it is closed</span>
+                    <select
+                      className="input"
+                      aria-describedby="settings-release-help"
+                      value={draft.releaseWindowAfterMinutes === null ? 'never' : String(draft.releaseWindowAfterMinutes)}
+                      onChange={(e) => set('releaseWindowAfterMinutes', e.target.value === 'never' ? null : Number(e.target.value))}
+                    >
+                      {releaseChoices(draft.releaseWindowAfterMinutes).map(([value, label]) => (
+                        <option key={value} value={value}>
+                          {label}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <span className="field__help" id="settings-release-help">
+                    The tray and the transfers keep running; opening Ferry again rebuilds the window.
+                  </span>
                 </fieldset>
               ) : (
                 <fieldset className="group">
