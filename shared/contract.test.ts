@@ -41,10 +41,13 @@ const VALID: Record<RequestName, unknown> = {
   chooseDownloadFolder: undefined,
   copyRpcSecret: undefined,
   rpcInfo: undefined,
+  importLinks: { text: 'http://127.0.0.1:8080/a.bin\n  out=b.bin\n', directory: '/tmp/in' },
+  exportList: { ids: ['t1'] },
 };
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */
 const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
+  importLinks: [{ text: 'x'.repeat(8 * 1024 * 1024 + 1) }, { text: 'http://a.test/x', directory: 'relative/folder' }, { text: 3 }],
   setTransferProxy: [
     { id: 't1', proxy: { mode: 'manual', all: 'http://a b' } },
     { id: 't1', proxy: { mode: 'pac' } },
