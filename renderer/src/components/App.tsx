@@ -14,6 +14,7 @@ import { useShortcuts } from './use-shortcuts';
 const AddDownloadsDialog = lazy(() => import('./AddDownloadsDialog').then((m) => ({ default: m.AddDownloadsDialog })));
 const UploadDialog = lazy(() => import('./UploadDialog').then((m) => ({ default: m.UploadDialog })));
 const SettingsDialog = lazy(() => import('./SettingsDialog').then((m) => ({ default: m.SettingsDialog })));
+const ImportLinksDialog = lazy(() => import('./ImportLinksDialog').then((m) => ({ default: m.ImportLinksDialog })));
 const ShortcutsDialog = lazy(() => import('./ShortcutsDialog').then((m) => ({ default: m.ShortcutsDialog })));
 const DetailsPanel = lazy(() => import('./DetailsPanel').then((m) => ({ default: m.DetailsPanel })));
 
@@ -28,6 +29,8 @@ function CurrentDialog() {
       return <SettingsDialog initialTab={dialog.tab} />;
     case 'shortcuts':
       return <ShortcutsDialog />;
+    case 'import':
+      return <ImportLinksDialog fileName={dialog.fileName} text={dialog.text} />;
     default:
       return null;
   }

@@ -7,7 +7,9 @@ export type Dialog =
   | { kind: 'add'; urls?: string[] }
   | { kind: 'upload'; files?: File[]; chosen?: ChosenFile[] }
   | { kind: 'settings'; tab?: SettingsTab }
-  | { kind: 'shortcuts' };
+  | { kind: 'shortcuts' }
+  /** A list of links read from a file the user picked (the text, never a path). */
+  | { kind: 'import'; fileName: string; text: string };
 export type SettingsTab = 'general' | 'transfers' | 'network' | 'destinations' | 'rpc';
 
 export interface Toast {
