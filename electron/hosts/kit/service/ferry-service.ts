@@ -24,8 +24,8 @@ import { settingsView, storeSettingsProxy, storeTransferProxy } from './proxy-se
 import { aboutFolder, errorReplyFrom, messageOf, proxyInput, Refusal } from './refusal';
 import { feedViews, type TransferViews } from './transfer-views';
 import { uploadRequestFor } from './upload-request';
-import { exportList } from '../lists/export-list';
-import { importLinks } from '../lists/import-links';
+import { exportList } from './export-list';
+import { importLinks } from './import-links';
 import { createUserChoices, requireChosenFolder, uploadSourcesFor } from './user-choices';
 
 export type { Caller } from './callers';

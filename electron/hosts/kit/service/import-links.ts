@@ -9,11 +9,11 @@ import type { LineProblem } from '../../../../shared/input-file';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import type { TransferView } from '../../../../shared/transfer';
 import { checkDownloadFolder, type DownloadRequest } from '../../../engine/index';
-import type { AdHocSecretSink } from '../service/ad-hoc-uploads';
-import type { EngineLike } from '../service/service-options';
-import { storeTransferProxy } from '../service/proxy-secrets';
-import { messageOf, Refusal } from '../service/refusal';
-import { listedDownloadsFrom, type ListedDownload } from './listed-downloads';
+import type { AdHocSecretSink } from './ad-hoc-uploads';
+import type { EngineLike } from './service-options';
+import { storeTransferProxy } from './proxy-secrets';
+import { messageOf, Refusal } from './refusal';
+import { listedDownloadsFrom, type ListedDownload } from '../lists/listed-downloads';
 
 /** Links added per engine batch: large enough that 10,000 take a handful, small enough that one bad folder costs little. */
 export const IMPORT_BATCH = 2000;
