@@ -1,6 +1,7 @@
 // Issue 9, row 5: a 10,000-transfer queue in `ferry serve`, driven over its WebSocket the way a
 // client would: 10 calls of 1,000 URLs (the contract's batch limit), then pauseAll and resumeAll,
-// the host's resident memory, and the size of the snapshot a newly connecting client receives.
+// the host's resident memory, and the size of the snapshot a newly connecting client receives;
+// then issue 17's "Import links…" of 10,000 links (10 listed already) in one importLinks call.
 // The URLs point at a loopback server that accepts connections and never answers, so the few
 // transfers that start just wait; nothing leaves the machine.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -84,6 +85,13 @@ export async function queueBench(options: QueueBenchOptions): Promise<Verdict[]>
     const snapshotBytes = await newcomer.firstMessageBytes;
     newcomer.close();
     const rssAfter = await rssOf(host.pid!);
+    // Issue 17: "Import links…" of 10,000 links, 10 of them listed already (skipped and counted), one call.
+    const importLines = Array.from({ length: 10_000 }, (_, i) => (i < 10 ? `http://127.0.0.1:${silentPort}/f${i}.bin` : `http://127.0.0.1:${silentPort}/list/g${i}.bin\n  out=g${i}.bin`));
+    const importStart = performance.now();
+    const imported = (await client.call('importLinks', { text: `${importLines.join('\n')}\n`, directory: path.join(home, 'downloads') })) as { ok: boolean; value?: { ids: string[]; skipped: number }; error?: { message: string } };
+    const importSeconds = (performance.now() - importStart) / 1000;
+    if (!imported.ok) throw new Error(`importLinks failed: ${imported.error?.message}`);
+    const importCounts = `${imported.value!.ids.length.toLocaleString('en')} added, ${imported.value!.skipped} skipped`;
     client.close();
     const emfile = /EMFILE/.test(stderr);
 
@@ -99,6 +107,7 @@ export async function queueBench(options: QueueBenchOptions): Promise<Verdict[]>
           ['host RSS before / after', `${(rssBefore / MB).toFixed(0)} / ${(rssAfter / MB).toFixed(0)} MB`, '< 200 MB'],
           ['snapshot for a new client', `${(snapshotBytes / MB).toFixed(1)} MB`, '< 20 MB'],
           ['EMFILE in host output', emfile ? 'yes' : 'no', 'no'],
+          ['import 10,000 links (10 listed already), one call', `${importSeconds.toFixed(2)} s (${importCounts})`, '< 3 s'],
         ],
       ),
     );
@@ -107,6 +116,12 @@ export async function queueBench(options: QueueBenchOptions): Promise<Verdict[]>
       { row: 5, target: `add ${n} transfers over the WebSocket < 1 s`, measured: `${addSeconds.toFixed(2)} s`, pass: addSeconds < 1 },
       { row: 5, target: `pauseAll and resumeAll of ${n} < 1 s each, no EMFILE`, measured: `${pauseSeconds.toFixed(2)} s / ${resumeSeconds.toFixed(2)} s${emfile ? ', EMFILE seen' : ''}`, pass: pauseSeconds < 1 && resumeSeconds < 1 && !emfile },
       { row: 5, target: `host memory with ${n} transfers < 200 MB`, measured: `${(rssAfter / MB).toFixed(0)} MB RSS`, pass: rssAfter < 200 * MB },
+      {
+        row: 5,
+        target: 'issue 17: import 10,000 links (10 listed already) over the WebSocket < 3 s',
+        measured: `${importSeconds.toFixed(2)} s, ${importCounts}`,
+        pass: importSeconds < 3 && imported.value!.ids.length === 9990 && imported.value!.skipped === 10,
+      },
       { row: 5, target: 'snapshot for a new client < 20 MB', measured: `${(snapshotBytes / MB).toFixed(1)} MB`, pass: snapshotBytes < 20 * MB },
     ];
   } finally {

@@ -43,6 +43,8 @@ const VALID: Record<RequestName, unknown> = {
   chooseDownloadFolder: undefined,
   copyRpcSecret: undefined,
   rpcInfo: undefined,
+  importLinks: { text: 'http://127.0.0.1:8080/a.bin\n  out=b.bin\n', directory: '/tmp/in' },
+  exportList: { ids: ['t1'] },
 };
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */
@@ -56,6 +58,7 @@ const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
     { id: 't1', url: 'http://127.0.0.1/x', as: 'primary' },
     { id: 't1', url: 'http://127.0.0.1/x' },
   ],
+  importLinks: [{ text: 'x'.repeat(8 * 1024 * 1024 + 1) }, { text: 'http://a.test/x', directory: 'relative/folder' }, { text: 3 }],
   setTransferProxy: [
     { id: 't1', proxy: { mode: 'manual', all: 'http://a b' } },
     { id: 't1', proxy: { mode: 'pac' } },

@@ -131,6 +131,39 @@ export const addUploadsToInput = z.strictObject({
   continueUnfinished: z.boolean().optional(),
 });
 
+/**
+ * A list of links to import, in aria2's input-file format (shared/input-file.ts) or one URL a line.
+ * Bounded so one message stays under the headless host's 16 MiB WebSocket frame (JSON escaping and
+ * UTF-8 included) and one import cannot grow the list without end.
+ */
+export const LIST_MAX_CHARS = 8 * 1024 * 1024;
+export const LIST_MAX_LINKS = 100_000;
+
+export const importLinksInput = z.strictObject({
+  text: z.string().max(LIST_MAX_CHARS, `a list of links can be at most ${LIST_MAX_CHARS / 1024 / 1024} MiB of text`),
+  /** Where the links go (a folder the window picked; any for the owner); the settings' download folder when absent. */
+  directory: absoluteFolderSchema.optional(),
+});
+
+/** What an import did. */
+export interface ImportLinksResult {
+  /** The ids of the downloads added, in the list's order. */
+  ids: string[];
+  /** Links left out because the same URL is listed already (or earlier in the same file). */
+  skipped: number;
+  /** Lines that could not be added, with why. */
+  problems: Array<{ line: number; message: string }>;
+  /** What to tell the user once: mirrors not used yet, folders not taken, lines ignored. */
+  notes: string[];
+}
+
+/** The downloads as aria2 input-file text (all of them, or the ids given); header values never included. */
+export interface ExportListResult {
+  text: string;
+  /** How many downloads it lists. */
+  count: number;
+}
+
 /** A file the main process let the user choose (dialog, drop, launch hand-off), as the UI holds it. */
 export interface ChosenFile {
   handle: string;
@@ -221,6 +254,9 @@ export const requests = {
   rpcInfo: { input: nothing, output: returns<RpcInfo>() },
   /** The desktop app: its main process puts the RPC secret on the clipboard (the renderer never sees it). */
   copyRpcSecret: { input: nothing, output: returns<void>() },
+  /** Adds the links of a list (duplicates of listed transfers skipped and counted). Not for browser and RPC clients. */
+  importLinks: { input: importLinksInput, output: returns<ImportLinksResult>() },
+  exportList: { input: z.strictObject({ ids: ids.optional() }), output: returns<ExportListResult>() },
 } as const satisfies { [N in RequestName]: { input: z.ZodType; output: unknown } };
 
 export type Requests = typeof requests;

@@ -32,6 +32,8 @@ export const REQUEST_NAMES = [
   'showInFolder',
   'rpcInfo',
   'copyRpcSecret',
+  'importLinks',
+  'exportList',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

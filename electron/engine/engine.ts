@@ -318,6 +318,12 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     return request.proxy ? structuredClone(request.proxy) : undefined;
   }
 
+  /** The names of a download's own request headers (never their values: those are secrets); [] for none or an upload. */
+  downloadHeaderNames(id: string): string[] {
+    const request = this.transfers.require(id).request;
+    return request.kind === 'download' ? Object.keys(request.download.headers ?? {}) : [];
+  }
+
   setTransferProxy(id: string, proxy: ProxyChoice | undefined): void {
     const record = this.transfers.require(id);
     const problem = proxy ? proxyChoiceProblem(proxy) : undefined;

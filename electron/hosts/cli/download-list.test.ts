@@ -9,7 +9,6 @@ import { makeTempDir, removeDir } from '../../../test-support/files';
 import { parseCli, type GetCommand } from './args';
 import { downloadListFrom, readDownloadList, type DownloadList } from './download-list';
 import { downloadsOf } from './get-downloads';
-import { parseInputFile } from './input-file';
 
 const HEX = 'ab'.repeat(32);
 
@@ -24,46 +23,6 @@ function refusal(text: string): string {
   if (list.ok) throw new Error('expected a refusal');
   return list.message;
 }
-
-describe('the input-file format', () => {
-  it('one entry per URI line; TAB-separated mirrors; indented option lines; comments and blank lines skipped', () => {
-    const parsed = parseInputFile(
-      ['# a comment', '', 'http://a.test/1.bin\thttp://b.test/1.bin\t', '  out = one.bin ', '\tdir=sub', '   ', 'http://a.test/2.bin  ', '  header=X-A: 1', '  header=X-B: 2'].join('\r\n'),
-    );
-    expect(parsed).toEqual({
-      ok: true,
-      ignored: [],
-      entries: [
-        {
-          line: 3,
-          uris: ['http://a.test/1.bin', 'http://b.test/1.bin'],
-          options: [
-            { name: 'out', value: 'one.bin', line: 4 },
-            { name: 'dir', value: 'sub', line: 5 },
-          ],
-        },
-        {
-          line: 7,
-          uris: ['http://a.test/2.bin'],
-          options: [
-            { name: 'header', value: 'X-A: 1', line: 8 },
-            { name: 'header', value: 'X-B: 2', line: 9 },
-          ],
-        },
-      ],
-    });
-  });
-
-  it('an indented line that is not name=value is ignored (aria2 warns and goes on); an option before any URL is refused', () => {
-    const parsed = parseInputFile('\uFEFFhttp://a.test/x\n  noequals\n   # indented\n  out=x.bin\n');
-    expect(parsed).toMatchObject({ ok: true, ignored: [2, 3], entries: [{ options: [{ name: 'out', value: 'x.bin' }] }] });
-    expect(parseInputFile('# list\n  out=x.bin\nhttp://a.test/x\n')).toEqual({ ok: false, line: 2, message: 'an option line (out=x.bin) before any URL' });
-  });
-
-  it('a URI keeps its inner spaces, as aria2 reads it (only TAB separates mirrors)', () => {
-    expect(parseInputFile('http://a.test/My File.pdf\n')).toMatchObject({ ok: true, entries: [{ uris: ['http://a.test/My File.pdf'] }] });
-  });
-});
 
 describe('the options of a listed download', () => {
   it('dir, out, checksum, header, proxies, split and max-connection-per-server mean what they mean for aria2', () => {
@@ -91,6 +50,7 @@ describe('the options of a listed download', () => {
     expect(downloads).toEqual([
       {
         source: 'links.txt line 1',
+        line: 1,
         url: 'http://a.test/1.bin',
         mirrors: [],
         directory: '/work/here/sub',
@@ -102,7 +62,7 @@ describe('the options of a listed download', () => {
         proxy: { mode: 'manual', all: 'socks5h://u:p@127.0.0.1:1080', noProxy: 'intra.test' },
       },
       // out may name subfolders of the entry's folder, as in aria2; "" for the proxy: none.
-      { source: 'links.txt line 13', url: 'http://a.test/2.bin', mirrors: [], directory: '/abs/folder/deep/er', fileName: 'two.bin', proxy: { mode: 'none' } },
+      { source: 'links.txt line 13', line: 13, url: 'http://a.test/2.bin', mirrors: [], directory: '/abs/folder/deep/er', fileName: 'two.bin', proxy: { mode: 'none' } },
     ]);
   });
 
@@ -113,7 +73,7 @@ describe('the options of a listed download', () => {
 
   it('unknown options and options for a running aria2 are ignored; the last of a repeated option counts', () => {
     const { downloads } = listed('http://a.test/x\n  max-tries=3\n  no-such-option=1\n  pause=true\n  out=first.bin\n  out=second.bin\n');
-    expect(downloads).toEqual([{ source: 'links.txt line 1', url: 'http://a.test/x', mirrors: [], fileName: 'second.bin' }]);
+    expect(downloads).toEqual([{ source: 'links.txt line 1', line: 1, url: 'http://a.test/x', mirrors: [], fileName: 'second.bin' }]);
   });
 
   it('mirrors are kept with the download (and used: no note about them)', () => {

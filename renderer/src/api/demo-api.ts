@@ -7,6 +7,7 @@ import type { Destination, Settings } from '../../../shared/settings';
 import { SECRET_MASK } from '../../../shared/secret-mask';
 import type { TransferView } from '../../../shared/transfer';
 import { isFinished } from '../../../shared/transfer';
+import { parseInputFile, uriProblem, writeInputFile } from '../../../shared/input-file';
 import { DEMO_DESTINATIONS, DEMO_SETTINGS, demoDownload, demoTransfers, demoUpload } from './demo-data';
 import type { Transport } from './transport';
 
@@ -200,6 +201,26 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
       if (!opts.desktop) return { ok: false, error: { code: 'FAILED', message: `Only the desktop app copies the secret; here it is in ${DEMO_SECRET_FILE}` } };
       await navigator.clipboard.writeText('demo-secret-not-for-use');
       return ok(undefined);
+    },
+    // The demo reads a list as the hosts do (first URL of each line, duplicates of listed ones skipped), options aside.
+    async importLinks({ text }) {
+      const parsed = parseInputFile(text);
+      const known = new Set([...transfers.values()].map((v) => v.url));
+      const urls: string[] = [];
+      const problems = parsed.problems.slice();
+      let skipped = 0;
+      for (const entry of parsed.entries) {
+        const problem = entry.uris.map(uriProblem).find((p) => p !== undefined);
+        if (problem) problems.push({ line: entry.line, message: problem });
+        else if (known.has(entry.uris[0]!)) skipped += 1;
+        else known.add(urls[urls.push(entry.uris[0]!) - 1]!);
+      }
+      const added = urls.length > 0 ? await api.addDownloads({ urls }) : { ok: true as const, value: [] };
+      return added.ok ? ok({ ids: added.value.map((v) => v.id), skipped, problems, notes: [] }) : added;
+    },
+    exportList: ({ ids }) => {
+      const views = (ids ?? [...transfers.keys()]).map((id) => transfers.get(id)).filter((v): v is TransferView => v?.kind === 'download');
+      return ok({ text: writeInputFile(views.map((v) => ({ uris: [v.url], options: [['dir', v.download!.directory], ['out', v.download!.fileName]] }))), count: views.length });
     },
     on(event, listener) {
       let set = listeners.get(event);

@@ -18,6 +18,7 @@ const AddDownloadsDialog = lazy(() => import('./AddDownloadsDialog').then((m) =>
 const UploadDialog = lazy(() => import('./UploadDialog').then((m) => ({ default: m.UploadDialog })));
 const SettingsDialog = lazy(() => import('./SettingsDialog').then((m) => ({ default: m.SettingsDialog })));
 const AddressDialog = lazy(() => import('./AddressDialog').then((m) => ({ default: m.AddressDialog })));
+const ImportLinksDialog = lazy(() => import('./ImportLinksDialog').then((m) => ({ default: m.ImportLinksDialog })));
 const ShortcutsDialog = lazy(() => import('./ShortcutsDialog').then((m) => ({ default: m.ShortcutsDialog })));
 const DetailsPanel = lazy(() => import('./DetailsPanel').then((m) => ({ default: m.DetailsPanel })));
 
@@ -34,6 +35,8 @@ function CurrentDialog() {
       return <ShortcutsDialog />;
     case 'address':
       return <AddressDialog id={dialog.id} as={dialog.as} />;
+    case 'import':
+      return <ImportLinksDialog fileName={dialog.fileName} text={dialog.text} />;
     default:
       return null;
   }

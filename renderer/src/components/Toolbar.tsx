@@ -1,5 +1,7 @@
 import { transport } from '../api/current';
+import { useRef } from 'react';
 import { pauseAll, resumeAll } from '../lib/actions';
+import { exportList, openImport } from '../lib/link-lists';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { Icon } from './icons';
@@ -22,6 +24,7 @@ export function Toolbar() {
   const limit = useTransfers((s) => s.settings?.downloadLimit ?? null);
   const detailsOpen = useUi((s) => s.detailsOpen);
   const hasLimitOption = LIMITS.some(([, v]) => v === limit);
+  const listFile = useRef<HTMLInputElement>(null);
 
   async function setLimit(value: string) {
     const bytes = value === '' ? null : Number(value);
@@ -43,6 +46,24 @@ export function Toolbar() {
       </button>
       <button type="button" className="btn" onClick={() => useUi.getState().openUpload({})}>
         <Icon name="upload" /> Upload
+      </button>
+      <button type="button" className="btn btn--ghost" onClick={() => listFile.current?.click()} title="Add the links of a text file or an aria2 input file">
+        <Icon name="list" /> Import links…
+      </button>
+      <input
+        ref={listFile}
+        type="file"
+        hidden
+        aria-label="List of links to import"
+        accept=".txt,.list,.aria2,text/plain"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) void openImport(file);
+        }}
+      />
+      <button type="button" className="btn btn--ghost" onClick={() => void exportList()} title="Save every download as a list that Ferry and aria2 can import">
+        <Icon name="download" /> Export list…
       </button>
       <span className="toolbar__sep" />
       <button type="button" className="btn btn--ghost" onClick={() => void pauseAll()}>

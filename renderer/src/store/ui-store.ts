@@ -8,7 +8,9 @@ export type Dialog =
   | { kind: 'upload'; files?: File[]; chosen?: ChosenFile[] }
   | { kind: 'settings'; tab?: SettingsTab }
   | { kind: 'shortcuts' }
-  | { kind: 'address'; id: string; as: 'address' | 'mirror' };
+  | { kind: 'address'; id: string; as: 'address' | 'mirror' }
+  /** A list of links read from a file the user picked (the text, never a path). */
+  | { kind: 'import'; fileName: string; text: string };
 export type SettingsTab = 'general' | 'transfers' | 'rules' | 'network' | 'destinations' | 'rpc';
 
 export interface Toast {

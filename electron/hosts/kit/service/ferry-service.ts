@@ -26,6 +26,8 @@ import { AddressRefused, changeDownloadAddress, changeDownloadUrls } from './dow
 import { aboutFolder, errorReplyFrom, messageOf, proxyInput, Refusal } from './refusal';
 import { feedViews, type TransferViews } from './transfer-views';
 import { uploadRequestFor } from './upload-request';
+import { exportList } from './export-list';
+import { importLinks } from './import-links';
 import { createUserChoices, requireChosenFolder, uploadSourcesFor } from './user-choices';
 
 export type { Caller } from './callers';
@@ -147,6 +149,18 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       } finally {
         release?.();
       }
+    },
+    // A list of links (aria2's input-file format). The window names no folder: an entry's `dir` is
+    // set aside for it (a note says so); the owner's are taken. Clients are refused (callers.ts).
+    async importLinks({ text, directory }, caller) {
+      const settings = settingsStore.get();
+      const folder = await aboutFolder('directory', () => downloadFolderFor(caller, directory, settings));
+      const sink = options.transferProxySecrets ?? options.adHocSecrets;
+      return importLinks(text, { engine, folder, namesFolders: caller === 'owner', defaultConnections: settings.connectionsPerDownload, ...(sink ? { proxySecrets: sink } : {}) });
+    },
+    exportList({ ids }, caller) {
+      const views = ids ? ids.map((id) => requireTransfer(id, caller)) : engine.list();
+      return exportList(views, (id) => engine.downloadHeaderNames(id));
     },
     async addUploads({ paths, handles, destinationId }, caller) {
       const sources = uploadSourcesFor(choicesOf(caller), paths, handles);

@@ -13,6 +13,7 @@ export type EngineLike = Pick<
   TransferEngine,
   | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
   | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy' | 'downloadUrls' | 'setDownloadUrls' | 'updateSettings'
+  | 'downloadHeaderNames'
 >;
 
 export interface FerryServiceOptions {
