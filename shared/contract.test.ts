@@ -29,6 +29,7 @@ const VALID: Record<RequestName, unknown> = {
   reorder: { id: 't1', toIndex: 0 },
   setTransferSpeedLimit: { id: 't1', bytesPerSecond: null },
   setTransferProxy: { id: 't1', proxy: null },
+  setTransferPriority: { id: 't1', priority: 'high' },
   getSettings: undefined,
   setSettings: { maxActive: 4 },
   listDestinations: undefined,
@@ -41,10 +42,13 @@ const VALID: Record<RequestName, unknown> = {
   chooseDownloadFolder: undefined,
   copyRpcSecret: undefined,
   rpcInfo: undefined,
+  runQueueNow: undefined,
+  cancelQueueAction: undefined,
 };
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */
 const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
+  setTransferPriority: [{ id: 't1', priority: 'urgent' }, { id: 't1' }],
   setTransferProxy: [
     { id: 't1', proxy: { mode: 'manual', all: 'http://a b' } },
     { id: 't1', proxy: { mode: 'pac' } },
@@ -81,7 +85,8 @@ const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
   remove: [{ ids: ['t1'] }, { ids: ['t1'], deleteFiles: 'yes' }],
   reorder: [{ id: 't1', toIndex: -1 }, { id: 't1', toIndex: 1.5 }, { id: 't1', toIndex: Number.NaN }],
   setTransferSpeedLimit: [{ id: 't1', bytesPerSecond: 0 }, { id: 't1', bytesPerSecond: -5 }, { id: 't1' }],
-  setSettings: [{ maxActive: 0 }, { maxActive: '3' }, { downloadDirectory: '' }, { downloadDirectory: 'Downloads' }, { downloadDirectory: `/${'d'.repeat(1100)}` }, { closeToTray: 1 }, { unknownSetting: true }],
+  setSettings: [{ maxActive: 0 }, { maxActive: '3' }, { downloadDirectory: '' }, { downloadDirectory: 'Downloads' }, { downloadDirectory: `/${'d'.repeat(1100)}` }, { closeToTray: 1 }, { unknownSetting: true },
+    { bandwidthTimetable: '25:00,1M' }, { queueHours: { enabled: true, start: '09:00', stop: '09:00', days: [1] } }, { whenQueueFinishes: { action: 'run-command', command: '' } }],
   createDestination: [
     { ...destination, url: 'ftp://x/y' },
     { ...destination, method: 'GET' },

@@ -22,7 +22,7 @@ import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';
 import { parseVariantChoice, STREAM_KINDS } from './stream';
 import { proxyChoiceSchema } from './proxy';
-import type { TransferProgress, TransferView } from './transfer';
+import { TRANSFER_PRIORITIES, type TransferProgress, type TransferView } from './transfer';
 import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './names';
 
 export { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName };
@@ -75,6 +75,8 @@ export const addDownloadsInput = z.strictObject({
   paused: z.boolean().optional(),
   /** Each one's own speed limit in bytes per second. */
   bytesPerSecond: z.number().int().positive().max(10 * 1024 ** 3).optional(),
+  /** Which queued transfer starts first (high, normal, low); normal when absent. */
+  priority: z.enum(TRANSFER_PRIORITIES).optional(),
   /**
    * Continue an unfinished download of the same URL into the same folder under the same name
    * (an earlier run of the same command) instead of adding a new one: what a rerun of `ferry get` does.
@@ -163,10 +165,25 @@ export interface RpcInfo {
   problem?: string;
 }
 
+/** The schedules as they stand (issue 20): for the toolbar and Settings › Schedule. */
+export interface ScheduleState {
+  /** Queue hours: 'always' when none are set. */
+  queue: 'always' | 'open' | 'closed';
+  /** "Run now" opened the queue outside its hours, until nextQueueStep. */
+  heldOpen: boolean;
+  /** When the queue hours next open or close it (epoch ms), or the timetable next sets the limits; null: never. */
+  nextQueueStep: number | null;
+  nextLimitStep: number | null;
+  /** Sleep or shut down after the queue finished, counting down to endsAt; cancelQueueAction stops it. */
+  countdown: { action: 'sleep' | 'shutdown'; endsAt: number } | null;
+}
+
 export interface Snapshot {
   transfers: TransferView[];
   settings: Settings;
   destinations: Destination[];
+  /** Hosts that run schedules send them; absent: none. */
+  schedule?: ScheduleState;
 }
 
 export const requests = {
@@ -188,6 +205,8 @@ export const requests = {
   },
   /** The transfer's own proxy (null: follow the setting again); used from its next connection on. */
   setTransferProxy: { input: z.strictObject({ id, proxy: proxyChoiceSchema.nullable() }), output: returns<void>() },
+  /** High before normal before low when the queue picks what starts next. */
+  setTransferPriority: { input: z.strictObject({ id, priority: z.enum(TRANSFER_PRIORITIES) }), output: returns<void>() },
   getSettings: { input: nothing, output: returns<Settings>() },
   setSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   listDestinations: { input: nothing, output: returns<Destination[]>() },
@@ -203,6 +222,10 @@ export const requests = {
   rpcInfo: { input: nothing, output: returns<RpcInfo>() },
   /** The desktop app: its main process puts the RPC secret on the clipboard (the renderer never sees it). */
   copyRpcSecret: { input: nothing, output: returns<void>() },
+  /** Queue hours: start the queue now, until its next step. */
+  runQueueNow: { input: nothing, output: returns<ScheduleState>() },
+  /** Stops a sleep or shut-down countdown after the queue finished; false when none ran. */
+  cancelQueueAction: { input: nothing, output: returns<boolean>() },
 } as const satisfies { [N in RequestName]: { input: z.ZodType; output: unknown } };
 
 export type Requests = typeof requests;
@@ -237,6 +260,7 @@ export interface Events extends Record<EventName, unknown> {
   destinations: Destination[];
   /** Files handed to Ferry from outside (second launch, OS "open with"): offer to upload them. */
   offerUpload: { files: ChosenFile[] };
+  schedule: ScheduleState;
 }
 // Every event has a payload type, and every payload type a name (shared/names.ts).
 type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : { mismatch: Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A> };

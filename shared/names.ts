@@ -18,6 +18,7 @@ export const REQUEST_NAMES = [
   'reorder',
   'setTransferSpeedLimit',
   'setTransferProxy',
+  'setTransferPriority',
   'getSettings',
   'setSettings',
   'listDestinations',
@@ -30,8 +31,10 @@ export const REQUEST_NAMES = [
   'showInFolder',
   'rpcInfo',
   'copyRpcSecret',
+  'runQueueNow',
+  'cancelQueueAction',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
-export const EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload'] as const;
+export const EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload', 'schedule'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -27,6 +27,11 @@ export { choiceFromPacResult } from './net/pac-result';
 export { proxyChoiceProblem, type SystemProxy } from './net/proxy-choice';
 export { hasClearPassword, proxyAddresses, proxyPasswordRef, withPasswordRef } from './net/proxy-secret';
 
+// Schedules (issue 20): the hosts' schedule runner wakes at timetable steps on the engine's clock.
+export { StepTimer } from './schedule/step-timer';
+export { nextStepAfter, stepInForce, type StepInForce } from './schedule/week-steps';
+export { systemClock, type Clock, type TimerHandle } from './clock';
+
 export interface OpenEngineOptions {
   dataDir: string;
   settings?: Partial<EngineSettings>;

@@ -128,6 +128,7 @@ export function createTransfersStore() {
       let order = state.order as string[];
       let orderCopied = false;
       let structural = false;
+      let reordered = false;
       const now = Date.now();
       for (const p of patches) {
         const prev = byId.get(p.id);
@@ -144,6 +145,7 @@ export function createTransfersStore() {
           } else if (prev.state !== p.view.state || prev.name !== p.view.name || prev.url !== p.view.url) {
             structural = true;
           }
+          if (prev && prev.queueOrder !== p.view.queueOrder) reordered = true;
           byId.set(p.id, p.view);
           recordSpeed(p.id, p.view.state === 'active' ? p.view.progress.speed : 0, now);
         } else if (prev) {
@@ -151,6 +153,11 @@ export function createTransfersStore() {
           byId.set(p.id, { ...prev, progress: p.progress });
           recordSpeed(p.id, p.progress.speed, now);
         }
+      }
+      if (reordered) {
+        // A transfer moved in the queue (reorder from any UI or client): the list follows its key.
+        order = sortedByQueueOrder(order, byId);
+        structural = true;
       }
       if (structural) {
         if (byId.size !== order.length) order = order.filter((id) => byId.has(id));
@@ -189,3 +196,10 @@ export type TransfersStoreHook = ReturnType<typeof createTransfersStore>;
 
 /** The app's one store. Tests make their own with createTransfersStore(). */
 export const useTransfers = createTransfersStore();
+
+/** Ids by their views' queue order (stable: ids without one keep their place relative to each other). */
+function sortedByQueueOrder(order: readonly string[], byId: ReadonlyMap<string, TransferView>): string[] {
+  const keyed = order.filter((id) => byId.has(id)).map((id, index) => ({ id, index, key: byId.get(id)!.queueOrder ?? Number.POSITIVE_INFINITY }));
+  keyed.sort((a, b) => a.key - b.key || a.index - b.index);
+  return keyed.map((k) => k.id);
+}

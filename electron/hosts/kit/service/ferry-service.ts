@@ -24,6 +24,7 @@ import { settingsView, storeSettingsProxy, storeTransferProxy } from './proxy-se
 import { aboutFolder, errorReplyFrom, messageOf, proxyInput, Refusal } from './refusal';
 import { feedViews, type TransferViews } from './transfer-views';
 import { uploadRequestFor } from './upload-request';
+import { createServiceSchedule } from '../schedule/service-schedule';
 import { createUserChoices, requireChosenFolder, uploadSourcesFor } from './user-choices';
 
 export type { Caller } from './callers';
@@ -69,6 +70,21 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   const onNotice = (notice: Events['notice']) => emit('notice', { ...notice, message: maskUrlPasswords(notice.message) });
   engine.on('notice', onNotice);
 
+  const schedule = createServiceSchedule({
+    clock: engine.clock,
+    settings: () => settingsStore.get(),
+    applyLimits(patch) {
+      const next = settingsStore.update(patch);
+      engine.updateSettings(engineSettingsFrom(next));
+      emit('settings', settingsView(next));
+    },
+    setQueueOpen: (open) => engine.setQueueOpen(open),
+    views: feed.views,
+    emit,
+    openPath: options.openPath,
+    ...(options.finishActions ? { finishActions: options.finishActions } : {}),
+  });
+
   /** The window names only what its main process let the user choose; other callers have no choices. */
   const choicesOf = (caller: Caller) => (caller === 'window' ? (options.choices ?? NOTHING_CHOSEN) : undefined);
 
@@ -105,7 +121,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
 
   const handlers: Handlers = {
     snapshot: (_input, caller) => snapshot(caller),
-    async addDownloads({ urls, directory, fileName, sha256, connections, stream, proxy: given, headers, paused, bytesPerSecond, continueUnfinished }, caller) {
+    async addDownloads({ urls, directory, fileName, sha256, connections, stream, proxy: given, headers, paused, bytesPerSecond, priority, continueUnfinished }, caller) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
       const settings = settingsStore.get();
       const target = await aboutFolder('directory', () => downloadFolderFor(caller, directory, settings));
@@ -124,6 +140,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
           url, directory: target, fileName, sha256, ...(count !== undefined ? { connections: count } : {}), ...(byDefault ? { connectionsByDefault: true } : {}),
           ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}), ...(headers ? { headers } : {}),
           ...(paused ? { paused } : {}), ...(bytesPerSecond !== undefined ? { speedLimit: bytesPerSecond } : {}),
+          ...(priority ? { priority } : {}),
         });
         const earlier = continueUnfinished ? unfinishedDownloads(engine, urls.map((url) => ({ url, directory: target, fileName }))) : new Map<number, TransferView>();
         const continued = new Map<number, TransferView>();
@@ -203,6 +220,10 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       requireTransfer(id, caller);
       engine.setTransferSpeedLimit(id, bytesPerSecond);
     },
+    setTransferPriority({ id, priority }, caller) {
+      requireTransfer(id, caller);
+      engine.setTransferPriority(id, priority);
+    },
     async setTransferProxy({ id, proxy: given }, caller) {
       requireTransfer(id, caller);
       const proxyRefused = transferProxyRefusal(caller, given);
@@ -254,6 +275,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       }
       engine.updateSettings(engineSettingsFrom(next));
       emit('settings', settingsView(next));
+      schedule.settingsChanged(next);
       return settingsView(next);
     },
     listDestinations: () => destinationsStore.list(),
@@ -299,6 +321,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       options.choices?.chooseFolder(normalised);
       return normalised;
     },
+    runQueueNow: () => schedule.runNow(),
+    cancelQueueAction: () => schedule.cancelCountdown(),
     rpcInfo: () => options.rpcInfo?.() ?? { enabled: false, endpoint: null, secretFile: null, canCopySecret: false, problem: 'This Ferry serves no aria2 RPC' },
     async copyRpcSecret() {
       if (!options.copyRpcSecret) {
@@ -321,7 +345,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   function snapshot(caller: Caller = 'owner'): Snapshot {
     const transfers = engine.list();
     if (caller === 'client') return { transfers: transfers.filter((v) => v.kind === 'download'), settings: settingsView(settingsStore.get()), destinations: [] };
-    return { transfers, settings: settingsView(settingsStore.get()), destinations: destinationsStore.list() };
+    return { transfers, settings: settingsView(settingsStore.get()), destinations: destinationsStore.list(), schedule: schedule.state() };
   }
 
   async function handle(name: unknown, rawInput: unknown, caller: Caller): Promise<Reply<unknown>> {
@@ -357,6 +381,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     views: feed.views,
     settings: () => settingsView(settingsStore.get()),
     close() {
+      schedule.close();
       batcher.flush();
       batcher.stop();
       feed.close();
