@@ -11,10 +11,12 @@ import { FolderField } from './FolderField';
 import { Modal } from './Modal';
 import { ProxyFields, proxyProblem } from './ProxyFields';
 import { RpcPane } from './RpcPane';
+import { SchedulePane } from './SchedulePane';
 
 const TABS: Array<[SettingsTab, string]> = [
   ['general', 'General'],
   ['transfers', 'Transfers'],
+  ['schedule', 'Schedule'],
   ['network', 'Network'],
   ['destinations', 'Upload destinations'],
   ['rpc', 'aria2 RPC'],
@@ -268,6 +270,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
             </fieldset>
           )}
           {draft && tab === 'rpc' && <RpcPane draft={draft} set={set} />}
+          {draft && tab === 'schedule' && <SchedulePane draft={draft} set={set} />}
           {isDestinations && <DestinationsPane />}
           {error && (
             <p className="form-error" role="alert">

@@ -53,6 +53,7 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
       aria-label={`${v.name}, ${STATE_LABEL[v.state]}`}
       data-state={v.state}
       data-id={id}
+      draggable
       className={`row${selected ? ' row--selected' : ''}${focused ? ' row--focused' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onMouseDown={onMouseDown}
@@ -69,6 +70,7 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
         <div className="row__name" title={telling ? `${v.name} — ${whereOf(v, telling)}` : v.name}>
           {v.name}
           {telling && <span className="row__where"> — {whereOf(v, telling)}</span>}
+          {v.priority && <span className={`row__priority row__priority--${v.priority}`}>{v.priority === 'high' ? 'High priority' : 'Low priority'}</span>}
         </div>
         <div className={`row__status${v.state === 'failed' ? ' row__status--error' : ''}`} title={status}>
           {status}

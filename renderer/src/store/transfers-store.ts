@@ -6,7 +6,7 @@
 // filtered ids, counts) are recomputed only when something structural changed: a transfer was
 // added, removed, or changed state/name; a progress tick never touches them.
 import { create } from 'zustand';
-import type { Snapshot, TransferPatch } from '../../../shared/contract';
+import type { ScheduleState, Snapshot, TransferPatch } from '../../../shared/contract';
 import type { Destination, Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
 import type { ConnectionState } from '../api/transport';
@@ -35,6 +35,8 @@ export interface TransfersState {
   /** Ids the list leaves out for now: removals the user may still undo. */
   hidden: ReadonlySet<string>;
   settings: Settings | null;
+  /** Queue hours, the timetable's next step, a sleep/shut-down countdown; null from hosts that send none. */
+  schedule: ScheduleState | null;
   destinations: Destination[];
 }
 
@@ -45,6 +47,7 @@ export interface TransfersActions {
   setHidden(ids: ReadonlySet<string>): void;
   setConnection(c: ConnectionState): void;
   setSettings(s: Settings): void;
+  setSchedule(s: ScheduleState): void;
   setDestinations(d: Destination[]): void;
 }
 
@@ -98,6 +101,7 @@ export function createTransfersStore() {
     filter: ALL,
     hidden: new Set(),
     settings: null,
+    schedule: null,
     destinations: [],
 
     applySnapshot(s) {
@@ -115,6 +119,7 @@ export function createTransfersStore() {
         rev: rev + 1,
         order,
         settings: s.settings,
+        schedule: s.schedule ?? null,
         destinations: s.destinations,
         ...derive(byId, order, filter, visible, hidden),
       });
@@ -183,6 +188,10 @@ export function createTransfersStore() {
     setConnection(connection) {
       set({ connection });
     },
+    setSchedule(schedule) {
+      set({ schedule });
+    },
+
     setSettings(settings) {
       set({ settings });
     },

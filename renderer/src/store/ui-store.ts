@@ -8,7 +8,7 @@ export type Dialog =
   | { kind: 'upload'; files?: File[]; chosen?: ChosenFile[] }
   | { kind: 'settings'; tab?: SettingsTab }
   | { kind: 'shortcuts' };
-export type SettingsTab = 'general' | 'transfers' | 'network' | 'destinations' | 'rpc';
+export type SettingsTab = 'general' | 'transfers' | 'schedule' | 'network' | 'destinations' | 'rpc';
 
 export interface Toast {
   id: number;
