@@ -169,7 +169,7 @@ function OwnLimit({ v }: { v: TransferView }) {
   return (
     <>
       <input
-        className="input input--compact"
+        className="input input--compact input--num"
         aria-label={`Speed limit for ${v.name}`}
         aria-invalid={problem !== null}
         placeholder="Global limit only"
@@ -184,7 +184,7 @@ function OwnLimit({ v }: { v: TransferView }) {
           }
         }}
       />
-      {current !== null && <span className="facts__ok"> {formatSpeed(current)}</span>}
+      {current !== null && <span className="field__help"> {formatSpeed(current)}</span>}
       {problem && (
         <span className="field__error" role="alert">
           {problem}

@@ -215,3 +215,12 @@ describe('when the queue finishes', () => {
     expect(calls).toEqual(['run /usr/bin/true 2', 'open 2']);
   });
 });
+
+describe('the reply to setSettings', () => {
+  it('carries the limits a new timetable set, so a UI applying the reply shows the limit in force', async () => {
+    const clock = new ManualClock(local(2026, 1, 7, 9, 0));
+    const { service } = await open(clock);
+    const saved = await set(service, { bandwidthTimetable: '08:00,3M', downloadLimit: null });
+    expect(saved.downloadLimit).toBe(3 * MiB);
+  });
+});

@@ -274,9 +274,11 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         throw new Refusal('INVALID_INPUT', messageOf(error));
       }
       engine.updateSettings(engineSettingsFrom(next));
-      emit('settings', settingsView(next));
+      // A new timetable writes the limits in force at once: the reply and the event carry them.
       schedule.settingsChanged(next);
-      return settingsView(next);
+      const saved = settingsStore.get();
+      emit('settings', settingsView(saved));
+      return settingsView(saved);
     },
     listDestinations: () => destinationsStore.list(),
     async createDestination(input) {
