@@ -14,7 +14,7 @@ export function serviceOverEngine(
   engine: EngineLike,
   dataDir: string,
   settings: Partial<Settings> & { downloadDirectory: string },
-  extra: Partial<Pick<FerryServiceOptions, 'finishActions' | 'openPath'>> = {},
+  extra: Partial<Pick<FerryServiceOptions, 'finishActions' | 'openPath' | 'runSchedules'>> = {},
 ): { service: FerryService; settingsStore: SettingsStore } {
   const settingsStore = createSettingsStore(memoryBacking({ ...DEFAULT_SETTINGS, ...settings }), settings.downloadDirectory);
   const secrets = createFileSecretStore({ dir: dataDir });

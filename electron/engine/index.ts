@@ -6,7 +6,7 @@ import type { SystemProxy } from './net/proxy-choice';
 import type { SecretsProvider, SecretVault } from './secrets';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
-export type { DownloadRequest, UploadRequest } from './types';
+export type { DownloadRequest, TransferWorker, UploadRequest } from './types';
 export type { UploadTarget } from './upload-retarget';
 // For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
 export { TransferFailure } from './types';

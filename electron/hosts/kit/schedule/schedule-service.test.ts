@@ -10,8 +10,7 @@ import type { Events, ScheduleState } from '../../../../shared/contract';
 import type { Settings } from '../../../../shared/settings';
 import { ManualClock, settle, sleepThrough } from '../../../../test-support/manual-clock';
 import { serviceOverEngine } from '../../../../test-support/service-over-engine';
-import { TransferEngine } from '../../../engine/engine';
-import type { TransferWorker } from '../../../engine/types';
+import { TransferEngine, type TransferWorker } from '../../../engine/index';
 import type { FerryService } from '../service/ferry-service';
 import type { QueueFinishActions } from './queue-finish';
 
@@ -222,5 +221,18 @@ describe('the reply to setSettings', () => {
     const { service } = await open(clock);
     const saved = await set(service, { bandwidthTimetable: '08:00,3M', downloadLimit: null });
     expect(saved.downloadLimit).toBe(3 * MiB);
+  });
+});
+
+describe('a host that runs no schedules (ferry get run alone)', () => {
+  it('keeps the queue open and its own limits whatever the saved schedule says', async () => {
+    const clock = new ManualClock(local(2026, 1, 7, 12, 0));
+    engine = await TransferEngine.open({ dataDir, clock, workers: { download: finishingWorker }, settings: { downloadLimit: 4096 } });
+    const saved = { downloadDirectory: dataDir, bandwidthTimetable: '00:00,1M', queueHours: { enabled: true, start: '22:00', stop: '06:00', days: [0, 1, 2, 3, 4, 5, 6] } };
+    service = serviceOverEngine(engine, dataDir, saved, { runSchedules: false }).service;
+    await clock.advance(24 * HOUR);
+    expect(engine.isQueueOpen).toBe(true);
+    expect(engine.getSettings().downloadLimit).toBe(4096);
+    expect(service.snapshot().schedule).toMatchObject({ queue: 'always', countdown: null });
   });
 });

@@ -29,6 +29,12 @@ export interface ServiceSchedule {
   close(): void;
 }
 
+/** A host that runs no schedules (a one-off `ferry get`): the queue always open, no finish actions. */
+export function noSchedule(): ServiceSchedule {
+  const state = (): ScheduleState => ({ queue: 'always', heldOpen: false, nextQueueStep: null, nextLimitStep: null, countdown: null });
+  return { state, settingsChanged: () => undefined, runNow: state, cancelCountdown: () => false, close: () => undefined };
+}
+
 export function createServiceSchedule(deps: ServiceScheduleDeps): ServiceSchedule {
   let ready = false;
   const state = (): ScheduleState => ({ ...runner.state(), countdown: watcher?.countdown() ?? null });

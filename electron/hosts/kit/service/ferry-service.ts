@@ -24,7 +24,7 @@ import { settingsView, storeSettingsProxy, storeTransferProxy } from './proxy-se
 import { aboutFolder, errorReplyFrom, messageOf, proxyInput, Refusal } from './refusal';
 import { feedViews, type TransferViews } from './transfer-views';
 import { uploadRequestFor } from './upload-request';
-import { createServiceSchedule } from '../schedule/service-schedule';
+import { createServiceSchedule, noSchedule } from '../schedule/service-schedule';
 import { createUserChoices, requireChosenFolder, uploadSourcesFor } from './user-choices';
 
 export type { Caller } from './callers';
@@ -70,7 +70,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   const onNotice = (notice: Events['notice']) => emit('notice', { ...notice, message: maskUrlPasswords(notice.message) });
   engine.on('notice', onNotice);
 
-  const schedule = createServiceSchedule({
+  const schedule = options.runSchedules === false ? noSchedule() : createServiceSchedule({
     clock: engine.clock,
     settings: () => settingsStore.get(),
     applyLimits(patch) {

@@ -50,6 +50,11 @@ export interface FerryServiceOptions {
   patchIntervalMs?: number;
   /** When the queue finishes: the host's actions (tests inject theirs); default: notices, openPath, the OS calls. */
   finishActions?: QueueFinishActions;
+  /**
+   * false: no timetable, queue hours or finish actions (a one-off `ferry get`/`put` run alone: its
+   * own limit and proxy stand, and it must not wait for queue hours or shut the machine down).
+   */
+  runSchedules?: boolean;
 }
 
 export function engineSettingsFrom(settings: Settings): Partial<EngineSettings> {
