@@ -31,6 +31,7 @@ const VALID: Record<RequestName, unknown> = {
   setTransferProxy: { id: 't1', proxy: null },
   setDownloadAddress: { id: 't1', url: 'http://127.0.0.1:8080/new.bin', as: 'address' },
   changeDownloadUrls: { id: 't1', remove: ['http://127.0.0.1:8080/old.bin'], add: ['http://127.0.0.1:8081/new.bin'], position: 0 },
+  setTransferPriority: { id: 't1', priority: 'high' },
   getSettings: undefined,
   setSettings: { maxActive: 4 },
   listDestinations: undefined,
@@ -45,6 +46,8 @@ const VALID: Record<RequestName, unknown> = {
   rpcInfo: undefined,
   importLinks: { text: 'http://127.0.0.1:8080/a.bin\n  out=b.bin\n', directory: '/tmp/in' },
   exportList: { ids: ['t1'] },
+  runQueueNow: undefined,
+  cancelQueueAction: undefined,
 };
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */
@@ -59,6 +62,7 @@ const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
     { id: 't1', url: 'http://127.0.0.1/x' },
   ],
   importLinks: [{ text: 'x'.repeat(8 * 1024 * 1024 + 1) }, { text: 'http://a.test/x', directory: 'relative/folder' }, { text: 3 }],
+  setTransferPriority: [{ id: 't1', priority: 'urgent' }, { id: 't1' }],
   setTransferProxy: [
     { id: 't1', proxy: { mode: 'manual', all: 'http://a b' } },
     { id: 't1', proxy: { mode: 'pac' } },
@@ -95,7 +99,8 @@ const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
   remove: [{ ids: ['t1'] }, { ids: ['t1'], deleteFiles: 'yes' }],
   reorder: [{ id: 't1', toIndex: -1 }, { id: 't1', toIndex: 1.5 }, { id: 't1', toIndex: Number.NaN }],
   setTransferSpeedLimit: [{ id: 't1', bytesPerSecond: 0 }, { id: 't1', bytesPerSecond: -5 }, { id: 't1' }],
-  setSettings: [{ maxActive: 0 }, { maxActive: '3' }, { downloadDirectory: '' }, { downloadDirectory: 'Downloads' }, { downloadDirectory: `/${'d'.repeat(1100)}` }, { closeToTray: 1 }, { unknownSetting: true }],
+  setSettings: [{ maxActive: 0 }, { maxActive: '3' }, { downloadDirectory: '' }, { downloadDirectory: 'Downloads' }, { downloadDirectory: `/${'d'.repeat(1100)}` }, { closeToTray: 1 }, { unknownSetting: true },
+    { bandwidthTimetable: '25:00,1M' }, { queueHours: { enabled: true, start: '09:00', stop: '09:00', days: [1] } }, { whenQueueFinishes: { action: 'run-command', command: '' } }],
   createDestination: [
     { ...destination, url: 'ftp://x/y' },
     { ...destination, method: 'GET' },

@@ -22,7 +22,7 @@ import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';
 import { parseVariantChoice, STREAM_KINDS } from './stream';
 import { proxyChoiceSchema } from './proxy';
-import type { TransferProgress, TransferView } from './transfer';
+import { TRANSFER_PRIORITIES, type TransferProgress, type TransferView } from './transfer';
 import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './names';
 
 export { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName };
@@ -77,6 +77,8 @@ export const addDownloadsInput = z.strictObject({
   paused: z.boolean().optional(),
   /** Each one's own speed limit in bytes per second. */
   bytesPerSecond: z.number().int().positive().max(10 * 1024 ** 3).optional(),
+  /** Which queued transfer starts first (high, normal, low); normal when absent. */
+  priority: z.enum(TRANSFER_PRIORITIES).optional(),
   /**
    * Continue an unfinished download of the same URL into the same folder under the same name
    * (an earlier run of the same command) instead of adding a new one: what a rerun of `ferry get` does.
@@ -198,10 +200,25 @@ export interface RpcInfo {
   problem?: string;
 }
 
+/** The schedules as they stand (issue 20): for the toolbar and Settings › Schedule. */
+export interface ScheduleState {
+  /** Queue hours: 'always' when none are set. */
+  queue: 'always' | 'open' | 'closed';
+  /** "Run now" opened the queue outside its hours, until nextQueueStep. */
+  heldOpen: boolean;
+  /** When the queue hours next open or close it (epoch ms), or the timetable next sets the limits; null: never. */
+  nextQueueStep: number | null;
+  nextLimitStep: number | null;
+  /** Sleep or shut down after the queue finished, counting down to endsAt; cancelQueueAction stops it. */
+  countdown: { action: 'sleep' | 'shutdown'; endsAt: number } | null;
+}
+
 export interface Snapshot {
   transfers: TransferView[];
   settings: Settings;
   destinations: Destination[];
+  /** Hosts that run schedules send them; absent: none. */
+  schedule?: ScheduleState;
 }
 
 export const requests = {
@@ -224,10 +241,6 @@ export const requests = {
   /** The transfer's own proxy (null: follow the setting again); used from its next connection on. */
   setTransferProxy: { input: z.strictObject({ id, proxy: proxyChoiceSchema.nullable() }), output: returns<void>() },
   /**
-   * A download's new address (`as: 'address'`: a paused, failed or canceled one goes on from it,
-   * keeping its bytes when it serves the same file) or one more URL of the same file (`'mirror'`).
-   */
-  /**
    * aria2's changeUri as one change of a download's URLs: `remove` (each once; a URL as views show
    * it, password masked, names the stored one), then `add` at `position` (after the removal; absent: at the end).
    */
@@ -235,10 +248,16 @@ export const requests = {
     input: z.strictObject({ id, remove: z.array(z.string().max(8192)).max(100), add: z.array(httpUrl).max(16), position: z.number().int().min(0).optional() }),
     output: returns<{ deleted: number; added: number }>(),
   },
+  /**
+   * A download's new address (`as: 'address'`: a paused, failed or canceled one goes on from it,
+   * keeping its bytes when it serves the same file) or one more URL of the same file (`'mirror'`).
+   */
   setDownloadAddress: {
     input: z.strictObject({ id, url: z.string().min(1).max(8192), as: z.enum(['address', 'mirror']) }),
     output: returns<void>(),
   },
+  /** High before normal before low when the queue picks what starts next. */
+  setTransferPriority: { input: z.strictObject({ id, priority: z.enum(TRANSFER_PRIORITIES) }), output: returns<void>() },
   getSettings: { input: nothing, output: returns<Settings>() },
   setSettings: { input: settingsPatchSchema, output: returns<Settings>() },
   listDestinations: { input: nothing, output: returns<Destination[]>() },
@@ -257,6 +276,10 @@ export const requests = {
   /** Adds the links of a list (duplicates of listed transfers skipped and counted). Not for browser and RPC clients. */
   importLinks: { input: importLinksInput, output: returns<ImportLinksResult>() },
   exportList: { input: z.strictObject({ ids: ids.optional() }), output: returns<ExportListResult>() },
+  /** Queue hours: start the queue now, until its next step. */
+  runQueueNow: { input: nothing, output: returns<ScheduleState>() },
+  /** Stops a sleep or shut-down countdown after the queue finished; false when none ran. */
+  cancelQueueAction: { input: nothing, output: returns<boolean>() },
 } as const satisfies { [N in RequestName]: { input: z.ZodType; output: unknown } };
 
 export type Requests = typeof requests;
@@ -293,6 +316,7 @@ export interface Events extends Record<EventName, unknown> {
   offerUpload: { files: ChosenFile[] };
   /** The desktop app saw a link copied to the clipboard (Settings › Rules › Clipboard): offer to download it. */
   offerDownload: { url: string };
+  schedule: ScheduleState;
 }
 // Every event has a payload type, and every payload type a name (shared/names.ts).
 type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : { mismatch: Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A> };

@@ -20,6 +20,7 @@ export const REQUEST_NAMES = [
   'setTransferProxy',
   'changeDownloadUrls',
   'setDownloadAddress',
+  'setTransferPriority',
   'getSettings',
   'setSettings',
   'listDestinations',
@@ -34,8 +35,10 @@ export const REQUEST_NAMES = [
   'copyRpcSecret',
   'importLinks',
   'exportList',
+  'runQueueNow',
+  'cancelQueueAction',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
-export const EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload', 'offerDownload'] as const;
+export const EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload', 'offerDownload', 'schedule'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

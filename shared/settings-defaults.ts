@@ -27,4 +27,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDirectory'> = {
   rpcAllowAnyOrigin: false,
   rules: DEFAULT_RULES.map((rule) => ({ ...rule, fileTypes: [...rule.fileTypes] })),
   clipboardWatch: 'off',
+  bandwidthTimetable: '',
+  queueHours: { enabled: false, start: '01:00', stop: '07:00', days: [0, 1, 2, 3, 4, 5, 6] },
+  whenQueueFinishes: { action: 'notify', command: '' },
 };

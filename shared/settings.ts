@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { downloadRulesSchema } from './download-rules';
 import { proxyChoiceSchema } from './proxy';
+import { parseBandwidthTimetable, parseClockTime } from './schedule/bwlimit';
 
 /** Bytes per second; null means unlimited. */
 const rate = z.number().int().positive().max(10 * 1024 ** 3).nullable();
@@ -31,6 +32,39 @@ export const webOriginSchema = z
   .trim()
   .max(300)
   .regex(/^[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]+\/?$/i, 'an origin is scheme://host[:port], like https://ariang.example');
+
+const clockTime = z.string().refine((t) => parseClockTime(t) !== undefined, 'a time is HH:MM, from 00:00 to 23:59');
+
+/** rclone's --bwlimit timetable (shared/schedule/bwlimit.ts); empty: none. */
+export const bandwidthTimetableSchema = z
+  .string()
+  .max(2000)
+  .superRefine((text, ctx) => {
+    if (text.trim() === '') return;
+    const parsed = parseBandwidthTimetable(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+  });
+
+export const queueHoursSchema = z
+  .strictObject({
+    enabled: z.boolean(),
+    start: clockTime,
+    stop: clockTime,
+    days: z.array(z.number().int().min(0).max(6)).max(7),
+  })
+  .refine((h) => h.start !== h.stop, 'the queue cannot start and stop at the same time')
+  .refine((h) => !h.enabled || h.days.length > 0, 'choose at least one day');
+
+export const QUEUE_FINISH_ACTIONS = ['notify', 'open-folder', 'run-command', 'sleep', 'shutdown'] as const;
+export type QueueFinishAction = (typeof QUEUE_FINISH_ACTIONS)[number];
+
+export const whenQueueFinishesSchema = z
+  .strictObject({
+    action: z.enum(QUEUE_FINISH_ACTIONS),
+    /** run-command: a program and its arguments (no shell); the finished files are appended as arguments. */
+    command: z.string().max(4000).regex(/^[^\0\r\n]*$/, 'the command is one line'),
+  })
+  .refine((w) => w.action !== 'run-command' || w.command.trim() !== '', 'type the command to run');
 
 export const settingsSchema = z.strictObject({
   downloadDirectory: absoluteFolderSchema,
@@ -85,6 +119,15 @@ export const settingsSchema = z.strictObject({
    * matches a rule's file types; `any-link`: any http(s) link.
    */
   clipboardWatch: z.enum(['off', 'download-links', 'any-link']),
+  /**
+   * Schedules (issue 20). The timetable sets downloadLimit/uploadLimit at each of its steps; a
+   * limit changed by hand holds until the next step.
+   */
+  bandwidthTimetable: bandwidthTimetableSchema,
+  /** When the queue may start transfers; outside them queued transfers wait ("Run now" opens it until the next step). */
+  queueHours: queueHoursSchema,
+  /** What happens when the queue has finished every transfer it was given. */
+  whenQueueFinishes: whenQueueFinishesSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

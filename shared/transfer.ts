@@ -6,6 +6,9 @@ import type { StreamView } from './stream';
 export const TRANSFER_STATES = ['queued', 'active', 'paused', 'completed', 'failed', 'canceled'] as const;
 export type TransferState = (typeof TRANSFER_STATES)[number];
 
+export const TRANSFER_PRIORITIES = ['high', 'normal', 'low'] as const;
+export type TransferPriority = (typeof TRANSFER_PRIORITIES)[number];
+
 export const TRANSFER_KINDS = ['download', 'upload'] as const;
 export type TransferKind = (typeof TRANSFER_KINDS)[number];
 
@@ -155,6 +158,10 @@ export interface TransferView {
   error?: TransferError;
   /** Bytes per second for this transfer; null or absent: no own limit. */
   speedLimit?: number | null;
+  /** Where it stands in the queue: a smaller number comes first (a key to sort by, not an index). */
+  queueOrder?: number;
+  /** Which queued transfer starts first: high before normal before low, queue order within each; absent: normal. */
+  priority?: TransferPriority;
   /** This transfer's own way to the network; absent: the proxy setting. Passwords masked in every UI. */
   proxy?: ProxyChoice;
   validators?: Validators;

@@ -32,6 +32,11 @@ export class ManualClock implements Clock {
     return this.pending.size;
   }
 
+  /** Moves time without firing anything (see sleepThrough). */
+  jumpWithoutFiring(ms: number): void {
+    this.current += ms;
+  }
+
   /**
    * Moves time forward, firing due timers in order; between timers it lets promise callbacks run,
    * so work a timer started (and timers that work arms) happens inside the same advance.
@@ -49,6 +54,15 @@ export class ManualClock implements Clock {
     this.current = target;
     await settle();
   }
+}
+
+/**
+ * A machine that slept: time moves `ms` forward at once, and only then do the timers that fell due
+ * meanwhile fire (late, all at the new time), as after a suspend.
+ */
+export async function sleepThrough(clock: ManualClock, ms: number): Promise<void> {
+  clock.jumpWithoutFiring(ms);
+  await clock.advance(0);
 }
 
 /** Lets queued promise callbacks and microtasks run (a few macrotask turns, no real waiting). */

@@ -34,7 +34,7 @@ test('busy list, details panel and the settings dialog', async ({ page }) => {
   const details = page.getByRole('complementary', { name: 'Details' });
   await expect(details.getByRole('heading', { name: 'blender-4.2.3-linux-x64.tar.xz' })).toBeVisible();
   await expect(details.getByRole('button', { name: 'Show in folder' })).toBeVisible();
-  await expect(details.getByRole('combobox', { name: 'Speed limit for blender-4.2.3-linux-x64.tar.xz' })).toHaveValue('');
+  await expect(details.getByRole('textbox', { name: 'Speed limit for blender-4.2.3-linux-x64.tar.xz' })).toHaveValue('');
   await page.waitForTimeout(3000);
   await shot(page, 'details');
 

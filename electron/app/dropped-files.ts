@@ -127,6 +127,8 @@ export async function confirmSettingsChange(
   current: Settings,
   options: Pick<DroppedFilesOptions, 'dialog' | 'window'>,
 ): Promise<string | undefined> {
+  const commandRefused = await confirmFinishCommand(patch, current, options);
+  if (commandRefused) return commandRefused;
   if (patch.confirmDroppedFiles !== false || !current.confirmDroppedFiles) return undefined;
   const answer = await showMessageBox(options, {
     type: 'warning',
@@ -141,6 +143,29 @@ export async function confirmSettingsChange(
       'If a page ever took over Ferry’s window, it could upload files you never dropped.',
   });
   return answer.response === 0 ? undefined : 'Settings not saved: Ferry still asks before uploading dropped files (you chose to keep asking)';
+}
+
+/**
+ * A command to run when the queue finishes is code the machine runs: a renderer must not set one
+ * on its own (a page that took over the window would run anything), so a new or changed command
+ * needs a yes in a native dialog that shows it.
+ */
+async function confirmFinishCommand(patch: SettingsPatch, current: Settings, options: Pick<DroppedFilesOptions, 'dialog' | 'window'>): Promise<string | undefined> {
+  const next = patch.whenQueueFinishes;
+  if (!next || next.action !== 'run-command') return undefined;
+  const before = current.whenQueueFinishes;
+  if (before.action === 'run-command' && before.command === next.command) return undefined;
+  const answer = await showMessageBox(options, {
+    type: 'warning',
+    buttons: ['Run it', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+    title: 'When the queue finishes',
+    message: 'Run this command each time the queue finishes?',
+    detail: `${displayed(next.command)}\n\nThe finished files are added as its last arguments. Say yes only to a command you typed yourself.`,
+  });
+  return answer.response === 0 ? undefined : 'Settings not saved: the command was not confirmed';
 }
 
 function showMessageBox(options: Pick<DroppedFilesOptions, 'dialog' | 'window'>, box: MessageBoxOptions) {

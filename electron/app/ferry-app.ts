@@ -17,6 +17,7 @@ import { createUserChoices } from '../hosts/kit/service/user-choices';
 import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairing';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
 import { createDesktopFeedback, notify } from './desktop-feedback';
+import { hostFinishActions } from '../hosts/kit/schedule/finish-actions';
 import { confirmSettingsChange, registerDroppedFiles } from './dropped-files';
 import { createFileChoosers } from './file-choosers';
 import { electronSystemProxy } from './system-proxy';
@@ -116,6 +117,14 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
         confirmSettingsChange: (patch, current) => confirmSettingsChange(patch, current, { dialog, window: () => window }),
         openPath: (file) => openDownloadedFile(file, { shell, dialog }),
         showItemInFolder: (file) => shell.showItemInFolder(file),
+        // The queue's finish as an OS notification (the window may be closed to the tray); the folder by the shell.
+        finishActions: hostFinishActions({
+          notify: (message) => notify({ title: 'Ferry', body: message }),
+          openFolder: async (folder) => {
+            const problem = await shell.openPath(folder);
+            if (problem) throw new Error(problem);
+          },
+        }),
       },
       // The renderer never holds the RPC secret: the main process writes it to the clipboard itself.
       copyToClipboard: (text) => clipboard.writeText(text),

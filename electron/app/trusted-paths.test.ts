@@ -251,6 +251,22 @@ describe('dropped files become handles only after the main process asked about t
   });
 });
 
+describe('a command to run when the queue finishes', () => {
+  it('is saved only with a yes in a native dialog that shows it; an unchanged one asks nothing', async () => {
+    const command = { action: 'run-command', command: '/usr/bin/logger "queue done"' };
+    electron.dialogAnswers.push(1); // Cancel
+    expect(await fromRenderer('setSettings', { whenQueueFinishes: command })).toMatchObject({ ok: false, error: { code: 'FAILED', message: expect.stringMatching(/not confirmed/) } });
+    expect(electron.messageBoxes.at(-1)).toMatchObject({ message: 'Run this command each time the queue finishes?', detail: expect.stringContaining('/usr/bin/logger "queue done"'), defaultId: 1 });
+    expect(await fromRenderer('getSettings')).toMatchObject({ ok: true, value: { whenQueueFinishes: { action: 'notify' } } });
+    electron.dialogAnswers.push(0); // Run it
+    expect(await fromRenderer('setSettings', { whenQueueFinishes: command })).toMatchObject({ ok: true, value: { whenQueueFinishes: command } });
+    const asked = electron.messageBoxes.length;
+    expect(await fromRenderer('setSettings', { whenQueueFinishes: command, maxActive: 4 })).toMatchObject({ ok: true });
+    expect(await fromRenderer('setSettings', { whenQueueFinishes: { action: 'sleep', command: command.command } })).toMatchObject({ ok: true });
+    expect(electron.messageBoxes).toHaveLength(asked);
+  });
+});
+
 describe('download folders come from the folder picker or settings', () => {
   it('refuses a folder the renderer made up, accepts one the user picked', async () => {
     const picked = path.join(dir, 'picked');

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { EngineEvents, EngineOptions } from './engine-options';
 import path from 'node:path';
-import type { TransferView } from '../../shared/transfer';
+import type { TransferPriority, TransferView } from '../../shared/transfer';
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { EngineNotices } from './engine-notices';
@@ -45,7 +45,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private readonly attempts: RunningAttempts;
   private readonly lifecycle: TransferLifecycle;
   private readonly settings: EngineSettings;
-  private readonly clock: Clock;
+  /** The engine's sense of time, which the hosts' schedules (queue hours, timetable) share. */
+  readonly clock: Clock;
   private readonly store: RecordStore;
   private readonly writer: RecordWriter;
   private readonly scheduler: Scheduler;
@@ -56,6 +57,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   private closed = false;
   /** Restored transfers no caller has resumed yet (EngineOptions.holdRestored). */
   private readonly held = new Set<string>();
+  /** Queue hours: while closed nothing new starts (settings' queueHours, run by the host's schedule). */
+  private queueOpen = true;
   /** Problems found while loading the records (also emitted as notices). */
   readonly startupProblems: string[];
 
@@ -77,6 +80,7 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     this.scheduler = new Scheduler({
       clock: this.clock,
       limits: () => this.settings,
+      isOpen: () => this.queueOpen,
       isBusy: (id) => this.attempts.has(id),
       isHeld: (id) => this.held.has(id),
       start: (record) => this.lifecycle.start(record),
@@ -294,8 +298,35 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   reorder(id: string, toIndex: number): void {
     const record = this.transfers.require(id);
     this.transfers.moveTo(record, toIndex);
-    this.writer.markDirty(record);
+    this.lifecycle.reordered(record);
     this.scheduler.request();
+  }
+
+  /** High before normal before low when the queue picks what starts next; queue order within each. */
+  setTransferPriority(id: string, priority: TransferPriority): void {
+    const record = this.transfers.require(id);
+    this.lifecycle.update(record, { priority: priority === 'normal' ? undefined : priority });
+    this.scheduler.request();
+  }
+
+  get isQueueOpen(): boolean {
+    return this.queueOpen;
+  }
+
+  /**
+   * Opens or closes the queue (queue hours). Closing hands every running transfer back to the
+   * queue (its resume data kept, state queued), so it goes on where it stopped when the queue opens.
+   */
+  async setQueueOpen(open: boolean): Promise<void> {
+    if (open === this.queueOpen) return;
+    this.queueOpen = open;
+    if (open) return this.scheduler.request();
+    const stopping: Promise<void>[] = [];
+    for (const record of [...this.scheduler.active.values()]) {
+      this.lifecycle.handBack(record);
+      stopping.push(this.attempts.stop(record.transfer.id, 'pause'));
+    }
+    await Promise.all(stopping);
   }
 
   setTransferSpeedLimit(id: string, bytesPerSecond: number | null): void {

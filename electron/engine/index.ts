@@ -7,7 +7,7 @@ import type { SecretsProvider, SecretVault } from './secrets';
 import type { FolderChooser } from './types';
 
 export { TransferEngine, type EngineSettings, type EngineEvents, type Notice } from './engine';
-export type { DownloadRequest, FolderChooser, FolderQuestion, UploadRequest } from './types';
+export type { DownloadRequest, FolderChooser, FolderQuestion, TransferWorker, UploadRequest } from './types';
 export type { UploadTarget } from './upload-retarget';
 // For the hosts' service layer (electron/hosts/kit/service/) and the CLI's `put`.
 export { TransferFailure } from './types';
@@ -28,6 +28,11 @@ export { proxyUrlProblem, parseProxyUrl } from '../../shared/proxy-address';
 export { choiceFromPacResult } from './net/pac-result';
 export { proxyChoiceProblem, type SystemProxy } from './net/proxy-choice';
 export { hasClearPassword, proxyAddresses, proxyPasswordRef, withPasswordRef } from './net/proxy-secret';
+
+// Schedules (issue 20): the hosts' schedule runner wakes at timetable steps on the engine's clock.
+export { StepTimer } from './schedule/step-timer';
+export { nextStepAfter, stepInForce, type StepInForce } from './schedule/week-steps';
+export { systemClock, type Clock, type TimerHandle } from './clock';
 
 export interface OpenEngineOptions {
   dataDir: string;

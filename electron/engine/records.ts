@@ -52,6 +52,7 @@ export function newDownloadRecord(req: DownloadRequest, order: number, now: numb
   const transfer = baseFacts('download', req.url, name, now);
   if (req.paused) transfer.state = 'paused';
   transfer.speedLimit = req.speedLimit ?? null;
+  if (req.priority && req.priority !== 'normal') transfer.priority = req.priority;
   if (req.proxy) transfer.proxy = req.proxy;
   transfer.download = {
     directory,

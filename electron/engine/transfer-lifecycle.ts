@@ -63,6 +63,12 @@ export class TransferLifecycle {
     this.transition(record, 'paused', {}, { emit: record.transfer.state !== 'active' || !this.deps.isRunning(record.transfer.id) });
   }
 
+  /** Queue hours closed: a running transfer goes back to the queue; its worker's end emits the view (as pause). */
+  handBack(record: TransferRecord): void {
+    if (record.transfer.state !== 'active') return;
+    this.transition(record, 'queued', { progress: { ...record.transfer.progress, speed: 0, etaSeconds: null } }, { emit: !this.deps.isRunning(record.transfer.id) });
+  }
+
   resume(record: TransferRecord): void {
     if (record.transfer.state !== 'paused') return;
     record.attemptsWithoutProgress = 0;
@@ -148,6 +154,12 @@ export class TransferLifecycle {
     if (mergeCheckpoint(record, patch)) this.unsent.add(record.transfer.id);
     if (this.unsent.has(record.transfer.id) && !this.windingDown(record)) this.send(record);
     return this.deps.writer.persist(record);
+  }
+
+  /** Its place in the queue moved (reorder): saved, and every client sees the new place. */
+  reordered(record: TransferRecord): void {
+    this.deps.writer.markDirty(record);
+    this.send(record);
   }
 
   /** Facts changed without news of their own (bytes a stopping worker reported): they go with the next view. */

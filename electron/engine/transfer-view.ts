@@ -17,7 +17,7 @@ export function transferView(record: Readonly<TransferRecord>): TransferView {
   const facts = record.transfer;
   // Every fact shows, so a fact added later shows without a change here; what must not show
   // (passwords) is masked below, and each nested object is copied one level deep.
-  const view: TransferView = { ...facts, url: masked(facts.url), progress: { ...facts.progress }, log: maskedLog(facts.log) };
+  const view: TransferView = { ...facts, url: masked(facts.url), progress: { ...facts.progress }, log: maskedLog(facts.log), queueOrder: record.order };
   if (facts.finalUrl !== undefined) view.finalUrl = masked(facts.finalUrl);
   if (facts.proxy) view.proxy = maskedProxyChoice(facts.proxy);
   if (facts.error) view.error = { ...facts.error, message: masked(facts.error.message) };

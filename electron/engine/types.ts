@@ -3,7 +3,7 @@
 import type { Agent } from 'node:http';
 import type { ProxyChoice } from '../../shared/proxy';
 import type { StreamOptions } from '../../shared/stream';
-import type { TransferError, TransferView, UploadMethod, UploadProtocol } from '../../shared/transfer';
+import type { TransferError, TransferPriority, TransferView, UploadMethod, UploadProtocol } from '../../shared/transfer';
 import type { StreamResumeData } from './stream/stream-resume';
 
 /** A contiguous byte range of the target file. `end` is exclusive; null while the size is unknown. */
@@ -103,6 +103,7 @@ export interface DownloadRequest {
   sha256?: string;
   headers?: Record<string, string>;
   speedLimit?: number | null;
+  priority?: TransferPriority;
   /** Added paused (aria2's `pause=true`): it waits for resume without connecting first. */
   paused?: boolean;
   /** Connections for this download (1-32); absent: the worker's default. */

@@ -33,6 +33,8 @@ export async function runAlone(
     ...(systemProxy ? { systemProxy } : {}),
     // The command's proxy options and the environment are this run's "system" proxy, as for curl.
     run: { engineSettings: { ...limit, proxy: { mode: 'system' } } },
+    // A one-off run: the saved timetable and queue hours must not override its limit or hold it back.
+    front: { runSchedules: false },
   });
   try {
     started();

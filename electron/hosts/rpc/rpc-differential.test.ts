@@ -186,6 +186,19 @@ async function scenario(target: Target, server: TestServer) {
   await attempt('changeUri negative position', 'changeUri', d, 1, [], [], -1);
   await attempt('changeUri of a stopped one', 'changeUri', c, 1, [], [server.url('/slow.bin?m=5')]);
   await attempt('changeUri unknown gid', 'changeUri', '0000000000000000', 1, [], []);
+  // aria2's arithmetic (IndexedList::move): the position it returns is compared by value, and the
+  // order after each move by label. POS_CUR and POS_END count from where it is and from the end,
+  // everything clamped to the waiting queue.
+  const f: string = await call('addUri', [server.url('/slow.bin')], { dir: target.dir, pause: 'true', out: 'f.bin' });
+  labels.set(f, 'F');
+  const moves: [string, number, string][] = [[f, 0, 'POS_SET'], [f, 1, 'POS_CUR'], [d, 5, 'POS_CUR'], [d, -10, 'POS_CUR'], [e, -1, 'POS_END'], [e, 10, 'POS_SET'], [f, -7, 'POS_SET'], [d, 3, 'POS_END']];
+  for (const [gid, pos, how] of moves) {
+    trace.push([`changePosition ${labels.get(gid)} ${pos} ${how}`, await call('changePosition', gid, pos, how)]);
+    record(`order after ${labels.get(gid)} ${pos} ${how}`, await call('tellWaiting', 0, 10, ['gid']));
+  }
+  await attempt('changePosition with an unknown how', 'changePosition', f, 0, 'POS_NOWHERE');
+  await attempt('changePosition of a stopped one with an unknown how', 'changePosition', c, 0, 'POS_NOWHERE');
+  await attempt('forceRemove F', 'forceRemove', f);
   // A download that never started leaves no result when removed (aria2 forgets it at once).
   await attempt('remove never started', 'remove', d);
   await attempt('tellStatus removed before start', 'tellStatus', d);

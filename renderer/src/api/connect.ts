@@ -55,6 +55,7 @@ export function wireStore(transport: Transport, store: TransfersStoreHook): () =
       pacer.push(patches);
     }),
     api.on('settings', (settings) => s.setSettings(settings)),
+    api.on('schedule', (schedule) => s.setSchedule(schedule)),
     api.on('destinations', (d) => s.setDestinations(d)),
     api.on('notice', (n) => useUi.getState().toast(n.message, n.level)),
     api.on('offerUpload', ({ files }) => useUi.getState().openUpload({ chosen: files })),

@@ -2,7 +2,7 @@
 // timer and every request works, so the UI can be developed, screenshotted and benchmarked
 // without the engine. Patches are batched per tick like the real hosts do. `&desktop` plays the
 // desktop app: native dialogs (canned answers) and handles instead of paths.
-import type { ChosenFile, EventName, Events, FerryApi, Reply, Snapshot, TransferPatch } from '../../../shared/contract';
+import type { ChosenFile, EventName, Events, FerryApi, Reply, ScheduleState, Snapshot, TransferPatch } from '../../../shared/contract';
 import type { Destination, Settings } from '../../../shared/settings';
 import { SECRET_MASK } from '../../../shared/secret-mask';
 import type { TransferView } from '../../../shared/transfer';
@@ -70,7 +70,10 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     const v = transfers.get(id);
     if (v) put({ ...v, ...f(v) });
   };
-  const snapshot = (): Snapshot => ({ transfers: [...transfers.values()], settings, destinations });
+  /** Queue order as the engine keeps it: by each view's key, listing order for ties. */
+  const inQueueOrder = () => [...transfers.values()].map((v, i) => ({ v, i })).sort((a, b) => (a.v.queueOrder ?? a.i) - (b.v.queueOrder ?? b.i) || a.i - b.i).map(({ v }) => v);
+  let schedule: ScheduleState = { queue: 'always', heldOpen: false, nextQueueStep: null, nextLimitStep: null, countdown: null };
+  const snapshot = (): Snapshot => ({ transfers: inQueueOrder(), settings, destinations, schedule });
 
   function tick(): void {
     const now = Date.now();
@@ -123,7 +126,8 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
       const views = input.urls.map((url) => {
         const base = demoDownload(nextId, 'queued', now);
         const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || 'download');
-        const v: TransferView = { ...base, id: `d${nextId++}`, name, url, createdAt: now, download: { ...base.download!, fileName: name, directory: input.directory ?? settings.downloadDirectory, ...(input.sha256 ? { sha256: input.sha256 } : {}) } };
+        const own = { ...(input.bytesPerSecond ? { speedLimit: input.bytesPerSecond } : {}), ...(input.priority && input.priority !== 'normal' ? { priority: input.priority } : {}) };
+        const v: TransferView = { ...base, ...own, id: `d${nextId++}`, name, url, createdAt: now, download: { ...base.download!, fileName: name, directory: input.directory ?? settings.downloadDirectory, ...(input.sha256 ? { sha256: input.sha256 } : {}) } };
         put(v);
         return v;
       });
@@ -154,7 +158,27 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     },
     pauseAll: () => forIds([...transfers.keys()], (v) => (v.state === 'active' || v.state === 'queued' ? { state: 'paused', progress: { ...v.progress, ...stopped } } : null)),
     resumeAll: () => forIds([...transfers.keys()], (v) => (v.state === 'paused' ? { state: 'queued' } : null)),
-    reorder: () => ok(undefined),
+    reorder({ id, toIndex }) {
+      const list = inQueueOrder();
+      const moving = list.find((v) => v.id === id);
+      if (!moving) return notFound('transfer');
+      const others = list.filter((v) => v !== moving);
+      others.splice(Math.min(toIndex, others.length), 0, moving);
+      others.forEach((v, index) => {
+        if (v.queueOrder !== index) put({ ...v, queueOrder: index });
+      });
+      return ok(undefined);
+    },
+    setTransferPriority: ({ id, priority }) => (transfers.has(id) ? (change(id, () => ({ priority: priority === 'normal' ? undefined : priority })), ok(undefined)) : notFound('transfer')),
+    runQueueNow() {
+      if (schedule.queue === 'closed') emit('schedule', (schedule = { ...schedule, queue: 'open', heldOpen: true }));
+      return ok(schedule);
+    },
+    cancelQueueAction() {
+      const had = schedule.countdown !== null;
+      if (had) emit('schedule', (schedule = { ...schedule, countdown: null }));
+      return ok(had);
+    },
     setTransferSpeedLimit: ({ id, bytesPerSecond }) => (transfers.has(id) ? (change(id, () => ({ speedLimit: bytesPerSecond })), ok(undefined)) : notFound('transfer')),
     setTransferProxy: ({ id, proxy }) => (transfers.has(id) ? (change(id, () => (proxy ? { proxy } : { proxy: undefined })), ok(undefined)) : notFound('transfer')),
     // The demo keeps one address per download: aria2's changeUri is the RPC's, not the window's.
@@ -167,6 +191,8 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     setSettings(patch) {
       settings = { ...settings, ...patch };
       emit('settings', settings);
+      // The demo has no clock of its own for schedules: it says whether queue hours are set.
+      if (patch.queueHours) emit('schedule', (schedule = { ...schedule, queue: patch.queueHours.enabled ? 'open' : 'always', heldOpen: false }));
       return ok(settings);
     },
     listDestinations: () => ok(destinations),

@@ -9,6 +9,9 @@ import { Modal } from './Modal';
 import { ProxyFields, proxyProblem } from './ProxyFields';
 import type { ProxyChoice } from '../../../shared/proxy';
 import { RuleLine } from './RuleLine';
+import { parseRate } from '../../../shared/schedule/bwlimit';
+import type { TransferPriority } from '../../../shared/transfer';
+import { PrioritySelect } from './PrioritySelect';
 
 export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) {
   const defaultDir = useTransfers((s) => s.settings?.downloadDirectory ?? '');
@@ -16,6 +19,8 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
   const [directory, setDirectory] = useState('');
   const [sha256, setSha256] = useState('');
   const [proxy, setProxy] = useState<ProxyChoice | undefined>(undefined);
+  const [limitText, setLimitText] = useState('');
+  const [priority, setPriority] = useState<TransferPriority>('normal');
   const [error, setError] = useState<string | null>(null);
   const [folderError, setFolderError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -23,6 +28,8 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
 
   const { urls, unreadable } = readLinks(text);
   const shaOk = sha256.trim() === '' || /^[0-9a-fA-F]{64}$/.test(sha256.trim());
+  // The same rates as the timetable: 500K, 2M, 1.5M (KiB/s without a unit); empty for none.
+  const limit = limitText.trim() === '' ? ({ ok: true, value: null } as const) : parseRate(limitText);
 
   async function submit() {
     if (urls.length === 0) return setError('Enter at least one http:// or https:// link.');
@@ -30,6 +37,7 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
     if (sha256.trim() && urls.length > 1) return setError('A SHA-256 can only be checked for a single link.');
     const proxyError = proxyProblem(proxy);
     if (proxyError) return setError(proxyError);
+    if (!limit.ok) return setError(`Speed limit: ${limit.error}`);
     setBusy(true);
     setError(null);
     setFolderError(null);
@@ -37,7 +45,7 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
       const aboutFolder = fieldError(e, 'directory');
       if (aboutFolder) setFolderError(aboutFolder);
       else setError(e.message);
-    });
+    }, { ...(limit.value !== null ? { bytesPerSecond: limit.value } : {}), ...(priority !== 'normal' ? { priority } : {}) });
     setBusy(false);
     if (added) close();
   }
@@ -124,6 +132,16 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
         <span className="field__label">SHA-256 (optional)</span>
         <input className="input input--mono" aria-invalid={!shaOk} spellCheck={false} placeholder="64 hex characters, checked when the download ends" value={sha256} onChange={(e) => setSha256(e.target.value)} />
       </label>
+      <div className="field-row">
+        <label className="field">
+          <span className="field__label">Speed limit (each)</span>
+          <input className="input" aria-invalid={!limit.ok} spellCheck={false} placeholder="No own limit, e.g. 500K or 2M" value={limitText} onChange={(e) => setLimitText(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field__label">Priority</span>
+          <PrioritySelect value={priority} onChange={setPriority} />
+        </label>
+      </div>
       <div className="field">
         <span className="field__label">Proxy</span>
         <ProxyFields value={proxy} onChange={setProxy} perTransfer />

@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TransferView } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
-import { canUpdateAddress, canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, moveToTop, openFile, pause, resume, retry, showInFolder } from '../lib/actions';
+import { canUpdateAddress, canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, moveInQueue, openFile, pause, resume, retry, setPriority, showInFolder } from '../lib/actions';
 import { cancelWithUndo, removeWithUndo } from '../lib/undoable';
 import { useTransfers } from '../store/transfers-store';
 import { selectedIds, useUi } from '../store/ui-store';
@@ -12,14 +12,15 @@ interface Item {
   label: string;
   run(): void;
   danger?: boolean;
+  shortcut?: string;
 }
 
 function itemsFor(views: TransferView[]): Item[][] {
   const ids = (f: (v: TransferView) => boolean) => views.filter(f).map((v) => v.id);
   const one = views.length === 1 ? views[0] : undefined;
   const n = views.length > 1 ? ` (${views.length})` : '';
-  const groups: Item[][] = [[], [], []];
-  const [primary, single, danger] = groups as [Item[], Item[], Item[]];
+  const groups: Item[][] = [[], [], [], [], []];
+  const [primary, single, queue, priority, danger] = groups as [Item[], Item[], Item[], Item[], Item[]];
   if (ids(canPause).length) primary.push({ label: `Pause${n}`, run: () => void pause(ids(canPause)) });
   if (ids(canResume).length) primary.push({ label: `Resume${n}`, run: () => void resume(ids(canResume)) });
   if (ids(canRetry).length) primary.push({ label: `Retry${n}`, run: () => void retry(ids(canRetry)) });
@@ -27,12 +28,23 @@ function itemsFor(views: TransferView[]): Item[][] {
   if (one) {
     if (canOpenFiles() && one.state === 'completed' && one.kind === 'download') single.push({ label: 'Open', run: () => void openFile(one.id) });
     if (canOpenFiles() && hasFileOnDisk(one)) single.push({ label: 'Show in folder', run: () => void showInFolder(one.id) });
-    if (one.state === 'queued') single.push({ label: 'Move to top of queue', run: () => void moveToTop(one.id) });
+    // Order matters to transfers still waiting to start: queued, or paused until resumed.
+    if (one.state === 'queued' || one.state === 'paused') {
+      queue.push({ label: 'Move up', run: () => void moveInQueue(one.id, 'up'), shortcut: 'Alt+↑' });
+      queue.push({ label: 'Move down', run: () => void moveInQueue(one.id, 'down'), shortcut: 'Alt+↓' });
+      queue.push({ label: 'Move to top of queue', run: () => void moveInQueue(one.id, 'top'), shortcut: 'Alt+Home' });
+      queue.push({ label: 'Move to bottom of queue', run: () => void moveInQueue(one.id, 'bottom'), shortcut: 'Alt+End' });
+    }
     if (canUpdateAddress(one)) single.push({ label: 'Update address…', run: () => useUi.getState().openDialog({ kind: 'address', id: one.id, as: 'address' }) });
     single.push({ label: 'Copy URL', run: () => void copyText(one.url) });
     single.push({ label: 'Details', run: () => useUi.getState().setDetailsOpen(true) });
   } else {
     single.push({ label: `Copy URLs${n}`, run: () => void copyText(views.map((v) => v.url).join('\n')) });
+  }
+  const waiting = views.filter((v) => v.state === 'queued' || v.state === 'paused' || v.state === 'active');
+  for (const [level, label] of [['high', 'High priority'], ['normal', 'Normal priority'], ['low', 'Low priority']] as const) {
+    const change = waiting.filter((v) => (v.priority ?? 'normal') !== level).map((v) => v.id);
+    if (change.length > 0) priority.push({ label: `${label}${n}`, run: () => void setPriority(change, level) });
   }
   danger.push({ label: `Remove from list${n}`, run: () => removeWithUndo(views.map((v) => v.id)) });
   if (views.some((v) => v.kind === 'download')) danger.push({ label: `Remove and delete files${n}`, danger: true, run: () => removeWithUndo(views.map((v) => v.id), true) });
@@ -121,6 +133,11 @@ function MenuBody({ x, y }: { x: number; y: number }) {
               }}
             >
               {item.label}
+              {item.shortcut && (
+                <kbd className="menu__shortcut" aria-hidden="true">
+                  {item.shortcut}
+                </kbd>
+              )}
             </button>
           ))}
         </div>

@@ -1,8 +1,10 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { ProxyChoice } from '../../../shared/proxy';
-import type { TransferView, UploadDetails } from '../../../shared/transfer';
+import { isFinished, type TransferView, type UploadDetails } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
-import { canAddMirror, canUpdateAddress, canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, openFile, pause, resume, retry, setOwnLimit, setOwnProxy, showInFolder } from '../lib/actions';
+import { canAddMirror, canUpdateAddress, canCancel, canPause, canResume, canRetry, copyText, hasFileOnDisk, openFile, pause, resume, retry, setOwnLimit, setOwnProxy, setPriority, showInFolder } from '../lib/actions';
+import { parseRate } from '../../../shared/schedule/bwlimit';
+import { PrioritySelect } from './PrioritySelect';
 import { errorText, formatBytes, formatEta, formatSpeed, formatTime, percent, STATE_LABEL } from '../lib/format';
 import { cancelWithUndo } from '../lib/undoable';
 import { useTransfers } from '../store/transfers-store';
@@ -131,6 +133,11 @@ function Body({ v }: { v: TransferView }) {
         <Row label="Speed limit">
           <OwnLimit v={v} />
         </Row>
+        {!isFinished(v.state) && (
+          <Row label="Priority">
+            <PrioritySelect label={`Priority of ${v.name}`} value={v.priority ?? 'normal'} onChange={(priority) => void setPriority([v.id], priority)} />
+          </Row>
+        )}
         <Row label="Proxy">
           <OwnProxy key={v.id} v={v} />
         </Row>
@@ -159,33 +166,55 @@ function Body({ v }: { v: TransferView }) {
 
 const SOURCE_STATUS = { serving: 'serving', waiting: 'not used yet', dropped: 'dropped' } as const;
 
-const KB = 1024;
-const OWN_LIMITS: Array<[string, number | null]> = [
-  ['Global limit only', null],
-  ['256 KiB/s', 256 * KB],
-  ['1 MiB/s', 1024 * KB],
-  ['5 MiB/s', 5 * 1024 * KB],
-  ['20 MiB/s', 20 * 1024 * KB],
-];
-
+/**
+ * The transfer's own limit, typed as the timetable's rates are (500K, 2M; KiB/s without a unit),
+ * applied on Enter or when the field loses focus; empty: none of its own.
+ */
 function OwnLimit({ v }: { v: TransferView }) {
   const current = v.speedLimit ?? null;
-  const known = OWN_LIMITS.some(([, b]) => b === current);
+  const shown = current === null ? '' : ownRateText(current);
+  const [text, setText] = useState(shown);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => setText(shown), [shown]);
+  const apply = () => {
+    const parsed = text.trim() === '' ? ({ ok: true, value: null } as const) : parseRate(text);
+    if (!parsed.ok) return setProblem(parsed.error);
+    setProblem(null);
+    if (parsed.value !== current) void setOwnLimit(v.id, parsed.value);
+  };
   return (
-    <select
-      className="input input--compact"
-      aria-label={`Speed limit for ${v.name}`}
-      value={current === null ? '' : String(current)}
-      onChange={(e) => void setOwnLimit(v.id, e.target.value === '' ? null : Number(e.target.value))}
-    >
-      {!known && current !== null && <option value={String(current)}>{formatSpeed(current)}</option>}
-      {OWN_LIMITS.map(([label, b]) => (
-        <option key={label} value={b === null ? '' : String(b)}>
-          {label}
-        </option>
-      ))}
-    </select>
+    <>
+      <input
+        className="input input--compact input--num"
+        aria-label={`Speed limit for ${v.name}`}
+        aria-invalid={problem !== null}
+        placeholder="Global limit only"
+        spellCheck={false}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            apply();
+          }
+        }}
+      />
+      {current !== null && <span className="field__help"> {formatSpeed(current)}</span>}
+      {problem && (
+        <span className="field__error" role="alert">
+          {problem}
+        </span>
+      )}
+    </>
   );
+}
+
+/** A limit as the field shows it: whole MiB or KiB when it is one, else bytes. */
+function ownRateText(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)}M`;
+  if (bytes % 1024 === 0) return `${bytes / 1024}K`;
+  return `${bytes}B`;
 }
 
 function proxyText(proxy: ProxyChoice | undefined): string {

@@ -12,11 +12,13 @@ import { Modal } from './Modal';
 import { ProxyFields, proxyProblem } from './ProxyFields';
 import { RpcPane } from './RpcPane';
 import { RulesPane } from './RulesPane';
+import { SchedulePane } from './SchedulePane';
 
 const TABS: Array<[SettingsTab, string]> = [
   ['general', 'General'],
   ['transfers', 'Transfers'],
   ['rules', 'Rules'],
+  ['schedule', 'Schedule'],
   ['network', 'Network'],
   ['destinations', 'Upload destinations'],
   ['rpc', 'aria2 RPC'],
@@ -309,6 +311,7 @@ export function SettingsDialog({ initialTab = 'general' }: { initialTab?: Settin
           )}
           {draft && tab === 'rules' && <RulesPane draft={draft} set={set} />}
           {draft && tab === 'rpc' && <RpcPane draft={draft} set={set} />}
+          {draft && tab === 'schedule' && <SchedulePane draft={draft} set={set} />}
           {isDestinations && <DestinationsPane />}
           {error && (
             <p className="form-error" role="alert">

@@ -28,6 +28,8 @@ const GROUPS: Array<[string, Array<[Keys, string]>]> = [
       [[[mod, 'Space']], 'Add or take the focused transfer out of the selection'],
       [[['Space']], 'Pause or resume'],
       [[['Delete']], 'Remove from the list (Undo in the notice)'],
+      [[['Alt', '↑'], ['Alt', '↓']], 'Move the transfer up or down the queue (or drag it)'],
+      [[['Alt', 'Home'], ['Alt', 'End']], 'Move it to the top or bottom of the queue'],
       [[['Enter']], 'Show details'],
       [[['Shift', 'F10'], ['Menu']], 'Actions menu'],
       [[['Esc']], 'Clear the selection'],

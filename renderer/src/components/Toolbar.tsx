@@ -5,6 +5,8 @@ import { exportList, openImport } from '../lib/link-lists';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { Icon } from './icons';
+import { ScheduleStatus } from './ScheduleStatus';
+import { whenText } from './SchedulePane';
 
 const MB = 1024 * 1024;
 const LIMITS: Array<[string, number | null]> = [
@@ -22,6 +24,10 @@ const mod = isMac ? '⌘' : 'Ctrl+';
 
 export function Toolbar() {
   const limit = useTransfers((s) => s.settings?.downloadLimit ?? null);
+  const timetable = useTransfers((s) => (s.settings?.bandwidthTimetable ?? '').trim() !== '');
+  const nextStep = useTransfers((s) => s.schedule?.nextLimitStep ?? null);
+  // The timetable writes the limit at each step, so the select shows the limit in force; a choice here holds until the next step.
+  const limitTitle = timetable ? `Download speed limit, set by the timetable${nextStep ? ` (next step ${whenText(nextStep)})` : ''}; a change here holds until the next step` : 'Global download speed limit';
   const detailsOpen = useUi((s) => s.detailsOpen);
   const hasLimitOption = LIMITS.some(([, v]) => v === limit);
   const listFile = useRef<HTMLInputElement>(null);
@@ -73,7 +79,8 @@ export function Toolbar() {
         <Icon name="play" /> Resume all
       </button>
       <span className="toolbar__spacer" />
-      <label className="limit" title="Global download speed limit">
+      <ScheduleStatus />
+      <label className={timetable ? 'limit limit--scheduled' : 'limit'} title={limitTitle}>
         <Icon name="gauge" />
         <span className="visually-hidden">Download speed limit</span>
         <select className="input input--compact" aria-label="Download speed limit" value={limit === null ? '' : String(limit)} onChange={(e) => void setLimit(e.target.value)}>

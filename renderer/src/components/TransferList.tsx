@@ -5,7 +5,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { togglePause } from '../lib/actions';
+import { dropInQueue, moveInQueue, togglePause } from '../lib/actions';
+import type { QueueMove } from '../lib/queue-moves';
 import { removeWithUndo } from '../lib/undoable';
 import { renderCounts } from '../lib/render-count';
 import { useTransfers } from '../store/transfers-store';
@@ -66,6 +67,13 @@ export function TransferList({ initialHeight = Math.max(200, window.innerHeight 
     if (e.target !== e.currentTarget && (e.target as HTMLElement).closest('button, input, select, textarea')) return;
     const ui = useUi.getState();
     const at = focusedIndex;
+    // Alt with the arrows, Home and End moves the focused transfer in the queue.
+    const move: QueueMove | undefined = !e.altKey ? undefined : ({ ArrowUp: 'up', ArrowDown: 'down', Home: 'top', End: 'bottom' } as const)[e.key as 'ArrowUp'];
+    if (move) {
+      e.preventDefault();
+      if (ui.focused) void moveInQueue(ui.focused, move);
+      return;
+    }
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
     const moveTo = (i: number) => {
       const id = ids[Math.max(0, Math.min(ids.length - 1, i))];
@@ -144,6 +152,31 @@ export function TransferList({ initialHeight = Math.max(200, window.innerHeight 
       aria-activedescendant={focusedIndex >= 0 ? `row-${focused}` : undefined}
       tabIndex={0}
       onKeyDown={onKeyDown}
+      onDragStart={(e) => {
+        const row = (e.target as HTMLElement).closest<HTMLElement>('[role="row"]');
+        if (!row?.dataset.id) return;
+        // Our own type only: the window's drop overlay takes files and links, not this.
+        e.dataTransfer.setData(ROW_DRAG_TYPE, row.dataset.id);
+        e.dataTransfer.effectAllowed = 'move';
+      }}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes(ROW_DRAG_TYPE)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'move';
+        markDrop(dropSpot(e));
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) markDrop(undefined);
+      }}
+      onDragEnd={() => markDrop(undefined)}
+      onDrop={(e) => {
+        const id = e.dataTransfer.getData(ROW_DRAG_TYPE);
+        const spot = dropSpot(e);
+        markDrop(undefined);
+        if (!id || !spot) return;
+        e.preventDefault();
+        void dropInQueue(id, spot.id, spot.after);
+      }}
       onFocus={(e) => {
         // Keyboard users land on a row, not on nothing.
         if (e.target === e.currentTarget && focusedIndex < 0 && ids[0]) useUi.getState().setFocused(ids[0]);
@@ -157,6 +190,25 @@ export function TransferList({ initialHeight = Math.max(200, window.innerHeight 
       </div>
     </div>
   );
+}
+
+const ROW_DRAG_TYPE = 'application/x-ferry-transfer';
+
+/** The row under the pointer and which half of it: a drop lands before it or after it. */
+function dropSpot(e: { target: EventTarget; clientY: number }): { id: string; after: boolean } | undefined {
+  const row = (e.target as HTMLElement).closest<HTMLElement>('[role="row"]');
+  if (!row?.dataset.id) return undefined;
+  const r = row.getBoundingClientRect();
+  return { id: row.dataset.id, after: e.clientY > r.top + r.height / 2 };
+}
+
+/** The line showing where a drop lands, set on the row's element (no render of the list per pointer move). */
+let marked: HTMLElement | undefined;
+function markDrop(spot: { id: string; after: boolean } | undefined): void {
+  const row = spot ? document.getElementById(`row-${spot.id}`) ?? undefined : undefined;
+  if (marked && marked !== row) delete marked.dataset.drop;
+  marked = row;
+  if (row && spot) row.dataset.drop = spot.after ? 'after' : 'before';
 }
 
 declare global {

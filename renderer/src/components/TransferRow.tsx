@@ -57,6 +57,7 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
       data-state={v.state}
       data-stale={stale || undefined}
       data-id={id}
+      draggable
       className={`row${selected ? ' row--selected' : ''}${focused ? ' row--focused' : ''}${stale ? ' row--stale' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       onMouseDown={onMouseDown}
@@ -73,6 +74,7 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
         <div className="row__name" title={telling ? `${v.name} — ${whereOf(v, telling)}` : v.name}>
           {v.name}
           {telling && <span className="row__where"> — {whereOf(v, telling)}</span>}
+          {v.priority && <span className={`row__priority row__priority--${v.priority}`}>{v.priority === 'high' ? 'High priority' : 'Low priority'}</span>}
         </div>
         <div className={`row__status${v.state === 'failed' ? ' row__status--error' : ''}`} title={status}>
           {status}

@@ -1,7 +1,8 @@
 // What buttons, menus and shortcuts do: one call to the host, failures shown as a toast.
 import type { ChosenFile, ErrorReply, Reply } from '../../../shared/contract';
 import type { ProxyChoice } from '../../../shared/proxy';
-import type { TransferView } from '../../../shared/transfer';
+import type { TransferPriority, TransferView } from '../../../shared/transfer';
+import { dropTarget, moveTarget, type QueueMove } from './queue-moves';
 import { transport } from '../api/current';
 import { matches } from '../store/filters';
 import { useTransfers } from '../store/transfers-store';
@@ -41,6 +42,17 @@ export const remove = (ids: string[], deleteFiles = false, opts: { quiet?: boole
 export const pauseAll = () => run('Pause all', api().pauseAll());
 export const resumeAll = () => run('Resume all', api().resumeAll());
 export const moveToTop = (id: string) => run('Move to top', api().reorder({ id, toIndex: 0 }));
+/** Up, down, top or bottom of the queue, stepping over the neighbour shown in the list. */
+export function moveInQueue(id: string, move: QueueMove): Promise<unknown> {
+  const { order, visible } = useTransfers.getState();
+  const toIndex = moveTarget(order, visible, id, move);
+  return toIndex === undefined ? Promise.resolve() : run('Move', api().reorder({ id, toIndex }));
+}
+export function dropInQueue(id: string, target: string, after: boolean): Promise<unknown> {
+  const toIndex = dropTarget(useTransfers.getState().order, id, target, after);
+  return toIndex === undefined ? Promise.resolve() : run('Move', api().reorder({ id, toIndex }));
+}
+export const setPriority = (ids: string[], priority: TransferPriority) => Promise.all(ids.map((id) => run('Priority', api().setTransferPriority({ id, priority }))));
 export const setOwnLimit = (id: string, bytesPerSecond: number | null) => run('Speed limit', api().setTransferSpeedLimit({ id, bytesPerSecond }));
 /** true once the host took it (used from the transfer's next connection). */
 export async function setOwnProxy(id: string, proxy: ProxyChoice | null): Promise<boolean> {
@@ -119,8 +131,9 @@ export async function addDownloads(
   sha256?: string,
   proxy?: ProxyChoice,
   onError?: (error: ErrorReply) => void,
+  own: { bytesPerSecond?: number; priority?: TransferPriority } = {},
 ): Promise<TransferView[] | undefined> {
-  const input = { urls, ...(directory ? { directory } : {}), ...(sha256 ? { sha256 } : {}), ...(proxy ? { proxy } : {}) };
+  const input = { urls, ...(directory ? { directory } : {}), ...(sha256 ? { sha256 } : {}), ...(proxy ? { proxy } : {}), ...own };
   const r = await transport().api.addDownloads(input);
   if (!r.ok) {
     if (onError) onError(r.error);

@@ -6,7 +6,7 @@
 // filtered ids, counts) are recomputed only when something structural changed: a transfer was
 // added, removed, or changed state/name; a progress tick never touches them.
 import { create } from 'zustand';
-import type { Snapshot, TransferPatch } from '../../../shared/contract';
+import type { ScheduleState, Snapshot, TransferPatch } from '../../../shared/contract';
 import type { Destination, Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
 import type { ConnectionState } from '../api/transport';
@@ -35,6 +35,8 @@ export interface TransfersState {
   /** Ids the list leaves out for now: removals the user may still undo. */
   hidden: ReadonlySet<string>;
   settings: Settings | null;
+  /** Queue hours, the timetable's next step, a sleep/shut-down countdown; null from hosts that send none. */
+  schedule: ScheduleState | null;
   destinations: Destination[];
 }
 
@@ -45,6 +47,7 @@ export interface TransfersActions {
   setHidden(ids: ReadonlySet<string>): void;
   setConnection(c: ConnectionState): void;
   setSettings(s: Settings): void;
+  setSchedule(s: ScheduleState): void;
   setDestinations(d: Destination[]): void;
 }
 
@@ -98,6 +101,7 @@ export function createTransfersStore() {
     filter: ALL,
     hidden: new Set(),
     settings: null,
+    schedule: null,
     destinations: [],
 
     applySnapshot(s) {
@@ -115,6 +119,7 @@ export function createTransfersStore() {
         rev: rev + 1,
         order,
         settings: s.settings,
+        schedule: s.schedule ?? null,
         destinations: s.destinations,
         ...derive(byId, order, filter, visible, hidden),
       });
@@ -128,6 +133,7 @@ export function createTransfersStore() {
       let order = state.order as string[];
       let orderCopied = false;
       let structural = false;
+      let reordered = false;
       const now = Date.now();
       for (const p of patches) {
         const prev = byId.get(p.id);
@@ -144,6 +150,7 @@ export function createTransfersStore() {
           } else if (prev.state !== p.view.state || prev.name !== p.view.name || prev.url !== p.view.url) {
             structural = true;
           }
+          if (prev && prev.queueOrder !== p.view.queueOrder) reordered = true;
           byId.set(p.id, p.view);
           recordSpeed(p.id, p.view.state === 'active' ? p.view.progress.speed : 0, now);
         } else if (prev) {
@@ -151,6 +158,11 @@ export function createTransfersStore() {
           byId.set(p.id, { ...prev, progress: p.progress });
           recordSpeed(p.id, p.progress.speed, now);
         }
+      }
+      if (reordered) {
+        // A transfer moved in the queue (reorder from any UI or client): the list follows its key.
+        order = sortedByQueueOrder(order, byId);
+        structural = true;
       }
       if (structural) {
         if (byId.size !== order.length) order = order.filter((id) => byId.has(id));
@@ -176,6 +188,10 @@ export function createTransfersStore() {
     setConnection(connection) {
       set({ connection });
     },
+    setSchedule(schedule) {
+      set({ schedule });
+    },
+
     setSettings(settings) {
       set({ settings });
     },
@@ -189,3 +205,10 @@ export type TransfersStoreHook = ReturnType<typeof createTransfersStore>;
 
 /** The app's one store. Tests make their own with createTransfersStore(). */
 export const useTransfers = createTransfersStore();
+
+/** Ids by their views' queue order (stable: ids without one keep their place relative to each other). */
+function sortedByQueueOrder(order: readonly string[], byId: ReadonlyMap<string, TransferView>): string[] {
+  const keyed = order.filter((id) => byId.has(id)).map((id, index) => ({ id, index, key: byId.get(id)!.queueOrder ?? Number.POSITIVE_INFINITY }));
+  keyed.sort((a, b) => a.key - b.key || a.index - b.index);
+  return keyed.map((k) => k.id);
+}

@@ -11,7 +11,7 @@ export type Dialog =
   | { kind: 'address'; id: string; as: 'address' | 'mirror' }
   /** A list of links read from a file the user picked (the text, never a path). */
   | { kind: 'import'; fileName: string; text: string };
-export type SettingsTab = 'general' | 'transfers' | 'rules' | 'network' | 'destinations' | 'rpc';
+export type SettingsTab = 'general' | 'transfers' | 'rules' | 'schedule' | 'network' | 'destinations' | 'rpc';
 
 export interface Toast {
   id: number;

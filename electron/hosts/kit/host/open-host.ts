@@ -30,7 +30,7 @@ export type HostEngine = EngineLike & Pick<TransferEngine, 'close' | 'startupPro
 
 /** What a front brings to the service: the desktop window's dialogs and choices, opening files. */
 export type FrontPieces = Partial<
-  Pick<FerryServiceOptions, 'choices' | 'chooseUploadFiles' | 'chooseDownloadFolder' | 'confirmSettingsChange' | 'openPath' | 'showItemInFolder'>
+  Pick<FerryServiceOptions, 'choices' | 'chooseUploadFiles' | 'chooseDownloadFolder' | 'confirmSettingsChange' | 'openPath' | 'showItemInFolder' | 'finishActions' | 'runSchedules'>
 >;
 
 export interface HostOptions {

@@ -225,14 +225,16 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     'aria2.tellWaiting': ([offset, num, keys]) => page(index.waiting(), offset, num, keys),
     'aria2.tellStopped': ([offset, num, keys]) => page(index.stopped(), offset, num, keys),
     'aria2.changePosition': ([gid, pos, how]) => {
+      // aria2's order of checks (ChangePositionRpcMethod): the parameters, then `how`, then the queue.
       const view = find(gid);
+      const n = intParam(pos, 'pos');
+      if (how !== 'POS_SET' && how !== 'POS_CUR' && how !== 'POS_END') throw new RpcError('Illegal argument: how must be POS_SET, POS_CUR or POS_END');
       const list = index.waiting();
       const current = list.findIndex((v) => v.id === view.id);
       if (current < 0) throw new RpcError(`GID#${gidOf(view.id)} not found in the waiting queue.`);
-      const n = intParam(pos, 'pos');
-      const target = how === 'POS_SET' ? n : how === 'POS_CUR' ? current + n : how === 'POS_END' ? list.length - 1 + n : NaN;
-      if (Number.isNaN(target)) throw new RpcError(`Illegal argument: how must be POS_SET, POS_CUR or POS_END`);
-      return moveInWaiting(view.id, Math.max(0, target));
+      // IndexedList::move: relative to where it is, to the start, or to the end; clamped to the queue.
+      const target = how === 'POS_SET' ? n : how === 'POS_CUR' ? current + n : list.length - 1 + n;
+      return moveInWaiting(view.id, Math.max(0, Math.min(target, list.length - 1)));
     },
     'aria2.changeUri': (params) => changeUri((name, input) => call(name, input, gidOf(find(params[0]).id)), find(params[0]), params),
     'aria2.getOption': ([gid]) => {

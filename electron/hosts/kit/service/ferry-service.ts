@@ -28,6 +28,7 @@ import { feedViews, type TransferViews } from './transfer-views';
 import { uploadRequestFor } from './upload-request';
 import { exportList } from './export-list';
 import { importLinks } from './import-links';
+import { createServiceSchedule, noSchedule } from '../schedule/service-schedule';
 import { createUserChoices, requireChosenFolder, uploadSourcesFor } from './user-choices';
 
 export type { Caller } from './callers';
@@ -79,6 +80,21 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   const onNotice = (notice: Events['notice']) => emit('notice', { ...notice, message: maskUrlPasswords(notice.message) });
   engine.on('notice', onNotice);
 
+  const schedule = options.runSchedules === false ? noSchedule() : createServiceSchedule({
+    clock: engine.clock,
+    settings: () => settingsStore.get(),
+    applyLimits(patch) {
+      const next = settingsStore.update(patch);
+      engine.updateSettings(engineSettingsFrom(next));
+      emit('settings', settingsView(next));
+    },
+    setQueueOpen: (open) => engine.setQueueOpen(open),
+    views: feed.views,
+    emit,
+    openPath: options.openPath,
+    ...(options.finishActions ? { finishActions: options.finishActions } : {}),
+  });
+
   /** The window names only what its main process let the user choose; other callers have no choices. */
   const choicesOf = (caller: Caller) => (caller === 'window' ? (options.choices ?? NOTHING_CHOSEN) : undefined);
 
@@ -115,7 +131,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
 
   const handlers: Handlers = {
     snapshot: (_input, caller) => snapshot(caller),
-    async addDownloads({ urls, mirrors, directory, fileName, sha256, connections, stream, proxy: given, headers, paused, bytesPerSecond, continueUnfinished }, caller) {
+    async addDownloads({ urls, mirrors, directory, fileName, sha256, connections, stream, proxy: given, headers, paused, bytesPerSecond, priority, continueUnfinished }, caller) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
       if (mirrors && urls.length > 1) throw new Refusal('INVALID_INPUT', 'Mirrors can only be given for a single URL (they are other addresses of the same file)');
       const settings = settingsStore.get();
@@ -136,6 +152,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
           ...(stream ? { stream } : {}), ...(proxy ? { proxy } : {}), ...(headers ? { headers } : {}),
           ...(mirrors && mirrors.length > 0 ? { mirrors } : {}),
           ...(paused ? { paused } : {}), ...(bytesPerSecond !== undefined ? { speedLimit: bytesPerSecond } : {}),
+          ...(priority ? { priority } : {}),
         });
         // No folder named: the user's rules file it (their folders count as chosen by the user).
         const asked = { connections: !byDefault, speedLimit: bytesPerSecond !== undefined };
@@ -230,6 +247,10 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       requireTransfer(id, caller);
       engine.setTransferSpeedLimit(id, bytesPerSecond);
     },
+    setTransferPriority({ id, priority }, caller) {
+      requireTransfer(id, caller);
+      engine.setTransferPriority(id, priority);
+    },
     async setTransferProxy({ id, proxy: given }, caller) {
       requireTransfer(id, caller);
       const proxyRefused = transferProxyRefusal(caller, given);
@@ -301,8 +322,11 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         throw new Refusal('INVALID_INPUT', messageOf(error));
       }
       engine.updateSettings(engineSettingsFrom(next));
-      emit('settings', settingsView(next));
-      return settingsView(next);
+      // A new timetable writes the limits in force at once: the reply and the event carry them.
+      schedule.settingsChanged(next);
+      const saved = settingsStore.get();
+      emit('settings', settingsView(saved));
+      return settingsView(saved);
     },
     listDestinations: () => destinationsStore.list(),
     async createDestination(input) {
@@ -347,6 +371,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       options.choices?.chooseFolder(normalised);
       return normalised;
     },
+    runQueueNow: () => schedule.runNow(),
+    cancelQueueAction: () => schedule.cancelCountdown(),
     rpcInfo: () => options.rpcInfo?.() ?? { enabled: false, endpoint: null, secretFile: null, canCopySecret: false, problem: 'This Ferry serves no aria2 RPC' },
     async copyRpcSecret() {
       if (!options.copyRpcSecret) {
@@ -369,7 +395,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   function snapshot(caller: Caller = 'owner'): Snapshot {
     const transfers = engine.list();
     if (caller === 'client') return { transfers: transfers.filter((v) => v.kind === 'download'), settings: settingsView(settingsStore.get()), destinations: [] };
-    return { transfers, settings: settingsView(settingsStore.get()), destinations: destinationsStore.list() };
+    return { transfers, settings: settingsView(settingsStore.get()), destinations: destinationsStore.list(), schedule: schedule.state() };
   }
 
   async function handle(name: unknown, rawInput: unknown, caller: Caller): Promise<Reply<unknown>> {
@@ -408,6 +434,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       await Promise.allSettled(ids.map((id) => engine.pause(id, note)));
     },
     close() {
+      schedule.close();
       batcher.flush();
       batcher.stop();
       feed.close();

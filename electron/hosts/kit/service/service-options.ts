@@ -8,12 +8,14 @@ import type { DestinationsStore } from './destinations-store';
 import type { ProxySecretStore } from './proxy-secrets';
 import type { SettingsStore } from './settings-store';
 import type { UserChoices } from './user-choices';
+import type { QueueFinishActions } from '../schedule/queue-finish';
 
 export type EngineLike = Pick<
   TransferEngine,
   | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
   | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy' | 'downloadUrls' | 'setDownloadUrls' | 'updateSettings'
   | 'downloadHeaderNames'
+  | 'clock' | 'setQueueOpen' | 'setTransferPriority'
 >;
 
 export interface FerryServiceOptions {
@@ -47,6 +49,13 @@ export interface FerryServiceOptions {
   /** Puts the RPC secret on the clipboard from the main process (the desktop app). */
   copyRpcSecret?: () => void | Promise<void>;
   patchIntervalMs?: number;
+  /** When the queue finishes: the host's actions (tests inject theirs); default: notices, openPath, the OS calls. */
+  finishActions?: QueueFinishActions;
+  /**
+   * false: no timetable, queue hours or finish actions (a one-off `ferry get`/`put` run alone: its
+   * own limit and proxy stand, and it must not wait for queue hours or shut the machine down).
+   */
+  runSchedules?: boolean;
 }
 
 export function engineSettingsFrom(settings: Settings): Partial<EngineSettings> {
