@@ -22,6 +22,7 @@ export { uploadRequestFromDestination } from './upload/destination';
 export { safeFileName } from './download/filename';
 export { freeBytesAt, stagingSpaceError } from './upload/staging';
 export { checkDownloadFolder, DownloadFolderRefused, folderSyntaxProblem } from './download/folder-policy';
+export { isWithinFolder, pathsFor, realFolder } from './download/folder-paths';
 // Proxies, for the hosts: the environment's and the options' rules, addresses checked in words.
 export { rulesFromEnvironment, rulesWithOptions, systemProxyFromEnvironment, systemProxyFromRules, type ProxyRules } from './net/proxy-rules';
 export { proxyUrlProblem, parseProxyUrl } from '../../shared/proxy-address';

@@ -3,9 +3,8 @@
 // (autostart, Startup, LaunchAgents) must never be one, however it is spelt: through `..`
 // segments, a symlink, a different case on case-insensitive systems. Relative folders are refused
 // too: what they mean depends on a working directory the caller cannot see.
-import { realpath } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
+import { isWithinFolder, pathsFor, realFolder } from './folder-paths';
 
 /** Long enough for any real folder, short enough that a name still fits under PATH_MAX/MAX_PATH limits. */
 export const MAX_FOLDER_LENGTH = 1024;
@@ -30,9 +29,6 @@ function currentEnvironment(): FolderEnvironment {
   return { platform: process.platform, home: os.homedir(), env: process.env };
 }
 
-function pathsFor(platform: NodeJS.Platform): path.PlatformPath {
-  return platform === 'win32' ? path.win32 : path.posix;
-}
 
 /** Folders whose contents the OS starts at login or boot, for every platform Ferry runs on. */
 export function startupFolders({ platform, home, env }: FolderEnvironment): string[] {
@@ -60,29 +56,7 @@ export function startupFolders({ platform, home, env }: FolderEnvironment): stri
   return folders;
 }
 
-/** Whether `folder` is `root` or inside it; case-insensitive where the platform's usual file system is. */
-function isWithin(folder: string, root: string, platform: NodeJS.Platform): boolean {
-  const p = pathsFor(platform);
-  const fold = (s: string) => (platform === 'win32' || platform === 'darwin' ? s.toLowerCase() : s);
-  const relative = p.relative(fold(root), fold(folder));
-  return relative === '' || (!relative.startsWith('..') && !p.isAbsolute(relative));
-}
 
-/** The real path of `folder`: symlinks resolved in the longest part that exists, the rest appended. */
-async function realFolder(folder: string): Promise<string> {
-  let existing = folder;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(await realpath(existing), ...rest);
-    } catch {
-      const parent = path.dirname(existing);
-      if (parent === existing) return folder;
-      rest.unshift(path.basename(existing));
-      existing = parent;
-    }
-  }
-}
 
 // Resolving a dozen startup folders costs ~0.2 ms; adding 10,000 downloads must not pay it each
 // time. The candidate's own real path is always fresh, so a new symlink pointing into a startup
@@ -127,7 +101,7 @@ export async function checkDownloadFolder(folder: string, environment: FolderEnv
   const roots = startupFolders(environment);
   const realRoots = platform === process.platform ? await realStartupFolders(roots) : [];
   for (const candidate of candidates) {
-    const root = [...roots, ...realRoots].find((r) => isWithin(candidate, r, platform));
+    const root = [...roots, ...realRoots].find((r) => isWithinFolder(candidate, r, platform));
     if (root) {
       throw new DownloadFolderRefused(
         'FORBIDDEN',

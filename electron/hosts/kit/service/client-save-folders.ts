@@ -6,8 +6,8 @@
 // Independent of any wire format: a caller-aware service asks `checkClientFolder` and
 // `checkClientFileName` whenever its caller is such a client; the window's folder picker and the
 // CLI keep their own rules (the engine's startup-folder refusal still applies to everyone).
-import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { isWithinFolder, pathsFor, realFolder } from '../../../engine/index';
 
 export class ClientPathRefused extends Error {
   constructor(
@@ -40,9 +40,6 @@ export function isUncPath(folder: string): boolean {
   return /^[\\/]{2}/.test(folder);
 }
 
-function pathsFor(platform: NodeJS.Platform): path.PlatformPath {
-  return platform === 'win32' ? path.win32 : path.posix;
-}
 
 /** Syntax only, no file-system call: absolute, sane length, no NUL, never UNC. */
 function syntaxProblem(folder: string, platform: NodeJS.Platform): string | undefined {
@@ -57,29 +54,7 @@ function syntaxProblem(folder: string, platform: NodeJS.Platform): string | unde
   return undefined;
 }
 
-/** Whether `folder` is `root` or inside it; case-insensitive where the platform's usual file system is. */
-function isWithin(folder: string, root: string, platform: NodeJS.Platform): boolean {
-  const p = pathsFor(platform);
-  const fold = (s: string) => (platform === 'win32' || platform === 'darwin' ? s.toLowerCase() : s);
-  const relative = p.relative(fold(root), fold(folder));
-  return relative === '' || (!relative.startsWith('..') && !p.isAbsolute(relative));
-}
 
-/** The real path: symlinks resolved in the longest part that exists, the rest (already free of `..`) appended. */
-async function realFolder(folder: string): Promise<string> {
-  let existing = folder;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(await realpath(existing), ...rest);
-    } catch {
-      const parent = path.dirname(existing);
-      if (parent === existing) return folder;
-      rest.unshift(path.basename(existing));
-      existing = parent;
-    }
-  }
-}
 
 /**
  * Resolves to the real folder a client's download goes into, or throws ClientPathRefused.
@@ -99,7 +74,7 @@ export async function checkClientFolder(folder: string, roots: readonly string[]
   // The user's own folders may be anywhere they chose (a mapped or UNC share too).
   const usableRoots = roots.filter((r) => p.isAbsolute(r) && !r.includes('\0')).map((r) => p.resolve(r));
   const realRoots = local ? await Promise.all(usableRoots.map(realFolder)) : usableRoots;
-  if (realRoots.some((root) => isWithin(real, root, platform))) return real;
+  if (realRoots.some((root) => isWithinFolder(real, root, platform))) return real;
   throw new ClientPathRefused(
     'FORBIDDEN',
     `Ferry does not save into “${shown}” for browser and RPC clients: only into the download folder, its subfolders and the folders listed in Settings › aria2 RPC`,
