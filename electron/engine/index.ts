@@ -20,7 +20,7 @@ export { DOWNLOAD_HEADER_REF_PREFIX } from './download-header-secrets';
 export { uploadRequestFromDestination } from './upload/destination';
 // For hosts that receive files themselves (the headless upload inbox): the same rules as the engine's.
 export { safeFileName } from './download/filename';
-export { freeBytesAt, stagingSpaceError } from './upload/staging';
+export { freeBytesAt, stagingSpaceError } from './upload/staging-area';
 export { checkDownloadFolder, DownloadFolderRefused, folderSyntaxProblem } from './download/folder-policy';
 export { isWithinFolder, pathsFor, realFolder } from './download/folder-paths';
 // Proxies, for the hosts: the environment's and the options' rules, addresses checked in words.

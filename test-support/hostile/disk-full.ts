@@ -156,7 +156,7 @@ async function stagingOnFullDisk(ctx: LoopContext, name: string, spaceCheck: 're
         settings: { retryBaseMs: 100 },
       });
       try {
-        // Too little room for the copy plus margin is refused before anything is written (staging.ts);
+        // Too little room for the copy plus margin is refused before anything is written (staging-area.ts);
         // a disk that fills up during the copy fails the transfer instead. Either must say so and name the folder.
         const add = () => engine.addUpload({ sourcePath: source, url: tus.endpoint, protocol: 'tus' });
         let view: TransferView | undefined;
@@ -170,7 +170,7 @@ async function stagingOnFullDisk(ctx: LoopContext, name: string, spaceCheck: 're
           message = (err as Error).message;
         }
         if (!/disk full/i.test(message) || !message.includes(dataDir)) problems.push(`said: "${message}"`);
-        const leftovers = await readdir(path.join(dataDir, 'staging')).catch(() => []);
+        const leftovers = await readdir(path.join(dataDir, 'staging-area')).catch(() => []);
         if (!view && leftovers.length > 0) problems.push(`refused, yet left ${leftovers.join(', ')} in staging`);
         await grow();
         if (view) await engine.retry(view.id);

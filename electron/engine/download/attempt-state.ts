@@ -4,7 +4,7 @@
 // records it the same way; a change to what a checkpoint holds or when it is safe starts here.
 import type { DownloadDetails } from '../../../shared/transfer';
 import type { AttemptContext, DownloadRequest } from '../types';
-import { checkpointPatch, detailsFromRecord, factsFromRecord, forgetPart, partIdentityOf, type DownloadFacts } from './download-state';
+import { checkpointPatch, detailsFromRecord, factsFromRecord, forgetPart, partIdentityOf, type DownloadFacts } from './download-facts';
 import { failure } from './failures';
 import type { PartWriter } from './part-file';
 import { removeOwnPart } from './part-identity';

@@ -183,7 +183,7 @@ describe('download worker', () => {
   it('reports file system problems as FILE_SYSTEM and other schemes as UNSUPPORTED_URL, without retry', async () => {
     const p = route('nowhere.bin');
     server.route(p, { body: 'x' });
-    // A missing folder is created (download-folder.test.ts); a file where a folder must be is not.
+    // A missing folder is created (ensure-folder.test.ts); a file where a folder must be is not.
     await writeFile(path.join(tmp, 'blocker'), '');
     const fsError = await expectFailure(createDownloadWorker().attempt(harness(server.url(p), { directory: path.join(tmp, 'blocker', 'sub') }).ctx));
     expect(fsError).toMatchObject({ code: 'FILE_SYSTEM', retryable: false });

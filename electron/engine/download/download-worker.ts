@@ -15,7 +15,7 @@ import { MAX_NAME_BYTES, safeFileName, suggestedFileName } from './filename';
 import { completeRecovered, finishDownload } from './finish-download';
 import type { HostConnectionPool } from './host-pool';
 import { header, isHttpUrl, readExcerpt, responseFacts, type OpenedResponse } from './http-request';
-import { adoptPart, partIdentityOf } from './download-state';
+import { adoptPart, partIdentityOf } from './download-facts';
 import { createPartFile, PART_SUFFIX, PartWriter, removeIfExists } from './part-file';
 import { unsealHeaders } from '../download-header-secrets';
 import type { SecretsProvider } from '../secrets';

@@ -8,7 +8,7 @@ import type { AttemptResult } from '../types';
 import type { AttemptState } from './attempt-state';
 import { failure, fileSystemFailure } from './failures';
 import { markFromInternet, referrerOf } from './origin-mark';
-import { partIdentityOf } from './download-state';
+import { partIdentityOf } from './download-facts';
 import { moveToFreeName, sha256OfFile } from './part-file';
 import { currentSource } from './source-facts';
 import { identityOf, partNameForeign, PartReplaced, type PartIdentity } from './part-identity';

@@ -9,7 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { BatchWriter } from './batch-writer';
-import { ensureDownloadFolder } from './download-folder';
+import { ensureDownloadFolder } from './ensure-folder';
 import { MAX_NAME_BYTES, numberedName } from './filename';
 import { partNameForeign, PartReplaced, removeOwnPart, type PartIdentity } from './part-identity';
 

@@ -7,7 +7,7 @@
 import { lstat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { AttemptState } from './attempt-state';
-import { adoptPart, forgetPart, partIdentityOf } from './download-state';
+import { adoptPart, forgetPart, partIdentityOf } from './download-facts';
 import { fileSystemFailure } from './failures';
 import { findFinishedByInode, PartWriter } from './part-file';
 import { openOwnPart } from './part-identity';

@@ -1,7 +1,7 @@
 // One connection of a segmented download reading its response body into its range: bytes past
 // the range's current end are never written (another connection may have taken the end
 // meanwhile), what arrived before a break is still written, and the connection's clock is kept
-// for the stall check. Kept apart from the scheduling of connections in SegmentedDownload.
+// for the stall check. Kept apart from the scheduling of connections in MultiConnection.
 import type { FileHandle } from 'node:fs/promises';
 import { responseBody, type OpenedResponse } from './http-request';
 import { BatchWriter } from './batch-writer';

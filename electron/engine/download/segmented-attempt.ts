@@ -1,4 +1,4 @@
-// Joins one attempt to SegmentedDownload: sizes the .part, builds the ranges (from the response
+// Joins one attempt to MultiConnection: sizes the .part, builds the ranges (from the response
 // that proved range support, or from the resume data), sends every range with If-Range and
 // records the ranges at each checkpoint. Every URL of the download (its own and its mirrors) is a
 // source with its own final URL, validators and header rule. Kept apart from the single-connection
@@ -15,11 +15,11 @@ import { ifRangeValidator } from './response-check';
 import { compareSource } from './source-check';
 import { followRequest, headersOriginAt, headersOriginOf, requestUrlOf } from './source-facts';
 import { SegmentTable } from './segment-table';
-import { SegmentedDownload } from './segmented-download';
+import { MultiConnection } from './multi-connection';
 import { SEGMENTED_CHECKPOINT_MS, type SegmentSettings } from './worker-settings';
 
 /**
- * Several connections into the one .part (see SegmentedDownload). `first` is the response that
+ * Several connections into the one .part (see MultiConnection). `first` is the response that
  * proved range support, continued as the first connection; without it the ranges come from the
  * resume data. Resolves 'done' with every byte durable, or 'aborted'.
  */
@@ -59,7 +59,7 @@ export async function receiveSegmented(
     },
     (level, message) => ctx.log(level, message),
   );
-  const download = new SegmentedDownload({
+  const download = new MultiConnection({
     handle,
     total,
     table,

@@ -1,6 +1,6 @@
 // What a segmented download attempt is given (segmented-attempt.ts builds it): the .part, its
 // ranges, the URLs to ask and how to ask, judge and compare them, the connection budget, and
-// where progress and durable ranges go. Its own file so the scheduler in segmented-download.ts
+// where progress and durable ranges go. Its own file so the scheduler in multi-connection.ts
 // reads without it.
 import type { FileHandle } from 'node:fs/promises';
 import type { ByteSegment, SourceFacts, Throttle } from '../types';

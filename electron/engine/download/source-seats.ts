@@ -2,7 +2,7 @@
 // there. A connection moves to a better source before a range request (a mirror not measured yet,
 // a faster one) or must move because its own was dropped; a source whose bytes were not compared
 // with the file's yet is compared once, and every connection that wants it waits for that one
-// comparison. Kept apart from SegmentedDownload, which schedules connections and ranges and asks here.
+// comparison. Kept apart from MultiConnection, which schedules connections and ranges and asks here.
 import type { TransferFailure } from '../types';
 import { failure } from './failures';
 import type { HostConnectionPool } from './host-pool';

@@ -7,7 +7,7 @@
 import { httpStatusFailure } from '../retry-policy';
 import { TransferFailure, type SourceFacts } from '../types';
 import type { AttemptState } from './attempt-state';
-import { writtenRanges } from './download-state';
+import { writtenRanges } from './download-facts';
 import { networkFailure } from './failures';
 import { header, openDownloadStream, readExcerpt, type OpenedResponse } from './http-request';
 import { resumeHeaders } from './request-headers';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseVariantChoice, type StreamKind, type StreamOptions } from '../../../shared/stream';
 import type { DownloadDetails } from '../../../shared/transfer';
 import { connectionCountFor, connectionsAskedFor } from '../download/connection-policy';
-import { ensureDownloadFolder } from '../download/download-folder';
+import { ensureDownloadFolder } from '../download/ensure-folder';
 import { failure, fileSystemFailure, isFileSystemError, networkFailure } from '../download/failures';
 import { numberedName } from '../download/filename';
 import { isHttpUrl } from '../download/http-request';

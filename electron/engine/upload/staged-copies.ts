@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { StagedCopyFacts } from '../../../shared/transfer';
 import { TransferFailure } from '../types';
 import { SourceChangedFailure, StagingQueue, type StagingJob } from './staging-job';
-import { checkSource, removeStagedCopy, startStaging } from './staging';
+import { checkSource, removeStagedCopy, startStaging } from './staging-area';
 
 export interface ReadGate {
   /** Present while the copy is being made: resolves once it holds bytes [0, offset). */

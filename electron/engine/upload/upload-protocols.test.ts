@@ -22,14 +22,14 @@ describe('upload protocols', () => {
     expect(added.upload?.staged?.cloned).toBeTypeOf('boolean');
     expect(added.upload?.restartsOnResume).toBe(true);
     const stagedPath = added.upload!.staged!.path;
-    expect(stagedPath.startsWith(path.join(fx.dataDir, 'staging', added.id))).toBe(true);
+    expect(stagedPath.startsWith(path.join(fx.dataDir, 'staging-area', added.id))).toBe(true);
     const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done?.state).toBe('completed');
     expect(done?.upload?.response?.status).toBe(201);
     // Hashed off the main thread while uploading, recorded before success.
     expect(done?.upload?.staged?.sha256).toBe(sha256(bytes));
     expect(await sha256File(path.join(nginx.root, 'in', 'report.bin'))).toBe(sha256(bytes));
-    expect(await exists(path.join(fx.dataDir, 'staging', added.id))).toBe(false);
+    expect(await exists(path.join(fx.dataDir, 'staging-area', added.id))).toBe(false);
     expect(done?.progress.bytesDone).toBe(bytes.length);
   });
 
@@ -90,7 +90,7 @@ describe('upload protocols', () => {
     expect(await sha256File(files[0]!)).toBe(sha256(bytes));
     // 1 MiB chunks: several PATCHes, each continuing where the last stopped.
     expect(tus.patchOffsets).toEqual([0, 1 << 20, 2 << 20, 3 << 20]);
-    expect(await exists(path.join(fx.dataDir, 'staging', added.id))).toBe(false);
+    expect(await exists(path.join(fx.dataDir, 'staging-area', added.id))).toBe(false);
   });
 
   it.each(['raw', 'multipart', 'tus'] as const)('%s uploads an empty file', async (protocol) => {

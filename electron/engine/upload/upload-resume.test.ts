@@ -89,7 +89,7 @@ describe('tus resume', () => {
     expect(done?.state).toBe('completed');
     expect(sha256(await storedBytes(tus))).toBe(sha256(bytes));
     expect(tus.bytesReceived()).toBeLessThan(SIZE * 1.3);
-    expect(await exists(path.join(fx.dataDir, 'staging', added.id))).toBe(false);
+    expect(await exists(path.join(fx.dataDir, 'staging-area', added.id))).toBe(false);
   });
 
   it('SIGKILL of a process running the fx.engine, then resume: well under twice the file is sent', async () => {

@@ -61,7 +61,7 @@ describe('upload worker', () => {
   it('after a crash between the server confirming and the engine hearing, it finishes without sending again', async () => {
     const raw = await startRawReceiver('store');
     try {
-      const stagedDir = path.join(dataDir, 'staging', 'crashed');
+      const stagedDir = path.join(dataDir, 'staging-area', 'crashed');
       await mkdir(stagedDir, { recursive: true });
       await writeFile(path.join(stagedDir, 'f.bin'), 'data');
       const worker = createUploadWorker({ dataDir });
@@ -90,7 +90,7 @@ describe('upload worker', () => {
       const bytes = randomBytes(3_000_000, 41);
       await writeFile(source, bytes);
       const { mtimeMs } = await stat(source);
-      const stagedDir = path.join(dataDir, 'staging', 'halfway');
+      const stagedDir = path.join(dataDir, 'staging-area', 'halfway');
       await mkdir(stagedDir, { recursive: true });
       await writeFile(path.join(stagedDir, 'f.bin'), bytes.subarray(0, 1_000_000));
       const worker = createUploadWorker({ dataDir });
@@ -136,7 +136,7 @@ describe('upload worker', () => {
       await writeFile(source, bytes);
       const { mtimeMs } = await stat(source);
       // After a power loss a file can have its full size and the wrong bytes (blocks never written).
-      const stagedDir = path.join(dataDir, 'staging', 'torn');
+      const stagedDir = path.join(dataDir, 'staging-area', 'torn');
       await mkdir(stagedDir, { recursive: true });
       await writeFile(path.join(stagedDir, 'f.bin'), Buffer.alloc(bytes.length));
       const worker = createUploadWorker({ dataDir });
@@ -164,7 +164,7 @@ describe('upload worker', () => {
       protocol: 'raw',
       method: 'PUT',
       restartsOnResume: true,
-      staged: { path: path.join(dataDir, 'staging', 'gone', 'f.bin'), size: 4, sourceMtimeMs: 0, sha256: 'x' },
+      staged: { path: path.join(dataDir, 'staging-area', 'gone', 'f.bin'), size: 4, sourceMtimeMs: 0, sha256: 'x' },
     });
     await expect(worker.attempt(fakeContext(record))).rejects.toMatchObject({
       error: { code: 'SOURCE_UNREADABLE', retryable: false, message: expect.stringMatching(/missing.*File not found.*cancel and retry/) },

@@ -10,7 +10,7 @@ import { uploadRaw } from './raw';
 import { expandUploadUrl, resolveHeaders } from './request-target';
 import { StagedCopies } from './staged-copies';
 import { SourceChangedFailure } from './staging-job';
-import { removeOrphanedStaging } from './staging';
+import { removeOrphanedStaging } from './staging-area';
 import { networkFailure } from './upload-errors';
 import { DEFAULT_TUS_CHUNK_SIZE, type UploadAnswer, type UploadJob } from './upload-job';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes, sha256 } from '../../../test-support/files';
 import { startRawReceiver } from '../../../test-support/upload-servers';
 import { TransferFailure } from '../types';
-import { checkSource, STAGING_MARGIN_BYTES, startStaging, stagingSpaceError, type StageOptions } from './staging';
+import { checkSource, STAGING_MARGIN_BYTES, startStaging, stagingSpaceError, type StageOptions } from './staging-area';
 import { StagingJob } from './staging-job';
 import { exists, fileIdentity, openUploadEngine, useUploadFixture, waitFor } from '../../../test-support/upload-test-kit';
 
@@ -54,7 +54,7 @@ describe('source checks', () => {
     const err = await failureOf(fx.engine.addUpload({ sourcePath: fx.dir, url: 'http://127.0.0.1:9/x' }));
     expect(err.error.code).toBe('SOURCE_UNREADABLE');
     expect(fx.engine.list()).toHaveLength(0);
-    expect(await exists(path.join(fx.dataDir, 'staging'))).toBe(false);
+    expect(await exists(path.join(fx.dataDir, 'staging-area'))).toBe(false);
   });
 });
 
@@ -75,7 +75,7 @@ describe('free space', () => {
       stageCopy({ dataDir: fx.dataDir, transferId: 't1', sourcePath: src, freeBytes: async () => 1000 }),
     );
     expect(err.error.code).toBe('NO_SPACE_FOR_STAGING');
-    expect(await readdir(path.join(fx.dataDir, 'staging'))).toEqual([]);
+    expect(await readdir(path.join(fx.dataDir, 'staging-area'))).toEqual([]);
   });
 
   it('engine.addUpload with too little space is refused with NO_SPACE_FOR_STAGING', async () => {
@@ -96,7 +96,7 @@ describe('staged copy', () => {
     const before = await fileIdentity(src);
     const staged = await stageCopy({ dataDir: fx.dataDir, transferId: 'abc', sourcePath: src });
     expect(staged).toEqual({
-      path: path.join(fx.dataDir, 'staging', 'abc', 'doc.pdf'),
+      path: path.join(fx.dataDir, 'staging-area', 'abc', 'doc.pdf'),
       size: bytes.length,
       sourceMtimeMs: before.mtimeMs,
       sha256: sha256(bytes),
@@ -123,7 +123,7 @@ describe('cleanup', () => {
     await writeFile(src, bytes);
     fx.engine = await openUploadEngine(fx.dataDir);
     const added = await fx.engine.addUpload({ sourcePath: src, url: raw.url('/c') });
-    const stagedDir = path.join(fx.dataDir, 'staging', added.id);
+    const stagedDir = path.join(fx.dataDir, 'staging-area', added.id);
     expect(await exists(stagedDir)).toBe(true);
     await waitFor(() => raw.requestCount() === 1, 10_000, 'request to start');
     await fx.engine.cancel(added.id);
@@ -148,7 +148,7 @@ describe('cleanup', () => {
     fx.engine = await openUploadEngine(fx.dataDir, { maxRetries: 0 });
     const added = await fx.engine.addUpload({ sourcePath: src, url: raw.url('/r') });
     await fx.engine.waitUntilFinished([added.id]);
-    const stagedDir = path.join(fx.dataDir, 'staging', added.id);
+    const stagedDir = path.join(fx.dataDir, 'staging-area', added.id);
     expect(await exists(stagedDir)).toBe(true);
     await fx.engine.remove(added.id);
     expect(await exists(stagedDir)).toBe(false);
@@ -164,13 +164,13 @@ describe('cleanup', () => {
     const failed = await fx.engine.addUpload({ sourcePath: src, url: raw.url('/o') });
     await fx.engine.waitUntilFinished([failed.id]);
     await fx.engine.close();
-    const orphan = path.join(fx.dataDir, 'staging', 'orphan-id');
+    const orphan = path.join(fx.dataDir, 'staging-area', 'orphan-id');
     await mkdir(orphan, { recursive: true });
     await writeFile(path.join(orphan, 'left.bin'), 'left over by a crash');
 
     fx.engine = await openUploadEngine(fx.dataDir);
     expect(await exists(orphan)).toBe(false);
-    expect(await exists(path.join(fx.dataDir, 'staging', failed.id))).toBe(true);
+    expect(await exists(path.join(fx.dataDir, 'staging-area', failed.id))).toBe(true);
   });
 });
 
@@ -182,7 +182,7 @@ describe('staged copies are private', () => {
     const staged = await stageCopy({ dataDir: fx.dataDir, transferId: 't-private', sourcePath: source });
     expect(((await stat(staged.path)).mode & 0o777).toString(8)).toBe('600');
     expect(((await stat(path.dirname(staged.path))).mode & 0o777).toString(8)).toBe('700');
-    expect(((await stat(path.join(fx.dataDir, 'staging'))).mode & 0o777).toString(8)).toBe('700');
+    expect(((await stat(path.join(fx.dataDir, 'staging-area'))).mode & 0o777).toString(8)).toBe('700');
     expect(((await stat(source)).mode & 0o777).toString(8)).toBe('644'); // the source is never touched
   });
 });

@@ -42,7 +42,7 @@ interface Job {
 /** How one turn of a connection on its range ended. */
 type Turn = 'again' | 'next' | 'end';
 
-export class SegmentedDownload {
+export class MultiConnection {
   private readonly table: SegmentTable;
   private readonly sources: RangeSources;
   private readonly connections = new Set<Connection>();

@@ -14,7 +14,7 @@ import { TransferFailure } from '../types';
 export const STAGING_MARGIN_BYTES = 64 * 1024 * 1024;
 
 export function stagingRoot(dataDir: string): string {
-  return path.join(dataDir, 'staging');
+  return path.join(dataDir, 'staging-area');
 }
 
 export function stagingDir(dataDir: string, transferId: string): string {
