@@ -144,7 +144,9 @@ test('12 and 17: a finished download shows its size in MiB and its SHA-256; Open
   await addLines([info.big.url]);
   const r = row('big.bin');
   await expect(r).toHaveAttribute('data-state', 'completed', { timeout: 30_000 });
-  await expect(r.locator('.row__status')).toHaveText('5.72 MiB');
+  // 12,000,000 bytes in binary units, as the README says (not "12.0 MB").
+  expect(info.big.size).toBe(12_000_000);
+  await expect(r.locator('.row__status')).toHaveText('11.4 MiB');
   await r.click();
   await page.keyboard.press('Enter');
   await expect(fact('SHA-256')).toHaveText(info.big.sha256);

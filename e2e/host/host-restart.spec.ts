@@ -91,6 +91,8 @@ test('the same tab rides out a restart of the host: stale rows, waiting actions,
   await dialog.getByRole('button', { name: /^Download/ }).click();
   await expect(row('slow.bin')).toHaveAttribute('aria-label', 'slow.bin, Active');
   await expect(row('slow.bin').locator('.row__speed')).toHaveText(/\/s/);
+  // Bytes flowing (not just "0 B/s" before the server answered): its size is known, so the stale line has a percentage.
+  await expect(row('slow.bin').locator('.row__status')).toHaveText(/^[1-9][\d.]* (KiB|MiB) of /);
 
   await stopServe();
   await expect(status()).toHaveText('Disconnected — reconnecting');
