@@ -26,7 +26,11 @@ describe('aria2.addUri with credentials and a redirect to another origin', () =>
 
   const recordsText = async () => {
     const folder = path.join(dataDir, 'transfers');
-    return (await Promise.all((await readdir(folder)).map((name) => readFile(path.join(folder, name), 'utf8')))).join('\n');
+    // Every file, temp files too; one renamed away between the listing and the read is read under its new name.
+    const read = (name: string) => readFile(path.join(folder, name), 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : Promise.reject(error)));
+    const first = await Promise.all((await readdir(folder)).map(read));
+    const again = await Promise.all((await readdir(folder)).map(read));
+    return [...first, ...again].join('\n');
   };
   const secretsText = () => readFile(path.join(dataDir, 'secrets.json'), 'utf8').catch(() => '');
   const status = async (gid: string) => (await client.call('tellStatus', gid, ['status'])).status as string;
