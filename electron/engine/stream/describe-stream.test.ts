@@ -4,19 +4,28 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { variantChoiceFor } from '../../../shared/stream';
 import { TransferFailure } from '../types';
+import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { ffmpegMissing, probe } from '../../../test-support/stream-fixtures';
 import { accessLog, errorOf, logLines, StreamTestKit } from '../../../test-support/stream-test-kit';
 
 const skip = ffmpegMissing();
 const kit = new StreamTestKit();
+let server: TestServer;
+const HLS_TYPE = { 'content-type': 'application/vnd.apple.mpegurl' };
 
 beforeAll(async () => {
   if (!skip) {
     await kit.startServers();
     await kit.fixtures.get('master');
+    await kit.fixtures.get('dash');
   }
+  server = await startTestServer();
+  // A playlist whose server goes silent after its first line; one far larger than any manifest.
+  server.route('/silent.m3u8', { body: '#EXTM3U\n#EXT-X-VERSION:3\n'.padEnd(4000, '#'), headers: HLS_TYPE, stallAfterBytes: 8 });
+  server.route('/huge.m3u8', { body: Buffer.alloc(17 << 20, 0x23), headers: HLS_TYPE });
 }, 120_000);
 afterAll(async () => {
+  await server?.close();
   await kit.stopServers();
 });
 beforeEach(async () => {
@@ -47,6 +56,17 @@ describe.skipIf(skip)(`describeStream (${skip ?? 'ffmpeg found'})`, () => {
     expect(await kit.engine.describeStream(`${kit.plain.baseUrl}/master/v0/s000.ts`)).toEqual({ kind: null, variants: [] });
     expect(await kit.engine.describeStream(`${kit.typed.baseUrl}/master/v1/index.m3u8`)).toEqual({ kind: 'hls', variants: [] });
   });
+
+  it('lists the video representations of a DASH manifest', async () => {
+    const described = await kit.engine.describeStream(`${kit.plain.baseUrl}/dash/manifest.mpd`);
+    expect(described.kind).toBe('dash');
+    expect(described.variants).toEqual([expect.objectContaining({ width: 320, height: 180, label: expect.stringMatching(/^320x180, /) })]);
+  });
+
+  it('gives up on a server that goes silent, and on a body too large to be a manifest, in words', async () => {
+    await expect(kit.engine.describeStream(server.url('/silent.m3u8'))).rejects.toThrow(/silent\.m3u8 was not read within its time limit/);
+    await expect(kit.engine.describeStream(server.url('/huge.m3u8'))).rejects.toThrow(/huge\.m3u8 serves more than 16777216 bytes: too large to be a manifest/);
+  }, 30_000);
 
   it('says what went wrong in words: a 404, a file that is not there', async () => {
     const error = await kit.engine.describeStream(`${kit.typed.baseUrl}/master/missing.m3u8`).catch((e: unknown) => e);
