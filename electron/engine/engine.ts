@@ -170,10 +170,6 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   }
 
   /**
-   * Adds many at once: every URL is checked before any is added, and the queue and the writer
-   * see one batch instead of one round per transfer.
-   */
-  /**
    * Whether `url` is a video stream and which variants it offers, before anything is added: one
    * request through the proxy setting, the manifest only (describe-stream.ts).
    */
@@ -186,6 +182,10 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /**
+   * Adds many at once: every URL is checked before any is added, and the queue and the writer
+   * see one batch instead of one round per transfer.
+   */
   async addDownloads(reqs: readonly DownloadRequest[]): Promise<TransferView[]> {
     const checked = await checkDownloadRequests(reqs);
     const now = this.clock.now();
