@@ -17,6 +17,7 @@ const destination = {
 const VALID: Record<RequestName, unknown> = {
   snapshot: undefined,
   addDownloads: { urls: ['http://127.0.0.1:8080/file.bin'], fileName: 'a.bin' },
+  describeStream: { url: 'http://127.0.0.1:8080/master.m3u8' },
   addUploads: { paths: ['/tmp/a.bin'], destinationId: 'd1' },
   addUploadsTo: { uploads: [{ path: '/tmp/a.bin', url: 'http://127.0.0.1:8080/up/a.bin' }], method: 'PUT', protocol: 'raw', headers: [{ name: 'Authorization', value: 'Bearer x' }] },
   pause: { ids: ['t1'] },
@@ -52,6 +53,7 @@ const VALID: Record<RequestName, unknown> = {
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */
 const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
+  describeStream: [{}, { url: 'file:///etc/passwd' }, { url: 'not a url' }, { url: 'http://127.0.0.1/m.m3u8', variant: 'best' }, { urls: ['http://127.0.0.1/m.m3u8'] }],
   changeDownloadUrls: [
     { id: 't1', remove: [], add: ['ftp://127.0.0.1/x'] },
     { id: 't1', remove: [], add: [], position: -1 },

@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import type { Destination, Settings } from './settings';
 import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, destinationSchema, settingsPatchSchema } from './settings';
-import { parseVariantChoice, STREAM_KINDS } from './stream';
+import { parseVariantChoice, STREAM_KINDS, type StreamDescription } from './stream';
 import { proxyChoiceSchema } from './proxy';
 import { TRANSFER_PRIORITIES, type TransferProgress, type TransferView } from './transfer';
 import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './names';
@@ -224,6 +224,11 @@ export interface Snapshot {
 export const requests = {
   snapshot: { input: nothing, output: returns<Snapshot>() },
   addDownloads: { input: addDownloadsInput, output: returns<TransferView[]>() },
+  /**
+   * Is this URL a video stream, and which variants does it offer? One request for the manifest (no
+   * segments), for the add dialog's quality choice. Not for browser and RPC clients.
+   */
+  describeStream: { input: z.strictObject({ url: httpUrl }), output: returns<StreamDescription>() },
   addUploads: { input: addUploadsInput, output: returns<TransferView[]>() },
   addUploadsTo: { input: addUploadsToInput, output: returns<TransferView[]>() },
   pause: { input: idsInput, output: returns<void>() },

@@ -6,6 +6,7 @@
 export const REQUEST_NAMES = [
   'snapshot',
   'addDownloads',
+  'describeStream',
   'addUploads',
   'addUploadsTo',
   'pause',

@@ -40,6 +40,31 @@ export interface StreamView {
   durationSeconds: number;
 }
 
+/** One variant a master playlist (HLS) or manifest (DASH) offers, as describeStream lists it. */
+export interface StreamVariant {
+  /** e.g. "1280x720, 3.0 Mbit/s". */
+  label: string;
+  width?: number;
+  height?: number;
+  bandwidth: number;
+}
+
+/** What a URL turned out to be before anything is added: kind null when it is no stream; no variants when there is nothing to choose. */
+export interface StreamDescription {
+  kind: StreamKind | null;
+  /** Best first. */
+  variants: StreamVariant[];
+}
+
+/**
+ * The variant choice (parseVariantChoice) that names this one of `all`: its picture size when no
+ * other has it, else its bandwidth (the highest at or below it is this one).
+ */
+export function variantChoiceFor(variant: StreamVariant, all: readonly StreamVariant[]): string {
+  const sameSize = all.filter((v) => v.width === variant.width && v.height === variant.height);
+  return variant.width && variant.height && sameSize.length === 1 ? `${variant.width}x${variant.height}` : String(Math.max(1, variant.bandwidth));
+}
+
 export const VARIANT_CHOICE_HELP = 'best, worst, WIDTHxHEIGHT (e.g. 1280x720) or a bandwidth in bits per second (e.g. 3000000)';
 
 /** `best`, `worst`, `1280x720`, `3000000` (also `3000k`, `3M`); undefined when it is none of them. */

@@ -30,6 +30,8 @@ import { transferTotals, type TransferTotals } from './transfer-totals';
 import { transferView } from './transfer-view';
 import { TransferFailure, type DownloadRequest, type TransferRecord, type TransferWorker, type UploadRequest } from './types';
 import type { ProxyChoice } from '../../shared/proxy';
+import type { StreamDescription } from '../../shared/stream';
+import { describeStream } from './stream/describe-stream';
 import { retargetUpload, uploadTargetText, type UploadTarget } from './upload-retarget';
 import { downloadUrls, setDownloadUrls } from './download-addresses';
 import { maskUrlPasswords } from '../../shared/secret-mask';
@@ -165,6 +167,19 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   async addDownload(req: DownloadRequest): Promise<TransferView> {
     const [view] = await this.addDownloads([req]);
     return view!;
+  }
+
+  /**
+   * Whether `url` is a video stream and which variants it offers, before anything is added: one
+   * request through the proxy setting, the manifest only (describe-stream.ts).
+   */
+  async describeStream(url: string): Promise<StreamDescription> {
+    const agent = this.agentForChoice(this.settings.proxy);
+    try {
+      return await describeStream(url, { timeoutMs: this.settings.stallTimeoutMs, ...(agent ? { agent } : {}) });
+    } finally {
+      agent?.destroy();
+    }
   }
 
   /**
@@ -432,8 +447,12 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   /** The transfer's own proxy choice, else the setting; read at each attempt, so a change applies to the next. */
   private agentFor(record: TransferRecord) {
     const request = record.request.kind === 'upload' ? record.request.upload : record.request.download;
+    return this.agentForChoice(request.proxy ?? this.settings.proxy);
+  }
+
+  private agentForChoice(choice: ProxyChoice) {
     const network = this.options.network;
-    return proxyAgentFor(request.proxy ?? this.settings.proxy, {
+    return proxyAgentFor(choice, {
       ...(network?.systemProxy ? { system: network.systemProxy } : {}),
       ...(network?.secrets ? { secrets: network.secrets } : {}),
       handshakeTimeoutMs: this.settings.stallTimeoutMs,

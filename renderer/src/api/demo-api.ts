@@ -118,6 +118,11 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
     return ok(undefined);
   };
   const stopped = { speed: 0, etaSeconds: null };
+  const DEMO_VARIANTS = [
+    { label: '1920x1080, 6.0 Mbit/s', width: 1920, height: 1080, bandwidth: 6_000_000 },
+    { label: '1280x720, 3.0 Mbit/s', width: 1280, height: 720, bandwidth: 3_000_000 },
+    { label: '640x360, 800 kbit/s', width: 640, height: 360, bandwidth: 800_000 },
+  ];
 
   const api: FerryApi = {
     snapshot: () => ok(snapshot()),
@@ -145,6 +150,12 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
         return v;
       });
       return ok(views);
+    },
+    // The demo has no network: an address that looks like a playlist or manifest offers three variants.
+    describeStream({ url }) {
+      const kind = /\.m3u8(?:$|[?#])/i.test(url) ? 'hls' : /\.mpd(?:$|[?#])/i.test(url) ? 'dash' : null;
+      const variants = kind ? DEMO_VARIANTS : [];
+      return ok({ kind, variants });
     },
     // Like the desktop app's window, the demo names no paths.
     addUploadsTo: () => Promise.resolve({ ok: false, error: { code: 'FORBIDDEN', message: 'Uploads to a URL are taken over Ferry’s local channel only.' } }),

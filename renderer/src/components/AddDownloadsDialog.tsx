@@ -12,6 +12,7 @@ import { RuleLine } from './RuleLine';
 import { parseRate } from '../../../shared/schedule/bwlimit';
 import type { TransferPriority } from '../../../shared/transfer';
 import { PrioritySelect } from './PrioritySelect';
+import { StreamQuality } from './StreamQuality';
 
 export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) {
   const defaultDir = useTransfers((s) => s.settings?.downloadDirectory ?? '');
@@ -21,6 +22,8 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
   const [proxy, setProxy] = useState<ProxyChoice | undefined>(undefined);
   const [limitText, setLimitText] = useState('');
   const [priority, setPriority] = useState<TransferPriority>('normal');
+  // The variant picked for one link; it does not carry over to another link.
+  const [picked, setPicked] = useState<{ url: string; variant: string } | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [folderError, setFolderError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,6 +33,8 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
   const shaOk = sha256.trim() === '' || /^[0-9a-fA-F]{64}$/.test(sha256.trim());
   // The same rates as the timetable: 500K, 2M, 1.5M (KiB/s without a unit); empty for none.
   const limit = limitText.trim() === '' ? ({ ok: true, value: null } as const) : parseRate(limitText);
+  const single = urls.length === 1 ? urls[0] : undefined;
+  const variant = single !== undefined && picked?.url === single ? picked.variant : 'best';
 
   async function submit() {
     if (urls.length === 0) return setError('Enter at least one http:// or https:// link.');
@@ -45,7 +50,7 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
       const aboutFolder = fieldError(e, 'directory');
       if (aboutFolder) setFolderError(aboutFolder);
       else setError(e.message);
-    }, { ...(limit.value !== null ? { bytesPerSecond: limit.value } : {}), ...(priority !== 'normal' ? { priority } : {}) });
+    }, { ...(limit.value !== null ? { bytesPerSecond: limit.value } : {}), ...(priority !== 'normal' ? { priority } : {}), ...(variant !== 'best' ? { stream: { variant } } : {}) });
     setBusy(false);
     if (added) close();
   }
@@ -100,6 +105,7 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
           </ul>
         </div>
       )}
+      <StreamQuality url={single} value={variant} onChange={(chosen) => single !== undefined && setPicked({ url: single, variant: chosen })} />
       <div className="field">
         <label className="field__label" htmlFor="add-folder">
           Save to folder

@@ -131,7 +131,7 @@ export async function addDownloads(
   sha256?: string,
   proxy?: ProxyChoice,
   onError?: (error: ErrorReply) => void,
-  own: { bytesPerSecond?: number; priority?: TransferPriority } = {},
+  own: { bytesPerSecond?: number; priority?: TransferPriority; stream?: { variant: string } } = {},
 ): Promise<TransferView[] | undefined> {
   const input = { urls, ...(directory ? { directory } : {}), ...(sha256 ? { sha256 } : {}), ...(proxy ? { proxy } : {}), ...own };
   const r = await transport().api.addDownloads(input);

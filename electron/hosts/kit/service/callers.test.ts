@@ -67,10 +67,15 @@ describe('a browser or RPC client', () => {
       ['openFile', { id: 'x' }],
       ['copyRpcSecret', undefined],
       ['rpcInfo', undefined],
+      ['describeStream', { url: server.url('/file.bin') }],
     ] as const) {
       expect(await call('client', name, input), name).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: `${name} is not available to browser and RPC clients` } });
     }
     expect(host.service.snapshot('owner').transfers).toEqual([]);
+    // The window and the owner may ask what an address is (the add dialog's video quality).
+    for (const caller of ['window', 'owner'] as const) {
+      expect(await call(caller, 'describeStream', { url: server.url('/file.bin') }), caller).toEqual({ ok: true, value: { kind: null, variants: [] } });
+    }
   });
 
   it('saves only into the download folder, its subfolders and the listed folders, under a plain name', async () => {

@@ -167,6 +167,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         release?.();
       }
     },
+    // Clients are refused (callers.ts): it would let a web page's RPC make Ferry read any address it names.
+    describeStream: ({ url }) => engine.describeStream(url),
     // A list of links (aria2's input-file format). The window names no folder: an entry's `dir` is
     // set aside for it (a note says so); the owner's are taken. Clients are refused (callers.ts).
     async importLinks({ text, directory }, caller) {
