@@ -3,30 +3,18 @@
 // command line gives the defaults). hand-over.ts turns each into one addDownloads call, whichever
 // Ferry (this command's own or a running one) takes them.
 import path from 'node:path';
-import type { ProxyChoice } from '../../../shared/proxy';
-import type { StreamOptions } from '../../../shared/stream';
+import type { ListedDownload } from '../kit/lists/listed-downloads';
 import type { GetCommand } from './args';
 
-export interface GetDownload {
-  url: string;
-  /** Other URIs of the same file (an input file's TAB-separated mirrors). */
-  mirrors: string[];
-  /** Absent: the download folder of the Ferry that takes it (hand it no folder, so its rules apply). */
-  directory?: string;
-  /** A list's `out=a/b/name` with no folder named: a/b, under the Ferry's download folder (hand-over.ts asks it). */
-  subfolders?: string[];
-  fileName?: string;
-  sha256?: string;
-  connections?: number;
-  headers?: Record<string, string>;
-  /** This download's own limit (a list's max-download-limit); absent: only the command's --limit. */
-  speedLimit?: number | null;
-  /** This download's own proxy (a list's all-proxy & co.); absent: the command's and the environment's. */
-  proxy?: ProxyChoice;
-  stream?: StreamOptions;
+/**
+ * One download of a `ferry get`: a list entry's fields (kit/lists/listed-downloads.ts), also for a
+ * URL argument. `directory` absent: the download folder of the Ferry that takes it (hand it no
+ * folder, so its rules apply); `subfolders` go under that folder (hand-over.ts asks it).
+ */
+export type GetDownload = Omit<ListedDownload, 'source' | 'line'> & {
   /** "links.txt line 3" for a listed one. */
   source?: string;
-}
+};
 
 export function downloadsOf(command: GetCommand): GetDownload[] {
   const stream = command.variant !== undefined ? { variant: command.variant } : undefined;
