@@ -44,14 +44,15 @@ export type Aria2StatusStruct = Record<string, string | Aria2File[]>;
  * aria2's URI list: "waiting" until a download first connects, "used" after. Each URI once: aria2
  * repeats a URI once per connection slot (split=4 lists it four times) and puts a finished one back
  * in the pool (listed twice, "used" and "waiting"), which reads as two sources to a person; docs/rpc.md's
- * aria2 table names the difference. A download with mirrors lists each (one that served as "used",
- * the others "waiting"; one dropped for this download is not listed). A password in the URI is
- * masked, as on every other surface (aria2 shows it).
+ * aria2 table names the difference. A download with mirrors lists each: one that served or was
+ * dropped for this download as "used" (aria2 lists a failed URI as "used", and a client deleting it
+ * with changeUri must see it), the others "waiting". A password in the URI is masked, as on every
+ * other surface (aria2 shows it).
  */
 export function urisOf(view: TransferView): Aria2Uri[] {
   const sources = view.download?.sources;
   if (sources) {
-    return sources.filter((s) => s.status !== 'dropped').map((s) => ({ status: s.status === 'serving' ? 'used' : 'waiting', uri: maskUrlPasswords(s.url) }));
+    return sources.map((s) => ({ status: s.status === 'waiting' ? 'waiting' : 'used', uri: maskUrlPasswords(s.url) }));
   }
   const uri = maskUrlPasswords(view.url);
   return [{ uri, status: view.startedAt === undefined ? 'waiting' : 'used' }];
