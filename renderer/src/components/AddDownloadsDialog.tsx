@@ -2,9 +2,8 @@ import { useState } from 'react';
 import { transport } from '../api/current';
 import { addDownloads, fieldError } from '../lib/actions';
 import { readLinks } from '../lib/links';
-import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
-import { FolderField } from './FolderField';
+import { FolderInput } from './FolderInput';
 import { Modal } from './Modal';
 import { ProxyFields, proxyProblem } from './ProxyFields';
 import type { ProxyChoice } from '../../../shared/proxy';
@@ -15,7 +14,6 @@ import { PrioritySelect } from './PrioritySelect';
 import { StreamQuality } from './StreamQuality';
 
 export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) {
-  const defaultDir = useTransfers((s) => s.settings?.downloadDirectory ?? '');
   const [text, setText] = useState(initialUrls?.join('\n') ?? '');
   const [directory, setDirectory] = useState('');
   const [sha256, setSha256] = useState('');
@@ -106,34 +104,24 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
         </div>
       )}
       <StreamQuality url={single} value={variant} onChange={(chosen) => single !== undefined && setPicked({ url: single, variant: chosen })} />
-      <div className="field">
-        <label className="field__label" htmlFor="add-folder">
-          Save to folder
-        </label>
-        <FolderField
-          id="add-folder"
-          describedBy={folderError ? 'add-folder-error' : 'add-folder-help'}
-          invalid={folderError !== null}
-          placeholder={defaultDir || 'Default download folder'}
-          value={directory}
-          onChange={(folder) => {
-            setDirectory(folder);
-            setFolderError(null);
-          }}
-          onClear={() => setDirectory('')}
-        />
-        {folderError && (
-          <span className="field__error" id="add-folder-error" role="alert">
-            {folderError}
-          </span>
+      <FolderInput
+        id="add-folder"
+        value={directory}
+        error={folderError}
+        onChange={(folder) => {
+          setDirectory(folder);
+          setFolderError(null);
+        }}
+        onClear={() => setDirectory('')}
+        help={(defaultFolder) => (
+          <>
+            {transport().nativeDialogs ? 'Unless you choose one, downloads go where their rule says, else to' : 'Leave empty for the folder of their rule, else'} {defaultFolder}.
+            {!transport().nativeDialogs && <> <code>~</code> is your home folder on the machine Ferry runs on.</>}
+          </>
         )}
+      >
         <RuleLine urls={urls} directory={directory.trim()} onOverride={(folder) => setDirectory(folder)} />
-        <span className="field__help" id="add-folder-help">
-          {transport().nativeDialogs ? 'Unless you choose one, downloads go where their rule says, else to' : 'Leave empty for the folder of their rule, else'}{' '}
-          {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
-          {!transport().nativeDialogs && <> <code>~</code> is your home folder on the machine Ferry runs on.</>}
-        </span>
-      </div>
+      </FolderInput>
       <label className="field">
         <span className="field__label">SHA-256 (optional)</span>
         <input className="input input--mono" aria-invalid={!shaOk} spellCheck={false} placeholder="64 hex characters, checked when the download ends" value={sha256} onChange={(e) => setSha256(e.target.value)} />

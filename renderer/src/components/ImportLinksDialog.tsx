@@ -5,13 +5,11 @@ import { previewInputFile } from '../../../shared/input-file';
 import { transport } from '../api/current';
 import { fieldError } from '../lib/actions';
 import { countOf } from '../lib/link-lists';
-import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
-import { FolderField } from './FolderField';
+import { FolderInput } from './FolderInput';
 import { Modal } from './Modal';
 
 export function ImportLinksDialog({ fileName, text }: { fileName: string; text: string }) {
-  const defaultDir = useTransfers((s) => s.settings?.downloadDirectory ?? '');
   const preview = useMemo(() => previewInputFile(text), [text]);
   const [directory, setDirectory] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -81,32 +79,21 @@ export function ImportLinksDialog({ fileName, text }: { fileName: string; text: 
           </ul>
         </div>
       )}
-      <div className="field">
-        <label className="field__label" htmlFor="import-folder">
-          Save to folder
-        </label>
-        <FolderField
-          id="import-folder"
-          describedBy={folderError ? 'import-folder-error' : 'import-folder-help'}
-          invalid={folderError !== null}
-          placeholder={defaultDir || 'Default download folder'}
-          value={directory}
-          onChange={(folder) => {
-            setDirectory(folder);
-            setFolderError(null);
-          }}
-          onClear={() => setDirectory('')}
-        />
-        {folderError && (
-          <span className="field__error" id="import-folder-error" role="alert">
-            {folderError}
-          </span>
+      <FolderInput
+        id="import-folder"
+        value={directory}
+        error={folderError}
+        onChange={(folder) => {
+          setDirectory(folder);
+          setFolderError(null);
+        }}
+        onClear={() => setDirectory('')}
+        help={(defaultFolder) => (
+          <>
+            {transport().nativeDialogs ? 'Folders named in the file are not used: links go to' : 'Folders named in the file (dir=) are used; the others go to'} {directory.trim() ? 'the folder above' : defaultFolder}.
+          </>
         )}
-        <span className="field__help" id="import-folder-help">
-          {transport().nativeDialogs ? 'Folders named in the file are not used: links go to' : 'Folders named in the file (dir=) are used; the others go to'}{' '}
-          {directory.trim() ? 'the folder above' : defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
-        </span>
-      </div>
+      />
       {error && (
         <p className="form-error" role="alert">
           {error}
