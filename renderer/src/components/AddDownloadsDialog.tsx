@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { transport } from '../api/current';
-import { addDownloads, fieldError } from '../lib/actions';
+import { addDownloads } from '../lib/actions';
 import { readLinks } from '../lib/links';
 import { useUi } from '../store/ui-store';
-import { FolderInput } from './FolderInput';
+import { FolderInput, useFolderChoice } from './FolderInput';
 import { Modal } from './Modal';
 import { ProxyFields, proxyProblem } from './ProxyFields';
 import type { ProxyChoice } from '../../../shared/proxy';
@@ -15,7 +15,7 @@ import { StreamQuality } from './StreamQuality';
 
 export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) {
   const [text, setText] = useState(initialUrls?.join('\n') ?? '');
-  const [directory, setDirectory] = useState('');
+  const folder = useFolderChoice();
   const [sha256, setSha256] = useState('');
   const [proxy, setProxy] = useState<ProxyChoice | undefined>(undefined);
   const [limitText, setLimitText] = useState('');
@@ -23,7 +23,6 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
   // The variant picked for one link; it does not carry over to another link.
   const [picked, setPicked] = useState<{ url: string; variant: string } | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
-  const [folderError, setFolderError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const close = () => useUi.getState().closeDialog();
 
@@ -43,11 +42,9 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
     if (!limit.ok) return setError(`Speed limit: ${limit.error}`);
     setBusy(true);
     setError(null);
-    setFolderError(null);
-    const added = await addDownloads(urls, directory.trim() || undefined, sha256.trim() || undefined, proxy, (e) => {
-      const aboutFolder = fieldError(e, 'directory');
-      if (aboutFolder) setFolderError(aboutFolder);
-      else setError(e.message);
+    folder.clearError();
+    const added = await addDownloads(urls, folder.folder || undefined, sha256.trim() || undefined, proxy, (e) => {
+      if (!folder.takeError(e)) setError(e.message);
     }, { ...(limit.value !== null ? { bytesPerSecond: limit.value } : {}), ...(priority !== 'normal' ? { priority } : {}), ...(variant !== 'best' ? { stream: { variant } } : {}) });
     setBusy(false);
     if (added) close();
@@ -106,13 +103,7 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
       <StreamQuality url={single} value={variant} onChange={(chosen) => single !== undefined && setPicked({ url: single, variant: chosen })} />
       <FolderInput
         id="add-folder"
-        value={directory}
-        error={folderError}
-        onChange={(folder) => {
-          setDirectory(folder);
-          setFolderError(null);
-        }}
-        onClear={() => setDirectory('')}
+        {...folder.field}
         help={(defaultFolder) => (
           <>
             {transport().nativeDialogs ? 'Unless you choose one, downloads go where their rule says, else to' : 'Leave empty for the folder of their rule, else'} {defaultFolder}.
@@ -120,7 +111,7 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
           </>
         )}
       >
-        <RuleLine urls={urls} directory={directory.trim()} onOverride={(folder) => setDirectory(folder)} />
+        <RuleLine urls={urls} directory={folder.folder} onOverride={folder.set} />
       </FolderInput>
       <label className="field">
         <span className="field__label">SHA-256 (optional)</span>

@@ -3,11 +3,12 @@
 // native dialogs, picked where it has; the host's refusal beside the field and named by it; the
 // default folder in the placeholder and the help line.
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import type { ErrorReply } from '../../../shared/contract';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTransfers } from '../store/transfers-store';
 import { demoHost, settle } from '../test/demo-app';
-import { FolderInput } from './FolderInput';
+import { FolderInput, useFolderChoice } from './FolderInput';
 
 let host: Awaited<ReturnType<typeof demoHost>> | undefined;
 afterEach(() => {
@@ -97,5 +98,49 @@ describe('FolderInput, picked (desktop host)', () => {
     const { cleared } = field({ value: '/home/you/Projects/releases' });
     fireEvent.click(screen.getByRole('button', { name: 'Use default' }));
     expect(cleared()).toBe(1);
+  });
+});
+
+describe('useFolderChoice', () => {
+  // A dialog in miniature: it sends the folder, the host answers with `reply`.
+  function Dialog({ reply }: { reply: ErrorReply }) {
+    const folder = useFolderChoice();
+    const [other, setOther] = useState('');
+    const send = () => {
+      folder.clearError();
+      if (!folder.takeError(reply)) setOther(reply.message);
+    };
+    return (
+      <>
+        <FolderInput id="d" {...folder.field} help={() => null} />
+        <button type="button" onClick={send}>
+          Send
+        </button>
+        <output>{`${folder.folder}|${other}`}</output>
+      </>
+    );
+  }
+  const refusal: ErrorReply = { code: 'INVALID_INPUT', field: 'directory', message: 'Invalid input for addDownloads: Type a full folder path (at directory)' };
+
+  it("keeps the host's word on the folder beside the field until the folder changes; sends it trimmed", async () => {
+    host = await demoHost({ count: 0, active: 0 });
+    render(<Dialog reply={refusal} />);
+    const input = screen.getByLabelText('Save to folder');
+    fireEvent.change(input, { target: { value: '  Documents ' } });
+    expect(screen.getByRole('status').textContent).toBe('Documents|');
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect(screen.getByRole('alert').textContent).toBe('Type a full folder path');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.change(input, { target: { value: '~/Documents' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(input.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('leaves an error about anything else to the dialog', async () => {
+    host = await demoHost({ count: 0, active: 0 });
+    render(<Dialog reply={{ code: 'FAILED', message: 'The host is busy' }} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('status').textContent).toBe('|The host is busy');
   });
 });

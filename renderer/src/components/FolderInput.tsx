@@ -1,11 +1,43 @@
 // The "Save to folder" field of the dialogs that add downloads (Add downloads, Import links): the
 // folder (typed, or picked where the host has native dialogs; `~` is the host's to expand), what
 // the host said against it, and a help line that names the default folder. Empty means "the
-// default", so the placeholder shows that folder. The dialog keeps the folder and the error: it
-// is the one that sends them and hears back.
-import type { ReactNode } from 'react';
+// default", so the placeholder shows that folder. The dialog holds the folder and the error
+// (useFolderChoice): it is the one that sends the folder and hears back.
+import { useState, type ReactNode } from 'react';
+import type { ErrorReply } from '../../../shared/contract';
+import { fieldError } from '../lib/actions';
 import { useTransfers } from '../store/transfers-store';
 import { FolderField } from './FolderField';
+
+/** A dialog's folder and the host's last word against it; `field` is spread onto <FolderInput>. */
+export function useFolderChoice() {
+  const [folder, setFolder] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return {
+    /** As typed or picked, trimmed; empty for the default folder. */
+    folder: folder.trim(),
+    /** Sets the folder without clearing the error (the rule line's "Use the download folder"). */
+    set: setFolder,
+    /** Before the dialog sends again: the last refusal no longer stands. */
+    clearError: () => setError(null),
+    /** Keeps a host error that is about the folder, to say beside the field; false for any other. */
+    takeError(e: ErrorReply): boolean {
+      const aboutFolder = fieldError(e, 'directory');
+      if (aboutFolder) setError(aboutFolder);
+      return Boolean(aboutFolder);
+    },
+    field: {
+      value: folder,
+      error,
+      // A new folder is a new question: the refusal of the old one goes.
+      onChange: (chosen: string) => {
+        setFolder(chosen);
+        setError(null);
+      },
+      onClear: () => setFolder(''),
+    },
+  };
+}
 
 interface FolderInputProps {
   /** The input's id; the error and the help line get `${id}-error` and `${id}-help`. */

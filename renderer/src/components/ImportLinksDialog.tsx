@@ -3,17 +3,15 @@
 import { useMemo, useState } from 'react';
 import { previewInputFile } from '../../../shared/input-file';
 import { transport } from '../api/current';
-import { fieldError } from '../lib/actions';
 import { countOf } from '../lib/link-lists';
 import { useUi } from '../store/ui-store';
-import { FolderInput } from './FolderInput';
+import { FolderInput, useFolderChoice } from './FolderInput';
 import { Modal } from './Modal';
 
 export function ImportLinksDialog({ fileName, text }: { fileName: string; text: string }) {
   const preview = useMemo(() => previewInputFile(text), [text]);
-  const [directory, setDirectory] = useState('');
+  const folder = useFolderChoice();
   const [error, setError] = useState<string | null>(null);
-  const [folderError, setFolderError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const close = () => useUi.getState().closeDialog();
   const { links, unreadable } = preview;
@@ -22,15 +20,13 @@ export function ImportLinksDialog({ fileName, text }: { fileName: string; text: 
     if (links === 0) return;
     setBusy(true);
     setError(null);
-    setFolderError(null);
+    folder.clearError();
     const reply = await transport()
-      .api.importLinks({ text, ...(directory.trim() ? { directory: directory.trim() } : {}) })
+      .api.importLinks({ text, ...(folder.folder ? { directory: folder.folder } : {}) })
       .catch((e: unknown) => ({ ok: false as const, error: { code: 'FAILED' as const, message: (e as Error).message } }));
     setBusy(false);
     if (!reply.ok) {
-      const aboutFolder = fieldError(reply.error, 'directory');
-      if (aboutFolder) setFolderError(aboutFolder);
-      else setError(reply.error.message);
+      if (!folder.takeError(reply.error)) setError(reply.error.message);
       return;
     }
     const { ids, skipped, problems, notes } = reply.value;
@@ -81,16 +77,10 @@ export function ImportLinksDialog({ fileName, text }: { fileName: string; text: 
       )}
       <FolderInput
         id="import-folder"
-        value={directory}
-        error={folderError}
-        onChange={(folder) => {
-          setDirectory(folder);
-          setFolderError(null);
-        }}
-        onClear={() => setDirectory('')}
+        {...folder.field}
         help={(defaultFolder) => (
           <>
-            {transport().nativeDialogs ? 'Folders named in the file are not used: links go to' : 'Folders named in the file (dir=) are used; the others go to'} {directory.trim() ? 'the folder above' : defaultFolder}.
+            {transport().nativeDialogs ? 'Folders named in the file are not used: links go to' : 'Folders named in the file (dir=) are used; the others go to'} {folder.folder ? 'the folder above' : defaultFolder}.
           </>
         )}
       />
