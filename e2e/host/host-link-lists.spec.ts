@@ -7,28 +7,21 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { HostFixtureInfo } from '../support/host-fixture';
-import { startHostFixture } from '../support/host-process';
+import { hostPageForFile } from '../support/host-page';
 import { shot, SHOTS_DIR } from '../support/shots';
 
 test.describe.configure({ mode: 'serial' });
 
 let info: HostFixtureInfo;
-let stop: () => Promise<void>;
 let page: Page;
 let folder: string;
+hostPageForFile((host) => ({ info, page } = host), { page: { acceptDownloads: true } });
 
-test.beforeAll(async ({ browser }) => {
-  const fixture = await startHostFixture();
-  info = fixture.info;
-  stop = fixture.stop;
+test.beforeAll(async () => {
   folder = await mkdtemp(path.join(tmpdir(), 'ferry-e2e-list-'));
-  page = await browser.newPage({ acceptDownloads: true });
-  await page.goto(info.ui);
 });
 
 test.afterAll(async () => {
-  await page?.close();
-  await stop?.();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 

@@ -4,27 +4,14 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { HostFixtureInfo } from '../support/host-fixture';
-import { startHostFixture } from '../support/host-process';
+import { hostPageForFile } from '../support/host-page';
 import { shot } from '../support/shots';
 
 test.describe.configure({ mode: 'serial' });
 
 let info: HostFixtureInfo;
-let stop: () => Promise<void>;
 let page: Page;
-
-test.beforeAll(async ({ browser }) => {
-  const fixture = await startHostFixture();
-  info = fixture.info;
-  stop = fixture.stop;
-  page = await browser.newPage();
-  await page.goto(info.ui);
-});
-
-test.afterAll(async () => {
-  await page?.close();
-  await stop?.();
-});
+hostPageForFile((host) => ({ info, page } = host));
 
 const grid = () => page.getByRole('grid', { name: 'Transfers' });
 

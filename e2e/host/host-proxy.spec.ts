@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { proxiesMissing, startMicrosocks, startTinyproxy, type Microsocks, type Tinyproxy } from '../../test-support/proxies';
 import type { HostFixtureInfo } from '../support/host-fixture';
-import { startHostFixture } from '../support/host-process';
+import { hostPageForFile } from '../support/host-page';
 import { shot } from '../support/shots';
 
 test.describe.configure({ mode: 'serial' });
@@ -13,23 +13,16 @@ const missing = proxiesMissing();
 test.skip(missing !== undefined, missing ?? '');
 
 let info: HostFixtureInfo;
-let stop: () => Promise<void>;
 let page: Page;
 let tinyproxy: Tinyproxy;
 let socks: Microsocks;
+hostPageForFile((host) => ({ info, page } = host));
 
-test.beforeAll(async ({ browser }) => {
-  const fixture = await startHostFixture();
-  info = fixture.info;
-  stop = fixture.stop;
+test.beforeAll(async () => {
   [tinyproxy, socks] = await Promise.all([startTinyproxy({ user: 'alice', password: 'e2e-secret' }), startMicrosocks()]);
-  page = await browser.newPage();
-  await page.goto(info.ui);
 });
 
 test.afterAll(async () => {
-  await page?.close();
-  await stop?.();
   await Promise.all([tinyproxy?.stop(), socks?.stop()]);
 });
 

@@ -7,37 +7,29 @@ import type { Snapshot } from '../../shared/contract';
 import type { TransferView } from '../../shared/transfer';
 import { connectUi, type UiClient } from '../../test-support/headless-client';
 import type { HostFixtureInfo } from '../support/host-fixture';
-import { startHostFixture } from '../support/host-process';
+import { hostPageForFile } from '../support/host-page';
 import { shot } from '../support/shots';
 
 test.describe.configure({ mode: 'serial' });
 
 let info: HostFixtureInfo;
-let stop: () => Promise<void>;
 let page: Page;
 let other: UiClient;
 const consoleErrors: string[] = [];
-
-test.beforeAll(async ({ browser }) => {
-  const fixture = await startHostFixture();
-  info = fixture.info;
-  stop = fixture.stop;
-  const ui = new URL(info.ui);
-  other = await connectUi(Number(ui.port), ui.hash.replace('#token=', ''));
-  // One at a time: the crawl holds the slot for minutes, so everything added after it waits in the queue.
-  expect((await other.call('setSettings', { maxActive: 1 })).ok).toBe(true);
-  page = await browser.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  await page.goto(info.ui);
-  await expect(page.getByText('Connected')).toBeVisible();
+hostPageForFile((host) => ({ info, page } = host), {
+  async prepare() {
+    const ui = new URL(info.ui);
+    other = await connectUi(Number(ui.port), ui.hash.replace('#token=', ''));
+    // One at a time: the crawl holds the slot for minutes, so everything added after it waits in the queue.
+    expect((await other.call('setSettings', { maxActive: 1 })).ok).toBe(true);
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+  },
 });
 
-test.afterAll(async () => {
+test.afterAll(() => {
   other?.close();
-  await page?.close();
-  await stop?.();
 });
 
 const grid = () => page.getByRole('grid', { name: 'Transfers' });

@@ -7,27 +7,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { HostFixtureInfo } from '../support/host-fixture';
-import { startHostFixture } from '../support/host-process';
+import { hostPageForFile } from '../support/host-page';
 import { shot } from '../support/shots';
 
 test.describe.configure({ mode: 'serial' });
 
 let info: HostFixtureInfo;
-let stop: () => Promise<void>;
 let page: Page;
-
-test.beforeAll(async ({ browser }) => {
-  const fixture = await startHostFixture();
-  info = fixture.info;
-  stop = fixture.stop;
-  page = await browser.newPage();
-  await page.goto(info.ui);
-  await expect(page.getByText('Connected')).toBeVisible();
-});
-test.afterAll(async () => {
-  await page?.close();
-  await stop?.();
-});
+hostPageForFile((host) => ({ info, page } = host));
 
 const openRules = async () => {
   await page.getByRole('button', { name: 'Settings' }).click();

@@ -7,14 +7,13 @@ import { expect, test } from '@playwright/test';
 import type { Snapshot } from '../../shared/contract';
 import type { Page, WebSocketRoute } from '@playwright/test';
 import type { HostFixtureInfo } from '../support/host-fixture';
-import { startHostFixture } from '../support/host-process';
+import { hostPageForFile } from '../support/host-page';
 import { shot } from '../support/shots';
 import { connectUi } from '../../test-support/headless-client';
 
 test.describe.configure({ mode: 'serial' });
 
 let info: HostFixtureInfo;
-let stop: () => Promise<void>;
 let page: Page;
 const consoleErrors: string[] = [];
 /** The page's live socket, proxied so a test can cut it like a host restart would. */
@@ -23,27 +22,18 @@ let socketConnects = 0;
 /** While set, a reconnecting page waits for it before reaching the host. */
 let holdReconnect: Promise<void> | null = null;
 
-test.beforeAll(async ({ browser }) => {
-  const fixture = await startHostFixture();
-  info = fixture.info;
-  stop = fixture.stop;
-  page = await browser.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  await page.routeWebSocket(/\/ws\?token=/, async (ws) => {
-    socketConnects++;
-    socketRoute = ws;
-    if (holdReconnect) await holdReconnect;
-    ws.connectToServer();
-  });
-  await page.goto(info.ui);
-  await expect(page.getByText('Connected')).toBeVisible();
-});
-
-test.afterAll(async () => {
-  await page?.close();
-  await stop?.();
+hostPageForFile((host) => ({ info, page } = host), {
+  async prepare() {
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    await page.routeWebSocket(/\/ws\?token=/, async (ws) => {
+      socketConnects++;
+      socketRoute = ws;
+      if (holdReconnect) await holdReconnect;
+      ws.connectToServer();
+    });
+  },
 });
 
 const grid = () => page.getByRole('grid', { name: 'Transfers' });

@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { startTestServer, type TestServer } from '../../test-support/http-test-server';
 import { ffmpegMissing, probe, StreamFixtures } from '../../test-support/stream-fixtures';
 import type { HostFixtureInfo } from '../support/host-fixture';
-import { startHostFixture } from '../support/host-process';
+import { hostPageForFile } from '../support/host-page';
 import { shot, SHOTS_DIR } from '../support/shots';
 
 const skip = ffmpegMissing();
@@ -18,13 +18,12 @@ test.skip(Boolean(skip), skip ?? '');
 const TYPES: Record<string, string> = { '.m3u8': 'application/vnd.apple.mpegurl', '.ts': 'video/mp2t' };
 
 let info: HostFixtureInfo;
-let stop: () => Promise<void>;
 let page: Page;
 let server: TestServer;
 const fixtures = new StreamFixtures();
 const received: string[] = [];
 
-test.beforeAll(async ({ browser }) => {
+test.beforeAll(async () => {
   test.setTimeout(120_000);
   server = await startTestServer();
   const dir = await fixtures.get('master');
@@ -34,18 +33,15 @@ test.beforeAll(async ({ browser }) => {
     const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
     server.route(`/launch/${path.relative(dir, file).split(path.sep).join('/')}`, { body: await readFile(file), headers: { 'content-type': type } });
   }
-  const fixture = await startHostFixture();
-  info = fixture.info;
-  stop = fixture.stop;
-  page = await browser.newPage();
-  // What the host sends the page, to see its answer to a describeStream that shows nothing.
-  page.on('websocket', (ws) => ws.on('framereceived', (frame) => received.push(String(frame.payload))));
-  await page.goto(info.ui);
+});
+hostPageForFile((host) => ({ info, page } = host), {
+  prepare() {
+    // What the host sends the page, to see its answer to a describeStream that shows nothing.
+    page.on('websocket', (ws) => ws.on('framereceived', (frame) => received.push(String(frame.payload))));
+  },
 });
 
 test.afterAll(async () => {
-  await page?.close();
-  await stop?.();
   await server?.close();
   await fixtures.remove();
 });

@@ -1,52 +1,24 @@
 // The real download worker driven by the real engine against awkward servers on 127.0.0.1:
 // the project's own test server and Debian's nginx. Every test checks bytes on disk.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TransferView } from '../../../shared/transfer';
-import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useDownloadFixture } from '../../../test-support/download-test-kit';
+import { randomBytes, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { startNginx, type NginxServer } from '../../../test-support/nginx';
-import { TransferEngine, type EngineSettings } from '../engine';
-import type { DownloadRequest } from '../types';
-import { createDownloadWorker } from './download-worker';
+import { until } from '../../../test-support/wait';
 
 let server: TestServer;
 let nginx: NginxServer;
-let tmp: string;
-let dir: string;
-let engine: TransferEngine;
 let routeCounter = 0;
-
-const baseSettings: Partial<EngineSettings> = { stallTimeoutMs: 1500, retryBaseMs: 50, retryMaxMs: 300 };
-
-async function openEngine(settings: Partial<EngineSettings> = {}): Promise<TransferEngine> {
-  engine = await TransferEngine.open({
-    dataDir: path.join(tmp, 'data'),
-    workers: { download: createDownloadWorker({ checkpointIntervalMs: 200 }) },
-    settings: { ...baseSettings, ...settings },
-  });
-  return engine;
-}
+const fx = useDownloadFixture('ferry-dl-', { worker: { checkpointIntervalMs: 200 }, settings: { stallTimeoutMs: 1500, retryBaseMs: 50, retryMaxMs: 300 } });
+const { download } = fx;
 
 /** A unique path per test so request logs never mix. */
 function uniquePath(name: string): string {
   return `/t${++routeCounter}/${name}`;
-}
-
-async function download(req: Partial<DownloadRequest> & { url: string }): Promise<TransferView> {
-  const view = await engine.addDownload({ directory: dir, ...req });
-  const [done] = await engine.waitUntilFinished([view.id]);
-  return done!;
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 beforeAll(async () => {
@@ -57,16 +29,6 @@ afterAll(async () => {
   await server.close();
   await nginx.stop();
 });
-beforeEach(async () => {
-  tmp = await makeTempDir('ferry-dl-');
-  dir = path.join(tmp, 'downloads');
-  await mkdir(dir);
-  await openEngine();
-});
-afterEach(async () => {
-  await engine.close();
-  await removeDir(tmp);
-});
 
 describe('download worker through the engine', () => {
   it('downloads byte-identical files from the test server and from nginx', async () => {
@@ -75,7 +37,7 @@ describe('download worker through the engine', () => {
     server.route(p, { body: bytes });
     const view = await download({ url: server.url(p) });
     expect(view.state).toBe('completed');
-    expect(view.download?.filePath).toBe(path.join(dir, 'plain.bin'));
+    expect(view.download?.filePath).toBe(path.join(fx.dir, 'plain.bin'));
     expect(sha256(await readFile(view.download!.filePath!))).toBe(sha256(bytes));
     expect(view.progress.bytesDone).toBe(bytes.length);
     expect(server.requestsFor(p)[0]!.headers['accept-encoding']).toBe('identity');
@@ -84,27 +46,27 @@ describe('download worker through the engine', () => {
     const fromNginx = await download({ url: `${nginx.baseUrl}/n.bin`, sha256: sha256(bytes) });
     expect(fromNginx.state).toBe('completed');
     expect(sha256(await readFile(fromNginx.download!.filePath!))).toBe(sha256(bytes));
-    expect(await readdir(dir)).toEqual(['n.bin', 'plain.bin']);
+    expect(await readdir(fx.dir)).toEqual(['n.bin', 'plain.bin']);
   });
 
   it('pause keeps the .part; resume sends Range + If-Range and ends byte-identical', async () => {
     const bytes = randomBytes(1_500_000, 12);
     const p = uniquePath('slow.bin');
     server.route(p, { body: bytes, rateBytesPerSec: 1_000_000 });
-    const view = await engine.addDownload({ directory: dir, url: server.url(p) });
-    await waitFor(() => (engine.get(view.id)?.progress.bytesDone ?? 0) > 300_000);
-    await engine.pause(view.id);
-    expect(engine.get(view.id)?.state).toBe('paused');
-    const files = await readdir(dir);
+    const view = await fx.engine.addDownload({ directory: fx.dir, url: server.url(p) });
+    await until(() => (fx.engine.get(view.id)?.progress.bytesDone ?? 0) > 300_000, '300 kB downloaded');
+    await fx.engine.pause(view.id);
+    expect(fx.engine.get(view.id)?.state).toBe('paused');
+    const files = await readdir(fx.dir);
     expect(files).toEqual(['slow.bin.part']);
-    const partSize = (await readFile(path.join(dir, 'slow.bin.part'))).length;
+    const partSize = (await readFile(path.join(fx.dir, 'slow.bin.part'))).length;
     expect(partSize).toBeGreaterThan(0);
     // The .part holds exactly the first bytes of the file: nothing garbled, nothing unrecorded.
-    expect((await readFile(path.join(dir, 'slow.bin.part'))).equals(bytes.subarray(0, partSize))).toBe(true);
+    expect((await readFile(path.join(fx.dir, 'slow.bin.part'))).equals(bytes.subarray(0, partSize))).toBe(true);
 
     server.route(p, { body: bytes }); // full speed now
-    await engine.resume(view.id);
-    const [done] = await engine.waitUntilFinished([view.id]);
+    await fx.engine.resume(view.id);
+    const [done] = await fx.engine.waitUntilFinished([view.id]);
     expect(done!.state).toBe('completed');
     const second = server.requestsFor(p)[1]!;
     expect(second.headers.range).toBe(`bytes=${partSize}-`);
@@ -119,13 +81,13 @@ describe('download worker through the engine', () => {
     try {
       const bytes = randomBytes(1_200_000, 13);
       await writeFile(path.join(slow.root, 'big.bin'), bytes);
-      const view = await engine.addDownload({ directory: dir, url: `${slow.baseUrl}/big.bin` });
-      await waitFor(() => (engine.get(view.id)?.progress.bytesDone ?? 0) > 200_000);
-      await engine.pause(view.id);
-      const partSize = (await readFile(path.join(dir, 'big.bin.part'))).length;
+      const view = await fx.engine.addDownload({ directory: fx.dir, url: `${slow.baseUrl}/big.bin` });
+      await until(() => (fx.engine.get(view.id)?.progress.bytesDone ?? 0) > 200_000, '200 kB downloaded');
+      await fx.engine.pause(view.id);
+      const partSize = (await readFile(path.join(fx.dir, 'big.bin.part'))).length;
       expect(partSize).toBeGreaterThan(0);
-      await engine.resume(view.id);
-      const [done] = await engine.waitUntilFinished([view.id]);
+      await fx.engine.resume(view.id);
+      const [done] = await fx.engine.waitUntilFinished([view.id]);
       expect(done!.state).toBe('completed');
       expect(done!.validators?.etag).toMatch(/^"/);
       expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(bytes));
@@ -155,13 +117,13 @@ describe('download worker through the engine', () => {
       const v1 = randomBytes(1_000_000, 23);
       const v2 = randomBytes(900_000, 24);
       await writeFile(path.join(slow.root, 'doc.bin'), v1);
-      const view = await engine.addDownload({ directory: dir, url: `${slow.baseUrl}/doc.bin` });
-      await waitFor(() => (engine.get(view.id)?.progress.bytesDone ?? 0) > 200_000);
-      await engine.pause(view.id);
-      const oldEtag = engine.get(view.id)?.validators?.etag;
+      const view = await fx.engine.addDownload({ directory: fx.dir, url: `${slow.baseUrl}/doc.bin` });
+      await until(() => (fx.engine.get(view.id)?.progress.bytesDone ?? 0) > 200_000, '200 kB downloaded');
+      await fx.engine.pause(view.id);
+      const oldEtag = fx.engine.get(view.id)?.validators?.etag;
       await writeFile(path.join(slow.root, 'doc.bin'), v2);
-      await engine.resume(view.id);
-      const [done] = await engine.waitUntilFinished([view.id]);
+      await fx.engine.resume(view.id);
+      const [done] = await fx.engine.waitUntilFinished([view.id]);
       expect(done!.state).toBe('completed');
       expect(done!.validators?.etag).not.toBe(oldEtag);
       expect(done!.log.some((e) => /Starting over from byte 0: the file changed/.test(e.message))).toBe(true);
@@ -194,8 +156,7 @@ describe('download worker through the engine', () => {
   });
 
   it('finishes although the connection is cut more often than maxRetries, since each cut made progress', async () => {
-    await engine.close();
-    await openEngine({ maxRetries: 2 });
+    await fx.open({ settings: { maxRetries: 2 } });
     const bytes = randomBytes(1_000_000, 17);
     const p = uniquePath('cut.bin');
     server.route(p, { body: bytes, cutAfterBytes: 70_000, cutTimes: 12 });
@@ -236,8 +197,7 @@ describe('download worker through the engine', () => {
   });
 
   it('fails 404 at once and 500 after the retries, with the status in the error', async () => {
-    await engine.close();
-    await openEngine({ maxRetries: 2 });
+    await fx.open({ settings: { maxRetries: 2 } });
     const missing = uniquePath('missing.bin');
     server.route(missing, { status: 404 });
     const notFound = await download({ url: server.url(missing) });
@@ -253,7 +213,7 @@ describe('download worker through the engine', () => {
     expect(failed.error).toMatchObject({ code: 'HTTP_STATUS', status: 500 });
     expect(failed.error?.message).toMatch(/500/);
     expect(server.requestsFor(broken).length).toBe(3);
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(fx.dir)).toEqual([]);
   });
 
   it('waits at least Retry-After after a 503', async () => {
@@ -283,23 +243,23 @@ describe('download worker through the engine', () => {
       server.route(p, { body: 'hello', headers: { 'content-disposition': header } });
       const view = await download({ url: server.url(p) });
       expect(view.state, header).toBe('completed');
-      expect(view.download?.filePath, header).toBe(path.join(dir, expected));
+      expect(view.download?.filePath, header).toBe(path.join(fx.dir, expected));
       expect(view.name).toBe(expected);
     }
-    expect((await readdir(dir)).sort()).toEqual(hostile.map(([, e]) => e).sort());
-    expect((await readdir(tmp)).sort()).toEqual(['data', 'downloads']);
+    expect((await readdir(fx.dir)).sort()).toEqual(hostile.map(([, e]) => e).sort());
+    expect((await readdir(fx.tmp)).sort()).toEqual(['data', 'downloads']);
   });
 
   it('never overwrites: name conflicts become "name (1).ext", chosen at finish', async () => {
     const p = uniquePath('report.pdf');
     server.route(p, { body: 'new' });
-    await writeFile(path.join(dir, 'report.pdf'), 'old');
+    await writeFile(path.join(fx.dir, 'report.pdf'), 'old');
     const first = await download({ url: server.url(p) });
     const second = await download({ url: server.url(p) });
-    expect(first.download?.filePath).toBe(path.join(dir, 'report (1).pdf'));
-    expect(second.download?.filePath).toBe(path.join(dir, 'report (2).pdf'));
-    expect(await readFile(path.join(dir, 'report.pdf'), 'utf8')).toBe('old');
-    expect(await readFile(path.join(dir, 'report (2).pdf'), 'utf8')).toBe('new');
+    expect(first.download?.filePath).toBe(path.join(fx.dir, 'report (1).pdf'));
+    expect(second.download?.filePath).toBe(path.join(fx.dir, 'report (2).pdf'));
+    expect(await readFile(path.join(fx.dir, 'report.pdf'), 'utf8')).toBe('old');
+    expect(await readFile(path.join(fx.dir, 'report (2).pdf'), 'utf8')).toBe('new');
   });
 
   it('saves a gzip-encoded body raw, as the server sent it', async () => {
@@ -317,7 +277,7 @@ describe('download worker through the engine', () => {
     const view = await download({ url: server.url(p), sha256: 'a'.repeat(64) });
     expect(view.state).toBe('failed');
     expect(view.error?.code).toBe('CHECKSUM_MISMATCH');
-    expect(await readdir(dir)).toEqual([]);
+    expect(await readdir(fx.dir)).toEqual([]);
   });
 
   it('ends redirect loops and redirects to other protocols with a clear REDIRECT error', async () => {
@@ -354,13 +314,13 @@ describe('download worker through the engine', () => {
     const bytes = randomBytes(1_500_000, 25);
     const p = uniquePath('restart.bin');
     server.route(p, { body: bytes, rateBytesPerSec: 1_000_000 });
-    const view = await engine.addDownload({ directory: dir, url: server.url(p) });
-    await waitFor(() => (engine.get(view.id)?.progress.bytesDone ?? 0) > 300_000);
-    await engine.close();
-    const partSize = (await readFile(path.join(dir, 'restart.bin.part'))).length;
+    const view = await fx.engine.addDownload({ directory: fx.dir, url: server.url(p) });
+    await until(() => (fx.engine.get(view.id)?.progress.bytesDone ?? 0) > 300_000, '300 kB downloaded');
+    await fx.engine.close();
+    const partSize = (await readFile(path.join(fx.dir, 'restart.bin.part'))).length;
     server.route(p, { body: bytes });
-    await openEngine();
-    const [done] = await engine.waitUntilFinished([view.id]);
+    await fx.open();
+    const [done] = await fx.engine.waitUntilFinished([view.id]);
     expect(done!.state).toBe('completed');
     expect(server.requestsFor(p).at(-1)!.headers.range).toBe(`bytes=${partSize}-`);
     expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(bytes));
@@ -372,9 +332,9 @@ describe('download worker through the engine', () => {
     server.route(p, { body: bytes });
     const view = await download({ url: server.url(p) });
     const finalPath = view.download!.filePath!;
-    await engine.close();
+    await fx.engine.close();
     // Rewind the record to the moment before the rename was recorded: still active, still pointing at the .part.
-    const recordFile = path.join(tmp, 'data', 'transfers', `${view.id}.json`);
+    const recordFile = path.join(fx.tmp, 'data', 'transfers', `${view.id}.json`);
     const record = JSON.parse(await readFile(recordFile, 'utf8'));
     expect(record.resume.partInode).toBeTypeOf('number');
     record.transfer.state = 'active';
@@ -383,34 +343,34 @@ describe('download worker through the engine', () => {
     await writeFile(recordFile, JSON.stringify(record));
     const requestsBefore = server.requestsFor(p).length;
 
-    await openEngine();
-    const [done] = await engine.waitUntilFinished([view.id]);
+    await fx.open();
+    const [done] = await fx.engine.waitUntilFinished([view.id]);
     expect(done!.state).toBe('completed');
     expect(done!.download!.filePath).toBe(finalPath);
     expect(server.requestsFor(p).length).toBe(requestsBefore);
-    expect(await readdir(dir)).toEqual(['renamed.bin']);
+    expect(await readdir(fx.dir)).toEqual(['renamed.bin']);
   });
 
   it('remove keeps the finished file unless asked to delete it', async () => {
     const p = uniquePath('keep.txt');
     server.route(p, { body: 'keep me' });
     const kept = await download({ url: server.url(p) });
-    await engine.remove(kept.id);
+    await fx.engine.remove(kept.id);
     expect(await readFile(kept.download!.filePath!, 'utf8')).toBe('keep me');
     const gone = await download({ url: server.url(p) });
-    expect(gone.download?.filePath).toBe(path.join(dir, 'keep (1).txt'));
-    await engine.remove(gone.id, { deleteFile: true });
-    expect(await readdir(dir)).toEqual(['keep.txt']);
+    expect(gone.download?.filePath).toBe(path.join(fx.dir, 'keep (1).txt'));
+    await fx.engine.remove(gone.id, { deleteFile: true });
+    expect(await readdir(fx.dir)).toEqual(['keep.txt']);
   });
 
   it('cancel removes the .part file', async () => {
     const p = uniquePath('cancel.bin');
     server.route(p, { body: randomBytes(2_000_000, 21), rateBytesPerSec: 500_000 });
-    const view = await engine.addDownload({ directory: dir, url: server.url(p) });
-    await waitFor(() => (engine.get(view.id)?.progress.bytesDone ?? 0) > 100_000);
-    expect(await readdir(dir)).toEqual(['cancel.bin.part']);
-    await engine.cancel(view.id);
-    expect(engine.get(view.id)?.state).toBe('canceled');
-    expect(await readdir(dir)).toEqual([]);
+    const view = await fx.engine.addDownload({ directory: fx.dir, url: server.url(p) });
+    await until(() => (fx.engine.get(view.id)?.progress.bytesDone ?? 0) > 100_000, '100 kB downloaded');
+    expect(await readdir(fx.dir)).toEqual(['cancel.bin.part']);
+    await fx.engine.cancel(view.id);
+    expect(fx.engine.get(view.id)?.state).toBe('canceled');
+    expect(await readdir(fx.dir)).toEqual([]);
   });
 });

@@ -3,51 +3,27 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TransferView } from '../../../shared/transfer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy } from '../../../test-support/fault-proxy';
-import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { useDownloadFixture } from '../../../test-support/download-test-kit';
+import { randomBytes, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { requestsLogged, startNginx, type NginxServer } from '../../../test-support/nginx';
-import { TransferEngine, type EngineSettings } from '../engine';
-import type { DownloadRequest } from '../types';
-import { createDownloadWorker, type DownloadWorkerOptions } from './download-worker';
+import { until } from '../../../test-support/wait';
 import { HostConnectionPool } from './host-pool';
 
 let server: TestServer;
-let tmp: string;
-let dir: string;
-let engine: TransferEngine;
 let routeCounter = 0;
 
 const MIN_SPLIT = 256 * 1024;
-const baseSettings: Partial<EngineSettings> = { stallTimeoutMs: 3000, retryBaseMs: 50, retryMaxMs: 300 };
-
-async function openEngine(worker: DownloadWorkerOptions = {}, settings: Partial<EngineSettings> = {}): Promise<TransferEngine> {
-  engine = await TransferEngine.open({
-    dataDir: path.join(tmp, 'data'),
-    workers: { download: createDownloadWorker({ checkpointIntervalMs: 100, minSplitBytes: MIN_SPLIT, connections: 4, ...worker }) },
-    settings: { ...baseSettings, ...settings },
-  });
-  return engine;
-}
+const fx = useDownloadFixture('ferry-seg-', {
+  worker: { checkpointIntervalMs: 100, minSplitBytes: MIN_SPLIT, connections: 4 },
+  settings: { stallTimeoutMs: 3000, retryBaseMs: 50, retryMaxMs: 300 },
+});
+const { download } = fx;
 
 function uniquePath(name: string): string {
   return `/s${++routeCounter}/${name}`;
-}
-
-async function download(req: Partial<DownloadRequest> & { url: string }): Promise<TransferView> {
-  const view = await engine.addDownload({ directory: dir, ...req });
-  const [done] = await engine.waitUntilFinished([view.id]);
-  return done!;
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function sentBytes(p: string): number {
@@ -59,16 +35,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-});
-beforeEach(async () => {
-  tmp = await makeTempDir('ferry-seg-');
-  dir = path.join(tmp, 'downloads');
-  await mkdir(dir);
-  await openEngine();
-});
-afterEach(async () => {
-  await engine.close();
-  await removeDir(tmp);
 });
 
 describe('segmented downloads', () => {
@@ -153,10 +119,10 @@ describe('segmented downloads', () => {
     const bytes = randomBytes(6 << 20, 23);
     const p = uniquePath('pause.bin');
     server.route(p, { body: bytes, rateBytesPerSec: 2_000_000 });
-    const added = await engine.addDownload({ directory: dir, url: server.url(p) });
-    await waitFor(() => (engine.get(added.id)?.download?.segments?.length ?? 0) >= 3 && engine.get(added.id)!.progress.bytesDone > bytes.length * 0.3);
-    await engine.pause(added.id);
-    const paused = engine.get(added.id)!;
+    const added = await fx.engine.addDownload({ directory: fx.dir, url: server.url(p) });
+    await until(() => (fx.engine.get(added.id)?.download?.segments?.length ?? 0) >= 3 && fx.engine.get(added.id)!.progress.bytesDone > bytes.length * 0.3, 'three ranges and 30 % done');
+    await fx.engine.pause(added.id);
+    const paused = fx.engine.get(added.id)!;
     const segments = paused.download!.segments!;
     expect(segments.length).toBeGreaterThanOrEqual(2);
     // The segments cover the file exactly.
@@ -167,8 +133,8 @@ describe('segmented downloads', () => {
     const before = server.requestsFor(p).length;
     const sentBefore = sentBytes(p);
 
-    await engine.resume(added.id);
-    const [done] = await engine.waitUntilFinished([added.id]);
+    await fx.engine.resume(added.id);
+    const [done] = await fx.engine.waitUntilFinished([added.id]);
     expect(done!.state).toBe('completed');
     expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(bytes));
     const resumedStarts = server
@@ -236,21 +202,21 @@ describe('segmented downloads', () => {
   });
 
   it('two big files from one host share the host connection budget', async () => {
-    await engine.close();
+    await fx.engine.close();
     const own = await startTestServer();
     try {
-      await openEngine({ pool: new HostConnectionPool(4), connections: 4 }, { maxPerHost: 2 });
+      await fx.open({ worker: { pool: new HostConnectionPool(4), connections: 4 }, settings: { maxPerHost: 2 } });
       const a = randomBytes(6 << 20, 28);
       const b = randomBytes(6 << 20, 29);
       own.route('/a.bin', { body: a, rateBytesPerSec: 2_000_000 });
       own.route('/b.bin', { body: b, rateBytesPerSec: 2_000_000 });
-      const views = [await engine.addDownload({ directory: dir, url: own.url('/a.bin') })];
+      const views = [await fx.engine.addDownload({ directory: fx.dir, url: own.url('/a.bin') })];
       // The second arrives while the first holds the whole budget: the first gives half of it back.
-      await waitFor(() => own.openNow() >= 4);
-      views.push(await engine.addDownload({ directory: dir, url: own.url('/b.bin') }));
+      await until(() => own.openNow() >= 4, 'the first download holding all 4 connections');
+      views.push(await fx.engine.addDownload({ directory: fx.dir, url: own.url('/b.bin') }));
       const samples: number[] = [];
       const sampler = setInterval(() => samples.push(own.openNow()), 20);
-      const done = await engine.waitUntilFinished(views.map((v) => v.id));
+      const done = await fx.engine.waitUntilFinished(views.map((v) => v.id));
       clearInterval(sampler);
       expect(sha256(await readFile(done[0]!.download!.filePath!))).toBe(sha256(a));
       expect(sha256(await readFile(done[1]!.download!.filePath!))).toBe(sha256(b));
@@ -265,7 +231,7 @@ describe('segmented downloads', () => {
   });
 
   it('a full disk fails the download with DISK_FULL (not retried) and keeps the .part', async () => {
-    const small = path.join(tmp, 'small-fs');
+    const small = path.join(fx.tmp, 'small-fs');
     await mkdir(small);
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', small], { stdio: 'ignore' });

@@ -2,16 +2,14 @@
 // origins; A redirects to B. Every request B sees (the first one after the redirect, each range
 // of a segmented download, the ones after a restart) must be free of the user's credentials, and
 // the file must still arrive byte-identical.
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransferView } from '../../../shared/transfer';
-import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
+import { useDownloadFixture } from '../../../test-support/download-test-kit';
+import { randomBytes, sha256 } from '../../../test-support/files';
 import { startTestServer, type RecordedRequest, type TestServer } from '../../../test-support/http-test-server';
 import { until } from '../../../test-support/wait';
-import { TransferEngine } from '../engine';
 import type { DownloadRequest } from '../types';
-import { createDownloadWorker } from './download-worker';
 
 /** What a browser extension hands over for a link on site A, and what a script may add. */
 const GIVEN = {
@@ -36,25 +34,14 @@ function leaks(requests: readonly RecordedRequest[]): string[] {
 
 let a: TestServer;
 let b: TestServer;
-let tmp: string;
-let dir: string;
-let engine: TransferEngine;
 let n = 0;
+const fx = useDownloadFixture('ferry-origin-', {
+  worker: { checkpointIntervalMs: 100, minSplitBytes: 256 * 1024, connections: 4 },
+  settings: { stallTimeoutMs: 5000, retryBaseMs: 50, retryMaxMs: 300 },
+});
 
-async function openEngine(): Promise<TransferEngine> {
-  engine = await TransferEngine.open({
-    dataDir: path.join(tmp, 'data'),
-    workers: { download: createDownloadWorker({ checkpointIntervalMs: 100, minSplitBytes: 256 * 1024, connections: 4 }) },
-    settings: { stallTimeoutMs: 5000, retryBaseMs: 50, retryMaxMs: 300 },
-  });
-  return engine;
-}
-
-async function download(req: Partial<DownloadRequest> & { url: string }): Promise<TransferView> {
-  const view = await engine.addDownload({ directory: dir, headers: GIVEN, ...req });
-  const [done] = await engine.waitUntilFinished([view.id]);
-  return done!;
-}
+/** A download as the extension hands it over: with the headers given for site A. */
+const download = (req: Partial<DownloadRequest> & { url: string }): Promise<TransferView> => fx.download({ headers: GIVEN, ...req });
 
 async function fileOf(view: TransferView): Promise<Buffer> {
   return readFile(view.download!.filePath!);
@@ -67,16 +54,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await a.close();
   await b.close();
-});
-beforeEach(async () => {
-  tmp = await makeTempDir('ferry-origin-');
-  dir = path.join(tmp, 'downloads');
-  await mkdir(dir);
-  await openEngine();
-});
-afterEach(async () => {
-  await engine.close();
-  await removeDir(tmp);
 });
 
 describe('headers stay with the origin they were given for', () => {
@@ -180,13 +157,13 @@ describe('headers stay with the origin they were given for', () => {
     b.route(`${p}/bounce`, back ? { redirect: a.url(`${p}/file.bin`) } : { body, rateBytesPerSec: 500_000 });
     a.route(`${p}/file.bin`, { body, rateBytesPerSec: 500_000 });
     const fileRequests = () => file.requestsFor(back ? `${p}/file.bin` : `${p}/bounce`);
-    const added = await engine.addDownload({ url: a.url(`${p}/go`), directory: dir, headers: GIVEN, connections: 4 });
-    await until(() => (engine.get(added.id)?.download?.segments?.length ?? 0) > 1 && engine.get(added.id)!.progress.bytesDone > 0, 'ranges recorded');
-    await engine.close();
+    const added = await fx.engine.addDownload({ url: a.url(`${p}/go`), directory: fx.dir, headers: GIVEN, connections: 4 });
+    await until(() => (fx.engine.get(added.id)?.download?.segments?.length ?? 0) > 1 && fx.engine.get(added.id)!.progress.bytesDone > 0, 'ranges recorded');
+    await fx.engine.close();
     const seenBefore = fileRequests().length;
     const askedFirst = a.requestsFor(`${p}/go`).length;
-    await openEngine();
-    const [view] = await engine.waitUntilFinished([added.id]);
+    await fx.open();
+    const [view] = await fx.engine.waitUntilFinished([added.id]);
     expect(view!.state, view!.error?.message).toBe('completed');
     expect(sha256(await fileOf(view!))).toBe(sha256(body));
     // The resumed ranges went straight to the saved final URL, not through A's redirect again.

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { transport } from '../api/current';
-import { addDownloads, fieldError } from '../lib/actions';
+import { addDownloads } from '../lib/actions';
 import { readLinks } from '../lib/links';
-import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
-import { FolderField } from './FolderField';
+import { FolderInput, useFolderChoice } from './FolderInput';
 import { Modal } from './Modal';
 import { ProxyFields, proxyProblem } from './ProxyFields';
 import type { ProxyChoice } from '../../../shared/proxy';
@@ -15,9 +14,8 @@ import { PrioritySelect } from './PrioritySelect';
 import { StreamQuality } from './StreamQuality';
 
 export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) {
-  const defaultDir = useTransfers((s) => s.settings?.downloadDirectory ?? '');
   const [text, setText] = useState(initialUrls?.join('\n') ?? '');
-  const [directory, setDirectory] = useState('');
+  const folder = useFolderChoice();
   const [sha256, setSha256] = useState('');
   const [proxy, setProxy] = useState<ProxyChoice | undefined>(undefined);
   const [limitText, setLimitText] = useState('');
@@ -25,7 +23,6 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
   // The variant picked for one link; it does not carry over to another link.
   const [picked, setPicked] = useState<{ url: string; variant: string } | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
-  const [folderError, setFolderError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const close = () => useUi.getState().closeDialog();
 
@@ -45,11 +42,9 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
     if (!limit.ok) return setError(`Speed limit: ${limit.error}`);
     setBusy(true);
     setError(null);
-    setFolderError(null);
-    const added = await addDownloads(urls, directory.trim() || undefined, sha256.trim() || undefined, proxy, (e) => {
-      const aboutFolder = fieldError(e, 'directory');
-      if (aboutFolder) setFolderError(aboutFolder);
-      else setError(e.message);
+    folder.clearError();
+    const added = await addDownloads(urls, folder.folder || undefined, sha256.trim() || undefined, proxy, (e) => {
+      if (!folder.takeError(e)) setError(e.message);
     }, { ...(limit.value !== null ? { bytesPerSecond: limit.value } : {}), ...(priority !== 'normal' ? { priority } : {}), ...(variant !== 'best' ? { stream: { variant } } : {}) });
     setBusy(false);
     if (added) close();
@@ -106,34 +101,18 @@ export function AddDownloadsDialog({ initialUrls }: { initialUrls?: string[] }) 
         </div>
       )}
       <StreamQuality url={single} value={variant} onChange={(chosen) => single !== undefined && setPicked({ url: single, variant: chosen })} />
-      <div className="field">
-        <label className="field__label" htmlFor="add-folder">
-          Save to folder
-        </label>
-        <FolderField
-          id="add-folder"
-          describedBy={folderError ? 'add-folder-error' : 'add-folder-help'}
-          invalid={folderError !== null}
-          placeholder={defaultDir || 'Default download folder'}
-          value={directory}
-          onChange={(folder) => {
-            setDirectory(folder);
-            setFolderError(null);
-          }}
-          onClear={() => setDirectory('')}
-        />
-        {folderError && (
-          <span className="field__error" id="add-folder-error" role="alert">
-            {folderError}
-          </span>
+      <FolderInput
+        id="add-folder"
+        {...folder.field}
+        help={(defaultFolder) => (
+          <>
+            {transport().nativeDialogs ? 'Unless you choose one, downloads go where their rule says, else to' : 'Leave empty for the folder of their rule, else'} {defaultFolder}.
+            {!transport().nativeDialogs && <> <code>~</code> is your home folder on the machine Ferry runs on.</>}
+          </>
         )}
-        <RuleLine urls={urls} directory={directory.trim()} onOverride={(folder) => setDirectory(folder)} />
-        <span className="field__help" id="add-folder-help">
-          {transport().nativeDialogs ? 'Unless you choose one, downloads go where their rule says, else to' : 'Leave empty for the folder of their rule, else'}{' '}
-          {defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
-          {!transport().nativeDialogs && <> <code>~</code> is your home folder on the machine Ferry runs on.</>}
-        </span>
-      </div>
+      >
+        <RuleLine urls={urls} directory={folder.folder} onOverride={folder.set} />
+      </FolderInput>
       <label className="field">
         <span className="field__label">SHA-256 (optional)</span>
         <input className="input input--mono" aria-invalid={!shaOk} spellCheck={false} placeholder="64 hex characters, checked when the download ends" value={sha256} onChange={(e) => setSha256(e.target.value)} />

@@ -3,19 +3,15 @@
 import { useMemo, useState } from 'react';
 import { previewInputFile } from '../../../shared/input-file';
 import { transport } from '../api/current';
-import { fieldError } from '../lib/actions';
 import { countOf } from '../lib/link-lists';
-import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
-import { FolderField } from './FolderField';
+import { FolderInput, useFolderChoice } from './FolderInput';
 import { Modal } from './Modal';
 
 export function ImportLinksDialog({ fileName, text }: { fileName: string; text: string }) {
-  const defaultDir = useTransfers((s) => s.settings?.downloadDirectory ?? '');
   const preview = useMemo(() => previewInputFile(text), [text]);
-  const [directory, setDirectory] = useState('');
+  const folder = useFolderChoice();
   const [error, setError] = useState<string | null>(null);
-  const [folderError, setFolderError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const close = () => useUi.getState().closeDialog();
   const { links, unreadable } = preview;
@@ -24,15 +20,13 @@ export function ImportLinksDialog({ fileName, text }: { fileName: string; text: 
     if (links === 0) return;
     setBusy(true);
     setError(null);
-    setFolderError(null);
+    folder.clearError();
     const reply = await transport()
-      .api.importLinks({ text, ...(directory.trim() ? { directory: directory.trim() } : {}) })
+      .api.importLinks({ text, ...(folder.folder ? { directory: folder.folder } : {}) })
       .catch((e: unknown) => ({ ok: false as const, error: { code: 'FAILED' as const, message: (e as Error).message } }));
     setBusy(false);
     if (!reply.ok) {
-      const aboutFolder = fieldError(reply.error, 'directory');
-      if (aboutFolder) setFolderError(aboutFolder);
-      else setError(reply.error.message);
+      if (!folder.takeError(reply.error)) setError(reply.error.message);
       return;
     }
     const { ids, skipped, problems, notes } = reply.value;
@@ -81,32 +75,15 @@ export function ImportLinksDialog({ fileName, text }: { fileName: string; text: 
           </ul>
         </div>
       )}
-      <div className="field">
-        <label className="field__label" htmlFor="import-folder">
-          Save to folder
-        </label>
-        <FolderField
-          id="import-folder"
-          describedBy={folderError ? 'import-folder-error' : 'import-folder-help'}
-          invalid={folderError !== null}
-          placeholder={defaultDir || 'Default download folder'}
-          value={directory}
-          onChange={(folder) => {
-            setDirectory(folder);
-            setFolderError(null);
-          }}
-          onClear={() => setDirectory('')}
-        />
-        {folderError && (
-          <span className="field__error" id="import-folder-error" role="alert">
-            {folderError}
-          </span>
+      <FolderInput
+        id="import-folder"
+        {...folder.field}
+        help={(defaultFolder) => (
+          <>
+            {transport().nativeDialogs ? 'Folders named in the file are not used: links go to' : 'Folders named in the file (dir=) are used; the others go to'} {folder.folder ? 'the folder above' : defaultFolder}.
+          </>
         )}
-        <span className="field__help" id="import-folder-help">
-          {transport().nativeDialogs ? 'Folders named in the file are not used: links go to' : 'Folders named in the file (dir=) are used; the others go to'}{' '}
-          {directory.trim() ? 'the folder above' : defaultDir ? <code>{defaultDir}</code> : 'the default folder'}.
-        </span>
-      </div>
+      />
       {error && (
         <p className="form-error" role="alert">
           {error}
