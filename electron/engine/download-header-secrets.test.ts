@@ -89,6 +89,23 @@ describe('download headers in the secret store', () => {
     expect(after).not.toContain(DOWNLOAD_HEADER_REF_PREFIX);
   });
 
+  it('continueFrom: the other download\'s values replace this one\'s in the store; the old ones go; the server gets only the new', async () => {
+    await openEngine();
+    const p = route();
+    const earlier = await engine.addDownload({ url: server.url(`${p}?old`), directory: dir, headers: { Cookie: 'old=1', Authorization: 'Bearer old' }, paused: true });
+    const handoff = await engine.addDownload({ url: server.url(`${p}?new`), directory: dir, headers: { Cookie: 'new=2' }, paused: true });
+    expect(stored()).toHaveLength(3);
+    const continued = await engine.continueFrom(earlier.id, handoff.id, 'Continued with the new link');
+    expect(continued.url).toBe(server.url(`${p}?new`));
+    expect(engine.get(handoff.id)).toBeUndefined();
+    const [done] = await engine.waitUntilFinished([earlier.id]);
+    expect(done!.state).toBe('completed');
+    expect(server.requestsFor(p).map((r) => [r.query, r.headers.cookie, r.headers.authorization])).toEqual([['?new', 'new=2', undefined]]);
+    await until(() => stored().length === 0, 'every value deleted');
+    await engine.close();
+    expect(await recordsText()).not.toContain('old=1');
+  });
+
   it('removing a download deletes its values', async () => {
     await openEngine();
     const added = await engine.addDownload({ url: server.url(route()), directory: dir, headers: GIVEN, paused: true });
