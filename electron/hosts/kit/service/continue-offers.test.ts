@@ -135,7 +135,7 @@ it('no offer when the sizes differ: the handoff starts at once', async () => {
   expect(done!.state).toBe('completed');
 }, 120_000);
 
-it('an offer goes when the earlier download is removed; answering it then is a clear error and the held one stays', async () => {
+it('an offer goes when the earlier download is removed; answering it then is a clear error, and the held one goes on as the handoff it is', async () => {
   const earlier = await unfinishedEarlier();
   await handoff(newSite.issue(), { 'ferry-size': String(FILE.length) });
   const [offer] = offers();
@@ -149,8 +149,21 @@ it('an offer goes when the earlier download is removed; answering it then is a c
   expect(events).toEqual([[]]);
   const answer = await host.service.handle('answerContinueOffer', { offerId: offer!.id, answer: 'continue' }, 'window');
   expect(answer).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-  expect(view(offer!.heldId)!.state).toBe('paused');
   // A malformed answer is refused by the contract.
   const malformed = await host.service.handle('answerContinueOffer', { offerId: offer!.id, answer: 'both' }, 'window');
   expect(malformed).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'answer' } });
+  // The browser's download is kept nowhere else now: it is downloaded, and its log says why.
+  const [done] = await host.engine.waitUntilFinished([offer!.heldId]);
+  expect(done!.state).toBe('completed');
+  expect(done!.log.map((e) => e.message)).toContain('The unfinished download it matched was removed: this one starts');
+}, 120_000);
+
+it('a handoff the client asked to add paused stays paused when downloaded separately', async () => {
+  await unfinishedEarlier();
+  await handoff(newSite.issue(), { 'ferry-size': String(FILE.length), pause: 'true' });
+  const [offer] = offers();
+  expect(await host.service.handle('answerContinueOffer', { offerId: offer!.id, answer: 'separately' }, 'window')).toMatchObject({ ok: true });
+  expect(offers()).toEqual([]);
+  expect(view(offer!.heldId)!.state).toBe('paused');
+  expect(newSite.requests).toHaveLength(0);
 }, 120_000);

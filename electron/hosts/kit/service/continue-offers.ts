@@ -24,8 +24,11 @@ const ALIASES_KEPT = 1000;
 export interface ContinueOffers {
   /** The unfinished download a handoff of this file would continue, if any. */
   match(key: { name: string; size: number; directory?: string }): TransferView | undefined;
-  /** `held` (added paused) is the same file as `earlier`: says so in its log and offers the choice. */
-  raise(held: TransferView, earlier: TransferView): Promise<ContinueOffer>;
+  /**
+   * `held` (added paused) is the same file as `earlier`: says so in its log and offers the choice.
+   * `askedPaused`: the caller added it paused anyway, so "separately" leaves it paused.
+   */
+  raise(held: TransferView, earlier: TransferView, askedPaused?: boolean): Promise<ContinueOffer>;
   list(): ContinueOffer[];
   answer(offerId: string, answer: ContinueOfferAnswer): Promise<TransferView>;
   /** The download a held one was continued as (its handoff's GID answers for it), if it was. */
@@ -38,6 +41,8 @@ export function createContinueOffers(engine: OfferEngine, views: TransferViews, 
   const aliases = new Map<string, string>();
   /** Offers being answered: a second answer meanwhile is refused, and the held download's removal is not a withdrawal. */
   const answering = new Set<string>();
+  /** Held downloads the client asked to add paused anyway: "separately" leaves them paused. */
+  const keptPaused = new Set<string>();
 
   const list = () => [...offers.values()];
   const drop = (offerIds: string[]) => {
@@ -46,21 +51,49 @@ export function createContinueOffers(engine: OfferEngine, views: TransferViews, 
     if (any) changed(list());
   };
 
+  /**
+   * The earlier download went before anyone answered. Removed or canceled (its bytes are gone): the
+   * held one goes on as the handoff it is, since the browser's download is no longer kept anywhere
+   * else. Completed: the file is there, so the held one stays paused and says so (resume downloads it again).
+   */
+  function earlierGone(offer: ContinueOffer, how: 'removed' | 'canceled' | 'completed'): void {
+    const stillOffered = list().some((o) => o.heldId === offer.heldId);
+    if (stillOffered || !engine.get(offer.heldId)) return;
+    // After the engine's event that told it: never a command from inside its own event.
+    setImmediate(() => {
+      const note =
+        how === 'completed'
+          ? `The same file finished downloading (${offer.name}); this one stays paused: resume it to download the file again, or remove it`
+          : `The unfinished download it matched was ${how}: ${keptPaused.has(offer.heldId) ? 'this one stays paused, as it was asked to' : 'this one starts'}`;
+      void (async () => {
+        if (!engine.get(offer.heldId)) return;
+        await engine.pause(offer.heldId, note);
+        if (how !== 'completed' && !keptPaused.has(offer.heldId)) await engine.resume(offer.heldId);
+        keptPaused.delete(offer.heldId);
+      })().catch(() => undefined);
+    });
+  }
+
   // An offer is about two downloads as they are: it goes when either is removed, the earlier one
   // completes or is canceled, or the held one is started by hand.
   const stop = views.follow((event) => {
-    const gone: string[] = [];
+    const gone: ContinueOffer[] = [];
+    const earlier: Array<[ContinueOffer, 'removed' | 'canceled' | 'completed']> = [];
     for (const offer of offers.values()) {
       if (answering.has(offer.id)) continue;
       if (event.kind === 'removed') {
-        if (event.id === offer.heldId || event.id === offer.earlierId) gone.push(offer.id);
+        if (event.id === offer.heldId) gone.push(offer);
+        if (event.id === offer.earlierId) earlier.push([offer, 'removed']);
         continue;
       }
       const { view } = event;
-      if (view.id === offer.earlierId && (view.state === 'completed' || view.state === 'canceled')) gone.push(offer.id);
-      if (view.id === offer.heldId && view.state !== 'paused') gone.push(offer.id);
+      if (view.id === offer.earlierId && (view.state === 'completed' || view.state === 'canceled')) earlier.push([offer, view.state]);
+      if (view.id === offer.heldId && view.state !== 'paused') gone.push(offer);
     }
-    if (gone.length > 0) drop(gone);
+    if (gone.length === 0 && earlier.length === 0) return;
+    drop([...gone, ...earlier.map(([offer]) => offer)].map((offer) => offer.id));
+    for (const offer of gone) keptPaused.delete(offer.heldId);
+    for (const [offer, how] of earlier) earlierGone(offer, how);
   });
 
   function remember(heldId: string, earlierId: string): void {
@@ -76,7 +109,7 @@ export function createContinueOffers(engine: OfferEngine, views: TransferViews, 
       const held = new Set(list().map((offer) => offer.heldId));
       return findUnfinishedSameFile(views.all(), key, held);
     },
-    async raise(held, earlier) {
+    async raise(held, earlier, askedPaused = false) {
       const state = earlier.state === 'completed' || earlier.state === 'canceled' ? 'paused' : earlier.state;
       const offer: ContinueOffer = {
         id: randomUUID(),
@@ -90,6 +123,7 @@ export function createContinueOffers(engine: OfferEngine, views: TransferViews, 
       };
       // Logged through a pause (it is paused already: only the line is added, and saved with it).
       await engine.pause(held.id, `Held: the same file (${offer.name}, ${formatBytes(offer.size)}) is downloading unfinished in this Ferry; waiting for your answer: continue that download with this link, or download it again separately`);
+      if (askedPaused) keptPaused.add(held.id);
       offers.set(offer.id, offer);
       changed(list());
       return offer;
@@ -107,13 +141,15 @@ export function createContinueOffers(engine: OfferEngine, views: TransferViews, 
       answering.add(offerId);
       try {
         if (answer === 'separately') {
-          await engine.resume(held.id);
+          // Asked to be added paused: it stays so, now without the question.
+          if (!keptPaused.delete(held.id)) await engine.resume(held.id);
           drop([offerId]);
           return engine.get(held.id) ?? held;
         }
         const note = `Continued with the link your browser handed over (${maskUrlPasswords(held.url)}); its headers go to that address's origin only`;
         const continued = await engine.continueFrom(earlier.id, held.id, note);
         remember(held.id, earlier.id);
+        keptPaused.delete(held.id);
         // Other offers for the held download are gone with it; others for the earlier one stay (a newer link may come).
         drop([offerId, ...list().filter((o) => o.heldId === held.id).map((o) => o.id)]);
         return continued;
@@ -125,6 +161,7 @@ export function createContinueOffers(engine: OfferEngine, views: TransferViews, 
     close() {
       stop();
       offers.clear();
+      keptPaused.clear();
     },
   };
 }

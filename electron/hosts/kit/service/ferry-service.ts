@@ -176,7 +176,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         // One batch: all URLs checked before any is added, one scheduler run, writes batched.
         const added = await aboutFolder('directory', () => engine.addDownloads(urls.filter((_, index) => !earlier.has(index)).map(held)));
         if (same && added[0]) {
-          await offers.raise(added[0], same);
+          await offers.raise(added[0], same, paused === true);
           added[0] = engine.get(added[0].id) ?? added[0];
         }
         return urls.map((_, index) => continued.get(index) ?? added.shift()!);
