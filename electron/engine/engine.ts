@@ -296,8 +296,14 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     // Stopped while its address and headers change, so no connection mixes old and new.
     const wasRunning = record.transfer.state === 'queued' || record.transfer.state === 'active';
     if (wasRunning) await this.pause(id);
+    try {
+      await this.headerSecrets.replace(record, headers);
+    } catch (error) {
+      // Nothing changed: it goes on as it was.
+      if (wasRunning) await this.resume(id);
+      throw new TransferFailure({ code: 'INTERNAL', message: (error as Error).message, retryable: false });
+    }
     this.lifecycle.log(record, 'info', note);
-    await this.headerSecrets.replace(record, headers);
     await this.setDownloadUrls(id, [newUrl, ...downloadUrls(record).slice(1)]);
     // The headers came with the new URL: they belong to its origin (setDownloadUrls kept the old one's).
     delete record.request.download.headersOrigin;
