@@ -49,10 +49,12 @@ const VALID: Record<RequestName, unknown> = {
   exportList: { ids: ['t1'] },
   runQueueNow: undefined,
   cancelQueueAction: undefined,
+  answerContinueOffer: { offerId: 'o1', answer: 'continue' },
 };
 
 /** Hand-picked malformed inputs per request, beyond the generated ones. */
 const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
+  answerContinueOffer: [{ offerId: 'o1' }, { offerId: 'o1', answer: 'yes' }, { offerId: '', answer: 'continue' }, { offerId: 'o1', answer: 'continue', heldId: 't1' }],
   describeStream: [{}, { url: 'file:///etc/passwd' }, { url: 'not a url' }, { url: 'http://127.0.0.1/m.m3u8', variant: 'best' }, { urls: ['http://127.0.0.1/m.m3u8'] }],
   changeDownloadUrls: [
     { id: 't1', remove: [], add: ['ftp://127.0.0.1/x'] },
@@ -71,6 +73,9 @@ const MALFORMED: Partial<Record<RequestName, unknown[]>> = {
     { id: 't1', proxy: { mode: 'none', all: 'http://p.test' } },
   ],
   addDownloads: [
+    { urls: ['http://127.0.0.1:8080/a.bin'], sizeHint: -1 },
+    { urls: ['http://127.0.0.1:8080/a.bin'], sizeHint: 1.5 },
+    { urls: ['http://127.0.0.1:8080/a.bin'], sizeHint: '10' },
     { urls: [] },
     { urls: ['ftp://127.0.0.1/x'] },
     { urls: ['file:///etc/passwd'] },

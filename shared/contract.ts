@@ -23,6 +23,7 @@ import { absoluteFolderSchema, destinationHeaderSchema, destinationInputSchema, 
 import { parseVariantChoice, STREAM_KINDS, type StreamDescription } from './stream';
 import { proxyChoiceSchema } from './proxy';
 import { TRANSFER_PRIORITIES, type TransferProgress, type TransferView } from './transfer';
+import type { ContinueOffer } from './continue-offer';
 import { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName } from './names';
 
 export { EVENT_NAMES, REQUEST_NAMES, type EventName, type RequestName };
@@ -84,6 +85,13 @@ export const addDownloadsInput = z.strictObject({
    * (an earlier run of the same command) instead of adding a new one: what a rerun of `ferry get` does.
    */
   continueUnfinished: z.boolean().optional(),
+  /**
+   * The file's size as the caller knows it (the browser's announced size; aria2 option `ferry-size`).
+   * With a file name, from a browser or RPC client: when an unfinished download has that name and
+   * size, the new one is held paused and the UIs are offered to continue the earlier one with this
+   * link (shared/continue-offer.ts). Never a check of the file: the server's answer decides its size.
+   */
+  sizeHint: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 /**
@@ -219,6 +227,8 @@ export interface Snapshot {
   destinations: Destination[];
   /** Hosts that run schedules send them; absent: none. */
   schedule?: ScheduleState;
+  /** Offers to continue an unfinished download with a link the browser handed over, not yet answered; absent: none. */
+  offers?: ContinueOffer[];
 }
 
 export const requests = {
@@ -285,6 +295,15 @@ export const requests = {
   runQueueNow: { input: nothing, output: returns<ScheduleState>() },
   /** Stops a sleep or shut-down countdown after the queue finished; false when none ran. */
   cancelQueueAction: { input: nothing, output: returns<boolean>() },
+  /**
+   * Answers an offer (Snapshot.offers): 'continue' gives the earlier download the handed-over link
+   * (and its headers) and removes the held one; 'separately' starts the held one. Returns the download
+   * that goes on. Only the window and the machine's owner answer; an offer answered or gone is NOT_FOUND.
+   */
+  answerContinueOffer: {
+    input: z.strictObject({ offerId: id, answer: z.enum(['continue', 'separately']) }),
+    output: returns<TransferView>(),
+  },
 } as const satisfies { [N in RequestName]: { input: z.ZodType; output: unknown } };
 
 export type Requests = typeof requests;
@@ -322,6 +341,8 @@ export interface Events extends Record<EventName, unknown> {
   /** The desktop app saw a link copied to the clipboard (Settings › Rules › Clipboard): offer to download it. */
   offerDownload: { url: string };
   schedule: ScheduleState;
+  /** The offers to continue an unfinished download (Snapshot.offers), whole, whenever one comes or goes. */
+  continueOffers: ContinueOffer[];
 }
 // Every event has a payload type, and every payload type a name (shared/names.ts).
 type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : { mismatch: Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A> };

@@ -38,8 +38,9 @@ export const REQUEST_NAMES = [
   'exportList',
   'runQueueNow',
   'cancelQueueAction',
+  'answerContinueOffer',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
-export const EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload', 'offerDownload', 'schedule'] as const;
+export const EVENT_NAMES = ['snapshot', 'patches', 'notice', 'settings', 'destinations', 'offerUpload', 'offerDownload', 'schedule', 'continueOffers'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

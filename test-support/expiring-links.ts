@@ -19,8 +19,8 @@ export interface ExpiringLinks {
   expire(url: string): void;
   /** Body bytes sent so far, every link together. */
   bodyBytesSent(): number;
-  /** Each request: its token, status and Range header. */
-  requests: { token: string; status: number; range: string | undefined }[];
+  /** Each request: its token, status, Range and Cookie headers. */
+  requests: { token: string; status: number; range: string | undefined; cookie: string | undefined }[];
   close(): Promise<void>;
 }
 
@@ -42,7 +42,7 @@ export async function startExpiringLinks(body: Buffer, options: ExpiringLinkOpti
     const token = url.searchParams.get('token') ?? '';
     const range = req.headers.range;
     const answer = (status: number): void => {
-      requests.push({ token, status, range });
+      requests.push({ token, status, range, cookie: req.headers.cookie });
     };
     if (url.pathname !== '/file' || !valid.has(token)) {
       answer(403);

@@ -94,6 +94,8 @@ export function createFakeElectron() {
   });
   const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
   const notifications: { title: string; body: string }[] = [];
+  /** The notifications shown, to click (emit 'click' or 'action') and to see closed. */
+  const shownNotifications: InstanceType<typeof Notification>[] = [];
   const dialogAnswers: number[] = [];
   const dialogQuestions: string[] = [];
   /** Every native message box shown, whole (with or without a parent window). */
@@ -110,7 +112,15 @@ export function createFakeElectron() {
     constructor(public options: { title: string; body: string }) {
       super();
     }
-    show = () => void notifications.push(this.options);
+    closed = false;
+    show = () => {
+      notifications.push(this.options);
+      shownNotifications.push(this);
+    };
+    close = () => {
+      this.closed = true;
+      this.emit('close');
+    };
   }
   class Tray extends EventEmitter {
     static last: Tray | undefined;
@@ -178,7 +188,7 @@ export function createFakeElectron() {
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '', getSelectedStorageBackend: () => 'basic_text' },
   };
-  return { module, app, handlers, notifications, dialogAnswers, dialogQuestions, messageBoxes, openDialogAnswers, openDialogs, opened, clipboard, Tray, proxyResolver };
+  return { module, app, handlers, notifications, shownNotifications, dialogAnswers, dialogQuestions, messageBoxes, openDialogAnswers, openDialogs, opened, clipboard, Tray, proxyResolver };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

@@ -4,7 +4,8 @@
 // installed for that HOME's Chromium before Chromium ever ran there, keeps the secret out of the
 // content script's reach, hands a
 // clicked download over (no browser download left) with only the cookies the browser itself sent,
-// moves an earlier version's secret out of chrome.storage.local, lets Alt+click downloads stay in
+// moves an earlier version's secret out of chrome.storage.local, hands the browser's size over so a
+// file Ferry is already fetching is held for the user's answer, lets Alt+click downloads stay in
 // the browser, and with Ferry stopped the browser downloads the file itself.
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -32,6 +33,7 @@ const altBody = randomBytes(300_000, 12);
 const laterBody = randomBytes(500_000, 13);
 const crossBody = randomBytes(400_000, 14);
 const movedBody = randomBytes(300_000, 15);
+const againBody = randomBytes(2_000_000, 16);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 test.beforeAll(async () => {
@@ -42,9 +44,11 @@ test.beforeAll(async () => {
   server.route('/files/later.bin', { body: laterBody, headers: attachment('later.bin') });
   server.route('/files/cross.bin', { body: crossBody, headers: attachment('cross.bin') });
   server.route('/files/moved.bin', { body: movedBody, headers: attachment('moved.bin') });
+  // Slow (per connection), so the first handoff is still unfinished when the link is clicked again.
+  server.route('/files/again.bin', { body: againBody, headers: attachment('again.bin'), rateBytesPerSec: 20_000 });
   server.route('/page', (_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end('<!doctype html><a id="get" href="/files/report.bin">report</a> <a id="keep" href="/files/keep.bin">keep</a> <a id="later" href="/files/later.bin">later</a> <a id="moved" href="/files/moved.bin">moved</a>');
+    res.end('<!doctype html><a id="get" href="/files/report.bin">report</a> <a id="keep" href="/files/keep.bin">keep</a> <a id="later" href="/files/later.bin">later</a> <a id="moved" href="/files/moved.bin">moved</a> <a id="again" href="/files/again.bin">again</a>');
   });
   // Served as http://localhost:PORT: another site than 127.0.0.1, whose cookies the link's download needs.
   server.route('/cross-page', (_req, res) => {
@@ -201,6 +205,27 @@ test('an earlier version\'s secret in chrome.storage.local moves to the credenti
   expect(await storedCredentials()).toEqual({ endpoint: peer.endpoint, secret: peer.secret, pairedBy: 'manual' });
   const local = await localStorageOfExtension();
   for (const key of ['endpoint', 'secret', 'pairedBy']) expect(local).not.toHaveProperty(key);
+});
+
+test('the link of a file Ferry is already fetching, clicked again: the browser lets it go, Ferry holds the second (its size came from the browser)', async () => {
+  const url = server.url('/files/again.bin');
+  await page.click('#again');
+  await expect.poll(async () => Number((await peer.statusesFor(url))[0]?.completedLength ?? 0), { timeout: 30_000 }).toBeGreaterThan(100_000);
+  const [first] = await peer.statusesFor(url);
+  await peer.call('aria2.pause', first!.gid);
+  await expect.poll(async () => (await peer.statusesFor(url))[0]?.status).toBe('paused');
+  const ferrysBefore = server.requestsFor('/files/again.bin').filter((r) => r.headers['sec-fetch-mode'] === undefined).length;
+
+  await page.click('#again');
+  await expect.poll(async () => (await peer.statusesFor(url)).length, { timeout: 15_000 }).toBe(2);
+  // The browser let its own download go (Ferry accepted), and Ferry holds the handoff: an offer waits in its UI.
+  expect((await browserDownloads()).filter((d) => d.url.endsWith('/files/again.bin'))).toEqual([]);
+  const second = (await peer.statusesFor(url)).find((s) => s.gid !== first!.gid)!;
+  expect(second).toMatchObject({ status: 'paused', completedLength: '0' });
+  await new Promise((r) => setTimeout(r, 500));
+  expect(server.requestsFor('/files/again.bin').filter((r) => r.headers['sec-fetch-mode'] === undefined)).toHaveLength(ferrysBefore);
+  await peer.call('aria2.remove', second.gid);
+  await peer.call('aria2.remove', first!.gid);
 });
 
 test('Alt+click lets the browser keep the download', async () => {

@@ -15,10 +15,14 @@ export interface RpcPeer {
   waitForCompleted(url: string, timeoutMs?: number): Promise<string>;
   /** How many transfers (any state) Ferry holds for this URL. */
   transfersFor(url: string): Promise<number>;
+  /** Each transfer of this URL: its GID, aria2 status and bytes done. */
+  statusesFor(url: string): Promise<{ gid: string; status: string; completedLength: string }[]>;
+  /** One aria2 call with the secret. */
+  call(method: string, ...params: unknown[]): Promise<any>;
   stop(): Promise<void>;
 }
 
-type Status = { gid: string; status: string; errorMessage?: string; files: { path: string; uris: { uri: string }[] }[] };
+type Status = { gid: string; status: string; completedLength: string; errorMessage?: string; files: { path: string; uris: { uri: string }[] }[] };
 
 export async function startFerryRpc(options: { home: string; dataDir: string; downloadDir: string }): Promise<RpcPeer> {
   // Downloads land in the test's folder, not the test HOME's ~/Downloads: the settings the user
@@ -51,7 +55,7 @@ export async function startFerryRpc(options: { home: string; dataDir: string; do
     if (body.error) throw new Error(body.error.message);
     return body.result;
   };
-  const keys = ['gid', 'status', 'files', 'errorMessage'];
+  const keys = ['gid', 'status', 'files', 'errorMessage', 'completedLength'];
   const all = async (): Promise<Status[]> => [
     ...((await call('aria2.tellActive', keys)) as Status[]),
     ...((await call('aria2.tellWaiting', 0, 1000, keys)) as Status[]),
@@ -76,6 +80,10 @@ export async function startFerryRpc(options: { home: string; dataDir: string; do
     async transfersFor(url) {
       return (await forUrl(url)).length;
     },
+    async statusesFor(url) {
+      return (await forUrl(url)).map(({ gid, status, completedLength }) => ({ gid, status, completedLength }));
+    },
+    call,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -2,7 +2,7 @@
 // built renderer, plus loopback servers to download from and upload to. Run as a child process
 // through tsx (`node --import tsx e2e/support/host-fixture.ts`); prints one JSON line with
 // everything the tests need, then runs until SIGTERM/SIGINT, when it closes it all.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runHeadlessHost } from '../../electron/hosts/headless/headless-host';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../test-support/files';
@@ -29,6 +29,8 @@ export interface HostFixtureInfo {
   home: string;
   /** What the host asked the OS to open or show (the fake xdg-open and dbus-send write here). */
   openLog: string;
+  /** The aria2 RPC, as the browser extension reaches it (only when started with `rpc: true`). */
+  rpc?: { endpoint: string; secret: string };
 }
 
 const dir = await makeTempDir('ferry-e2e-');
@@ -68,7 +70,8 @@ server.route('/blob/77', { body: photo, headers: { 'content-disposition': 'attac
 server.route('/pub/disc.iso', { body: randomBytes(100_000, 4) });
 const receiver = await startRawReceiver('store');
 
-const host = await runHeadlessHost({ port: 0, dataDir: path.join(dir, 'data'), print: () => {}, handleSignals: false });
+const withRpc = process.env.FERRY_E2E_RPC === '1';
+const host = await runHeadlessHost({ port: 0, dataDir: path.join(dir, 'data'), print: () => {}, handleSignals: false, ...(withRpc ? { rpc: { port: 0 } } : {}) });
 await host.service.handle('setSettings', { downloadDirectory: downloads });
 
 const info: HostFixtureInfo = {
@@ -86,6 +89,8 @@ const info: HostFixtureInfo = {
   receiver: { url: receiver.url('/in/{filename}'), dir: receiver.dir },
   home,
   openLog,
+  // The endpoint file the extension's pairing reads: where, and with which secret.
+  ...(withRpc ? { rpc: JSON.parse(await readFile(path.join(dir, 'data', 'rpc-endpoint.json'), 'utf8')) as { endpoint: string; secret: string } } : {}),
 };
 process.stdout.write(`${JSON.stringify(info)}\n`);
 

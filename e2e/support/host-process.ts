@@ -7,9 +7,11 @@ import type { HostFixtureInfo } from './host-fixture';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-export async function startHostFixture(): Promise<{ info: HostFixtureInfo; stop(): Promise<void> }> {
+/** `rpc`: the host also serves the aria2 RPC on a free port (info.rpc says where). */
+export async function startHostFixture(options: { rpc?: boolean } = {}): Promise<{ info: HostFixtureInfo; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'e2e/support/host-fixture.ts'], {
     cwd: ROOT,
+    env: { ...process.env, ...(options.rpc ? { FERRY_E2E_RPC: '1' } : {}) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -315,6 +315,48 @@ describe('desktop app decisions', () => {
     await expect(rpc('aria2.getVersion')).rejects.toThrow();
   });
 
+  it('a handoff of a file it is already fetching: the banner asks while the window shows; hidden, a notification whose click continues it', async () => {
+    const { window } = await start({ rpc: true });
+    await handleFromWindow('snapshot', undefined); // the renderer is up
+    const info = (await handleFromWindow('rpcInfo', undefined)) as { ok: true; value: RpcInfo };
+    const secret = (await readFile(path.join(dir, 'data', 'rpc-secret'), 'utf8')).trim();
+    const addUri = async (url: string, options: Record<string, unknown>) => {
+      const answer = (await fetch(info.value.endpoint!, {
+        method: 'POST',
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'aria2.addUri', params: [`token:${secret}`, [url], { out: 'clip.bin', 'ferry-size': String(body.length), ...options }] }),
+      }).then((r) => r.json())) as { result?: string; error?: { message: string } };
+      expect(answer.error).toBeUndefined();
+    };
+    const offers = () => (window.webContents.sent.filter((m) => m.args[0] === 'continueOffers').at(-1)?.args[1] ?? []) as { id: string; heldId: string }[];
+    await addUri(server.url('/slow.bin?first'), { 'max-connection-per-server': '1' });
+    const earlier = engine!.list()[0]!;
+    await until(() => (engine!.get(earlier.id)?.progress.bytesDone ?? 0) > 50_000 && engine!.get(earlier.id)?.progress.totalBytes === body.length);
+    await handleFromWindow('pause', { ids: [earlier.id] });
+    const before = electron.notifications.length;
+
+    // The window shows: its banner asks (the event reaches it), no notification.
+    await addUri(server.url('/slow.bin?again'), {});
+    await until(() => offers().length === 1);
+    expect(electron.notifications.length).toBe(before);
+    await handleFromWindow('remove', { ids: [offers()[0]!.heldId], deleteFiles: false });
+    await until(() => offers().length === 0);
+
+    // Hidden to the tray: a notification says it, and its click continues the earlier download.
+    window.hide();
+    await addUri(server.url('/slow.bin?fresh'), {});
+    await until(() => electron.shownNotifications.length > 0 && electron.notifications.length > before);
+    const notification = electron.shownNotifications.at(-1)!;
+    expect(notification.options.title).toBe('Continue the unfinished download?');
+    expect(notification.options.body).toMatch(/^clip\.bin \(293 KiB\) from your browser matches an unfinished download \(paused at \d+ %\)\. Click to continue it with the new link/);
+    notification.emit('click');
+    await until(() => engine!.get(earlier.id)?.state === 'completed');
+    expect(engine!.list().map((v) => v.id)).toEqual([earlier.id]);
+    expect(engine!.get(earlier.id)!.url).toBe(server.url('/slow.bin?fresh'));
+    expect(await readFile(engine!.get(earlier.id)!.download!.filePath!)).toEqual(body);
+    // Answered: its notification is taken away.
+    await until(() => notification.closed);
+  });
+
   it("serves the owner's CLI on its local channel, where paths may be named; the window still may not", async () => {
     await start();
     const upload = { uploads: [{ path: '/etc/hostname', url: server.url('/up/hostname') }], method: 'PUT', protocol: 'raw' };

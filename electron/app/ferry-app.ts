@@ -8,6 +8,7 @@ import { app, clipboard, dialog, ipcMain, powerMonitor, powerSaveBlocker, sessio
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { ChosenFile, RequestName } from '../../shared/contract';
+import type { ContinueOffer } from '../../shared/continue-offer';
 import { defaultDataDir } from '../hosts/kit/data-dir/data-dir';
 import { DataDirInUse, openHost, type Host, type HostOptions } from '../hosts/kit/host/open-host';
 import { isTrustedFrame, registerIpcHost } from '../hosts/kit/ipc/ipc-host';
@@ -17,6 +18,7 @@ import { createUserChoices } from '../hosts/kit/service/user-choices';
 import type { BrowserPairing } from '../hosts/kit/browser-pairing/browser-pairing';
 import { handleAppScheme, isAppUrl, registerAppScheme } from './app-protocol';
 import { createDesktopFeedback, notify } from './desktop-feedback';
+import { createOfferNotices } from './offer-notices';
 import { hostFinishActions } from '../hosts/kit/schedule/finish-actions';
 import { confirmSettingsChange, registerDroppedFiles } from './dropped-files';
 import { createFileChoosers } from './file-choosers';
@@ -252,9 +254,21 @@ export async function startFerryApp(options: FerryAppOptions): Promise<FerryApp 
       for (const files of pendingOffers.splice(0)) service.emit('offerUpload', { files });
     },
   });
+  // The browser handed over a file Ferry is already fetching: the banner asks, or a notification when no window shows it.
+  const offerNotices = createOfferNotices({
+    windowShowing: () => window !== undefined && !window.isDestroyed() && window.isVisible() && !window.isMinimized(),
+    enabled: () => host.settings().notifications,
+    answer: async (offerId, answer) => {
+      const reply = await service.handle('answerContinueOffer', { offerId, answer }, 'window');
+      return reply.ok ? { ok: true } : { ok: false, message: reply.error.message };
+    },
+    show,
+    problem: (message) => service.emit('notice', { level: 'error', message }),
+  });
   const loginItem = loginItemKeeper({ enabled: () => host.settings().startAtLogin, warn: (message) => service.emit('notice', { level: 'warn', message }) });
   service.subscribe((event, payload) => {
     if (event === 'patches') feedback.onPatches(payload as Parameters<typeof feedback.onPatches>[0]);
+    if (event === 'continueOffers') offerNotices.onOffers(payload as ContinueOffer[]);
     if (event === 'settings') {
       loginItem.apply();
       release.onSettingsChanged();

@@ -89,6 +89,23 @@ describe('download headers in the secret store', () => {
     expect(after).not.toContain(DOWNLOAD_HEADER_REF_PREFIX);
   });
 
+  it('continueFrom: the other download\'s values replace this one\'s in the store; the old ones go; the server gets only the new', async () => {
+    await openEngine();
+    const p = route();
+    const earlier = await engine.addDownload({ url: server.url(`${p}?old`), directory: dir, headers: { Cookie: 'old=1', Authorization: 'Bearer old' }, paused: true });
+    const handoff = await engine.addDownload({ url: server.url(`${p}?new`), directory: dir, headers: { Cookie: 'new=2' }, paused: true });
+    expect(stored()).toHaveLength(3);
+    const continued = await engine.continueFrom(earlier.id, handoff.id, 'Continued with the new link');
+    expect(continued.url).toBe(server.url(`${p}?new`));
+    expect(engine.get(handoff.id)).toBeUndefined();
+    const [done] = await engine.waitUntilFinished([earlier.id]);
+    expect(done!.state).toBe('completed');
+    expect(server.requestsFor(p).map((r) => [r.query, r.headers.cookie, r.headers.authorization])).toEqual([['?new', 'new=2', undefined]]);
+    await until(() => stored().length === 0, 'every value deleted');
+    await engine.close();
+    expect(await recordsText()).not.toContain('old=1');
+  });
+
   it('removing a download deletes its values', async () => {
     await openEngine();
     const added = await engine.addDownload({ url: server.url(route()), directory: dir, headers: GIVEN, paused: true });
@@ -161,6 +178,23 @@ describe('download headers in the secret store', () => {
     expect(engine.list()).toEqual([]);
     await engine.close();
     expect(await recordsText()).not.toContain('s3cr3t');
+  });
+
+  it('continueFrom with a store that refuses the new values: a readable error, and both downloads stay as they were', async () => {
+    await openEngine();
+    const p = route();
+    const earlier = await engine.addDownload({ url: server.url(`${p}?old`), directory: dir, headers: { Cookie: 'old=1' }, paused: true });
+    const handoff = await engine.addDownload({ url: server.url(`${p}?new`), directory: dir, headers: { Cookie: 'new=2' }, paused: true });
+    vault.set = () => {
+      throw new Error('secrets.json cannot be written');
+    };
+    await expect(engine.continueFrom(earlier.id, handoff.id, 'Continued')).rejects.toThrow(/new link's headers could not be kept in the secret store: secrets.json cannot be written/);
+    expect(engine.get(earlier.id)).toMatchObject({ url: server.url(`${p}?old`), state: 'paused' });
+    expect(engine.get(handoff.id)).toMatchObject({ state: 'paused' });
+    expect(engine.get(earlier.id)!.log.map((e) => e.message)).not.toContain('Continued');
+    await engine.resume(earlier.id);
+    await engine.waitUntilFinished([earlier.id]);
+    expect(server.requestsFor(p).map((r) => r.headers.cookie)).toEqual(['old=1']);
   });
 
   it('a stored value that went missing fails the download in words that name the header, not a value', async () => {

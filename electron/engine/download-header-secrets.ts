@@ -42,7 +42,7 @@ export function sealedRefs(record: TransferRecord): string[] {
 }
 
 /** Stores the record's clear values; the record then names them. Returns the references stored. */
-async function sealRecord(record: TransferRecord, vault: SecretVault): Promise<string[]> {
+async function sealRecord(record: TransferRecord, vault: SecretVault, avoid: readonly string[] = []): Promise<string[]> {
   const download = downloadOf(record);
   if (!download?.headers) return [];
   const id = record.transfer.id;
@@ -56,7 +56,7 @@ async function sealRecord(record: TransferRecord, vault: SecretVault): Promise<s
     }
     let ref: string;
     do ref = `${refPrefixFor(id)}${index++}`;
-    while (Object.values(download.headers).includes(secretRefValue(ref)));
+    while (Object.values(download.headers).includes(secretRefValue(ref)) || avoid.includes(ref));
     await vault.set(ref, value);
     stored.push(ref);
     sealed[name] = secretRefValue(ref);
@@ -112,6 +112,36 @@ export class DownloadHeaderSecrets {
       for (const ref of stored) await Promise.resolve(vault.delete(ref)).catch(() => undefined);
       throw new Error(`The download's headers could not be kept in the secret store: ${(error as Error).message}`);
     }
+  }
+
+  /** A download's headers with their values (its own references resolved): to give them to another download. */
+  async clearHeaders(record: TransferRecord): Promise<Record<string, string>> {
+    return (await unsealHeaders(record.transfer.id, downloadOf(record)?.headers, this.vault)) ?? {};
+  }
+
+  /**
+   * The download's headers replaced by `headers` (clear values: a browser's fresh link came with
+   * its own cookies). The new values are stored under this download's references first; the old
+   * values no reference names any more go afterwards, so a failure leaves the old ones in place.
+   */
+  async replace(record: TransferRecord, headers: Readonly<Record<string, string>>): Promise<void> {
+    const download = downloadOf(record);
+    if (!download) return;
+    const before = download.headers;
+    const oldRefs = sealedRefs(record);
+    download.headers = { ...headers };
+    if (Object.keys(download.headers).length === 0) delete download.headers;
+    if (this.vault && download.headers) {
+      try {
+        // Under references of their own: the old values stay readable until the new ones are in.
+        await sealRecord(record, this.vault, oldRefs);
+      } catch (error) {
+        if (before) download.headers = before;
+        else delete download.headers;
+        throw new Error(`The new link's headers could not be kept in the secret store: ${(error as Error).message}`);
+      }
+    }
+    this.forget(oldRefs);
   }
 
   /** A completed download needs its headers no more: the record forgets them now, the store right after. */

@@ -276,6 +276,44 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
     return transferView(record);
   }
 
+  /**
+   * Download `id` goes on from the address of download `fromId`, which is removed: a browser handed
+   * over a fresh link of the same file (the earlier link expired). `id` gets `fromId`'s URL first
+   * (its own mirrors kept) and `fromId`'s headers in place of its own, given for the new URL's
+   * origin only: the new link's cookies never go to the old address. The new URL is compared with
+   * the bytes on disk before any is kept (download/source-check.ts), and the log says which it
+   * did; then `id` runs again. `note`: why, in `id`'s log.
+   */
+  async continueFrom(id: string, fromId: string, note: string): Promise<TransferView> {
+    const record = this.transfers.require(id);
+    const from = this.transfers.require(fromId);
+    if (id === fromId || record.request.kind !== 'download' || from.request.kind !== 'download') {
+      throw new TransferFailure({ code: 'UNSUPPORTED_URL', message: 'Only a download continues from another download\'s address', retryable: false });
+    }
+    if (record.transfer.state === 'completed') throw new TransferFailure({ code: 'UNSUPPORTED_URL', message: `${record.transfer.name} is complete`, retryable: false });
+    const headers = await this.headerSecrets.clearHeaders(from);
+    const newUrl = from.request.download.url;
+    // Stopped while its address and headers change, so no connection mixes old and new.
+    const wasRunning = record.transfer.state === 'queued' || record.transfer.state === 'active';
+    if (wasRunning) await this.pause(id);
+    try {
+      await this.headerSecrets.replace(record, headers);
+    } catch (error) {
+      // Nothing changed: it goes on as it was.
+      if (wasRunning) await this.resume(id);
+      throw new TransferFailure({ code: 'INTERNAL', message: (error as Error).message, retryable: false });
+    }
+    this.lifecycle.log(record, 'info', note);
+    await this.setDownloadUrls(id, [newUrl, ...downloadUrls(record).slice(1)]);
+    // The headers came with the new URL: they belong to its origin (setDownloadUrls kept the old one's).
+    delete record.request.download.headersOrigin;
+    this.writer.markDirty(record);
+    await this.remove(fromId);
+    if (record.transfer.state === 'failed' || record.transfer.state === 'canceled') await this.retry(id);
+    else await this.resume(id);
+    return transferView(record);
+  }
+
   async remove(id: string, opts: { deleteFile?: boolean } = {}): Promise<void> {
     const record = this.transfers.require(id);
     await this.attempts.stop(id, 'remove');

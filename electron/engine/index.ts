@@ -1,5 +1,7 @@
 // The engine with its standard workers, as the hosts (Electron, headless) open it.
 import { createDownloadWorker } from './download/download-worker';
+// What a download asked to be saved as is called on disk (the service matches a browser's handoff by it).
+export { savedFileName } from './download/download-worker';
 import { TransferEngine, type EngineSettings } from './engine';
 import { lazyUploadWorker } from './lazy-upload-worker';
 import type { SystemProxy } from './net/proxy-choice';

@@ -106,6 +106,9 @@ async function consider(item: chrome.downloads.DownloadItem): Promise<boolean> {
     kind: 'navigation',
   };
   const submission = await describe(request, item.referrer, item.filename, item.incognito);
+  // The browser's announced size (-1 or 0 when unknown): Ferry matches it with an unfinished download of the same name.
+  const size = item.totalBytes > 0 ? item.totalBytes : item.fileSize;
+  if (size > 0) submission.size = size;
   const result = await submit(settings, submission, CAPTURE_BUDGET_MS, { name: linkName(url, item.filename), kind: 'link' });
   if (!result.accepted) {
     console.warn(`[ferry] the browser keeps ${submission.url}: ${result.reason}`);

@@ -54,3 +54,9 @@ test('a video carries Ferry\'s stream options: the kind, the variant unless it i
     'ferry-stream': 'dash',
   });
 });
+
+test("the browser's size goes as Ferry's ferry-size, in whole bytes; an unknown or odd size is left out", () => {
+  const base = { url: 'https://cdn.test/big.iso', userAgent: 'UA', suggestedName: 'big.iso', gid: '00000000000000cc' };
+  expect(addUriParams({ ...base, size: 4_700_000_000 }).options).toEqual({ gid: '00000000000000cc', 'user-agent': 'UA', out: 'big.iso', 'ferry-size': '4700000000' });
+  for (const size of [undefined, 0, -1, 1.5, Number.NaN, 2 ** 60]) expect(addUriParams({ ...base, ...(size === undefined ? {} : { size }) }).options['ferry-size']).toBeUndefined();
+});

@@ -20,6 +20,12 @@ export interface Submission {
   gid: string;
   /** Set for a video (HLS or DASH manifest): Ferry saves the video, never the manifest's text. */
   stream?: StreamRequest;
+  /**
+   * The file's size as the browser knows it (bytes), sent as Ferry's `ferry-size`: with the name,
+   * Ferry recognises a file it is already fetching (an expired link clicked again) and offers to
+   * continue that download instead of starting a second one.
+   */
+  size?: number;
 }
 
 export type AddUriOptions = Record<string, string | string[]>;
@@ -32,6 +38,7 @@ export function addUriParams(s: Submission): { uris: string[]; options: AddUriOp
   if (s.referrer && /^https?:/i.test(s.referrer)) options.referer = s.referrer;
   const out = s.suggestedName ? baseName(s.suggestedName) : '';
   if (out) options.out = out;
+  if (s.size !== undefined && Number.isSafeInteger(s.size) && s.size > 0) options['ferry-size'] = String(s.size);
   if (s.stream) {
     options['ferry-stream'] = s.stream.kind;
     if (s.stream.variant && s.stream.variant !== 'best') options['ferry-variant'] = s.stream.variant;

@@ -42,6 +42,11 @@ export { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type DownloadWorkerOptions } from
 /** Room for ".part" so the partial file's name also fits in 255 bytes. */
 const NAME_BYTES = MAX_NAME_BYTES - PART_SUFFIX.length;
 
+/** The name a download asked to be saved as gets on disk (before a `(1)` for a name taken): room kept for `.part`. */
+export function savedFileName(raw: string | undefined): string {
+  return safeFileName(raw, NAME_BYTES);
+}
+
 export interface DownloadWorker extends TransferWorker {
   /** Default connections per download, for the next attempts. */
   setConnections(count: number): void;
@@ -199,7 +204,7 @@ class DownloadAttempt {
       if (!state.writer) {
         // The name is settled when the .part is created; later responses never rename it.
         const raw = this.request.fileName ?? suggestedFileName(header(opened, 'content-disposition'), opened.finalUrl);
-        state.details = { ...state.details, fileName: safeFileName(raw, NAME_BYTES) };
+        state.details = { ...state.details, fileName: savedFileName(raw) };
         await this.fileByRules(opened);
         const { partPath, handle } = await createPartFile(state.details.directory, state.details.fileName);
         state.writer = new PartWriter(handle, 0);

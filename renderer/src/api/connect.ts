@@ -57,6 +57,8 @@ export function wireStore(transport: Transport, store: TransfersStoreHook): () =
     api.on('settings', (settings) => s.setSettings(settings)),
     api.on('schedule', (schedule) => s.setSchedule(schedule)),
     api.on('destinations', (d) => s.setDestinations(d)),
+    // The browser handed over a file Ferry is already fetching: the banner asks what to do.
+    api.on('continueOffers', (offers) => s.setOffers(offers)),
     api.on('notice', (n) => useUi.getState().toast(n.message, n.level)),
     api.on('offerUpload', ({ files }) => useUi.getState().openUpload({ chosen: files })),
     // A link copied in another program (the desktop app watches the clipboard when asked): one click adds it.

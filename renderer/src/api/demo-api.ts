@@ -185,6 +185,8 @@ export function createDemoTransport(opts: DemoOptions): Transport & { stop(): vo
       if (schedule.queue === 'closed') emit('schedule', (schedule = { ...schedule, queue: 'open', heldOpen: true }));
       return ok(schedule);
     },
+    // The demo has no browser to hand anything over: no offer is ever made, so none can be answered.
+    answerContinueOffer: () => notFound('offer'),
     cancelQueueAction() {
       const had = schedule.countdown !== null;
       if (had) emit('schedule', (schedule = { ...schedule, countdown: null }));

@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { useTransfers } from '../store/transfers-store';
 import { useUi } from '../store/ui-store';
 import { ContextMenu } from './ContextMenu';
+import { ContinueOffers } from './ContinueOffers';
 import { DropOverlay } from './DropOverlay';
 import { TokenRefused } from './HostPages';
 import { Sidebar } from './Sidebar';
@@ -53,6 +54,7 @@ export function App({ label }: { label?: string | undefined }) {
       <Toolbar />
       <Sidebar />
       <main className="main" aria-label={`Transfers: ${filterLabel}`}>
+        <ContinueOffers />
         <TransferList />
       </main>
       {detailsOpen && (

@@ -100,6 +100,18 @@ describe('transfers store', () => {
     expect(speedSamples('a')).toEqual([]);
   });
 
+  it('offers come with the snapshot (a reload shows them) and are replaced whole by the event; a snapshot without any clears them', () => {
+    const store = createTransfersStore();
+    const offer = { id: 'o1', heldId: 'b', earlierId: 'a', name: 'big.iso', size: 1000, earlierBytesDone: 450, earlierState: 'paused' as const, createdAt: 1 };
+    store.getState().applySnapshot({ ...snapshot([view('a', 'paused'), view('b', 'paused')]), offers: [offer] });
+    expect(store.getState().offers).toEqual([offer]);
+    store.getState().setOffers([]);
+    expect(store.getState().offers).toEqual([]);
+    store.getState().setOffers([offer]);
+    store.getState().applySnapshot(snapshot([view('a', 'paused')]));
+    expect(store.getState().offers).toEqual([]);
+  });
+
   it('sums speeds by kind over active transfers only', () => {
     const store = createTransfersStore();
     store.getState().applySnapshot(

@@ -7,6 +7,7 @@
 // added, removed, or changed state/name; a progress tick never touches them.
 import { create } from 'zustand';
 import type { ScheduleState, Snapshot, TransferPatch } from '../../../shared/contract';
+import type { ContinueOffer } from '../../../shared/continue-offer';
 import type { Destination, Settings } from '../../../shared/settings';
 import type { TransferView } from '../../../shared/transfer';
 import type { ConnectionState } from '../api/transport';
@@ -38,6 +39,8 @@ export interface TransfersState {
   /** Queue hours, the timetable's next step, a sleep/shut-down countdown; null from hosts that send none. */
   schedule: ScheduleState | null;
   destinations: Destination[];
+  /** Offers to continue an unfinished download with a link the browser handed over, not yet answered. */
+  offers: readonly ContinueOffer[];
 }
 
 export interface TransfersActions {
@@ -49,6 +52,7 @@ export interface TransfersActions {
   setSettings(s: Settings): void;
   setSchedule(s: ScheduleState): void;
   setDestinations(d: Destination[]): void;
+  setOffers(offers: readonly ContinueOffer[]): void;
 }
 
 export type TransfersStore = TransfersState & TransfersActions;
@@ -103,6 +107,7 @@ export function createTransfersStore() {
     settings: null,
     schedule: null,
     destinations: [],
+    offers: [],
 
     applySnapshot(s) {
       clearSpeedHistory();
@@ -121,6 +126,7 @@ export function createTransfersStore() {
         settings: s.settings,
         schedule: s.schedule ?? null,
         destinations: s.destinations,
+        offers: s.offers ?? [],
         ...derive(byId, order, filter, visible, hidden),
       });
       if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark('ferry:snapshot');
@@ -197,6 +203,9 @@ export function createTransfersStore() {
     },
     setDestinations(destinations) {
       set({ destinations });
+    },
+    setOffers(offers) {
+      set({ offers });
     },
   }));
 }

@@ -17,13 +17,16 @@ export interface RpcBackend {
   views: TransferViews;
   /** As every UI sees them; read at every request (which origins may call, where clients save). */
   settings(): Settings;
+  /** The download a handed-over one was continued as (FerryService.continuedAs), if it was. */
+  continuedAs?: (id: string) => string | undefined;
   /** Present only where aria2.shutdown may stop the process (`ferry rpc`); the desktop app refuses it. */
   shutdown?: () => void;
 }
 
-export function serviceBackend(service: Pick<FerryService, 'handle' | 'views' | 'settings'>, shutdown?: () => void): RpcBackend {
+export function serviceBackend(service: Pick<FerryService, 'handle' | 'views' | 'settings' | 'continuedAs'>, shutdown?: () => void): RpcBackend {
   return {
     call: (name, input) => service.handle(name, input, 'client'),
+    continuedAs: (id) => service.continuedAs(id),
     views: service.views,
     settings: () => service.settings(),
     ...(shutdown ? { shutdown } : {}),

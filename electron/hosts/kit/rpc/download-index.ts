@@ -2,7 +2,7 @@
 // allows), and listed as aria2's three queues. Uploads are Ferry's own and are not listed.
 import type { TransferView } from '../../../../shared/transfer';
 import type { TransferViews } from '../service/transfer-views';
-import { gidOf, isGidLike } from './gid';
+import { chosenGids, gidOf, isGidLike } from './gid';
 import { intParam, keysParam, RpcError } from './rpc-error';
 import { pickKeys, statusStruct } from './status-view';
 
@@ -15,7 +15,11 @@ export class DownloadIndex {
   private readonly idOfGid = new Map<string, string>();
 
   /** The service's current views: aria2 clients poll every second, and reading them costs nothing per transfer. */
-  constructor(private readonly views: TransferViews) {}
+  constructor(
+    private readonly views: TransferViews,
+    /** The download a gone transfer was continued as (a browser's handoff whose offer was answered "continue"). */
+    private readonly continuedAs: (id: string) => string | undefined = () => undefined,
+  ) {}
 
   all(): TransferView[] {
     const downloads: TransferView[] = [];
@@ -33,8 +37,26 @@ export class DownloadIndex {
     const all = this.all();
     for (const v of all) this.idOfGid.set(gidOf(v.id), v.id);
     const matches = all.filter((v) => gidOf(v.id).startsWith(wanted));
+    if (matches.length === 0) {
+      const continued = this.continuedDownload(wanted);
+      if (continued) return continued;
+    }
     if (matches.length !== 1) throw new RpcError(matches.length === 0 ? `GID ${gid} is not found` : `GID ${gid} is ambiguous`);
     return matches[0]!;
+  }
+
+  /**
+   * A handoff's GID after its download was continued as an earlier one: that one answers (its own
+   * GID in the answer), so the extension's popup shows the real progress of the file it handed over.
+   */
+  continuedDownload(wanted: string): TransferView | undefined {
+    for (const [transferId, gid] of chosenGids()) {
+      if (gid !== wanted || this.views.get(transferId)) continue;
+      const into = this.continuedAs(transferId);
+      const view = into === undefined ? undefined : this.views.get(into);
+      if (view?.kind === 'download') return view;
+    }
+    return undefined;
   }
 
   active(): TransferView[] {

@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 
 const cache = new Map<string, string>();
+/** The GIDs clients chose (assignGid), apart: found again after their transfer is gone. */
+const chosen = new Map<string, string>();
 
 /**
  * aria2's `gid` option: a client may name a new download's GID itself (Ferry's browser extension
@@ -12,6 +14,7 @@ const cache = new Map<string, string>();
  */
 export function assignGid(transferId: string, gid: string): void {
   cache.set(transferId, gid.toLowerCase());
+  chosen.set(transferId, gid.toLowerCase());
 }
 
 export function gidOf(transferId: string): string {
@@ -26,4 +29,9 @@ export function gidOf(transferId: string): string {
 /** aria2 accepts a GID prefix when it is unambiguous; so does Ferry. */
 export function isGidLike(value: unknown): value is string {
   return typeof value === 'string' && /^[0-9a-fA-F]{1,16}$/.test(value);
+}
+
+/** The transfers whose GID a client chose, with it: to find one that is gone (a handoff continued as another download). */
+export function chosenGids(): IterableIterator<[string, string]> {
+  return chosen.entries();
 }

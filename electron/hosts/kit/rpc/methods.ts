@@ -57,7 +57,8 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
   /** GIDs chosen by clients whose downloads are being added right now. */
   const reservedGids = new Set<string>();
 
-  const index = new DownloadIndex(backend.views);
+  // A handoff continued as an earlier download (the user answered Ferry's offer) answers for it.
+  const index = new DownloadIndex(backend.views, (id) => backend.continuedAs?.(id));
   const find = (gid: unknown) => index.find(gid);
   const downloads = () => index.all();
 
@@ -88,7 +89,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
     // add a second download. Reserved before the (asynchronous) add, so two at once cannot both pass.
     const chosenGid = options.gid;
     if (chosenGid !== undefined) {
-      if (reservedGids.has(chosenGid) || downloads().some((v) => gidOf(v.id) === chosenGid)) throw new RpcError(`GID ${chosenGid} is not unique`);
+      if (reservedGids.has(chosenGid) || downloads().some((v) => gidOf(v.id) === chosenGid) || index.continuedDownload(chosenGid)) throw new RpcError(`GID ${chosenGid} is not unique`);
       reservedGids.add(chosenGid);
     }
     let view: TransferView;
@@ -108,6 +109,7 @@ export function createMethods(backend: RpcBackend, info: { listenPort: () => num
           ...(options.connections !== undefined ? { connections: options.connections } : {}),
           ...(options.stream ? { stream: options.stream } : {}),
           ...(options.proxy ? { proxy: options.proxy } : {}),
+          ...(options.size !== undefined ? { sizeHint: options.size } : {}),
         },
       )) as [TransferView];
     } finally {

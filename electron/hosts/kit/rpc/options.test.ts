@@ -71,3 +71,13 @@ describe('aria2 proxy options', () => {
     expect(proxyChoiceFrom({ dir: '/x', split: '4' })).toBeUndefined();
   });
 });
+
+describe("Ferry's ferry-size option", () => {
+  it('is the file\'s size in whole bytes; anything else is refused in aria2\'s words', () => {
+    expect(downloadOptionsFrom({ out: 'big.iso', 'ferry-size': '4700000000' }).size).toBe(4_700_000_000);
+    expect(downloadOptionsFrom({ out: 'big.iso' }).size).toBeUndefined();
+    for (const bad of ['0', '-1', '1.5', '2M', '', '99999999999999999']) {
+      expect(() => downloadOptionsFrom({ 'ferry-size': bad })).toThrow(/processing the option '--ferry-size'/);
+    }
+  });
+});

@@ -28,6 +28,11 @@ export interface DownloadOptions {
   stream?: StreamOptions;
   /** all-proxy, http-proxy, https-proxy, no-proxy: this download's own proxy ("" for all: none). */
   proxy?: ProxyChoice;
+  /**
+   * Ferry's `ferry-size`: the file's size as the browser announced it (bytes). With `out`, lets Ferry
+   * offer to continue an unfinished download of the same name and size instead of a second one.
+   */
+  size?: number;
 }
 
 /** aria2 sizes: a decimal number with an optional K or M suffix (1024-based); "0" means unlimited. */
@@ -191,6 +196,13 @@ export function downloadOptionsFrom(raw: unknown): DownloadOptions {
           throw new OptionError(`We encountered a problem while processing the option '--ferry-stream': must be hls, dash or auto`);
         }
         result.stream = { ...result.stream, kind: value as StreamKind };
+        break;
+      case 'ferry-size':
+        // Whole bytes, as the browser's DownloadItem has them; no K/M: a size that is rounded matches nothing.
+        if (!/^\s*\d{1,16}\s*$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+          throw new OptionError(`We encountered a problem while processing the option '--ferry-size': must be the file's size in bytes, 1 or more`);
+        }
+        result.size = Number(value);
         break;
       case 'ferry-variant':
         if (!parseVariantChoice(value)) throw new OptionError(`We encountered a problem while processing the option '--ferry-variant': must be ${VARIANT_CHOICE_HELP}`);

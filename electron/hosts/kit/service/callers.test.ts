@@ -68,6 +68,8 @@ describe('a browser or RPC client', () => {
       ['copyRpcSecret', undefined],
       ['rpcInfo', undefined],
       ['describeStream', { url: server.url('/file.bin') }],
+      // A web page's RPC must not move a download onto a link it chose (continue-offers.ts).
+      ['answerContinueOffer', { offerId: 'o1', answer: 'continue' }],
     ] as const) {
       expect(await call('client', name, input), name).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: `${name} is not available to browser and RPC clients` } });
     }

@@ -56,10 +56,13 @@ export function transferProxyRefusal(caller: Caller, proxy: ProxyChoice | null |
   return clear ? 'A proxy password for one download is not kept over the RPC: give the proxy with its password in the settings (changeGlobalOption all-proxy), or one without a password here' : undefined;
 }
 
-/** The events a client may see: its downloads' patches, notices and settings; no uploads, destinations, offers (uploads, copied links) or schedules. */
+/**
+ * The events a client may see: its downloads' patches, notices and settings; no uploads,
+ * destinations, offers (uploads, copied links, continuing a download with a handed-over link) or schedules.
+ */
 export function clientEvents(listener: ServiceListener, views: TransferViews): ServiceListener {
   return (event, payload) => {
-    if (event === 'destinations' || event === 'offerUpload' || event === 'offerDownload' || event === 'schedule') return;
+    if (event === 'destinations' || event === 'offerUpload' || event === 'offerDownload' || event === 'schedule' || event === 'continueOffers') return;
     if (event !== 'patches') return listener(event, payload);
     const patches = (payload as Events['patches']).filter((patch) => ('view' in patch ? patch.view.kind === 'download' : views.get(patch.id)?.kind !== 'upload'));
     if (patches.length > 0) (listener as (event: 'patches', payload: Events['patches']) => void)('patches', patches);

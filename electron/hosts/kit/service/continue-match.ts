@@ -48,6 +48,26 @@ export function findUnfinishedByName(views: readonly TransferView[], key: Requir
   );
 }
 
+/**
+ * The unfinished download of the file a browser handed over: the same final name (as Ferry saves
+ * it) and the same size, the earlier one's size known from its server. Not completed, not canceled
+ * (a canceled one threw its bytes away: nothing to continue), not a video stream (its size is not
+ * the file's). Any folder: the rules may file by type, and name and size together are what the
+ * user recognises; among several, the one in `directory` first, then the furthest along.
+ */
+export function findUnfinishedSameFile(views: Iterable<TransferView>, key: { name: string; size: number; directory?: string }, skip: ReadonlySet<string>): TransferView | undefined {
+  const candidates: TransferView[] = [];
+  for (const view of views) {
+    if (view.kind !== 'download' || skip.has(view.id)) continue;
+    if (view.state === 'completed' || view.state === 'canceled') continue;
+    if (view.download?.stream || view.progress.totalBytes !== key.size) continue;
+    if (view.download?.fileName !== key.name) continue;
+    candidates.push(view);
+  }
+  const here = candidates.filter((view) => key.directory !== undefined && view.download?.directory === key.directory);
+  return mostAdvanced(here.length > 0 ? here : candidates);
+}
+
 /** Unfinished tus upload of the same source to the same endpoint. */
 export function findUnfinishedTusUpload(views: readonly TransferView[], key: UploadKey, taken: ReadonlySet<string>): TransferView | undefined {
   return mostAdvanced(

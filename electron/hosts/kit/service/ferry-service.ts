@@ -11,7 +11,7 @@ import type { TransferView } from '../../../../shared/transfer';
 import type { ContractService } from '../../../../shared/wire/contract-server';
 import type { DownloadRequest } from '../../../engine/index';
 import { engineSettingsFrom, type FerryServiceOptions } from './service-options';
-import { checkDownloadFolder, TransferFailure } from '../../../engine/index';
+import { checkDownloadFolder, savedFileName, TransferFailure } from '../../../engine/index';
 import { maskUrlPasswords } from '../../../../shared/secret-mask';
 import { canPause, canResume } from '../../../../shared/transfer-states';
 import { adHocUploadRequests } from './ad-hoc-uploads';
@@ -20,6 +20,7 @@ import { checkClientFileName, checkClientFolder, clientSaveRoots } from './clien
 import { expandTypedFolder } from './home-folder';
 import { checkRuleFolders, ruleDefaults } from './rule-folders';
 import { continueTransfer, continueUpload, unfinishedDownloads } from './continue-unfinished';
+import { createContinueOffers } from './continue-offers';
 import { createPatchBatcher, PATCH_INTERVAL_MS } from './patch-batcher';
 import { settingsView, storeSettingsProxy, storeTransferProxy } from './proxy-secrets';
 import { AddressRefused, changeDownloadAddress, changeDownloadUrls } from './download-address';
@@ -55,6 +56,11 @@ export interface FerryService {
    * Finished ones are left as they are. Not a request: no caller names the note.
    */
   pauseWithNote(ids: readonly string[], note: string): Promise<void>;
+  /**
+   * The download a browser's handoff `id` was continued as (an offer answered "continue"): the
+   * aria2 RPC answers the handoff's GID with it, so the extension shows the real progress.
+   */
+  continuedAs(id: string): string | undefined;
   close(): void;
 }
 
@@ -77,6 +83,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   };
   const batcher = createPatchBatcher((patches) => emit('patches', patches), options.patchIntervalMs ?? PATCH_INTERVAL_MS);
   const feed = feedViews(engine, batcher);
+  const offers = createContinueOffers(engine, feed.views, (list) => emit('continueOffers', list), () => engine.clock.now());
   const onNotice = (notice: Events['notice']) => emit('notice', { ...notice, message: maskUrlPasswords(notice.message) });
   engine.on('notice', onNotice);
 
@@ -131,7 +138,7 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
 
   const handlers: Handlers = {
     snapshot: (_input, caller) => snapshot(caller),
-    async addDownloads({ urls, mirrors, directory, fileName, sha256, connections, stream, proxy: given, headers, paused, bytesPerSecond, priority, continueUnfinished }, caller) {
+    async addDownloads({ urls, mirrors, directory, fileName, sha256, connections, stream, proxy: given, headers, paused, bytesPerSecond, priority, continueUnfinished, sizeHint }, caller) {
       if (fileName && urls.length > 1) throw new Refusal('INVALID_INPUT', 'A file name can only be given for a single URL');
       if (mirrors && urls.length > 1) throw new Refusal('INVALID_INPUT', 'Mirrors can only be given for a single URL (they are other addresses of the same file)');
       const settings = settingsStore.get();
@@ -160,8 +167,18 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
         const earlier = continueUnfinished ? await unfinishedDownloads(engine, urls.map((url) => ({ url, directory: target, fileName, ...(directory === undefined ? { byRules: true } : {}) })), mirrors) : new Map<number, TransferView>();
         const continued = new Map<number, TransferView>();
         for (const [index, view] of earlier) continued.set(index, await continueTransfer(engine, view));
+        // A browser's handoff of a file Ferry is already fetching, unfinished: held (added paused, so
+        // no byte is fetched twice) and offered to continue the earlier one (continue-offers.ts).
+        // Only a client's (the extension), which names the file and its size; one a user typed is theirs to decide.
+        const offerable = caller === 'client' && sizeHint !== undefined && fileName !== undefined && urls.length === 1 && !stream && !continueUnfinished;
+        const same = offerable ? offers.match({ name: savedFileName(fileName), size: sizeHint, directory: target }) : undefined;
+        const held = (url: string): DownloadRequest => (same ? { ...request(url), paused: true } : request(url));
         // One batch: all URLs checked before any is added, one scheduler run, writes batched.
-        const added = await aboutFolder('directory', () => engine.addDownloads(urls.filter((_, index) => !earlier.has(index)).map(request)));
+        const added = await aboutFolder('directory', () => engine.addDownloads(urls.filter((_, index) => !earlier.has(index)).map(held)));
+        if (same && added[0]) {
+          await offers.raise(added[0], same, paused === true);
+          added[0] = engine.get(added[0].id) ?? added[0];
+        }
         return urls.map((_, index) => continued.get(index) ?? added.shift()!);
       } finally {
         release?.();
@@ -373,6 +390,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
       options.choices?.chooseFolder(normalised);
       return normalised;
     },
+    // Not for clients (callers.ts): a web page's RPC must not move a download onto a link it chose.
+    answerContinueOffer: ({ offerId, answer }) => offers.answer(offerId, answer),
     runQueueNow: () => schedule.runNow(),
     cancelQueueAction: () => schedule.cancelCountdown(),
     rpcInfo: () => options.rpcInfo?.() ?? { enabled: false, endpoint: null, secretFile: null, canCopySecret: false, problem: 'This Ferry serves no aria2 RPC' },
@@ -397,7 +416,8 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
   function snapshot(caller: Caller = 'owner'): Snapshot {
     const transfers = engine.list();
     if (caller === 'client') return { transfers: transfers.filter((v) => v.kind === 'download'), settings: settingsView(settingsStore.get()), destinations: [] };
-    return { transfers, settings: settingsView(settingsStore.get()), destinations: destinationsStore.list(), schedule: schedule.state() };
+    const offered = offers.list();
+    return { transfers, settings: settingsView(settingsStore.get()), destinations: destinationsStore.list(), schedule: schedule.state(), ...(offered.length > 0 ? { offers: offered } : {}) };
   }
 
   async function handle(name: unknown, rawInput: unknown, caller: Caller): Promise<Reply<unknown>> {
@@ -435,7 +455,9 @@ export function createFerryService(options: FerryServiceOptions): FerryService {
     async pauseWithNote(ids, note) {
       await Promise.allSettled(ids.map((id) => engine.pause(id, note)));
     },
+    continuedAs: (id) => offers.continuedAs(id),
     close() {
+      offers.close();
       schedule.close();
       batcher.flush();
       batcher.stop();

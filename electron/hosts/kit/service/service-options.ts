@@ -14,7 +14,7 @@ export type EngineLike = Pick<
   TransferEngine,
   | 'on' | 'off' | 'get' | 'list' | 'addDownload' | 'addDownloads' | 'addUpload' | 'pause' | 'resume' | 'cancel' | 'retry'
   | 'remove' | 'pauseAll' | 'resumeAll' | 'reorder' | 'setTransferSpeedLimit' | 'transferProxy' | 'setTransferProxy' | 'downloadUrls' | 'setDownloadUrls' | 'updateSettings'
-  | 'downloadHeaderNames' | 'describeStream'
+  | 'downloadHeaderNames' | 'describeStream' | 'continueFrom'
   | 'clock' | 'setQueueOpen' | 'setTransferPriority'
 >;
 
