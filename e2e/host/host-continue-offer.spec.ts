@@ -8,14 +8,13 @@ import type { Page } from '@playwright/test';
 import { startExpiringLinks, type ExpiringLinks } from '../../test-support/expiring-links';
 import { randomBytes } from '../../test-support/files';
 import type { HostFixtureInfo } from '../support/host-fixture';
-import { startHostFixture } from '../support/host-process';
+import { hostPageForFile } from '../support/host-page';
 import { shot } from '../support/shots';
 
 test.describe.configure({ mode: 'serial' });
 
 const FILE = randomBytes(6_000_000, 17);
 let info: HostFixtureInfo;
-let stop: () => Promise<void>;
 let links: ExpiringLinks;
 let page: Page;
 
@@ -26,20 +25,15 @@ async function rpc<T>(method: string, ...params: unknown[]): Promise<T> {
   return body.result as T;
 }
 
-test.beforeAll(async ({ browser }) => {
-  const fixture = await startHostFixture({ rpc: true });
-  info = fixture.info;
-  stop = fixture.stop;
+hostPageForFile((host) => ({ info, page } = host), { rpc: true });
+
+test.beforeAll(async () => {
   // 400 kB/s per response: the earlier download is caught mid-way on a loaded machine.
   links = await startExpiringLinks(FILE, { rateBytesPerSec: 400_000 });
-  page = await browser.newPage();
-  await page.goto(info.ui);
 });
 
 test.afterAll(async () => {
-  await page?.close();
   await links?.close();
-  await stop?.();
 });
 
 const grid = () => page.getByRole('grid', { name: 'Transfers' });

@@ -18,6 +18,8 @@ export interface HostPage {
 export interface HostPageOptions {
   /** For browser.newPage (acceptDownloads, say). */
   page?: BrowserContextOptions;
+  /** The host with its aria2 RPC on (info.rpc: endpoint and secret). */
+  rpc?: boolean;
   /** Runs after `ready`, before the page loads the UI: listeners, routes, host settings. */
   prepare?(host: HostPage): Promise<void> | void;
 }
@@ -28,7 +30,7 @@ export function hostPageForFile(ready: (host: HostPage) => void, options: HostPa
   let stop: (() => Promise<void>) | undefined;
 
   test.beforeAll(async ({ browser }) => {
-    const fixture = await startHostFixture();
+    const fixture = await startHostFixture({ rpc: options.rpc ?? false });
     stop = fixture.stop;
     page = await browser.newPage(options.page);
     const host = { info: fixture.info, page };
