@@ -51,6 +51,8 @@ export interface OpenEngineOptions {
   systemProxy?: SystemProxy;
   /** Where downloads that named no folder go, by the user's rules (DownloadWorkerOptions.folderFor). */
   folderFor?: FolderChooser;
+  /** DownloadWorkerOptions.fileSha256: record each finished download's SHA-256 (default true). */
+  fileSha256?: boolean;
 }
 
 export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> {
@@ -68,6 +70,7 @@ export function openEngine(options: OpenEngineOptions): Promise<TransferEngine> 
       download: createDownloadWorker({
         ...(options.downloadSecrets ? { secrets: options.downloadSecrets } : {}),
         ...(options.folderFor ? { folderFor: options.folderFor } : {}),
+        ...(options.fileSha256 === false ? { fileSha256: false } : {}),
       }),
       // Loaded on first use (lazy-upload-worker.ts): a `ferry get` with no uploads around never loads it.
       upload: lazyUploadWorker({ dataDir: options.dataDir, ...(options.secrets ? { secrets: options.secrets } : {}) }),

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, removeDir } from '../../../test-support/files';
 import { until } from '../../../test-support/wait';
-import { DurableCheckpointer } from './body-pump';
+import { Readable } from 'node:stream';
+import { DurableCheckpointer, pumpBody } from './body-pump';
 import { PartWriter } from './part-file';
 
 let tmp: string;
@@ -132,5 +133,83 @@ describe('PartWriter batching', () => {
     expect(await writer.sync()).toBe(150);
     expect((await stat(path.join(tmp, 'x.part'))).size).toBe(150);
     await writer.close();
+  });
+});
+
+describe('pumpBody', () => {
+  /** Turns of the event loop until `value()` stays the same for 20 of them (the reader stopped). */
+  async function settled(value: () => number): Promise<number> {
+    let last = -1;
+    let same = 0;
+    while (same < 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const now = value();
+      same = now === last ? same + 1 : 0;
+      last = now;
+    }
+    return last;
+  }
+
+  it('stops reading the socket while the disk is busy: no more than the two batches are taken ahead', async () => {
+    // Chunks read but not yet written are memory whose socket buffers outlive V8's young generation
+    // (buffer-reclaimer.ts). A pipe through a Transform into a Writable held up to 2 MiB of them
+    // more than the writer's two 1 MiB batches.
+    const handle = await open(path.join(tmp, 'slow.part'), 'w+');
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const realWrite = handle.write.bind(handle) as (...args: unknown[]) => Promise<unknown>;
+    handle.write = ((...args: unknown[]) => gate.then(() => realWrite(...args))) as typeof handle.write;
+    const writer = new PartWriter(handle, 0);
+    const CHUNK = 64 * 1024;
+    let produced = 0;
+    const source = new Readable({
+      highWaterMark: CHUNK,
+      read() {
+        produced += CHUNK;
+        this.push(Buffer.alloc(CHUNK, produced / CHUNK));
+      },
+    });
+    const controller = new AbortController();
+    const checkpointer = new DurableCheckpointer(writer, async () => undefined, 3600_000, 1 << 30);
+    let received = 0;
+    const pumped = pumpBody({
+      source,
+      writer,
+      signal: controller.signal,
+      throttle: () => undefined,
+      onThrottleWait: () => undefined,
+      onBytes: (at) => {
+        received = at;
+      },
+      checkpointer,
+    });
+    const taken = await settled(() => produced);
+    // Two 1 MiB batches (one being written, one filled), the chunk waiting for them, the source's own buffer.
+    expect(received).toBeGreaterThanOrEqual(2 << 20);
+    expect(taken).toBeLessThanOrEqual((2 << 20) + 3 * CHUNK);
+    controller.abort();
+    openGate();
+    await expect(pumped).rejects.toThrow();
+    await writer.close();
+  });
+
+  it('a connection that breaks keeps what arrived: the chunks reach the file, then the error is raised', async () => {
+    const filePath = path.join(tmp, 'broken.part');
+    const writer = new PartWriter(await open(filePath, 'w+'), 0);
+    const chunks = [Buffer.alloc(70_000, 1), Buffer.alloc(50_000, 2)];
+    let sent = 0;
+    const source = new Readable({
+      read() {
+        if (sent < chunks.length) this.push(chunks[sent++]);
+        else this.destroy(new Error('connection reset'));
+      },
+    });
+    const checkpointer = new DurableCheckpointer(writer, async () => undefined, 3600_000, 1 << 30);
+    await expect(
+      pumpBody({ source, writer, signal: new AbortController().signal, throttle: () => undefined, onThrottleWait: () => undefined, onBytes: () => undefined, checkpointer }),
+    ).rejects.toThrow('connection reset');
+    expect(writer.written).toBe(120_000);
+    await writer.close();
+    expect((await readFile(filePath)).equals(Buffer.concat(chunks))).toBe(true);
   });
 });

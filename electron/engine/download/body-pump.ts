@@ -1,12 +1,11 @@
-// Moves the response body into the .part file at disk speed: the socket stream is piped through
-// one Transform (speed limit, progress, hash, stall kick) into the PartWriter (1 MiB writes).
+// Moves the response body into the .part file at disk speed: each socket chunk passes the speed
+// limit, progress, hash and stall kick, then is copied into the PartWriter's batch (1 MiB writes).
 // Offsets are recorded only after fsync, about once a second, in the background; in between the
 // file is fsync'd every 32 MiB so that little is left for the final fsync.
 import type { Hash } from 'node:crypto';
-import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
 import type { Throttle } from '../types';
+import { eachChunk } from './chunk-reader';
 import type { PartWriter } from './part-file';
 
 /**
@@ -91,42 +90,63 @@ export interface PumpOptions {
   checkpointer: DurableCheckpointer;
 }
 
-/** Resolves when the body is fully written (not yet synced). Rejects on abort, network or disk errors. */
+/**
+ * Resolves when the body is fully written (not yet synced). Rejects on abort, network or disk errors.
+ * Each chunk goes straight into the writer's batch (copied, so it dies young: buffer-reclaimer.ts),
+ * read by 'data' events that pause only while the speed limit or the disk makes it wait
+ * (chunk-reader.ts). Piping through a Transform into a Writable, as before, held up to 2 MiB of
+ * socket chunks in the streams' buffers, long enough to outlive V8's young generation: 1 GiB over
+ * one connection took ~84,000 page faults and ~1.7-2.1 s of system time, against ~22,000 and
+ * ~1.3-1.4 s for the segmented path that already read this way (2026-12-07).
+ */
 export async function pumpBody(o: PumpOptions): Promise<void> {
   let received = o.writer.start;
-  const meter = new Transform({
-    readableHighWaterMark: 1 << 20,
-    writableHighWaterMark: 1 << 20,
-    transform(chunk: Buffer, _enc, callback) {
+  const accept = (chunk: Buffer): boolean | Promise<boolean> => {
+    if (o.signal.aborted) return false;
+    received += chunk.length;
+    o.hash?.update(chunk);
+    o.onBytes(received);
+    if (o.checkpointer.error) throw o.checkpointer.error;
+    o.checkpointer.maybe();
+    const wait = o.writer.push(chunk);
+    return wait ? wait.then(() => true) : true;
+  };
+  const cut = (): void => {
+    o.source.destroy();
+  };
+  o.signal.addEventListener('abort', cut, { once: true });
+  try {
+    await eachChunk(o.source, (chunk) => {
       o.onThrottleWait(true);
-      Promise.resolve(o.throttle(chunk.length, o.signal)).then(
+      const wait = o.throttle(chunk.length, o.signal);
+      if (!wait) {
+        o.onThrottleWait(false);
+        return accept(chunk);
+      }
+      return wait.then(
         () => {
           o.onThrottleWait(false);
-          received += chunk.length;
-          o.hash?.update(chunk);
-          o.onBytes(received);
-          if (o.checkpointer.error) {
-            callback(o.checkpointer.error as Error);
-            return;
-          }
-          o.checkpointer.maybe();
-          callback(null, chunk);
+          return accept(chunk);
         },
         (err: unknown) => {
           o.onThrottleWait(false);
-          callback(err as Error);
+          throw err;
         },
       );
-    },
-  });
-  // A broken connection must not throw away what already arrived: on a source error the chunks
-  // already received still drain to disk, then the error is raised. Only abort drops buffers.
-  let sourceError: unknown;
-  finished(o.source, { writable: false }).catch((err: unknown) => {
-    sourceError ??= err ?? new Error('connection closed early');
-    if (!meter.writableEnded && !meter.destroyed) meter.end();
-  });
-  o.source.pipe(meter);
-  await pipeline(meter, o.writer.stream, { signal: o.signal });
-  if (sourceError) throw sourceError;
+    });
+  } catch (err) {
+    o.source.destroy();
+    // A broken connection must not throw away what already arrived: the chunks already received
+    // still go to disk, then the error is raised. Only an abort drops what is held.
+    if (!o.signal.aborted) await o.writer.drain().catch(() => undefined);
+    throw o.signal.aborted ? abortError(o.signal) : err;
+  } finally {
+    o.signal.removeEventListener('abort', cut);
+  }
+  if (o.signal.aborted) throw abortError(o.signal);
+  await o.writer.drain();
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
 }

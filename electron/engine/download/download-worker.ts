@@ -66,7 +66,8 @@ export function createDownloadWorker(options: DownloadWorkerOptions = {}): Downl
     setConnections(count) {
       settings.connections = clampConnections(count);
     },
-    attempt: async (ctx) => (streams.owns(ctx.record) ? streams.attempt(ctx) : new DownloadAttempt(ctx, settings, options.secrets, streams, options.folderFor).run()),
+    attempt: async (ctx) =>
+      streams.owns(ctx.record) ? streams.attempt(ctx) : new DownloadAttempt(ctx, settings, options.secrets, streams, options.folderFor, options.fileSha256 ?? true).run(),
     async discard(record, { deleteFinishedFile }) {
       const resume = record.resume.kind === 'download' ? record.resume : undefined;
       // Only Ferry's own .part: a link or file someone put under its name is not Ferry's to delete.
@@ -91,6 +92,8 @@ class DownloadAttempt {
     private readonly secrets: SecretsProvider | undefined,
     private readonly streams: StreamWorker,
     private readonly folderFor: FolderChooser | undefined,
+    /** Record the finished file's SHA-256 (DownloadWorkerOptions.fileSha256). */
+    private readonly fileSha256: boolean,
   ) {
     this.state = new AttemptState(ctx);
   }
@@ -245,8 +248,10 @@ class DownloadAttempt {
   private async receive(opened: OpenedResponse, signal: AbortSignal): Promise<AttemptResult> {
     const options = { checkpointIntervalMs: this.segmentSettings.checkpointIntervalMs, onStall: () => this.stall.abort() };
     // The file's SHA-256: a small file from byte 0 is hashed in the stream (a thread would cost more
-    // than its hashing); anything else on a hashing thread (prefix-hasher.ts).
+    // than its hashing); anything else on a hashing thread (prefix-hasher.ts). Without a SHA-256
+    // to record, only one to check is hashed (in the stream from byte 0, else by finish()).
     const total = this.facts.totalBytes;
+    if (!this.fileSha256) return this.finish(await receiveSingle(this.state, opened, signal, options), signal);
     if (this.state.writer!.start === 0 && total !== null && total <= SMALL_FILE_BYTES) {
       return this.finish(await receiveSingle(this.state, opened, signal, options, undefined, true), signal);
     }
@@ -261,19 +266,20 @@ class DownloadAttempt {
   }
 
   private async receiveSegmented(first: { opened: OpenedResponse; source: SourceFacts } | undefined, signal: AbortSignal): Promise<AttemptResult> {
-    const hasher = new PrefixHasher(this.state.writer!.fileHandle);
+    // A hashing thread only when its SHA-256 is recorded or checked.
+    const hasher = this.fileSha256 || this.request.sha256 ? new PrefixHasher(this.state.writer!.fileHandle) : undefined;
     try {
-      const end = await receiveSegmented(this.state, this.segmentSettings, first, signal, (prefix) => hasher.advanceTo(prefix));
+      const end = await receiveSegmented(this.state, this.segmentSettings, first, signal, hasher && ((prefix) => hasher.advanceTo(prefix)));
       if (end === 'aborted') return { outcome: 'aborted' };
-      return await this.finish(await hasher.digest(this.facts.totalBytes ?? this.facts.done), signal);
+      return await this.finish(await hasher?.digest(this.facts.totalBytes ?? this.facts.done), signal);
     } finally {
-      hasher.dispose();
+      hasher?.dispose();
     }
   }
 
   private async finish(digest: string | undefined, signal: AbortSignal): Promise<AttemptResult> {
     const manifest = this.facts.partPath ? await manifestInFile(this.facts.partPath, this.facts.done, this.contentType) : undefined;
-    if (!manifest) return finishDownload(this.state, digest, this.serverDigest, signal);
+    if (!manifest) return finishDownload(this.state, digest, this.serverDigest, signal, this.fileSha256);
     // Not a file but a video stream: its playlist goes to the stream worker, the .part goes away.
     await this.state.writer?.close();
     this.state.writer = undefined;

@@ -98,3 +98,51 @@ describe("a finished download's SHA-256", () => {
     }
   });
 });
+
+describe('with fileSha256 off (a standalone `ferry get`, which never shows it)', () => {
+  let plain: TransferEngine;
+  beforeEach(async () => {
+    plain = await TransferEngine.open({
+      dataDir: path.join(tmp, 'plain-data'),
+      workers: { download: createDownloadWorker({ checkpointIntervalMs: 100, minSplitBytes: 256 * 1024, connections: 4, fileSha256: false }) },
+      settings: { stallTimeoutMs: 3000, retryBaseMs: 50, retryMaxMs: 300 },
+    });
+  });
+  afterEach(async () => {
+    await plain.close();
+  });
+
+  async function plainFinished(url: string, more: { connections?: number; sha256?: string } = {}) {
+    const added = await plain.addDownload({ url, directory: dir, ...more });
+    const [done] = await plain.waitUntilFinished([added.id]);
+    return done!;
+  }
+
+  it('records no SHA-256 over one connection or several, and the files are whole', async () => {
+    const one = randomBytes(12 << 20, 35);
+    server.route('/plain-one.bin', { body: one, ranges: true });
+    const single = await plainFinished(server.url('/plain-one.bin'), { connections: 1 });
+    expect(single.state).toBe('completed');
+    expect(single.download!.fileSha256).toBeUndefined();
+    expect(sha256(await readFile(single.download!.filePath!))).toBe(sha256(one));
+
+    const many = randomBytes(4 << 20, 36);
+    server.route('/plain-many.bin', { body: many, rateBytesPerSec: 2_000_000 });
+    const segmented = await plainFinished(server.url('/plain-many.bin'));
+    expect(server.peakOpenFor('/plain-many.bin')).toBeGreaterThanOrEqual(2);
+    expect(segmented.state).toBe('completed');
+    expect(segmented.download!.fileSha256).toBeUndefined();
+    expect(sha256(await readFile(segmented.download!.filePath!))).toBe(sha256(many));
+  });
+
+  it('still checks a SHA-256 the user gave, over one connection or several', async () => {
+    const bytes = randomBytes(4 << 20, 37);
+    server.route('/plain-check.bin', { body: bytes, rateBytesPerSec: 4_000_000 });
+    const wrong = await plainFinished(server.url('/plain-check.bin'), { sha256: '0'.repeat(64) });
+    expect(wrong.state).toBe('failed');
+    expect(wrong.error?.code).toBe('CHECKSUM_MISMATCH');
+    const right = await plainFinished(server.url('/plain-check.bin'), { connections: 1, sha256: sha256(bytes) });
+    expect(right.state).toBe('completed');
+    expect(right.download!.fileSha256).toBe(sha256(bytes));
+  });
+});

@@ -15,14 +15,16 @@ import { identityOf, partNameForeign, PartReplaced, type PartIdentity } from './
 import { verifyServerDigest, type ServerDigest } from './server-digest';
 
 /**
- * Verifies length and checksum, records the file's SHA-256, then moves the .part to a free final
- * name. `digest` is the SHA-256 hashed while receiving, if any; `serverDigest` the Repr-Digest / Digest of the last response.
+ * Verifies length and checksum, records the file's SHA-256 (when `recordSha256`), then moves the
+ * .part to a free final name. `digest` is the SHA-256 hashed while receiving, if any; `serverDigest`
+ * the Repr-Digest / Digest of the last response.
  */
 export async function finishDownload(
   state: AttemptState,
   digest: string | undefined,
   serverDigest: ServerDigest | undefined,
   signal: AbortSignal,
+  recordSha256 = true,
 ): Promise<AttemptResult> {
   const { facts } = state;
   const done = facts.done;
@@ -37,7 +39,7 @@ export async function finishDownload(
   facts.totalBytes = done;
   const partPath = facts.partPath!;
   try {
-    return await verifyAndMove(state, partPath, digest, serverDigest, signal);
+    return await verifyAndMove(state, partPath, digest, serverDigest, signal, recordSha256);
   } catch (err) {
     if (!(err instanceof PartReplaced)) throw err;
     state.ctx.log('warn', `${err.message}; leaving it alone and starting over in a new partial file`);
@@ -53,6 +55,7 @@ async function verifyAndMove(
   digest: string | undefined,
   serverDigest: ServerDigest | undefined,
   signal: AbortSignal,
+  recordSha256: boolean,
 ): Promise<AttemptResult> {
   const { facts, request } = state;
   const done = facts.done;
@@ -60,14 +63,15 @@ async function verifyAndMove(
   // Hashing and marking go by name: first make sure the name is still Ferry's file.
   await requireOwnPart(partPath, own);
   // Hashed while written; read once more only where that was impossible (a single connection
-  // resumed at an offset: the earlier bytes were hashed by a process that is gone).
-  const actual = digest ?? (await sha256OfFile(partPath, signal));
+  // resumed at an offset: the earlier bytes were hashed by a process that is gone), and only when
+  // the SHA-256 is recorded or checked.
   const expected = request.sha256?.toLowerCase();
+  const actual = digest ?? (recordSha256 || expected ? await sha256OfFile(partPath, signal) : undefined);
   if (expected && actual !== expected) {
     await state.discardPart();
     throw failure('CHECKSUM_MISMATCH', `SHA-256 mismatch: expected ${expected}, got ${actual}; the file was discarded`, false);
   }
-  state.details = { ...state.details, fileSha256: actual };
+  if (actual) state.details = { ...state.details, fileSha256: actual };
   await verifyServerDigest(partPath, serverDigest, signal);
   await state.writer?.close();
   state.writer = undefined;

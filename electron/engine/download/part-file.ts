@@ -67,6 +67,20 @@ export class PartWriter {
     });
   }
 
+  /**
+   * Takes one chunk without a stream in between (body-pump.ts): copied into the batch at once;
+   * returns a promise to wait for when the caller should hold back (a write must end first).
+   */
+  push(chunk: Buffer): Promise<void> | undefined {
+    if (this.closed) return undefined;
+    return this.batch.push(chunk);
+  }
+
+  /** Writes what is gathered and waits for every write; rejects if any failed. */
+  drain(): Promise<void> {
+    return this.batch.drain();
+  }
+
   /** The file itself, for segmented downloads that write at many offsets (this writer stays its owner). */
   get fileHandle(): FileHandle {
     return this.handle;

@@ -20,6 +20,13 @@ export interface DownloadWorkerOptions {
   ffmpeg?: string | null;
   /** Files a download whose request says `filedByRules` into the folder of the user's rule (the hosts: rule-match.ts). */
   folderFor?: FolderChooser;
+  /**
+   * Whether every finished download records its file's SHA-256 (`fileSha256`, shown in the details
+   * panel). Default true. Hashing costs about 0.7-1.0 s of CPU per GiB on a second thread, which on
+   * two busy cores is also wall time; a front that never shows the hash (a standalone `ferry get`)
+   * turns it off. A SHA-256 the user asked to check is always computed.
+   */
+  fileSha256?: boolean;
 }
 
 /**

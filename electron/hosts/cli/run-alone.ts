@@ -32,7 +32,13 @@ export async function runAlone(
     log: () => undefined,
     ...(systemProxy ? { systemProxy } : {}),
     // The command's proxy options and the environment are this run's "system" proxy, as for curl.
-    run: { engineSettings: { ...limit, proxy: { mode: 'system' } } },
+    run: {
+      engineSettings: { ...limit, proxy: { mode: 'system' } },
+      // A command prints paths, never the SHA-256 the app's details panel shows: hashing every file
+      // on a second thread would cost ~0.7-1.0 s of CPU per GiB for nothing (docs/benchmarks.md,
+      // 2026-12-07). A SHA-256 given with --sha256/--checksum is still checked.
+      fileSha256: false,
+    },
     // A one-off run: the saved timetable and queue hours must not override its limit or hold it back.
     front: { runSchedules: false },
   });

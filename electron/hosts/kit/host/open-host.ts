@@ -60,6 +60,8 @@ export interface HostOptions {
    */
   run?: {
     engineSettings: Partial<EngineSettings>;
+    /** Record each finished download's SHA-256 (DownloadWorkerOptions.fileSha256); default true. */
+    fileSha256?: boolean;
   };
   /** Serve the aria2 RPC: following the settings (desktop app, `ferry serve`) or always (`ferry rpc`). */
   rpc?: Omit<RpcControllerOptions, 'dataDir' | 'backend' | 'warn' | 'browserPairing'> & { shutdown?: () => void };
@@ -136,6 +138,7 @@ async function openLocked(dataDir: string, options: HostOptions, releaseLock: ()
     downloadSecrets: secrets,
     // A CLI run starts only its own transfers; the others are held as saved, for the Ferry that owns them.
     ...(options.run ? { holdRestored: true } : {}),
+    ...(options.run?.fileSha256 === false ? { fileSha256: false } : {}),
     ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
     // Downloads that named no folder are filed by the rules as saved when their final name is known.
     folderFor: folderChooserOver(() => settingsStore.get()),
