@@ -1,9 +1,10 @@
 // Download headers live in the secret store, not in transfers/*.json, and only as long as the
 // download needs them: the real engine and download worker against a loopback server, the store
 // an in-memory vault kept across engine restarts (as the hosts' secrets.json is).
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recordsText } from '../../test-support/records-text';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../test-support/files';
 import { startTestServer, type TestServer } from '../../test-support/http-test-server';
 import { until } from '../../test-support/wait';
@@ -33,11 +34,7 @@ async function openEngine(withVault = true): Promise<TransferEngine> {
 }
 
 /** Every transfer record on disk, as text. */
-async function recordsText(): Promise<string> {
-  const folder = path.join(tmp, 'data', 'transfers');
-  const names = await readdir(folder).catch(() => [] as string[]);
-  return (await Promise.all(names.map((name) => readFile(path.join(folder, name), 'utf8')))).join('\n');
-}
+const transfersText = (): Promise<string> => recordsText(path.join(tmp, 'data', 'transfers'));
 
 const stored = () => vault.refs().filter((ref) => ref.startsWith(DOWNLOAD_HEADER_REF_PREFIX));
 
@@ -70,7 +67,7 @@ describe('download headers in the secret store', () => {
     const p = route();
     const added = await engine.addDownload({ url: server.url(p), directory: dir, headers: GIVEN, paused: true });
     await engine.close(); // every record on disk
-    const text = await recordsText();
+    const text = await transfersText();
     expect(text).toContain(`secret:${DOWNLOAD_HEADER_REF_PREFIX}${added.id}.`);
     expect(text).not.toContain('s3cr3t');
     expect(stored()).toHaveLength(2);
@@ -84,7 +81,7 @@ describe('download headers in the secret store', () => {
     expect(server.requestsFor(p)[0]!.headers.authorization).toBe(GIVEN.Authorization);
     await engine.close();
     expect(stored()).toEqual([]);
-    const after = await recordsText();
+    const after = await transfersText();
     expect(after).not.toContain('s3cr3t');
     expect(after).not.toContain(DOWNLOAD_HEADER_REF_PREFIX);
   });
@@ -103,7 +100,7 @@ describe('download headers in the secret store', () => {
     expect(server.requestsFor(p).map((r) => [r.query, r.headers.cookie, r.headers.authorization])).toEqual([['?new', 'new=2', undefined]]);
     await until(() => stored().length === 0, 'every value deleted');
     await engine.close();
-    expect(await recordsText()).not.toContain('old=1');
+    expect(await transfersText()).not.toContain('old=1');
   });
 
   it('removing a download deletes its values', async () => {
@@ -137,11 +134,11 @@ describe('download headers in the secret store', () => {
     await engine.waitUntilFinished([finished.id]);
     await engine.close();
     // The completed one kept nothing; the paused one holds the clear values, as older versions did.
-    expect(await recordsText()).toContain('s3cr3t');
+    expect(await transfersText()).toContain('s3cr3t');
 
     await openEngine();
     await engine.close();
-    expect(await recordsText()).not.toContain('s3cr3t');
+    expect(await transfersText()).not.toContain('s3cr3t');
     expect(stored()).toHaveLength(2);
 
     await openEngine();
@@ -177,7 +174,7 @@ describe('download headers in the secret store', () => {
     await expect(engine.addDownload({ url: server.url(route()), directory: dir, headers: GIVEN })).rejects.toThrow(/secret store: secrets.json cannot be written/);
     expect(engine.list()).toEqual([]);
     await engine.close();
-    expect(await recordsText()).not.toContain('s3cr3t');
+    expect(await transfersText()).not.toContain('s3cr3t');
   });
 
   it('continueFrom with a store that refuses the new values: a readable error, and both downloads stay as they were', async () => {

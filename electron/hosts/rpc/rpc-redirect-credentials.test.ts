@@ -4,9 +4,10 @@
 // the transfer records never hold the values, and the secret store drops them once the download
 // is complete or removed.
 import Aria2 from 'aria2';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordsText } from '../../../test-support/records-text';
 import { makeTempDir, randomBytes, removeDir, sha256 } from '../../../test-support/files';
 import { startTestServer, type TestServer } from '../../../test-support/http-test-server';
 import { until } from '../../../test-support/wait';
@@ -24,14 +25,7 @@ describe('aria2.addUri with credentials and a redirect to another origin', () =>
   let dataDir: string;
   let downloads: string;
 
-  const recordsText = async () => {
-    const folder = path.join(dataDir, 'transfers');
-    // Every file, temp files too; one renamed away between the listing and the read is read under its new name.
-    const read = (name: string) => readFile(path.join(folder, name), 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '' : Promise.reject(error)));
-    const first = await Promise.all((await readdir(folder)).map(read));
-    const again = await Promise.all((await readdir(folder)).map(read));
-    return [...first, ...again].join('\n');
-  };
+  const transfersText = () => recordsText(path.join(dataDir, 'transfers'));
   const secretsText = () => readFile(path.join(dataDir, 'secrets.json'), 'utf8').catch(() => '');
   const status = async (gid: string) => (await client.call('tellStatus', gid, ['status'])).status as string;
 
@@ -57,7 +51,7 @@ describe('aria2.addUri with credentials and a redirect to another origin', () =>
 
   it('B never sees the Cookie or the Authorization, the file arrives byte-identical, and no value stays on disk', async () => {
     const gid: string = await client.call('addUri', [a.url('/go')], { split: '4', header: HEADERS, out: 'file.bin', pause: 'true' });
-    expect(await recordsText()).not.toContain('s3cr3t');
+    expect(await transfersText()).not.toContain('s3cr3t');
     await client.call('unpause', gid);
     await until(async () => (await status(gid)) === 'complete', 'complete', 60_000);
     expect(sha256(await readFile(path.join(downloads, 'file.bin')))).toBe(sha256(BODY));
@@ -69,7 +63,7 @@ describe('aria2.addUri with credentials and a redirect to another origin', () =>
       expect(r.headers.cookie, `range ${r.headers.range}`).toBeUndefined();
       expect(r.headers.authorization, `range ${r.headers.range}`).toBeUndefined();
     }
-    expect(await recordsText()).not.toContain('s3cr3t');
+    expect(await transfersText()).not.toContain('s3cr3t');
     await until(async () => !(await secretsText()).includes('s3cr3t'), 'the values gone from secrets.json');
   });
 
@@ -78,6 +72,6 @@ describe('aria2.addUri with credentials and a redirect to another origin', () =>
     expect(await secretsText()).toContain('s3cr3t');
     await client.call('remove', gid);
     await until(async () => !(await secretsText()).includes('s3cr3t'), 'the values gone from secrets.json');
-    expect(await recordsText().catch(() => '')).not.toContain('s3cr3t');
+    expect(await transfersText().catch(() => '')).not.toContain('s3cr3t');
   });
 });

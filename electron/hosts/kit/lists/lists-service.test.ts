@@ -1,8 +1,9 @@
 // "Import links…" and "Export list…" through the one service (kit/host/open-host.ts over a real
 // engine and a loopback server): what the window and the owner may name, duplicates, secrets.
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recordsText } from '../../../../test-support/records-text';
 import type { ExportListResult, ImportLinksResult } from '../../../../shared/contract';
 import { isFinished } from '../../../../shared/transfer';
 import { makeTempDir, randomBytes, removeDir } from '../../../../test-support/files';
@@ -91,8 +92,7 @@ describe('importLinks', () => {
     expect(exported.text).not.toContain('imported-s3cr3t');
     expect(exported.text).toContain('# Headers left out: Cookie.\n');
     expect(exported.text).toContain(`${server.url('/secret.bin')}\n  dir=${downloads}\n  out=kept.bin\n`);
-    const records = path.join(tmp, 'data', 'transfers');
-    for (const name of await readdir(records)) expect(await readFile(path.join(records, name), 'utf8')).not.toContain('imported-s3cr3t');
+    expect(await recordsText(path.join(tmp, 'data', 'transfers'))).not.toContain('imported-s3cr3t');
   });
 
   it('an export reads back to the same downloads; a link password is left out', async () => {
