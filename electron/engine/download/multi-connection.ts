@@ -288,6 +288,16 @@ export class MultiConnection {
     this.count.refused(this.connections.size, why);
   }
 
+  /** When the newest byte arrived on any connection; undefined while our speed limit holds one back. */
+  private lastByteAt(): number | undefined {
+    let newest = -Infinity;
+    for (const c of this.connections) {
+      if (c.throttled) return undefined;
+      if (!c.yielded) newest = Math.max(newest, c.lastByteAt);
+    }
+    return newest === -Infinity ? undefined : newest;
+  }
+
   private working(): number {
     let n = 0;
     for (const c of this.connections) if (!c.yielded) n += 1;
@@ -321,7 +331,7 @@ export class MultiConnection {
     }
     this.table.sampleSpeeds(now);
     this.seats.sampleSpeeds();
-    this.count.update(now, this.writtenTotal(), this.working());
+    this.count.update(now, this.writtenTotal(), this.working(), this.lastByteAt());
     this.keepToShare();
     this.openMore();
   }
