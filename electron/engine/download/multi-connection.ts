@@ -78,8 +78,11 @@ export class MultiConnection {
 
   /** Resolves when every byte is written and recorded as durable; rejects with the reason otherwise. */
   async run(): Promise<void> {
-    // Often enough for the ramp's short windows and the stall check; each tick is cheap.
-    const ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
+    // Often enough for the ramp's short windows and the stall check; each tick is cheap. It runs
+    // once the bytes already waiting in sockets were read (setImmediate comes after the event
+    // loop's I/O): after a stall of this thread (a GC, a loaded machine), a connection whose bytes
+    // were there all along must not look quiet to the ramp.
+    const ticker = setInterval(() => setImmediate(() => this.tick()), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
     this.cadence.start();
     try {
       this.startFirst();
@@ -288,11 +291,11 @@ export class MultiConnection {
     this.count.refused(this.connections.size, why);
   }
 
-  /** When the newest byte arrived on any connection; undefined while our speed limit holds one back. */
+  /** When the newest byte arrived on any connection; undefined while our speed limit or the disk holds one back. */
   private lastByteAt(): number | undefined {
     let newest = -Infinity;
     for (const c of this.connections) {
-      if (c.throttled) return undefined;
+      if (c.throttled || c.waitingForDisk) return undefined;
       if (!c.yielded) newest = Math.max(newest, c.lastByteAt);
     }
     return newest === -Infinity ? undefined : newest;
