@@ -10,6 +10,7 @@
 // (`cache-get.bin` ...): it holds the functions that command ran, written when the first run of it
 // in this build exits. Where the folder cannot be written (installed read-only) ferry simply runs
 // without one.
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
@@ -49,7 +50,10 @@ function writeCache(script, file) {
  * exit) or `none` (written at exit).
  */
 export function loadBundle(bundle, argv) {
-  const source = readFileSync(bundle, 'utf8');
+  const bytes = readFileSync(bundle);
+  // The build keeps the bundle ASCII (scripts/build-cli.mjs): read so, it becomes V8's one-byte
+  // text at once (median ~7 ms for its 2 MB against ~10 ms through the UTF-8 decoder, here).
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   const cacheFile = cacheFileFor(bundle, argv);
   const cachedData = readCache(cacheFile);
   const script = new Script(Module.wrap(source), { filename: bundle, ...(cachedData ? { cachedData } : {}) });
