@@ -82,13 +82,15 @@ export class MultiConnection {
     // once the bytes already waiting in sockets were read (setImmediate comes after the event
     // loop's I/O): after a stall of this thread (a GC, a loaded machine), a connection whose bytes
     // were there all along must not look quiet to the ramp.
-    const ticker = setInterval(() => setImmediate(() => this.tick()), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
+    let ticking = true;
+    const ticker = setInterval(() => setImmediate(() => ticking && this.tick()), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
     this.cadence.start();
     try {
       this.startFirst();
       this.openMore();
       if (this.connections.size > 0) await this.allDone;
     } finally {
+      ticking = false;
       clearInterval(ticker);
       await this.cadence.stop();
       // Whatever stopped us, what reached the disk is real progress: make it durable and record it.
