@@ -125,12 +125,14 @@ export class MultiConnection {
   private openMore(): void {
     const starts: { seat: Seat; lease: RangeLease }[] = [];
     const open = (): number => this.connections.size + starts.length;
+    // Several opening at once share the ranges out as equal parts (segment-plan.ts, kept()).
+    const together = this.count.wanted - this.connections.size > 1;
     while (!this.signal.aborted && this.connections.size > 0 && open() < this.count.wanted) {
       const source = this.sources.choose(this.checkable());
       if (!source || this.seats.holdForUnchecked(open(), this.count.wanted, this.checkable())) break;
       const release = this.o.pool.tryClaim(source.host, this.seats.onHost(source.host));
       if (!release) break;
-      const lease = this.table.checkOut();
+      const lease = this.table.checkOut(0, together);
       if (!lease) {
         release();
         break;
