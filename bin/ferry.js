@@ -3,10 +3,11 @@
 // (scripts/build-cli.mjs says why a bundle). When the bundle is missing or older than a source
 // file (a developer edited one), it says so in one line on stderr and rebuilds it visibly; when
 // that build cannot be made, it says why and runs from the sources through tsx.
-// FERRY_NO_BUNDLE=1 always runs from the sources.
+// FERRY_NO_BUNDLE=1 always runs from the sources. The bundle runs with V8's code cache (run-bundle.mjs).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadBundle } from './run-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = path.join(root, 'electron', 'ferry-cli.ts');
@@ -29,7 +30,7 @@ function bundleState() {
   } catch {
     return { problem: 'is not built (no dist-cli/build.json)' };
   }
-  const main = path.join(root, 'dist-cli', String(stamp.dir), 'main.mjs');
+  const main = path.join(root, 'dist-cli', String(stamp.dir), 'main.cjs');
   if (!existsSync(main)) return { problem: `is incomplete (${path.relative(root, main)} is missing)` };
   for (const [file, sig] of Object.entries(stamp.files ?? {})) {
     if (signature(file) !== sig) return { problem: `is older than ${file}` };
@@ -63,17 +64,15 @@ async function bundledEntry() {
 }
 
 const bundled = await bundledEntry();
-if (!bundled) {
-  await runFromSources();
-} else {
+let run;
+if (bundled) {
   try {
-    await import(pathToFileURL(bundled).href);
+    run = loadBundle(bundled, process.argv.slice(2)).run;
   } catch (error) {
-    // A build that cannot even be loaded (a chunk deleted, a syntax Node refuses) fails before
-    // the CLI has done anything: say so, and run from the sources. Other errors are the CLI's own.
-    const unloadable = error instanceof SyntaxError || error?.code === 'ERR_MODULE_NOT_FOUND';
-    if (!unloadable) throw error;
-    process.stderr.write(`ferry: the CLI bundle cannot be loaded (${error.message}); running from the sources (tsx) instead\n`);
-    await runFromSources();
+    // A build that cannot even be loaded (its file deleted, a syntax Node refuses) fails before
+    // the CLI has done anything: say so, and run from the sources. Errors while running are the CLI's own.
+    process.stderr.write(`ferry: the CLI bundle cannot be loaded (${error instanceof Error ? error.message : String(error)}); running from the sources (tsx) instead\n`);
   }
 }
+if (run) run();
+else await runFromSources();

@@ -31,7 +31,6 @@ import { transferView } from './transfer-view';
 import { TransferFailure, type DownloadRequest, type TransferRecord, type TransferWorker, type UploadRequest } from './types';
 import type { ProxyChoice } from '../../shared/proxy';
 import type { StreamDescription } from '../../shared/stream';
-import { describeStream } from './stream/describe-stream';
 import { retargetUpload, uploadTargetText, type UploadTarget } from './upload-retarget';
 import { downloadUrls, setDownloadUrls } from './download-addresses';
 import { maskUrlPasswords } from '../../shared/secret-mask';
@@ -176,6 +175,8 @@ export class TransferEngine extends EventEmitter<EngineEvents> {
   async describeStream(url: string): Promise<StreamDescription> {
     const agent = this.agentForChoice(this.settings.proxy);
     try {
+      // Loaded on first use, with the manifest parsers (stream-worker.ts says why).
+      const { describeStream } = await import('./stream/describe-stream');
       return await describeStream(url, { timeoutMs: this.settings.stallTimeoutMs, ...(agent ? { agent } : {}) });
     } finally {
       agent?.destroy();

@@ -63,10 +63,10 @@ export class ConnectionTarget {
     if (this.target < before) this.log('info', `Using ${this.target} connection(s): the server refused another (${why})`);
   }
 
-  /** Called on every tick with the bytes written so far and the connections working. */
-  update(now: number, bytesWritten: number, working: number): void {
+  /** Called on every tick with the bytes written so far, the connections working and when the newest byte came. */
+  update(now: number, bytesWritten: number, working: number, lastByteAt?: number): void {
     const before = this.ramp.allowed;
-    const allowed = this.ramp.update(now, bytesWritten, working);
+    const allowed = this.ramp.update(now, bytesWritten, working, lastByteAt);
     if (allowed < before) this.log('info', `Using ${allowed} connection(s): more did not make the download faster`);
     else if (this.ramp.firstSpeed !== undefined && !this.firstSpeedLogged) {
       this.firstSpeedLogged = true;

@@ -71,3 +71,46 @@ describe('ConnectionRamp, modest gains', () => {
     expect(ramp.update(2200, 30 * MIB, 16)).toBe(16);
   });
 });
+
+describe('ConnectionRamp, a server that paces each connection (a burst, then quiet)', () => {
+  it('opens the whole count as soon as the one connection fell quiet, not at the end of the first window', () => {
+    const ramp = new ConnectionRamp(16, 0, 0, 200);
+    // nginx at 4 MiB/s: 2 MiB at once (in by 12 ms), then nothing until its next turn at 500 ms.
+    expect(ramp.update(50, 2 * MIB, 1, 12)).toBe(1); // too early to tell
+    expect(ramp.update(100, 2 * MIB, 1, 12)).toBe(16);
+    // The burst counts over a whole window (10 MiB/s), as the 200 ms window measured it.
+    expect(ramp.firstSpeed).toBe(10 * MIB);
+    expect(ramp.update(1100, 2 * MIB + 16 * 4 * MIB, 16, 1090)).toBe(16); // 64 MiB/s with sixteen: stays
+  });
+
+  it('a slow cap (1 MiB/s: 1 MiB at once, then a second of quiet) is still a gain with sixteen', () => {
+    const ramp = new ConnectionRamp(16, 0, 0, 200);
+    expect(ramp.update(100, 1 * MIB, 1, 8)).toBe(16);
+    // Fifteen bursts over the next second: 16 MiB/s against the window's 5 MiB/s. (Measured over
+    // the 100 ms alone, the burst looked like 10 MiB/s, and sixteen like no gain.)
+    expect(ramp.update(1100, 16 * MIB, 16, 110)).toBe(16);
+  });
+
+  it('waits out the window for a connection whose bytes keep coming (uncapped, or paced evenly)', () => {
+    const uncapped = new ConnectionRamp(16, 0, 0, 200);
+    expect(uncapped.update(100, 30 * MIB, 1, 100)).toBe(1);
+    expect(uncapped.update(200, 60 * MIB, 1, 200)).toBe(1); // 300 MiB/s: alone
+    const steady = new ConnectionRamp(16, 0, 0, 200);
+    expect(steady.update(100, 0.4 * MIB, 1, 99)).toBe(1); // 4 MiB/s in small steps: not quiet
+    expect(steady.update(150, 0.6 * MIB, 1, 140)).toBe(1);
+    expect(steady.update(200, 0.8 * MIB, 1, 198)).toBe(16);
+  });
+
+  it('a short quiet is no verdict (a stall of ours, a loaded machine)', () => {
+    const ramp = new ConnectionRamp(16, 0, 0, 200);
+    expect(ramp.update(100, 8 * MIB, 1, 55)).toBe(1); // 45 ms without bytes at 80 MiB/s: not paced
+    expect(ramp.update(200, 40 * MIB, 1, 199)).toBe(1); // 200 MiB/s over the window: alone
+  });
+
+  it('never judges early without knowing when bytes came (our speed limit or the disk holds them back)', () => {
+    const ramp = new ConnectionRamp(16, 0, 0, 200);
+    expect(ramp.update(100, 2 * MIB, 1)).toBe(1);
+    expect(ramp.update(150, 2 * MIB, 1)).toBe(1);
+    expect(ramp.update(200, 2 * MIB, 1)).toBe(16);
+  });
+});

@@ -78,14 +78,19 @@ export class MultiConnection {
 
   /** Resolves when every byte is written and recorded as durable; rejects with the reason otherwise. */
   async run(): Promise<void> {
-    // Often enough for the ramp's short windows and the stall check; each tick is cheap.
-    const ticker = setInterval(() => this.tick(), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
+    // Often enough for the ramp's short windows and the stall check; each tick is cheap. It runs
+    // once the bytes already waiting in sockets were read (setImmediate comes after the event
+    // loop's I/O): after a stall of this thread (a GC, a loaded machine), a connection whose bytes
+    // were there all along must not look quiet to the ramp.
+    let ticking = true;
+    const ticker = setInterval(() => setImmediate(() => ticking && this.tick()), Math.min(TICK_MS, this.o.checkpointIntervalMs / 2, RAMP_WINDOW_MS / 2));
     this.cadence.start();
     try {
       this.startFirst();
       this.openMore();
       if (this.connections.size > 0) await this.allDone;
     } finally {
+      ticking = false;
       clearInterval(ticker);
       await this.cadence.stop();
       // Whatever stopped us, what reached the disk is real progress: make it durable and record it.
@@ -120,12 +125,14 @@ export class MultiConnection {
   private openMore(): void {
     const starts: { seat: Seat; lease: RangeLease }[] = [];
     const open = (): number => this.connections.size + starts.length;
+    // Several opening at once share the ranges out as equal parts (segment-plan.ts, kept()).
+    const together = this.count.wanted - this.connections.size > 1;
     while (!this.signal.aborted && this.connections.size > 0 && open() < this.count.wanted) {
       const source = this.sources.choose(this.checkable());
       if (!source || this.seats.holdForUnchecked(open(), this.count.wanted, this.checkable())) break;
       const release = this.o.pool.tryClaim(source.host, this.seats.onHost(source.host));
       if (!release) break;
-      const lease = this.table.checkOut();
+      const lease = this.table.checkOut(0, together);
       if (!lease) {
         release();
         break;
@@ -288,6 +295,16 @@ export class MultiConnection {
     this.count.refused(this.connections.size, why);
   }
 
+  /** When the newest byte arrived on any connection; undefined while our speed limit or the disk holds one back. */
+  private lastByteAt(): number | undefined {
+    let newest = -Infinity;
+    for (const c of this.connections) {
+      if (c.throttled || c.waitingForDisk) return undefined;
+      if (!c.yielded) newest = Math.max(newest, c.lastByteAt);
+    }
+    return newest === -Infinity ? undefined : newest;
+  }
+
   private working(): number {
     let n = 0;
     for (const c of this.connections) if (!c.yielded) n += 1;
@@ -321,7 +338,7 @@ export class MultiConnection {
     }
     this.table.sampleSpeeds(now);
     this.seats.sampleSpeeds();
-    this.count.update(now, this.writtenTotal(), this.working());
+    this.count.update(now, this.writtenTotal(), this.working(), this.lastByteAt());
     this.keepToShare();
     this.openMore();
   }

@@ -13,6 +13,8 @@ export interface Connection {
   controller: AbortController;
   lastByteAt: number;
   throttled: boolean;
+  /** Reading waits for the disk to take the bytes: a quiet socket then says nothing about the server. */
+  waitingForDisk: boolean;
   stalled: boolean;
   /** Closed to give the host's budget to another transfer: not an error. */
   yielded: boolean;
@@ -21,7 +23,7 @@ export interface Connection {
 }
 
 export function newConnection(): Connection {
-  return { controller: new AbortController(), lastByteAt: Date.now(), throttled: false, stalled: false, yielded: false };
+  return { controller: new AbortController(), lastByteAt: Date.now(), throttled: false, waitingForDisk: false, stalled: false, yielded: false };
 }
 
 export interface RangeReceiveOptions {
@@ -65,7 +67,16 @@ export async function receiveRange(conn: Connection, lease: RangeLease, opened: 
       if (chunk.length > 0) {
         lease.issue(chunk.length);
         const wait = writer.push(chunk);
-        if (wait) return wait.then(() => lease.room > 0);
+        if (wait) {
+          conn.waitingForDisk = true;
+          return wait
+            .finally(() => {
+              conn.waitingForDisk = false;
+              // The socket was not read meanwhile: its quiet starts now.
+              conn.lastByteAt = Date.now();
+            })
+            .then(() => lease.room > 0);
+        }
       }
       return lease.room > 0;
     };

@@ -116,3 +116,33 @@ describe('resume data', () => {
     ]);
   });
 });
+
+describe('chooseRange, several connections opening together', () => {
+  it('cuts the first range at its share of the whole range, what it already received included (as aria2c cuts the file)', () => {
+    // The first connection got nginx's 2 MiB burst alone; then the ramp opens more.
+    const segments = [seg(0, 16 * MIB, 2 * MIB, true, 10 * MIB)];
+    expect(chooseRange(segments, MIB, 0, true)).toBe(1);
+    expect(segments[0]).toMatchObject({ start: 0, end: 8 * MIB });
+    expect(segments[1]).toMatchObject({ start: 8 * MIB, end: 16 * MIB });
+    // One at a time (a connection that went free) still halves what is left.
+    const alone = [seg(0, 16 * MIB, 2 * MIB, true, 10 * MIB)];
+    chooseRange(alone, MIB);
+    expect(alone[0]!.end).toBe(9 * MIB);
+  });
+
+  it('sixteen opening at once get sixteen equal ranges of the file, the first one counting its burst', () => {
+    const segments = [seg(0, 256 * MIB, 2 * MIB, true, 10 * MIB)];
+    for (let n = 1; n < 16; n++) {
+      const index = chooseRange(segments, MIB, 0, true);
+      expect(index).toBeDefined();
+      segments[index!]!.busy = true; // checked out by a new connection (speed unknown)
+    }
+    expect(segments.map((s) => s.end - s.start)).toEqual(Array.from({ length: 16 }, () => 16 * MIB));
+  });
+
+  it('a range already past its share keeps the usual half of what is left', () => {
+    const segments = [seg(0, 8 * MIB, 6 * MIB, true, 4 * MIB)];
+    expect(chooseRange(segments, MIB, 0, true)).toBe(1);
+    expect(segments[0]!.end).toBe(7 * MIB);
+  });
+});

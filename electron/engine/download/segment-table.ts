@@ -113,8 +113,8 @@ export class SegmentTable {
    * with most left (IDM's rule, segment-plan.ts). `takerSpeed`: what the connection managed on its
    * last range (0: unknown). Undefined when nothing is worth another connection.
    */
-  checkOut(takerSpeed = 0): RangeLease | undefined {
-    const index = chooseRange(this.segments, this.minSplit, takerSpeed);
+  checkOut(takerSpeed = 0, together = false): RangeLease | undefined {
+    const index = chooseRange(this.segments, this.minSplit, takerSpeed, together);
     return index === undefined ? undefined : this.lease(this.segments[index]!);
   }
 

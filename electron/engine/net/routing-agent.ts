@@ -8,9 +8,6 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { Agent, type AgentConnectOpts } from 'agent-base';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { SocksProxyAgent } from 'socks-proxy-agent';
 import { ProxyError } from './proxy-error';
 import type { ProxyEndpoint } from '../../../shared/proxy-address';
 
@@ -28,7 +25,7 @@ export function proxyOfRequest(req: http.ClientRequest | undefined): ProxyEndpoi
 
 export class RoutingAgent extends Agent {
   /** One agent per proxy and kind of target, made on first use. */
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents = new Map<string, Promise<Agent>>();
 
   constructor(
     private readonly route: RouteResolver,
@@ -51,7 +48,7 @@ export class RoutingAgent extends Agent {
     };
     req.once('proxyConnect', onProxyConnect);
     try {
-      const connecting = Promise.resolve(this.agentFor(endpoint, opts.secureEndpoint).connect(req, opts));
+      const connecting = this.agentFor(endpoint, opts.secureEndpoint).then((agent) => agent.connect(req, opts));
       const socket = await this.withinBound(connecting, endpoint);
       const status = connectStatus?.statusCode;
       if (status !== undefined && status !== 200) {
@@ -69,21 +66,25 @@ export class RoutingAgent extends Agent {
   }
 
   override destroy(): void {
-    for (const agent of this.agents.values()) agent.destroy();
+    for (const agent of this.agents.values()) void agent.then((made) => made.destroy(), () => undefined);
     this.agents.clear();
     super.destroy();
   }
 
-  private agentFor(endpoint: ProxyEndpoint, secureTarget: boolean): Agent {
+  /**
+   * The proxy agents load with the first proxied request: `socks` and its IP address parser cost
+   * every start of a `ferry get` without a proxy a few ms before its first request.
+   */
+  private agentFor(endpoint: ProxyEndpoint, secureTarget: boolean): Promise<Agent> {
     const socks = endpoint.scheme.startsWith('socks');
     const key = `${socks ? 'socks' : secureTarget ? 'connect' : 'forward'} ${endpoint.href}`;
     let agent = this.agents.get(key);
     if (!agent) {
       agent = socks
-        ? new SocksProxyAgent(endpoint.href)
+        ? import('socks-proxy-agent').then(({ SocksProxyAgent }) => new SocksProxyAgent(endpoint.href))
         : secureTarget
-          ? new HttpsProxyAgent(endpoint.href)
-          : new HttpProxyAgent(endpoint.href);
+          ? import('https-proxy-agent').then(({ HttpsProxyAgent }) => new HttpsProxyAgent(endpoint.href))
+          : import('http-proxy-agent').then(({ HttpProxyAgent }) => new HttpProxyAgent(endpoint.href));
       this.agents.set(key, agent);
     }
     return agent;

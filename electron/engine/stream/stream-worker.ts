@@ -19,9 +19,7 @@ import { SEGMENTED_CHECKPOINT_MS } from '../download/worker-settings';
 import { unsealHeaders } from '../download-header-secrets';
 import type { SecretsProvider } from '../secrets';
 import { TransferFailure, type AttemptContext, type AttemptResult, type DownloadRequest, type TransferRecord } from '../types';
-import { dashPlan } from './dash-plan';
 import { findFfmpeg } from './ffmpeg-remux';
-import { hlsPlan } from './hls-plan';
 import { kindFromBody, kindFromContentType } from './manifest-sniff';
 import { fetchKey, fetchManifest, fetchRangeBytes, headersFor, type SmallFetchContext } from './stream-http';
 import { StreamFetch, type LiveItem } from './stream-fetch';
@@ -150,7 +148,10 @@ class StreamAttempt {
       throw failure('UNSUPPORTED_STREAM', `${this.request.url} is ${first.kind === 'hls' ? 'an HLS playlist' : 'a DASH manifest'}, not the ${options.kind.toUpperCase()} stream that was asked for`, false);
     }
     const fetchText = (url: string) => fetchManifest(url, this.small);
-    return first.kind === 'hls' ? hlsPlan(first, fetchText, choice) : dashPlan(first, choice, (url, range) => fetchRangeBytes(url, range, this.small));
+    // The parsers (hls-parser; mpd-parser with an XML DOM) load with the first stream: evaluating
+    // them cost every `ferry get` of a plain file ~10-30 ms before its first request.
+    if (first.kind === 'hls') return (await import('./hls-plan')).hlsPlan(first, fetchText, choice);
+    return (await import('./dash-plan')).dashPlan(first, choice, (url, range) => fetchRangeBytes(url, range, this.small));
   }
 
   /** The stored state when it belongs to this plan; otherwise a fresh work folder and name. */

@@ -1,5 +1,5 @@
 // Progress from many transfers reaches UIs as at most ~10 batches a second, each current.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TransferPatch } from '../../../../shared/contract';
 import type { TransferView } from '../../../../shared/transfer';
 import { createPatchBatcher } from './patch-batcher';
@@ -40,6 +40,37 @@ describe('patch batcher', () => {
     batcher.progress('b', progress(1));
     batcher.flush();
     expect(batches).toEqual([[{ id: 'a', view: { ...view('a', 'active'), progress: progress(500) } }, { id: 'b', removed: true }]]);
+    batcher.stop();
+  });
+});
+
+describe('patch batcher: a transfer that ended', () => {
+  it('goes out at once, not after the interval (a `ferry get` exits on it)', async () => {
+    const batches: TransferPatch[][] = [];
+    // An interval far longer than the test may take: only the prompt path can deliver in time.
+    const batcher = createPatchBatcher((b) => batches.push(b), 60_000);
+    batcher.progress('a', progress(1));
+    batcher.flush();
+    batcher.progress('a', progress(500));
+    batcher.view(view('a', 'completed'));
+    await vi.waitFor(() => expect(batches).toHaveLength(2), { timeout: 2000, interval: 5 });
+    expect(batches[1]).toEqual([{ id: 'a', view: view('a', 'completed') }]);
+    batcher.stop();
+  });
+
+  it('still waits out the interval for progress and views that did not end', async () => {
+    const batches: TransferPatch[][] = [];
+    const batcher = createPatchBatcher((b) => batches.push(b), 60_000);
+    batcher.progress('a', progress(1));
+    batcher.flush();
+    batcher.view(view('a', 'active'));
+    batcher.progress('b', progress(2));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(batches).toHaveLength(1);
+    batcher.view(view('c', 'failed'));
+    // The pending ones ride along with the end that hurried the batch.
+    await vi.waitFor(() => expect(batches).toHaveLength(2), { timeout: 2000, interval: 5 });
+    expect(batches[1]!.map((p) => p.id)).toEqual(['a', 'b', 'c']);
     batcher.stop();
   });
 });
