@@ -56,6 +56,8 @@ test('a handoff of a file paused mid-way: the banner offers to continue it; one 
   await expect(banner).toBeVisible();
   await expect(banner).toContainText(/season-01\.mkv \(5\.72 MiB\) from your browser matches an unfinished download \(paused at \d+ %\)\./);
   await expect(grid().getByRole('row', { name: /^season-01\.mkv,/ })).toHaveCount(2);
+  // The held handoff's row says what it waits for (it has fetched nothing: no "0 B of unknown size").
+  await expect(grid().getByText('5.72 MiB from your browser · waiting for your choice above')).toBeVisible();
   await page.emulateMedia({ colorScheme: 'light' });
   await shot(page, 'continue-offer-light');
   await page.emulateMedia({ colorScheme: 'dark' });

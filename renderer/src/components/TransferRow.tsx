@@ -6,7 +6,7 @@ import type { TransferView } from '../../../shared/transfer';
 import { canOpenFiles } from '../api/current';
 import { canPause, canResume, canRetry, copyText, openFile, pause, resume, retry } from '../lib/actions';
 import { cancelWithUndo, pendingText, removeWithUndo } from '../lib/undoable';
-import { formatSpeed, percent, STATE_LABEL, statusLine } from '../lib/format';
+import { formatSpeed, heldLine, percent, STATE_LABEL, statusLine } from '../lib/format';
 import { countRowRender } from '../lib/render-count';
 import { whereOf } from '../store/filters';
 import { useTransfers } from '../store/transfers-store';
@@ -30,11 +30,13 @@ export const TransferRow = memo(function TransferRow({ id, index, top }: RowProp
   const focused = useUi((s) => s.focused === id);
   const pending = useUi((s) => s.pending.get(id));
   const telling = useTransfers((s) => (v ? s.repeatedNames.get(v.name) : undefined));
+  // A browser's handoff held for a continue offer has fetched nothing yet: its row says what it waits for.
+  const heldFor = useTransfers((s) => s.offers.find((offer) => offer.heldId === id));
   const now = useRetryCountdown(v?.state === 'queued' ? v.nextRetryAt : undefined);
   // Disconnected, a moving transfer's state is unknown: its last speed and "Active" would be stale news.
   const stale = useTransfers((s) => s.connection !== 'open') && (v?.state === 'active' || v?.state === 'queued');
   if (!v) return null;
-  const status = stale ? staleLine(v) : (pendingText(pending, v) ?? statusLine(v, now));
+  const status = stale ? staleLine(v) : (pendingText(pending, v) ?? (heldFor && v.state === 'paused' ? heldLine(heldFor) : statusLine(v, now)));
   const stateLabel = stale ? 'Unknown' : STATE_LABEL[v.state];
 
   // Indeterminate (moving) only while bytes flow; a stopped transfer of unknown size shows an empty bar.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorText, extractUrls, formatBytes, formatEta, statusLine } from './format';
+import { errorText, extractUrls, formatBytes, formatEta, heldLine, statusLine } from './format';
 import { view } from '../test/views';
 
 describe('format', () => {
@@ -42,5 +42,9 @@ describe('format', () => {
     const text = 'see https://a.example/x.iso, and (http://b.example/y?z=1).\nftp://c.example/no https://a.example/x.iso';
     expect(extractUrls(text)).toEqual(['https://a.example/x.iso', 'http://b.example/y?z=1']);
     expect(extractUrls('no links here')).toEqual([]);
+  });
+
+  it("a browser's handoff held for a continue offer says its size and what it waits for, not 0 B of unknown size", () => {
+    expect(heldLine({ size: 6_000_000 })).toBe('5.72 MiB from your browser · waiting for your choice above');
   });
 });

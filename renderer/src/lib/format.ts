@@ -1,6 +1,7 @@
 // Numbers and states as people read them.
 import { formatBytes as formatSharedBytes, formatSpeed } from '../../../shared/format-size';
 import type { TransferError, TransferState, TransferView } from '../../../shared/transfer';
+import type { ContinueOffer } from '../../../shared/continue-offer';
 
 /** Binary units with IEC names, as everywhere in Ferry (shared/format-size.ts); '—' when unknown. */
 export function formatBytes(n: number | null | undefined): string {
@@ -46,6 +47,11 @@ export function formatWait(ms: number): string {
   if (seconds < 90) return `${seconds} s`;
   if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
   return `${Math.round(seconds / 3600)} h`;
+}
+
+/** The status of a browser's handoff held while its continue offer waits for an answer. */
+export function heldLine(offer: Pick<ContinueOffer, 'size'>): string {
+  return `${formatBytes(offer.size)} from your browser · waiting for your choice above`;
 }
 
 /** The one-line status under a row's name. `now` moves a retry countdown. */
