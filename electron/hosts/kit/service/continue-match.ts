@@ -21,9 +21,7 @@ export function findUnfinishedDownload(views: readonly TransferView[], key: Down
   return mostAdvanced(
     views.filter(
       (view) =>
-        view.kind === 'download' &&
-        view.state !== 'completed' &&
-        !taken.has(view.id) &&
+        unfinished(view, 'download', taken) &&
         view.url === shown(key.url) &&
         (view.download?.directory === key.directory || (key.byRules === true && view.download?.rule !== undefined)) &&
         (view.download?.requestedName ?? undefined) === key.fileName,
@@ -39,9 +37,7 @@ export function findUnfinishedByName(views: readonly TransferView[], key: Requir
   return mostAdvanced(
     views.filter(
       (view) =>
-        view.kind === 'download' &&
-        view.state !== 'completed' &&
-        !taken.has(view.id) &&
+        unfinished(view, 'download', taken) &&
         view.download?.directory === key.directory &&
         view.download?.requestedName === key.fileName,
     ),
@@ -58,8 +54,7 @@ export function findUnfinishedByName(views: readonly TransferView[], key: Requir
 export function findUnfinishedSameFile(views: Iterable<TransferView>, key: { name: string; size: number; directory?: string }, skip: ReadonlySet<string>): TransferView | undefined {
   const candidates: TransferView[] = [];
   for (const view of views) {
-    if (view.kind !== 'download' || skip.has(view.id)) continue;
-    if (view.state === 'completed' || view.state === 'canceled') continue;
+    if (!unfinished(view, 'download', skip) || view.state === 'canceled') continue;
     if (view.download?.stream || view.progress.totalBytes !== key.size) continue;
     if (view.download?.fileName !== key.name) continue;
     candidates.push(view);
@@ -73,9 +68,7 @@ export function findUnfinishedTusUpload(views: readonly TransferView[], key: Upl
   return mostAdvanced(
     views.filter(
       (view) =>
-        view.kind === 'upload' &&
-        view.state !== 'completed' &&
-        !taken.has(view.id) &&
+        unfinished(view, 'upload', taken) &&
         view.upload?.protocol === 'tus' &&
         view.upload.sourcePath === key.sourcePath &&
         view.url === shown(key.url),
@@ -87,12 +80,18 @@ export function findUnfinishedTusUpload(views: readonly TransferView[], key: Upl
 export function findStaleUploads(views: readonly TransferView[], key: UploadKey): TransferView[] {
   return views.filter(
     (view) =>
-      view.kind === 'upload' &&
-      view.state !== 'completed' &&
+      unfinished(view, 'upload') &&
       view.upload?.protocol !== 'tus' &&
       view.upload?.sourcePath === key.sourcePath &&
       view.url === shown(key.url),
   );
+}
+
+const NONE_TAKEN: ReadonlySet<string> = new Set();
+
+/** Not completed, of this kind, and not continued already by this call (`taken`). */
+function unfinished(view: TransferView, kind: TransferView['kind'], taken = NONE_TAKEN): boolean {
+  return view.kind === kind && view.state !== 'completed' && !taken.has(view.id);
 }
 
 /** A URL as views show it: the engine masks the password of every URL it sends (transfer-view.ts). */
