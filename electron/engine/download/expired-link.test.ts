@@ -75,28 +75,18 @@ it('a fresh link to the same file continues the download: ≤ 1.1x the file sent
   expect(kept).toBeGreaterThanOrEqual(6 * MiB);
 });
 
-it('a fresh link to another file of the same size starts over and says why', async () => {
+it.each([
+  { what: 'another file of the same size', other: () => randomBytes(FILE.length, 99), says: /Starting over from byte 0: .*differ from the ones already downloaded/ },
+  { what: 'a file of another size', other: () => randomBytes(FILE.length - 1000, 7), says: /Starting over from byte 0: .*serves \d+ bytes, this download has \d+/ },
+])('a fresh link to $what starts over and says why', async ({ other: make, says }) => {
   const links = await serve(FILE);
   const id = await pausedThenExpired(links);
-  const other = randomBytes(FILE.length, 99);
+  const other = make();
   const elsewhere = await serve(other);
   await engine.setDownloadUrls(id, [elsewhere.issue()]);
   await engine.retry(id);
   const [done] = await engine.waitUntilFinished([id]);
   expect(done!.state).toBe('completed');
   expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(other));
-  expect(done!.log.map((e) => e.message).join('\n')).toMatch(/Starting over from byte 0: .*differ from the ones already downloaded/);
-});
-
-it('a fresh link to a file of another size starts over and says why', async () => {
-  const links = await serve(FILE);
-  const id = await pausedThenExpired(links);
-  const other = randomBytes(FILE.length - 1000, 7);
-  const elsewhere = await serve(other);
-  await engine.setDownloadUrls(id, [elsewhere.issue()]);
-  await engine.retry(id);
-  const [done] = await engine.waitUntilFinished([id]);
-  expect(done!.state).toBe('completed');
-  expect(sha256(await readFile(done!.download!.filePath!))).toBe(sha256(other));
-  expect(done!.log.map((e) => e.message).join('\n')).toMatch(/Starting over from byte 0: .*serves \d+ bytes, this download has \d+/);
+  expect(done!.log.map((e) => e.message).join('\n')).toMatch(says);
 });
